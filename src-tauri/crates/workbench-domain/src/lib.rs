@@ -1,0 +1,13 @@
+//! The domain of Partner Workbench: a partner's apps, their versions with the general, technical
+//! and marketplace sections and the subscription plans, and the two review tracks a version goes through.
+//!
+//! Everything here is pure: data in, data out, no I/O and no clock, so nothing here can fail
+//! for a reason outside its arguments. Start with [`model`] for the shapes (field names follow
+//! Talkdesk's public Apps API) and [`review`] for the review tracks, their transitions and the
+//! edit-lock rule.
+
+pub mod model;
+pub mod review;
+
+pub use model::*;
+pub use review::*;
