@@ -38,6 +38,36 @@ pub enum Render {
     Canvas,
 }
 
+impl AppType {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AppType::Standalone => "standalone",
+            AppType::Atlas => "atlas",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<AppType> {
+        [AppType::Standalone, AppType::Atlas]
+            .into_iter()
+            .find(|t| t.as_str() == s)
+    }
+}
+
+impl Render {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Render::Portal => "portal",
+            Render::Canvas => "canvas",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Render> {
+        [Render::Portal, Render::Canvas]
+            .into_iter()
+            .find(|r| r.as_str() == s)
+    }
+}
+
 /// One version of an app: its review status on both tracks and its content.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AppVersion {
@@ -250,8 +280,30 @@ mod tests {
     }
 
     #[test]
+    fn app_enums_round_trip_through_their_wire_names() {
+        for t in [AppType::Standalone, AppType::Atlas] {
+            assert_eq!(AppType::parse(t.as_str()), Some(t));
+            assert_eq!(
+                serde_json::to_string(&t).unwrap(),
+                format!("\"{}\"", t.as_str())
+            );
+        }
+        for r in [Render::Portal, Render::Canvas] {
+            assert_eq!(Render::parse(r.as_str()), Some(r));
+            assert_eq!(
+                serde_json::to_string(&r).unwrap(),
+                format!("\"{}\"", r.as_str())
+            );
+        }
+    }
+
+    #[test]
     fn writers_omit_empty_optional_fields() {
         let json = serde_json::to_value(Marketplace::default()).unwrap();
-        assert_eq!(json, serde_json::json!({}), "an empty marketplace section serializes to an empty object");
+        assert_eq!(
+            json,
+            serde_json::json!({}),
+            "an empty marketplace section serializes to an empty object"
+        );
     }
 }

@@ -68,7 +68,9 @@ impl ReviewStatus {
     }
 
     pub fn parse(s: &str) -> Option<ReviewStatus> {
-        ReviewStatus::ALL.into_iter().find(|status| status.as_str() == s)
+        ReviewStatus::ALL
+            .into_iter()
+            .find(|status| status.as_str() == s)
     }
 
     /// The words a person reads: "In Review", "Advertised".
@@ -112,8 +114,10 @@ pub struct VersionStatus {
 }
 
 impl VersionStatus {
-    pub const NEW: VersionStatus =
-        VersionStatus { technical: ReviewStatus::Draft, marketplace: ReviewStatus::Draft };
+    pub const NEW: VersionStatus = VersionStatus {
+        technical: ReviewStatus::Draft,
+        marketplace: ReviewStatus::Draft,
+    };
 
     pub fn get(self, track: Track) -> ReviewStatus {
         match track {
@@ -167,10 +171,16 @@ impl Action {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum TransitionError {
     #[error("cannot {action:?} the {track} review while it is {from}")]
-    NotAllowedFrom { track: Track, action: Action, from: ReviewStatus },
+    NotAllowedFrom {
+        track: Track,
+        action: Action,
+        from: ReviewStatus,
+    },
     #[error("{action:?} does not apply to the {track} review")]
     WrongTrack { track: Track, action: Action },
-    #[error("the marketplace listing can be advertised only once the technical review is Available (it is {technical})")]
+    #[error(
+        "the marketplace listing can be advertised only once the technical review is Available (it is {technical})"
+    )]
     NotYetAvailable { technical: ReviewStatus },
 }
 
@@ -191,7 +201,11 @@ pub fn transition(
 ) -> Result<VersionStatus, TransitionError> {
     use ReviewStatus::*;
     let from = status.get(track);
-    let refused = TransitionError::NotAllowedFrom { track, action, from };
+    let refused = TransitionError::NotAllowedFrom {
+        track,
+        action,
+        from,
+    };
     let to = match action {
         Action::Edit | Action::Submit if !from.is_editable() => return Err(refused),
         Action::Edit => Draft,
@@ -211,7 +225,9 @@ pub fn transition(
         Action::MakeAvailable | Action::Advertise if from != Approved => return Err(refused),
         Action::MakeAvailable => Available,
         Action::Advertise if status.technical != Available => {
-            return Err(TransitionError::NotYetAvailable { technical: status.technical });
+            return Err(TransitionError::NotYetAvailable {
+                technical: status.technical,
+            });
         }
         Action::Advertise => Advertised,
     };
@@ -267,7 +283,9 @@ pub struct EditContext {
 pub enum EditLock {
     #[error("the {track} review is {status}; content can change only while it is Draft or Rejected{hint}", hint = lock_hint(*status))]
     TrackLocked { track: Track, status: ReviewStatus },
-    #[error("the icon and subscription plans of a version that follows a published one can be changed only by Talkdesk; contact Talkdesk to change them")]
+    #[error(
+        "the icon and subscription plans of a version that follows a published one can be changed only by Talkdesk; contact Talkdesk to change them"
+    )]
     FrozenAfterPublish,
 }
 
@@ -295,7 +313,10 @@ pub fn edit_lock(
     for &track in part.tracks() {
         let track_status = status.get(track);
         if !track_status.is_editable() {
-            return Err(EditLock::TrackLocked { track, status: track_status });
+            return Err(EditLock::TrackLocked {
+                track,
+                status: track_status,
+            });
         }
     }
     Ok(())

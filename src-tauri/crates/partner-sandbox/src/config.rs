@@ -1,0 +1,55 @@
+//! How a sandbox is configured: where its database lives, what it starts with, how it pages.
+
+use std::path::PathBuf;
+
+use crate::error::SandboxError;
+
+/// The page size used when a request gives no `per_page`.
+pub const DEFAULT_PAGE_SIZE: u32 = 20;
+/// The largest `per_page` a request gets; larger requests are capped to it, not refused,
+/// so a client asking for "everything" still gets a well-formed page.
+pub const MAX_PAGE_SIZE: u32 = 100;
+
+/// What a new database starts with. An existing database is never re-seeded.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum Seed {
+    /// Four fictional partner apps with versions on every review status, plans and icons.
+    Demo,
+    /// No apps at all.
+    Empty,
+}
+
+#[derive(Clone, Debug)]
+pub struct Config {
+    /// The directory holding `sandbox.sqlite3`; created when missing.
+    pub data_dir: PathBuf,
+    pub seed: Seed,
+    /// The default `per_page` of collections, 1 to [`MAX_PAGE_SIZE`].
+    pub page_size: u32,
+}
+
+impl Config {
+    /// A configuration with the demo seed and the default page size.
+    pub fn new(data_dir: impl Into<PathBuf>) -> Self {
+        Config {
+            data_dir: data_dir.into(),
+            seed: Seed::Demo,
+            page_size: DEFAULT_PAGE_SIZE,
+        }
+    }
+
+    /// The database file inside [`Config::data_dir`].
+    pub fn database_path(&self) -> PathBuf {
+        self.data_dir.join("sandbox.sqlite3")
+    }
+
+    pub(crate) fn validate(&self) -> Result<(), SandboxError> {
+        if !(1..=MAX_PAGE_SIZE).contains(&self.page_size) {
+            return Err(SandboxError::Config(format!(
+                "page size must be between 1 and {MAX_PAGE_SIZE}, not {}",
+                self.page_size
+            )));
+        }
+        Ok(())
+    }
+}

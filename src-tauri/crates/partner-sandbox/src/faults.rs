@@ -1,0 +1,198 @@
+//! Fault injection, so clients can be tested against a misbehaving server: a registered fault
+//! fires on the next `times` requests whose path starts with its prefix, then is gone.
+//!
+//! Admin: `POST /_sandbox/faults` `{"path_prefix": "/apps", "kind": "truncate", "times": 1}`
+//! registers one (201, echoing it); `GET /_sandbox/faults` lists those still armed;
+//! `DELETE /_sandbox/faults` clears them all (204). Admin paths themselves never fault, so a
+//! fault can always be cleared.
+
+use std::io;
+use std::sync::Mutex;
+use std::time::Duration;
+
+use axum::Json;
+use axum::body::{Body, Bytes};
+use axum::extract::{Request, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use serde::{Deserialize, Serialize};
+
+use crate::error::{HttpError, field};
+use crate::routes::{ADMIN_PREFIX, AppState};
+
+/// How long a truncated body waits after its half before failing (see [`truncate`]).
+const TRUNCATE_FLUSH_DELAY: Duration = Duration::from_millis(50);
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FaultKind {
+    /// The right status and a `Content-Length` of the whole body, but only half the bytes,
+    /// then the connection is aborted.
+    Truncate,
+    /// 500 with an error body.
+    ServerError,
+    /// 200 `application/json` that is not JSON.
+    MalformedJson,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Fault {
+    pub path_prefix: String,
+    pub kind: FaultKind,
+    /// How many more requests it fires on.
+    pub times: u32,
+}
+
+#[derive(Default)]
+pub struct Faults {
+    armed: Mutex<Vec<Fault>>,
+}
+
+impl Faults {
+    fn lock(&self) -> std::sync::MutexGuard<'_, Vec<Fault>> {
+        // The list is valid after any panic (each change is one push, retain or decrement).
+        self.armed
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// Fires the first armed fault matching `path`, if any, using up one of its times.
+    fn fire(&self, path: &str) -> Option<FaultKind> {
+        let mut armed = self.lock();
+        let index = armed
+            .iter()
+            .position(|f| path.starts_with(&f.path_prefix))?;
+        let kind = armed[index].kind;
+        armed[index].times -= 1;
+        if armed[index].times == 0 {
+            armed.remove(index);
+        }
+        Some(kind)
+    }
+}
+
+/// The middleware that applies faults to every non-admin request.
+pub async fn inject(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    let path = request.uri().path();
+    let fault = if path.starts_with(ADMIN_PREFIX) {
+        None
+    } else {
+        state.faults.fire(path)
+    };
+    let Some(kind) = fault else {
+        return next.run(request).await;
+    };
+    tracing::info!(path, ?kind, "injecting fault");
+    match kind {
+        FaultKind::ServerError => HttpError::internal()
+            .with_description("injected by a sandbox fault (server_error)")
+            .into_response(),
+        FaultKind::MalformedJson => (
+            StatusCode::OK,
+            [(header::CONTENT_TYPE, "application/json")],
+            r#"{"total": 1, "_embedded": {"apps": [{"id": "app-"#,
+        )
+            .into_response(),
+        FaultKind::Truncate => truncate(next.run(request).await).await,
+    }
+}
+
+/// Sends half of `response`'s body under a `Content-Length` for all of it, then fails the body
+/// stream, which makes hyper abort the connection: the client sees an incomplete body.
+async fn truncate(response: Response) -> Response {
+    let (mut parts, body) = response.into_parts();
+    let Ok(bytes) = axum::body::to_bytes(body, usize::MAX).await else {
+        return HttpError::internal().into_response();
+    };
+    let half = bytes.slice(..bytes.len() / 2);
+    parts
+        .headers
+        .insert(header::CONTENT_LENGTH, HeaderValue::from(bytes.len()));
+    let stream = futures_util::stream::unfold(Some(half), |half| async move {
+        match half {
+            Some(half) => Some((Ok(half), None)),
+            None => {
+                // hyper flushes what it has while the body is pending; failing at once would
+                // drop the head and the half with the connection, and the client would see
+                // no response at all instead of a short body.
+                tokio::time::sleep(TRUNCATE_FLUSH_DELAY).await;
+                let error = io::Error::new(
+                    io::ErrorKind::ConnectionAborted,
+                    "sandbox fault: truncated body",
+                );
+                Some((Err::<Bytes, _>(error), None))
+            }
+        }
+    });
+    Response::from_parts(parts, Body::from_stream(stream))
+}
+
+#[derive(Serialize)]
+pub struct FaultList {
+    faults: Vec<Fault>,
+}
+
+pub async fn list(State(state): State<AppState>) -> Json<FaultList> {
+    Json(FaultList {
+        faults: state.faults.lock().clone(),
+    })
+}
+
+pub async fn clear(State(state): State<AppState>) -> StatusCode {
+    state.faults.lock().clear();
+    StatusCode::NO_CONTENT
+}
+
+pub async fn register(
+    State(state): State<AppState>,
+    body: Bytes,
+) -> Result<(StatusCode, Json<Fault>), HttpError> {
+    let fault = parse(&body)?;
+    state.faults.lock().push(fault.clone());
+    Ok((StatusCode::CREATED, Json(fault)))
+}
+
+/// Parses a fault request field by field, so each mistake is reported against its field.
+fn parse(body: &[u8]) -> Result<Fault, HttpError> {
+    let value: serde_json::Value = serde_json::from_slice(body).map_err(|e| {
+        HttpError::invalid_request("the body is not JSON", vec![]).with_description(e.to_string())
+    })?;
+    let mut fields = Vec::new();
+    let path_prefix = match value.get("path_prefix").and_then(|v| v.as_str()) {
+        Some(p) if p.starts_with('/') => p.to_owned(),
+        _ => {
+            fields.push(field(
+                "path_prefix",
+                "must be a path starting with /, like /apps",
+            ));
+            String::new()
+        }
+    };
+    let kind = value
+        .get("kind")
+        .cloned()
+        .and_then(|k| serde_json::from_value(k).ok());
+    if kind.is_none() {
+        fields.push(field(
+            "kind",
+            "must be one of truncate, server_error, malformed_json",
+        ));
+    }
+    let times = value
+        .get("times")
+        .and_then(|t| t.as_u64())
+        .and_then(|t| u32::try_from(t).ok());
+    let times = times.filter(|&t| t >= 1);
+    if times.is_none() {
+        fields.push(field("times", "must be a whole number of 1 or more"));
+    }
+    match (kind, times) {
+        (Some(kind), Some(times)) if fields.is_empty() => Ok(Fault {
+            path_prefix,
+            kind,
+            times,
+        }),
+        _ => Err(HttpError::invalid_request("the fault is invalid", fields)),
+    }
+}

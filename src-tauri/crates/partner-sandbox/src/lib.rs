@@ -1,0 +1,134 @@
+//! `partner-sandbox`: a local Partner Project API server (SPEC §4) over its own SQLite file,
+//! for development, tests, demos and the desktop app's embedded default.
+//!
+//! Start reading at [`Sandbox::start`], which opens (creating and seeding when new) the database
+//! in [`Config::data_dir`] and serves the routes of `routes.rs` in a tokio task. The wire types
+//! come from `partner_api` and `workbench_domain`, so the sandbox and the client cannot drift.
+//!
+//! - `config.rs`: [`Config`] and [`Seed`].
+//! - `db.rs`: the schema, seeding and queries; ETags.
+//! - `seed.rs` and `icon.rs`: the demo partners' apps, versions, plans and generated PNG icons.
+//! - `routes.rs`: the read routes, HAL paging, the JSON error layer, the loopback-only admin guard.
+//! - `faults.rs`: fault injection (`/_sandbox/faults`) for testing clients against bad replies.
+//! - `error.rs`: [`SandboxError`] (start-up) and the HTTP error body.
+//!
+//! Authentication is not implemented yet: every route is open.
+
+mod config;
+mod db;
+mod error;
+mod faults;
+mod icon;
+mod routes;
+mod seed;
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use tokio::net::TcpListener;
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
+
+pub use config::{Config, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, Seed};
+pub use error::SandboxError;
+pub use faults::{Fault, FaultKind};
+
+/// How long [`Sandbox::stop`] lets in-flight requests finish before it gives up on them.
+const SHUTDOWN_GRACE: Duration = Duration::from_secs(5);
+
+/// A running sandbox. Dropping it also shuts the server down, without waiting.
+pub struct Sandbox {
+    addr: SocketAddr,
+    shutdown: Option<oneshot::Sender<()>>,
+    task: Option<JoinHandle<()>>,
+}
+
+impl Sandbox {
+    /// Opens (creating and seeding when new) `DIR/sandbox.sqlite3`, binds `listen` and serves
+    /// in a tokio task. An existing database is reused as it is.
+    pub async fn start(config: Config, listen: SocketAddr) -> Result<Sandbox, SandboxError> {
+        config.validate()?;
+        std::fs::create_dir_all(&config.data_dir).map_err(|source| SandboxError::DataDir {
+            path: config.data_dir.clone(),
+            source,
+        })?;
+        // Opening runs once, takes milliseconds and must finish before serving, so it runs
+        // right here rather than on a blocking thread.
+        let db = db::Db::open(&config.database_path(), config.seed)?;
+        let listener = TcpListener::bind(listen)
+            .await
+            .map_err(|source| SandboxError::Bind {
+                addr: listen,
+                source,
+            })?;
+        let addr = listener.local_addr().map_err(|source| SandboxError::Bind {
+            addr: listen,
+            source,
+        })?;
+        let state = routes::AppState {
+            db: Arc::new(db),
+            faults: Arc::default(),
+            page_size: config.page_size,
+        };
+        let app = routes::router(state).into_make_service_with_connect_info::<SocketAddr>();
+        let (shutdown, stopped) = oneshot::channel::<()>();
+        let task = tokio::spawn(async move {
+            // A dropped sender resolves `stopped` too, so dropping the Sandbox stops serving.
+            let serve = axum::serve(listener, app).with_graceful_shutdown(async {
+                let _ = stopped.await;
+            });
+            if let Err(error) = serve.await {
+                tracing::error!(%error, "sandbox server failed");
+            }
+        });
+        tracing::info!(%addr, data = %config.data_dir.display(), "sandbox serving");
+        Ok(Sandbox {
+            addr,
+            shutdown: Some(shutdown),
+            task: Some(task),
+        })
+    }
+
+    /// The address actually bound (with the real port when `listen` asked for port 0).
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// `http://HOST:PORT`, where an unspecified host (`0.0.0.0`, `::`) is given as loopback,
+    /// the address a local client can reach.
+    pub fn base_url(&self) -> String {
+        let mut addr = self.addr;
+        if addr.ip().is_unspecified() {
+            addr.set_ip(match addr {
+                SocketAddr::V4(_) => std::net::Ipv4Addr::LOCALHOST.into(),
+                SocketAddr::V6(_) => std::net::Ipv6Addr::LOCALHOST.into(),
+            });
+        }
+        format!("http://{addr}")
+    }
+
+    /// Stops accepting connections, lets in-flight requests finish (up to a few seconds) and
+    /// waits for the server task.
+    pub async fn stop(mut self) {
+        if let Some(shutdown) = self.shutdown.take() {
+            let _ = shutdown.send(());
+        }
+        if let Some(mut task) = self.task.take()
+            && tokio::time::timeout(SHUTDOWN_GRACE, &mut task)
+                .await
+                .is_err()
+        {
+            tracing::warn!("sandbox connections did not close in time; aborting them");
+            task.abort();
+        }
+    }
+}
+
+impl Drop for Sandbox {
+    fn drop(&mut self) {
+        if let Some(shutdown) = self.shutdown.take() {
+            let _ = shutdown.send(());
+        }
+    }
+}

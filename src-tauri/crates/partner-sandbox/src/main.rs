@@ -1,0 +1,94 @@
+//! The `partner-sandbox` binary: runs a [`partner_sandbox::Sandbox`] until Ctrl-C or SIGTERM.
+//! Its first stdout line is `listening on http://HOST:PORT`, which scripts wait for.
+
+use std::io::Write;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::Parser;
+use partner_sandbox::{Config, MAX_PAGE_SIZE, Sandbox, Seed};
+
+/// A local Partner Project API server over its own SQLite database.
+#[derive(Debug, Parser)]
+#[command(name = "partner-sandbox", version, about)]
+struct Args {
+    /// The address to listen on; port 0 picks a free port.
+    #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:0")]
+    listen: SocketAddr,
+    /// The directory of the sandbox's database (created when missing; reused as it is).
+    #[arg(long, value_name = "DIR")]
+    data: PathBuf,
+    /// What a new database starts with.
+    #[arg(long, value_enum, default_value_t = Seed::Demo)]
+    seed: Seed,
+    /// The default page size of collections.
+    #[arg(long, value_name = "N", default_value_t = 20,
+          value_parser = clap::value_parser!(u32).range(1..=MAX_PAGE_SIZE as i64))]
+    page_size: u32,
+}
+
+fn main() -> ExitCode {
+    // clap prints a clear message and exits with status 2 on bad arguments.
+    let args = Args::parse();
+    tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| "warn,partner_sandbox=info".into()),
+        )
+        .init();
+    let runtime = match tokio::runtime::Runtime::new() {
+        Ok(runtime) => runtime,
+        Err(error) => {
+            eprintln!("partner-sandbox: cannot start the async runtime: {error}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(run(args)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("partner-sandbox: {error}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(args: Args) -> anyhow::Result<()> {
+    let config = Config {
+        data_dir: args.data,
+        seed: args.seed,
+        page_size: args.page_size,
+    };
+    let sandbox = Sandbox::start(config, args.listen).await?;
+    let mut stdout = std::io::stdout().lock();
+    // A closed stdout only means nobody reads the address; keep serving rather than panic.
+    let _ = writeln!(stdout, "listening on {}", sandbox.base_url()).and_then(|()| stdout.flush());
+    drop(stdout);
+    shutdown_signal().await;
+    tracing::info!("shutting down");
+    sandbox.stop().await;
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        match signal(SignalKind::terminate()) {
+            Ok(mut terminate) => {
+                tokio::select! {
+                    _ = tokio::signal::ctrl_c() => {}
+                    _ = terminate.recv() => {}
+                }
+                return;
+            }
+            Err(error) => tracing::warn!(%error, "cannot listen for SIGTERM; Ctrl-C only"),
+        }
+    }
+    if let Err(error) = tokio::signal::ctrl_c().await {
+        // Without signals we cannot be told to stop; serve until killed.
+        tracing::warn!(%error, "cannot listen for Ctrl-C");
+        std::future::pending::<()>().await;
+    }
+}

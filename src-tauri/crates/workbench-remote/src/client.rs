@@ -1,0 +1,302 @@
+use std::collections::HashSet;
+use std::time::Duration;
+
+use partner_api::{ApiError, Page, VersionResource, collections, paths};
+use reqwest::{Response, StatusCode};
+use serde::de::DeserializeOwned;
+use sha2::{Digest, Sha256};
+use url::Url;
+use workbench_domain::{App, IconFile};
+
+use crate::RemoteError;
+
+/// The largest JSON reply read; a bigger one is refused rather than exhausting memory.
+const MAX_JSON_BYTES: usize = 32 * 1024 * 1024;
+/// The largest icon read. Marketplace icons are far smaller; the rules pack sets the real limit.
+const MAX_ICON_BYTES: usize = 8 * 1024 * 1024;
+/// A collection longer than this many pages is taken as a server that loops.
+const MAX_PAGES: usize = 10_000;
+
+/// A client of one Partner Project server.
+#[derive(Debug, Clone)]
+pub struct PartnerClient {
+    http: reqwest::Client,
+    base: Url,
+}
+
+impl PartnerClient {
+    /// A client of the server at `base_url`. Plain HTTP is accepted only for a loopback address
+    /// (the sandbox); every other server must use HTTPS.
+    pub fn new(base_url: &str) -> Result<PartnerClient, RemoteError> {
+        let invalid = |reason: String| RemoteError::InvalidServer { reason };
+        let mut base = Url::parse(base_url)
+            .map_err(|e| invalid(format!("{base_url:?} is not a server URL: {e}")))?;
+        match base.scheme() {
+            "https" => {}
+            "http" if is_loopback(&base) => {}
+            "http" => {
+                return Err(invalid(format!(
+                    "{base_url} uses plain HTTP; only a server on this machine (127.0.0.1, localhost) may, every other server must use https://"
+                )));
+            }
+            other => {
+                return Err(invalid(format!(
+                    "{base_url} has scheme {other:?}; use https://"
+                )));
+            }
+        }
+        if !base.path().ends_with('/') {
+            let path = format!("{}/", base.path());
+            base.set_path(&path);
+        }
+        let http = reqwest::Client::builder()
+            .connect_timeout(Duration::from_secs(5))
+            .timeout(Duration::from_secs(60))
+            .user_agent(concat!("partner-workbench/", env!("CARGO_PKG_VERSION")))
+            .build()
+            .map_err(|e| invalid(format!("cannot set up HTTP: {e}")))?;
+        Ok(PartnerClient { http, base })
+    }
+
+    /// The server's base URL, without a trailing slash.
+    pub fn server(&self) -> &str {
+        self.base.as_str().trim_end_matches('/')
+    }
+
+    /// Every app of the partner, across all pages.
+    pub async fn list_apps(&self) -> Result<Vec<App>, RemoteError> {
+        self.collect(paths::APPS, collections::APPS).await
+    }
+
+    /// Every version of an app, across all pages.
+    pub async fn list_versions(&self, app_id: &str) -> Result<Vec<VersionResource>, RemoteError> {
+        self.collect(&paths::versions(app_id), collections::VERSIONS)
+            .await
+    }
+
+    /// The icon of a version. `expected_sha256` is what the version said of it; bytes that do not
+    /// match are refused, so a cut or swapped download never reaches the cache.
+    pub async fn icon(
+        &self,
+        app_id: &str,
+        version_id: &str,
+        expected_sha256: &str,
+    ) -> Result<IconFile, RemoteError> {
+        let url = self.url(&paths::icon(app_id, version_id))?;
+        let response = self.send(&url).await?;
+        let media_type = response
+            .headers()
+            .get(reqwest::header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("application/octet-stream")
+            .to_owned();
+        let bytes = read_capped(response, &url, MAX_ICON_BYTES).await?;
+        let sha256 = hex::encode(Sha256::digest(&bytes));
+        if sha256 != expected_sha256 {
+            return Err(RemoteError::Malformed {
+                url: url.to_string(),
+                reason: format!(
+                    "the icon's checksum is {sha256}, the version said {expected_sha256}"
+                ),
+            });
+        }
+        Ok(IconFile {
+            media_type,
+            bytes,
+            sha256,
+        })
+    }
+
+    /// Walks a HAL collection from `first` through `_links.next` and gathers the items embedded
+    /// under `name`. Only links to this same server are followed.
+    async fn collect<T: DeserializeOwned>(
+        &self,
+        first: &str,
+        name: &str,
+    ) -> Result<Vec<T>, RemoteError> {
+        let mut items = Vec::new();
+        let mut seen = HashSet::new();
+        let mut next = Some(self.url(first)?);
+        while let Some(url) = next.take() {
+            if !seen.insert(url.clone()) || seen.len() > MAX_PAGES {
+                return Err(malformed(
+                    &url,
+                    "the collection's next links go round in a circle",
+                ));
+            }
+            let mut page: Page<T> = self.get_json(&url).await?;
+            items.extend(page.take(name).ok_or_else(|| {
+                malformed(&url, &format!("the page has no `_embedded.{name}` list"))
+            })?);
+            if let Some(link) = page.links.next {
+                next = Some(self.follow(&url, &link.href)?);
+            }
+        }
+        Ok(items)
+    }
+
+    fn url(&self, path: &str) -> Result<Url, RemoteError> {
+        self.base
+            .join(path.trim_start_matches('/'))
+            .map_err(|e| RemoteError::InvalidServer {
+                reason: format!("bad path {path:?}: {e}"),
+            })
+    }
+
+    /// Resolves a link the server gave, refusing one that leaves the server.
+    fn follow(&self, from: &Url, href: &str) -> Result<Url, RemoteError> {
+        let url = from
+            .join(href)
+            .map_err(|e| malformed(from, &format!("bad link {href:?}: {e}")))?;
+        if url.origin() != self.base.origin() {
+            return Err(malformed(
+                from,
+                &format!("a link leads to another server ({url})"),
+            ));
+        }
+        Ok(url)
+    }
+
+    async fn get_json<T: DeserializeOwned>(&self, url: &Url) -> Result<T, RemoteError> {
+        let response = self.send(url).await?;
+        let bytes = read_capped(response, url, MAX_JSON_BYTES).await?;
+        serde_json::from_slice(&bytes).map_err(|e| malformed(url, &format!("invalid JSON: {e}")))
+    }
+
+    /// Sends a GET and turns any non-success status into [`RemoteError::Status`] with the
+    /// server's error body when it has one.
+    async fn send(&self, url: &Url) -> Result<Response, RemoteError> {
+        let response = self.http.get(url.clone()).send().await.map_err(|source| {
+            if source.is_connect() || source.is_timeout() {
+                RemoteError::Unreachable {
+                    server: self.server().to_owned(),
+                    source,
+                }
+            } else {
+                RemoteError::Interrupted {
+                    url: url.to_string(),
+                    source,
+                }
+            }
+        })?;
+        let status = response.status();
+        if status.is_success() {
+            return Ok(response);
+        }
+        let body = read_capped(response, url, MAX_JSON_BYTES)
+            .await
+            .unwrap_or_default();
+        let error = serde_json::from_slice::<ApiError>(&body).ok();
+        Err(RemoteError::Status {
+            url: url.to_string(),
+            status: status_code(status),
+            error,
+        })
+    }
+}
+
+fn status_code(status: StatusCode) -> u16 {
+    status.as_u16()
+}
+
+fn is_loopback(url: &Url) -> bool {
+    match url.host() {
+        Some(url::Host::Domain(domain)) => domain == "localhost",
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        None => false,
+    }
+}
+
+fn malformed(url: &Url, reason: &str) -> RemoteError {
+    RemoteError::Malformed {
+        url: url.to_string(),
+        reason: reason.to_owned(),
+    }
+}
+
+/// Reads a whole body, but no more than `cap` bytes. A connection that drops mid-body is an
+/// [`RemoteError::Interrupted`], never a short result.
+async fn read_capped(
+    mut response: Response,
+    url: &Url,
+    cap: usize,
+) -> Result<Vec<u8>, RemoteError> {
+    if response
+        .content_length()
+        .is_some_and(|len| len > cap as u64)
+    {
+        return Err(malformed(
+            url,
+            &format!("the reply is larger than {cap} bytes"),
+        ));
+    }
+    let mut body = Vec::new();
+    loop {
+        match response.chunk().await {
+            Ok(Some(chunk)) => {
+                if body.len() + chunk.len() > cap {
+                    return Err(malformed(
+                        url,
+                        &format!("the reply is larger than {cap} bytes"),
+                    ));
+                }
+                body.extend_from_slice(&chunk);
+            }
+            Ok(None) => return Ok(body),
+            Err(source) => {
+                return Err(RemoteError::Interrupted {
+                    url: url.to_string(),
+                    source,
+                });
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn plain_http_is_only_for_this_machine() {
+        for ok in [
+            "http://127.0.0.1:8080",
+            "http://localhost:1",
+            "http://[::1]:9",
+            "https://api.talkdeskapp.com",
+        ] {
+            assert!(PartnerClient::new(ok).is_ok(), "{ok} must be accepted");
+        }
+        for bad in [
+            "http://api.talkdeskapp.com",
+            "http://10.0.0.1",
+            "ftp://127.0.0.1",
+            "not a url",
+        ] {
+            let err = PartnerClient::new(bad).expect_err(bad);
+            assert!(
+                matches!(err, RemoteError::InvalidServer { .. }),
+                "{bad}: {err}"
+            );
+        }
+    }
+
+    #[test]
+    fn links_never_lead_to_another_server() {
+        let client = PartnerClient::new("http://127.0.0.1:8080/api").unwrap();
+        let from = client.url("/apps").unwrap();
+        assert_eq!(
+            from.as_str(),
+            "http://127.0.0.1:8080/api/apps",
+            "paths are relative to the base"
+        );
+        assert!(client.follow(&from, "/api/apps?page=2").is_ok());
+        assert!(
+            client
+                .follow(&from, "http://127.0.0.1:9999/apps?page=2")
+                .is_err()
+        );
+        assert!(client.follow(&from, "https://evil.example/apps").is_err());
+    }
+}

@@ -1,0 +1,96 @@
+//! The app list at start-up: 1,000 apps × 5 versions read through `Store::list_apps`, against a
+//! bare rusqlite query of the same rows from the same file in the same run. The store must stay
+//! within 1.5× of the bare query. Run with `cargo bench -p workbench-store --bench list`.
+
+use criterion::{Criterion, criterion_group, criterion_main};
+use rusqlite::Connection;
+use workbench_store::{Store, fixtures};
+
+const APPS: usize = 1_000;
+const VERSIONS: usize = 5;
+
+/// The same columns the store reads, into plain tuples: the floor any cache API could reach.
+type BareRow = (
+    String,
+    String,
+    String,
+    String,
+    String,
+    String,
+    String,
+    bool,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    bool,
+);
+
+fn bare_query(conn: &Connection) -> Vec<BareRow> {
+    let mut stmt = conn
+        .prepare_cached(
+            "SELECT a.id, a.name, a.slug, a.display_name, a.created_type, a.app_type, a.render, a.sandbox,
+                    v.id, v.version_number, v.technical_status, v.marketplace_status,
+                    EXISTS (SELECT 1 FROM icons i WHERE i.version_id = v.id)
+             FROM apps a
+             LEFT JOIN versions v ON v.app_id = a.id
+             ORDER BY a.display_name COLLATE NOCASE, a.id, v.sort_key DESC",
+        )
+        .unwrap();
+    stmt.query_map([], |r| {
+        Ok((
+            r.get(0)?,
+            r.get(1)?,
+            r.get(2)?,
+            r.get(3)?,
+            r.get(4)?,
+            r.get(5)?,
+            r.get(6)?,
+            r.get(7)?,
+            r.get(8)?,
+            r.get(9)?,
+            r.get(10)?,
+            r.get(11)?,
+            r.get(12)?,
+        ))
+    })
+    .unwrap()
+    .collect::<Result<_, _>>()
+    .unwrap()
+}
+
+fn list(c: &mut Criterion) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("cache.sqlite3");
+    let mut store = Store::open(&path).unwrap();
+    store
+        .replace_with_snapshot(
+            &fixtures::snapshot(APPS, VERSIONS),
+            "bench",
+            "2026-01-01T00:00:00Z",
+        )
+        .unwrap();
+    let bare = Connection::open(&path).unwrap();
+    assert_eq!(
+        bare_query(&bare).len(),
+        APPS * VERSIONS,
+        "the bare query reads the same rows"
+    );
+    let listed: usize = store
+        .list_apps()
+        .unwrap()
+        .iter()
+        .map(|a| a.versions.len())
+        .sum();
+    assert_eq!(listed, APPS * VERSIONS, "the store lists the same rows");
+
+    let mut group = c.benchmark_group("list 1000 apps x 5 versions");
+    group.bench_function("store list_apps", |b| b.iter(|| store.list_apps().unwrap()));
+    group.bench_function("bare rusqlite query (baseline)", |b| {
+        b.iter(|| bare_query(&bare))
+    });
+    group.finish();
+}
+
+criterion_group!(benches, list);
+criterion_main!(benches);

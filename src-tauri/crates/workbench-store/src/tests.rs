@@ -1,0 +1,241 @@
+use tempfile::TempDir;
+use workbench_domain::ReviewStatus;
+
+use super::*;
+
+fn temp_store() -> (TempDir, PathBuf, Store) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("cache.sqlite3");
+    let store = Store::open(&path).unwrap();
+    (dir, path, store)
+}
+
+#[test]
+fn a_new_cache_is_empty_and_never_synced() {
+    let (_dir, _path, store) = temp_store();
+    assert!(store.list_apps().unwrap().is_empty());
+    assert_eq!(store.sync_state().unwrap(), SyncState::default());
+    assert_eq!(store.pending_edits().unwrap(), 0);
+}
+
+#[test]
+fn pragmas_are_set_on_open() {
+    let (_dir, _path, store) = temp_store();
+    let journal: String = store
+        .conn
+        .query_row("PRAGMA journal_mode", [], |r| r.get(0))
+        .unwrap();
+    let foreign_keys: bool = store
+        .conn
+        .query_row("PRAGMA foreign_keys", [], |r| r.get(0))
+        .unwrap();
+    let busy: i64 = store
+        .conn
+        .query_row("PRAGMA busy_timeout", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(journal, "wal");
+    assert!(
+        foreign_keys,
+        "foreign keys keep versions from outliving their app"
+    );
+    assert_eq!(busy, BUSY_TIMEOUT.as_millis() as i64);
+}
+
+#[test]
+fn a_snapshot_round_trips_with_plans_icons_and_base_copies() {
+    let (_dir, path, mut store) = temp_store();
+    let snapshot = fixtures::snapshot(3, 4);
+    store
+        .replace_with_snapshot(&snapshot, "http://127.0.0.1:1", "2026-11-27T10:00:00Z")
+        .unwrap();
+    drop(store);
+
+    let store = Store::open(&path).unwrap();
+    for entry in &snapshot.apps {
+        for sv in &entry.versions {
+            let cached = store
+                .version(&sv.version.id)
+                .unwrap()
+                .expect("every version is cached");
+            assert_eq!(
+                cached.version, sv.version,
+                "the working copy is what the server sent"
+            );
+            assert_eq!(
+                cached.base.as_ref(),
+                Some(&sv.version),
+                "the base copy is untouched"
+            );
+            assert_eq!(cached.etag.as_deref(), Some(sv.etag.as_str()));
+            assert_eq!(store.icon(&sv.version.id).unwrap(), sv.icon);
+        }
+    }
+    let state = store.sync_state().unwrap();
+    assert_eq!(state.server.as_deref(), Some("http://127.0.0.1:1"));
+    assert_eq!(
+        state.last_synced_at.as_deref(),
+        Some("2026-11-27T10:00:00Z")
+    );
+}
+
+#[test]
+fn the_list_orders_apps_by_name_and_versions_newest_first() {
+    let (_dir, _path, mut store) = temp_store();
+    let mut snapshot = fixtures::snapshot(2, 0);
+    snapshot.apps[0].app.display_name = "zeta".into();
+    snapshot.apps[1].app.display_name = "Alpha".into();
+    let mut versions = fixtures::snapshot(1, 12).apps.remove(0).versions;
+    for v in &mut versions {
+        v.version.app_id = snapshot.apps[0].app.id.clone();
+    }
+    snapshot.apps[0].versions = versions;
+    store.replace_with_snapshot(&snapshot, "s", "t").unwrap();
+
+    let list = store.list_apps().unwrap();
+    let names: Vec<&str> = list.iter().map(|l| l.app.display_name.as_str()).collect();
+    assert_eq!(names, ["Alpha", "zeta"], "case-insensitive order");
+    assert!(
+        list[0].versions.is_empty(),
+        "an app without versions is still listed"
+    );
+    let numbers: Vec<&str> = list[1]
+        .versions
+        .iter()
+        .map(|v| v.version_number.as_str())
+        .collect();
+    assert_eq!(
+        numbers.first(),
+        Some(&"1.11.0"),
+        "1.11.0 is newer than 1.9.0"
+    );
+    assert_eq!(numbers.last(), Some(&"1.0.0"));
+    assert_eq!(list[1].versions.iter().filter(|v| v.has_icon).count(), 6);
+}
+
+#[test]
+fn a_second_snapshot_replaces_the_first_entirely() {
+    let (_dir, _path, mut store) = temp_store();
+    store
+        .replace_with_snapshot(&fixtures::snapshot(5, 2), "s", "t1")
+        .unwrap();
+    let mut smaller = fixtures::snapshot(2, 1);
+    smaller.apps[0].versions[0].version.status.technical = ReviewStatus::Approved;
+    store.replace_with_snapshot(&smaller, "s", "t2").unwrap();
+    let list = store.list_apps().unwrap();
+    assert_eq!(
+        list.len(),
+        2,
+        "apps gone from the server are gone from the cache"
+    );
+    assert_eq!(list[0].versions[0].status.technical, ReviewStatus::Approved);
+    let orphans: i64 = store
+        .conn
+        .query_row("SELECT COUNT(*) FROM plans", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(
+        orphans,
+        2 * 2,
+        "plans of deleted versions are deleted with them"
+    );
+}
+
+#[test]
+fn a_snapshot_that_fails_halfway_leaves_the_cache_as_it_was() {
+    let (_dir, _path, mut store) = temp_store();
+    store
+        .replace_with_snapshot(&fixtures::snapshot(3, 2), "s", "t1")
+        .unwrap();
+    let before = store.list_apps().unwrap();
+
+    let mut bad = fixtures::snapshot(4, 2);
+    // The last version claims another app: the swap fails after most rows were written.
+    bad.apps[3].versions[1].version.app_id = "app-00000".into();
+    let err = store.replace_with_snapshot(&bad, "s", "t2").unwrap_err();
+    assert!(matches!(err, StoreError::Corrupt { .. }), "{err}");
+
+    assert_eq!(
+        store.list_apps().unwrap(),
+        before,
+        "the failed swap was rolled back"
+    );
+    assert_eq!(
+        store.sync_state().unwrap().last_synced_at.as_deref(),
+        Some("t1")
+    );
+}
+
+#[test]
+fn a_cache_written_by_a_newer_schema_is_refused_and_left_unchanged() {
+    let (dir, path, mut store) = temp_store();
+    store
+        .replace_with_snapshot(&fixtures::snapshot(1, 1), "s", "t")
+        .unwrap();
+    let newer = migrations::latest_version() + 1;
+    store
+        .conn
+        .pragma_update(None, "user_version", newer)
+        .unwrap();
+    // Fold the WAL into the main file so the bytes on disk are the whole database.
+    store
+        .conn
+        .pragma_update(None, "journal_mode", "delete")
+        .unwrap();
+    drop(store);
+    let before = std::fs::read(&path).unwrap();
+
+    let err = Store::open(&path)
+        .err()
+        .expect("a newer schema must be refused");
+    match &err {
+        StoreError::NewerSchema {
+            found, supported, ..
+        } => {
+            assert_eq!((*found, *supported), (newer, migrations::latest_version()));
+        }
+        other => panic!("expected NewerSchema, got {other}"),
+    }
+    assert!(
+        err.to_string().contains("update Partner Workbench"),
+        "the message says what to do: {err}"
+    );
+    assert_eq!(
+        std::fs::read(&path).unwrap(),
+        before,
+        "the newer database was not altered"
+    );
+    assert!(
+        !dir.path().join("cache.sqlite3-wal").exists(),
+        "not even switched to WAL"
+    );
+}
+
+#[test]
+fn a_file_that_is_not_a_database_is_refused_with_a_clear_message() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("cache.sqlite3");
+    let garbage = b"this is not sqlite, just some text that happens to be long enough".repeat(64);
+    std::fs::write(&path, &garbage).unwrap();
+    let err = Store::open(&path).err().expect("garbage must be refused");
+    assert!(matches!(err, StoreError::NotADatabase { .. }), "{err}");
+    assert_eq!(
+        std::fs::read(&path).unwrap(),
+        garbage,
+        "the file was not touched"
+    );
+}
+
+#[test]
+fn reopening_an_up_to_date_cache_keeps_its_data() {
+    let (_dir, path, mut store) = temp_store();
+    store
+        .replace_with_snapshot(&fixtures::snapshot(2, 3), "s", "t")
+        .unwrap();
+    let before = store.list_apps().unwrap();
+    drop(store);
+    let store = Store::open(&path).unwrap();
+    assert_eq!(store.list_apps().unwrap(), before);
+    assert_eq!(
+        migrations::schema_version(&store.conn).unwrap(),
+        migrations::latest_version()
+    );
+}

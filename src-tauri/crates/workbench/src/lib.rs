@@ -1,0 +1,85 @@
+//! The facade of Partner Workbench: every use case as a plain function over the cache
+//! (`workbench-store`) and the server (`workbench-remote`). The desktop shell and the `pwb`
+//! command line are thin layers over this crate and nothing else.
+//!
+//! Start with [`Workbench::open`], then [`Workbench::list_apps`] (the cache, instant, offline) and
+//! [`Workbench::pull`] (the server, swapped into the cache in one transaction). [`server`] says
+//! which server to talk to, including the sandbox embedded in the app. Time comes in as an
+//! argument, so nothing here reads a clock.
+
+mod error;
+mod pull;
+pub mod server;
+mod status;
+
+use std::path::{Path, PathBuf};
+use std::sync::{Mutex, MutexGuard};
+
+pub use error::{ErrorCode, WorkbenchError};
+pub use pull::{PullProgress, PullReport};
+pub use status::{SyncPhase, SyncStatus};
+pub use workbench_store::{AppListing, SyncState, VersionSummary};
+
+use workbench_domain::IconFile;
+use workbench_store::Store;
+
+/// The environment variable that moves the data folder (cache, settings, logs).
+pub const DATA_DIR_ENV: &str = "PWB_DATA_DIR";
+
+/// One profile's local state: the cache and where it lives.
+pub struct Workbench {
+    data_dir: PathBuf,
+    store: Mutex<Store>,
+}
+
+impl Workbench {
+    /// Opens (creating when missing) the cache in `data_dir`.
+    pub fn open(data_dir: &Path) -> Result<Workbench, WorkbenchError> {
+        let store = Store::open(&data_dir.join("cache.sqlite3"))?;
+        Ok(Workbench {
+            data_dir: data_dir.to_owned(),
+            store: Mutex::new(store),
+        })
+    }
+
+    pub fn data_dir(&self) -> &Path {
+        &self.data_dir
+    }
+
+    /// Every cached app with its versions: works offline and answers at once.
+    pub fn list_apps(&self) -> Result<Vec<AppListing>, WorkbenchError> {
+        Ok(self.store().list_apps()?)
+    }
+
+    pub fn icon(&self, version_id: &str) -> Result<Option<IconFile>, WorkbenchError> {
+        Ok(self.store().icon(version_id)?)
+    }
+
+    pub fn sync_state(&self) -> Result<SyncState, WorkbenchError> {
+        Ok(self.store().sync_state()?)
+    }
+
+    fn store(&self) -> MutexGuard<'_, Store> {
+        // A panic while holding the lock cannot leave the cache half-written (SQLite
+        // transactions roll back), so a poisoned lock is safe to keep using.
+        self.store
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+}
+
+/// The default data folder: the platform's data dir, separate for debug builds so development
+/// never touches a partner's real cache. `PWB_DATA_DIR` overrides it.
+pub fn default_data_dir() -> Result<PathBuf, WorkbenchError> {
+    if let Some(dir) = std::env::var_os(DATA_DIR_ENV).filter(|d| !d.is_empty()) {
+        return Ok(PathBuf::from(dir));
+    }
+    let name = if cfg!(debug_assertions) {
+        "partner-workbench-debug"
+    } else {
+        "partner-workbench"
+    };
+    dirs::data_dir()
+        .map(|d| d.join(name))
+        .ok_or(WorkbenchError::NoDataDir)
+}

@@ -1,0 +1,70 @@
+//! Which Partner Project server to talk to. By default the app runs the sandbox embedded:
+//! in-process, on a loopback port the OS picks, with its data beside the cache, so a new user
+//! sees something real at first start.
+
+use std::net::{Ipv4Addr, SocketAddr};
+use std::path::Path;
+
+use partner_sandbox::Sandbox;
+use workbench_remote::PartnerClient;
+
+use crate::WorkbenchError;
+
+/// The environment variable that points the app and `pwb` at a server instead of the embedded sandbox.
+pub const SERVER_ENV: &str = "PWB_SERVER";
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ServerChoice {
+    /// The sandbox, started in-process with the demo seed.
+    Embedded,
+    /// A server that speaks the API contract, by base URL.
+    Url(String),
+}
+
+impl ServerChoice {
+    /// `--server URL` or `PWB_SERVER` when given, else the embedded sandbox.
+    pub fn from_option(url: Option<String>) -> ServerChoice {
+        url.or_else(|| std::env::var(SERVER_ENV).ok())
+            .filter(|url| !url.trim().is_empty())
+            .map_or(ServerChoice::Embedded, ServerChoice::Url)
+    }
+}
+
+/// A client of the chosen server, and the embedded sandbox when that is the choice: it serves
+/// as long as this value lives.
+pub struct Connection {
+    pub client: PartnerClient,
+    pub sandbox: Option<Sandbox>,
+}
+
+impl Connection {
+    /// Starts the embedded sandbox (its data in `data_dir/sandbox`) or checks the server's URL.
+    pub async fn open(
+        choice: &ServerChoice,
+        data_dir: &Path,
+    ) -> Result<Connection, WorkbenchError> {
+        match choice {
+            ServerChoice::Url(url) => Ok(Connection {
+                client: PartnerClient::new(url)?,
+                sandbox: None,
+            }),
+            ServerChoice::Embedded => {
+                let config = partner_sandbox::Config::new(data_dir.join("sandbox"));
+                let listen = SocketAddr::from((Ipv4Addr::LOCALHOST, 0));
+                let sandbox = Sandbox::start(config, listen).await?;
+                let client = PartnerClient::new(&sandbox.base_url())?;
+                Ok(Connection {
+                    client,
+                    sandbox: Some(sandbox),
+                })
+            }
+        }
+    }
+
+    /// Stops the embedded sandbox, if any, letting its requests finish.
+    pub async fn close(self) {
+        if let Some(sandbox) = self.sandbox {
+            sandbox.stop().await;
+        }
+    }
+}

@@ -1,0 +1,50 @@
+//! Generates `ui/src/ipc/bindings.ts` from the IPC types. `cargo test -p partner-workbench`
+//! checks the committed file; `PWB_UPDATE_BINDINGS=1` rewrites it.
+
+use ts_rs::{Config, TS};
+
+use super::*;
+
+const HEADER: &str = "// This file is generated from the Rust types in src-tauri/src/ipc by `cargo test -p partner-workbench`. Do not edit.\n";
+
+/// The whole bindings file: every IPC type, in dependency order.
+pub fn render() -> String {
+    let cfg = Config::default();
+    let decls = [
+        ReviewStatus::decl(&cfg),
+        AppType::decl(&cfg),
+        VersionRow::decl(&cfg),
+        AppRow::decl(&cfg),
+        AppList::decl(&cfg),
+        SyncState::decl(&cfg),
+        SyncStatus::decl(&cfg),
+        ErrorCode::decl(&cfg),
+        CommandError::decl(&cfg),
+    ];
+    let mut out = String::from(HEADER);
+    for decl in decls {
+        out.push_str("\nexport ");
+        out.push_str(&decl);
+        out.push('\n');
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::PathBuf;
+
+    #[test]
+    fn generated_bindings_are_up_to_date() {
+        let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../ui/src/ipc/bindings.ts");
+        let expected = super::render();
+        if std::env::var_os("PWB_UPDATE_BINDINGS").is_some() {
+            std::fs::write(&path, &expected).unwrap();
+        }
+        let committed = std::fs::read_to_string(&path).unwrap_or_default();
+        assert!(
+            committed == expected,
+            "ui/src/ipc/bindings.ts is stale: run `PWB_UPDATE_BINDINGS=1 cargo test -p partner-workbench` and commit it"
+        );
+    }
+}

@@ -1,0 +1,46 @@
+//! The desktop shell of Partner Workbench: the only crate that depends on Tauri.
+//!
+//! It holds no business rule, SQL or HTTP: each command in [`commands`] converts its arguments,
+//! calls one function of the `workbench` facade and converts the answer into the UI's types in
+//! [`ipc`]. [`build_app`] assembles the app from a generic `tauri::Builder` so tests can drive
+//! the same commands through `tauri::test::mock_builder()`. [`state`] holds the open cache and the
+//! connection to the server; [`sync`] runs the background sync and announces its progress.
+
+mod commands;
+pub mod ipc;
+mod state;
+mod sync;
+
+use tauri::{Builder, Manager, Runtime};
+
+pub use state::AppState;
+
+/// Starts the desktop app. Fails only when the window system cannot start.
+pub fn run() {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("PWB_LOG")
+                .unwrap_or_else(|_| "info".into()),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    build_app(Builder::default())
+        .run(tauri::generate_context!())
+        .expect("the window system could not start Partner Workbench");
+}
+
+/// The app with its state, commands and start-up work, on any runtime.
+pub fn build_app<R: Runtime>(builder: Builder<R>) -> Builder<R> {
+    builder
+        .setup(|app| {
+            app.manage(AppState::open());
+            sync::spawn_startup_sync(app.handle().clone());
+            Ok(())
+        })
+        .invoke_handler(tauri::generate_handler![
+            commands::apps::list_apps,
+            commands::apps::version_icon,
+            commands::sync::sync_status,
+            commands::sync::sync_now,
+        ])
+}

@@ -1,0 +1,62 @@
+//! What the desktop app keeps while it runs.
+
+use std::sync::{Arc, Mutex};
+
+use workbench::server::{Connection, ServerChoice};
+use workbench::{SyncStatus, Workbench};
+
+use crate::ipc::CommandError;
+
+pub struct AppState {
+    /// The open cache, or why it could not be opened (the window still starts and says so).
+    pub workbench: Result<Arc<Workbench>, CommandError>,
+    pub server: ServerChoice,
+    /// The server connection, opened by the first sync and kept: it owns the embedded sandbox.
+    /// Held across a whole sync, so two syncs never run at once.
+    pub connection: tokio::sync::Mutex<Option<Connection>>,
+    /// The last status announced to the window.
+    pub status: Mutex<SyncStatus>,
+}
+
+impl AppState {
+    pub fn open() -> AppState {
+        let workbench = workbench::default_data_dir()
+            .and_then(|dir| Workbench::open(&dir))
+            .map(Arc::new)
+            .map_err(|e| {
+                tracing::error!("cannot open the cache: {e}");
+                CommandError::from(e)
+            });
+        let status = match &workbench {
+            Ok(workbench) => workbench.status_cached(),
+            Err(_) => SyncStatus {
+                phase: workbench::SyncPhase::Error,
+                server: None,
+                last_synced_at: None,
+                message: None,
+                error_code: None,
+            },
+        };
+        AppState {
+            workbench,
+            server: ServerChoice::from_option(None),
+            connection: tokio::sync::Mutex::new(None),
+            status: Mutex::new(status),
+        }
+    }
+
+    pub fn workbench(&self) -> Result<Arc<Workbench>, CommandError> {
+        self.workbench.clone()
+    }
+
+    pub fn status(&self) -> SyncStatus {
+        self.status
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
+    }
+
+    pub fn set_status(&self, status: SyncStatus) {
+        *self.status.lock().unwrap_or_else(|p| p.into_inner()) = status;
+    }
+}

@@ -1,0 +1,139 @@
+// The window's state: the cached app list and the sync status, kept current from the backend.
+// One instance per window, shared with components through Svelte context (see `setWorkbench`).
+import { getContext, setContext } from 'svelte';
+import type { AppRow, Backend, CommandError, SyncStatus } from '../ipc';
+import { toCommandError } from '../ipc';
+
+export type AppsState =
+  | { kind: 'loading' }
+  | { kind: 'loaded'; apps: AppRow[] }
+  | { kind: 'error'; error: CommandError };
+
+export class Workbench {
+  apps: AppsState = $state({ kind: 'loading' });
+  /** Null until the backend has told us; then the latest status from a query, an event or a sync. */
+  status: SyncStatus | null = $state(null);
+  /** True while this window's own `syncNow` call is in flight. */
+  requesting = $state(false);
+  /** Bumped after every list load, so icons are fetched again: a sync can replace them. */
+  revision = $state(0);
+  readonly busy = $derived(this.requesting || this.status?.state === 'syncing');
+
+  readonly backend: Backend;
+  #reloading: Promise<void> | null = null;
+  #reloadAgain = false;
+  #statusEventSeen = false;
+
+  constructor(backend: Backend) {
+    this.backend = backend;
+  }
+
+  /**
+   * Subscribes to status events, then reads the cache and the current status; returns the teardown.
+   * Subscribing first means a sync that finishes at startup is either already in the list we read
+   * or announced by an event we receive, never missed in between.
+   */
+  start(): () => void {
+    let stopped = false;
+    let unlisten: (() => void) | null = null;
+    const subscribed = this.backend
+      .onSyncStatus((status) => {
+        if (!stopped) this.applyStatus(status);
+      })
+      .then(
+        (stop) => {
+          if (stopped) stop();
+          else unlisten = stop;
+        },
+        // Without events the window still works; it refreshes after its own syncs.
+        () => undefined,
+      );
+    void subscribed.then(() => {
+      if (stopped) return;
+      void this.reload();
+      this.backend.syncStatus().then(
+        (status) => {
+          if (!stopped && !this.#statusEventSeen) this.status = status;
+        },
+        (error: unknown) => {
+          if (!stopped && !this.#statusEventSeen) this.status = statusFromError(toCommandError(error), null);
+        },
+      );
+    });
+    return () => {
+      stopped = true;
+      unlisten?.();
+    };
+  }
+
+  /** Records a status; an `idle` one means a sync finished, so the cache is read again. */
+  applyStatus(status: SyncStatus): void {
+    this.#statusEventSeen = true;
+    this.status = status;
+    if (status.state === 'idle') void this.reload();
+  }
+
+  /** Reads the cache. Overlapping requests collapse into one extra read after the current one. */
+  reload(): Promise<void> {
+    if (this.#reloading) {
+      this.#reloadAgain = true;
+      return this.#reloading;
+    }
+    this.#reloading = (async () => {
+      do {
+        this.#reloadAgain = false;
+        try {
+          const list = await this.backend.listApps();
+          this.apps = { kind: 'loaded', apps: list.apps };
+        } catch (error) {
+          this.apps = { kind: 'error', error: toCommandError(error) };
+        }
+        this.revision += 1;
+      } while (this.#reloadAgain);
+    })().finally(() => {
+      this.#reloading = null;
+    });
+    return this.#reloading;
+  }
+
+  /** Retry after a failed load: shows the loading state, then reads the cache again. */
+  retryList(): Promise<void> {
+    this.apps = { kind: 'loading' };
+    return this.reload();
+  }
+
+  /** Asks the backend to sync; a second request while one is in flight is ignored. */
+  async syncNow(): Promise<void> {
+    if (this.requesting) return;
+    this.requesting = true;
+    try {
+      this.applyStatus(await this.backend.syncNow());
+    } catch (error) {
+      this.status = statusFromError(toCommandError(error), this.status);
+    } finally {
+      this.requesting = false;
+    }
+  }
+}
+
+/** The status to show when a call failed: offline when the server could not be reached, error otherwise. */
+function statusFromError(error: CommandError, previous: SyncStatus | null): SyncStatus {
+  return {
+    state: error.code === 'server_unreachable' ? 'offline' : 'error',
+    server: previous?.server ?? null,
+    last_synced_at: previous?.last_synced_at ?? null,
+    message: error.message,
+  };
+}
+
+const KEY = Symbol('workbench');
+
+export function setWorkbench(workbench: Workbench): Workbench {
+  return setContext(KEY, workbench);
+}
+
+export function getWorkbench(): Workbench {
+  const workbench = getContext<Workbench | undefined>(KEY);
+  if (!workbench) throw new Error('getWorkbench() needs a Workbench set by an ancestor (App.svelte).');
+  return workbench;
+}

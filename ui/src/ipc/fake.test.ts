@@ -1,0 +1,38 @@
+import { describe, expect, it } from 'vitest';
+import type { SyncStatus } from './bindings';
+import { createDemoBackend, createFakeBackend } from './fake';
+
+describe('the fake backend', () => {
+  it('announces syncing then idle, and swaps in the synced apps', async () => {
+    const backend = createFakeBackend({ syncResult: { apps: [] } });
+    const seen: SyncStatus['state'][] = [];
+    await backend.onSyncStatus((status) => seen.push(status.state));
+
+    const final = await backend.syncNow();
+
+    expect(seen).toEqual(['syncing', 'idle']);
+    expect(final.state).toBe('idle');
+    expect(final.last_synced_at).not.toBeNull();
+  });
+
+  it('rejects a failed sync with its CommandError and reports offline', async () => {
+    const backend = createFakeBackend({ syncResult: { code: 'server_unreachable', message: 'refused' } });
+
+    await expect(backend.syncNow()).rejects.toEqual({ code: 'server_unreachable', message: 'refused' });
+    expect((await backend.syncStatus()).state).toBe('offline');
+  });
+
+  it('hands out copies, so callers cannot change its cache', async () => {
+    const backend = createDemoBackend('');
+    const first = await backend.listApps();
+    first.apps[0]!.display_name = 'changed';
+
+    expect((await backend.listApps()).apps[0]!.display_name).toBe('Acme CRM Connector');
+  });
+
+  it('has demo scenarios for the empty, offline and broken states', async () => {
+    expect((await createDemoBackend('?demo=empty').listApps()).apps).toEqual([]);
+    expect((await createDemoBackend('?demo=offline').syncStatus()).state).toBe('offline');
+    await expect(createDemoBackend('?demo=list-error').listApps()).rejects.toMatchObject({ code: 'cache' });
+  });
+});

@@ -1,0 +1,159 @@
+// An in-memory Backend: the browser demo (`npm run dev`) and every component test run against it.
+// It copies data in and out, as the IPC boundary does, so callers never share objects with it.
+import type { Backend } from './backend';
+import type { AppList, AppRow, CommandError, SyncStatus } from './bindings';
+import { DEMO_APPS, DEMO_ICONS, DEMO_SERVER } from './demo-data';
+import { isCommandError } from './errors';
+
+/** What a successful sync does: replace the cached apps and/or override fields of the final status. */
+export interface FakeSyncOutcome {
+  apps?: AppRow[];
+  status?: Partial<SyncStatus>;
+}
+
+export interface FakeOptions {
+  /** The cached apps; none by default. */
+  apps?: AppRow[];
+  /** The initial status; idle, never synced, by default. */
+  status?: SyncStatus;
+  /** When set, listApps rejects with this error. */
+  failList?: CommandError | null;
+  /** When a CommandError, syncNow fails with it (offline for `server_unreachable`, error otherwise). */
+  syncResult?: FakeSyncOutcome | CommandError;
+  /** Icon data: URLs by version id; versions without one have no icon. */
+  icons?: Record<string, string>;
+  /** How long a sync takes; 0 by default. */
+  syncDelayMs?: number;
+  now?: () => Date;
+}
+
+export interface FakeCalls {
+  listApps: number;
+  syncStatus: number;
+  syncNow: number;
+  versionIcon: string[];
+}
+
+export interface FakeBackend extends Backend {
+  readonly calls: FakeCalls;
+  /** Sets the status and delivers it to every listener, as the "sync-status" event would. */
+  emit(status: SyncStatus): void;
+  setApps(apps: AppRow[]): void;
+  setFailList(error: CommandError | null): void;
+  setSyncResult(result: FakeSyncOutcome | CommandError): void;
+  listenerCount(): number;
+}
+
+const copy = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T;
+
+export const NEVER_SYNCED: SyncStatus = { state: 'idle', server: DEMO_SERVER, last_synced_at: null, message: null };
+
+export function createFakeBackend(options: FakeOptions = {}): FakeBackend {
+  let apps: AppRow[] = copy(options.apps ?? []);
+  let status: SyncStatus = copy(options.status ?? NEVER_SYNCED);
+  let failList: CommandError | null = options.failList ?? null;
+  let syncResult: FakeSyncOutcome | CommandError = options.syncResult ?? {};
+  const icons = { ...(options.icons ?? {}) };
+  const delayMs = options.syncDelayMs ?? 0;
+  const now = options.now ?? (() => new Date());
+  const listeners = new Set<(status: SyncStatus) => void>();
+  const calls: FakeCalls = { listApps: 0, syncStatus: 0, syncNow: 0, versionIcon: [] };
+
+  function emit(next: SyncStatus): void {
+    status = copy(next);
+    for (const listener of [...listeners]) listener(copy(status));
+  }
+
+  return {
+    calls,
+    emit,
+    setApps: (next) => {
+      apps = copy(next);
+    },
+    setFailList: (error) => {
+      failList = error;
+    },
+    setSyncResult: (result) => {
+      syncResult = result;
+    },
+    listenerCount: () => listeners.size,
+
+    async listApps(): Promise<AppList> {
+      calls.listApps += 1;
+      if (failList) throw copy(failList);
+      return { apps: copy(apps) };
+    },
+
+    async syncStatus(): Promise<SyncStatus> {
+      calls.syncStatus += 1;
+      return copy(status);
+    },
+
+    async syncNow(): Promise<SyncStatus> {
+      calls.syncNow += 1;
+      emit({ ...status, state: 'syncing', message: null });
+      await new Promise((resolve) => setTimeout(resolve, delayMs));
+      const result = syncResult;
+      if (isCommandError(result)) {
+        emit({ ...status, state: result.code === 'server_unreachable' ? 'offline' : 'error', message: result.message });
+        throw copy(result);
+      }
+      if (result.apps) apps = copy(result.apps);
+      emit({ ...status, state: 'idle', last_synced_at: now().toISOString(), message: null, ...result.status });
+      return copy(status);
+    },
+
+    async versionIcon(versionId: string): Promise<string | null> {
+      calls.versionIcon.push(versionId);
+      return icons[versionId] ?? null;
+    },
+
+    async onSyncStatus(listener): Promise<() => void> {
+      // Wrap so the same function subscribed twice gets two independent subscriptions, like Tauri's listen.
+      const subscription = (next: SyncStatus) => listener(next);
+      listeners.add(subscription);
+      return () => {
+        listeners.delete(subscription);
+      };
+    },
+  };
+}
+
+/**
+ * The backend `npm run dev` uses in a plain browser. `?demo=` picks a scenario:
+ * `empty`, `never-synced`, `offline`, `list-error` or `sync-error`; anything else shows the demo portfolio.
+ */
+export function createDemoBackend(search: string): FakeBackend {
+  const scenario = new URLSearchParams(search).get('demo');
+  const minutesAgo = (minutes: number) => new Date(Date.now() - minutes * 60_000).toISOString();
+  const synced: SyncStatus = { state: 'idle', server: DEMO_SERVER, last_synced_at: minutesAgo(12), message: null };
+  const base: FakeOptions = { apps: DEMO_APPS, icons: DEMO_ICONS, status: synced, syncDelayMs: 900 };
+  const unreachable: CommandError = {
+    code: 'server_unreachable',
+    message: `Could not connect to ${DEMO_SERVER}: connection refused.`,
+  };
+  switch (scenario) {
+    case 'empty':
+      return createFakeBackend({ ...base, apps: [] });
+    case 'never-synced':
+      return createFakeBackend({ ...base, apps: [], status: NEVER_SYNCED, syncResult: { apps: DEMO_APPS } });
+    case 'offline':
+      return createFakeBackend({
+        ...base,
+        status: { ...synced, state: 'offline', message: unreachable.message },
+        syncResult: unreachable,
+      });
+    case 'list-error':
+      return createFakeBackend({
+        ...base,
+        failList: { code: 'cache', message: 'The cache database is locked by another process.' },
+      });
+    case 'sync-error':
+      return createFakeBackend({
+        ...base,
+        syncResult: { code: 'server_error', message: 'The server answered 503 Service Unavailable; try again later.' },
+      });
+    default:
+      return createFakeBackend(base);
+  }
+}

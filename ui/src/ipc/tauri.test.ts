@@ -1,0 +1,63 @@
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+
+const invoke = vi.fn();
+const listen = vi.fn();
+vi.mock('@tauri-apps/api/core', () => ({ invoke }));
+vi.mock('@tauri-apps/api/event', () => ({ listen }));
+
+const { createTauriBackend } = await import('./tauri');
+
+describe('the Tauri backend', () => {
+  beforeEach(() => {
+    invoke.mockReset();
+    listen.mockReset();
+  });
+
+  it('calls the Rust commands by their names, with camelCase arguments', async () => {
+    const backend = createTauriBackend();
+    invoke.mockResolvedValue('result');
+
+    await backend.listApps();
+    await backend.syncStatus();
+    await backend.syncNow();
+    await expect(backend.versionIcon('ver-1')).resolves.toBe('result');
+
+    expect(invoke.mock.calls).toEqual([
+      ['list_apps', undefined],
+      ['sync_status', undefined],
+      ['sync_now', undefined],
+      ['version_icon', { versionId: 'ver-1' }],
+    ]);
+  });
+
+  it('passes a CommandError from Rust through unchanged', async () => {
+    invoke.mockRejectedValue({ code: 'cache', message: 'database is locked' });
+
+    await expect(createTauriBackend().listApps()).rejects.toEqual({ code: 'cache', message: 'database is locked' });
+  });
+
+  it('turns any other rejection into an internal CommandError', async () => {
+    invoke.mockRejectedValue('command list_apps not found');
+
+    await expect(createTauriBackend().listApps()).rejects.toEqual({
+      code: 'internal',
+      message: 'command list_apps not found',
+    });
+  });
+
+  it('listens to the "sync-status" event and hands over its payload', async () => {
+    const unlisten = vi.fn();
+    listen.mockResolvedValue(unlisten);
+    const received: unknown[] = [];
+
+    const stop = await createTauriBackend().onSyncStatus((status) => received.push(status));
+    const [eventName, handler] = listen.mock.calls[0]!;
+    const payload = { state: 'idle', server: null, last_synced_at: null, message: null };
+    handler({ event: 'sync-status', id: 1, payload });
+    stop();
+
+    expect(eventName).toBe('sync-status');
+    expect(received).toEqual([payload]);
+    expect(unlisten).toHaveBeenCalledOnce();
+  });
+});
