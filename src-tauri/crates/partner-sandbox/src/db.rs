@@ -106,7 +106,8 @@ impl Db {
             tx.pragma_update(None, "user_version", SCHEMA_VERSION)
                 .map_err(db_error)?;
             tx.commit().map_err(db_error)?;
-            tracing::info!(path = %path.display(), ?seed, apps = apps.len(), "created sandbox database");
+            let apps = apps.len();
+            tracing::info!(path = %path.display(), ?seed, apps, "created sandbox database");
         }
         Ok(Db {
             conn: Mutex::new(conn),
@@ -163,7 +164,8 @@ impl Db {
             |r| r.get(0),
         )?;
         let mut stmt = conn.prepare_cached(&format!(
-            "SELECT {VERSION_COLUMNS} FROM versions WHERE app_id = ?1 ORDER BY seq LIMIT ?2 OFFSET ?3"
+            "SELECT {VERSION_COLUMNS} FROM versions WHERE app_id = ?1 \
+             ORDER BY seq LIMIT ?2 OFFSET ?3"
         ))?;
         let versions = stmt
             .query_map(params![app_id, limit, clamp(offset)], version_from_row)?

@@ -38,6 +38,7 @@ pub use faults::{Fault, FaultKind};
 const SHUTDOWN_GRACE: Duration = Duration::from_secs(5);
 
 /// A running sandbox. Dropping it also shuts the server down, without waiting.
+#[derive(Debug)]
 pub struct Sandbox {
     addr: SocketAddr,
     shutdown: Option<oneshot::Sender<()>>,

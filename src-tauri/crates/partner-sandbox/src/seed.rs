@@ -121,7 +121,8 @@ pub fn demo() -> Result<Vec<SeedApp>, image::ImageError> {
         app_type: AppType::Atlas,
         render: Render::Canvas,
         scopes: &["account:read", "calls:read", "contacts:read"],
-        scopes_reason: "Reads the finished call and its contact to send the right post-call survey.",
+        scopes_reason: "Reads the finished call and its contact to send the right \
+                        post-call survey.",
         listing_summary: "Post-call CSAT and NPS surveys by SMS or email, with results inside \
                           the Talkdesk agent workspace.",
         categories: &["Analytics"],
@@ -137,26 +138,66 @@ pub fn demo() -> Result<Vec<SeedApp>, image::ImageError> {
 
     Ok(vec![
         acme.app(vec![
-            acme.version("1.0.0", Available, Advertised, "First release: screen pop and call logging.",
-                ACME_DESCRIPTION_1, Some(&acme_icon)),
-            acme.version("1.1.0", Available, Advertised, "Adds click-to-call from any Acme record.",
-                ACME_DESCRIPTION_1_1, Some(&acme_icon)),
-            acme.version("1.2.0", InReview, Draft,
-                "Syncs call dispositions back to Acme opportunities.", ACME_DESCRIPTION_1_2, Some(&acme_icon)),
+            acme.version(
+                "1.0.0",
+                Available,
+                Advertised,
+                "First release: screen pop and call logging.",
+                ACME_DESCRIPTION_1,
+                Some(&acme_icon),
+            ),
+            acme.version(
+                "1.1.0",
+                Available,
+                Advertised,
+                "Adds click-to-call from any Acme record.",
+                ACME_DESCRIPTION_1_1,
+                Some(&acme_icon),
+            ),
+            acme.version(
+                "1.2.0",
+                InReview,
+                Draft,
+                "Syncs call dispositions back to Acme opportunities.",
+                ACME_DESCRIPTION_1_2,
+                Some(&acme_icon),
+            ),
         ]),
         beacon.app(vec![
-            beacon.version("1.0.0", Available, Approved, "First release: live service-level dashboard.",
-                BEACON_DESCRIPTION, Some(&beacon_icon)),
-            beacon.version("1.1.0", Rejected, InReview,
-                "Adds weekly trend reports by email. Technical review asked for a narrower set of scopes.",
-                BEACON_DESCRIPTION_1_1, Some(&beacon_icon)),
+            beacon.version(
+                "1.0.0",
+                Available,
+                Approved,
+                "First release: live service-level dashboard.",
+                BEACON_DESCRIPTION,
+                Some(&beacon_icon),
+            ),
+            beacon.version(
+                "1.1.0",
+                Rejected,
+                InReview,
+                "Adds weekly trend reports by email.",
+                BEACON_DESCRIPTION_1_1,
+                Some(&beacon_icon),
+            ),
         ]),
-        cobalt.app(vec![cobalt.version("0.9.0", Approved, Rejected,
-            "Early-access release for pilot customers. Marketplace review asked for screenshots.",
-            COBALT_DESCRIPTION, Some(&cobalt_icon))]),
+        cobalt.app(vec![cobalt.version(
+            "0.9.0",
+            Approved,
+            Rejected,
+            "Early-access release for pilot customers.",
+            COBALT_DESCRIPTION,
+            Some(&cobalt_icon),
+        )]),
         // A brand-new app whose first draft has no icon yet.
-        delta.app(vec![delta.version("1.0.0", Draft, Draft, "First draft; icon still being designed.",
-            DELTA_DESCRIPTION, None)]),
+        delta.app(vec![delta.version(
+            "1.0.0",
+            Draft,
+            Draft,
+            "First draft; icon still being designed.",
+            DELTA_DESCRIPTION,
+            None,
+        )]),
     ])
 }
 

@@ -6,12 +6,12 @@ use partner_api::ApiError;
 pub enum RemoteError {
     #[error("{reason}")]
     InvalidServer { reason: String },
-    #[error("cannot reach the server at {server}: {source}")]
+    #[error("cannot reach the server at {server} ({}); check the address and your network", root_cause(.source))]
     Unreachable {
         server: String,
         source: reqwest::Error,
     },
-    #[error("the reply from {url} was cut off before it ended: {source}")]
+    #[error("the reply from {url} was cut off before it ended ({})", root_cause(.source))]
     Interrupted { url: String, source: reqwest::Error },
     #[error("{url} answered {status}{}", api_error_suffix(.error))]
     Status {
@@ -21,6 +21,15 @@ pub enum RemoteError {
     },
     #[error("the server sent a reply Partner Workbench cannot read from {url}: {reason}")]
     Malformed { url: String, reason: String },
+}
+
+/// The innermost cause ("Connection refused"), which says more than reqwest's outer message.
+fn root_cause(error: &(dyn std::error::Error + 'static)) -> String {
+    let mut cause = error;
+    while let Some(source) = cause.source() {
+        cause = source;
+    }
+    cause.to_string()
 }
 
 fn api_error_suffix(error: &Option<ApiError>) -> String {

@@ -1,0 +1,76 @@
+// A minimal W3C WebDriver client over fetch, and a tauri-driver launcher: enough to drive the
+// real Partner Workbench window through WebKitWebDriver, with no extra packages.
+
+import { spawn } from 'node:child_process';
+import { createServer } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
+
+export async function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** Starts tauri-driver with `env` (the app it launches inherits it) and waits until it answers. */
+export async function startDriver(env) {
+  const port = await freePort();
+  const nativePort = await freePort();
+  const child = spawn('tauri-driver', ['--port', String(port), '--native-port', String(nativePort)], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  const url = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 20_000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`tauri-driver exited with ${child.exitCode}`);
+    try {
+      const res = await fetch(`${url}/status`);
+      if (res.ok) return { url, stop: () => child.kill('SIGTERM') };
+    } catch {
+      // not listening yet
+    }
+    await sleep(100);
+  }
+  child.kill('SIGKILL');
+  throw new Error('tauri-driver did not start within 20 s');
+}
+
+async function call(method, url, body) {
+  const res = await fetch(url, {
+    method,
+    headers: { 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const json = await res.json();
+  if (!res.ok) throw new Error(`${method} ${url}: ${res.status} ${JSON.stringify(json.value ?? json)}`);
+  return json.value;
+}
+
+/** A session with the app at `application`: the real window, its real DOM. */
+export async function openSession(driverUrl, application) {
+  const value = await call('POST', `${driverUrl}/session`, {
+    capabilities: { alwaysMatch: { browserName: 'wry', 'tauri:options': { application } } },
+  });
+  const base = `${driverUrl}/session/${value.sessionId}`;
+  return {
+    /** Runs `script` (a function body) in the window and returns its JSON result. */
+    execute: (script, args = []) => call('POST', `${base}/execute/sync`, { script, args }),
+    /** Polls `script` until it returns a truthy value, or fails after `timeoutMs`. */
+    async waitFor(script, what, timeoutMs = 30_000) {
+      const deadline = Date.now() + timeoutMs;
+      let last;
+      while (Date.now() < deadline) {
+        last = await call('POST', `${base}/execute/sync`, { script, args: [] });
+        if (last) return last;
+        await sleep(100);
+      }
+      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}; last value ${JSON.stringify(last)}`);
+    },
+    close: () => call('DELETE', base).catch(() => {}),
+  };
+}
