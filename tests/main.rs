@@ -1,1 +1,19 @@
-fn main() {}
+//! The one integration-test binary: the crates together, over a real SQLite cache and real HTTP
+//! to a real sandbox on 127.0.0.1. Each test starts its own sandbox on a free port over its own
+//! temporary folders, so tests run in parallel and leave nothing behind.
+
+/// The sandbox, the cache and the helpers every test shares.
+mod support;
+
+/// Pulls that succeed: paging, plans, icons, ETags and base copies; icons reused; apps removed.
+mod pull;
+
+/// Pulls cut off, unreadable or refused by the server: the right error code, the cache unchanged.
+mod interrupted;
+
+/// A server that is down: offline, and the cache still listed.
+mod offline;
+
+/// Layout rules checked on the repository's files: no tauri in the core, binary names,
+/// commented members, Tauri imports only in ui/src/ipc, no ignored tests.
+mod guards;

@@ -28,13 +28,10 @@ pub async fn sync<R: Runtime>(app: &AppHandle<R>) -> Result<SyncStatus, CommandE
     if connection.is_none() {
         match Connection::open(&state.server, workbench.data_dir()).await {
             Ok(opened) => *connection = Some(opened),
-            Err(e) => {
-                let error = CommandError::from(e);
-                let mut status = workbench.status_cached();
-                status.phase = workbench::SyncPhase::Error;
-                status.message = Some(error.message.clone());
-                announce(app, &state, status);
-                return Err(error);
+            Err(error) => {
+                let status = workbench.status_after(state.server.label(), &Err(error));
+                announce(app, &state, status.clone());
+                return Ok(status);
             }
         }
     }

@@ -81,7 +81,7 @@ async fn run(cli: Cli) -> Result<u8, WorkbenchError> {
             let status = if offline {
                 workbench.status_cached()
             } else {
-                sync(&workbench, &choice, &data_dir, false).await?
+                sync(&workbench, &choice, &data_dir, false).await
             };
             let apps = workbench.list_apps()?;
             if json {
@@ -93,7 +93,7 @@ async fn run(cli: Cli) -> Result<u8, WorkbenchError> {
             Ok(exit::SUCCESS)
         }
         Command::Sync { json } => {
-            let status = sync(&workbench, &choice, &data_dir, !json).await?;
+            let status = sync(&workbench, &choice, &data_dir, !json).await;
             if json {
                 output::print_json(&output::status_json(&status));
             } else if status.phase == SyncPhase::Idle {
@@ -106,15 +106,19 @@ async fn run(cli: Cli) -> Result<u8, WorkbenchError> {
     }
 }
 
-/// Pulls from the chosen server and says how it went. A failed pull is not an error here: the
-/// status says offline or what went wrong, and the cache is untouched for the caller to show.
+/// Pulls from the chosen server and says how it went. A failed pull, or a server that cannot even
+/// be set up, is not an error here: the status says offline or what went wrong, and the cache is
+/// untouched for the caller to show.
 async fn sync(
     workbench: &Workbench,
     choice: &ServerChoice,
     data_dir: &std::path::Path,
     show_progress: bool,
-) -> Result<SyncStatus, WorkbenchError> {
-    let connection = Connection::open(choice, data_dir).await?;
+) -> SyncStatus {
+    let connection = match Connection::open(choice, data_dir).await {
+        Ok(connection) => connection,
+        Err(error) => return workbench.status_after(choice.label(), &Err(error)),
+    };
     let server = connection.client.server().to_owned();
     let bar = if show_progress {
         ProgressBar::new(0)
@@ -133,5 +137,5 @@ async fn sync(
         .await;
     bar.finish_and_clear();
     connection.close().await;
-    Ok(workbench.status_after(&server, &result))
+    workbench.status_after(&server, &result)
 }

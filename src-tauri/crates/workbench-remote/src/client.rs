@@ -49,10 +49,16 @@ impl PartnerClient {
             let path = format!("{}/", base.path());
             base.set_path(&path);
         }
-        let http = reqwest::Client::builder()
+        let mut builder = reqwest::Client::builder()
             .connect_timeout(Duration::from_secs(5))
             .timeout(Duration::from_secs(60))
-            .user_agent(concat!("partner-workbench/", env!("CARGO_PKG_VERSION")))
+            .user_agent(concat!("partner-workbench/", env!("CARGO_PKG_VERSION")));
+        if is_loopback(&base) {
+            // A server on this machine (the embedded sandbox) is reached directly: a proxy from
+            // the environment (HTTP_PROXY) cannot reach our loopback, and would make it look offline.
+            builder = builder.no_proxy();
+        }
+        let http = builder
             .build()
             .map_err(|e| invalid(format!("cannot set up HTTP: {e}")))?;
         Ok(PartnerClient { http, base })
@@ -186,7 +192,7 @@ impl PartnerClient {
         let body = read_capped(response, url, MAX_JSON_BYTES)
             .await
             .unwrap_or_default();
-        let error = serde_json::from_slice::<ApiError>(&body).ok();
+        let error = serde_json::from_slice::<ApiError>(&body).ok().map(Box::new);
         Err(RemoteError::Status {
             url: url.to_string(),
             status: status_code(status),

@@ -17,7 +17,7 @@ pub enum RemoteError {
     Status {
         url: String,
         status: u16,
-        error: Option<ApiError>,
+        error: Option<Box<ApiError>>,
     },
     #[error("the server sent a reply Partner Workbench cannot read from {url}: {reason}")]
     Malformed { url: String, reason: String },
@@ -32,8 +32,8 @@ fn root_cause(error: &(dyn std::error::Error + 'static)) -> String {
     cause.to_string()
 }
 
-fn api_error_suffix(error: &Option<ApiError>) -> String {
-    match error {
+fn api_error_suffix(error: &Option<Box<ApiError>>) -> String {
+    match error.as_deref() {
         Some(e) if e.description.is_empty() => format!(": {}", e.message),
         Some(e) => format!(": {} ({})", e.message, e.description),
         None => String::new(),

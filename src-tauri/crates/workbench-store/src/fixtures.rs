@@ -49,7 +49,7 @@ fn version(app_id: &str, v: usize) -> SnapshotVersion {
         },
     ];
     let id = format!("{app_id}-v{v}");
-    let icon = (v % 2 == 0).then(|| IconFile {
+    let icon = v.is_multiple_of(2).then(|| IconFile {
         media_type: "image/png".into(),
         bytes: id.as_bytes().to_vec(),
         sha256: format!("{:064x}", v),

@@ -22,6 +22,14 @@ pub enum ServerChoice {
 }
 
 impl ServerChoice {
+    /// How the server is named in a status: its URL, or "the embedded sandbox".
+    pub fn label(&self) -> &str {
+        match self {
+            ServerChoice::Embedded => "the embedded sandbox",
+            ServerChoice::Url(url) => url,
+        }
+    }
+
     /// `--server URL` or `PWB_SERVER` when given, else the embedded sandbox.
     pub fn from_option(url: Option<String>) -> ServerChoice {
         url.or_else(|| std::env::var(SERVER_ENV).ok())

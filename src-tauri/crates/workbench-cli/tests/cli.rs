@@ -1,0 +1,623 @@
+//! The real `pwb` binary against a real sandbox on 127.0.0.1: what it prints, what it exits
+//! with, and what it leaves in its data folder (`PWB_DATA_DIR`). Exit codes are the ones in
+//! `src/exit.rs`, which scripts branch on.
+
+use std::collections::BTreeSet;
+use std::net::{Ipv4Addr, SocketAddr};
+use std::path::Path;
+use std::process::{Command, Output};
+
+use partner_sandbox::{Config, Sandbox};
+use serde_json::Value;
+
+const PWB: &str = env!("CARGO_BIN_EXE_pwb");
+
+// The exit codes of `src/exit.rs`.
+const SUCCESS: i32 = 0;
+const CACHE: i32 = 3;
+const OFFLINE: i32 = 4;
+const SERVER: i32 = 5;
+
+/// A demo sandbox served by its own runtime, so the test thread is free to wait for `pwb`.
+struct Server {
+    runtime: tokio::runtime::Runtime,
+    sandbox: Option<Sandbox>,
+    url: String,
+    http: reqwest::Client,
+    _dir: tempfile::TempDir,
+}
+
+impl Server {
+    fn start() -> Server {
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(1)
+            .enable_all()
+            .build()
+            .expect("a runtime for the sandbox");
+        let dir = tempfile::tempdir().expect("a folder for the sandbox");
+        let listen = SocketAddr::from((Ipv4Addr::LOCALHOST, 0));
+        let sandbox = runtime
+            .block_on(Sandbox::start(Config::new(dir.path()), listen))
+            .expect("the sandbox starts on a free loopback port");
+        let url = sandbox.base_url();
+        let http = reqwest::Client::builder()
+            .no_proxy()
+            .build()
+            .expect("an HTTP client");
+        Server {
+            runtime,
+            sandbox: Some(sandbox),
+            url,
+            http,
+            _dir: dir,
+        }
+    }
+
+    /// Stops serving: the port refuses connections from now on.
+    fn stop(&mut self) {
+        if let Some(sandbox) = self.sandbox.take() {
+            self.runtime.block_on(sandbox.stop());
+        }
+    }
+
+    fn get_json(&self, path: &str) -> Value {
+        self.runtime.block_on(async {
+            let response = self
+                .http
+                .get(format!("{}{path}", self.url))
+                .send()
+                .await
+                .unwrap_or_else(|e| panic!("GET {path}: {e}"));
+            assert!(response.status().is_success(), "GET {path} must succeed");
+            response.json().await.expect("a JSON reply")
+        })
+    }
+
+    /// Every item of a collection, through `_links.next`.
+    fn walk(&self, first: &str, name: &str) -> Vec<Value> {
+        let mut items = Vec::new();
+        let mut next = Some(first.to_owned());
+        while let Some(href) = next {
+            let page = self.get_json(&href);
+            items.extend(
+                page["_embedded"][name]
+                    .as_array()
+                    .cloned()
+                    .unwrap_or_default(),
+            );
+            next = page["_links"]["next"]["href"].as_str().map(str::to_owned);
+        }
+        items
+    }
+
+    /// The apps the server serves, each with its versions under `versions`.
+    fn served(&self) -> Vec<Value> {
+        let mut apps = self.walk(partner_api::paths::APPS, "apps");
+        for app in &mut apps {
+            let id = app["id"].as_str().expect("an app id").to_owned();
+            app["versions"] =
+                Value::Array(self.walk(&partner_api::paths::versions(&id), "versions"));
+        }
+        assert!(apps.len() >= 3, "the demo seed has apps to show");
+        apps
+    }
+
+    fn add_fault(&self, path_prefix: &str, kind: &str) {
+        let status = self.runtime.block_on(async {
+            self.http
+                .post(format!("{}/_sandbox/faults", self.url))
+                .json(&serde_json::json!({"path_prefix": path_prefix, "kind": kind, "times": 1}))
+                .send()
+                .await
+                .expect("the fault admin route answers")
+                .status()
+        });
+        assert_eq!(status, 201, "the sandbox accepts the fault");
+    }
+
+    fn armed_faults(&self) -> usize {
+        self.get_json("/_sandbox/faults")["faults"]
+            .as_array()
+            .expect("a fault list")
+            .len()
+    }
+}
+
+/// `pwb` with its data in `data_dir` and no server from the environment.
+fn pwb(data_dir: &Path) -> Command {
+    let mut command = Command::new(PWB);
+    command
+        .env("PWB_DATA_DIR", data_dir)
+        .env_remove("PWB_SERVER");
+    command
+}
+
+struct Ran {
+    code: i32,
+    stdout: String,
+    stderr: String,
+}
+
+fn run(command: &mut Command) -> Ran {
+    let Output {
+        status,
+        stdout,
+        stderr,
+    } = command.output().expect("pwb runs");
+    let ran = Ran {
+        code: status.code().expect("pwb exits, it is not killed"),
+        stdout: String::from_utf8(stdout).expect("stdout is UTF-8"),
+        stderr: String::from_utf8(stderr).expect("stderr is UTF-8"),
+    };
+    assert!(
+        !ran.stderr.contains("panicked"),
+        "pwb must never panic: {}",
+        ran.stderr
+    );
+    ran
+}
+
+fn sync(data_dir: &Path, server: &Server) {
+    let ran = run(pwb(data_dir).args(["sync", "--server", &server.url]));
+    assert_eq!(
+        ran.code, SUCCESS,
+        "a sync from a healthy server exits 0: {}",
+        ran.stderr
+    );
+}
+
+/// How the table writes a status: `in_review` as "In Review".
+fn label(status: &str) -> String {
+    status
+        .split('_')
+        .map(|word| {
+            let mut chars = word.chars();
+            chars.next().map_or(String::new(), |first| {
+                first.to_uppercase().chain(chars).collect()
+            })
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// The table's rows as (app, version, technical, marketplace), cut at the header's columns; a
+/// row with no app name continues the app above it.
+fn table_rows(lines: &[&str]) -> BTreeSet<[String; 4]> {
+    let header = lines[0];
+    let starts: Vec<usize> = ["APP", "VENDOR", "VERSION", "TECHNICAL", "MARKETPLACE"]
+        .iter()
+        .map(|title| header.find(title).expect("every column has a title"))
+        .collect();
+    let cell = |line: &str, column: usize| -> String {
+        let chars: Vec<char> = line.chars().collect();
+        let from = starts[column].min(chars.len());
+        let to = starts
+            .get(column + 1)
+            .map_or(chars.len(), |&to| to.min(chars.len()));
+        chars[from..to].iter().collect::<String>().trim().to_owned()
+    };
+    let mut app = String::new();
+    let mut rows = BTreeSet::new();
+    for line in &lines[1..] {
+        let name = cell(line, 0);
+        if !name.is_empty() {
+            app = name;
+        }
+        assert!(!app.is_empty(), "the first row names its app: {line:?}");
+        rows.insert([app.clone(), cell(line, 2), cell(line, 3), cell(line, 4)]);
+    }
+    assert_eq!(rows.len(), lines.len() - 1, "no two rows are the same");
+    rows
+}
+
+#[test]
+fn sync_exits_0_and_apps_json_offline_lists_the_seed_with_both_statuses() {
+    let mut server = Server::start();
+    let served = server.served();
+    let data = tempfile::tempdir().unwrap();
+
+    let synced = run(pwb(data.path()).args(["sync", "--server", &server.url]));
+
+    assert_eq!(synced.code, SUCCESS, "sync exits 0: {}", synced.stderr);
+    assert!(
+        synced
+            .stdout
+            .contains(&format!("synced from {}", server.url)),
+        "sync says where from: {}",
+        synced.stdout
+    );
+    // Offline must not need the server at all.
+    server.stop();
+    let listed = run(pwb(data.path()).args(["apps", "--json", "--offline"]));
+    assert_eq!(listed.code, SUCCESS, "{}", listed.stderr);
+    let json: Value = serde_json::from_str(&listed.stdout).expect("--json prints JSON only");
+    assert_eq!(json["sync"]["phase"], "idle", "the cache is shown as it is");
+    assert_eq!(
+        json["sync"]["server"], server.url,
+        "the cache says where it was filled from"
+    );
+    assert!(
+        json["sync"]["last_synced_at"].is_string(),
+        "and when: {}",
+        json["sync"]
+    );
+    let apps = json["apps"].as_array().expect("an `apps` list");
+    let ids = |apps: &[Value]| -> BTreeSet<String> {
+        apps.iter()
+            .map(|a| a["id"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    assert_eq!(ids(apps), ids(&served), "every app of the seed is listed");
+    for app in &served {
+        let listed = apps.iter().find(|a| a["id"] == app["id"]).unwrap();
+        assert_eq!(listed["display_name"], app["display_name"]);
+        let versions = app["versions"].as_array().unwrap();
+        assert_eq!(
+            listed["versions"].as_array().unwrap().len(),
+            versions.len(),
+            "{}: every version is listed",
+            app["id"]
+        );
+        for version in versions {
+            let row = listed["versions"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|v| v["id"] == version["id"])
+                .unwrap_or_else(|| panic!("version {} is listed", version["id"]));
+            assert_eq!(
+                (&row["technical"], &row["marketplace"]),
+                (
+                    &version["status"]["technical"],
+                    &version["status"]["marketplace"]
+                ),
+                "version {} shows both review statuses as the server has them",
+                version["id"]
+            );
+            assert_eq!(row["has_icon"], !version["icon"].is_null());
+        }
+    }
+}
+
+#[test]
+fn apps_prints_a_table_with_a_header_and_every_app_name() {
+    let server = Server::start();
+    let served = server.served();
+    let data = tempfile::tempdir().unwrap();
+    sync(data.path(), &server);
+
+    let ran = run(pwb(data.path()).args(["apps", "--offline"]));
+
+    assert_eq!(ran.code, SUCCESS, "{}", ran.stderr);
+    let lines: Vec<&str> = ran.stdout.lines().collect();
+    let header: Vec<&str> = lines[0].split_whitespace().collect();
+    assert_eq!(
+        header,
+        ["APP", "VENDOR", "VERSION", "TECHNICAL", "MARKETPLACE"],
+        "the table starts with its header"
+    );
+    let rows = table_rows(&lines);
+    let mut expected = BTreeSet::new();
+    for app in &served {
+        for version in app["versions"].as_array().unwrap() {
+            expected.insert([
+                app["display_name"].as_str().unwrap().to_owned(),
+                version["version_number"].as_str().unwrap().to_owned(),
+                label(version["status"]["technical"].as_str().unwrap()),
+                label(version["status"]["marketplace"].as_str().unwrap()),
+            ]);
+        }
+    }
+    assert_eq!(
+        rows, expected,
+        "one aligned row per version under its app's name, with both statuses in words:\n{}",
+        ran.stdout
+    );
+    assert!(
+        ran.stderr.contains("last synced"),
+        "stderr says how fresh the list is: {}",
+        ran.stderr
+    );
+}
+
+#[test]
+fn apps_with_the_server_stopped_prints_the_cache_says_offline_and_exits_0() {
+    let mut server = Server::start();
+    let served = server.served();
+    let data = tempfile::tempdir().unwrap();
+    sync(data.path(), &server);
+    server.stop();
+
+    let ran = run(pwb(data.path()).args(["apps", "--server", &server.url]));
+
+    assert_eq!(
+        ran.code, SUCCESS,
+        "a list from the cache is a success even offline: {}",
+        ran.stderr
+    );
+    for app in &served {
+        let name = app["display_name"].as_str().unwrap();
+        assert!(
+            ran.stdout.contains(name),
+            "the cached {name} is still listed:\n{}",
+            ran.stdout
+        );
+    }
+    assert!(
+        ran.stderr.contains("offline"),
+        "stderr says the list comes from the cache because the server is offline: {}",
+        ran.stderr
+    );
+}
+
+#[test]
+fn sync_against_a_stopped_server_exits_4_and_says_offline() {
+    let mut server = Server::start();
+    server.stop();
+    let data = tempfile::tempdir().unwrap();
+
+    let ran = run(pwb(data.path()).args(["sync", "--server", &server.url]));
+
+    assert_eq!(
+        ran.code, OFFLINE,
+        "exit 4 tells a script the server is unreachable: {}",
+        ran.stderr
+    );
+    assert!(ran.stderr.contains("offline"), "{}", ran.stderr);
+}
+
+#[test]
+fn sync_against_a_failing_server_exits_5_and_says_why() {
+    let server = Server::start();
+    let data = tempfile::tempdir().unwrap();
+    server.add_fault("/apps", "server_error");
+
+    let ran = run(pwb(data.path()).args(["sync", "--server", &server.url]));
+
+    assert_eq!(
+        ran.code, SERVER,
+        "exit 5 tells a script the server answered with an error: {}",
+        ran.stderr
+    );
+    assert_eq!(server.armed_faults(), 0, "the failure came from the fault");
+    assert!(
+        ran.stderr.contains("sync failed") && ran.stderr.contains("500"),
+        "stderr says the sync failed and what the server answered: {}",
+        ran.stderr
+    );
+}
+
+#[test]
+fn sync_json_of_a_cut_off_reply_exits_5_with_the_error_code() {
+    let server = Server::start();
+    let data = tempfile::tempdir().unwrap();
+    server.add_fault("/apps", "truncate");
+
+    let ran = run(pwb(data.path()).args(["sync", "--json", "--server", &server.url]));
+
+    assert_eq!(
+        ran.code, SERVER,
+        "a reply cut off is the server's fault: {}",
+        ran.stderr
+    );
+    let json: Value =
+        serde_json::from_str(&ran.stdout).expect("--json prints JSON even on failure");
+    assert_eq!(
+        json["error_code"], "malformed_reply",
+        "scripts branch on the code, not the message: {json}"
+    );
+    assert_eq!(json["phase"], "error");
+}
+
+#[test]
+fn apps_offline_on_an_empty_data_dir_prints_the_empty_state_hint() {
+    let data = tempfile::tempdir().unwrap();
+
+    let ran = run(pwb(data.path()).args(["apps", "--offline"]));
+
+    assert_eq!(
+        ran.code, SUCCESS,
+        "an empty cache is no error: {}",
+        ran.stderr
+    );
+    assert!(
+        ran.stdout.contains("No apps in the cache yet") && ran.stdout.contains("pwb sync"),
+        "an empty list says what to do next: {}",
+        ran.stdout
+    );
+    assert!(
+        !data.path().join("sandbox").exists(),
+        "--offline starts no embedded sandbox"
+    );
+}
+
+#[test]
+fn a_garbage_cache_file_exits_3_with_a_clear_message_and_is_left_unchanged() {
+    let server = Server::start();
+    let data = tempfile::tempdir().unwrap();
+    let cache = data.path().join("cache.sqlite3");
+    let garbage: Vec<u8> = b"these are a partner's notes, not a database\n"
+        .iter()
+        .copied()
+        .cycle()
+        .take(8192)
+        .collect();
+    std::fs::write(&cache, &garbage).unwrap();
+    let files = |dir: &Path| -> BTreeSet<String> {
+        std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect()
+    };
+    let before = files(data.path());
+
+    for args in [
+        vec!["apps", "--offline"],
+        vec!["apps", "--json", "--server", &server.url],
+        vec!["sync", "--server", &server.url],
+    ] {
+        let ran = run(pwb(data.path()).args(&args));
+
+        assert_eq!(
+            ran.code, CACHE,
+            "{args:?}: exit 3 tells a script the cache is unusable: {}",
+            ran.stderr
+        );
+        assert!(
+            ran.stderr.contains("not a Partner Workbench cache")
+                && ran.stderr.contains(&cache.display().to_string()),
+            "{args:?}: the message says what is wrong and where: {}",
+            ran.stderr
+        );
+        assert!(ran.stdout.is_empty(), "{args:?}: nothing half-printed");
+        assert_eq!(
+            std::fs::read(&cache).unwrap(),
+            garbage,
+            "{args:?}: a file that is not ours is never overwritten"
+        );
+        assert_eq!(
+            files(data.path()),
+            before,
+            "{args:?}: no journal or other file appears beside it"
+        );
+    }
+}
+
+#[test]
+fn help_mentions_the_apps_and_sync_commands() {
+    let data = tempfile::tempdir().unwrap();
+
+    let ran = run(pwb(data.path()).arg("--help"));
+
+    assert_eq!(ran.code, SUCCESS);
+    for command in ["apps", "sync"] {
+        assert!(
+            ran.stdout
+                .lines()
+                .any(|line| line.trim_start().starts_with(command)),
+            "--help lists the `{command}` command:\n{}",
+            ran.stdout
+        );
+    }
+}
+
+#[test]
+fn apps_json_with_no_server_given_syncs_from_the_embedded_sandbox() {
+    let data = tempfile::tempdir().unwrap();
+
+    let ran = run(pwb(data.path()).args(["apps", "--json"]));
+
+    assert_eq!(ran.code, SUCCESS, "{}", ran.stderr);
+    let json: Value = serde_json::from_str(&ran.stdout).expect("--json prints JSON only");
+    assert_eq!(
+        json["sync"]["phase"], "idle",
+        "the embedded sandbox answered: {}",
+        json["sync"]
+    );
+    let server = json["sync"]["server"].as_str().unwrap_or_default();
+    assert!(
+        server.starts_with("http://127.0.0.1:"),
+        "the embedded sandbox listens on loopback only, got {server:?}"
+    );
+    let apps = json["apps"].as_array().expect("an `apps` list");
+    assert!(
+        apps.len() >= 3,
+        "a new user sees the demo apps at once, got {}",
+        apps.len()
+    );
+    assert!(
+        apps.iter()
+            .all(|app| !app["versions"].as_array().unwrap().is_empty()),
+        "every demo app comes with its versions"
+    );
+    assert!(
+        data.path()
+            .join("sandbox")
+            .join("sandbox.sqlite3")
+            .is_file(),
+        "the embedded sandbox keeps its data beside the cache"
+    );
+}
+
+#[test]
+fn a_proxy_in_the_environment_is_not_used_for_a_server_on_this_machine() {
+    let server = Server::start();
+    // A proxy that refuses everything: a request sent through it fails.
+    let proxy = {
+        let listener = std::net::TcpListener::bind((Ipv4Addr::LOCALHOST, 0)).unwrap();
+        format!("http://{}", listener.local_addr().unwrap())
+    };
+    let with_proxy = |data: &Path| {
+        let mut command = pwb(data);
+        for name in ["HTTP_PROXY", "http_proxy", "ALL_PROXY", "all_proxy"] {
+            command.env(name, &proxy);
+        }
+        for name in ["NO_PROXY", "no_proxy"] {
+            command.env_remove(name);
+        }
+        command
+    };
+    let data = tempfile::tempdir().unwrap();
+
+    let given = run(with_proxy(data.path()).args(["sync", "--server", &server.url]));
+    let embedded = run(with_proxy(data.path()).args(["apps", "--json"]));
+
+    assert_eq!(
+        given.code, SUCCESS,
+        "a loopback server is reached directly: a corporate proxy cannot reach this machine's \
+         loopback, and the sync would wrongly say offline: {}",
+        given.stderr
+    );
+    assert_eq!(embedded.code, SUCCESS, "{}", embedded.stderr);
+    let json: Value = serde_json::from_str(&embedded.stdout).expect("JSON");
+    assert_eq!(
+        json["sync"]["phase"], "idle",
+        "the embedded sandbox works behind a proxy too: {}",
+        json["sync"]
+    );
+}
+
+#[test]
+fn apps_still_lists_the_cache_when_the_embedded_sandbox_cannot_start() {
+    let server = Server::start();
+    let data = tempfile::tempdir().unwrap();
+    sync(data.path(), &server);
+    // The embedded sandbox keeps its data in DATA_DIR/sandbox; a garbage database there stops it.
+    std::fs::create_dir_all(data.path().join("sandbox")).unwrap();
+    std::fs::write(
+        data.path().join("sandbox").join("sandbox.sqlite3"),
+        b"not a database".repeat(100),
+    )
+    .unwrap();
+
+    let ran = run(pwb(data.path()).args(["apps", "--json"]));
+
+    assert_eq!(
+        ran.code, SUCCESS,
+        "the cache is still shown: {}",
+        ran.stderr
+    );
+    let json: Value = serde_json::from_str(&ran.stdout).expect("--json prints JSON only");
+    assert_eq!(
+        json["sync"]["phase"], "error",
+        "the status says the sync did not happen: {}",
+        json["sync"]
+    );
+    assert_eq!(json["sync"]["server"], "the embedded sandbox");
+    let message = json["sync"]["message"].as_str().unwrap_or_default();
+    assert!(
+        message.contains("embedded sandbox"),
+        "the message names what failed: {message}"
+    );
+    assert!(
+        json["apps"].as_array().is_some_and(|apps| apps.len() >= 3),
+        "the cached apps are listed"
+    );
+
+    let ran = run(pwb(data.path()).arg("sync"));
+    assert_eq!(
+        ran.code, 1,
+        "a sandbox that cannot start is an internal failure for `pwb sync`: {}",
+        ran.stderr
+    );
+}
