@@ -9,7 +9,10 @@
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
 use workbench_domain::{App, AppVersion};
+
+pub mod openapi;
 
 /// Paths of the routes, relative to the server's base URL.
 pub mod paths {
@@ -39,7 +42,7 @@ pub mod collections {
 }
 
 /// One page of a HAL collection.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct Page<T> {
     pub total: u64,
     pub page: u32,
@@ -75,7 +78,7 @@ impl<T> Page<T> {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct Links {
     #[serde(rename = "self")]
     pub self_: Link,
@@ -83,13 +86,13 @@ pub struct Links {
     pub next: Option<Link>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct Link {
     pub href: String,
 }
 
 /// The error body of every non-OAuth error reply.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct ApiError {
     /// A stable, machine-readable code, for example `not_found`.
     pub code: String,
@@ -100,7 +103,7 @@ pub struct ApiError {
     pub fields: Vec<FieldError>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct FieldError {
     pub name: String,
     pub description: String,
@@ -110,7 +113,7 @@ pub struct FieldError {
 pub type AppResource = App;
 
 /// A version as the API serves it: the domain's version plus its ETag and a summary of its icon.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct VersionResource {
     #[serde(flatten)]
     pub version: AppVersion,
@@ -122,7 +125,7 @@ pub struct VersionResource {
 }
 
 /// What a version says about its icon; the bytes are at [`paths::icon`].
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct IconInfo {
     pub media_type: String,
     /// Lower-case hex SHA-256 of the bytes.

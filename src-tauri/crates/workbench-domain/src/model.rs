@@ -10,6 +10,7 @@ use crate::review::VersionStatus;
 
 /// A partner's app as registered in Partner Project.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct App {
     pub id: String,
     /// The unique identifier the partner chose.
@@ -25,6 +26,7 @@ pub struct App {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum AppType {
     Standalone,
@@ -32,6 +34,7 @@ pub enum AppType {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Render {
     Portal,
@@ -70,6 +73,7 @@ impl Render {
 
 /// One version of an app: its review status on both tracks and its content.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AppVersion {
     pub id: String,
     pub app_id: String,
@@ -82,6 +86,7 @@ pub struct AppVersion {
 /// Everything a partner edits in a version: the three sections and the plans.
 /// The icon's bytes travel separately (see [`IconFile`]).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct VersionContent {
     #[serde(default)]
     pub general: General,
@@ -94,6 +99,7 @@ pub struct VersionContent {
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct General {
     #[serde(default)]
     pub display_name: String,
@@ -106,6 +112,7 @@ pub struct General {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct NotificationEmail {
     /// What the address is notified about, for example `technical` or `billing`.
     #[serde(rename = "type")]
@@ -114,6 +121,7 @@ pub struct NotificationEmail {
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Technical {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub scopes: Vec<String>,
@@ -126,6 +134,7 @@ pub struct Technical {
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Marketplace {
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub listing_summary: String,
@@ -143,6 +152,7 @@ pub struct Marketplace {
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SupportContact {
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub email: String,
@@ -159,6 +169,7 @@ impl SupportContact {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TypedUrl {
     #[serde(rename = "type")]
     pub kind: UrlType,
@@ -168,6 +179,7 @@ pub struct TypedUrl {
 /// The kinds of URL a version declares: the first four belong to the technical section,
 /// the last three to the marketplace section.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum UrlType {
     RedirectUri,
@@ -181,6 +193,7 @@ pub enum UrlType {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Asset {
     #[serde(rename = "type")]
     pub kind: AssetType,
@@ -190,6 +203,7 @@ pub struct Asset {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum AssetType {
     Icon,
@@ -199,6 +213,7 @@ pub enum AssetType {
 
 /// A subscription plan (`subscription_types[]` in the Apps API).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SubscriptionPlan {
     #[serde(rename = "type")]
     pub kind: PlanType,
@@ -220,6 +235,7 @@ pub struct SubscriptionPlan {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum PlanType {
     Trial,
@@ -228,6 +244,7 @@ pub enum PlanType {
 
 /// `individual` is priced per seat, `universal` per account.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum LicenseType {
     Individual,

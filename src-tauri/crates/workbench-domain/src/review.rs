@@ -10,6 +10,7 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Track {
     Technical,
@@ -36,6 +37,7 @@ impl fmt::Display for Track {
 /// The status of one track. `Available` exists only on the technical track and `Advertised` only
 /// on the marketplace track; [`ReviewStatus::belongs_to`] says which.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum ReviewStatus {
     Draft,
@@ -108,6 +110,7 @@ impl fmt::Display for ReviewStatus {
 
 /// Both tracks of one version.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct VersionStatus {
     pub technical: ReviewStatus,
     pub marketplace: ReviewStatus,
@@ -143,6 +146,7 @@ impl VersionStatus {
 /// What someone asks of a track. `Approve` and `Reject` are Talkdesk's reviewer's; the rest are
 /// the partner's.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Action {
     /// Change content of the track. A Rejected track returns to Draft.
@@ -236,6 +240,7 @@ pub fn transition(
 
 /// The parts of a version's content, as far as editing is concerned.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum ContentPart {
     /// Display name, slug, notes and notification emails: they describe the version on both
