@@ -1090,6 +1090,9 @@ async fn restart_keeps_everything_and_still_decides_due_reviews() {
     );
 }
 
+/// A bad request: method, path, body, headers and the expected status.
+type Case<'a> = (Method, String, Body, &'a [(&'a str, &'a str)], StatusCode);
+
 #[tokio::test]
 async fn bad_input_is_a_4xx_with_the_error_body_and_writes_nothing() {
     let fx = Fixture::manual().await;
@@ -1107,7 +1110,7 @@ async fn bad_input_is_a_4xx_with_the_error_body_and_writes_nothing() {
         "{{\"general\": {{\"notes\": \"{}\"}}}}",
         "x".repeat(300 * 1024)
     );
-    let cases: Vec<(Method, String, Body, &[(&str, &str)], StatusCode)> = vec![
+    let cases: Vec<Case> = vec![
         (
             Method::POST,
             "/apps".into(),

@@ -81,7 +81,7 @@ pub async fn register(
                 created_type: request.created_type,
                 app_type: request.app_type,
                 render: request.render,
-                sandbox: true,
+                sandbox: false,
             };
             crate::db::insert_app(conn, &app)?;
             store::record(conn, NewChange::app(ChangeKind::AppRegistered, &app))?;
