@@ -263,3 +263,76 @@ pub fn spawn(db: Arc<Db>, reviews: Arc<Reviews>) -> JoinHandle<()> {
         }
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use workbench_domain::{PlanType, SubscriptionPlan, TypedUrl};
+
+    use super::*;
+
+    fn plan(kind: PlanType) -> SubscriptionPlan {
+        SubscriptionPlan {
+            kind,
+            license_type: workbench_domain::LicenseType::Individual,
+            name: "p".into(),
+            price: 0,
+            currency: "USD".into(),
+            description: String::new(),
+            listing_summary: String::new(),
+            min_licenses: 1,
+            max_licenses: 2,
+            trial_days: None,
+        }
+    }
+
+    fn complete() -> VersionContent {
+        let mut c = VersionContent::default();
+        c.general.display_name = "Zeta".into();
+        c.general.slug = "zeta".into();
+        c.marketplace.listing_summary = "s".into();
+        c.marketplace.description = "d".into();
+        c.marketplace.categories = vec!["crm".into()];
+        c.marketplace.urls = vec![TypedUrl {
+            kind: UrlType::PrivacyPolicy,
+            url: "https://zeta.example/privacy".into(),
+        }];
+        c.subscription_types = vec![plan(PlanType::Trial), plan(PlanType::Paid)];
+        c
+    }
+
+    fn fields(c: &VersionContent, track: Track) -> Vec<String> {
+        placeholder_rules(c, track)
+            .into_iter()
+            .map(|f| f.field)
+            .collect()
+    }
+
+    #[test]
+    fn a_complete_version_passes_both_tracks() {
+        assert!(fields(&complete(), Track::Technical).is_empty());
+        assert!(fields(&complete(), Track::Marketplace).is_empty());
+    }
+
+    #[test]
+    fn each_missing_field_is_named() {
+        let mut c = complete();
+        c.marketplace.urls[0].url = "http://zeta.example/privacy".into();
+        c.subscription_types.push(plan(PlanType::Trial));
+        assert_eq!(
+            fields(&c, Track::Marketplace),
+            ["marketplace.urls", "subscription_types"]
+        );
+        let mut c = complete();
+        c.general.slug = " ".into();
+        assert_eq!(fields(&c, Track::Technical), ["general.slug"]);
+        // Marketplace fields do not decide the technical review.
+        assert_eq!(
+            fields(&VersionContent::default(), Track::Technical),
+            ["general.display_name", "general.slug"]
+        );
+        assert_eq!(
+            fields(&VersionContent::default(), Track::Marketplace).len(),
+            7
+        );
+    }
+}
