@@ -6,6 +6,12 @@
 //! writers omit empty optional ones. Resources reuse the domain's types, whose field names are
 //! Talkdesk's, and add only what the wire needs (an ETag, the icon's checksum).
 
+mod changes;
+mod requests;
+
+pub use changes::*;
+pub use requests::*;
+
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};

@@ -2,7 +2,10 @@
 
 use std::path::PathBuf;
 
+use std::time::Duration;
+
 use crate::error::SandboxError;
+pub use crate::review::{DEFAULT_REVIEW_DELAY, ReviewMode};
 
 /// The page size used when a request gives no `per_page`.
 pub const DEFAULT_PAGE_SIZE: u32 = 20;
@@ -26,6 +29,10 @@ pub struct Config {
     pub seed: Seed,
     /// The default `per_page` of collections, 1 to [`MAX_PAGE_SIZE`].
     pub page_size: u32,
+    /// How submitted tracks are decided: automatically after `review_delay`, or by an admin.
+    pub review: ReviewMode,
+    /// How long an automatic review takes.
+    pub review_delay: Duration,
 }
 
 impl Config {
@@ -35,6 +42,8 @@ impl Config {
             data_dir: data_dir.into(),
             seed: Seed::Demo,
             page_size: DEFAULT_PAGE_SIZE,
+            review: ReviewMode::Auto,
+            review_delay: DEFAULT_REVIEW_DELAY,
         }
     }
 

@@ -109,12 +109,15 @@ impl Db {
             let apps = apps.len();
             tracing::info!(path = %path.display(), ?seed, apps, "created sandbox database");
         }
+        // The write side's tables (change feed, idempotency keys, pending reviews); idempotent,
+        // so a database made before they existed gains them.
+        conn.execute_batch(crate::store::SCHEMA).map_err(db_error)?;
         Ok(Db {
             conn: Mutex::new(conn),
         })
     }
 
-    fn conn(&self) -> MutexGuard<'_, Connection> {
+    pub(crate) fn conn(&self) -> MutexGuard<'_, Connection> {
         // A panic while holding the lock cannot leave SQLite inconsistent (transactions roll
         // back on drop), so a poisoned lock is safe to keep using.
         self.conn
@@ -236,9 +239,10 @@ pub fn icon_etag(sha256: &str) -> String {
     format!("\"{}\"", &sha256[..sha256.len().min(32)])
 }
 
-const APP_COLUMNS: &str = "id, name, slug, display_name, created_type, app_type, render, sandbox";
+pub(crate) const APP_COLUMNS: &str =
+    "id, name, slug, display_name, created_type, app_type, render, sandbox";
 
-fn app_from_row(row: &Row<'_>) -> rusqlite::Result<App> {
+pub(crate) fn app_from_row(row: &Row<'_>) -> rusqlite::Result<App> {
     Ok(App {
         id: row.get(0)?,
         name: row.get(1)?,
@@ -251,10 +255,10 @@ fn app_from_row(row: &Row<'_>) -> rusqlite::Result<App> {
     })
 }
 
-const VERSION_COLUMNS: &str = "id, app_id, version_number, technical_status, marketplace_status, \
+pub(crate) const VERSION_COLUMNS: &str = "id, app_id, version_number, technical_status, marketplace_status, \
                                content, icon_media_type, length(icon_bytes), icon_sha256";
 
-fn version_from_row(row: &Row<'_>) -> rusqlite::Result<VersionResource> {
+pub(crate) fn version_from_row(row: &Row<'_>) -> rusqlite::Result<VersionResource> {
     let status = VersionStatus {
         technical: enum_from(row, 3)?,
         marketplace: enum_from(row, 4)?,
@@ -293,7 +297,7 @@ fn version_from_row(row: &Row<'_>) -> rusqlite::Result<VersionResource> {
     })
 }
 
-fn insert_app(conn: &Connection, app: &App) -> rusqlite::Result<()> {
+pub(crate) fn insert_app(conn: &Connection, app: &App) -> rusqlite::Result<()> {
     conn.execute(
         "INSERT INTO apps (id, name, slug, display_name, created_type, app_type, render, sandbox)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
@@ -311,7 +315,7 @@ fn insert_app(conn: &Connection, app: &App) -> rusqlite::Result<()> {
     Ok(())
 }
 
-fn insert_version(
+pub(crate) fn insert_version(
     conn: &Connection,
     version: &AppVersion,
     icon: Option<&IconFile>,
@@ -343,7 +347,7 @@ fn clamp(offset: u64) -> i64 {
 }
 
 /// The wire name of a unit enum (`"standalone"`), which is also how the database stores it.
-fn enum_to<T: Serialize>(value: &T) -> rusqlite::Result<String> {
+pub(crate) fn enum_to<T: Serialize>(value: &T) -> rusqlite::Result<String> {
     match serde_json::to_value(value) {
         Ok(serde_json::Value::String(s)) => Ok(s),
         Ok(other) => Err(rusqlite::Error::ToSqlConversionFailure(

@@ -10,6 +10,9 @@
 //! - `seed.rs` and `icon.rs`: the demo partners' apps, versions, plans and generated PNG icons.
 //! - `routes.rs`: the read routes, HAL paging, the JSON error layer, the loopback-only admin guard.
 //! - `faults.rs`: fault injection (`/_sandbox/faults`) for testing clients against bad replies.
+//! - `store.rs`, `review.rs`, `routes/{writes,body,apps_write,versions,submissions,changes}.rs`:
+//!   the write side: transactions, ETags and `If-Match`, idempotency keys, the change feed,
+//!   submissions and the automatic reviewer.
 //! - `error.rs`: [`SandboxError`] (start-up) and the HTTP error body.
 //!
 //! Authentication is not implemented yet: every route is open.
@@ -19,8 +22,10 @@ mod db;
 mod error;
 mod faults;
 mod icon;
+mod review;
 mod routes;
 mod seed;
+mod store;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -30,7 +35,9 @@ use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
-pub use config::{Config, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, Seed};
+pub use config::{
+    Config, DEFAULT_PAGE_SIZE, DEFAULT_REVIEW_DELAY, MAX_PAGE_SIZE, ReviewMode, Seed,
+};
 pub use error::SandboxError;
 pub use faults::{Fault, FaultKind};
 
@@ -43,6 +50,8 @@ pub struct Sandbox {
     addr: SocketAddr,
     shutdown: Option<oneshot::Sender<()>>,
     task: Option<JoinHandle<()>>,
+    /// The automatic reviewer (`review.rs`), stopped with the server.
+    reviewer: JoinHandle<()>,
 }
 
 impl Sandbox {
@@ -67,10 +76,14 @@ impl Sandbox {
             addr: listen,
             source,
         })?;
+        let db = Arc::new(db);
+        let reviews = Arc::new(review::Reviews::new(config.review, config.review_delay));
+        let reviewer = review::spawn(db.clone(), reviews.clone());
         let state = routes::AppState {
-            db: Arc::new(db),
+            db,
             faults: Arc::default(),
             page_size: config.page_size,
+            reviews,
         };
         let app = routes::router(state).into_make_service_with_connect_info::<SocketAddr>();
         let (shutdown, stopped) = oneshot::channel::<()>();
@@ -88,6 +101,7 @@ impl Sandbox {
             addr,
             shutdown: Some(shutdown),
             task: Some(task),
+            reviewer,
         })
     }
 
@@ -112,6 +126,7 @@ impl Sandbox {
     /// Stops accepting connections, lets in-flight requests finish (up to a few seconds) and
     /// waits for the server task.
     pub async fn stop(mut self) {
+        self.reviewer.abort();
         if let Some(shutdown) = self.shutdown.take() {
             let _ = shutdown.send(());
         }
@@ -128,6 +143,7 @@ impl Sandbox {
 
 impl Drop for Sandbox {
     fn drop(&mut self) {
+        self.reviewer.abort();
         if let Some(shutdown) = self.shutdown.take() {
             let _ = shutdown.send(());
         }

@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::Parser;
-use partner_sandbox::{Config, MAX_PAGE_SIZE, Sandbox, Seed};
+use partner_sandbox::{Config, MAX_PAGE_SIZE, ReviewMode, Sandbox, Seed};
 
 /// A local Partner Project API server over its own SQLite database.
 #[derive(Debug, Parser)]
@@ -26,6 +26,22 @@ struct Args {
     #[arg(long, value_name = "N", default_value_t = 20,
           value_parser = clap::value_parser!(u32).range(1..=MAX_PAGE_SIZE as i64))]
     page_size: u32,
+    /// How submitted tracks are decided: `auto` (after the delay, by the rules) or `manual`
+    /// (by `POST /_sandbox/versions/{id}/review`).
+    #[arg(long, value_enum, default_value_t = ReviewMode::Auto)]
+    review: ReviewMode,
+    /// Seconds an automatic review takes (fractions allowed).
+    #[arg(long, value_name = "SECONDS", default_value_t = 2.0, value_parser = parse_seconds)]
+    review_delay: f64,
+}
+
+fn parse_seconds(text: &str) -> Result<f64, String> {
+    match text.parse::<f64>() {
+        Ok(s) if s.is_finite() && (0.0..=86_400.0).contains(&s) => Ok(s),
+        _ => Err(format!(
+            "expected seconds between 0 and 86400, not {text:?}"
+        )),
+    }
 }
 
 fn main() -> ExitCode {
@@ -61,6 +77,8 @@ async fn run(args: Args) -> anyhow::Result<()> {
         data_dir: args.data,
         seed: args.seed,
         page_size: args.page_size,
+        review: args.review,
+        review_delay: std::time::Duration::from_secs_f64(args.review_delay),
     };
     let sandbox = Sandbox::start(config, args.listen).await?;
     let mut stdout = std::io::stdout().lock();

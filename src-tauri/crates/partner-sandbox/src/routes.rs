@@ -28,6 +28,7 @@ pub struct AppState {
     pub db: Arc<Db>,
     pub faults: Arc<Faults>,
     pub page_size: u32,
+    pub reviews: Arc<crate::review::Reviews>,
 }
 
 impl AppState {
@@ -60,6 +61,7 @@ pub fn router(state: AppState) -> Router {
         .route("/apps/{app_id}/versions", get(list_versions))
         .route("/apps/{app_id}/versions/{version_id}", get(get_version))
         .route("/apps/{app_id}/versions/{version_id}/icon", get(get_icon))
+        .merge(writes::routes())
         .nest(ADMIN_PREFIX, admin)
         .fallback(no_route)
         // Layers run outside in: faults first (so they also hit error replies), then the
@@ -153,11 +155,13 @@ async fn list_apps(State(state): State<AppState>, uri: Uri) -> Result<Json<Page<
 async fn get_app(
     State(state): State<AppState>,
     app_id: Result<Path<String>, PathRejection>,
-) -> Result<Json<App>, HttpError> {
+) -> Result<Response, HttpError> {
     let app_id = path(app_id)?;
     let id = app_id.clone();
     match state.query(move |db| db.get_app(&id)).await? {
-        Some(app) => Ok(Json(app)),
+        Some(app) => {
+            Ok(([(header::ETAG, crate::store::app_etag(&app))], Json(app)).into_response())
+        }
         None => Err(app_not_found(&app_id)),
     }
 }
@@ -299,6 +303,15 @@ async fn loopback_only_admin(request: Request, next: Next) -> Response {
     }
     next.run(request).await
 }
+
+mod apps_write;
+mod body;
+mod changes;
+mod submissions;
+mod versions;
+mod writes;
+
+pub(crate) use body::refused;
 
 #[cfg(test)]
 mod tests;

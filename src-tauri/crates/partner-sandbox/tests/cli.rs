@@ -16,6 +16,10 @@ fn prints_the_address_first_serves_and_stops_on_sigterm() {
             "empty",
             "--page-size",
             "5",
+            "--review",
+            "manual",
+            "--review-delay",
+            "0.5",
         ])
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
@@ -64,6 +68,9 @@ fn bad_arguments_and_data_dirs_fail_clearly() {
         vec!["--data", data, "--seed", "lots"],
         vec!["--data", data, "--page-size", "0"],
         vec!["--data", data, "--listen", "nowhere"],
+        vec!["--data", data, "--review", "sometimes"],
+        vec!["--data", data, "--review-delay", "-1"],
+        vec!["--data", data, "--review-delay", "soon"],
         vec!["--seed", "demo"],
     ] {
         let output = Command::new(BIN).args(&args).output().unwrap();

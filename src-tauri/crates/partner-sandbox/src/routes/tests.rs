@@ -13,6 +13,7 @@ fn state(dir: &std::path::Path) -> AppState {
         db: Arc::new(Db::open(&dir.join("sandbox.sqlite3"), Seed::Empty).unwrap()),
         faults: Arc::default(),
         page_size: 20,
+        reviews: Arc::default(),
     }
 }
 

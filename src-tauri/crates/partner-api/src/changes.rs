@@ -1,0 +1,98 @@
+//! The change feed, `GET /changes?cursor=C` (SPEC §4): every change to the partner's resources
+//! after cursor `C`, oldest first, and the cursor to ask with next time.
+
+use serde::{Deserialize, Serialize};
+use workbench_domain::Track;
+
+use crate::requests::{ReviewDecision, ReviewFeedback};
+
+/// The path of the feed.
+pub const CHANGES_PATH: &str = "/changes";
+
+/// The most changes one reply carries; a client asks again with `next_cursor` for more.
+pub const MAX_CHANGES_PER_PAGE: u32 = 500;
+
+/// One reply of the feed. `next_cursor` is opaque: pass it back as `cursor`. When nothing is
+/// new, `changes` is empty and `next_cursor` is the cursor that was asked with.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChangesPage {
+    pub changes: Vec<Change>,
+    pub next_cursor: String,
+}
+
+/// One change. Fields other than `cursor`, `kind` and `resource` appear only when they apply.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Change {
+    /// The position of this change; asking with it returns the changes after it.
+    pub cursor: String,
+    pub kind: ChangeKind,
+    pub resource: ResourceRef,
+    /// When it happened, RFC 3339 in UTC.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub at: Option<String>,
+    /// The track a submission, withdrawal, review, availability or advertisement concerns.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub track: Option<Track>,
+    /// The outcome of a review (`kind` = `reviewed`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub review: Option<ReviewOutcome>,
+    /// Who made the change when it was not the API's caller, for example `portal` for an edit
+    /// made in Talkdesk's web portal.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub origin: Option<String>,
+    /// The resource's ETag after the change (absent once deleted).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub etag: Option<String>,
+}
+
+/// What happened. Readers treat a kind they do not know as [`ChangeKind::Other`]
+/// (refetch the resource).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ChangeKind {
+    AppRegistered,
+    AppUpdated,
+    VersionCreated,
+    /// Content changed (through the API or, with `origin: portal`, the web portal).
+    VersionUpdated,
+    VersionDeleted,
+    IconChanged,
+    Submitted,
+    Withdrawn,
+    Reviewed,
+    MadeAvailable,
+    Advertised,
+    /// A kind this reader does not know.
+    #[serde(other)]
+    Other,
+}
+
+/// The resource a change concerns.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ResourceRef {
+    #[serde(rename = "type")]
+    pub kind: ResourceType,
+    pub id: String,
+    /// The app of a version.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub app_id: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ResourceType {
+    App,
+    Version,
+    /// A type this reader does not know.
+    #[serde(other)]
+    Other,
+}
+
+/// A review's verdict with its feedback.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReviewOutcome {
+    pub track: Track,
+    pub decision: ReviewDecision,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub feedback: Vec<ReviewFeedback>,
+}

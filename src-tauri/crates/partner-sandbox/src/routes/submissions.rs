@@ -1,0 +1,142 @@
+//! Moving a version's review tracks: submit, withdraw, make available, advertise. Each needs
+//! `If-Match` with the version's ETag; a refused transition is 409 with the domain's message.
+
+use axum::body::Bytes;
+use axum::extract::rejection::{BytesRejection, PathRejection};
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode};
+use partner_api::{ChangeKind, Submission, paths};
+use rusqlite::Connection;
+use workbench_domain::{Action, Track, transition};
+
+use super::body::{self, JSON_LIMIT, Reply, refused};
+use super::{AppState, path, version_not_found};
+use crate::error::{HttpError, field};
+use crate::review;
+use crate::store::{self, NewChange};
+
+pub async fn submit(
+    State(state): State<AppState>,
+    ids: Result<Path<(String, String)>, PathRejection>,
+    headers: HeaderMap,
+    raw: Result<Bytes, BytesRejection>,
+) -> Result<Reply, HttpError> {
+    let (app_id, version_id) = path(ids)?;
+    let raw = body::bytes(raw, JSON_LIMIT)?;
+    let Submission { track } = body::json(&headers, &raw, None)?;
+    let key = body::idempotency_key(&headers)?;
+    let wanted = body::if_match(&headers)?;
+    let fingerprint = body::fingerprint(
+        "POST",
+        &format!("{}/submissions", paths::version(&app_id, &version_id)),
+        &raw,
+    );
+    let reviews = state.reviews.clone();
+    let reply = body::write(&state, move |conn| {
+        body::idempotent(conn, key.as_deref(), &fingerprint, |conn| {
+            let reply = apply(conn, &app_id, &version_id, &wanted, track, Action::Submit)?;
+            reviews.schedule(conn, &version_id, track)?;
+            Ok(reply)
+        })
+    })
+    .await?;
+    state.reviews.wake();
+    Ok(reply)
+}
+
+pub async fn withdraw(
+    State(state): State<AppState>,
+    ids: Result<Path<(String, String, String)>, PathRejection>,
+    headers: HeaderMap,
+) -> Result<Reply, HttpError> {
+    let (app_id, version_id, track) = path(ids)?;
+    let track = parse_track(&track)?;
+    let wanted = body::if_match(&headers)?;
+    body::write(&state, move |conn| {
+        let reply = apply(conn, &app_id, &version_id, &wanted, track, Action::Withdraw)?;
+        review::unschedule(conn, &version_id, track)?;
+        Ok(reply)
+    })
+    .await
+}
+
+pub async fn make_available(
+    State(state): State<AppState>,
+    ids: Result<Path<(String, String)>, PathRejection>,
+    headers: HeaderMap,
+) -> Result<Reply, HttpError> {
+    let (app_id, version_id) = path(ids)?;
+    let wanted = body::if_match(&headers)?;
+    body::write(&state, move |conn| {
+        apply(
+            conn,
+            &app_id,
+            &version_id,
+            &wanted,
+            Track::Technical,
+            Action::MakeAvailable,
+        )
+    })
+    .await
+}
+
+pub async fn advertise(
+    State(state): State<AppState>,
+    ids: Result<Path<(String, String)>, PathRejection>,
+    headers: HeaderMap,
+) -> Result<Reply, HttpError> {
+    let (app_id, version_id) = path(ids)?;
+    let wanted = body::if_match(&headers)?;
+    body::write(&state, move |conn| {
+        apply(
+            conn,
+            &app_id,
+            &version_id,
+            &wanted,
+            Track::Marketplace,
+            Action::Advertise,
+        )
+    })
+    .await
+}
+
+/// Checks `If-Match`, applies `action` to `track`, saves and records it.
+fn apply(
+    conn: &Connection,
+    app_id: &str,
+    version_id: &str,
+    wanted: &[String],
+    track: Track,
+    action: Action,
+) -> Result<Reply, HttpError> {
+    let (_, mut version) = store::load_version(conn, app_id, version_id)?
+        .ok_or_else(|| version_not_found(app_id, version_id))?;
+    body::check_etag(wanted, &version.etag)?;
+    version.version.status = transition(version.version.status, track, action).map_err(refused)?;
+    store::save_version(conn, &version)?;
+    let (_, saved) =
+        store::load_version(conn, app_id, version_id)?.ok_or_else(HttpError::internal)?;
+    let kind = match action {
+        Action::Submit => ChangeKind::Submitted,
+        Action::Withdraw => ChangeKind::Withdrawn,
+        Action::MakeAvailable => ChangeKind::MadeAvailable,
+        Action::Advertise => ChangeKind::Advertised,
+        _ => ChangeKind::VersionUpdated,
+    };
+    store::record(
+        conn,
+        NewChange::version(kind, app_id, version_id, Some(saved.etag.clone())).track(track),
+    )?;
+    Ok(Reply::json(StatusCode::OK, &saved, Some(&saved.etag), None))
+}
+
+pub fn parse_track(text: &str) -> Result<Track, HttpError> {
+    match text {
+        "technical" => Ok(Track::Technical),
+        "marketplace" => Ok(Track::Marketplace),
+        _ => Err(HttpError::invalid_request(
+            format!("unknown track {text:?}"),
+            vec![field("track", "must be technical or marketplace")],
+        )),
+    }
+}
