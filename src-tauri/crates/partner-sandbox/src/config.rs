@@ -20,6 +20,8 @@ pub enum Seed {
     Demo,
     /// No apps at all.
     Empty,
+    /// 1,000 apps × 5 versions made from the demo apps, for benchmarks of a full pull.
+    Scale,
 }
 
 #[derive(Clone, Debug)]

@@ -93,6 +93,7 @@ impl Db {
             let apps = match seed {
                 Seed::Demo => seed::demo().map_err(|e| SandboxError::Seed(e.to_string()))?,
                 Seed::Empty => Vec::new(),
+                Seed::Scale => seed::scale().map_err(|e| SandboxError::Seed(e.to_string()))?,
             };
             let tx = conn.transaction().map_err(db_error)?;
             tx.execute_batch(SCHEMA).map_err(db_error)?;

@@ -201,6 +201,53 @@ pub fn demo() -> Result<Vec<SeedApp>, image::ImageError> {
     ])
 }
 
+/// How many apps and versions per app [`scale`] makes.
+pub const SCALE_APPS: usize = 1_000;
+pub const SCALE_VERSIONS: usize = 5;
+
+/// [`SCALE_APPS`] apps of [`SCALE_VERSIONS`] versions each, copied from the demo apps' first
+/// versions with their own ids: the size of a large partner's catalogue, for benchmarks. The
+/// first four versions of each are published (Available and Advertised), the last one In Review.
+pub fn scale() -> Result<Vec<SeedApp>, image::ImageError> {
+    use ReviewStatus::*;
+    let demo = demo()?;
+    Ok((0..SCALE_APPS)
+        .map(|i| {
+            let template = &demo[i % demo.len()];
+            let first = &template.versions[0];
+            let app_id = format!("app-scale-{i:04}");
+            let mut app = template.app.clone();
+            app.id = app_id.clone();
+            app.name = format!("{}-{i:04}", template.app.name);
+            app.display_name = format!("{} {i:04}", template.app.display_name);
+            let versions = (0..SCALE_VERSIONS)
+                .map(|v| {
+                    let mut version = first.version.clone();
+                    version.id = format!("ver-scale-{i:04}-{v}");
+                    version.app_id = app_id.clone();
+                    version.version_number = format!("1.{v}.0");
+                    version.status = if v + 1 < SCALE_VERSIONS {
+                        VersionStatus {
+                            technical: Available,
+                            marketplace: Advertised,
+                        }
+                    } else {
+                        VersionStatus {
+                            technical: InReview,
+                            marketplace: Draft,
+                        }
+                    };
+                    SeedVersion {
+                        version,
+                        icon: first.icon.clone(),
+                    }
+                })
+                .collect();
+            SeedApp { app, versions }
+        })
+        .collect())
+}
+
 impl Partner {
     fn app(&self, versions: Vec<SeedVersion>) -> SeedApp {
         SeedApp {
