@@ -6,6 +6,8 @@
 //! writers omit empty optional ones. Resources reuse the domain's types, whose field names are
 //! Talkdesk's, and add only what the wire needs (an ETag, the icon's checksum).
 
+pub mod oauth;
+
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};

@@ -3,6 +3,7 @@
 use std::path::PathBuf;
 
 use crate::error::SandboxError;
+use crate::oauth::OAuthConfig;
 
 /// The page size used when a request gives no `per_page`.
 pub const DEFAULT_PAGE_SIZE: u32 = 20;
@@ -26,6 +27,8 @@ pub struct Config {
     pub seed: Seed,
     /// The default `per_page` of collections, 1 to [`MAX_PAGE_SIZE`].
     pub page_size: u32,
+    /// Token and device code lifetimes, the polling interval, the OAuth clock.
+    pub oauth: OAuthConfig,
 }
 
 impl Config {
@@ -35,6 +38,7 @@ impl Config {
             data_dir: data_dir.into(),
             seed: Seed::Demo,
             page_size: DEFAULT_PAGE_SIZE,
+            oauth: OAuthConfig::default(),
         }
     }
 
@@ -50,6 +54,7 @@ impl Config {
                 self.page_size
             )));
         }
+        self.oauth.validate().map_err(SandboxError::Config)?;
         Ok(())
     }
 }

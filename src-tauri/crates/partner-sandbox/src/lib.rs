@@ -12,13 +12,15 @@
 //! - `faults.rs`: fault injection (`/_sandbox/faults`) for testing clients against bad replies.
 //! - `error.rs`: [`SandboxError`] (start-up) and the HTTP error body.
 //!
-//! Authentication is not implemented yet: every route is open.
+//! - `oauth/`: the OAuth 2.0 authorization server and the bearer-token check of every API route;
+//!   [`Sandbox::issue_token`] gives a token without a browser.
 
 mod config;
 mod db;
 mod error;
 mod faults;
 mod icon;
+mod oauth;
 mod routes;
 mod seed;
 
@@ -33,6 +35,7 @@ use tokio::task::JoinHandle;
 pub use config::{Config, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, Seed};
 pub use error::SandboxError;
 pub use faults::{Fault, FaultKind};
+pub use oauth::{Clock, OAuthConfig};
 
 /// How long [`Sandbox::stop`] lets in-flight requests finish before it gives up on them.
 const SHUTDOWN_GRACE: Duration = Duration::from_secs(5);
@@ -43,6 +46,7 @@ pub struct Sandbox {
     addr: SocketAddr,
     shutdown: Option<oneshot::Sender<()>>,
     task: Option<JoinHandle<()>>,
+    oauth: Arc<oauth::OAuth>,
 }
 
 impl Sandbox {
@@ -67,10 +71,22 @@ impl Sandbox {
             addr: listen,
             source,
         })?;
+        let tokens = oauth::Store::open(&config.database_path()).map_err(|source| {
+            SandboxError::Database {
+                path: config.database_path(),
+                source,
+            }
+        })?;
+        let oauth = Arc::new(oauth::OAuth::new(
+            tokens,
+            config.oauth.clone(),
+            loopback_url(addr),
+        ));
         let state = routes::AppState {
             db: Arc::new(db),
             faults: Arc::default(),
             page_size: config.page_size,
+            oauth: oauth.clone(),
         };
         let app = routes::router(state).into_make_service_with_connect_info::<SocketAddr>();
         let (shutdown, stopped) = oneshot::channel::<()>();
@@ -88,6 +104,7 @@ impl Sandbox {
             addr,
             shutdown: Some(shutdown),
             task: Some(task),
+            oauth,
         })
     }
 
@@ -99,14 +116,7 @@ impl Sandbox {
     /// `http://HOST:PORT`, where an unspecified host (`0.0.0.0`, `::`) is given as loopback,
     /// the address a local client can reach.
     pub fn base_url(&self) -> String {
-        let mut addr = self.addr;
-        if addr.ip().is_unspecified() {
-            addr.set_ip(match addr {
-                SocketAddr::V4(_) => std::net::Ipv4Addr::LOCALHOST.into(),
-                SocketAddr::V6(_) => std::net::Ipv6Addr::LOCALHOST.into(),
-            });
-        }
-        format!("http://{addr}")
+        loopback_url(self.addr)
     }
 
     /// Stops accepting connections, lets in-flight requests finish (up to a few seconds) and
@@ -132,4 +142,15 @@ impl Drop for Sandbox {
             let _ = shutdown.send(());
         }
     }
+}
+
+/// `http://HOST:PORT` of a bound address, an unspecified host (`0.0.0.0`, `::`) given as loopback.
+fn loopback_url(mut addr: SocketAddr) -> String {
+    if addr.ip().is_unspecified() {
+        addr.set_ip(match addr {
+            SocketAddr::V4(_) => std::net::Ipv4Addr::LOCALHOST.into(),
+            SocketAddr::V6(_) => std::net::Ipv6Addr::LOCALHOST.into(),
+        });
+    }
+    format!("http://{addr}")
 }

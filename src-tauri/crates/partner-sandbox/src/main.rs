@@ -5,9 +5,10 @@ use std::io::Write;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::time::Duration;
 
 use clap::Parser;
-use partner_sandbox::{Config, MAX_PAGE_SIZE, Sandbox, Seed};
+use partner_sandbox::{Config, MAX_PAGE_SIZE, OAuthConfig, Sandbox, Seed};
 
 /// A local Partner Project API server over its own SQLite database.
 #[derive(Debug, Parser)]
@@ -26,6 +27,21 @@ struct Args {
     #[arg(long, value_name = "N", default_value_t = 20,
           value_parser = clap::value_parser!(u32).range(1..=MAX_PAGE_SIZE as i64))]
     page_size: u32,
+    /// How long an access token is valid, in seconds.
+    #[arg(long, value_name = "SECONDS", default_value_t = 3600,
+          value_parser = clap::value_parser!(u64).range(1..))]
+    access_token_ttl: u64,
+    /// How long a refresh token is valid, in seconds (default 30 days).
+    #[arg(long, value_name = "SECONDS", default_value_t = 30 * 24 * 3600,
+          value_parser = clap::value_parser!(u64).range(1..))]
+    refresh_token_ttl: u64,
+    /// How long a device code can be approved and polled, in seconds.
+    #[arg(long, value_name = "SECONDS", default_value_t = 600,
+          value_parser = clap::value_parser!(u64).range(1..))]
+    device_code_ttl: u64,
+    /// The least number of seconds between two polls of one device code.
+    #[arg(long, value_name = "SECONDS", default_value_t = 5)]
+    device_interval: u64,
 }
 
 fn main() -> ExitCode {
@@ -61,6 +77,13 @@ async fn run(args: Args) -> anyhow::Result<()> {
         data_dir: args.data,
         seed: args.seed,
         page_size: args.page_size,
+        oauth: OAuthConfig {
+            access_token_ttl: Duration::from_secs(args.access_token_ttl),
+            refresh_token_ttl: Duration::from_secs(args.refresh_token_ttl),
+            device_code_ttl: Duration::from_secs(args.device_code_ttl),
+            device_interval: Duration::from_secs(args.device_interval),
+            ..OAuthConfig::default()
+        },
     };
     let sandbox = Sandbox::start(config, args.listen).await?;
     let mut stdout = std::io::stdout().lock();

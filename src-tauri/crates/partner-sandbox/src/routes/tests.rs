@@ -13,6 +13,11 @@ fn state(dir: &std::path::Path) -> AppState {
         db: Arc::new(Db::open(&dir.join("sandbox.sqlite3"), Seed::Empty).unwrap()),
         faults: Arc::default(),
         page_size: 20,
+        oauth: Arc::new(crate::oauth::OAuth::new(
+            crate::oauth::Store::open(&dir.join("sandbox.sqlite3")).unwrap(),
+            crate::oauth::OAuthConfig::default(),
+            "http://127.0.0.1:1".to_owned(),
+        )),
     }
 }
 
