@@ -137,7 +137,10 @@ pub async fn verification_submit(
     form: Result<Form<VerificationForm>, FormRejection>,
 ) -> Response {
     let Ok(Form(form)) = form else {
-        return enter_code_page("", Some("The form could not be read; enter the code again."));
+        return enter_code_page(
+            "",
+            Some("The form could not be read; enter the code again."),
+        );
     };
     let approve = match form.decision.as_deref() {
         None => return show_code(&state, &form.user_code).await,

@@ -143,7 +143,9 @@ pub async fn authenticate(State(state): State<AppState>, request: Request, next:
         if let Ok(value) = HeaderValue::from_str(&format!(
             "Bearer realm=\"partner-sandbox\", error=\"insufficient_scope\", scope=\"{scope}\""
         )) {
-            response.headers_mut().insert(header::WWW_AUTHENTICATE, value);
+            response
+                .headers_mut()
+                .insert(header::WWW_AUTHENTICATE, value);
         }
         return response;
     }
@@ -152,7 +154,11 @@ pub async fn authenticate(State(state): State<AppState>, request: Request, next:
 
 /// The token of `Authorization: Bearer <token>` (the scheme in any case, RFC 6750 §2.1).
 fn bearer(request: &Request) -> Option<String> {
-    let value = request.headers().get(header::AUTHORIZATION)?.to_str().ok()?;
+    let value = request
+        .headers()
+        .get(header::AUTHORIZATION)?
+        .to_str()
+        .ok()?;
     let (scheme, token) = value.trim().split_once(' ')?;
     let token = token.trim();
     (scheme.eq_ignore_ascii_case("bearer") && !token.is_empty()).then(|| token.to_owned())
@@ -162,7 +168,9 @@ fn unauthorized(message: &str, challenge: String) -> Response {
     let mut response =
         HttpError::new(StatusCode::UNAUTHORIZED, "unauthorized", message).into_response();
     if let Ok(value) = HeaderValue::from_str(&challenge) {
-        response.headers_mut().insert(header::WWW_AUTHENTICATE, value);
+        response
+            .headers_mut()
+            .insert(header::WWW_AUTHENTICATE, value);
     }
     response
 }
@@ -175,15 +183,39 @@ mod tests {
     fn scopes_by_method_and_prefix() {
         let cases = [
             (Method::GET, "/apps", Some(scopes::APPS_READ)),
-            (Method::HEAD, "/apps/x/versions/y/icon", Some(scopes::APPS_READ)),
+            (
+                Method::HEAD,
+                "/apps/x/versions/y/icon",
+                Some(scopes::APPS_READ),
+            ),
             (Method::POST, "/apps", Some(scopes::APPS_WRITE)),
-            (Method::PATCH, "/apps/x/versions/y", Some(scopes::APPS_WRITE)),
-            (Method::PUT, "/apps/x/versions/y/icon", Some(scopes::APPS_WRITE)),
-            (Method::DELETE, "/apps/x/versions/y/submissions/technical", Some(scopes::APPS_WRITE)),
+            (
+                Method::PATCH,
+                "/apps/x/versions/y",
+                Some(scopes::APPS_WRITE),
+            ),
+            (
+                Method::PUT,
+                "/apps/x/versions/y/icon",
+                Some(scopes::APPS_WRITE),
+            ),
+            (
+                Method::DELETE,
+                "/apps/x/versions/y/submissions/technical",
+                Some(scopes::APPS_WRITE),
+            ),
             (Method::GET, "/changes", Some(scopes::APPS_READ)),
             (Method::GET, "/rules", Some(scopes::APPS_READ)),
-            (Method::GET, "/oauth-clients", Some(scopes::OAUTH_CLIENTS_WRITE)),
-            (Method::DELETE, "/oauth-clients/c1", Some(scopes::OAUTH_CLIENTS_WRITE)),
+            (
+                Method::GET,
+                "/oauth-clients",
+                Some(scopes::OAUTH_CLIENTS_WRITE),
+            ),
+            (
+                Method::DELETE,
+                "/oauth-clients/c1",
+                Some(scopes::OAUTH_CLIENTS_WRITE),
+            ),
             (Method::GET, "/account", Some(scopes::ACCOUNT_READ)),
             (Method::GET, "/apps-old", None),
             (Method::GET, "/unknown", None),
@@ -204,7 +236,14 @@ mod tests {
         ] {
             assert!(is_open(open), "{open}");
         }
-        for closed in ["/apps", "/devices", "/oauth-clients", "/account", "/", "/_sandboxes"] {
+        for closed in [
+            "/apps",
+            "/devices",
+            "/oauth-clients",
+            "/account",
+            "/",
+            "/_sandboxes",
+        ] {
             assert!(!is_open(closed), "{closed}");
         }
     }

@@ -310,7 +310,11 @@ fn client_id(form: Option<&str>, headers: &HeaderMap) -> Result<String, OAuthFai
             return None;
         }
         let decoded = String::from_utf8(STANDARD.decode(encoded.trim()).ok()?).ok()?;
-        Some(decoded.split_once(':').map_or(decoded.clone(), |(u, _)| u.to_owned()))
+        Some(
+            decoded
+                .split_once(':')
+                .map_or(decoded.clone(), |(u, _)| u.to_owned()),
+        )
     };
     let id = form
         .filter(|id| !id.is_empty())

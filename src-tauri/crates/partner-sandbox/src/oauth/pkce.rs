@@ -5,11 +5,11 @@
 //! the error is shown here (a JSON OAuth error), never sent to an unchecked URI. Every later
 //! error, and the person's decision, goes back to the redirect URI with `state`.
 
+use axum::Form;
 use axum::extract::rejection::{FormRejection, QueryRejection};
 use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use axum::Form;
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use partner_api::oauth::{errors, paths};
@@ -282,7 +282,10 @@ mod tests {
             verifier,
             "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cN"
         ));
-        assert!(!verifier_matches("too-short", "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM"));
+        assert!(!verifier_matches(
+            "too-short",
+            "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM"
+        ));
     }
 
     #[test]

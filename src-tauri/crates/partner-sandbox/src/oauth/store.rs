@@ -353,11 +353,9 @@ impl Store {
                 "the user has not approved this device yet",
             )
             .into()),
-            "denied" => Err(OAuthFailure::new(
-                errors::ACCESS_DENIED,
-                "the user denied this sign-in",
-            )
-            .into()),
+            "denied" => {
+                Err(OAuthFailure::new(errors::ACCESS_DENIED, "the user denied this sign-in").into())
+            }
             _ => {
                 tx.execute(
                     "UPDATE oauth_device_codes SET state = 'used' WHERE device_code_hash = ?1",
@@ -380,7 +378,11 @@ impl Store {
     }
 
     /// A pending, unexpired device authorization by its user code (in any spelling).
-    pub fn pending_device(&self, now: i64, user_code: &str) -> rusqlite::Result<Option<PendingDevice>> {
+    pub fn pending_device(
+        &self,
+        now: i64,
+        user_code: &str,
+    ) -> rusqlite::Result<Option<PendingDevice>> {
         let Some(code) = normalize_user_code(user_code) else {
             return Ok(None);
         };
@@ -489,7 +491,8 @@ impl Store {
                 },
             )
             .optional()?;
-        let invalid = |why: &str| -> Failure { OAuthFailure::new(errors::INVALID_GRANT, why).into() };
+        let invalid =
+            |why: &str| -> Failure { OAuthFailure::new(errors::INVALID_GRANT, why).into() };
         let Some((owner, redirect, challenge, scope, expires_at, used, family)) = row else {
             return Err(invalid("unknown authorization code"));
         };
@@ -509,7 +512,9 @@ impl Store {
         let outcome = if expires_at <= now {
             Err(invalid("the authorization code has expired"))
         } else if owner != client_id {
-            Err(invalid("the authorization code was issued to another client"))
+            Err(invalid(
+                "the authorization code was issued to another client",
+            ))
         } else if redirect != redirect_uri {
             Err(invalid(
                 "redirect_uri differs from the one of the authorization request",

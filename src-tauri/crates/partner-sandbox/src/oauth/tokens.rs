@@ -1,7 +1,7 @@
 //! Metadata (RFC 8414), the token endpoint, revocation (RFC 7009) and the admin token route.
 
-use axum::extract::rejection::{FormRejection, JsonRejection};
 use axum::extract::State;
+use axum::extract::rejection::{FormRejection, JsonRejection};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::{Form, Json};
