@@ -54,14 +54,15 @@ struct Checked {
 /// Why a request cannot go on: shown here, or sent back to the (checked) redirect URI.
 enum Refusal {
     Here(OAuthFailure),
-    Redirect(Url, OAuthFailure),
+    Redirect(Box<Url>, OAuthFailure),
 }
 
 impl Refusal {
     fn into_response(self, state: Option<&str>) -> Response {
         match self {
             Refusal::Here(failure) => failure.into_response(),
-            Refusal::Redirect(mut url, failure) => {
+            Refusal::Redirect(url, failure) => {
+                let mut url = *url;
                 {
                     let mut query = url.query_pairs_mut();
                     query.append_pair("error", failure.error);
@@ -82,7 +83,10 @@ fn check(params: &AuthorizeParams) -> Result<Checked, Refusal> {
     let raw = params.redirect_uri.as_deref().unwrap_or("");
     let redirect = loopback_redirect(raw).map_err(Refusal::Here)?;
     let back = |error, description: &str| {
-        Refusal::Redirect(redirect.clone(), OAuthFailure::new(error, description))
+        Refusal::Redirect(
+            Box::new(redirect.clone()),
+            OAuthFailure::new(error, description),
+        )
     };
     if params.response_type.as_deref() != Some("code") {
         return Err(back(
@@ -108,7 +112,7 @@ fn check(params: &AuthorizeParams) -> Result<Checked, Refusal> {
         ));
     }
     let scope = parse_scope(params.scope.as_deref())
-        .map_err(|e| Refusal::Redirect(redirect.clone(), e))?
+        .map_err(|e| Refusal::Redirect(Box::new(redirect.clone()), e))?
         .join(" ");
     Ok(Checked {
         client_id: client,
@@ -255,7 +259,7 @@ pub async fn authorize_submit(
         }
         _ => {
             return Refusal::Redirect(
-                checked.redirect,
+                Box::new(checked.redirect),
                 OAuthFailure::new(errors::INVALID_REQUEST, "decision must be approve or deny"),
             )
             .into_response(params.state.as_deref());
