@@ -14,6 +14,9 @@ mod interrupted;
 /// A server that is down: offline, and the cache still listed.
 mod offline;
 
+/// A server that wants a token: without one (or with a bad one) the pull is "not signed in".
+mod auth;
+
 /// Layout rules checked on the repository's files: no tauri in the core, binary names,
 /// commented members, Tauri imports only in ui/src/ipc, no ignored tests.
 mod guards;

@@ -18,7 +18,7 @@ use time::format_description::well_known::Rfc3339;
 use time::macros::datetime;
 use workbench::{AppListing, PullReport, SyncState, Workbench, WorkbenchError};
 use workbench_domain::{App, IconFile};
-use workbench_remote::PartnerClient;
+use workbench_remote::{PartnerClient, SecretToken};
 use workbench_store::{CachedVersion, Store};
 
 /// The page size of every sandbox here: small enough that the demo's four apps, and the three
@@ -43,6 +43,8 @@ pub struct Server {
     sandbox: Option<Sandbox>,
     base_url: String,
     http: reqwest::Client,
+    /// An access token of every scope: every API route needs one.
+    token: String,
     dir: TempDir,
 }
 
@@ -71,15 +73,28 @@ impl Server {
             base_url.starts_with("http://127.0.0.1:"),
             "tests talk to loopback only, got {base_url}"
         );
+        let token = sandbox
+            .issue_token(&[])
+            .expect("the sandbox issues a token in-process")
+            .access_token;
+        let mut headers = reqwest::header::HeaderMap::new();
+        headers.insert(
+            reqwest::header::AUTHORIZATION,
+            format!("Bearer {token}")
+                .parse()
+                .expect("a token is a header value"),
+        );
         // Never through a proxy from the environment: the server is on this machine.
         let http = reqwest::Client::builder()
             .no_proxy()
+            .default_headers(headers)
             .build()
             .expect("an HTTP client");
         Server {
             sandbox: Some(sandbox),
             base_url,
             http,
+            token,
             dir,
         }
     }
@@ -88,8 +103,14 @@ impl Server {
         &self.base_url
     }
 
-    /// A client of this server, as the app makes one.
+    /// A client of this server, as the app makes one, signed in.
     pub fn client(&self) -> PartnerClient {
+        self.client_without_token()
+            .with_token(SecretToken::new(self.token.clone()))
+    }
+
+    /// A client of this server that sends no token.
+    pub fn client_without_token(&self) -> PartnerClient {
         PartnerClient::new(&self.base_url).expect("a loopback http URL is a valid server")
     }
 

@@ -182,6 +182,7 @@ pub enum ErrorCode {
     ServerError,
     MalformedReply,
     NotFound,
+    NotSignedIn,
     Internal,
 }
 
@@ -200,6 +201,7 @@ impl From<WorkbenchError> for CommandError {
             CoreCode::ServerError => ErrorCode::ServerError,
             CoreCode::MalformedReply => ErrorCode::MalformedReply,
             CoreCode::NotFound => ErrorCode::NotFound,
+            CoreCode::NotSignedIn => ErrorCode::NotSignedIn,
             CoreCode::Internal => ErrorCode::Internal,
         };
         CommandError {

@@ -18,6 +18,6 @@ export type SyncState = "idle" | "syncing" | "offline" | "error";
 
 export type SyncStatus = { state: SyncState, server: string | null, last_synced_at: string | null, message: string | null, };
 
-export type ErrorCode = "cache" | "server_unreachable" | "server_error" | "malformed_reply" | "not_found" | "internal";
+export type ErrorCode = "cache" | "server_unreachable" | "server_error" | "malformed_reply" | "not_found" | "not_signed_in" | "internal";
 
 export type CommandError = { code: ErrorCode, message: string, };

@@ -7,6 +7,7 @@ const CODES: ReadonlySet<string> = new Set<ErrorCode>([
   'server_error',
   'malformed_reply',
   'not_found',
+  'not_signed_in',
   'internal',
 ]);
 

@@ -11,6 +11,7 @@ mod requests;
 
 pub use changes::*;
 pub use requests::*;
+pub mod oauth;
 
 use std::collections::BTreeMap;
 

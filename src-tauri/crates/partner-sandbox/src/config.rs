@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use crate::error::SandboxError;
 pub use crate::review::{DEFAULT_REVIEW_DELAY, ReviewMode};
+use crate::oauth::OAuthConfig;
 
 /// The page size used when a request gives no `per_page`.
 pub const DEFAULT_PAGE_SIZE: u32 = 20;
@@ -35,6 +36,8 @@ pub struct Config {
     pub review: ReviewMode,
     /// How long an automatic review takes.
     pub review_delay: Duration,
+    /// Token and device code lifetimes, the polling interval, the OAuth clock.
+    pub oauth: OAuthConfig,
 }
 
 impl Config {
@@ -46,6 +49,7 @@ impl Config {
             page_size: DEFAULT_PAGE_SIZE,
             review: ReviewMode::Auto,
             review_delay: DEFAULT_REVIEW_DELAY,
+            oauth: OAuthConfig::default(),
         }
     }
 
@@ -61,6 +65,7 @@ impl Config {
                 self.page_size
             )));
         }
+        self.oauth.validate().map_err(SandboxError::Config)?;
         Ok(())
     }
 }

@@ -36,6 +36,8 @@ pub enum SandboxError {
     },
     #[error("cannot create the demo seed: {0}")]
     Seed(String),
+    #[error("cannot issue a token: {0}")]
+    Token(String),
     #[error("cannot listen on {addr}: {source}")]
     Bind {
         addr: SocketAddr,

@@ -15,7 +15,8 @@
 //!   submissions and the automatic reviewer.
 //! - `error.rs`: [`SandboxError`] (start-up) and the HTTP error body.
 //!
-//! Authentication is not implemented yet: every route is open.
+//! - `oauth/`: the OAuth 2.0 authorization server and the bearer-token check of every API route;
+//!   [`Sandbox::issue_token`] gives a token without a browser.
 
 mod config;
 mod db;
@@ -23,6 +24,7 @@ mod error;
 mod faults;
 mod icon;
 mod review;
+mod oauth;
 mod routes;
 mod seed;
 mod store;
@@ -40,6 +42,7 @@ pub use config::{
 };
 pub use error::SandboxError;
 pub use faults::{Fault, FaultKind};
+pub use oauth::{Clock, OAuthConfig};
 
 /// How long [`Sandbox::stop`] lets in-flight requests finish before it gives up on them.
 const SHUTDOWN_GRACE: Duration = Duration::from_secs(5);
@@ -52,6 +55,7 @@ pub struct Sandbox {
     task: Option<JoinHandle<()>>,
     /// The automatic reviewer (`review.rs`), stopped with the server.
     reviewer: JoinHandle<()>,
+    oauth: Arc<oauth::OAuth>,
 }
 
 impl Sandbox {
@@ -76,14 +80,27 @@ impl Sandbox {
             addr: listen,
             source,
         })?;
+        let tokens = oauth::Store::open(&config.database_path()).map_err(|source| {
+            SandboxError::Database {
+                path: config.database_path(),
+                source,
+            }
+        })?;
+        // The reviewer starts last, once nothing can fail, so it never outlives a failed start.
         let db = Arc::new(db);
         let reviews = Arc::new(review::Reviews::new(config.review, config.review_delay));
         let reviewer = review::spawn(db.clone(), reviews.clone());
+        let oauth = Arc::new(oauth::OAuth::new(
+            tokens,
+            config.oauth.clone(),
+            loopback_url(addr),
+        ));
         let state = routes::AppState {
             db,
             faults: Arc::default(),
             page_size: config.page_size,
             reviews,
+            oauth: oauth.clone(),
         };
         let app = routes::router(state).into_make_service_with_connect_info::<SocketAddr>();
         let (shutdown, stopped) = oneshot::channel::<()>();
@@ -102,6 +119,7 @@ impl Sandbox {
             shutdown: Some(shutdown),
             task: Some(task),
             reviewer,
+            oauth,
         })
     }
 
@@ -113,14 +131,7 @@ impl Sandbox {
     /// `http://HOST:PORT`, where an unspecified host (`0.0.0.0`, `::`) is given as loopback,
     /// the address a local client can reach.
     pub fn base_url(&self) -> String {
-        let mut addr = self.addr;
-        if addr.ip().is_unspecified() {
-            addr.set_ip(match addr {
-                SocketAddr::V4(_) => std::net::Ipv4Addr::LOCALHOST.into(),
-                SocketAddr::V6(_) => std::net::Ipv6Addr::LOCALHOST.into(),
-            });
-        }
-        format!("http://{addr}")
+        loopback_url(self.addr)
     }
 
     /// Stops accepting connections, lets in-flight requests finish (up to a few seconds) and
@@ -148,4 +159,15 @@ impl Drop for Sandbox {
             let _ = shutdown.send(());
         }
     }
+}
+
+/// `http://HOST:PORT` of a bound address, an unspecified host (`0.0.0.0`, `::`) given as loopback.
+fn loopback_url(mut addr: SocketAddr) -> String {
+    if addr.ip().is_unspecified() {
+        addr.set_ip(match addr {
+            SocketAddr::V4(_) => std::net::Ipv4Addr::LOCALHOST.into(),
+            SocketAddr::V6(_) => std::net::Ipv6Addr::LOCALHOST.into(),
+        });
+    }
+    format!("http://{addr}")
 }

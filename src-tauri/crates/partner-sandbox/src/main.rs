@@ -5,9 +5,10 @@ use std::io::Write;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::time::Duration;
 
 use clap::Parser;
-use partner_sandbox::{Config, MAX_PAGE_SIZE, ReviewMode, Sandbox, Seed};
+use partner_sandbox::{Config, MAX_PAGE_SIZE, OAuthConfig, ReviewMode, Sandbox, Seed};
 
 /// A local Partner Project API server over its own SQLite database.
 #[derive(Debug, Parser)]
@@ -33,6 +34,21 @@ struct Args {
     /// Seconds an automatic review takes (fractions allowed).
     #[arg(long, value_name = "SECONDS", default_value_t = 2.0, value_parser = parse_seconds)]
     review_delay: f64,
+    /// How long an access token is valid, in seconds.
+    #[arg(long, value_name = "SECONDS", default_value_t = 3600,
+          value_parser = clap::value_parser!(u64).range(1..))]
+    access_token_ttl: u64,
+    /// How long a refresh token is valid, in seconds (default 30 days).
+    #[arg(long, value_name = "SECONDS", default_value_t = 30 * 24 * 3600,
+          value_parser = clap::value_parser!(u64).range(1..))]
+    refresh_token_ttl: u64,
+    /// How long a device code can be approved and polled, in seconds.
+    #[arg(long, value_name = "SECONDS", default_value_t = 600,
+          value_parser = clap::value_parser!(u64).range(1..))]
+    device_code_ttl: u64,
+    /// The least number of seconds between two polls of one device code.
+    #[arg(long, value_name = "SECONDS", default_value_t = 5)]
+    device_interval: u64,
 }
 
 fn parse_seconds(text: &str) -> Result<f64, String> {
@@ -79,6 +95,13 @@ async fn run(args: Args) -> anyhow::Result<()> {
         page_size: args.page_size,
         review: args.review,
         review_delay: std::time::Duration::from_secs_f64(args.review_delay),
+        oauth: OAuthConfig {
+            access_token_ttl: Duration::from_secs(args.access_token_ttl),
+            refresh_token_ttl: Duration::from_secs(args.refresh_token_ttl),
+            device_code_ttl: Duration::from_secs(args.device_code_ttl),
+            device_interval: Duration::from_secs(args.device_interval),
+            ..OAuthConfig::default()
+        },
     };
     let sandbox = Sandbox::start(config, args.listen).await?;
     let mut stdout = std::io::stdout().lock();

@@ -29,6 +29,7 @@ pub struct AppState {
     pub faults: Arc<Faults>,
     pub page_size: u32,
     pub reviews: Arc<crate::review::Reviews>,
+    pub oauth: Arc<crate::oauth::OAuth>,
 }
 
 impl AppState {
@@ -49,12 +50,14 @@ impl AppState {
 }
 
 pub fn router(state: AppState) -> Router {
-    let admin = Router::new().route(
-        "/faults",
-        get(faults::list)
-            .post(faults::register)
-            .delete(faults::clear),
-    );
+    let admin = Router::new()
+        .route(
+            "/faults",
+            get(faults::list)
+                .post(faults::register)
+                .delete(faults::clear),
+        )
+        .merge(crate::oauth::admin_routes());
     Router::new()
         .route(paths::APPS, get(list_apps))
         .route("/apps/{app_id}", get(get_app))
@@ -62,10 +65,15 @@ pub fn router(state: AppState) -> Router {
         .route("/apps/{app_id}/versions/{version_id}", get(get_version))
         .route("/apps/{app_id}/versions/{version_id}/icon", get(get_icon))
         .merge(writes::routes())
+        .merge(crate::oauth::routes())
         .nest(ADMIN_PREFIX, admin)
         .fallback(no_route)
         // Layers run outside in: faults first (so they also hit error replies), then the
-        // error-body normalizer, then the admin guard.
+        // error-body normalizer, then the admin guard, then the bearer token check.
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            crate::oauth::middleware::authenticate,
+        ))
         .layer(middleware::from_fn(loopback_only_admin))
         .layer(middleware::from_fn(json_errors))
         .layer(middleware::from_fn_with_state(

@@ -20,6 +20,12 @@ fn prints_the_address_first_serves_and_stops_on_sigterm() {
             "manual",
             "--review-delay",
             "0.5",
+            "--access-token-ttl",
+            "120",
+            "--device-code-ttl",
+            "60",
+            "--device-interval",
+            "1",
         ])
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
@@ -39,8 +45,21 @@ fn prints_the_address_first_serves_and_stops_on_sigterm() {
     let runtime = tokio::runtime::Runtime::new().unwrap();
     let body: serde_json::Value = runtime.block_on(async {
         let client = reqwest::Client::builder().no_proxy().build().unwrap();
+        let unauthenticated = client.get(format!("{base}/apps")).send().await.unwrap();
+        assert_eq!(unauthenticated.status(), 401);
+        let tokens: serde_json::Value = client
+            .post(format!("{base}/_sandbox/tokens"))
+            .json(&serde_json::json!({"scopes": ["apps:read"]}))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(tokens["expires_in"], 120, "--access-token-ttl is honoured");
         client
             .get(format!("{base}/apps"))
+            .bearer_auth(tokens["access_token"].as_str().unwrap())
             .send()
             .await
             .unwrap()
@@ -67,6 +86,8 @@ fn bad_arguments_and_data_dirs_fail_clearly() {
     for args in [
         vec!["--data", data, "--seed", "lots"],
         vec!["--data", data, "--page-size", "0"],
+        vec!["--data", data, "--access-token-ttl", "0"],
+        vec!["--data", data, "--device-code-ttl", "soon"],
         vec!["--data", data, "--listen", "nowhere"],
         vec!["--data", data, "--review", "sometimes"],
         vec!["--data", data, "--review-delay", "-1"],

@@ -37,8 +37,8 @@ impl Fixture {
             .await
             .unwrap();
         Fixture {
+            client: client(&sandbox),
             sandbox,
-            client: client(),
             _dir: dir,
         }
     }
@@ -85,9 +85,20 @@ impl Fixture {
     }
 }
 
-fn client() -> reqwest::Client {
+/// A client that sends a token of every scope, as every API route needs one.
+fn client(sandbox: &Sandbox) -> reqwest::Client {
+    let token = sandbox.issue_token(&[]).unwrap().access_token;
+    let mut headers = reqwest::header::HeaderMap::new();
+    headers.insert(
+        reqwest::header::AUTHORIZATION,
+        format!("Bearer {token}").parse().unwrap(),
+    );
     // Loopback only: never route through a proxy from the environment.
-    reqwest::Client::builder().no_proxy().build().unwrap()
+    reqwest::Client::builder()
+        .no_proxy()
+        .default_headers(headers)
+        .build()
+        .unwrap()
 }
 
 /// Walks a collection through `_links.next`, never building a page URL.
@@ -306,7 +317,7 @@ async fn data_persists_across_restarts_without_reseeding() {
         ..Config::new(dir.path())
     };
     let sandbox = Sandbox::start(config, listen).await.unwrap();
-    let client = client();
+    let client = client(&sandbox);
     let page: Page<App> = client
         .get(format!("{}/apps", sandbox.base_url()))
         .send()
@@ -366,10 +377,10 @@ async fn truncate_fault_sends_about_half_the_bytes_then_closes() {
     let mut stream = tokio::net::TcpStream::connect(fx.sandbox.addr())
         .await
         .unwrap();
-    stream
-        .write_all(b"GET /apps HTTP/1.1\r\nHost: sandbox\r\n\r\n")
-        .await
-        .unwrap();
+    let token = fx.sandbox.issue_token(&[]).unwrap().access_token;
+    let request =
+        format!("GET /apps HTTP/1.1\r\nHost: sandbox\r\nAuthorization: Bearer {token}\r\n\r\n");
+    stream.write_all(request.as_bytes()).await.unwrap();
     let mut received = Vec::new();
     let read = tokio::time::timeout(
         std::time::Duration::from_secs(10),

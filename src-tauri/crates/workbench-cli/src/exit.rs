@@ -15,6 +15,8 @@ pub const OFFLINE: u8 = 4;
 pub const SERVER: u8 = 5;
 /// What was asked for does not exist.
 pub const NOT_FOUND: u8 = 6;
+/// The server wants a valid access token: sign in, or set `PWB_TOKEN`.
+pub const NOT_SIGNED_IN: u8 = 7;
 
 pub fn for_code(code: ErrorCode) -> u8 {
     match code {
@@ -22,6 +24,7 @@ pub fn for_code(code: ErrorCode) -> u8 {
         ErrorCode::ServerUnreachable => OFFLINE,
         ErrorCode::ServerError | ErrorCode::MalformedReply => SERVER,
         ErrorCode::NotFound => NOT_FOUND,
+        ErrorCode::NotSignedIn => NOT_SIGNED_IN,
         ErrorCode::Internal => FAILURE,
     }
 }

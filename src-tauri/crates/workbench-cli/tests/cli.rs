@@ -17,6 +17,7 @@ const SUCCESS: i32 = 0;
 const CACHE: i32 = 3;
 const OFFLINE: i32 = 4;
 const SERVER: i32 = 5;
+const NOT_SIGNED_IN: i32 = 7;
 
 /// A demo sandbox served by its own runtime, so the test thread is free to wait for `pwb`.
 struct Server {
@@ -24,6 +25,8 @@ struct Server {
     sandbox: Option<Sandbox>,
     url: String,
     http: reqwest::Client,
+    /// An access token of every scope, from the sandbox's admin route, for `PWB_TOKEN`.
+    token: String,
     _dir: tempfile::TempDir,
 }
 
@@ -40,8 +43,34 @@ impl Server {
             .block_on(Sandbox::start(Config::new(dir.path()), listen))
             .expect("the sandbox starts on a free loopback port");
         let url = sandbox.base_url();
+        let plain = reqwest::Client::builder()
+            .no_proxy()
+            .build()
+            .expect("an HTTP client");
+        // Every API route needs a token: get one as a script would, from the admin route.
+        let token = runtime.block_on(async {
+            let tokens: Value = plain
+                .post(format!("{url}/_sandbox/tokens"))
+                .json(&serde_json::json!({}))
+                .send()
+                .await
+                .expect("the token admin route answers")
+                .json()
+                .await
+                .expect("a token response");
+            tokens["access_token"]
+                .as_str()
+                .expect("an access token")
+                .to_owned()
+        });
+        let mut headers = reqwest::header::HeaderMap::new();
+        headers.insert(
+            reqwest::header::AUTHORIZATION,
+            format!("Bearer {token}").parse().expect("a header value"),
+        );
         let http = reqwest::Client::builder()
             .no_proxy()
+            .default_headers(headers)
             .build()
             .expect("an HTTP client");
         Server {
@@ -49,8 +78,16 @@ impl Server {
             sandbox: Some(sandbox),
             url,
             http,
+            token,
             _dir: dir,
         }
+    }
+
+    /// `pwb` with its data in `data_dir`, signed in to this server through `PWB_TOKEN`.
+    fn pwb(&self, data_dir: &Path) -> Command {
+        let mut command = pwb(data_dir);
+        command.env("PWB_TOKEN", &self.token);
+        command
     }
 
     /// Stops serving: the port refuses connections from now on.
@@ -128,7 +165,8 @@ fn pwb(data_dir: &Path) -> Command {
     let mut command = Command::new(PWB);
     command
         .env("PWB_DATA_DIR", data_dir)
-        .env_remove("PWB_SERVER");
+        .env_remove("PWB_SERVER")
+        .env_remove("PWB_TOKEN");
     command
 }
 
@@ -158,7 +196,7 @@ fn run(command: &mut Command) -> Ran {
 }
 
 fn sync(data_dir: &Path, server: &Server) {
-    let ran = run(pwb(data_dir).args(["sync", "--server", &server.url]));
+    let ran = run(server.pwb(data_dir).args(["sync", "--server", &server.url]));
     assert_eq!(
         ran.code, SUCCESS,
         "a sync from a healthy server exits 0: {}",
@@ -216,7 +254,9 @@ fn sync_exits_0_and_apps_json_offline_lists_the_seed_with_both_statuses() {
     let served = server.served();
     let data = tempfile::tempdir().unwrap();
 
-    let synced = run(pwb(data.path()).args(["sync", "--server", &server.url]));
+    let synced = run(server
+        .pwb(data.path())
+        .args(["sync", "--server", &server.url]));
 
     assert_eq!(synced.code, SUCCESS, "sync exits 0: {}", synced.stderr);
     assert!(
@@ -328,7 +368,9 @@ fn apps_with_the_server_stopped_prints_the_cache_says_offline_and_exits_0() {
     sync(data.path(), &server);
     server.stop();
 
-    let ran = run(pwb(data.path()).args(["apps", "--server", &server.url]));
+    let ran = run(server
+        .pwb(data.path())
+        .args(["apps", "--server", &server.url]));
 
     assert_eq!(
         ran.code, SUCCESS,
@@ -356,7 +398,9 @@ fn sync_against_a_stopped_server_exits_4_and_says_offline() {
     server.stop();
     let data = tempfile::tempdir().unwrap();
 
-    let ran = run(pwb(data.path()).args(["sync", "--server", &server.url]));
+    let ran = run(server
+        .pwb(data.path())
+        .args(["sync", "--server", &server.url]));
 
     assert_eq!(
         ran.code, OFFLINE,
@@ -372,7 +416,9 @@ fn sync_against_a_failing_server_exits_5_and_says_why() {
     let data = tempfile::tempdir().unwrap();
     server.add_fault("/apps", "server_error");
 
-    let ran = run(pwb(data.path()).args(["sync", "--server", &server.url]));
+    let ran = run(server
+        .pwb(data.path())
+        .args(["sync", "--server", &server.url]));
 
     assert_eq!(
         ran.code, SERVER,
@@ -393,7 +439,9 @@ fn sync_json_of_a_cut_off_reply_exits_5_with_the_error_code() {
     let data = tempfile::tempdir().unwrap();
     server.add_fault("/apps", "truncate");
 
-    let ran = run(pwb(data.path()).args(["sync", "--json", "--server", &server.url]));
+    let ran = run(server
+        .pwb(data.path())
+        .args(["sync", "--json", "--server", &server.url]));
 
     assert_eq!(
         ran.code, SERVER,
@@ -456,7 +504,7 @@ fn a_garbage_cache_file_exits_3_with_a_clear_message_and_is_left_unchanged() {
         vec!["apps", "--json", "--server", &server.url],
         vec!["sync", "--server", &server.url],
     ] {
-        let ran = run(pwb(data.path()).args(&args));
+        let ran = run(server.pwb(data.path()).args(&args));
 
         assert_eq!(
             ran.code, CACHE,
@@ -548,7 +596,7 @@ fn a_proxy_in_the_environment_is_not_used_for_a_server_on_this_machine() {
         format!("http://{}", listener.local_addr().unwrap())
     };
     let with_proxy = |data: &Path| {
-        let mut command = pwb(data);
+        let mut command = server.pwb(data);
         for name in ["HTTP_PROXY", "http_proxy", "ALL_PROXY", "all_proxy"] {
             command.env(name, &proxy);
         }
@@ -620,4 +668,35 @@ fn apps_still_lists_the_cache_when_the_embedded_sandbox_cannot_start() {
         "a sandbox that cannot start is an internal failure for `pwb sync`: {}",
         ran.stderr
     );
+}
+
+#[test]
+fn a_server_given_by_url_without_a_valid_token_is_not_signed_in_exit_7() {
+    let server = Server::start();
+    let data = tempfile::tempdir().unwrap();
+    for token in [None, Some("pwb_at_not-a-real-token")] {
+        let mut command = pwb(data.path());
+        if let Some(token) = token {
+            command.env("PWB_TOKEN", token);
+        }
+        let ran = run(command.args(["sync", "--server", &server.url]));
+
+        assert_eq!(
+            ran.code, NOT_SIGNED_IN,
+            "{token:?}: exit 7 tells a script to sign in: {}",
+            ran.stderr
+        );
+        assert!(
+            ran.stderr.contains("not signed in") && ran.stderr.contains("PWB_TOKEN"),
+            "{token:?}: the message says what to do: {}",
+            ran.stderr
+        );
+        if let Some(token) = token {
+            assert!(!ran.stderr.contains(token), "the token is never printed");
+        }
+    }
+    let ran = run(server
+        .pwb(data.path())
+        .args(["sync", "--server", &server.url]));
+    assert_eq!(ran.code, SUCCESS, "with PWB_TOKEN it works: {}", ran.stderr);
 }

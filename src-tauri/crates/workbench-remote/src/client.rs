@@ -8,7 +8,7 @@ use sha2::{Digest, Sha256};
 use url::Url;
 use workbench_domain::{App, IconFile};
 
-use crate::RemoteError;
+use crate::{RemoteError, SecretToken};
 
 /// The largest JSON reply read; a bigger one is refused rather than exhausting memory.
 const MAX_JSON_BYTES: usize = 32 * 1024 * 1024;
@@ -22,6 +22,8 @@ const MAX_PAGES: usize = 10_000;
 pub struct PartnerClient {
     http: reqwest::Client,
     base: Url,
+    /// Sent as `Authorization: Bearer` on every request when set.
+    token: Option<SecretToken>,
 }
 
 impl PartnerClient {
@@ -61,7 +63,22 @@ impl PartnerClient {
         let http = builder
             .build()
             .map_err(|e| invalid(format!("cannot set up HTTP: {e}")))?;
-        Ok(PartnerClient { http, base })
+        Ok(PartnerClient {
+            http,
+            base,
+            token: None,
+        })
+    }
+
+    /// This client, sending `token` as `Authorization: Bearer` on every request.
+    pub fn with_token(mut self, token: SecretToken) -> PartnerClient {
+        self.token = Some(token);
+        self
+    }
+
+    /// Whether this client sends a token.
+    pub fn has_token(&self) -> bool {
+        self.token.is_some()
     }
 
     /// The server's base URL, without a trailing slash.
@@ -172,7 +189,12 @@ impl PartnerClient {
     /// Sends a GET and turns any non-success status into [`RemoteError::Status`] with the
     /// server's error body when it has one.
     async fn send(&self, url: &Url) -> Result<Response, RemoteError> {
-        let response = self.http.get(url.clone()).send().await.map_err(|source| {
+        let mut request = self.http.get(url.clone());
+        if let Some(token) = &self.token {
+            // reqwest marks the header sensitive, so it never appears in debug output.
+            request = request.bearer_auth(token.expose());
+        }
+        let response = request.send().await.map_err(|source| {
             if source.is_connect() || source.is_timeout() {
                 RemoteError::Unreachable {
                     server: self.server().to_owned(),

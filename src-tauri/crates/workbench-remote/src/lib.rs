@@ -8,6 +8,8 @@
 
 mod client;
 mod error;
+mod token;
 
 pub use client::PartnerClient;
 pub use error::RemoteError;
+pub use token::SecretToken;

@@ -9,11 +9,24 @@ pub enum WorkbenchError {
     #[error(transparent)]
     Store(#[from] StoreError),
     #[error(transparent)]
-    Remote(#[from] RemoteError),
+    Remote(RemoteError),
+    /// The server refused the request for want of a valid token (401).
+    #[error("not signed in: set PWB_TOKEN or sign in ({0})")]
+    NotSignedIn(RemoteError),
     #[error("cannot start the embedded sandbox: {0}")]
     Sandbox(#[from] partner_sandbox::SandboxError),
     #[error("no data folder: this system has no standard data directory; set PWB_DATA_DIR")]
     NoDataDir,
+}
+
+/// A 401 means "no valid token", which the user fixes by signing in: its own error.
+impl From<RemoteError> for WorkbenchError {
+    fn from(error: RemoteError) -> Self {
+        match error {
+            RemoteError::Status { status: 401, .. } => WorkbenchError::NotSignedIn(error),
+            error => WorkbenchError::Remote(error),
+        }
+    }
 }
 
 /// The stable codes of [`WorkbenchError`].
@@ -29,6 +42,8 @@ pub enum ErrorCode {
     /// The server's reply was cut off or unreadable.
     MalformedReply,
     NotFound,
+    /// The server wants a valid access token: sign in (or set `PWB_TOKEN`).
+    NotSignedIn,
     /// Anything else: a bug or a broken installation.
     Internal,
 }
@@ -47,6 +62,7 @@ impl WorkbenchError {
                     ErrorCode::MalformedReply
                 }
             },
+            WorkbenchError::NotSignedIn(_) => ErrorCode::NotSignedIn,
             WorkbenchError::Sandbox(_) => ErrorCode::Internal,
         }
     }

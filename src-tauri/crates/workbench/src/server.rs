@@ -6,12 +6,19 @@ use std::net::{Ipv4Addr, SocketAddr};
 use std::path::Path;
 
 use partner_sandbox::Sandbox;
-use workbench_remote::PartnerClient;
+use std::time::Duration;
+
+use partner_api::oauth::scopes;
+use workbench_remote::{PartnerClient, SecretToken};
 
 use crate::WorkbenchError;
 
 /// The environment variable that points the app and `pwb` at a server instead of the embedded sandbox.
 pub const SERVER_ENV: &str = "PWB_SERVER";
+/// The environment variable holding an access token for a server given by URL (CI, scripts).
+pub const TOKEN_ENV: &str = "PWB_TOKEN";
+/// How long the embedded sandbox's token for this process lives: longer than any session.
+const EMBEDDED_TOKEN_LIFETIME: Duration = Duration::from_secs(365 * 24 * 3600);
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ServerChoice {
@@ -52,15 +59,29 @@ impl Connection {
         data_dir: &Path,
     ) -> Result<Connection, WorkbenchError> {
         match choice {
-            ServerChoice::Url(url) => Ok(Connection {
-                client: PartnerClient::new(url)?,
-                sandbox: None,
-            }),
+            ServerChoice::Url(url) => {
+                let mut client = PartnerClient::new(url)?;
+                // Without a token the server's 401 becomes WorkbenchError::NotSignedIn.
+                if let Some(token) = std::env::var(TOKEN_ENV)
+                    .ok()
+                    .map(|t| t.trim().to_owned())
+                    .filter(|t| !t.is_empty())
+                {
+                    client = client.with_token(SecretToken::new(token));
+                }
+                Ok(Connection {
+                    client,
+                    sandbox: None,
+                })
+            }
             ServerChoice::Embedded => {
                 let config = partner_sandbox::Config::new(data_dir.join("sandbox"));
                 let listen = SocketAddr::from((Ipv4Addr::LOCALHOST, 0));
                 let sandbox = Sandbox::start(config, listen).await?;
-                let client = PartnerClient::new(&sandbox.base_url())?;
+                // The embedded sandbox trusts its own process: a token of every scope, in-process.
+                let token = sandbox.issue_token_for(&scopes::ALL, EMBEDDED_TOKEN_LIFETIME)?;
+                let client = PartnerClient::new(&sandbox.base_url())?
+                    .with_token(SecretToken::new(token.access_token));
                 Ok(Connection {
                     client,
                     sandbox: Some(sandbox),

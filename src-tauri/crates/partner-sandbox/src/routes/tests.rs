@@ -14,6 +14,11 @@ fn state(dir: &std::path::Path) -> AppState {
         faults: Arc::default(),
         page_size: 20,
         reviews: Arc::default(),
+        oauth: Arc::new(crate::oauth::OAuth::new(
+            crate::oauth::Store::open(&dir.join("sandbox.sqlite3")).unwrap(),
+            crate::oauth::OAuthConfig::default(),
+            "http://127.0.0.1:1".to_owned(),
+        )),
     }
 }
 
