@@ -6,6 +6,11 @@
 //! writers omit empty optional ones. Resources reuse the domain's types, whose field names are
 //! Talkdesk's, and add only what the wire needs (an ETag, the icon's checksum).
 
+pub mod account;
+pub mod installations;
+pub mod oauth_clients;
+pub mod rules;
+
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};

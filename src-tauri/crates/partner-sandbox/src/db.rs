@@ -19,6 +19,10 @@ use crate::config::Seed;
 use crate::error::SandboxError;
 use crate::seed;
 
+mod partner;
+
+pub use partner::{Created, Decided};
+
 const SCHEMA_VERSION: i64 = 1;
 
 const SCHEMA: &str = "
@@ -103,12 +107,14 @@ impl Db {
                         .map_err(db_error)?;
                 }
             }
+            partner::ensure(&tx, Some(seed)).map_err(db_error)?;
             tx.pragma_update(None, "user_version", SCHEMA_VERSION)
                 .map_err(db_error)?;
             tx.commit().map_err(db_error)?;
             let apps = apps.len();
             tracing::info!(path = %path.display(), ?seed, apps, "created sandbox database");
         }
+        partner::ensure(&conn, None).map_err(db_error)?;
         Ok(Db {
             conn: Mutex::new(conn),
         })

@@ -32,7 +32,7 @@ use tokio::task::JoinHandle;
 
 pub use config::{Config, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, Seed};
 pub use error::SandboxError;
-pub use faults::{Fault, FaultKind};
+pub use faults::{Fault, FaultKind, FaultProfile};
 
 /// How long [`Sandbox::stop`] lets in-flight requests finish before it gives up on them.
 const SHUTDOWN_GRACE: Duration = Duration::from_secs(5);
@@ -43,6 +43,7 @@ pub struct Sandbox {
     addr: SocketAddr,
     shutdown: Option<oneshot::Sender<()>>,
     task: Option<JoinHandle<()>>,
+    faults: Arc<faults::Faults>,
 }
 
 impl Sandbox {
@@ -67,9 +68,10 @@ impl Sandbox {
             addr: listen,
             source,
         })?;
+        let faults = Arc::<faults::Faults>::default();
         let state = routes::AppState {
             db: Arc::new(db),
-            faults: Arc::default(),
+            faults: faults.clone(),
             page_size: config.page_size,
         };
         let app = routes::router(state).into_make_service_with_connect_info::<SocketAddr>();
@@ -88,7 +90,13 @@ impl Sandbox {
             addr,
             shutdown: Some(shutdown),
             task: Some(task),
+            faults,
         })
+    }
+
+    /// Sets (or with `None` clears) the fault profile, as `PUT /_sandbox/faults` does.
+    pub fn set_fault_profile(&self, profile: Option<FaultProfile>) {
+        self.faults.set_profile(profile);
     }
 
     /// The address actually bound (with the real port when `listen` asked for port 0).
