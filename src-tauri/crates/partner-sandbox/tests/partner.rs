@@ -277,7 +277,7 @@ async fn oauth_client_secret_is_returned_once_and_never_listed() {
         assert!(!text.contains(&hash), "{text}");
     }
     let listed: Vec<OAuthClient> = api.walk("/oauth-clients", "oauth_clients").await;
-    assert_eq!(listed, [created.client.clone()]);
+    assert_eq!(listed, std::slice::from_ref(&created.client));
 
     // A second client gets another id and another secret.
     let second: CreatedOAuthClient = api
