@@ -9,7 +9,11 @@
 //! - `db.rs`: the schema, seeding and queries; ETags.
 //! - `seed.rs` and `icon.rs`: the demo partners' apps, versions, plans and generated PNG icons.
 //! - `routes.rs`: the read routes, HAL paging, the JSON error layer, the loopback-only admin guard.
-//! - `faults.rs`: fault injection (`/_sandbox/faults`) for testing clients against bad replies.
+//! - `routes/`: the rules pack, installations, OAuth clients and the account; `body.rs` reads
+//!   JSON bodies (64 KiB at most). Their tables are in `db/partner.rs`, their seed in
+//!   `seed/partner.rs`.
+//! - `faults.rs`: fault injection (`/_sandbox/faults`) for testing clients against bad replies;
+//!   `faults/profile.rs` the seeded profile of `PUT /_sandbox/faults` and the `--fault-*` flags.
 //! - `error.rs`: [`SandboxError`] (start-up) and the HTTP error body.
 //!
 //! Authentication is not implemented yet: every route is open.

@@ -17,9 +17,10 @@ const SCHEMA: &str = "
 CREATE TABLE IF NOT EXISTS installations (
     seq INTEGER PRIMARY KEY,
     id TEXT NOT NULL UNIQUE,
-    app_id TEXT NOT NULL REFERENCES apps(id),
+    -- An app or version removed from the server takes its installations with it.
+    app_id TEXT NOT NULL REFERENCES apps(id) ON DELETE CASCADE,
     account_name TEXT NOT NULL,
-    app_version_id TEXT NOT NULL REFERENCES versions(id),
+    app_version_id TEXT NOT NULL REFERENCES versions(id) ON DELETE CASCADE,
     state TEXT NOT NULL CHECK (state IN ('installing', 'pending', 'timeout', 'completed',
                                          'failed', 'rejected', 'suspended', 'revoked')),
     trial_start TEXT,
