@@ -10,12 +10,17 @@ use partner_sandbox::{Config, Sandbox, Seed};
 use serde_json::Value;
 use time::OffsetDateTime;
 use workbench::Workbench;
-use workbench_remote::PartnerClient;
+use workbench_remote::{PartnerClient, SecretToken};
 
 /// The same requests the client makes, with nothing but the JSON needed to find the next ones.
-async fn bare_loop(http: &reqwest::Client, base: &str) -> (usize, usize) {
+async fn bare_loop(http: &reqwest::Client, base: &str, token: &str) -> (usize, usize) {
     let get = |path: String| async move {
-        let response = http.get(format!("{base}{path}")).send().await.unwrap();
+        let response = http
+            .get(format!("{base}{path}"))
+            .bearer_auth(token)
+            .send()
+            .await
+            .unwrap();
         assert!(response.status().is_success());
         response.bytes().await.unwrap()
     };
@@ -62,10 +67,13 @@ fn pull(c: &mut Criterion) {
         ))
         .unwrap();
     let base = sandbox.base_url();
-    let client = PartnerClient::new(&base).unwrap();
+    let token = sandbox.issue_token(&[]).unwrap().access_token;
+    let client = PartnerClient::new(&base)
+        .unwrap()
+        .with_token(SecretToken::new(token.clone()));
     let http = reqwest::Client::builder().no_proxy().build().unwrap();
 
-    let (apps, versions) = runtime.block_on(bare_loop(&http, &base));
+    let (apps, versions) = runtime.block_on(bare_loop(&http, &base, &token));
     assert_eq!(
         (apps, versions),
         (1_000, 5_000),
@@ -91,7 +99,7 @@ fn pull(c: &mut Criterion) {
         )
     });
     group.bench_function("bare HTTP loop of the same requests (baseline)", |b| {
-        b.iter(|| runtime.block_on(bare_loop(&http, &base)))
+        b.iter(|| runtime.block_on(bare_loop(&http, &base, &token)))
     });
     group.finish();
     runtime.block_on(sandbox.stop());

@@ -11,7 +11,11 @@ mod requests;
 
 pub use changes::*;
 pub use requests::*;
+pub mod account;
+pub mod installations;
 pub mod oauth;
+pub mod oauth_clients;
+pub mod rules;
 
 use std::collections::BTreeMap;
 

@@ -5,8 +5,8 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use crate::error::SandboxError;
-pub use crate::review::{DEFAULT_REVIEW_DELAY, ReviewMode};
 use crate::oauth::OAuthConfig;
+pub use crate::review::{DEFAULT_REVIEW_DELAY, ReviewMode};
 
 /// The page size used when a request gives no `per_page`.
 pub const DEFAULT_PAGE_SIZE: u32 = 20;

@@ -19,6 +19,10 @@ use crate::config::Seed;
 use crate::error::SandboxError;
 use crate::seed;
 
+mod partner;
+
+pub use partner::{Created, Decided};
+
 const SCHEMA_VERSION: i64 = 1;
 
 const SCHEMA: &str = "
@@ -104,6 +108,7 @@ impl Db {
                         .map_err(db_error)?;
                 }
             }
+            partner::ensure(&tx, Some(seed)).map_err(db_error)?;
             tx.pragma_update(None, "user_version", SCHEMA_VERSION)
                 .map_err(db_error)?;
             tx.commit().map_err(db_error)?;
@@ -113,6 +118,7 @@ impl Db {
         // The write side's tables (change feed, idempotency keys, pending reviews); idempotent,
         // so a database made before they existed gains them.
         conn.execute_batch(crate::store::SCHEMA).map_err(db_error)?;
+        partner::ensure(&conn, None).map_err(db_error)?;
         Ok(Db {
             conn: Mutex::new(conn),
         })

@@ -5,6 +5,9 @@
 //! registers one (201, echoing it); `GET /_sandbox/faults` lists those still armed;
 //! `DELETE /_sandbox/faults` clears them all (204). Admin paths themselves never fault, so a
 //! fault can always be cleared.
+//!
+//! `PUT /_sandbox/faults` sets a [`FaultProfile`] (see `profile.rs`) applied to every non-admin
+//! request before the registered faults; `DELETE` clears it too, and `GET` shows it.
 
 use std::io;
 use std::sync::Mutex;
@@ -20,6 +23,11 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{HttpError, field};
 use crate::routes::{ADMIN_PREFIX, AppState};
+
+mod profile;
+
+pub use profile::FaultProfile;
+use profile::{Action, Active};
 
 /// How long a truncated body waits after its half before failing (see [`truncate`]).
 const TRUNCATE_FLUSH_DELAY: Duration = Duration::from_millis(50);
@@ -44,9 +52,10 @@ pub struct Fault {
     pub times: u32,
 }
 
-#[derive(Default)]
+#[derive(Default, Debug)]
 pub struct Faults {
     armed: Mutex<Vec<Fault>>,
+    profile: Mutex<Option<Active>>,
 }
 
 impl Faults {
@@ -55,6 +64,18 @@ impl Faults {
         self.armed
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    fn profile(&self) -> std::sync::MutexGuard<'_, Option<Active>> {
+        // Valid after any panic: each change replaces the whole value or advances a counter.
+        self.profile
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// Sets (or with `None` clears) the profile applied to every non-admin request.
+    pub fn set_profile(&self, profile: Option<FaultProfile>) {
+        *self.profile() = profile.map(Active::new);
     }
 
     /// Fires the first armed fault matching `path`, if any, using up one of its times.
@@ -75,11 +96,43 @@ impl Faults {
 /// The middleware that applies faults to every non-admin request.
 pub async fn inject(State(state): State<AppState>, request: Request, next: Next) -> Response {
     let path = request.uri().path();
-    let fault = if path.starts_with(ADMIN_PREFIX) {
-        None
-    } else {
-        state.faults.fire(path)
-    };
+    if path.starts_with(ADMIN_PREFIX) {
+        return next.run(request).await;
+    }
+    let planned = state.faults.profile().as_mut().map(Active::next);
+    if let Some(planned) = planned {
+        if !planned.latency.is_zero() {
+            tokio::time::sleep(planned.latency).await;
+        }
+        if let Some(action) = planned.action {
+            tracing::info!(path = request.uri().path(), ?action, "fault profile");
+            return match action {
+                Action::Drop => dropped(),
+                Action::RateLimited { retry_after_s } => retry_later(
+                    HttpError::new(
+                        StatusCode::TOO_MANY_REQUESTS,
+                        "rate_limited",
+                        "too many requests; retry after the Retry-After delay",
+                    ),
+                    retry_after_s,
+                ),
+                Action::ServerError => HttpError::internal()
+                    .with_description("injected by the sandbox fault profile")
+                    .into_response(),
+                Action::Unavailable { retry_after_s } => retry_later(
+                    HttpError::new(
+                        StatusCode::SERVICE_UNAVAILABLE,
+                        "unavailable",
+                        "the service is overloaded; retry after the Retry-After delay",
+                    ),
+                    retry_after_s,
+                ),
+                Action::Truncate => truncate(next.run(request).await).await,
+            };
+        }
+    }
+    let path = request.uri().path();
+    let fault = state.faults.fire(path);
     let Some(kind) = fault else {
         return next.run(request).await;
     };
@@ -96,6 +149,29 @@ pub async fn inject(State(state): State<AppState>, request: Request, next: Next)
             .into_response(),
         FaultKind::Truncate => truncate(next.run(request).await).await,
     }
+}
+
+/// An error reply with `Retry-After`, injected by the fault profile.
+fn retry_later(error: HttpError, retry_after_s: u32) -> Response {
+    let error = error.with_description("injected by the sandbox fault profile");
+    let mut response = error.into_response();
+    response
+        .headers_mut()
+        .insert(header::RETRY_AFTER, HeaderValue::from(retry_after_s));
+    response
+}
+
+/// A reply whose body fails on its first poll, before hyper has flushed the head: hyper then
+/// closes the connection without writing anything, and the client sees the connection end
+/// before any response (reqwest: "connection closed before message completed").
+fn dropped() -> Response {
+    let stream = futures_util::stream::once(async {
+        Err::<Bytes, _>(io::Error::new(
+            io::ErrorKind::ConnectionAborted,
+            "sandbox fault: dropped connection",
+        ))
+    });
+    Response::new(Body::from_stream(stream))
 }
 
 /// Sends half of `response`'s body under a `Content-Length` for all of it, then fails the body
@@ -131,17 +207,35 @@ async fn truncate(response: Response) -> Response {
 #[derive(Serialize)]
 pub struct FaultList {
     faults: Vec<Fault>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    profile: Option<FaultProfile>,
 }
 
 pub async fn list(State(state): State<AppState>) -> Json<FaultList> {
     Json(FaultList {
         faults: state.faults.lock().clone(),
+        profile: state.faults.profile().as_ref().map(|a| a.profile.clone()),
     })
 }
 
 pub async fn clear(State(state): State<AppState>) -> StatusCode {
     state.faults.lock().clear();
+    state.faults.set_profile(None);
     StatusCode::NO_CONTENT
+}
+
+/// `PUT /_sandbox/faults`: replaces the fault profile (its generator restarts from its seed).
+pub async fn set_profile(
+    State(state): State<AppState>,
+    body: Bytes,
+) -> Result<Json<FaultProfile>, HttpError> {
+    let value: serde_json::Value = serde_json::from_slice(&body).map_err(|e| {
+        HttpError::invalid_request("the body is not JSON", vec![]).with_description(e.to_string())
+    })?;
+    let profile = FaultProfile::from_json(&value)
+        .map_err(|fields| HttpError::invalid_request("the fault profile is invalid", fields))?;
+    state.faults.set_profile(Some(profile.clone()));
+    Ok(Json(profile))
 }
 
 pub async fn register(

@@ -13,6 +13,11 @@
 //! - `store.rs`, `review.rs`, `routes/{writes,body,apps_write,versions,submissions,changes}.rs`:
 //!   the write side: transactions, ETags and `If-Match`, idempotency keys, the change feed,
 //!   submissions and the automatic reviewer.
+//! - `routes/`: the rules pack, installations, OAuth clients and the account; `body.rs` reads
+//!   JSON bodies (64 KiB at most). Their tables are in `db/partner.rs`, their seed in
+//!   `seed/partner.rs`.
+//! - `faults.rs`: fault injection (`/_sandbox/faults`) for testing clients against bad replies;
+//!   `faults/profile.rs` the seeded profile of `PUT /_sandbox/faults` and the `--fault-*` flags.
 //! - `error.rs`: [`SandboxError`] (start-up) and the HTTP error body.
 //!
 //! - `oauth/`: the OAuth 2.0 authorization server and the bearer-token check of every API route;
@@ -23,8 +28,8 @@ mod db;
 mod error;
 mod faults;
 mod icon;
-mod review;
 mod oauth;
+mod review;
 mod routes;
 mod seed;
 mod store;
@@ -41,7 +46,7 @@ pub use config::{
     Config, DEFAULT_PAGE_SIZE, DEFAULT_REVIEW_DELAY, MAX_PAGE_SIZE, ReviewMode, Seed,
 };
 pub use error::SandboxError;
-pub use faults::{Fault, FaultKind};
+pub use faults::{Fault, FaultKind, FaultProfile};
 pub use oauth::{Clock, OAuthConfig};
 
 /// How long [`Sandbox::stop`] lets in-flight requests finish before it gives up on them.
@@ -56,6 +61,7 @@ pub struct Sandbox {
     /// The automatic reviewer (`review.rs`), stopped with the server.
     reviewer: JoinHandle<()>,
     oauth: Arc<oauth::OAuth>,
+    faults: Arc<faults::Faults>,
 }
 
 impl Sandbox {
@@ -95,9 +101,10 @@ impl Sandbox {
             config.oauth.clone(),
             loopback_url(addr),
         ));
+        let faults = Arc::<faults::Faults>::default();
         let state = routes::AppState {
             db,
-            faults: Arc::default(),
+            faults: faults.clone(),
             page_size: config.page_size,
             reviews,
             oauth: oauth.clone(),
@@ -120,7 +127,13 @@ impl Sandbox {
             task: Some(task),
             reviewer,
             oauth,
+            faults,
         })
+    }
+
+    /// Sets (or with `None` clears) the fault profile, as `PUT /_sandbox/faults` does.
+    pub fn set_fault_profile(&self, profile: Option<FaultProfile>) {
+        self.faults.set_profile(profile);
     }
 
     /// The address actually bound (with the real port when `listen` asked for port 0).

@@ -8,7 +8,9 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use clap::Parser;
-use partner_sandbox::{Config, MAX_PAGE_SIZE, OAuthConfig, ReviewMode, Sandbox, Seed};
+use partner_sandbox::{
+    Config, FaultProfile, MAX_PAGE_SIZE, OAuthConfig, ReviewMode, Sandbox, Seed,
+};
 
 /// A local Partner Project API server over its own SQLite database.
 #[derive(Debug, Parser)]
@@ -49,6 +51,30 @@ struct Args {
     /// The least number of seconds between two polls of one device code.
     #[arg(long, value_name = "SECONDS", default_value_t = 5)]
     device_interval: u64,
+    /// Fault profile: delay every request by MIN-MAX milliseconds (or a fixed MS).
+    #[arg(long, value_name = "MIN-MAX")]
+    fault_latency_ms: Option<String>,
+    /// Fault profile: the share (0 to 1) of requests answering 500 or 503.
+    #[arg(long, value_name = "R")]
+    fault_error_rate: Option<f64>,
+    /// Fault profile: the share (0 to 1) of requests answering 429.
+    #[arg(long = "fault-429-rate", value_name = "R")]
+    fault_429_rate: Option<f64>,
+    /// Fault profile: every Nth request answers 429.
+    #[arg(long = "fault-429-every", value_name = "N")]
+    fault_429_every: Option<u64>,
+    /// Fault profile: the Retry-After of 429 and 503 answers, in seconds.
+    #[arg(long, value_name = "S")]
+    fault_retry_after_s: Option<u64>,
+    /// Fault profile: the share (0 to 1) of requests whose connection is dropped unanswered.
+    #[arg(long, value_name = "R")]
+    fault_drop_rate: Option<f64>,
+    /// Fault profile: the share (0 to 1) of responses cut off halfway.
+    #[arg(long, value_name = "R")]
+    fault_truncate_rate: Option<f64>,
+    /// Fault profile: the seed that makes the faults reproducible.
+    #[arg(long, value_name = "N")]
+    fault_seed: Option<u64>,
 }
 
 fn parse_seconds(text: &str) -> Result<f64, String> {
@@ -57,6 +83,64 @@ fn parse_seconds(text: &str) -> Result<f64, String> {
         _ => Err(format!(
             "expected seconds between 0 and 86400, not {text:?}"
         )),
+    }
+}
+
+impl Args {
+    /// The fault profile the `--fault-*` flags ask for (checked by the same rules as
+    /// `PUT /_sandbox/faults`), or `None` when no flag is given.
+    fn fault_profile(&self) -> anyhow::Result<Option<FaultProfile>> {
+        let mut profile = serde_json::Map::new();
+        if let Some(range) = &self.fault_latency_ms {
+            let (min, max) = range.split_once('-').unwrap_or((range, range));
+            let parse = |n: &str| {
+                n.trim().parse::<u64>().map_err(|_| {
+                    anyhow::anyhow!("--fault-latency-ms must be MIN-MAX or MS, not {range:?}")
+                })
+            };
+            profile.insert(
+                "latency_ms".into(),
+                serde_json::json!({"min": parse(min)?, "max": parse(max)?}),
+            );
+        }
+        let mut limit = serde_json::Map::new();
+        if let Some(rate) = self.fault_429_rate {
+            limit.insert("rate".into(), rate.into());
+        }
+        if let Some(n) = self.fault_429_every {
+            limit.insert("every_nth".into(), n.into());
+        }
+        if !limit.is_empty() {
+            profile.insert("rate_limit".into(), limit.into());
+        }
+        let numbers = [
+            ("error_rate", self.fault_error_rate),
+            ("drop_rate", self.fault_drop_rate),
+            ("truncate_rate", self.fault_truncate_rate),
+        ];
+        for (name, rate) in numbers {
+            if let Some(rate) = rate {
+                profile.insert(name.into(), rate.into());
+            }
+        }
+        if let Some(s) = self.fault_retry_after_s {
+            profile.insert("retry_after_s".into(), s.into());
+        }
+        if let Some(seed) = self.fault_seed {
+            profile.insert("seed".into(), seed.into());
+        }
+        if profile.is_empty() {
+            return Ok(None);
+        }
+        FaultProfile::from_json(&profile.into())
+            .map(Some)
+            .map_err(|fields| {
+                let problems: Vec<_> = fields
+                    .iter()
+                    .map(|f| format!("--fault-{}: {}", f.name.replace('_', "-"), f.description))
+                    .collect();
+                anyhow::anyhow!("invalid fault profile: {}", problems.join("; "))
+            })
     }
 }
 
@@ -89,6 +173,7 @@ fn main() -> ExitCode {
 }
 
 async fn run(args: Args) -> anyhow::Result<()> {
+    let profile = args.fault_profile()?;
     let config = Config {
         data_dir: args.data,
         seed: args.seed,
@@ -104,6 +189,10 @@ async fn run(args: Args) -> anyhow::Result<()> {
         },
     };
     let sandbox = Sandbox::start(config, args.listen).await?;
+    if profile.is_some() {
+        tracing::info!(?profile, "fault profile set by flags");
+        sandbox.set_fault_profile(profile);
+    }
     let mut stdout = std::io::stdout().lock();
     // A closed stdout only means nobody reads the address; keep serving rather than panic.
     let _ = writeln!(stdout, "listening on {}", sandbox.base_url()).and_then(|()| stdout.flush());

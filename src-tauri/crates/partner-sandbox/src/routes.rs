@@ -10,7 +10,7 @@ use axum::extract::{ConnectInfo, Path, Query, Request, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, Uri, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
+use axum::routing::{get, post};
 use axum::{Json, body::Body};
 use partner_api::{Link, Links, Page, VersionResource, collections, paths};
 use workbench_domain::App;
@@ -19,6 +19,12 @@ use crate::config::MAX_PAGE_SIZE;
 use crate::db::{Db, IconLookup, icon_etag};
 use crate::error::{HttpError, field};
 use crate::faults::{self, Faults};
+
+mod account;
+mod body;
+mod installations;
+mod oauth_clients;
+mod rules;
 
 /// Where the sandbox-only admin routes live.
 pub const ADMIN_PREFIX: &str = "/_sandbox";
@@ -55,6 +61,7 @@ pub fn router(state: AppState) -> Router {
             "/faults",
             get(faults::list)
                 .post(faults::register)
+                .put(faults::set_profile)
                 .delete(faults::clear),
         )
         .merge(crate::oauth::admin_routes());
@@ -66,6 +73,24 @@ pub fn router(state: AppState) -> Router {
         .route("/apps/{app_id}/versions/{version_id}/icon", get(get_icon))
         .merge(writes::routes())
         .merge(crate::oauth::routes())
+        .route(partner_api::rules::PATH, get(rules::get))
+        .route("/apps/{app_id}/installations", get(installations::list))
+        .route("/apps/{app_id}/installations/{id}", get(installations::get))
+        .route(
+            "/apps/{app_id}/installations/{id}/state",
+            post(installations::set_state).layer(body::limit()),
+        )
+        .route(
+            partner_api::oauth_clients::PATH,
+            get(oauth_clients::list)
+                .post(oauth_clients::create)
+                .layer(body::limit()),
+        )
+        .route(
+            "/oauth-clients/{id}",
+            get(oauth_clients::get).delete(oauth_clients::delete),
+        )
+        .route(partner_api::account::PATH, get(account::get))
         .nest(ADMIN_PREFIX, admin)
         .fallback(no_route)
         // Layers run outside in: faults first (so they also hit error replies), then the
@@ -313,7 +338,6 @@ async fn loopback_only_admin(request: Request, next: Next) -> Response {
 }
 
 mod apps_write;
-mod body;
 mod changes;
 mod submissions;
 mod versions;

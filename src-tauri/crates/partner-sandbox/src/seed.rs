@@ -15,6 +15,8 @@ use workbench_domain::{
 
 use crate::icon;
 
+pub mod partner;
+
 pub struct SeedApp {
     pub app: App,
     pub versions: Vec<SeedVersion>,

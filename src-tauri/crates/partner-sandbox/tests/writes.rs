@@ -105,8 +105,13 @@ impl Fixture {
         body: Body,
         headers: &[(&str, &str)],
     ) -> Reply {
-        let url = format!("{}{path}", self.sandbox.as_ref().unwrap().base_url());
-        let mut request = self.client.request(method, url);
+        let sandbox = self.sandbox.as_ref().unwrap();
+        let url = format!("{}{path}", sandbox.base_url());
+        let token = sandbox
+            .issue_token(&[])
+            .expect("the sandbox issues a token")
+            .access_token;
+        let mut request = self.client.request(method, url).bearer_auth(token);
         for (name, value) in headers {
             request = request.header(*name, *value);
         }

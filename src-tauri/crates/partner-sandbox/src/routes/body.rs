@@ -24,6 +24,32 @@ const MAX_KEY_LEN: usize = 255;
 
 const IDEMPOTENCY_KEY: &str = "idempotency-key";
 
+/// The largest body of the account-level JSON routes (installation decisions, OAuth clients):
+/// 64 KiB, refused before it is buffered by [`limit`].
+pub const SMALL_JSON_LIMIT: usize = 64 * 1024;
+
+/// The layer that refuses bodies over [`SMALL_JSON_LIMIT`] before they are buffered.
+pub fn limit() -> axum::extract::DefaultBodyLimit {
+    axum::extract::DefaultBodyLimit::max(SMALL_JSON_LIMIT)
+}
+
+/// A JSON object body of at most [`SMALL_JSON_LIMIT`] bytes, for handlers that read their
+/// fields one by one so each mistake is reported against its field.
+pub fn json_object(
+    headers: &HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+) -> Result<serde_json::Map<String, serde_json::Value>, HttpError> {
+    let raw = bytes(body, SMALL_JSON_LIMIT)?;
+    if raw.len() > SMALL_JSON_LIMIT {
+        return Err(HttpError::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "payload_too_large",
+            format!("the request body is larger than the limit of {SMALL_JSON_LIMIT} bytes"),
+        ));
+    }
+    json(headers, &raw, None)
+}
+
 /// The body's bytes, or the error body when it could not be read (413 past the limit).
 pub fn bytes(body: Result<Bytes, BytesRejection>, limit: usize) -> Result<Bytes, HttpError> {
     body.map_err(|rejection| {

@@ -1,0 +1,117 @@
+//! Installations of the partner's apps in customer accounts (SPEC §3, FAQ §16), and the
+//! partner's decision on a pending one.
+
+use serde::{Deserialize, Serialize};
+
+/// The name under `_embedded` of the installations collection.
+pub const COLLECTION: &str = "installations";
+
+pub fn path(app_id: &str) -> String {
+    format!("/apps/{app_id}/installations")
+}
+
+pub fn installation_path(app_id: &str, id: &str) -> String {
+    format!("/apps/{app_id}/installations/{id}")
+}
+
+pub fn state_path(app_id: &str, id: &str) -> String {
+    format!("/apps/{app_id}/installations/{id}/state")
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Installation {
+    pub id: String,
+    pub app_id: String,
+    /// The customer account the app is installed in.
+    pub account_name: String,
+    pub app_version_id: String,
+    pub state: InstallationState,
+    /// RFC 3339; present when the installation is or was on the trial plan.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub trial_start: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub trial_end: Option<String>,
+    /// The subscription plan's name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub plan: Option<String>,
+    pub licenses: u32,
+    /// Why the partner rejected it (only for `rejected` installations the partner refused).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum InstallationState {
+    Installing,
+    Pending,
+    Timeout,
+    Completed,
+    Failed,
+    Rejected,
+    Suspended,
+    Revoked,
+}
+
+impl InstallationState {
+    pub const ALL: [InstallationState; 8] = [
+        InstallationState::Installing,
+        InstallationState::Pending,
+        InstallationState::Timeout,
+        InstallationState::Completed,
+        InstallationState::Failed,
+        InstallationState::Rejected,
+        InstallationState::Suspended,
+        InstallationState::Revoked,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            InstallationState::Installing => "installing",
+            InstallationState::Pending => "pending",
+            InstallationState::Timeout => "timeout",
+            InstallationState::Completed => "completed",
+            InstallationState::Failed => "failed",
+            InstallationState::Rejected => "rejected",
+            InstallationState::Suspended => "suspended",
+            InstallationState::Revoked => "revoked",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<InstallationState> {
+        InstallationState::ALL
+            .into_iter()
+            .find(|state| state.as_str() == text)
+    }
+}
+
+/// The body of `POST .../installations/{id}/state`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StateChange {
+    pub state: Decision,
+    /// Required (non-empty) when rejecting; ignored when approving.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Decision {
+    Approve,
+    Reject,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn states_round_trip_through_their_wire_names() {
+        for state in InstallationState::ALL {
+            let json = serde_json::to_value(state).unwrap();
+            assert_eq!(json, state.as_str());
+            assert_eq!(InstallationState::parse(state.as_str()), Some(state));
+        }
+        assert_eq!(InstallationState::parse("active"), None);
+    }
+}

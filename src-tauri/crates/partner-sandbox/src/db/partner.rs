@@ -1,0 +1,327 @@
+//! The tables of installations, OAuth clients and the account, and their queries.
+//!
+//! Created with `IF NOT EXISTS` on every open, so a database made before these tables existed
+//! gains them (empty, with the empty account) instead of failing with "no such table"; a new
+//! database gets them seeded in the same transaction as the rest of the seed.
+
+use partner_api::account::{Account, Credits, Licenses};
+use partner_api::installations::{Decision, Installation, InstallationState};
+use partner_api::oauth_clients::OAuthClient;
+use rusqlite::{Connection, OptionalExtension, Row, params};
+
+use super::{Db, clamp};
+use crate::config::Seed;
+use crate::seed;
+
+const SCHEMA: &str = "
+CREATE TABLE IF NOT EXISTS installations (
+    seq INTEGER PRIMARY KEY,
+    id TEXT NOT NULL UNIQUE,
+    -- An app or version removed from the server takes its installations with it.
+    app_id TEXT NOT NULL REFERENCES apps(id) ON DELETE CASCADE,
+    account_name TEXT NOT NULL,
+    app_version_id TEXT NOT NULL REFERENCES versions(id) ON DELETE CASCADE,
+    state TEXT NOT NULL CHECK (state IN ('installing', 'pending', 'timeout', 'completed',
+                                         'failed', 'rejected', 'suspended', 'revoked')),
+    trial_start TEXT,
+    trial_end TEXT,
+    plan TEXT,
+    licenses INTEGER NOT NULL CHECK (licenses >= 0),
+    reason TEXT
+);
+CREATE INDEX IF NOT EXISTS installations_by_app ON installations(app_id, seq);
+CREATE TABLE IF NOT EXISTS oauth_clients (
+    seq INTEGER PRIMARY KEY,
+    id TEXT NOT NULL UNIQUE,
+    name TEXT NOT NULL,
+    scopes TEXT NOT NULL,
+    -- Lower-case hex SHA-256 of the secret; the secret itself is never stored.
+    secret_sha256 TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    idempotency_key TEXT UNIQUE
+);
+CREATE TABLE IF NOT EXISTS account (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    licenses_total INTEGER NOT NULL,
+    licenses_used INTEGER NOT NULL,
+    free_developer INTEGER NOT NULL,
+    credits_balance INTEGER NOT NULL,
+    currency TEXT NOT NULL
+);
+";
+
+/// Creates the tables when missing; seeds them when `seed` is given (a new database).
+pub fn ensure(conn: &Connection, seed: Option<Seed>) -> rusqlite::Result<()> {
+    conn.execute_batch(SCHEMA)?;
+    let account = seed::partner::account(seed.unwrap_or(Seed::Empty));
+    conn.execute(
+        "INSERT OR IGNORE INTO account
+             (id, licenses_total, licenses_used, free_developer, credits_balance, currency)
+         VALUES (1, ?1, ?2, ?3, ?4, ?5)",
+        params![
+            account.licenses.total,
+            account.licenses.used,
+            account.licenses.free_developer,
+            account.credits.balance,
+            account.credits.currency
+        ],
+    )?;
+    if let Some(seed) = seed {
+        for installation in seed::partner::installations(seed) {
+            insert_installation(conn, &installation)?;
+        }
+    }
+    Ok(())
+}
+
+fn insert_installation(conn: &Connection, i: &Installation) -> rusqlite::Result<()> {
+    conn.execute(
+        "INSERT INTO installations (id, app_id, account_name, app_version_id, state,
+                                    trial_start, trial_end, plan, licenses, reason)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+        params![
+            i.id,
+            i.app_id,
+            i.account_name,
+            i.app_version_id,
+            i.state.as_str(),
+            i.trial_start,
+            i.trial_end,
+            i.plan,
+            i.licenses,
+            i.reason
+        ],
+    )?;
+    Ok(())
+}
+
+const INSTALLATION_COLUMNS: &str = "id, app_id, account_name, app_version_id, state, \
+                                    trial_start, trial_end, plan, licenses, reason";
+
+fn installation_from_row(row: &Row<'_>) -> rusqlite::Result<Installation> {
+    let state: String = row.get(4)?;
+    let state = InstallationState::parse(&state).ok_or_else(|| {
+        rusqlite::Error::FromSqlConversionFailure(
+            4,
+            rusqlite::types::Type::Text,
+            format!("unknown installation state {state:?}").into(),
+        )
+    })?;
+    Ok(Installation {
+        id: row.get(0)?,
+        app_id: row.get(1)?,
+        account_name: row.get(2)?,
+        app_version_id: row.get(3)?,
+        state,
+        trial_start: row.get(5)?,
+        trial_end: row.get(6)?,
+        plan: row.get(7)?,
+        licenses: row.get(8)?,
+        reason: row.get(9)?,
+    })
+}
+
+/// What deciding on an installation did.
+pub enum Decided {
+    NoSuchInstallation,
+    /// Only a pending installation can be decided on; this is its actual state.
+    NotPending(InstallationState),
+    Done(Installation),
+}
+
+/// What creating an OAuth client did.
+pub enum Created {
+    New(OAuthClient),
+    /// The `Idempotency-Key` was used before: the client that request created.
+    Replayed(OAuthClient),
+}
+
+const CLIENT_COLUMNS: &str = "id, name, scopes, created_at";
+
+fn client_from_row(row: &Row<'_>) -> rusqlite::Result<OAuthClient> {
+    let scopes: String = row.get(2)?;
+    let scopes = serde_json::from_str(&scopes).map_err(|e| {
+        rusqlite::Error::FromSqlConversionFailure(2, rusqlite::types::Type::Text, Box::new(e))
+    })?;
+    Ok(OAuthClient {
+        id: row.get(0)?,
+        name: row.get(1)?,
+        scopes,
+        created_at: row.get(3)?,
+    })
+}
+
+impl Db {
+    /// The page of installations of `app_id` and their total, or `None` when there is no such app.
+    pub fn list_installations(
+        &self,
+        app_id: &str,
+        offset: u64,
+        limit: u32,
+    ) -> rusqlite::Result<Option<(Vec<Installation>, u64)>> {
+        let conn = self.conn();
+        let exists = conn
+            .query_row("SELECT 1 FROM apps WHERE id = ?1", [app_id], |_| Ok(()))
+            .optional()?;
+        if exists.is_none() {
+            return Ok(None);
+        }
+        let total: i64 = conn.query_row(
+            "SELECT COUNT(*) FROM installations WHERE app_id = ?1",
+            [app_id],
+            |r| r.get(0),
+        )?;
+        let mut stmt = conn.prepare_cached(&format!(
+            "SELECT {INSTALLATION_COLUMNS} FROM installations WHERE app_id = ?1 \
+             ORDER BY seq LIMIT ?2 OFFSET ?3"
+        ))?;
+        let items = stmt
+            .query_map(params![app_id, limit, clamp(offset)], installation_from_row)?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok(Some((items, total as u64)))
+    }
+
+    pub fn get_installation(
+        &self,
+        app_id: &str,
+        id: &str,
+    ) -> rusqlite::Result<Option<Installation>> {
+        get_installation(&self.conn(), app_id, id)
+    }
+
+    /// Approves (→ `completed`) or rejects (→ `rejected`, keeping `reason`) a pending
+    /// installation, atomically: the state is checked and changed under one lock.
+    pub fn decide_installation(
+        &self,
+        app_id: &str,
+        id: &str,
+        decision: Decision,
+        reason: Option<&str>,
+    ) -> rusqlite::Result<Decided> {
+        let conn = self.conn();
+        let Some(found) = get_installation(&conn, app_id, id)? else {
+            return Ok(Decided::NoSuchInstallation);
+        };
+        if found.state != InstallationState::Pending {
+            return Ok(Decided::NotPending(found.state));
+        }
+        let (state, reason) = match decision {
+            Decision::Approve => (InstallationState::Completed, None),
+            Decision::Reject => (InstallationState::Rejected, reason),
+        };
+        conn.execute(
+            "UPDATE installations SET state = ?1, reason = ?2
+             WHERE app_id = ?3 AND id = ?4 AND state = 'pending'",
+            params![state.as_str(), reason, app_id, id],
+        )?;
+        let updated = get_installation(&conn, app_id, id)?;
+        Ok(updated.map_or(Decided::NoSuchInstallation, Decided::Done))
+    }
+
+    pub fn list_oauth_clients(
+        &self,
+        offset: u64,
+        limit: u32,
+    ) -> rusqlite::Result<(Vec<OAuthClient>, u64)> {
+        let conn = self.conn();
+        let total: i64 = conn.query_row("SELECT COUNT(*) FROM oauth_clients", [], |r| r.get(0))?;
+        let mut stmt = conn.prepare_cached(&format!(
+            "SELECT {CLIENT_COLUMNS} FROM oauth_clients ORDER BY seq LIMIT ?1 OFFSET ?2"
+        ))?;
+        let clients = stmt
+            .query_map(params![limit, clamp(offset)], client_from_row)?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok((clients, total as u64))
+    }
+
+    /// Stores a new client with the hash of its secret, unless `idempotency_key` was used
+    /// before, in which case nothing is created and the earlier client is returned.
+    pub fn create_oauth_client(
+        &self,
+        client: &OAuthClient,
+        secret_sha256: &str,
+        idempotency_key: Option<&str>,
+    ) -> rusqlite::Result<Created> {
+        let conn = self.conn();
+        if let Some(key) = idempotency_key
+            && let Some(earlier) = conn
+                .query_row(
+                    &format!(
+                        "SELECT {CLIENT_COLUMNS} FROM oauth_clients WHERE idempotency_key = ?1"
+                    ),
+                    [key],
+                    client_from_row,
+                )
+                .optional()?
+        {
+            return Ok(Created::Replayed(earlier));
+        }
+        let scopes = serde_json::to_string(&client.scopes)
+            .map_err(|e| rusqlite::Error::ToSqlConversionFailure(Box::new(e)))?;
+        conn.execute(
+            "INSERT INTO oauth_clients (id, name, scopes, secret_sha256, created_at, idempotency_key)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            params![
+                client.id,
+                client.name,
+                scopes,
+                secret_sha256,
+                client.created_at,
+                idempotency_key
+            ],
+        )?;
+        Ok(Created::New(client.clone()))
+    }
+
+    pub fn get_oauth_client(&self, id: &str) -> rusqlite::Result<Option<OAuthClient>> {
+        self.conn()
+            .query_row(
+                &format!("SELECT {CLIENT_COLUMNS} FROM oauth_clients WHERE id = ?1"),
+                [id],
+                client_from_row,
+            )
+            .optional()
+    }
+
+    /// Whether a client was deleted.
+    pub fn delete_oauth_client(&self, id: &str) -> rusqlite::Result<bool> {
+        let deleted = self
+            .conn()
+            .execute("DELETE FROM oauth_clients WHERE id = ?1", [id])?;
+        Ok(deleted > 0)
+    }
+
+    pub fn account(&self) -> rusqlite::Result<Account> {
+        self.conn().query_row(
+            "SELECT licenses_total, licenses_used, free_developer, credits_balance, currency
+             FROM account WHERE id = 1",
+            [],
+            |r| {
+                Ok(Account {
+                    licenses: Licenses {
+                        total: r.get(0)?,
+                        used: r.get(1)?,
+                        free_developer: r.get(2)?,
+                    },
+                    credits: Credits {
+                        balance: r.get(3)?,
+                        currency: r.get(4)?,
+                    },
+                })
+            },
+        )
+    }
+}
+
+fn get_installation(
+    conn: &Connection,
+    app_id: &str,
+    id: &str,
+) -> rusqlite::Result<Option<Installation>> {
+    conn.query_row(
+        &format!("SELECT {INSTALLATION_COLUMNS} FROM installations WHERE app_id = ?1 AND id = ?2"),
+        [app_id, id],
+        installation_from_row,
+    )
+    .optional()
+}

@@ -1,0 +1,143 @@
+//! Installations of the partner's apps: list, get, and the partner's decision on a pending one.
+//!
+//! Approving a pending installation makes it `completed` rather than `installing`: in the FAQ
+//! (§16) "Installing" is the badge of an installation *waiting for partner confirmation*, so the
+//! partner's approval is that confirmation, and the sandbox has no provisioning of its own to
+//! wait for. Rejecting makes it `rejected` and keeps the reason.
+
+use axum::Json;
+use axum::body::Bytes;
+use axum::extract::rejection::{BytesRejection, PathRejection};
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode, Uri, header};
+use axum::response::{IntoResponse, Response};
+use partner_api::Page;
+use partner_api::installations::{self, Decision, Installation};
+use serde_json::Value;
+use sha2::{Digest, Sha256};
+
+use super::{AppState, Paging, app_not_found, body, not_modified, path};
+use crate::db::Decided;
+use crate::error::{HttpError, field};
+
+/// The longest rejection reason, in characters.
+pub const REASON_MAX_CHARS: usize = 2000;
+
+pub async fn list(
+    State(state): State<AppState>,
+    app_id: Result<Path<String>, PathRejection>,
+    uri: Uri,
+) -> Result<Json<Page<Installation>>, HttpError> {
+    let app_id = path(app_id)?;
+    let paging = Paging::parse(&uri, state.page_size)?;
+    let id = app_id.clone();
+    let found = state
+        .query(move |db| db.list_installations(&id, paging.offset(), paging.per_page))
+        .await?;
+    let (items, total) = found.ok_or_else(|| app_not_found(&app_id))?;
+    Ok(Json(paging.page(
+        installations::COLLECTION,
+        &installations::path(&app_id),
+        items,
+        total,
+    )))
+}
+
+pub async fn get(
+    State(state): State<AppState>,
+    ids: Result<Path<(String, String)>, PathRejection>,
+    headers: HeaderMap,
+) -> Result<Response, HttpError> {
+    let (app_id, id) = path(ids)?;
+    let (a, i) = (app_id.clone(), id.clone());
+    let found = state.query(move |db| db.get_installation(&a, &i)).await?;
+    let installation = found.ok_or_else(|| not_found(&app_id, &id))?;
+    let etag = etag(&installation);
+    if let Some(not_modified) = not_modified(&headers, &etag) {
+        return Ok(not_modified);
+    }
+    Ok(([(header::ETAG, etag)], Json(installation)).into_response())
+}
+
+pub async fn set_state(
+    State(state): State<AppState>,
+    ids: Result<Path<(String, String)>, PathRejection>,
+    headers: HeaderMap,
+    bytes: Result<Bytes, BytesRejection>,
+) -> Result<Response, HttpError> {
+    let (app_id, id) = path(ids)?;
+    let object = body::json_object(&headers, bytes)?;
+    let (decision, reason) = parse_change(&object)?;
+    let (a, i) = (app_id.clone(), id.clone());
+    let decided = state
+        .query(move |db| db.decide_installation(&a, &i, decision, reason.as_deref()))
+        .await?;
+    match decided {
+        Decided::NoSuchInstallation => Err(not_found(&app_id, &id)),
+        Decided::NotPending(current) => Err(HttpError::new(
+            StatusCode::CONFLICT,
+            "conflict",
+            format!(
+                "installation {id} is {}; only a pending installation can be approved or \
+                 rejected",
+                current.as_str()
+            ),
+        )),
+        Decided::Done(installation) => {
+            let etag = etag(&installation);
+            Ok(([(header::ETAG, etag)], Json(installation)).into_response())
+        }
+    }
+}
+
+/// Reads `{"state": "approve"|"reject", "reason": "..."}`; a rejection needs a reason.
+fn parse_change(
+    object: &serde_json::Map<String, Value>,
+) -> Result<(Decision, Option<String>), HttpError> {
+    let mut fields = Vec::new();
+    let decision = match object.get("state") {
+        Some(Value::String(s)) if s == "approve" => Some(Decision::Approve),
+        Some(Value::String(s)) if s == "reject" => Some(Decision::Reject),
+        _ => {
+            fields.push(field("state", "must be \"approve\" or \"reject\""));
+            None
+        }
+    };
+    let reason = match object.get("reason") {
+        None | Some(Value::Null) => None,
+        Some(Value::String(s)) if s.chars().count() > REASON_MAX_CHARS => {
+            fields.push(field(
+                "reason",
+                format!("must be at most {REASON_MAX_CHARS} characters"),
+            ));
+            None
+        }
+        Some(Value::String(s)) => Some(s.trim().to_owned()).filter(|s| !s.is_empty()),
+        Some(_) => {
+            fields.push(field("reason", "must be a string"));
+            None
+        }
+    };
+    if decision == Some(Decision::Reject) && reason.is_none() && fields.is_empty() {
+        fields.push(field(
+            "reason",
+            "a rejection needs a reason the customer will see",
+        ));
+    }
+    match decision {
+        Some(decision) if fields.is_empty() => Ok((decision, reason)),
+        _ => Err(HttpError::invalid_request(
+            "the state change is invalid",
+            fields,
+        )),
+    }
+}
+
+fn etag(installation: &Installation) -> String {
+    let bytes = serde_json::to_vec(installation).unwrap_or_default();
+    format!("\"{}\"", &hex::encode(Sha256::digest(bytes))[..32])
+}
+
+fn not_found(app_id: &str, id: &str) -> HttpError {
+    HttpError::not_found(format!("app {app_id} has no installation {id}"))
+}

@@ -1,0 +1,197 @@
+//! The partner's OAuth API clients: list, get, create (the secret is in the creating reply and
+//! nowhere else: the database keeps its SHA-256), delete.
+
+use axum::Json;
+use axum::body::Bytes;
+use axum::extract::rejection::{BytesRejection, PathRejection};
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, HeaderName, HeaderValue, StatusCode, Uri};
+use axum::response::{IntoResponse, Response};
+use partner_api::Page;
+use partner_api::oauth_clients::{self, CreatedOAuthClient, NAME_MAX_CHARS, OAuthClient, SCOPES};
+use serde_json::Value;
+use sha2::{Digest, Sha256};
+
+use super::{AppState, Paging, body, path};
+use crate::db::Created;
+use crate::error::{HttpError, field};
+
+const IDEMPOTENCY_KEY: HeaderName = HeaderName::from_static("idempotency-key");
+const IDEMPOTENT_REPLAYED: HeaderName = HeaderName::from_static("idempotent-replayed");
+/// The longest `Idempotency-Key`, in bytes.
+const IDEMPOTENCY_KEY_MAX: usize = 255;
+
+pub async fn list(
+    State(state): State<AppState>,
+    uri: Uri,
+) -> Result<Json<Page<OAuthClient>>, HttpError> {
+    let paging = Paging::parse(&uri, state.page_size)?;
+    let (clients, total) = state
+        .query(move |db| db.list_oauth_clients(paging.offset(), paging.per_page))
+        .await?;
+    Ok(Json(paging.page(
+        oauth_clients::COLLECTION,
+        oauth_clients::PATH,
+        clients,
+        total,
+    )))
+}
+
+pub async fn get(
+    State(state): State<AppState>,
+    id: Result<Path<String>, PathRejection>,
+) -> Result<Json<OAuthClient>, HttpError> {
+    let id = path(id)?;
+    let wanted = id.clone();
+    let found = state.query(move |db| db.get_oauth_client(&wanted)).await?;
+    found.map(Json).ok_or_else(|| not_found(&id))
+}
+
+pub async fn create(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    bytes: Result<Bytes, BytesRejection>,
+) -> Result<Response, HttpError> {
+    let key = idempotency_key(&headers)?;
+    let object = body::json_object(&headers, bytes)?;
+    let (name, scopes) = parse_new(&object)?;
+    let secret = format!("pwbs_{}", random_hex(32)?);
+    let client = OAuthClient {
+        id: format!("oc-{}", random_hex(8)?),
+        name,
+        scopes,
+        created_at: now_rfc3339(),
+    };
+    let secret_sha256 = hex::encode(Sha256::digest(secret.as_bytes()));
+    let created = state
+        .query(move |db| db.create_oauth_client(&client, &secret_sha256, key.as_deref()))
+        .await?;
+    Ok(match created {
+        Created::New(client) => {
+            let reply = CreatedOAuthClient {
+                client,
+                client_secret: Some(secret),
+            };
+            (StatusCode::CREATED, Json(reply)).into_response()
+        }
+        Created::Replayed(client) => {
+            let reply = CreatedOAuthClient {
+                client,
+                client_secret: None,
+            };
+            let replayed = [(IDEMPOTENT_REPLAYED, HeaderValue::from_static("true"))];
+            (StatusCode::CREATED, replayed, Json(reply)).into_response()
+        }
+    })
+}
+
+pub async fn delete(
+    State(state): State<AppState>,
+    id: Result<Path<String>, PathRejection>,
+) -> Result<StatusCode, HttpError> {
+    let id = path(id)?;
+    let wanted = id.clone();
+    if state
+        .query(move |db| db.delete_oauth_client(&wanted))
+        .await?
+    {
+        Ok(StatusCode::NO_CONTENT)
+    } else {
+        Err(not_found(&id))
+    }
+}
+
+/// The request's `Idempotency-Key`, if any. Kept in one place (and stored beside the client it
+/// created) so a generic idempotency store can replace it.
+fn idempotency_key(headers: &HeaderMap) -> Result<Option<String>, HttpError> {
+    let Some(value) = headers.get(IDEMPOTENCY_KEY) else {
+        return Ok(None);
+    };
+    match value.to_str() {
+        Ok(key) if !key.is_empty() && key.len() <= IDEMPOTENCY_KEY_MAX => Ok(Some(key.to_owned())),
+        _ => Err(HttpError::invalid_request(
+            "the Idempotency-Key header is invalid",
+            vec![field(
+                "Idempotency-Key",
+                format!("must be 1 to {IDEMPOTENCY_KEY_MAX} visible ASCII characters"),
+            )],
+        )),
+    }
+}
+
+/// Reads `{"name": "...", "scopes": ["apps:read", ...]}`.
+fn parse_new(object: &serde_json::Map<String, Value>) -> Result<(String, Vec<String>), HttpError> {
+    let mut fields = Vec::new();
+    let name = match object.get("name") {
+        Some(Value::String(name)) => {
+            let name = name.trim();
+            if name.is_empty() {
+                fields.push(field("name", "must not be empty"));
+            } else if name.chars().count() > NAME_MAX_CHARS {
+                fields.push(field(
+                    "name",
+                    format!("must be at most {NAME_MAX_CHARS} characters"),
+                ));
+            } else if name.chars().any(char::is_control) {
+                fields.push(field("name", "must not contain control characters"));
+            }
+            name.to_owned()
+        }
+        _ => {
+            fields.push(field("name", "must be a string"));
+            String::new()
+        }
+    };
+    let mut scopes = Vec::new();
+    match object.get("scopes") {
+        Some(Value::Array(items)) if !items.is_empty() => {
+            for item in items {
+                match item.as_str() {
+                    Some(scope) if SCOPES.contains(&scope) => {
+                        if scopes.iter().any(|s| s == scope) {
+                            fields.push(field("scopes", format!("{scope} is listed twice")));
+                        } else {
+                            scopes.push(scope.to_owned());
+                        }
+                    }
+                    _ => fields.push(field(
+                        "scopes",
+                        format!("{item} is not one of {}", SCOPES.join(", ")),
+                    )),
+                }
+            }
+        }
+        _ => fields.push(field(
+            "scopes",
+            format!("must be a non-empty array of {}", SCOPES.join(", ")),
+        )),
+    }
+    if fields.is_empty() {
+        Ok((name, scopes))
+    } else {
+        Err(HttpError::invalid_request(
+            "the OAuth client is invalid",
+            fields,
+        ))
+    }
+}
+
+fn random_hex(bytes: usize) -> Result<String, HttpError> {
+    let mut buffer = vec![0u8; bytes];
+    getrandom::fill(&mut buffer).map_err(|error| {
+        tracing::error!(%error, "no randomness from the operating system");
+        HttpError::internal()
+    })?;
+    Ok(hex::encode(buffer))
+}
+
+fn now_rfc3339() -> String {
+    let now = time::OffsetDateTime::now_utc();
+    let now = now.replace_nanosecond(0).unwrap_or(now);
+    now.format(&time::format_description::well_known::Rfc3339)
+        .unwrap_or_default()
+}
+
+fn not_found(id: &str) -> HttpError {
+    HttpError::not_found(format!("no OAuth client {id}"))
+}

@@ -1,0 +1,149 @@
+//! The demo partner's installations and account. Installations exist only for versions that
+//! are technically Available (the only ones customers can install): Acme's 1.0.0 and 1.1.0 and
+//! Beacon's 1.0.0. Between them they are in every state of SPEC §3, with at least one pending
+//! installation per app so approving and rejecting can be tried on each. Dates are fixed
+//! strings: the seed reads no clock.
+
+use partner_api::account::{Account, Credits, FREE_DEVELOPER_LICENSES, Licenses};
+use partner_api::installations::{Installation, InstallationState};
+
+use crate::config::Seed;
+
+pub fn installations(seed: Seed) -> Vec<Installation> {
+    if seed == Seed::Empty {
+        return Vec::new();
+    }
+    use InstallationState::*;
+    const ACME: (&str, &str) = ("acme-crm", "1-1-0");
+    const ACME_OLD: (&str, &str) = ("acme-crm", "1-0-0");
+    const BEACON: (&str, &str) = ("beacon-analytics", "1-0-0");
+    const MARCH_TRIAL: Option<(&str, &str)> =
+        Some(("2026-03-02T09:00:00Z", "2026-04-01T09:00:00Z"));
+    const OCTOBER_TRIAL: Option<(&str, &str)> =
+        Some(("2025-10-01T14:30:00Z", "2025-10-31T14:30:00Z"));
+    let rows: [(_, _, _, _, _, _, Option<&str>); 11] = [
+        (ACME, "Northwind Traders", Completed, "Team", 40, None, None),
+        (
+            ACME,
+            "Globex Support",
+            Pending,
+            "Trial",
+            10,
+            MARCH_TRIAL,
+            None,
+        ),
+        (ACME, "Initech Care", Pending, "Team", 15, None, None),
+        (
+            ACME,
+            "Umbrella Health",
+            Installing,
+            "Enterprise",
+            120,
+            None,
+            None,
+        ),
+        (
+            ACME_OLD,
+            "Hooli Contact Center",
+            Timeout,
+            "Team",
+            8,
+            None,
+            None,
+        ),
+        (
+            ACME,
+            "Vandelay Imports",
+            Failed,
+            "Trial",
+            5,
+            MARCH_TRIAL,
+            None,
+        ),
+        (
+            ACME_OLD,
+            "Stark Logistics",
+            Revoked,
+            "Enterprise",
+            60,
+            None,
+            None,
+        ),
+        (
+            BEACON,
+            "Wayne Services",
+            Completed,
+            "Insights Plus",
+            200,
+            None,
+            None,
+        ),
+        (
+            BEACON,
+            "Soylent Foods",
+            Pending,
+            "Trial",
+            12,
+            MARCH_TRIAL,
+            None,
+        ),
+        (
+            BEACON,
+            "Cyberdyne Help",
+            Rejected,
+            "Insights",
+            20,
+            None,
+            Some("The account's region is not supported by this release yet."),
+        ),
+        (
+            BEACON,
+            "Tyrell Retail",
+            Suspended,
+            "Trial",
+            30,
+            OCTOBER_TRIAL,
+            None,
+        ),
+    ];
+    let mut per_app = std::collections::HashMap::<&str, u32>::new();
+    rows.into_iter()
+        .map(
+            |((app, version), account, state, plan, licenses, trial, reason)| {
+                let n = per_app.entry(app).or_default();
+                *n += 1;
+                Installation {
+                    id: format!("inst-{app}-{n:02}"),
+                    app_id: format!("app-{app}"),
+                    account_name: account.to_owned(),
+                    app_version_id: format!("ver-{app}-{version}"),
+                    state,
+                    trial_start: trial.map(|(start, _)| start.to_owned()),
+                    trial_end: trial.map(|(_, end)| end.to_owned()),
+                    plan: Some(plan.to_owned()),
+                    licenses,
+                    reason: reason.map(str::to_owned),
+                }
+            },
+        )
+        .collect()
+}
+
+/// A developer account: its three free licenses, plus seven bought for the demo.
+pub fn account(seed: Seed) -> Account {
+    let (total, used, balance) = match seed {
+        Seed::Demo | Seed::Scale => (FREE_DEVELOPER_LICENSES + 7, 4, 125_000),
+        Seed::Empty => (FREE_DEVELOPER_LICENSES, 0, 0),
+    };
+    Account {
+        licenses: Licenses {
+            total,
+            used,
+            free_developer: FREE_DEVELOPER_LICENSES,
+        },
+        credits: Credits {
+            balance,
+            currency: "USD".to_owned(),
+        },
+    }
+}

@@ -1,0 +1,621 @@
+//! The partner resources over real HTTP: the rules pack, installations, OAuth clients and the
+//! account, with the bad input each must refuse.
+
+mod common;
+
+use std::collections::HashSet;
+
+use common::{Api, error, field_names};
+use partner_api::Page;
+use partner_api::account::Account;
+use partner_api::installations::{Installation, InstallationState};
+use partner_api::oauth_clients::{CreatedOAuthClient, OAuthClient};
+use partner_api::rules::{RulesPack, is_valid_rule_id};
+use partner_sandbox::Seed;
+use reqwest::{Method, StatusCode, header};
+use serde_json::json;
+use sha2::{Digest, Sha256};
+
+const ACME_INSTALLATIONS: &str = "/apps/app-acme-crm/installations";
+
+#[tokio::test]
+async fn rules_pack_is_served_with_an_etag_and_parses() {
+    let api = Api::start().await;
+    let response = api.get("/rules").await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let etag = response.headers()[header::ETAG]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    assert!(etag.starts_with('"') && etag.ends_with('"'), "{etag}");
+    let text = response.text().await.unwrap();
+    let pack = RulesPack::parse(&text).unwrap();
+    assert_eq!(pack, partner_api::rules::default_pack());
+    assert_eq!(pack.version, "2026.11.1");
+    let ids: HashSet<_> = pack.rules.iter().map(|r| r.id.as_str()).collect();
+    assert_eq!(ids.len(), pack.rules.len(), "rule ids are unique");
+    assert!(ids.iter().all(|id| is_valid_rule_id(id)));
+
+    let again = api
+        .request(Method::GET, "/rules")
+        .header(header::IF_NONE_MATCH, &etag)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(again.status(), StatusCode::NOT_MODIFIED);
+    assert_eq!(again.headers()[header::ETAG], etag.as_str());
+    assert!(again.bytes().await.unwrap().is_empty());
+    let stale = api
+        .request(Method::GET, "/rules")
+        .header(header::IF_NONE_MATCH, "\"stale\"")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(stale.status(), StatusCode::OK);
+}
+
+#[tokio::test]
+async fn installations_cover_every_state_and_page_through_next_links() {
+    let api = Api::with(|config| config.page_size = 3).await;
+    let mut all = Vec::new();
+    for app in [
+        "app-acme-crm",
+        "app-beacon-analytics",
+        "app-cobalt-scheduler",
+        "app-delta-surveys",
+    ] {
+        let path = format!("/apps/{app}/installations");
+        let first: Page<Installation> = api.json(&path).await;
+        assert_eq!(first.per_page, 3);
+        let items: Vec<Installation> = api.walk(&path, "installations").await;
+        assert_eq!(items.len() as u64, first.total, "{app}");
+        assert!(items.iter().all(|i| i.app_id == app));
+        all.extend(items);
+    }
+    let states: HashSet<_> = all.iter().map(|i| i.state).collect();
+    for state in InstallationState::ALL {
+        assert!(states.contains(&state), "no demo installation is {state:?}");
+    }
+    let ids: HashSet<_> = all.iter().map(|i| i.id.as_str()).collect();
+    assert_eq!(ids.len(), all.len(), "installation ids are unique");
+    // Installed versions exist and belong to the installation's app.
+    for installation in &all {
+        let version = format!(
+            "/apps/{}/versions/{}",
+            installation.app_id, installation.app_version_id
+        );
+        assert_eq!(
+            api.get(&version).await.status(),
+            StatusCode::OK,
+            "{version}"
+        );
+    }
+
+    let page: Page<Installation> = api
+        .json(&format!("{ACME_INSTALLATIONS}?page=2&per_page=2"))
+        .await;
+    assert_eq!((page.page, page.per_page), (2, 2));
+    assert_eq!(page.embedded["installations"].len(), 2);
+    assert_eq!(
+        page.links.next.unwrap().href,
+        format!("{ACME_INSTALLATIONS}?page=3&per_page=2")
+    );
+}
+
+#[tokio::test]
+async fn an_installation_is_served_with_an_etag() {
+    let api = Api::start().await;
+    let path = format!("{ACME_INSTALLATIONS}/inst-acme-crm-02");
+    let response = api.get(&path).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let etag = response.headers()[header::ETAG]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    let installation: Installation = response.json().await.unwrap();
+    assert_eq!(installation.state, InstallationState::Pending);
+    assert_eq!(installation.account_name, "Globex Support");
+    assert_eq!(
+        installation.trial_end.as_deref(),
+        Some("2026-04-01T09:00:00Z")
+    );
+    let again = api
+        .request(Method::GET, &path)
+        .header(header::IF_NONE_MATCH, &etag)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(again.status(), StatusCode::NOT_MODIFIED);
+
+    let missing = api.get(&format!("{ACME_INSTALLATIONS}/inst-nope")).await;
+    error(missing, StatusCode::NOT_FOUND).await;
+    // An installation of another app is not found under this one.
+    let elsewhere = api
+        .get(&format!("{ACME_INSTALLATIONS}/inst-beacon-analytics-01"))
+        .await;
+    error(elsewhere, StatusCode::NOT_FOUND).await;
+    let no_app = api.get("/apps/app-nope/installations").await;
+    error(no_app, StatusCode::NOT_FOUND).await;
+}
+
+#[tokio::test]
+async fn approving_a_pending_installation_completes_it_once() {
+    let api = Api::start().await;
+    let path = format!("{ACME_INSTALLATIONS}/inst-acme-crm-02");
+    let state = format!("{path}/state");
+    let response = api
+        .send_json(Method::POST, &state, &json!({"state": "approve"}))
+        .await;
+    assert_eq!(response.status(), StatusCode::OK);
+    assert!(response.headers().contains_key(header::ETAG));
+    let approved: Installation = response.json().await.unwrap();
+    assert_eq!(approved.state, InstallationState::Completed);
+    assert_eq!(approved.reason, None);
+    let fetched: Installation = api.json(&path).await;
+    assert_eq!(fetched, approved);
+
+    // Deciding again is a conflict: only pending installations can be decided on.
+    let again = api
+        .send_json(
+            Method::POST,
+            &state,
+            &json!({"state": "reject", "reason": "x"}),
+        )
+        .await;
+    let body = error(again, StatusCode::CONFLICT).await;
+    assert_eq!(body.code, "conflict");
+    assert!(body.message.contains("completed"), "{}", body.message);
+    let fetched: Installation = api.json(&path).await;
+    assert_eq!(fetched.state, InstallationState::Completed);
+}
+
+#[tokio::test]
+async fn rejecting_needs_a_reason_and_keeps_it() {
+    let api = Api::start().await;
+    let path = "/apps/app-beacon-analytics/installations/inst-beacon-analytics-02";
+    let state = format!("{path}/state");
+    for body in [
+        json!({"state": "reject"}),
+        json!({"state": "reject", "reason": ""}),
+        json!({"state": "reject", "reason": "   "}),
+        json!({"state": "reject", "reason": null}),
+    ] {
+        let response = api.send_json(Method::POST, &state, &body).await;
+        let error = error(response, StatusCode::BAD_REQUEST).await;
+        assert_eq!(field_names(&error), ["reason"], "{body}");
+    }
+    let unchanged: Installation = api.json(path).await;
+    assert_eq!(unchanged.state, InstallationState::Pending);
+
+    let reason = "Trial accounts in this region are not supported yet.";
+    let response = api
+        .send_json(
+            Method::POST,
+            &state,
+            &json!({"state": "reject", "reason": reason}),
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let rejected: Installation = api.json(path).await;
+    assert_eq!(rejected.state, InstallationState::Rejected);
+    assert_eq!(rejected.reason.as_deref(), Some(reason));
+}
+
+#[tokio::test]
+async fn only_pending_installations_can_be_decided() {
+    let api = Api::start().await;
+    let all: Vec<Installation> = api.walk(ACME_INSTALLATIONS, "installations").await;
+    let beacon: Vec<Installation> = api
+        .walk("/apps/app-beacon-analytics/installations", "installations")
+        .await;
+    for installation in all.iter().chain(&beacon) {
+        if installation.state == InstallationState::Pending {
+            continue;
+        }
+        let state = format!(
+            "/apps/{}/installations/{}/state",
+            installation.app_id, installation.id
+        );
+        for body in [
+            json!({"state": "approve"}),
+            json!({"state": "reject", "reason": "no"}),
+        ] {
+            let response = api.send_json(Method::POST, &state, &body).await;
+            error(response, StatusCode::CONFLICT).await;
+        }
+    }
+    let response = api
+        .send_json(
+            Method::POST,
+            &format!("{ACME_INSTALLATIONS}/inst-nope/state"),
+            &json!({"state": "approve"}),
+        )
+        .await;
+    error(response, StatusCode::NOT_FOUND).await;
+}
+
+#[tokio::test]
+async fn oauth_client_secret_is_returned_once_and_never_listed() {
+    let api = Api::start().await;
+    let empty: Page<OAuthClient> = api.json("/oauth-clients").await;
+    assert_eq!(empty.total, 0);
+    assert!(empty.embedded["oauth_clients"].is_empty());
+
+    let response = api
+        .send_json(
+            Method::POST,
+            "/oauth-clients",
+            &json!({"name": "CI deploys", "scopes": ["apps:read", "apps:write"]}),
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::CREATED);
+    let created: CreatedOAuthClient = response.json().await.unwrap();
+    let secret = created.client_secret.clone().expect("the secret, once");
+    assert!(secret.len() >= 32, "{secret}");
+    assert_eq!(created.client.name, "CI deploys");
+    assert_eq!(created.client.scopes, ["apps:read", "apps:write"]);
+    time::OffsetDateTime::parse(
+        &created.client.created_at,
+        &time::format_description::well_known::Rfc3339,
+    )
+    .unwrap();
+
+    // Neither the list nor the client itself ever shows the secret again.
+    let list = api.get("/oauth-clients").await.text().await.unwrap();
+    let one = api
+        .get(&format!("/oauth-clients/{}", created.client.id))
+        .await
+        .text()
+        .await
+        .unwrap();
+    for text in [&list, &one] {
+        assert!(
+            !text.contains(&secret) && !text.contains("client_secret"),
+            "{text}"
+        );
+        let hash = hex::encode(Sha256::digest(secret.as_bytes()));
+        assert!(!text.contains(&hash), "{text}");
+    }
+    let listed: Vec<OAuthClient> = api.walk("/oauth-clients", "oauth_clients").await;
+    assert_eq!(listed, std::slice::from_ref(&created.client));
+
+    // A second client gets another id and another secret.
+    let second: CreatedOAuthClient = api
+        .send_json(
+            Method::POST,
+            "/oauth-clients",
+            &json!({"name": "Reports", "scopes": ["account:read"]}),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_ne!(second.client.id, created.client.id);
+    assert_ne!(second.client_secret, created.client_secret);
+
+    let path = format!("/oauth-clients/{}", created.client.id);
+    let deleted = api.request(Method::DELETE, &path).send().await.unwrap();
+    assert_eq!(deleted.status(), StatusCode::NO_CONTENT);
+    error(api.get(&path).await, StatusCode::NOT_FOUND).await;
+    let again = api.request(Method::DELETE, &path).send().await.unwrap();
+    error(again, StatusCode::NOT_FOUND).await;
+    let listed: Vec<OAuthClient> = api.walk("/oauth-clients", "oauth_clients").await;
+    assert_eq!(listed, [second.client]);
+}
+
+#[tokio::test]
+async fn an_idempotency_key_replays_the_first_client_without_its_secret() {
+    let api = Api::start().await;
+    let create = || {
+        api.request(Method::POST, "/oauth-clients")
+            .header("Idempotency-Key", "create-ci-client-1")
+            .json(&json!({"name": "CI", "scopes": ["apps:read"]}))
+            .send()
+    };
+    let first = create().await.unwrap();
+    assert_eq!(first.status(), StatusCode::CREATED);
+    let first: CreatedOAuthClient = first.json().await.unwrap();
+    assert!(first.client_secret.is_some());
+    let replay = create().await.unwrap();
+    assert_eq!(replay.status(), StatusCode::CREATED);
+    assert_eq!(replay.headers()["idempotent-replayed"], "true");
+    let replay: CreatedOAuthClient = replay.json().await.unwrap();
+    assert_eq!(replay.client, first.client);
+    assert_eq!(replay.client_secret, None);
+    let listed: Page<OAuthClient> = api.json("/oauth-clients").await;
+    assert_eq!(listed.total, 1, "a replay creates nothing");
+}
+
+#[tokio::test]
+async fn oauth_client_validation_names_each_field() {
+    let api = Api::start().await;
+    let long = "x".repeat(101);
+    let cases = [
+        (json!({"name": "", "scopes": ["apps:read"]}), vec!["name"]),
+        (json!({"name": long, "scopes": ["apps:read"]}), vec!["name"]),
+        (json!({"name": 7, "scopes": ["apps:read"]}), vec!["name"]),
+        (
+            json!({"name": "a\u{0007}b", "scopes": ["apps:read"]}),
+            vec!["name"],
+        ),
+        (json!({"name": "ok", "scopes": []}), vec!["scopes"]),
+        (json!({"name": "ok", "scopes": "apps:read"}), vec!["scopes"]),
+        (
+            json!({"name": "ok", "scopes": ["apps:admin"]}),
+            vec!["scopes"],
+        ),
+        (
+            json!({"name": "ok", "scopes": ["apps:read", "apps:read"]}),
+            vec!["scopes"],
+        ),
+        (json!({"name": "ok", "scopes": [1]}), vec!["scopes"]),
+        (json!({}), vec!["name", "scopes"]),
+    ];
+    for (body, fields) in cases {
+        let response = api.send_json(Method::POST, "/oauth-clients", &body).await;
+        let error = error(response, StatusCode::BAD_REQUEST).await;
+        assert_eq!(error.code, "invalid_request");
+        assert_eq!(field_names(&error), fields, "{body}");
+    }
+    let listed: Page<OAuthClient> = api.json("/oauth-clients").await;
+    assert_eq!(listed.total, 0, "nothing half-written");
+    let response = api
+        .request(Method::POST, "/oauth-clients")
+        .header("Idempotency-Key", "")
+        .json(&json!({"name": "ok", "scopes": ["apps:read"]}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        field_names(&error(response, StatusCode::BAD_REQUEST).await),
+        ["Idempotency-Key"]
+    );
+}
+
+#[tokio::test]
+async fn account_has_licenses_and_credits() {
+    let api = Api::start().await;
+    let account: Account = api.json("/account").await;
+    assert_eq!(account.licenses.free_developer, 3);
+    assert_eq!((account.licenses.total, account.licenses.used), (10, 4));
+    assert_eq!(account.credits.balance, 125_000);
+    assert_eq!(account.credits.currency, "USD");
+
+    let empty = Api::with(|config| config.seed = Seed::Empty).await;
+    let account: Account = empty.json("/account").await;
+    assert_eq!((account.licenses.total, account.licenses.used), (3, 0));
+    assert_eq!(account.credits.balance, 0);
+    let none: Page<OAuthClient> = empty.json("/oauth-clients").await;
+    assert_eq!(none.total, 0);
+}
+
+#[tokio::test]
+async fn bad_input_is_a_4xx_with_the_error_body() {
+    let api = Api::start().await;
+    let pending = format!("{ACME_INSTALLATIONS}/inst-acme-crm-03/state");
+    let big = format!(
+        "{{\"state\": \"reject\", \"reason\": \"{}\"}}",
+        "x".repeat(70 * 1024)
+    );
+    let cases: Vec<(Method, String, Option<&str>, String, StatusCode)> = vec![
+        (
+            Method::POST,
+            pending.clone(),
+            Some("application/json"),
+            "{\"state\": ".into(),
+            StatusCode::BAD_REQUEST,
+        ),
+        (
+            Method::POST,
+            pending.clone(),
+            Some("application/json"),
+            "[1, 2]".into(),
+            StatusCode::BAD_REQUEST,
+        ),
+        (
+            Method::POST,
+            pending.clone(),
+            Some("application/json"),
+            "\"approve\"".into(),
+            StatusCode::BAD_REQUEST,
+        ),
+        (
+            Method::POST,
+            pending.clone(),
+            Some("application/json"),
+            "{\"state\": \"maybe\"}".into(),
+            StatusCode::BAD_REQUEST,
+        ),
+        (
+            Method::POST,
+            pending.clone(),
+            Some("application/json"),
+            "{\"state\": 1}".into(),
+            StatusCode::BAD_REQUEST,
+        ),
+        (
+            Method::POST,
+            pending.clone(),
+            Some("application/json"),
+            "{\"state\": \"reject\", \"reason\": 5}".into(),
+            StatusCode::BAD_REQUEST,
+        ),
+        (
+            Method::POST,
+            pending.clone(),
+            Some("application/json"),
+            big.clone(),
+            StatusCode::PAYLOAD_TOO_LARGE,
+        ),
+        (
+            Method::POST,
+            pending.clone(),
+            Some("text/plain"),
+            "{\"state\": \"approve\"}".into(),
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+        ),
+        (
+            Method::POST,
+            pending.clone(),
+            None,
+            "{\"state\": \"approve\"}".into(),
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+        ),
+        (
+            Method::POST,
+            pending.clone(),
+            Some("application/json"),
+            "\u{feff}{}".into(),
+            StatusCode::BAD_REQUEST,
+        ),
+        (
+            Method::PUT,
+            pending.clone(),
+            Some("application/json"),
+            "{}".into(),
+            StatusCode::METHOD_NOT_ALLOWED,
+        ),
+        (
+            Method::POST,
+            "/oauth-clients".into(),
+            Some("application/json"),
+            "{\"name\": ".into(),
+            StatusCode::BAD_REQUEST,
+        ),
+        (
+            Method::POST,
+            "/oauth-clients".into(),
+            Some("application/json"),
+            "null".into(),
+            StatusCode::BAD_REQUEST,
+        ),
+        (
+            Method::POST,
+            "/oauth-clients".into(),
+            Some("application/json"),
+            big,
+            StatusCode::PAYLOAD_TOO_LARGE,
+        ),
+        (
+            Method::POST,
+            "/oauth-clients".into(),
+            Some("application/xml"),
+            "<x/>".into(),
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+        ),
+        (
+            Method::PATCH,
+            "/oauth-clients".into(),
+            Some("application/json"),
+            "{}".into(),
+            StatusCode::METHOD_NOT_ALLOWED,
+        ),
+        (
+            Method::DELETE,
+            "/oauth-clients/%00%ff".into(),
+            None,
+            String::new(),
+            StatusCode::BAD_REQUEST,
+        ),
+        (
+            Method::DELETE,
+            "/oauth-clients/%00".into(),
+            None,
+            String::new(),
+            StatusCode::NOT_FOUND,
+        ),
+        (
+            Method::DELETE,
+            "/oauth-clients/..%2F..%2Fapps".into(),
+            None,
+            String::new(),
+            StatusCode::NOT_FOUND,
+        ),
+        (
+            Method::GET,
+            "/apps/%27%3B%20DROP%20TABLE%20apps/installations".into(),
+            None,
+            String::new(),
+            StatusCode::NOT_FOUND,
+        ),
+        (
+            Method::GET,
+            format!("{ACME_INSTALLATIONS}?page=0"),
+            None,
+            String::new(),
+            StatusCode::BAD_REQUEST,
+        ),
+        (
+            Method::GET,
+            format!("{ACME_INSTALLATIONS}?per_page=x"),
+            None,
+            String::new(),
+            StatusCode::BAD_REQUEST,
+        ),
+        (
+            Method::GET,
+            "/oauth-clients?page=-1".into(),
+            None,
+            String::new(),
+            StatusCode::BAD_REQUEST,
+        ),
+        (
+            Method::POST,
+            "/account".into(),
+            Some("application/json"),
+            "{}".into(),
+            StatusCode::METHOD_NOT_ALLOWED,
+        ),
+        (
+            Method::DELETE,
+            "/rules".into(),
+            None,
+            String::new(),
+            StatusCode::METHOD_NOT_ALLOWED,
+        ),
+    ];
+    for (method, path, content_type, body, status) in cases {
+        let mut request = api.request(method.clone(), &path).body(body.clone());
+        if let Some(content_type) = content_type {
+            request = request.header(header::CONTENT_TYPE, content_type);
+        }
+        let response = request.send().await.unwrap();
+        let shown = &body[..body.len().min(40)];
+        assert_eq!(response.status(), status, "{method} {path} {shown}");
+        let error = error(response, status).await;
+        assert!(!error.code.is_empty() && !error.message.is_empty());
+    }
+    // Nothing changed, and the server still answers.
+    let installation: Installation = api
+        .json(&format!("{ACME_INSTALLATIONS}/inst-acme-crm-03"))
+        .await;
+    assert_eq!(installation.state, InstallationState::Pending);
+    let _: Account = api.json("/account").await;
+}
+
+#[tokio::test]
+async fn decisions_and_clients_survive_a_restart() {
+    let api = Api::start().await;
+    let state = format!("{ACME_INSTALLATIONS}/inst-acme-crm-03/state");
+    let response = api
+        .send_json(Method::POST, &state, &json!({"state": "approve"}))
+        .await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let body = json!({"name": "kept", "scopes": ["account:read"]});
+    let created: CreatedOAuthClient = api
+        .send_json(Method::POST, "/oauth-clients", &body)
+        .await
+        .json()
+        .await
+        .unwrap();
+
+    let api = api.restart().await;
+    let installation: Installation = api
+        .json(&format!("{ACME_INSTALLATIONS}/inst-acme-crm-03"))
+        .await;
+    assert_eq!(installation.state, InstallationState::Completed);
+    let listed: Vec<OAuthClient> = api.walk("/oauth-clients", "oauth_clients").await;
+    assert_eq!(listed, [created.client]);
+    let all: Vec<Installation> = api.walk(ACME_INSTALLATIONS, "installations").await;
+    assert_eq!(all.len(), 7, "a restart does not re-seed");
+}
