@@ -3,6 +3,9 @@
 
 mod engine;
 mod fixtures;
+mod listing;
+mod plans;
+mod state;
 
 use crate::model::*;
 use crate::review::VersionStatus;
@@ -77,14 +80,38 @@ pub fn valid_content() -> VersionContent {
     }
 }
 
-#[allow(dead_code)] // used by the table tests
-/// The ids of `rule_prefix`'s rules that fire on `content` (no icon, no edit), with the fields.
-pub fn fired(content: &VersionContent, rule_prefix: &str) -> Vec<(String, String)> {
+/// The fields `rule` reports on `content` (no icon, no edit), in order.
+pub fn fired(content: &VersionContent, rule: &str) -> Vec<String> {
     let input = ValidationInput::new(content, VersionStatus::NEW);
     validate(&input, &RulesPack::default_pack(), &[])
         .diagnostics
         .into_iter()
-        .filter(|d| d.rule.starts_with(rule_prefix))
-        .map(|d| (d.rule, d.field))
+        .filter(|d| d.rule == rule)
+        .map(|d| d.field)
         .collect()
+}
+
+/// One row of a rule table: a name, a change to the valid version, the rule, and the fields it
+/// must report (empty: the rule passes).
+pub type Case = (
+    &'static str,
+    fn(&mut VersionContent),
+    &'static str,
+    &'static [&'static str],
+);
+
+/// Runs a rule table; every row is checked and all failures are reported together.
+pub fn run_table(cases: &[Case]) {
+    let mut failures = Vec::new();
+    for (name, change, rule, expected) in cases {
+        let mut content = valid_content();
+        change(&mut content);
+        let got = fired(&content, rule);
+        if got != *expected {
+            failures.push(format!(
+                "{name}: {rule} reported {got:?}, expected {expected:?}"
+            ));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
