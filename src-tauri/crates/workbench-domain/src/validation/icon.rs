@@ -514,15 +514,18 @@ pub fn not_blank(context: &Context<'_>, rule: &Rule) -> Outcome {
     let image = pixels(context)?;
     let alpha_threshold = param_u8(rule, "alpha_threshold")?;
     let tolerance = param_u8(rule, "tolerance")?;
-    let mut pixels = image.pixels();
-    let Some(first) = pixels.next().map(|p| p.0) else {
+    let mut pixels = image
+        .as_raw()
+        .chunks_exact(4)
+        .map(|p| [p[0], p[1], p[2], p[3]]);
+    let Some(first) = pixels.next() else {
         return Ok(vec![Finding::new(icon_field(rule))]);
     };
     let mut all_transparent = first[3] <= alpha_threshold;
     let mut all_same = true;
     for p in pixels {
-        all_transparent &= p.0[3] <= alpha_threshold;
-        all_same &= distance(p.0, first) <= tolerance;
+        all_transparent &= p[3] <= alpha_threshold;
+        all_same &= distance(p, first) <= tolerance;
         if !all_transparent && !all_same {
             return Ok(vec![]);
         }
@@ -575,14 +578,17 @@ pub fn corners_clear(context: &Context<'_>, rule: &Rule) -> Outcome {
     let mut findings = Vec::new();
     for (corner, x0, y0) in corners {
         let mut count = 0u64;
-        'zone: for y in y0..y0 + zone_h {
-            for x in x0..x0 + zone_w {
-                if visible(image.get_pixel(x, y).0) {
-                    count += 1;
-                    if count >= min_pixels {
-                        break 'zone;
-                    }
-                }
+        let row_bytes = width as usize * 4;
+        let raw = image.as_raw();
+        for y in y0..y0 + zone_h {
+            let start = y as usize * row_bytes + x0 as usize * 4;
+            let row = &raw[start..start + zone_w as usize * 4];
+            count += row
+                .chunks_exact(4)
+                .filter(|p| visible([p[0], p[1], p[2], p[3]]))
+                .count() as u64;
+            if count >= min_pixels {
+                break;
             }
         }
         if count >= min_pixels {
@@ -614,4 +620,40 @@ fn border_median(image: &RgbaImage) -> [u8; 4] {
         *out = *values.select_nth_unstable(mid).1;
     }
     median
+}
+
+static FUZZ_PACK: std::sync::LazyLock<RulesPack> =
+    std::sync::LazyLock::new(RulesPack::default_pack);
+
+/// The fuzz target's body (`fuzz/fuzz_targets/icon.rs`, and its stable runner in the tests): runs
+/// every icon rule of the default pack over `data` under two names, and checks what must hold
+/// for any input. Panics only if the engine is wrong.
+pub fn fuzz_icon(data: &[u8]) {
+    for name in ["icon.png", "icon.jpg"] {
+        let report = super::validate_icon(data, name, &FUZZ_PACK);
+        assert_eq!(report.pack_version, FUZZ_PACK.version);
+        for d in &report.diagnostics {
+            assert!(
+                !report.not_checked.iter().any(|n| n.rule == d.rule),
+                "{} both reported and not checked",
+                d.rule
+            );
+        }
+    }
+    let analysis = analyse(
+        IconInput {
+            bytes: data,
+            file_name: "icon.png",
+        },
+        DecodeLimits::DEFAULT,
+    );
+    if let (Ok(header), Pixels::Decoded(image)) = (&analysis.header, &analysis.pixels) {
+        assert!(
+            u64::from(header.width) * u64::from(header.height) <= DecodeLimits::DEFAULT.max_pixels
+        );
+        assert!(
+            u64::from(image.width()) * u64::from(image.height())
+                <= DecodeLimits::DEFAULT.max_pixels
+        );
+    }
 }

@@ -3,6 +3,7 @@
 
 mod engine;
 mod fixtures;
+mod fuzz;
 mod listing;
 mod plans;
 mod state;
