@@ -89,6 +89,17 @@ fn benches(c: &mut Criterion) {
                 .unwrap()
         })
     });
+    group.bench_function("image_decode_with_limits", |b| {
+        b.iter(|| {
+            let mut limits = image::Limits::default();
+            limits.max_image_width = Some(4_194_304);
+            limits.max_image_height = Some(4_194_304);
+            limits.max_alloc = Some(32 * 1024 * 1024);
+            let mut reader = ImageReader::with_format(Cursor::new(&icon), ImageFormat::Png);
+            reader.limits(limits);
+            reader.decode().unwrap()
+        })
+    });
     group.bench_function("validate_version", |b| {
         b.iter(|| {
             let input =
