@@ -10,7 +10,7 @@ use partner_api::Page;
 use partner_api::account::Account;
 use partner_api::installations::{Installation, InstallationState};
 use partner_api::oauth_clients::{CreatedOAuthClient, OAuthClient};
-use partner_api::rules::{RulesPack, is_valid_rule_id};
+use partner_api::rules::RulesPack;
 use partner_sandbox::Seed;
 use reqwest::{Method, StatusCode, header};
 use serde_json::json;
@@ -29,12 +29,11 @@ async fn rules_pack_is_served_with_an_etag_and_parses() {
         .to_owned();
     assert!(etag.starts_with('"') && etag.ends_with('"'), "{etag}");
     let text = response.text().await.unwrap();
-    let pack = RulesPack::parse(&text).unwrap();
+    let pack: RulesPack = serde_json::from_str(&text).unwrap();
     assert_eq!(pack, partner_api::rules::default_pack());
     assert_eq!(pack.version, "2026.11.1");
     let ids: HashSet<_> = pack.rules.iter().map(|r| r.id.as_str()).collect();
     assert_eq!(ids.len(), pack.rules.len(), "rule ids are unique");
-    assert!(ids.iter().all(|id| is_valid_rule_id(id)));
 
     let again = api
         .request(Method::GET, "/rules")
