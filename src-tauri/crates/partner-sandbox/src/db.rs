@@ -68,6 +68,37 @@ pub struct Db {
     conn: Mutex<Connection>,
 }
 
+/// A page of the rows of `table` that belong to `app_id`, in the order they were made, with
+/// their total; `None` when there is no such app. `table` and `columns` are the crate's own
+/// constants, never request data.
+pub(crate) fn app_page<T>(
+    conn: &Connection,
+    table: &str,
+    columns: &str,
+    app_id: &str,
+    (offset, limit): (u64, u32),
+    from_row: impl FnMut(&rusqlite::Row<'_>) -> rusqlite::Result<T>,
+) -> rusqlite::Result<Option<(Vec<T>, u64)>> {
+    let exists = conn
+        .query_row("SELECT 1 FROM apps WHERE id = ?1", [app_id], |_| Ok(()))
+        .optional()?;
+    if exists.is_none() {
+        return Ok(None);
+    }
+    let total: i64 = conn.query_row(
+        &format!("SELECT COUNT(*) FROM {table} WHERE app_id = ?1"),
+        [app_id],
+        |r| r.get(0),
+    )?;
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {columns} FROM {table} WHERE app_id = ?1 ORDER BY seq LIMIT ?2 OFFSET ?3"
+    ))?;
+    let items = stmt
+        .query_map(params![app_id, limit, clamp(offset)], from_row)?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(Some((items, total as u64)))
+}
+
 impl Db {
     /// Opens `path`, creating the schema and the seed when the database is new.
     pub fn open(path: &Path, seed: Seed) -> Result<Db, SandboxError> {
@@ -161,26 +192,14 @@ impl Db {
         offset: u64,
         limit: u32,
     ) -> rusqlite::Result<Option<(Vec<VersionResource>, u64)>> {
-        let conn = self.conn();
-        let exists = conn
-            .query_row("SELECT 1 FROM apps WHERE id = ?1", [app_id], |_| Ok(()))
-            .optional()?;
-        if exists.is_none() {
-            return Ok(None);
-        }
-        let total: i64 = conn.query_row(
-            "SELECT COUNT(*) FROM versions WHERE app_id = ?1",
-            [app_id],
-            |r| r.get(0),
-        )?;
-        let mut stmt = conn.prepare_cached(&format!(
-            "SELECT {VERSION_COLUMNS} FROM versions WHERE app_id = ?1 \
-             ORDER BY seq LIMIT ?2 OFFSET ?3"
-        ))?;
-        let versions = stmt
-            .query_map(params![app_id, limit, clamp(offset)], version_from_row)?
-            .collect::<rusqlite::Result<Vec<_>>>()?;
-        Ok(Some((versions, total as u64)))
+        app_page(
+            &self.conn(),
+            "versions",
+            VERSION_COLUMNS,
+            app_id,
+            (offset, limit),
+            version_from_row,
+        )
     }
 
     pub fn get_version(

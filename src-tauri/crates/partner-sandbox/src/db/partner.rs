@@ -159,26 +159,14 @@ impl Db {
         offset: u64,
         limit: u32,
     ) -> rusqlite::Result<Option<(Vec<Installation>, u64)>> {
-        let conn = self.conn();
-        let exists = conn
-            .query_row("SELECT 1 FROM apps WHERE id = ?1", [app_id], |_| Ok(()))
-            .optional()?;
-        if exists.is_none() {
-            return Ok(None);
-        }
-        let total: i64 = conn.query_row(
-            "SELECT COUNT(*) FROM installations WHERE app_id = ?1",
-            [app_id],
-            |r| r.get(0),
-        )?;
-        let mut stmt = conn.prepare_cached(&format!(
-            "SELECT {INSTALLATION_COLUMNS} FROM installations WHERE app_id = ?1 \
-             ORDER BY seq LIMIT ?2 OFFSET ?3"
-        ))?;
-        let items = stmt
-            .query_map(params![app_id, limit, clamp(offset)], installation_from_row)?
-            .collect::<rusqlite::Result<Vec<_>>>()?;
-        Ok(Some((items, total as u64)))
+        super::app_page(
+            &self.conn(),
+            "installations",
+            INSTALLATION_COLUMNS,
+            app_id,
+            (offset, limit),
+            installation_from_row,
+        )
     }
 
     pub fn get_installation(
