@@ -2,6 +2,7 @@
 //! returned once, by the creating request, and never again.
 
 use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
 
 pub const PATH: &str = "/oauth-clients";
 /// The name under `_embedded` of the OAuth clients collection.
@@ -20,7 +21,7 @@ pub fn client_path(id: &str) -> String {
     format!("/oauth-clients/{id}")
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct OAuthClient {
     pub id: String,
     pub name: String,
@@ -30,14 +31,14 @@ pub struct OAuthClient {
 }
 
 /// The body of `POST /oauth-clients`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct NewOAuthClient {
     pub name: String,
     pub scopes: Vec<String>,
 }
 
 /// The reply to `POST /oauth-clients`: the client and, this once, its secret.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct CreatedOAuthClient {
     #[serde(flatten)]
     pub client: OAuthClient,
