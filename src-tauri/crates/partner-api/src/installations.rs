@@ -95,6 +95,34 @@ pub struct StateChange {
     pub reason: Option<String>,
 }
 
+/// What [`StateChange`] accepts, as the document states it: approving takes an optional
+/// reason, rejecting needs a non-blank one; a reason is at most 2,000 characters.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(untagged)]
+pub enum StateChangeBody {
+    Approve(Approval),
+    Reject(Rejection),
+}
+
+/// `{"state": "approve"}`: install the app; a reason is ignored.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct Approval {
+    #[schema(pattern = "^approve$")]
+    pub state: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(max_length = 2000)]
+    pub reason: Option<String>,
+}
+
+/// `{"state": "reject", "reason": "..."}`: refuse it, with a reason the customer will see.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct Rejection {
+    #[schema(pattern = "^reject$")]
+    pub state: String,
+    #[schema(max_length = 2000, pattern = "\\S")]
+    pub reason: String,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Decision {

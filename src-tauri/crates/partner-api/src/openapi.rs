@@ -123,6 +123,24 @@ impl utoipa::Modify for Security {
             .description("The peer is not on the loopback interface")
             .content("application/json", error())
             .build();
+        // A client's scopes are each listed once (utoipa has no attribute for `uniqueItems`).
+        if let Some(utoipa::openapi::RefOr::T(utoipa::openapi::Schema::Object(client))) =
+            components.schemas.get_mut("NewOAuthClient")
+            && let Some(utoipa::openapi::RefOr::T(utoipa::openapi::Schema::Array(scopes))) =
+                client.properties.get_mut("scopes")
+        {
+            scopes.unique_items = true;
+        }
+        // `POST /apps/{app_id}/versions` takes an empty body as well as `{}`.
+        if let Some(body) = openapi
+            .paths
+            .paths
+            .get_mut("/apps/{app_id}/versions")
+            .and_then(|item| item.post.as_mut())
+            .and_then(|operation| operation.request_body.as_mut())
+        {
+            body.required = Some(utoipa::openapi::Required::False);
+        }
         for (path, item) in openapi.paths.paths.iter_mut() {
             let operations = [
                 &mut item.get,
@@ -201,7 +219,7 @@ mod routes {
     use workbench_domain::{App, Track};
 
     use crate::account::Account;
-    use crate::installations::{Installation, StateChange};
+    use crate::installations::{Installation, StateChangeBody};
     use crate::oauth_clients::{CreatedOAuthClient, NewOAuthClient, OAuthClient};
     use crate::{
         ApiError, ChangesPage, CreateVersion, Page, RegisterApp, Submission, UpdateApp,
@@ -281,7 +299,7 @@ mod routes {
             ("app_id" = String, Path, description = "The app's id"),
             ("Idempotency-Key" = Option<String>, Header, description = "A repeat with the same key and request returns the first reply and creates nothing", min_length = 1, max_length = 255),
         ),
-        request_body(content = Option<CreateVersion>, content_type = "application/json",
+        request_body(content = CreateVersion, content_type = "application/json",
             description = "Empty or `{}`: the new version is a copy of the latest one, which must be Available"),
         responses(
             (status = 201, description = "The new version", body = VersionResource,
@@ -512,7 +530,7 @@ mod routes {
             ("app_id" = String, Path, description = "The app's id"),
             ("id" = String, Path, description = "The installation's id"),
         ),
-        request_body(content = StateChange, content_type = "application/json"),
+        request_body(content = StateChangeBody, content_type = "application/json"),
         responses(
             (status = 200, description = "The installation after the decision", body = Installation,
                 headers(("ETag" = String, description = "The installation's entity tag"))),
@@ -620,7 +638,10 @@ mod oauth {
 
     #[utoipa::path(post, path = "/device", tag = "oauth",
         request_body(content = VerificationForm, content_type = "application/x-www-form-urlencoded"),
-        responses((status = 200, description = "The page after the lookup or decision, with what happened", content_type = "text/html", body = String)))]
+        responses(
+            (status = 200, description = "The page after the lookup or decision, with what happened", content_type = "text/html", body = String),
+            (status = 400, description = "Not a form, or no `user_code`: the page asks for the code again", content_type = "text/html", body = String),
+        ))]
     fn verification_submit() {}
 
     #[utoipa::path(get, path = "/oauth/authorize", tag = "oauth",
@@ -637,6 +658,9 @@ mod oauth {
             (status = 200, description = "The consent page, or the page saying why the request cannot be served", content_type = "text/html", body = String),
             (status = 303, description = "An error sent back to a valid redirect URI (RFC 6749 §4.1.2.1)",
                 headers(("Location" = String, description = "The redirect URI with `error` and `state`"))),
+            (status = 400, description = "A request that cannot be sent back to its redirect URI: `invalid_request`, `unsupported_response_type`, `invalid_scope`", body = OAuthError),
+            (status = 401, description = "`invalid_client`: no or an unknown client", body = OAuthError,
+                headers(("WWW-Authenticate" = String, description = "The client authentication challenge"))),
         ))]
     fn authorize_page() {}
 
@@ -646,6 +670,9 @@ mod oauth {
             (status = 200, description = "The page saying why the request cannot be served", content_type = "text/html", body = String),
             (status = 303, description = "Back to the redirect URI with `code` and `state`, or with `error`",
                 headers(("Location" = String, description = "The redirect URI with its parameters"))),
+            (status = 400, description = "Not a form, or a request that cannot be sent back to its redirect URI", body = OAuthError),
+            (status = 401, description = "`invalid_client`: no or an unknown client", body = OAuthError,
+                headers(("WWW-Authenticate" = String, description = "The client authentication challenge"))),
         ))]
     fn authorize_submit() {}
 }

@@ -9,10 +9,15 @@ use workbench_domain::{AppType, General, Marketplace, Render, SubscriptionPlan, 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct RegisterApp {
     /// The unique identifier the partner chooses: lower-case letters, digits and `-`, 1 to 64.
+    #[schema(pattern = "^[a-z0-9][a-z0-9-]{0,63}$")]
     pub name: String,
+    /// Not blank; at most 200 characters (so are `display_name` and `created_type`).
+    #[schema(pattern = "\\S", max_length = 200)]
     pub slug: String,
+    #[schema(pattern = "\\S", max_length = 200)]
     pub display_name: String,
     /// The partner's company name, shown as the vendor.
+    #[schema(pattern = "\\S", max_length = 200)]
     pub created_type: String,
     pub app_type: AppType,
     pub render: Render,
@@ -34,11 +39,15 @@ impl RegisterApp {
 /// `id` and `name` never change.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct UpdateApp {
+    /// Not blank; at most 200 characters (so are `display_name` and `created_type`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(pattern = "\\S", max_length = 200)]
     pub slug: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(pattern = "\\S", max_length = 200)]
     pub display_name: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(pattern = "\\S", max_length = 200)]
     pub created_type: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub app_type: Option<AppType>,
