@@ -96,6 +96,7 @@ pub struct AuthorizationServerMetadata {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct DeviceAuthorizationRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(example = "partner-workbench")]
     pub client_id: Option<String>,
     /// Space-separated scopes; every scope when absent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -122,8 +123,10 @@ pub struct DeviceAuthorizationResponse {
 /// The form of `POST /oauth/token`: one struct for every grant, with the fields each uses.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct TokenRequest {
+    #[schema(example = "refresh_token")]
     pub grant_type: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(example = "partner-workbench")]
     pub client_id: Option<String>,
     /// The device code grant.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -182,6 +185,7 @@ pub struct RevocationRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub token_type_hint: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(example = "partner-workbench")]
     pub client_id: Option<String>,
 }
 

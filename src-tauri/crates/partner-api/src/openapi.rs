@@ -194,6 +194,7 @@ pub mod forms {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub response_type: Option<String>,
         #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[schema(example = "partner-workbench")]
         pub client_id: Option<String>,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub redirect_uri: Option<String>,
@@ -647,7 +648,7 @@ mod oauth {
     #[utoipa::path(get, path = "/oauth/authorize", tag = "oauth",
         params(
             ("response_type" = Option<String>, Query, description = "`code`"),
-            ("client_id" = Option<String>, Query, description = "The client"),
+            ("client_id" = Option<String>, Query, description = "The client", example = "partner-workbench"),
             ("redirect_uri" = Option<String>, Query, description = "A loopback redirect (RFC 8252)"),
             ("scope" = Option<String>, Query, description = "Space-separated scopes"),
             ("state" = Option<String>, Query, description = "Returned unchanged on the redirect"),
