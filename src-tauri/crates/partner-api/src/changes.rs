@@ -2,6 +2,7 @@
 //! after cursor `C`, oldest first, and the cursor to ask with next time.
 
 use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
 use workbench_domain::Track;
 
 use crate::requests::{ReviewDecision, ReviewFeedback};
@@ -14,14 +15,14 @@ pub const MAX_CHANGES_PER_PAGE: u32 = 500;
 
 /// One reply of the feed. `next_cursor` is opaque: pass it back as `cursor`. When nothing is
 /// new, `changes` is empty and `next_cursor` is the cursor that was asked with.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct ChangesPage {
     pub changes: Vec<Change>,
     pub next_cursor: String,
 }
 
 /// One change. Fields other than `cursor`, `kind` and `resource` appear only when they apply.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct Change {
     /// The position of this change; asking with it returns the changes after it.
     pub cursor: String,
@@ -47,7 +48,7 @@ pub struct Change {
 
 /// What happened. Readers treat a kind they do not know as [`ChangeKind::Other`]
 /// (refetch the resource).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum ChangeKind {
     AppRegistered,
@@ -68,7 +69,7 @@ pub enum ChangeKind {
 }
 
 /// The resource a change concerns.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct ResourceRef {
     #[serde(rename = "type")]
     pub kind: ResourceType,
@@ -78,7 +79,7 @@ pub struct ResourceRef {
     pub app_id: Option<String>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum ResourceType {
     App,
@@ -89,7 +90,7 @@ pub enum ResourceType {
 }
 
 /// A review's verdict with its feedback.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct ReviewOutcome {
     pub track: Track,
     pub decision: ReviewDecision,

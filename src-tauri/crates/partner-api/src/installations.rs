@@ -2,6 +2,7 @@
 //! partner's decision on a pending one.
 
 use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
 
 /// The name under `_embedded` of the installations collection.
 pub const COLLECTION: &str = "installations";
@@ -18,7 +19,7 @@ pub fn state_path(app_id: &str, id: &str) -> String {
     format!("/apps/{app_id}/installations/{id}/state")
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct Installation {
     pub id: String,
     pub app_id: String,
@@ -40,7 +41,7 @@ pub struct Installation {
     pub reason: Option<String>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum InstallationState {
     Installing,
@@ -86,7 +87,7 @@ impl InstallationState {
 }
 
 /// The body of `POST .../installations/{id}/state`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct StateChange {
     pub state: Decision,
     /// Required (non-empty) when rejecting; ignored when approving.
@@ -94,7 +95,35 @@ pub struct StateChange {
     pub reason: Option<String>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+/// What [`StateChange`] accepts, as the document states it: approving takes an optional
+/// reason, rejecting needs a non-blank one; a reason is at most 2,000 characters.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(untagged)]
+pub enum StateChangeBody {
+    Approve(Approval),
+    Reject(Rejection),
+}
+
+/// `{"state": "approve"}`: install the app; a reason is ignored.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct Approval {
+    #[schema(pattern = "^approve$")]
+    pub state: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(max_length = 2000)]
+    pub reason: Option<String>,
+}
+
+/// `{"state": "reject", "reason": "..."}`: refuse it, with a reason the customer will see.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct Rejection {
+    #[schema(pattern = "^reject$")]
+    pub state: String,
+    #[schema(max_length = 2000, pattern = "\\S")]
+    pub reason: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Decision {
     Approve,

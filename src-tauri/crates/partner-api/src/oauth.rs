@@ -6,6 +6,7 @@
 //! Errors are [`OAuthError`] (`{error, error_description}`), not the API's `ApiError`.
 
 use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
 
 /// The public client of the desktop app and `pwb`: no secret, loopback redirects only.
 pub const PUBLIC_CLIENT_ID: &str = "partner-workbench";
@@ -65,7 +66,7 @@ pub mod errors {
 }
 
 /// RFC 8414 authorization server metadata, served at [`paths::METADATA`].
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct AuthorizationServerMetadata {
     /// The server's base URL, which is also the prefix of every endpoint below.
     pub issuer: String,
@@ -92,9 +93,10 @@ pub struct AuthorizationServerMetadata {
 }
 
 /// The form of `POST /oauth/device_authorization` (RFC 8628 §3.1).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct DeviceAuthorizationRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(example = "partner-workbench")]
     pub client_id: Option<String>,
     /// Space-separated scopes; every scope when absent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -102,7 +104,7 @@ pub struct DeviceAuthorizationRequest {
 }
 
 /// The reply of the device authorization endpoint (RFC 8628 §3.2).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct DeviceAuthorizationResponse {
     /// The code the client polls the token endpoint with; secret.
     pub device_code: String,
@@ -119,10 +121,12 @@ pub struct DeviceAuthorizationResponse {
 }
 
 /// The form of `POST /oauth/token`: one struct for every grant, with the fields each uses.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct TokenRequest {
+    #[schema(example = "refresh_token")]
     pub grant_type: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(example = "partner-workbench")]
     pub client_id: Option<String>,
     /// The device code grant.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -143,7 +147,7 @@ pub struct TokenRequest {
 }
 
 /// A successful token reply (RFC 6749 §5.1).
-#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct TokenResponse {
     pub access_token: String,
     /// Always `Bearer`.
@@ -174,18 +178,19 @@ impl std::fmt::Debug for TokenResponse {
 }
 
 /// The form of `POST /oauth/revoke` (RFC 7009 §2.1).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct RevocationRequest {
     pub token: String,
     /// `access_token` or `refresh_token`; only a hint.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub token_type_hint: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(example = "partner-workbench")]
     pub client_id: Option<String>,
 }
 
 /// The error body of the OAuth endpoints (RFC 6749 §5.2).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct OAuthError {
     /// One of [`errors`].
     pub error: String,
@@ -194,7 +199,7 @@ pub struct OAuthError {
 }
 
 /// The body of the sandbox-only `POST /_sandbox/tokens`: a token without a browser.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct SandboxTokenRequest {
     /// Every scope when absent.
     #[serde(default, skip_serializing_if = "Option::is_none")]

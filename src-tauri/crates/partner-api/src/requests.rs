@@ -2,16 +2,22 @@
 //! answers a body that does not fit with the `ApiError` body (400 `invalid_request`).
 
 use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
 use workbench_domain::{AppType, General, Marketplace, Render, SubscriptionPlan, Technical, Track};
 
 /// `POST /apps`: register a new app. Every field is required.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct RegisterApp {
     /// The unique identifier the partner chooses: lower-case letters, digits and `-`, 1 to 64.
+    #[schema(pattern = "^[a-z0-9][a-z0-9-]{0,63}$")]
     pub name: String,
+    /// Not blank; at most 200 characters (so are `display_name` and `created_type`).
+    #[schema(pattern = "\\S", max_length = 200)]
     pub slug: String,
+    #[schema(pattern = "\\S", max_length = 200)]
     pub display_name: String,
     /// The partner's company name, shown as the vendor.
+    #[schema(pattern = "\\S", max_length = 200)]
     pub created_type: String,
     pub app_type: AppType,
     pub render: Render,
@@ -31,13 +37,17 @@ impl RegisterApp {
 
 /// `PATCH /apps/{app_id}`: the app-level fields to change; absent fields stay as they are.
 /// `id` and `name` never change.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct UpdateApp {
+    /// Not blank; at most 200 characters (so are `display_name` and `created_type`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(pattern = "\\S", max_length = 200)]
     pub slug: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(pattern = "\\S", max_length = 200)]
     pub display_name: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(pattern = "\\S", max_length = 200)]
     pub created_type: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub app_type: Option<AppType>,
@@ -47,7 +57,7 @@ pub struct UpdateApp {
 
 /// `PATCH /apps/{app_id}/versions/{version_id}`: any subset of the content sections. A present
 /// section replaces that whole section; absent sections stay as they are.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct UpdateVersion {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub general: Option<General>,
@@ -70,17 +80,17 @@ impl UpdateVersion {
 
 /// `POST /apps/{app_id}/versions`: create the next version. The body is empty or `{}`; the new
 /// version is a copy of the latest one, which must be Available.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct CreateVersion {}
 
 /// `POST /apps/{app_id}/versions/{version_id}/submissions`: submit one track for review.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct Submission {
     pub track: Track,
 }
 
 /// A reviewer's verdict on one track.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum ReviewDecision {
     Approve,
@@ -97,7 +107,7 @@ impl ReviewDecision {
 }
 
 /// One remark of a review: which field and what is wrong with it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct ReviewFeedback {
     /// The field's path in the version, for example `marketplace.description`.
     pub field: String,
@@ -105,7 +115,7 @@ pub struct ReviewFeedback {
 }
 
 /// `POST /_sandbox/versions/{version_id}/review` (sandbox only): decide a track in review.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct ReviewRequest {
     pub track: Track,
     pub decision: ReviewDecision,

@@ -55,6 +55,58 @@ impl AppState {
     }
 }
 
+/// Every (method, path) the router serves, in the OpenAPI document's spelling. Kept by hand
+/// beside [`router`]: add a route there, add it here, and a test checks that each is served
+/// and described by `partner_api::openapi::document()`, and that the document has no others.
+#[cfg_attr(not(test), allow(dead_code))]
+pub const SERVED: &[(&str, &str)] = &[
+    ("GET", "/apps"),
+    ("POST", "/apps"),
+    ("GET", "/apps/{app_id}"),
+    ("PATCH", "/apps/{app_id}"),
+    ("GET", "/apps/{app_id}/versions"),
+    ("POST", "/apps/{app_id}/versions"),
+    ("GET", "/apps/{app_id}/versions/{version_id}"),
+    ("PATCH", "/apps/{app_id}/versions/{version_id}"),
+    ("DELETE", "/apps/{app_id}/versions/{version_id}"),
+    ("GET", "/apps/{app_id}/versions/{version_id}/icon"),
+    ("PUT", "/apps/{app_id}/versions/{version_id}/icon"),
+    ("POST", "/apps/{app_id}/versions/{version_id}/submissions"),
+    (
+        "DELETE",
+        "/apps/{app_id}/versions/{version_id}/submissions/{track}",
+    ),
+    ("POST", "/apps/{app_id}/versions/{version_id}/availability"),
+    ("POST", "/apps/{app_id}/versions/{version_id}/advertisement"),
+    ("GET", "/changes"),
+    ("GET", "/rules"),
+    ("GET", "/apps/{app_id}/installations"),
+    ("GET", "/apps/{app_id}/installations/{id}"),
+    ("POST", "/apps/{app_id}/installations/{id}/state"),
+    ("GET", "/oauth-clients"),
+    ("POST", "/oauth-clients"),
+    ("GET", "/oauth-clients/{id}"),
+    ("DELETE", "/oauth-clients/{id}"),
+    ("GET", "/account"),
+    ("GET", "/.well-known/oauth-authorization-server"),
+    ("POST", "/oauth/device_authorization"),
+    ("POST", "/oauth/token"),
+    ("POST", "/oauth/revoke"),
+    ("GET", "/device"),
+    ("POST", "/device"),
+    ("GET", "/oauth/authorize"),
+    ("POST", "/oauth/authorize"),
+    ("GET", "/_sandbox/faults"),
+    ("POST", "/_sandbox/faults"),
+    ("PUT", "/_sandbox/faults"),
+    ("DELETE", "/_sandbox/faults"),
+    ("POST", "/_sandbox/device-codes/{user_code}/approve"),
+    ("POST", "/_sandbox/device-codes/{user_code}/deny"),
+    ("POST", "/_sandbox/tokens"),
+    ("PATCH", "/_sandbox/versions/{version_id}"),
+    ("POST", "/_sandbox/versions/{version_id}/review"),
+];
+
 pub fn router(state: AppState) -> Router {
     let admin = Router::new()
         .route(
@@ -288,16 +340,19 @@ async fn no_route(uri: Uri) -> HttpError {
 }
 
 /// Replaces any error reply without a JSON body (axum's 405s, extractor rejections) with the
-/// contract's error body, keeping its status and headers such as `Allow`.
+/// contract's error body, keeping its status and headers such as `Allow`. HTML pages are left
+/// as they are.
 async fn json_errors(request: Request, next: Next) -> Response {
     let response = next.run(request).await;
     let status = response.status();
-    let is_json = response
+    // JSON is already the contract's body; HTML is a page's own error (the verification and
+    // authorization pages answer people, not programs), which must stay a page.
+    let is_deliberate = response
         .headers()
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.starts_with("application/json"));
-    if !(status.is_client_error() || status.is_server_error()) || is_json {
+        .is_some_and(|v| v.starts_with("application/json") || v.starts_with("text/html"));
+    if !(status.is_client_error() || status.is_server_error()) || is_deliberate {
         return response;
     }
     let (mut parts, body) = response.into_parts();

@@ -307,6 +307,25 @@ async fn polling_too_fast_is_slow_down_and_raises_the_interval_by_five_seconds()
 }
 
 #[tokio::test]
+async fn the_verification_page_answers_a_request_without_its_form_with_a_400_page() {
+    let fx = Fx::start().await;
+    for request in [
+        fx.http.post(fx.url("/device")),
+        fx.http
+            .post(fx.url("/device"))
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body("AAA"),
+    ] {
+        let page = request.send().await.unwrap();
+        assert_eq!(page.status(), StatusCode::BAD_REQUEST);
+        let content_type = page.headers()["content-type"].to_str().unwrap().to_owned();
+        assert!(content_type.starts_with("text/html"), "{content_type}");
+        let html = page.text().await.unwrap();
+        assert!(html.contains("enter the code again"), "{html}");
+    }
+}
+
+#[tokio::test]
 async fn the_verification_page_approves_through_its_html_form() {
     let fx = Fx::start().await;
     let codes = fx.device_authorization(None).await;

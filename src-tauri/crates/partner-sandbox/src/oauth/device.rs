@@ -61,7 +61,7 @@ pub struct VerificationQuery {
 
 #[derive(Debug, Default, Deserialize)]
 pub struct VerificationForm {
-    #[serde(default)]
+    /// Required: the page's forms always send it, so a request without it is no form of ours.
     user_code: String,
     /// `approve` or `deny`; absent means "look the code up" and show what it asks for.
     #[serde(default)]
@@ -137,10 +137,12 @@ pub async fn verification_submit(
     form: Result<Form<VerificationForm>, FormRejection>,
 ) -> Response {
     let Ok(Form(form)) = form else {
-        return enter_code_page(
+        // Not a form, or no `user_code`: the page again, as the client's mistake (400).
+        let page = enter_code_page(
             "",
             Some("The form could not be read; enter the code again."),
         );
+        return (StatusCode::BAD_REQUEST, page).into_response();
     };
     let approve = match form.decision.as_deref() {
         None => return show_code(&state, &form.user_code).await,

@@ -110,13 +110,35 @@ pub fn json<T: DeserializeOwned>(
 }
 
 /// Converts a parsed JSON value into `T`; a mismatch is a 400 naming the field.
-pub fn typed<T: DeserializeOwned>(value: serde_json::Value) -> Result<T, HttpError> {
+pub fn typed<T: DeserializeOwned>(mut value: serde_json::Value) -> Result<T, HttpError> {
+    integral_floats_as_integers(&mut value);
     serde_path_to_error::deserialize(value).map_err(|e| {
         let path = e.path().to_string();
         let inner = e.into_inner().to_string();
         let name = if path == "." { "body".to_owned() } else { path };
         HttpError::invalid_request(format!("invalid field {name}"), vec![field(&name, inner)])
     })
+}
+
+/// JSON has one number type and JSON Schema counts `3.0` as the integer 3, so a whole-number
+/// float is read as that integer wherever the body holds it (serde would refuse it for an
+/// integer field). Floats with a fraction, or beyond 64 bits, stay as they are.
+fn integral_floats_as_integers(value: &mut serde_json::Value) {
+    match value {
+        serde_json::Value::Number(number) if number.is_f64() => {
+            let float = number.as_f64().unwrap_or(f64::NAN);
+            if float.fract() == 0.0 {
+                if float >= 0.0 && float < u64::MAX as f64 {
+                    *value = serde_json::Value::from(float as u64);
+                } else if float < 0.0 && float >= i64::MIN as f64 {
+                    *value = serde_json::Value::from(float as i64);
+                }
+            }
+        }
+        serde_json::Value::Array(items) => items.iter_mut().for_each(integral_floats_as_integers),
+        serde_json::Value::Object(map) => map.values_mut().for_each(integral_floats_as_integers),
+        _ => {}
+    }
 }
 
 /// The ETags an `If-Match` header names; 428 when it is missing.
@@ -307,4 +329,29 @@ pub fn refused(error: TransitionError) -> HttpError {
 /// A part that cannot be edited now: 409 `locked` with the reason.
 pub fn locked(error: EditLock) -> HttpError {
     HttpError::new(StatusCode::CONFLICT, "locked", error.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    #[test]
+    fn whole_number_floats_are_read_as_integers() {
+        #[derive(serde::Deserialize, Debug, PartialEq)]
+        struct Plan {
+            min: u32,
+            price: i64,
+            share: f64,
+        }
+        let plan: Plan = super::typed(json!({"min": 3.0, "price": -20.0, "share": 0.5})).unwrap();
+        assert_eq!(
+            plan,
+            Plan {
+                min: 3,
+                price: -20,
+                share: 0.5
+            }
+        );
+        assert!(super::typed::<Plan>(json!({"min": 3.5, "price": 1, "share": 1})).is_err());
+    }
 }

@@ -53,3 +53,79 @@ async fn admin_routes_accept_loopback_peers_v4_v6_and_mapped() {
         assert_eq!(response.status(), StatusCode::OK, "{peer}");
     }
 }
+
+/// A request from a loopback peer, as the admin guard wants.
+fn loopback(method: &str, uri: &str, token: Option<&str>) -> Request<Body> {
+    let mut request = Request::builder().method(method).uri(uri);
+    if let Some(token) = token {
+        request = request.header(header::AUTHORIZATION, format!("Bearer {token}"));
+    }
+    let mut request = request
+        .header(header::CONTENT_TYPE, "application/json")
+        .body(Body::from("{}"))
+        .unwrap();
+    let peer: SocketAddr = "127.0.0.1:5000".parse().unwrap();
+    request.extensions_mut().insert(ConnectInfo(peer));
+    request
+}
+
+#[tokio::test]
+async fn every_served_route_is_routed_and_in_the_openapi_document_and_no_other() {
+    let doc = serde_json::to_value(partner_api::openapi::document()).unwrap();
+    let paths = doc["paths"].as_object().unwrap();
+    let mut documented = Vec::new();
+    for (path, item) in paths {
+        for method in [
+            "get", "put", "post", "delete", "patch", "head", "options", "trace",
+        ] {
+            if item.get(method).is_some() {
+                documented.push((method.to_uppercase(), path.clone()));
+            }
+        }
+    }
+    for (method, path) in SERVED {
+        assert!(
+            documented.contains(&(method.to_string(), path.to_string())),
+            "{method} {path} is served but not in the OpenAPI document"
+        );
+    }
+    for (method, path) in &documented {
+        assert!(
+            SERVED.contains(&(method.as_str(), path.as_str())),
+            "{method} {path} is in the OpenAPI document but not in routes::SERVED"
+        );
+    }
+
+    // Each listed route really is served: not the fallback's 404, not a 405.
+    let dir = tempfile::tempdir().unwrap();
+    let app = router(state(dir.path()));
+    let response = app
+        .clone()
+        .oneshot(loopback("POST", "/_sandbox/tokens", None))
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    let body = axum::body::to_bytes(response.into_body(), 65536)
+        .await
+        .unwrap();
+    let tokens: serde_json::Value = serde_json::from_slice(&body).unwrap();
+    let token = tokens["access_token"].as_str().unwrap().to_owned();
+    for (method, path) in SERVED {
+        let uri = path.replace("{track}", "technical").replace(['{', '}'], "");
+        let response = app
+            .clone()
+            .oneshot(loopback(method, &uri, Some(&token)))
+            .await
+            .unwrap();
+        let status = response.status();
+        assert_ne!(status, StatusCode::METHOD_NOT_ALLOWED, "{method} {path}");
+        let body = axum::body::to_bytes(response.into_body(), 1 << 20)
+            .await
+            .unwrap();
+        let text = String::from_utf8_lossy(&body);
+        assert!(
+            !text.contains("\"no route "),
+            "{method} {path} fell through to the fallback: {text}"
+        );
+    }
+}
