@@ -63,6 +63,10 @@ pub enum ChangeKind {
     Reviewed,
     MadeAvailable,
     Advertised,
+    /// The partner approved or rejected a pending installation.
+    InstallationDecided,
+    OauthClientCreated,
+    OauthClientDeleted,
     /// A kind this reader does not know.
     #[serde(other)]
     Other,
@@ -84,6 +88,8 @@ pub struct ResourceRef {
 pub enum ResourceType {
     App,
     Version,
+    Installation,
+    OauthClient,
     /// A type this reader does not know.
     #[serde(other)]
     Other,

@@ -530,6 +530,7 @@ mod routes {
         params(
             ("app_id" = String, Path, description = "The app's id"),
             ("id" = String, Path, description = "The installation's id"),
+            ("If-Match" = String, Header, description = "The installation's current ETag (or `*`)"),
         ),
         request_body(content = StateChangeBody, content_type = "application/json"),
         responses(
@@ -538,8 +539,10 @@ mod routes {
             (status = 400, description = "Malformed JSON, an unknown decision, or a rejection without a reason", body = ApiError),
             (status = 404, description = "No such app or installation", body = ApiError),
             (status = 409, description = "The installation is not pending", body = ApiError),
+            (status = 412, description = "`If-Match` names none of the installation's ETags", body = ApiError),
             (status = 413, description = "The body is larger than 64 KiB", body = ApiError),
             (status = 415, description = "The body is not `application/json`", body = ApiError),
+            (status = 428, description = "`If-Match` is missing", body = ApiError),
         ))]
     fn set_installation_state() {}
 

@@ -21,7 +21,7 @@ use crate::seed;
 
 mod partner;
 
-pub use partner::{Created, Decided};
+pub use partner::{Created, Decided, installation_etag};
 
 const SCHEMA_VERSION: i64 = 1;
 

@@ -218,6 +218,29 @@ impl NewChange {
         }
     }
 
+    /// A change of a resource that is neither an app nor a version (an installation, an OAuth
+    /// client), with the app it belongs to when it has one.
+    pub fn other(
+        kind: ChangeKind,
+        resource: ResourceType,
+        id: &str,
+        app_id: Option<&str>,
+        etag: Option<String>,
+    ) -> NewChange {
+        NewChange {
+            kind,
+            resource: ResourceRef {
+                kind: resource,
+                id: id.to_owned(),
+                app_id: app_id.map(str::to_owned),
+            },
+            track: None,
+            review: None,
+            origin: None,
+            etag,
+        }
+    }
+
     pub fn track(mut self, track: Track) -> NewChange {
         self.track = Some(track);
         self

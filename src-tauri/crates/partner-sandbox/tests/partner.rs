@@ -142,9 +142,7 @@ async fn approving_a_pending_installation_completes_it_once() {
     let api = Api::start().await;
     let path = format!("{ACME_INSTALLATIONS}/inst-acme-crm-02");
     let state = format!("{path}/state");
-    let response = api
-        .send_json(Method::POST, &state, &json!({"state": "approve"}))
-        .await;
+    let response = api.decide(&state, &json!({"state": "approve"})).await;
     assert_eq!(response.status(), StatusCode::OK);
     assert!(response.headers().contains_key(header::ETAG));
     let approved: Installation = response.json().await.unwrap();
@@ -155,11 +153,7 @@ async fn approving_a_pending_installation_completes_it_once() {
 
     // Deciding again is a conflict: only pending installations can be decided on.
     let again = api
-        .send_json(
-            Method::POST,
-            &state,
-            &json!({"state": "reject", "reason": "x"}),
-        )
+        .decide(&state, &json!({"state": "reject", "reason": "x"}))
         .await;
     let body = error(again, StatusCode::CONFLICT).await;
     assert_eq!(body.code, "conflict");
@@ -179,7 +173,7 @@ async fn rejecting_needs_a_reason_and_keeps_it() {
         json!({"state": "reject", "reason": "   "}),
         json!({"state": "reject", "reason": null}),
     ] {
-        let response = api.send_json(Method::POST, &state, &body).await;
+        let response = api.decide(&state, &body).await;
         let error = error(response, StatusCode::BAD_REQUEST).await;
         assert_eq!(field_names(&error), ["reason"], "{body}");
     }
@@ -188,11 +182,7 @@ async fn rejecting_needs_a_reason_and_keeps_it() {
 
     let reason = "Trial accounts in this region are not supported yet.";
     let response = api
-        .send_json(
-            Method::POST,
-            &state,
-            &json!({"state": "reject", "reason": reason}),
-        )
+        .decide(&state, &json!({"state": "reject", "reason": reason}))
         .await;
     assert_eq!(response.status(), StatusCode::OK);
     let rejected: Installation = api.json(path).await;
@@ -219,13 +209,12 @@ async fn only_pending_installations_can_be_decided() {
             json!({"state": "approve"}),
             json!({"state": "reject", "reason": "no"}),
         ] {
-            let response = api.send_json(Method::POST, &state, &body).await;
+            let response = api.decide(&state, &body).await;
             error(response, StatusCode::CONFLICT).await;
         }
     }
     let response = api
-        .send_json(
-            Method::POST,
+        .decide(
             &format!("{ACME_INSTALLATIONS}/inst-nope/state"),
             &json!({"state": "approve"}),
         )
@@ -596,9 +585,7 @@ async fn bad_input_is_a_4xx_with_the_error_body() {
 async fn decisions_and_clients_survive_a_restart() {
     let api = Api::start().await;
     let state = format!("{ACME_INSTALLATIONS}/inst-acme-crm-03/state");
-    let response = api
-        .send_json(Method::POST, &state, &json!({"state": "approve"}))
-        .await;
+    let response = api.decide(&state, &json!({"state": "approve"})).await;
     assert_eq!(response.status(), StatusCode::OK);
     let body = json!({"name": "kept", "scopes": ["account:read"]});
     let created: CreatedOAuthClient = api
@@ -617,4 +604,95 @@ async fn decisions_and_clients_survive_a_restart() {
     assert_eq!(listed, [created.client]);
     let all: Vec<Installation> = api.walk(ACME_INSTALLATIONS, "installations").await;
     assert_eq!(all.len(), 7, "a restart does not re-seed");
+}
+
+#[tokio::test]
+async fn a_decision_needs_the_installations_current_etag() {
+    let api = Api::start().await;
+    let path = format!("{ACME_INSTALLATIONS}/inst-acme-crm-03");
+    let state = format!("{path}/state");
+    let approve = json!({"state": "approve"});
+
+    let without = api.send_json(Method::POST, &state, &approve).await;
+    assert_eq!(
+        error(without, StatusCode::PRECONDITION_REQUIRED).await.code,
+        "precondition_required"
+    );
+    let stale = api
+        .request(Method::POST, &state)
+        .header(header::IF_MATCH, "\"not-the-etag\"")
+        .json(&approve)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        error(stale, StatusCode::PRECONDITION_FAILED).await.code,
+        "precondition_failed"
+    );
+    let unchanged: Installation = api.json(&path).await;
+    assert_eq!(
+        unchanged.state,
+        InstallationState::Pending,
+        "a refused write changes nothing"
+    );
+
+    let response = api.decide(&state, &approve).await;
+    assert_eq!(response.status(), StatusCode::OK);
+}
+
+#[tokio::test]
+async fn decisions_and_client_changes_are_in_the_change_feed() {
+    let api = Api::start().await;
+    let state = format!("{ACME_INSTALLATIONS}/inst-acme-crm-03/state");
+    assert_eq!(
+        api.decide(&state, &json!({"state": "approve"}))
+            .await
+            .status(),
+        StatusCode::OK
+    );
+    let created: CreatedOAuthClient = api
+        .send_json(
+            Method::POST,
+            "/oauth-clients",
+            &json!({"name": "feed", "scopes": ["apps:read"]}),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let id = created.client.id.clone();
+    let deleted = api
+        .request(Method::DELETE, &format!("/oauth-clients/{id}"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(deleted.status(), StatusCode::NO_CONTENT);
+
+    let feed: partner_api::ChangesPage = api.json("/changes").await;
+    let seen: Vec<(String, String)> = feed
+        .changes
+        .iter()
+        .map(|c| {
+            (
+                serde_json::to_value(c.kind)
+                    .unwrap()
+                    .as_str()
+                    .unwrap()
+                    .to_owned(),
+                c.resource.id.clone(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        seen,
+        [
+            (
+                "installation_decided".to_owned(),
+                "inst-acme-crm-03".to_owned()
+            ),
+            ("oauth_client_created".to_owned(), id.clone()),
+            ("oauth_client_deleted".to_owned(), id),
+        ],
+        "each mutation once, in order"
+    );
 }

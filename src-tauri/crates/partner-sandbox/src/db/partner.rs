@@ -7,11 +7,14 @@
 use partner_api::account::{Account, Credits, Licenses};
 use partner_api::installations::{Decision, Installation, InstallationState};
 use partner_api::oauth_clients::OAuthClient;
+use partner_api::{ChangeKind, ResourceType};
 use rusqlite::{Connection, OptionalExtension, Row, params};
+use sha2::{Digest, Sha256};
 
 use super::{Db, clamp};
 use crate::config::Seed;
 use crate::seed;
+use crate::store::{NewChange, record};
 
 const SCHEMA: &str = "
 CREATE TABLE IF NOT EXISTS installations (
@@ -126,7 +129,15 @@ pub enum Decided {
     NoSuchInstallation,
     /// Only a pending installation can be decided on; this is its actual state.
     NotPending(InstallationState),
+    /// `If-Match` named none of the installation's ETags; this is the current one.
+    Stale(String),
     Done(Installation),
+}
+
+/// An installation's ETag: a hash of what `GET` serves of it.
+pub fn installation_etag(installation: &Installation) -> String {
+    let bytes = serde_json::to_vec(installation).unwrap_or_default();
+    format!("\"{}\"", &hex::encode(Sha256::digest(bytes))[..32])
 }
 
 /// What creating an OAuth client did.
@@ -185,25 +196,45 @@ impl Db {
         id: &str,
         decision: Decision,
         reason: Option<&str>,
+        if_match: &[String],
     ) -> rusqlite::Result<Decided> {
         let conn = self.conn();
-        let Some(found) = get_installation(&conn, app_id, id)? else {
+        let tx = conn.unchecked_transaction()?;
+        let Some(found) = get_installation(&tx, app_id, id)? else {
             return Ok(Decided::NoSuchInstallation);
         };
         if found.state != InstallationState::Pending {
             return Ok(Decided::NotPending(found.state));
         }
+        let current = installation_etag(&found);
+        if !if_match.iter().any(|tag| *tag == current || tag == "*") {
+            return Ok(Decided::Stale(current));
+        }
         let (state, reason) = match decision {
             Decision::Approve => (InstallationState::Completed, None),
             Decision::Reject => (InstallationState::Rejected, reason),
         };
-        conn.execute(
+        tx.execute(
             "UPDATE installations SET state = ?1, reason = ?2
              WHERE app_id = ?3 AND id = ?4 AND state = 'pending'",
             params![state.as_str(), reason, app_id, id],
         )?;
-        let updated = get_installation(&conn, app_id, id)?;
-        Ok(updated.map_or(Decided::NoSuchInstallation, Decided::Done))
+        let Some(updated) = get_installation(&tx, app_id, id)? else {
+            return Ok(Decided::NoSuchInstallation);
+        };
+        // The feed entry is written in the same transaction as the decision.
+        record(
+            &tx,
+            NewChange::other(
+                ChangeKind::InstallationDecided,
+                ResourceType::Installation,
+                id,
+                Some(app_id),
+                Some(installation_etag(&updated)),
+            ),
+        )?;
+        tx.commit()?;
+        Ok(Decided::Done(updated))
     }
 
     pub fn list_oauth_clients(
@@ -231,6 +262,7 @@ impl Db {
         idempotency_key: Option<&str>,
     ) -> rusqlite::Result<Created> {
         let conn = self.conn();
+        let tx = conn.unchecked_transaction()?;
         if let Some(key) = idempotency_key
             && let Some(earlier) = conn
                 .query_row(
@@ -246,7 +278,7 @@ impl Db {
         }
         let scopes = serde_json::to_string(&client.scopes)
             .map_err(|e| rusqlite::Error::ToSqlConversionFailure(Box::new(e)))?;
-        conn.execute(
+        tx.execute(
             "INSERT INTO oauth_clients (id, name, scopes, secret_sha256, created_at, idempotency_key)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
             params![
@@ -258,6 +290,17 @@ impl Db {
                 idempotency_key
             ],
         )?;
+        record(
+            &tx,
+            NewChange::other(
+                ChangeKind::OauthClientCreated,
+                ResourceType::OauthClient,
+                &client.id,
+                None,
+                None,
+            ),
+        )?;
+        tx.commit()?;
         Ok(Created::New(client.clone()))
     }
 
@@ -273,10 +316,23 @@ impl Db {
 
     /// Whether a client was deleted.
     pub fn delete_oauth_client(&self, id: &str) -> rusqlite::Result<bool> {
-        let deleted = self
-            .conn()
-            .execute("DELETE FROM oauth_clients WHERE id = ?1", [id])?;
-        Ok(deleted > 0)
+        let conn = self.conn();
+        let tx = conn.unchecked_transaction()?;
+        let deleted = tx.execute("DELETE FROM oauth_clients WHERE id = ?1", [id])? > 0;
+        if deleted {
+            record(
+                &tx,
+                NewChange::other(
+                    ChangeKind::OauthClientDeleted,
+                    ResourceType::OauthClient,
+                    id,
+                    None,
+                    None,
+                ),
+            )?;
+        }
+        tx.commit()?;
+        Ok(deleted)
     }
 
     pub fn account(&self) -> rusqlite::Result<Account> {

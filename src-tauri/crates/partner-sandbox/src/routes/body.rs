@@ -166,15 +166,20 @@ pub fn check_etag(wanted: &[String], current: &str) -> Result<(), HttpError> {
     if wanted.iter().any(|t| t == current || t == "*") {
         Ok(())
     } else {
-        Err(HttpError::new(
-            StatusCode::PRECONDITION_FAILED,
-            "precondition_failed",
-            "the resource changed since you read it (its ETag no longer matches If-Match)",
-        )
-        .with_description(format!(
-            "the current ETag is {current}; GET it again, reapply your change and retry"
-        )))
+        Err(stale(current))
     }
+}
+
+/// The 412 of a write whose `If-Match` names none of the resource's `current` ETag.
+pub fn stale(current: &str) -> HttpError {
+    HttpError::new(
+        StatusCode::PRECONDITION_FAILED,
+        "precondition_failed",
+        "the resource changed since you read it (its ETag no longer matches If-Match)",
+    )
+    .with_description(format!(
+        "the current ETag is {current}; GET it again, reapply your change and retry"
+    ))
 }
 
 /// The `Idempotency-Key` of a creating request, if it has one.

@@ -14,10 +14,9 @@ use axum::response::{IntoResponse, Response};
 use partner_api::Page;
 use partner_api::installations::{self, Decision, Installation};
 use serde_json::Value;
-use sha2::{Digest, Sha256};
 
 use super::{AppState, Paging, app_not_found, body, not_modified, path};
-use crate::db::Decided;
+use crate::db::{Decided, installation_etag};
 use crate::error::{HttpError, field};
 
 /// The longest rejection reason, in characters.
@@ -52,7 +51,7 @@ pub async fn get(
     let (a, i) = (app_id.clone(), id.clone());
     let found = state.query(move |db| db.get_installation(&a, &i)).await?;
     let installation = found.ok_or_else(|| not_found(&app_id, &id))?;
-    let etag = etag(&installation);
+    let etag = installation_etag(&installation);
     if let Some(not_modified) = not_modified(&headers, &etag) {
         return Ok(not_modified);
     }
@@ -66,11 +65,13 @@ pub async fn set_state(
     bytes: Result<Bytes, BytesRejection>,
 ) -> Result<Response, HttpError> {
     let (app_id, id) = path(ids)?;
+    // The body is checked before `If-Match`, as on every write route.
     let object = body::json_object(&headers, bytes)?;
     let (decision, reason) = parse_change(&object)?;
-    let (a, i) = (app_id.clone(), id.clone());
+    let if_match = body::if_match(&headers)?;
+    let (a, i, tags) = (app_id.clone(), id.clone(), if_match);
     let decided = state
-        .query(move |db| db.decide_installation(&a, &i, decision, reason.as_deref()))
+        .query(move |db| db.decide_installation(&a, &i, decision, reason.as_deref(), &tags))
         .await?;
     match decided {
         Decided::NoSuchInstallation => Err(not_found(&app_id, &id)),
@@ -83,8 +84,9 @@ pub async fn set_state(
                 current.as_str()
             ),
         )),
+        Decided::Stale(current) => Err(body::stale(&current)),
         Decided::Done(installation) => {
-            let etag = etag(&installation);
+            let etag = installation_etag(&installation);
             Ok(([(header::ETAG, etag)], Json(installation)).into_response())
         }
     }
@@ -131,11 +133,6 @@ fn parse_change(
             fields,
         )),
     }
-}
-
-fn etag(installation: &Installation) -> String {
-    let bytes = serde_json::to_vec(installation).unwrap_or_default();
-    format!("\"{}\"", &hex::encode(Sha256::digest(bytes))[..32])
 }
 
 fn not_found(app_id: &str, id: &str) -> HttpError {

@@ -82,6 +82,27 @@ impl Api {
         self.request(method, path).json(body).send().await.unwrap()
     }
 
+    /// POSTs a decision to an installation's `…/state` route with `If-Match` set to the
+    /// installation's current ETag, as a client that has just read it would (`*` when it cannot
+    /// be read, so the route's own 404 answers).
+    pub async fn decide(&self, state_path: &str, body: &serde_json::Value) -> reqwest::Response {
+        let installation = state_path.trim_end_matches("/state");
+        let etag = self
+            .get(installation)
+            .await
+            .headers()
+            .get(reqwest::header::ETAG)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("*")
+            .to_owned();
+        self.request(Method::POST, state_path)
+            .header(reqwest::header::IF_MATCH, etag)
+            .json(body)
+            .send()
+            .await
+            .unwrap()
+    }
+
     /// GETs `path`, expecting 200 and a `T`.
     pub async fn json<T: serde::de::DeserializeOwned>(&self, path: &str) -> T {
         let response = self.get(path).await;
