@@ -1,9 +1,10 @@
 //! Draws the demo icons: real 256×256 RGBA PNGs made at seed time, so the desktop app's icon
 //! checks and previews run on genuine files rather than fixtures.
 //!
-//! Each icon is a rounded square with a vertical gradient and a white block letter. The square
-//! is inset and its corners are rounded so the four corners of the canvas stay transparent:
-//! that is where AppConnect draws status badges, and the icon rules check they are clear.
+//! Each icon is a disc with a vertical gradient and a white block letter. A disc of this size
+//! (a "rounded square" whose radius is half its side) leaves the corner zones of the canvas
+//! (the outer 20% of each side, where AppConnect draws status badges) fully transparent, so the
+//! demo icons pass the rules pack's `icon.corners_clear`.
 
 use std::io::Cursor;
 
@@ -12,8 +13,9 @@ use sha2::{Digest, Sha256};
 use workbench_domain::IconFile;
 
 const SIZE: u32 = 256;
-const INSET: f32 = 20.0;
-const RADIUS: f32 = 56.0;
+const INSET: f32 = 26.0;
+/// Half the side of the inset square: the rounded square is a disc.
+const RADIUS: f32 = (SIZE as f32 - 2.0 * INSET) / 2.0;
 /// Side of one glyph cell in pixels; glyphs are 5×7 cells.
 const CELL: u32 = 20;
 

@@ -84,7 +84,7 @@ pub fn demo() -> Result<Vec<SeedApp>, image::ImageError> {
                         it never changes data in Talkdesk.",
         listing_summary: "Real-time service-level dashboards and weekly trend reports for \
                           contact center leaders.",
-        categories: &["Analytics"],
+        categories: &["Analytics & Reporting"],
         plans: [
             ("Insights", LicenseType::Individual, 900),
             ("Insights Plus", LicenseType::Universal, 29900),
@@ -127,7 +127,7 @@ pub fn demo() -> Result<Vec<SeedApp>, image::ImageError> {
                         post-call survey.",
         listing_summary: "Post-call CSAT and NPS surveys by SMS or email, with results inside \
                           the Talkdesk agent workspace.",
-        categories: &["Analytics"],
+        categories: &["Analytics & Reporting"],
         plans: [
             ("Surveys", LicenseType::Individual, 500),
             ("Surveys Unlimited", LicenseType::Universal, 19900),

@@ -118,3 +118,27 @@ fn seed_content_is_complete_and_consistent() {
             .any(|a| a.app.app_type == AppType::Atlas && a.app.render == Render::Canvas)
     );
 }
+
+#[test]
+fn every_demo_version_passes_the_shipped_rules_pack_cleanly() {
+    use workbench_domain::validation::{RulesPack, ValidationInput, validate};
+    // The demo is what a new partner first sees and copies from: it must be an example of a
+    // listing Talkdesk would accept, judged by the same engine the app and the server run.
+    let pack = RulesPack::default_pack();
+    for app in demo().unwrap() {
+        for seeded in &app.versions {
+            let version = &seeded.version;
+            let mut input = ValidationInput::new(&version.content, version.status);
+            if let Some(icon) = &seeded.icon {
+                input = input.with_icon(&icon.bytes, "icon.png");
+            }
+            let report = validate(&input, &pack, &[]);
+            assert!(
+                report.diagnostics.is_empty(),
+                "{} has diagnostics: {:?}",
+                version.id,
+                report.diagnostics
+            );
+        }
+    }
+}
