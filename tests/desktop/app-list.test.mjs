@@ -85,7 +85,7 @@ test('first start: the window syncs from the embedded sandbox and lists the demo
     assert.deepEqual(shownRows(list), expectedRows(cachedApps(env)), 'the window shows exactly what the cache holds');
   } finally {
     await session.close();
-    driver.stop();
+    await driver.stop();
   }
 });
 
@@ -104,6 +104,6 @@ test('server down: the window shows the cached list at once and says it is offli
     assert.match(banner ?? '', /offline/i, 'an offline banner explains why nothing is fresh');
   } finally {
     await session.close();
-    driver.stop();
+    await driver.stop();
   }
 });

@@ -2,7 +2,10 @@
 // real Partner Workbench window through WebKitWebDriver, with no extra packages.
 
 import { spawn } from 'node:child_process';
+import { closeSync, openSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 export async function freePort() {
@@ -16,28 +19,52 @@ export async function freePort() {
   });
 }
 
-/** Starts tauri-driver with `env` (the app it launches inherits it) and waits until it answers. */
+/**
+ * Starts tauri-driver with `env` (the app it launches inherits it) and waits until it answers.
+ * The driver leads its own process group, with WebKitWebDriver and the app under it, so `stop()`
+ * ends all of them: no window outlives its test. Their output goes to a log file, never to this
+ * process's pipes, which a surviving app would otherwise hold open and keep the runner waiting.
+ */
 export async function startDriver(env) {
   const port = await freePort();
   const nativePort = await freePort();
+  const log = join(tmpdir(), `pwb-tauri-driver-${process.pid}-${port}.log`);
+  const out = openSync(log, 'a');
   const child = spawn('tauri-driver', ['--port', String(port), '--native-port', String(nativePort)], {
     env: { ...process.env, ...env },
-    stdio: ['ignore', 'inherit', 'inherit'],
+    stdio: ['ignore', out, out],
+    detached: true,
   });
+  closeSync(out);
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  const stop = async () => {
+    const signalGroup = (signal) => {
+      try {
+        process.kill(-child.pid, signal);
+      } catch {
+        // the group is already gone
+      }
+    };
+    signalGroup('SIGTERM');
+    const done = await Promise.race([exited.then(() => true), sleep(5_000).then(() => false)]);
+    // Whatever still runs in the group (a window that ignored SIGTERM) is ended for good.
+    signalGroup('SIGKILL');
+    if (!done) await exited;
+  };
   const url = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 20_000;
   while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`tauri-driver exited with ${child.exitCode}`);
+    if (child.exitCode !== null) throw new Error(`tauri-driver exited with ${child.exitCode}; see ${log}`);
     try {
       const res = await fetch(`${url}/status`);
-      if (res.ok) return { url, stop: () => child.kill('SIGTERM') };
+      if (res.ok) return { url, stop };
     } catch {
       // not listening yet
     }
     await sleep(100);
   }
-  child.kill('SIGKILL');
-  throw new Error('tauri-driver did not start within 20 s');
+  await stop();
+  throw new Error(`tauri-driver did not start within 20 s; see ${log}`);
 }
 
 async function call(method, url, body) {
