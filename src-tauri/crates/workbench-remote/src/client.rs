@@ -2,7 +2,7 @@ use std::collections::HashSet;
 use std::time::Duration;
 
 use partner_api::{ApiError, Page, VersionResource, collections, paths};
-use reqwest::{Response, StatusCode};
+use reqwest::Response;
 use serde::de::DeserializeOwned;
 use sha2::{Digest, Sha256};
 use url::Url;
@@ -217,14 +217,10 @@ impl PartnerClient {
         let error = serde_json::from_slice::<ApiError>(&body).ok().map(Box::new);
         Err(RemoteError::Status {
             url: url.to_string(),
-            status: status_code(status),
+            status: status.as_u16(),
             error,
         })
     }
-}
-
-fn status_code(status: StatusCode) -> u16 {
-    status.as_u16()
 }
 
 fn is_loopback(url: &Url) -> bool {

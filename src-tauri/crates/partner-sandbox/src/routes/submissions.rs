@@ -61,41 +61,33 @@ pub async fn withdraw(
 }
 
 pub async fn make_available(
-    State(state): State<AppState>,
+    state: State<AppState>,
     ids: Result<Path<(String, String)>, PathRejection>,
     headers: HeaderMap,
 ) -> Result<Reply, HttpError> {
-    let (app_id, version_id) = path(ids)?;
-    let wanted = body::if_match(&headers)?;
-    body::write(&state, move |conn| {
-        apply(
-            conn,
-            &app_id,
-            &version_id,
-            &wanted,
-            Track::Technical,
-            Action::MakeAvailable,
-        )
-    })
-    .await
+    bodiless(state, ids, headers, Track::Technical, Action::MakeAvailable).await
 }
 
 pub async fn advertise(
+    state: State<AppState>,
+    ids: Result<Path<(String, String)>, PathRejection>,
+    headers: HeaderMap,
+) -> Result<Reply, HttpError> {
+    bodiless(state, ids, headers, Track::Marketplace, Action::Advertise).await
+}
+
+/// A transition asked for with no body: only the version's ETag in `If-Match`.
+async fn bodiless(
     State(state): State<AppState>,
     ids: Result<Path<(String, String)>, PathRejection>,
     headers: HeaderMap,
+    track: Track,
+    action: Action,
 ) -> Result<Reply, HttpError> {
     let (app_id, version_id) = path(ids)?;
     let wanted = body::if_match(&headers)?;
     body::write(&state, move |conn| {
-        apply(
-            conn,
-            &app_id,
-            &version_id,
-            &wanted,
-            Track::Marketplace,
-            Action::Advertise,
-        )
+        apply(conn, &app_id, &version_id, &wanted, track, action)
     })
     .await
 }
