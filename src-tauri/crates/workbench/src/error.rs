@@ -15,6 +15,11 @@ pub enum WorkbenchError {
     NotSignedIn(RemoteError),
     #[error("cannot start the embedded sandbox: {0}")]
     Sandbox(#[from] partner_sandbox::SandboxError),
+    /// No cached version has this id.
+    #[error(
+        "no cached version {0}: run `pwb apps` to see the cached ones, or `pwb sync` to fetch new ones"
+    )]
+    UnknownVersion(String),
     #[error("no data folder: this system has no standard data directory; set PWB_DATA_DIR")]
     NoDataDir,
 }
@@ -63,6 +68,7 @@ impl WorkbenchError {
                 }
             },
             WorkbenchError::NotSignedIn(_) => ErrorCode::NotSignedIn,
+            WorkbenchError::UnknownVersion(_) => ErrorCode::NotFound,
             WorkbenchError::Sandbox(_) => ErrorCode::Internal,
         }
     }

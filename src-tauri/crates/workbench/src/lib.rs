@@ -11,6 +11,7 @@ mod error;
 mod pull;
 pub mod server;
 mod status;
+mod validate;
 
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard};
