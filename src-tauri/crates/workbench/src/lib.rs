@@ -5,9 +5,9 @@
 //! Start with [`Workbench::open`], then [`Workbench::list_apps`] (the cache, instant, offline) and
 //! [`Workbench::pull`] (the server, swapped into the cache in one transaction, rules pack
 //! included). [`Workbench::validate_version`] checks a cached version against the rules pack in
-//! force ([`Workbench::active_rules_pack`]) with the partner's suppressions ([`Workbench::suppress`]). [`server`] says
-//! which server to talk to, including the sandbox embedded in the app. Time comes in as an
-//! argument, so nothing here reads a clock.
+//! force ([`Workbench::active_rules_pack`]) with the partner's suppressions
+//! ([`Workbench::suppress`]). [`server`] says which server to talk to, including the sandbox
+//! embedded in the app. Time comes in as an argument, so nothing here reads a clock.
 
 mod error;
 mod pull;
