@@ -14,6 +14,9 @@ mod interrupted;
 /// A server that is down: offline, and the cache still listed.
 mod offline;
 
+/// The rules pack cached by a pull (and kept when it cannot be read), and suppressions.
+mod rules;
+
 /// A server that wants a token: without one (or with a bad one) the pull is "not signed in".
 mod auth;
 

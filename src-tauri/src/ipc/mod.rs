@@ -202,7 +202,7 @@ impl From<WorkbenchError> for CommandError {
             CoreCode::MalformedReply => ErrorCode::MalformedReply,
             CoreCode::NotFound => ErrorCode::NotFound,
             CoreCode::NotSignedIn => ErrorCode::NotSignedIn,
-            CoreCode::Internal => ErrorCode::Internal,
+            CoreCode::Internal | CoreCode::InvalidInput => ErrorCode::Internal,
         };
         CommandError {
             code,

@@ -1,12 +1,18 @@
 //! The exit codes of `pwb`. They are part of its interface (scripts branch on them) and are
 //! listed in the README: never renumber one.
+//!
+//! `pwb validate` has its own three, as CI scripts expect of a checker: [`VALID`], [`INVALID`],
+//! [`COULD_NOT_RUN`]. They agree with the general ones where they meet: 0 is success, and 2 (a
+//! wrong command line, which clap reports before any command runs) is one way of not running.
 
 use workbench::{ErrorCode, WorkbenchError};
 
 pub const SUCCESS: u8 = 0;
 /// Anything not covered below.
 pub const FAILURE: u8 = 1;
-// 2 is clap's: the command line itself was wrong.
+/// The command line was wrong (clap exits with it too), or asked for something not allowed,
+/// such as suppressing an error.
+pub const USAGE: u8 = 2;
 /// The local cache cannot be opened, read or written.
 pub const CACHE: u8 = 3;
 /// The server cannot be reached.
@@ -18,6 +24,14 @@ pub const NOT_FOUND: u8 = 6;
 /// The server wants a valid access token: sign in, or set `PWB_TOKEN`.
 pub const NOT_SIGNED_IN: u8 = 7;
 
+/// `pwb validate`: no errors found (warnings and info are allowed).
+pub const VALID: u8 = 0;
+/// `pwb validate`: errors found.
+pub const INVALID: u8 = 1;
+/// `pwb validate`: the check could not run, for any reason (a wrong command line, a file that
+/// cannot be read, a version not in the cache, a cache that cannot be opened); stderr says which.
+pub const COULD_NOT_RUN: u8 = 2;
+
 pub fn for_code(code: ErrorCode) -> u8 {
     match code {
         ErrorCode::Cache => CACHE,
@@ -25,6 +39,7 @@ pub fn for_code(code: ErrorCode) -> u8 {
         ErrorCode::ServerError | ErrorCode::MalformedReply => SERVER,
         ErrorCode::NotFound => NOT_FOUND,
         ErrorCode::NotSignedIn => NOT_SIGNED_IN,
+        ErrorCode::InvalidInput => USAGE,
         ErrorCode::Internal => FAILURE,
     }
 }

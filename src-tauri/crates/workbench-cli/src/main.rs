@@ -8,11 +8,12 @@ mod output;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand};
+use clap::{ArgGroup, Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressStyle};
 use time::OffsetDateTime;
 use workbench::server::{Connection, ServerChoice};
 use workbench::{SyncPhase, SyncStatus, Workbench, WorkbenchError};
+use workbench_domain::validation::Suppression;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -43,25 +44,94 @@ enum Command {
         #[arg(long)]
         offline: bool,
     },
-    /// Fetch everything from the server into the local cache.
+    /// Fetch everything from the server into the local cache, the rules pack included.
     Sync {
         /// Print JSON instead of a summary.
         #[arg(long)]
         json: bool,
     },
+    /// Check a cached version, or an icon file alone, against the rules pack. Works offline.
+    /// Exits 0 when no errors are found (warnings and info allowed), 1 when errors are found,
+    /// 2 when the check could not run.
+    #[command(group(ArgGroup::new("target").required(true).args(["app", "icon"])))]
+    Validate {
+        /// The app of the version to check (with --version).
+        #[arg(long, value_name = "ID", requires = "version")]
+        app: Option<String>,
+        /// The cached version to check (with --app).
+        #[arg(long, value_name = "ID", requires = "app")]
+        version: Option<String>,
+        /// An icon file to check alone against the icon rules.
+        #[arg(long, value_name = "FILE", conflicts_with_all = ["app", "version"])]
+        icon: Option<PathBuf>,
+        /// Print the whole report and the rules pack's version and source as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Show the rules pack in force: its version, where it came from, and its rules.
+    Rules {
+        /// Print JSON instead of a table.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Silence a warning on a version, recording why. Errors cannot be suppressed.
+    Suppress {
+        #[command(flatten)]
+        target: SuppressionTarget,
+        /// Why the warning does not apply; shown beside it by `pwb validate`.
+        #[arg(long, value_name = "TEXT")]
+        reason: String,
+    },
+    /// Remove a suppression recorded with `pwb suppress` (the same rule and field).
+    Unsuppress {
+        #[command(flatten)]
+        target: SuppressionTarget,
+    },
+}
+
+#[derive(Debug, clap::Args)]
+struct SuppressionTarget {
+    /// The app of the version.
+    #[arg(long, value_name = "ID")]
+    app: String,
+    /// The cached version.
+    #[arg(long, value_name = "ID")]
+    version: String,
+    /// The rule's id, for example `icon.corners_clear` (`pwb rules` lists them).
+    #[arg(long, value_name = "ID")]
+    rule: String,
+    /// Only this field of the rule's diagnostics, for example `marketplace.description`.
+    /// Without it: every field.
+    #[arg(long, value_name = "FIELD")]
+    field: Option<String>,
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    // `pwb validate` has three exit codes only: whatever stops it is "could not run".
+    let validating = matches!(cli.command, Command::Validate { .. });
     let runtime = match tokio::runtime::Runtime::new() {
         Ok(runtime) => runtime,
         Err(e) => {
             eprintln!("error: cannot start: {e}");
-            return ExitCode::from(exit::FAILURE);
+            return ExitCode::from(if validating {
+                exit::COULD_NOT_RUN
+            } else {
+                exit::FAILURE
+            });
         }
     };
     match runtime.block_on(run(cli)) {
+        Ok(_) if output::write_failed() => ExitCode::from(if validating {
+            exit::COULD_NOT_RUN
+        } else {
+            exit::FAILURE
+        }),
         Ok(code) => ExitCode::from(code),
+        Err(error) if validating => {
+            eprintln!("error: could not validate: {error}");
+            ExitCode::from(exit::COULD_NOT_RUN)
+        }
         Err(error) => {
             eprintln!("error: {error}");
             ExitCode::from(exit::for_error(&error))
@@ -97,11 +167,87 @@ async fn run(cli: Cli) -> Result<u8, WorkbenchError> {
             if json {
                 output::print_json(&output::status_json(&status));
             } else if status.phase == SyncPhase::Idle {
-                println!("synced from {}", status.server.as_deref().unwrap_or("?"));
+                output::say!("synced from {}", status.server.as_deref().unwrap_or("?"));
             } else {
                 output::print_status_note(&status);
             }
             Ok(status.error_code.map_or(exit::SUCCESS, exit::for_code))
+        }
+        Command::Validate {
+            app,
+            version,
+            icon,
+            json,
+        } => {
+            let active = workbench.active_rules_pack()?;
+            let (target, report) = match (app, version, icon) {
+                (_, _, Some(path)) => {
+                    let report = workbench.validate_icon_file(&path)?;
+                    (output::Target::Icon(path), report)
+                }
+                (Some(app), Some(version), None) => {
+                    workbench.check_version_of_app(&app, &version)?;
+                    let report = workbench.validate_version(&version, None)?;
+                    (output::Target::Version { app, version }, report)
+                }
+                // clap already refuses this; say so rather than trust it blindly.
+                _ => {
+                    eprintln!("error: give --icon FILE, or --app ID with --version ID");
+                    return Ok(exit::COULD_NOT_RUN);
+                }
+            };
+            if json {
+                output::print_json(&output::report_json(&active.info, &target, &report));
+            } else {
+                output::print_report(&active.info, &target, &report);
+            }
+            Ok(if report.has_errors() {
+                exit::INVALID
+            } else {
+                exit::VALID
+            })
+        }
+        Command::Rules { json } => {
+            let active = workbench.active_rules_pack()?;
+            if json {
+                output::print_json(&output::rules_json(&active));
+            } else {
+                output::print_rules(&active);
+            }
+            Ok(exit::SUCCESS)
+        }
+        Command::Suppress { target, reason } => {
+            workbench.check_version_of_app(&target.app, &target.version)?;
+            let recorded = workbench.suppress(
+                &target.version,
+                Suppression {
+                    rule: target.rule,
+                    field: target.field,
+                    reason,
+                },
+                OffsetDateTime::now_utc(),
+            )?;
+            output::say!(
+                "suppressed {} on {} of version {}: {}",
+                recorded.rule,
+                recorded
+                    .field
+                    .as_deref()
+                    .map_or("every field".to_owned(), |field| format!("field {field}")),
+                target.version,
+                recorded.reason
+            );
+            Ok(exit::SUCCESS)
+        }
+        Command::Unsuppress { target } => {
+            workbench.check_version_of_app(&target.app, &target.version)?;
+            workbench.unsuppress(&target.version, &target.rule, target.field.as_deref())?;
+            output::say!(
+                "removed the suppression of {} on version {}",
+                target.rule,
+                target.version
+            );
+            Ok(exit::SUCCESS)
         }
     }
 }

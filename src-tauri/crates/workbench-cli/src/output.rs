@@ -1,10 +1,53 @@
 //! How `pwb` prints: tables for people, JSON for machines.
+//!
+//! Everything goes through [`say!`], never `println!`: a reader that stops early (`pwb rules |
+//! head`) closes the pipe, and `println!` would panic on it.
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use serde_json::{Value, json};
-use workbench::{AppListing, SyncPhase, SyncStatus};
+use workbench::{ActivePack, AppListing, PackInfo, SyncPhase, SyncStatus};
+use workbench_domain::validation::{Report, Severity};
+
+/// `println!` that does not panic when stdout is gone: a closed pipe ends the output silently,
+/// any other write error is said once on stderr.
+macro_rules! say {
+    () => {
+        $crate::output::write_line(format_args!(""))
+    };
+    ($($arg:tt)*) => {
+        $crate::output::write_line(format_args!($($arg)*))
+    };
+}
+pub(crate) use say;
+
+/// Set once stdout has failed: later lines are dropped.
+static STDOUT_GONE: AtomicBool = AtomicBool::new(false);
+/// Set when that failure was not a closed pipe (a full disk, say): the command did not deliver.
+static WRITE_FAILED: AtomicBool = AtomicBool::new(false);
+
+pub fn write_line(text: std::fmt::Arguments<'_>) {
+    if STDOUT_GONE.load(Ordering::Relaxed) {
+        return;
+    }
+    if let Err(error) = writeln!(std::io::stdout().lock(), "{text}") {
+        STDOUT_GONE.store(true, Ordering::Relaxed);
+        if error.kind() != std::io::ErrorKind::BrokenPipe {
+            WRITE_FAILED.store(true, Ordering::Relaxed);
+            eprintln!("error: cannot write the output: {error}");
+        }
+    }
+}
+
+/// Whether stdout failed for another reason than a reader that stopped early.
+pub fn write_failed() -> bool {
+    WRITE_FAILED.load(Ordering::Relaxed)
+}
 
 pub fn print_json(value: &Value) {
-    println!(
+    say!(
         "{}",
         serde_json::to_string_pretty(value).expect("a JSON value always serializes")
     );
@@ -40,9 +83,7 @@ pub fn status_json(status: &SyncStatus) -> Value {
 
 pub fn print_apps_table(apps: &[AppListing]) {
     if apps.is_empty() {
-        println!(
-            "No apps in the cache yet. Run `pwb sync` to fetch your apps from Partner Project."
-        );
+        say!("No apps in the cache yet. Run `pwb sync` to fetch your apps from Partner Project.");
         return;
     }
     let mut rows = vec![["APP", "VENDOR", "VERSION", "TECHNICAL", "MARKETPLACE"].map(String::from)];
@@ -84,7 +125,7 @@ pub fn print_apps_table(apps: &[AppListing]) {
             .zip(widths)
             .map(|(cell, w)| format!("{cell:<w$}"))
             .collect();
-        println!("{}", line.join("  ").trim_end());
+        say!("{}", line.join("  ").trim_end());
     }
 }
 
@@ -105,4 +146,199 @@ pub fn print_status_note(status: &SyncStatus) {
         ),
         SyncPhase::Idle | SyncPhase::Syncing => eprintln!("last synced {when}"),
     }
+}
+
+/// What `pwb validate` checked.
+pub enum Target {
+    Version { app: String, version: String },
+    Icon(PathBuf),
+}
+
+impl Target {
+    fn json(&self) -> Value {
+        match self {
+            Target::Version { app, version } => json!({"app_id": app, "version_id": version}),
+            Target::Icon(path) => json!({"icon": path.display().to_string()}),
+        }
+    }
+
+    fn describe(&self) -> String {
+        match self {
+            Target::Version { app, version } => format!("version {version} of app {app}"),
+            Target::Icon(path) => format!("icon file {}", path.display()),
+        }
+    }
+}
+
+/// The whole report, with the pack it was made with and what was checked.
+pub fn report_json(pack: &PackInfo, target: &Target, report: &Report) -> Value {
+    let count = |severity| {
+        report
+            .diagnostics
+            .iter()
+            .filter(|d| d.severity == severity)
+            .count()
+    };
+    json!({
+        "pack": pack,
+        "target": target.json(),
+        "clean": !report.has_errors(),
+        "counts": {
+            "error": count(Severity::Error),
+            "warning": count(Severity::Warning),
+            "info": count(Severity::Info),
+        },
+        "report": report,
+    })
+}
+
+fn pack_line(pack: &PackInfo) -> String {
+    format!("rules pack {} ({})", pack.version, pack.source)
+}
+
+/// The report for people: the pack on top, diagnostics grouped by severity, then what was not
+/// checked, the suppressions applied and those that were not, and a one-line verdict.
+pub fn print_report(pack: &PackInfo, target: &Target, report: &Report) {
+    say!("{}", pack_line(pack));
+    say!("checked {}", target.describe());
+    let mut counts = Vec::new();
+    for (severity, title, one) in [
+        (Severity::Error, "errors", "error"),
+        (Severity::Warning, "warnings", "warning"),
+        (Severity::Info, "info", "info"),
+    ] {
+        let rows: Vec<[String; 3]> = report
+            .diagnostics
+            .iter()
+            .filter(|d| d.severity == severity)
+            .map(|d| [d.field.clone(), d.rule.clone(), d.message.clone()])
+            .collect();
+        counts.push(format!(
+            "{} {}",
+            rows.len(),
+            if rows.len() == 1 { one } else { title }
+        ));
+        if !rows.is_empty() {
+            say!();
+            say!("{title} ({}):", rows.len());
+            print_rows(&rows);
+        }
+    }
+    if !report.not_checked.is_empty() {
+        say!();
+        say!("not checked ({}):", report.not_checked.len());
+        let rows: Vec<[String; 2]> = report
+            .not_checked
+            .iter()
+            .map(|n| [n.rule.clone(), n.reason.clone()])
+            .collect();
+        print_rows(&rows);
+    }
+    if !report.suppressed.is_empty() {
+        say!();
+        say!("suppressed ({}):", report.suppressed.len());
+        let rows: Vec<[String; 3]> = report
+            .suppressed
+            .iter()
+            .map(|s| {
+                [
+                    s.field.clone(),
+                    s.rule.clone(),
+                    format!("reason: {}", s.reason),
+                ]
+            })
+            .collect();
+        print_rows(&rows);
+    }
+    if !report.not_applied.is_empty() {
+        say!();
+        say!("suppressions not applied ({}):", report.not_applied.len());
+        let rows: Vec<[String; 3]> = report
+            .not_applied
+            .iter()
+            .map(|r| {
+                [
+                    r.suppression.field.clone().unwrap_or_else(|| "*".into()),
+                    r.suppression.rule.clone(),
+                    r.why.clone(),
+                ]
+            })
+            .collect();
+        print_rows(&rows);
+    }
+    say!();
+    let verdict = if report.has_errors() {
+        "errors found"
+    } else {
+        "no errors"
+    };
+    say!("{verdict}: {}", counts.join(", "));
+}
+
+/// The pack in force and every rule, for machines.
+pub fn rules_json(active: &ActivePack) -> Value {
+    let rules: Vec<Value> = active
+        .pack
+        .rules
+        .iter()
+        .map(|rule| {
+            json!({
+                "id": rule.id,
+                "severity": rule.severity,
+                "field": rule.field,
+                "message": rule.message,
+                "kind": rule.kind,
+                "params": rule.params,
+            })
+        })
+        .collect();
+    json!({
+        "pack": active.info,
+        "rules": rules,
+        "categories": active.pack.categories,
+    })
+}
+
+/// The pack in force and a table of its rules, for people.
+pub fn print_rules(active: &ActivePack) {
+    say!("{}", pack_line(&active.info));
+    say!();
+    let mut rows = vec![["ID", "SEVERITY", "FIELD", "MESSAGE"].map(String::from)];
+    rows.extend(active.pack.rules.iter().map(|rule| {
+        [
+            rule.id.clone(),
+            rule.severity.as_str().to_owned(),
+            rule.field.clone(),
+            rule.message.clone(),
+        ]
+    }));
+    for line in aligned(&rows) {
+        say!("{line}");
+    }
+}
+
+/// Indented, aligned rows: every column but the last padded to its widest cell.
+fn print_rows<const N: usize>(rows: &[[String; N]]) {
+    for line in aligned(rows) {
+        say!("  {line}");
+    }
+}
+
+fn aligned<const N: usize>(rows: &[[String; N]]) -> Vec<String> {
+    let mut widths = [0; N];
+    for row in rows {
+        for (width, cell) in widths.iter_mut().zip(row) {
+            *width = (*width).max(cell.chars().count());
+        }
+    }
+    rows.iter()
+        .map(|row| {
+            let cells: Vec<String> = row
+                .iter()
+                .zip(widths)
+                .map(|(cell, w)| format!("{cell:<w$}"))
+                .collect();
+            cells.join("  ").trim_end().to_owned()
+        })
+        .collect()
 }

@@ -14,10 +14,16 @@ const PWB: &str = env!("CARGO_BIN_EXE_pwb");
 
 // The exit codes of `src/exit.rs`.
 const SUCCESS: i32 = 0;
+const USAGE: i32 = 2;
 const CACHE: i32 = 3;
 const OFFLINE: i32 = 4;
 const SERVER: i32 = 5;
+const NOT_FOUND: i32 = 6;
 const NOT_SIGNED_IN: i32 = 7;
+// `pwb validate`'s own three.
+const VALID: i32 = 0;
+const INVALID: i32 = 1;
+const COULD_NOT_RUN: i32 = 2;
 
 /// A demo sandbox served by its own runtime, so the test thread is free to wait for `pwb`.
 struct Server {
@@ -150,6 +156,27 @@ impl Server {
                 .status()
         });
         assert_eq!(status, 201, "the sandbox accepts the fault");
+    }
+
+    /// Appends `text` to a version's marketplace description on the server, as the web portal
+    /// would: GET it, then PATCH its marketplace section with its ETag as `If-Match`.
+    fn append_to_description(&self, app_id: &str, version_id: &str, text: &str) {
+        let path = partner_api::paths::version(app_id, version_id);
+        let version = self.get_json(&path);
+        let mut marketplace = version["marketplace"].clone();
+        let description = marketplace["description"].as_str().unwrap_or_default();
+        marketplace["description"] = Value::String(format!("{description}{text}"));
+        let status = self.runtime.block_on(async {
+            self.http
+                .patch(format!("{}{path}", self.url))
+                .header("if-match", version["etag"].as_str().expect("an ETag"))
+                .json(&serde_json::json!({ "marketplace": marketplace }))
+                .send()
+                .await
+                .expect("the version route answers")
+                .status()
+        });
+        assert_eq!(status, 200, "the sandbox takes the edit of a draft listing");
     }
 
     fn armed_faults(&self) -> usize {
@@ -532,13 +559,20 @@ fn a_garbage_cache_file_exits_3_with_a_clear_message_and_is_left_unchanged() {
 }
 
 #[test]
-fn help_mentions_the_apps_and_sync_commands() {
+fn help_mentions_every_command() {
     let data = tempfile::tempdir().unwrap();
 
     let ran = run(pwb(data.path()).arg("--help"));
 
     assert_eq!(ran.code, SUCCESS);
-    for command in ["apps", "sync"] {
+    for command in [
+        "apps",
+        "sync",
+        "validate",
+        "rules",
+        "suppress",
+        "unsuppress",
+    ] {
         assert!(
             ran.stdout
                 .lines()
@@ -699,4 +733,402 @@ fn a_server_given_by_url_without_a_valid_token_is_not_signed_in_exit_7() {
         .pwb(data.path())
         .args(["sync", "--server", &server.url]));
     assert_eq!(ran.code, SUCCESS, "with PWB_TOKEN it works: {}", ran.stderr);
+}
+
+/// The repository's icon fixtures and their expected rule ids.
+fn icon_fixtures() -> (std::path::PathBuf, serde_json::Map<String, Value>) {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../tests/fixtures/icons");
+    let expected: Value = serde_json::from_slice(
+        &std::fs::read(dir.join("expected.json")).expect("tests/fixtures/icons/expected.json"),
+    )
+    .expect("expected.json is JSON");
+    let expected = expected
+        .as_object()
+        .expect("an object by file name")
+        .clone();
+    assert!(expected.len() >= 10, "the corpus has its hostile files");
+    (dir, expected)
+}
+
+/// The rule ids of a `--json` report's diagnostics, sorted, without repeats.
+fn rule_ids(report: &Value) -> Vec<String> {
+    let mut ids: Vec<String> = report["diagnostics"]
+        .as_array()
+        .expect("a diagnostics list")
+        .iter()
+        .map(|d| d["rule"].as_str().expect("a rule id").to_owned())
+        .collect();
+    ids.sort();
+    ids.dedup();
+    ids
+}
+
+fn json_of(ran: &Ran) -> Value {
+    serde_json::from_str(&ran.stdout)
+        .unwrap_or_else(|e| panic!("--json prints JSON only ({e}): {}", ran.stdout))
+}
+
+/// A demo version that is published on the marketplace: a faithful server only publishes
+/// versions that pass validation, so it must be clean.
+fn published_version(served: &[Value]) -> (String, String) {
+    for app in served {
+        for version in app["versions"].as_array().unwrap() {
+            if version["status"]["marketplace"] == "advertised" && !version["icon"].is_null() {
+                return (
+                    app["id"].as_str().unwrap().to_owned(),
+                    version["id"].as_str().unwrap().to_owned(),
+                );
+            }
+        }
+    }
+    panic!("the demo seed has an advertised version with an icon")
+}
+
+#[test]
+fn validate_a_clean_demo_version_exits_0_offline_and_shows_the_servers_pack() {
+    let mut server = Server::start();
+    let served = server.served();
+    let pack = server.get_json("/rules");
+    let (app, version) = published_version(&served);
+    let data = tempfile::tempdir().unwrap();
+
+    let before = json_of(&run(pwb(data.path()).args(["rules", "--json"])));
+    assert_eq!(
+        before["pack"]["source"], "shipped",
+        "before any sync the shipped pack is in force: {}",
+        before["pack"]
+    );
+    sync(data.path(), &server);
+    server.stop();
+
+    let ran = run(pwb(data.path()).args(["validate", "--app", &app, "--version", &version]));
+
+    assert_eq!(ran.code, VALID, "{}\n{}", ran.stdout, ran.stderr);
+    let first = ran.stdout.lines().next().unwrap_or_default();
+    assert!(
+        first.starts_with(&format!(
+            "rules pack {} (fetched from {} at ",
+            pack["version"].as_str().unwrap(),
+            server.url
+        )),
+        "the pack's version and source come first: {first}"
+    );
+    assert!(ran.stdout.contains("no errors"), "{}", ran.stdout);
+
+    let ran =
+        run(pwb(data.path()).args(["validate", "--app", &app, "--version", &version, "--json"]));
+    assert_eq!(ran.code, VALID, "{}", ran.stderr);
+    let json = json_of(&ran);
+    assert_eq!(
+        json["pack"]["version"], pack["version"],
+        "the server's pack was used"
+    );
+    assert_eq!(json["pack"]["source"], "server");
+    assert_eq!(json["pack"]["server"], server.url);
+    assert!(json["pack"]["fetched_at"].is_string());
+    assert_eq!(json["report"]["pack_version"], pack["version"]);
+    assert_eq!(json["clean"], true);
+    assert_eq!(
+        json["target"],
+        serde_json::json!({"app_id": app, "version_id": version})
+    );
+    assert!(
+        json["report"]["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|d| d["severity"] != "error"),
+        "{json}"
+    );
+    assert!(
+        json["report"]["not_checked"].is_array() && json["report"]["suppressed"].is_array(),
+        "the whole report is there: {json}"
+    );
+
+    let rules = run(pwb(data.path()).args(["rules", "--json"]));
+    assert_eq!(rules.code, SUCCESS, "{}", rules.stderr);
+    let rules = json_of(&rules);
+    assert_eq!(rules["pack"]["source"], "server");
+    assert_eq!(
+        rules["rules"].as_array().unwrap().len(),
+        pack["rules"].as_array().unwrap().len(),
+        "every rule of the served pack is listed"
+    );
+    for rule in rules["rules"].as_array().unwrap() {
+        for key in ["id", "severity", "field", "message"] {
+            assert!(rule[key].is_string(), "a rule shows its {key}: {rule}");
+        }
+    }
+    let table = run(pwb(data.path()).arg("rules"));
+    assert_eq!(table.code, SUCCESS);
+    assert!(table.stdout.starts_with("rules pack "), "{}", table.stdout);
+    assert!(table.stdout.contains("icon.square") && table.stdout.contains("SEVERITY"));
+}
+
+#[test]
+fn validate_icon_reports_each_fixture_s_rule_ids_and_exits_1_on_errors() {
+    let (dir, expected) = icon_fixtures();
+    let pack = partner_api::rules::default_pack();
+    let data = tempfile::tempdir().unwrap();
+
+    for (file, want) in &expected {
+        let mut want: Vec<String> = want["rules"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r.as_str().unwrap().to_owned())
+            .collect();
+        want.sort();
+        let path = dir.join(file);
+
+        let ran = run(pwb(data.path())
+            .args(["validate", "--json", "--icon"])
+            .arg(&path));
+
+        let errors = want.iter().any(|id| {
+            pack.rule(id)
+                .is_some_and(|r| r.severity.as_str() == "error")
+        });
+        assert_eq!(
+            ran.code,
+            if errors { INVALID } else { VALID },
+            "{file}: {}\n{}",
+            ran.stdout,
+            ran.stderr
+        );
+        let json = json_of(&ran);
+        assert_eq!(rule_ids(&json["report"]), want, "{file}: {json}");
+        assert_eq!(
+            json["pack"]["source"], "shipped",
+            "no sync: the shipped pack"
+        );
+        assert_eq!(json["pack"]["version"], pack.version.as_str());
+        assert_eq!(json["clean"], !errors);
+    }
+
+    let ran = run(pwb(data.path())
+        .args(["validate", "--icon"])
+        .arg(dir.join("non-square.png")));
+    assert_eq!(ran.code, INVALID);
+    assert!(
+        ran.stdout.contains("errors (1):") && ran.stdout.contains("icon.square"),
+        "people see the error under its severity with its rule id:\n{}",
+        ran.stdout
+    );
+    assert!(ran.stdout.contains("errors found"), "{}", ran.stdout);
+}
+
+#[test]
+fn validate_exits_2_when_it_cannot_run_and_says_why() {
+    let server = Server::start();
+    let served = server.served();
+    let (app, version) = published_version(&served);
+    let other_app = served
+        .iter()
+        .map(|a| a["id"].as_str().unwrap())
+        .find(|id| *id != app)
+        .unwrap()
+        .to_owned();
+    let data = tempfile::tempdir().unwrap();
+    sync(data.path(), &server);
+    let missing = data.path().join("no-such-icon.png");
+
+    let wrong_app = format!("belongs to app {app}, not {other_app}");
+    let cases: Vec<(Vec<String>, &str)> = vec![
+        (
+            vec!["--icon".into(), missing.display().to_string()],
+            "no such file",
+        ),
+        (
+            vec!["--icon".into(), data.path().display().to_string()],
+            "a folder",
+        ),
+        (
+            vec![
+                "--app".into(),
+                app.clone(),
+                "--version".into(),
+                "ver-nope".into(),
+            ],
+            "no cached version ver-nope",
+        ),
+        (
+            vec![
+                "--app".into(),
+                other_app.clone(),
+                "--version".into(),
+                version.clone(),
+            ],
+            &wrong_app,
+        ),
+        (vec!["--app".into(), app.clone()], "--version"),
+        (vec![], "--icon"),
+    ];
+    for (args, says) in &cases {
+        for json in [false, true] {
+            let mut command = pwb(data.path());
+            command.arg("validate").args(args);
+            if json {
+                command.arg("--json");
+            }
+            let ran = run(&mut command);
+
+            assert_eq!(ran.code, COULD_NOT_RUN, "{args:?}: {}", ran.stderr);
+            assert!(
+                ran.stderr.contains(says),
+                "{args:?}: the message says why: {}",
+                ran.stderr
+            );
+            assert!(ran.stdout.is_empty(), "{args:?}: no report: {}", ran.stdout);
+        }
+    }
+
+    // A cache it cannot open is "could not run" too, not the cache code of other commands.
+    let garbage = tempfile::tempdir().unwrap();
+    std::fs::write(
+        garbage.path().join("cache.sqlite3"),
+        b"not a database".repeat(500),
+    )
+    .unwrap();
+    let ran = run(pwb(garbage.path()).args(["validate", "--app", &app, "--version", &version]));
+    assert_eq!(ran.code, COULD_NOT_RUN, "{}", ran.stderr);
+    assert!(
+        ran.stderr.contains("not a Partner Workbench cache"),
+        "{}",
+        ran.stderr
+    );
+}
+
+#[test]
+fn suppressing_a_warning_moves_it_to_the_suppressed_list_and_suppressing_an_error_is_refused() {
+    let server = Server::start();
+    let served = server.served();
+    // A version whose listing is still a draft, so its description can be edited.
+    let (app, version) = served
+        .iter()
+        .flat_map(|a| {
+            a["versions"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(move |v| (a, v))
+        })
+        .find(|(_, v)| {
+            v["status"]["marketplace"] == "draft"
+                && !v["subscription_types"].as_array().unwrap().is_empty()
+        })
+        .map(|(a, v)| {
+            (
+                a["id"].as_str().unwrap().to_owned(),
+                v["id"].as_str().unwrap().to_owned(),
+            )
+        })
+        .expect("the demo seed has a draft listing with plans");
+    // A price no plan has: the quoted-prices rule warns.
+    server.append_to_description(&app, &version, " Now only $4321.99 per seat!");
+    let data = tempfile::tempdir().unwrap();
+    sync(data.path(), &server);
+    let target = ["--app", app.as_str(), "--version", version.as_str()];
+    let validate = |data: &Path| {
+        let ran = run(pwb(data).arg("validate").args(target).arg("--json"));
+        assert_eq!(ran.code, VALID, "warnings alone exit 0: {}", ran.stdout);
+        json_of(&ran)["report"].clone()
+    };
+    let warning = |report: &Value| {
+        report["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|d| d["rule"] == "plans.quoted_prices")
+            .cloned()
+    };
+
+    let report = validate(data.path());
+    let found = warning(&report).unwrap_or_else(|| panic!("the price warning shows: {report}"));
+    assert_eq!(found["severity"], "warning");
+    assert_eq!(found["field"], "marketplace.description");
+
+    let reason = "the listing quotes the yearly price";
+    let ran = run(pwb(data.path()).arg("suppress").args(target).args([
+        "--rule",
+        "plans.quoted_prices",
+        "--field",
+        "marketplace.description",
+        "--reason",
+        reason,
+    ]));
+    assert_eq!(ran.code, SUCCESS, "{}", ran.stderr);
+
+    let report = validate(data.path());
+    assert_eq!(warning(&report), None, "the warning is silenced: {report}");
+    assert_eq!(
+        report["suppressed"],
+        serde_json::json!([{"rule": "plans.quoted_prices", "field": "marketplace.description", "reason": reason}]),
+        "and listed with its reason"
+    );
+    let human = run(pwb(data.path()).arg("validate").args(target));
+    assert!(
+        human.stdout.contains("suppressed (1):") && human.stdout.contains(reason),
+        "people see the suppression and its reason:\n{}",
+        human.stdout
+    );
+
+    // A later sync keeps the partner's suppression.
+    sync(data.path(), &server);
+    assert_eq!(warning(&validate(data.path())), None, "kept across a sync");
+
+    // Refusals change nothing and say why.
+    for (rule, reason, says) in [
+        (
+            "icon.square",
+            "looks fine to me",
+            "errors cannot be suppressed",
+        ),
+        ("plans.quoted_names", "  ", "needs a reason"),
+        ("no.such_rule", "because", "has no rule"),
+    ] {
+        let ran = run(pwb(data.path())
+            .arg("suppress")
+            .args(target)
+            .args(["--rule", rule, "--reason", reason]));
+        assert_eq!(ran.code, USAGE, "{rule}: {}", ran.stderr);
+        assert!(ran.stderr.contains(says), "{rule}: {}", ran.stderr);
+    }
+    let report = validate(data.path());
+    assert_eq!(report["suppressed"].as_array().unwrap().len(), 1);
+    assert!(
+        report["not_applied"].as_array().unwrap().is_empty(),
+        "{report}"
+    );
+
+    let ran = run(pwb(data.path())
+        .arg("suppress")
+        .args(["--app", "app-nope", "--version", version.as_str()])
+        .args(["--rule", "plans.quoted_prices", "--reason", "r"]));
+    assert_eq!(
+        ran.code, NOT_FOUND,
+        "a version of another app: {}",
+        ran.stderr
+    );
+
+    // Unsuppress names the same rule and field; the warning is back.
+    let ran = run(pwb(data.path())
+        .arg("unsuppress")
+        .args(target)
+        .args(["--rule", "plans.quoted_prices"]));
+    assert_eq!(
+        ran.code, NOT_FOUND,
+        "no suppression for every field: {}",
+        ran.stderr
+    );
+    let ran = run(pwb(data.path()).arg("unsuppress").args(target).args([
+        "--rule",
+        "plans.quoted_prices",
+        "--field",
+        "marketplace.description",
+    ]));
+    assert_eq!(ran.code, SUCCESS, "{}", ran.stderr);
+    let report = validate(data.path());
+    assert!(warning(&report).is_some(), "{report}");
+    assert!(report["suppressed"].as_array().unwrap().is_empty());
 }

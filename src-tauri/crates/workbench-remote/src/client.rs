@@ -1,6 +1,7 @@
 use std::collections::HashSet;
 use std::time::Duration;
 
+use partner_api::rules::RulesPack;
 use partner_api::{ApiError, Page, VersionResource, collections, paths};
 use reqwest::Response;
 use serde::de::DeserializeOwned;
@@ -16,6 +17,17 @@ const MAX_JSON_BYTES: usize = 32 * 1024 * 1024;
 const MAX_ICON_BYTES: usize = 8 * 1024 * 1024;
 /// A collection longer than this many pages is taken as a server that loops.
 const MAX_PAGES: usize = 10_000;
+
+/// The largest rules pack read. The shipped pack is about 12 KiB.
+const MAX_RULES_BYTES: usize = 1024 * 1024;
+
+/// A rules pack as a server served it: parsed and checked, and its JSON exactly as received,
+/// so fields this build does not know are kept for a later one.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FetchedRules {
+    pub pack: RulesPack,
+    pub json: String,
+}
 
 /// A client of one Partner Project server.
 #[derive(Debug, Clone)]
@@ -130,6 +142,16 @@ impl PartnerClient {
         })
     }
 
+    /// The server's current rules pack (`GET /rules`). A reply that is not a usable pack (not
+    /// JSON, not a pack, no version, rules without an id or with the same id twice) is
+    /// [`RemoteError::Malformed`].
+    pub async fn rules(&self) -> Result<FetchedRules, RemoteError> {
+        let url = self.url(partner_api::rules::PATH)?;
+        let response = self.send(&url).await?;
+        let body = read_capped(response, &url, MAX_RULES_BYTES).await?;
+        parse_rules(body).map_err(|reason| malformed(&url, &format!("the rules pack {reason}")))
+    }
+
     /// Walks a HAL collection from `first` through `_links.next` and gathers the items embedded
     /// under `name`. Only links to this same server are followed.
     async fn collect<T: DeserializeOwned>(
@@ -223,6 +245,27 @@ impl PartnerClient {
     }
 }
 
+/// Checks a served rules pack: what the engine needs to read it, and rule ids that name one rule
+/// each (suppressions and the server's refusals name rules by id).
+fn parse_rules(body: Vec<u8>) -> Result<FetchedRules, String> {
+    let json = String::from_utf8(body).map_err(|_| "is not UTF-8 text".to_owned())?;
+    let pack: RulesPack =
+        serde_json::from_str(&json).map_err(|e| format!("cannot be read: {e}"))?;
+    if pack.version.trim().is_empty() {
+        return Err("has no version".into());
+    }
+    let mut ids = HashSet::new();
+    for (i, rule) in pack.rules.iter().enumerate() {
+        if rule.id.trim().is_empty() {
+            return Err(format!("has a rule without an id (rule {})", i + 1));
+        }
+        if !ids.insert(rule.id.as_str()) {
+            return Err(format!("has two rules with the id {}", rule.id));
+        }
+    }
+    Ok(FetchedRules { pack, json })
+}
+
 fn is_loopback(url: &Url) -> bool {
     match url.host() {
         Some(url::Host::Domain(domain)) => domain == "localhost",
@@ -304,6 +347,58 @@ mod tests {
                 "{bad}: {err}"
             );
         }
+    }
+
+    #[test]
+    fn the_shipped_pack_is_a_valid_served_pack_and_keeps_unknown_fields() {
+        let mut value: serde_json::Value =
+            serde_json::from_str(partner_api::rules::DEFAULT_PACK_JSON).unwrap();
+        value["rules"][0]["tracks"] = serde_json::json!(["technical"]);
+        let json = serde_json::to_string(&value).unwrap();
+        let fetched = parse_rules(json.clone().into_bytes()).expect("the shipped pack is valid");
+        assert_eq!(fetched.pack, partner_api::rules::default_pack());
+        assert_eq!(
+            fetched.json, json,
+            "kept as received, unknown fields included"
+        );
+    }
+
+    #[test]
+    fn a_served_pack_that_is_not_usable_is_refused_saying_why() {
+        let rule = |id: &str| {
+            format!(
+                r#"{{"id": "{id}", "kind": "icon_square", "severity": "error", "field": "icon", "message": "m"}}"#
+            )
+        };
+        let cases: &[(&[u8], &str)] = &[
+            (b"\xff\xfe", "not UTF-8"),
+            (br#"{"total": 1, "_embedded": {"apps": [{"id": "app-"#, "cannot be read"),
+            (br#"{"rules": []}"#, "cannot be read"),
+            (br#"[1, 2, 3]"#, "cannot be read"),
+            (br#"{"version": "  ", "rules": []}"#, "no version"),
+            (
+                br#"{"version": "1", "rules": [{"id": "a", "kind": "k", "severity": "fatal", "field": "f", "message": "m"}]}"#,
+                "cannot be read",
+            ),
+        ];
+        for (body, why) in cases {
+            let err = parse_rules(body.to_vec()).expect_err(why);
+            assert!(err.contains(why), "{why}: {err}");
+        }
+        let twice = format!(
+            r#"{{"version": "1", "rules": [{}, {}]}}"#,
+            rule("a"),
+            rule("a")
+        );
+        let err = parse_rules(twice.into_bytes()).unwrap_err();
+        assert!(err.contains("two rules with the id a"), "{err}");
+        let unnamed = format!(
+            r#"{{"version": "1", "rules": [{}, {}]}}"#,
+            rule("a"),
+            rule("")
+        );
+        let err = parse_rules(unnamed.into_bytes()).unwrap_err();
+        assert!(err.contains("without an id (rule 2)"), "{err}");
     }
 
     #[test]

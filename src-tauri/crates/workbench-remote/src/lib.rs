@@ -10,6 +10,6 @@ mod client;
 mod error;
 mod token;
 
-pub use client::PartnerClient;
+pub use client::{FetchedRules, PartnerClient};
 pub use error::RemoteError;
 pub use token::SecretToken;

@@ -30,6 +30,7 @@ pub fn snapshot(apps: usize, versions: usize) -> Snapshot {
                 }
             })
             .collect(),
+        rules: None,
     }
 }
 

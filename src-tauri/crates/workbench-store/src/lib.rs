@@ -1,5 +1,6 @@
 //! The offline cache of Partner Workbench: one SQLite file per profile holding the partner's apps,
-//! versions, plans and icons, the outbox of local edits, and the sync cursor.
+//! versions, plans and icons, the rules pack last fetched, the partner's suppressions of
+//! warnings, the outbox of local edits, and the sync cursor.
 //!
 //! Start with [`Store::open`], which refuses a database written by a newer schema without
 //! touching it, then sets the connection's pragmas and runs the numbered migrations of
@@ -12,7 +13,9 @@ mod icons;
 pub mod migrations;
 mod outbox;
 mod plans;
+mod rules_pack;
 pub mod snapshot;
+mod suppressions;
 mod sync_state;
 mod versions;
 
@@ -20,10 +23,13 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use rusqlite::{Connection, OpenFlags};
+use workbench_domain::validation::Suppression;
 
 pub use apps::AppListing;
 pub use error::StoreError;
+pub use rules_pack::CachedPack;
 pub use snapshot::{Snapshot, SnapshotApp, SnapshotVersion};
+pub use suppressions::StoredSuppression;
 pub use sync_state::SyncState;
 pub use versions::{CachedVersion, VersionSummary};
 
@@ -120,6 +126,46 @@ impl Store {
     /// How many local edits wait in the outbox.
     pub fn pending_edits(&self) -> Result<u64, StoreError> {
         outbox::pending_count(&self.conn)
+    }
+
+    /// The rules pack the server last served, if a pull has fetched one.
+    pub fn rules_pack(&self) -> Result<Option<CachedPack>, StoreError> {
+        rules_pack::get(&self.conn)
+    }
+
+    /// The suppressions recorded on a version, oldest first, as the engine takes them.
+    pub fn suppressions(&self, version_id: &str) -> Result<Vec<Suppression>, StoreError> {
+        suppressions::list(&self.conn, version_id)
+    }
+
+    /// The suppressions recorded on a version with when each was recorded, oldest first.
+    pub fn stored_suppressions(
+        &self,
+        version_id: &str,
+    ) -> Result<Vec<StoredSuppression>, StoreError> {
+        suppressions::list_stored(&self.conn, version_id)
+    }
+
+    /// Records a suppression on a version, replacing one of the same rule and field. The caller
+    /// checks it against the rules pack first; the cache refuses only an empty reason or field.
+    pub fn put_suppression(
+        &mut self,
+        version_id: &str,
+        suppression: &Suppression,
+        created_at: &str,
+    ) -> Result<(), StoreError> {
+        suppressions::put(&mut self.conn, version_id, suppression, created_at)
+    }
+
+    /// Removes the suppression of `rule` on `field` (`None`: the one for every field) from a
+    /// version. Answers whether there was one.
+    pub fn remove_suppression(
+        &mut self,
+        version_id: &str,
+        rule: &str,
+        field: Option<&str>,
+    ) -> Result<bool, StoreError> {
+        suppressions::delete(&self.conn, version_id, rule, field)
     }
 
     /// Replaces the server side of the cache with `snapshot` in one transaction: either all of it

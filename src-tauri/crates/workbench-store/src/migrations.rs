@@ -5,10 +5,16 @@ use rusqlite::Connection;
 use rusqlite_migration::{M, Migrations};
 
 /// (file name, SQL) of every migration, in order.
-pub const MIGRATIONS: &[(&str, &str)] = &[(
-    "0001_initial.sql",
-    include_str!("../migrations/0001_initial.sql"),
-)];
+pub const MIGRATIONS: &[(&str, &str)] = &[
+    (
+        "0001_initial.sql",
+        include_str!("../migrations/0001_initial.sql"),
+    ),
+    (
+        "0002_rules_and_suppressions.sql",
+        include_str!("../migrations/0002_rules_and_suppressions.sql"),
+    ),
+];
 
 pub fn latest_version() -> u32 {
     MIGRATIONS.len() as u32

@@ -7,11 +7,13 @@
 use rusqlite::{Connection, TransactionBehavior};
 use workbench_domain::{App, AppVersion, IconFile};
 
-use crate::{StoreError, apps, icons, sync_state, versions};
+use crate::{CachedPack, StoreError, apps, icons, rules_pack, sync_state, versions};
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Snapshot {
     pub apps: Vec<SnapshotApp>,
+    /// The rules pack the server served in this pull; `None` keeps the cached one.
+    pub rules: Option<CachedPack>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -57,6 +59,9 @@ pub(crate) fn replace(
                 icons::insert_from_server(&tx, &version.version.id, icon)?;
             }
         }
+    }
+    if let Some(pack) = &snapshot.rules {
+        rules_pack::put(&tx, pack)?;
     }
     sync_state::record_pull(&tx, server, synced_at)?;
     tx.commit()?;

@@ -239,3 +239,220 @@ fn reopening_an_up_to_date_cache_keeps_its_data() {
         migrations::latest_version()
     );
 }
+
+fn pack(version: &str, fetched_at: &str) -> CachedPack {
+    CachedPack {
+        version: version.into(),
+        json: format!(r#"{{"version": "{version}", "rules": [], "future_field": [1, 2]}}"#),
+        server: "http://127.0.0.1:1".into(),
+        fetched_at: fetched_at.into(),
+    }
+}
+
+fn suppression(rule: &str, field: Option<&str>, reason: &str) -> Suppression {
+    Suppression {
+        rule: rule.into(),
+        field: field.map(str::to_owned),
+        reason: reason.into(),
+    }
+}
+
+#[test]
+fn a_pull_stores_its_rules_pack_and_a_pull_without_one_keeps_it() {
+    let (_dir, path, mut store) = temp_store();
+    assert_eq!(store.rules_pack().unwrap(), None, "a new cache has no pack");
+
+    let mut snapshot = fixtures::snapshot(1, 1);
+    snapshot.rules = Some(pack("2026.1.0", "t1"));
+    store.replace_with_snapshot(&snapshot, "s", "t1").unwrap();
+    drop(store);
+    let mut store = Store::open(&path).unwrap();
+    assert_eq!(
+        store.rules_pack().unwrap(),
+        Some(pack("2026.1.0", "t1")),
+        "the pack's JSON is kept byte for byte, unknown fields included"
+    );
+
+    snapshot.rules = Some(pack("2026.2.0", "t2"));
+    store.replace_with_snapshot(&snapshot, "s", "t2").unwrap();
+    assert_eq!(store.rules_pack().unwrap(), Some(pack("2026.2.0", "t2")));
+
+    snapshot.rules = None;
+    store.replace_with_snapshot(&snapshot, "s", "t3").unwrap();
+    assert_eq!(
+        store.rules_pack().unwrap(),
+        Some(pack("2026.2.0", "t2")),
+        "a pull that brought no pack leaves the cached one"
+    );
+}
+
+#[test]
+fn a_snapshot_that_fails_halfway_keeps_the_previous_rules_pack() {
+    let (_dir, _path, mut store) = temp_store();
+    let mut first = fixtures::snapshot(2, 2);
+    first.rules = Some(pack("2026.1.0", "t1"));
+    store.replace_with_snapshot(&first, "s", "t1").unwrap();
+
+    let mut bad = fixtures::snapshot(3, 2);
+    bad.rules = Some(pack("2026.9.9", "t2"));
+    bad.apps[2].versions[1].version.app_id = "app-00000".into();
+    store.replace_with_snapshot(&bad, "s", "t2").unwrap_err();
+
+    assert_eq!(
+        store.rules_pack().unwrap(),
+        Some(pack("2026.1.0", "t1")),
+        "the new pack was rolled back with the rest"
+    );
+}
+
+#[test]
+fn suppressions_are_kept_per_version_and_field_and_survive_a_pull() {
+    let (_dir, path, mut store) = temp_store();
+    store
+        .replace_with_snapshot(&fixtures::snapshot(1, 2), "s", "t1")
+        .unwrap();
+    let (a, b) = ("app-00000-v0", "app-00000-v1");
+    assert!(store.version(a).unwrap().is_some(), "fixture ids: {a}");
+
+    let every_field = suppression("icon.corners_clear", None, "the badge area is our logo");
+    let one_field = suppression(
+        "plans.quoted_prices",
+        Some("marketplace.description"),
+        "prices are quoted per year",
+    );
+    store
+        .put_suppression(a, &every_field, "2026-01-01T00:00:00Z")
+        .unwrap();
+    store
+        .put_suppression(a, &one_field, "2026-01-02T00:00:00Z")
+        .unwrap();
+    let same_rule_other_field = suppression(
+        "plans.quoted_prices",
+        Some("marketplace.listing_summary"),
+        "also yearly",
+    );
+    store
+        .put_suppression(a, &same_rule_other_field, "2026-01-03T00:00:00Z")
+        .unwrap();
+    assert_eq!(
+        store.suppressions(a).unwrap(),
+        [
+            every_field.clone(),
+            one_field.clone(),
+            same_rule_other_field.clone()
+        ],
+        "oldest first; the same rule on two fields is two suppressions"
+    );
+    assert!(store.suppressions(b).unwrap().is_empty(), "per version");
+
+    // The same rule and field again replaces the reason and the time.
+    let reworded = suppression("icon.corners_clear", None, "reworded");
+    store
+        .put_suppression(a, &reworded, "2026-01-04T00:00:00Z")
+        .unwrap();
+    let stored = store.stored_suppressions(a).unwrap();
+    assert_eq!(stored.len(), 3);
+    assert_eq!(stored[2].suppression, reworded);
+    assert_eq!(stored[2].created_at, "2026-01-04T00:00:00Z");
+    assert_eq!(stored[2].version_id, a);
+
+    // A pull replaces every version; the partner's suppressions are theirs and stay.
+    store
+        .replace_with_snapshot(&fixtures::snapshot(1, 2), "s", "t2")
+        .unwrap();
+    drop(store);
+    let mut store = Store::open(&path).unwrap();
+    assert_eq!(store.suppressions(a).unwrap().len(), 3);
+
+    assert!(
+        !store
+            .remove_suppression(a, "plans.quoted_prices", None)
+            .unwrap(),
+        "no suppression of that rule for every field"
+    );
+    assert!(
+        store
+            .remove_suppression(a, "plans.quoted_prices", Some("marketplace.description"))
+            .unwrap()
+    );
+    assert!(
+        !store
+            .remove_suppression(a, "plans.quoted_prices", Some("marketplace.description"))
+            .unwrap(),
+        "already gone"
+    );
+    assert_eq!(
+        store.suppressions(a).unwrap(),
+        [same_rule_other_field, reworded]
+    );
+}
+
+#[test]
+fn the_cache_refuses_a_suppression_without_a_reason_and_keeps_the_old_one() {
+    let (_dir, _path, mut store) = temp_store();
+    let kept = suppression("icon.corners_clear", None, "a reason");
+    store.put_suppression("v", &kept, "t1").unwrap();
+    for reason in ["", "   "] {
+        let err = store
+            .put_suppression("v", &suppression("icon.corners_clear", None, reason), "t2")
+            .unwrap_err();
+        assert!(matches!(err, StoreError::Sqlite(_)), "{err}");
+    }
+    store
+        .put_suppression("v", &suppression("icon.corners_clear", Some(""), "r"), "t2")
+        .expect_err("an empty field is not a field");
+    assert_eq!(
+        store.suppressions("v").unwrap(),
+        [kept],
+        "a refused replacement rolls back its delete"
+    );
+}
+
+#[test]
+fn migrating_a_cache_of_schema_1_keeps_its_data_and_adds_the_new_tables() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("cache.sqlite3");
+    let snapshot = fixtures::snapshot(2, 3);
+    {
+        // A cache as the first release left it: only migration 0001, filled by a pull, with an
+        // unsent edit in the outbox.
+        let mut conn = Connection::open(&path).unwrap();
+        rusqlite_migration::Migrations::new(vec![rusqlite_migration::M::up(
+            migrations::MIGRATIONS[0].1,
+        )])
+        .to_latest(&mut conn)
+        .unwrap();
+        assert_eq!(migrations::schema_version(&conn).unwrap(), 1);
+        snapshot::replace(&mut conn, &snapshot, "http://127.0.0.1:1", "t1").unwrap();
+        conn.execute(
+            "INSERT INTO outbox (resource, operation, payload, idempotency_key, created_at)
+             VALUES ('versions/app-00000-v0', 'patch', '{}', 'key-1', 't1')",
+            [],
+        )
+        .unwrap();
+    }
+
+    let mut store = Store::open(&path).unwrap();
+
+    assert_eq!(
+        migrations::schema_version(&store.conn).unwrap(),
+        migrations::latest_version()
+    );
+    assert_eq!(store.pending_edits().unwrap(), 1, "the unsent edit is kept");
+    assert_eq!(store.list_apps().unwrap().len(), 2);
+    for entry in &snapshot.apps {
+        for sv in &entry.versions {
+            let cached = store.version(&sv.version.id).unwrap().unwrap();
+            assert_eq!(cached.version, sv.version);
+            assert_eq!(store.icon(&sv.version.id).unwrap(), sv.icon);
+        }
+    }
+    assert_eq!(
+        store.sync_state().unwrap().server.as_deref(),
+        Some("http://127.0.0.1:1")
+    );
+    assert_eq!(store.rules_pack().unwrap(), None, "no pack fetched yet");
+    let kept = suppression("icon.corners_clear", None, "works after the upgrade");
+    store.put_suppression("app-00000-v0", &kept, "t2").unwrap();
+    assert_eq!(store.suppressions("app-00000-v0").unwrap(), [kept]);
+}

@@ -20,6 +20,34 @@ pub enum WorkbenchError {
         "no cached version {0}: run `pwb apps` to see the cached ones, or `pwb sync` to fetch new ones"
     )]
     UnknownVersion(String),
+    /// The version is cached, but under another app than the one named.
+    #[error(
+        "version {version_id} belongs to app {actual_app_id}, not {app_id}: run `pwb apps` to see each app's versions"
+    )]
+    WrongApp {
+        version_id: String,
+        app_id: String,
+        actual_app_id: String,
+    },
+    /// A suppression that cannot be recorded; the message says why and what to do.
+    #[error("cannot suppress: {0}")]
+    InvalidSuppression(String),
+    #[error("version {version_id} has no suppression of rule {rule}{}; `pwb validate` lists the suppressions applied", field_suffix(.field))]
+    NoSuchSuppression {
+        version_id: String,
+        rule: String,
+        field: Option<String>,
+    },
+    /// An icon file to validate that cannot be read.
+    #[error("cannot read the icon file {}: {reason}", .path.display())]
+    IconFile {
+        path: std::path::PathBuf,
+        reason: String,
+        missing: bool,
+    },
+    /// The rules pack in the cache cannot be read.
+    #[error("the cached rules pack cannot be read ({0}); run a sync to fetch it again")]
+    CachedPack(String),
     #[error("no data folder: this system has no standard data directory; set PWB_DATA_DIR")]
     NoDataDir,
 }
@@ -49,6 +77,10 @@ pub enum ErrorCode {
     NotFound,
     /// The server wants a valid access token: sign in (or set `PWB_TOKEN`).
     NotSignedIn,
+    /// What was asked is not allowed or not well formed (a suppression of an error, without a
+    /// reason, of a rule the pack does not have; a file that cannot be read): the message says
+    /// what to change.
+    InvalidInput,
     /// Anything else: a bug or a broken installation.
     Internal,
 }
@@ -56,7 +88,9 @@ pub enum ErrorCode {
 impl WorkbenchError {
     pub fn code(&self) -> ErrorCode {
         match self {
-            WorkbenchError::Store(_) | WorkbenchError::NoDataDir => ErrorCode::Cache,
+            WorkbenchError::Store(_)
+            | WorkbenchError::NoDataDir
+            | WorkbenchError::CachedPack(_) => ErrorCode::Cache,
             WorkbenchError::Remote(e) => match e {
                 RemoteError::Unreachable { .. } => ErrorCode::ServerUnreachable,
                 RemoteError::Status { status: 404, .. } => ErrorCode::NotFound,
@@ -68,8 +102,21 @@ impl WorkbenchError {
                 }
             },
             WorkbenchError::NotSignedIn(_) => ErrorCode::NotSignedIn,
-            WorkbenchError::UnknownVersion(_) => ErrorCode::NotFound,
+            WorkbenchError::UnknownVersion(_)
+            | WorkbenchError::WrongApp { .. }
+            | WorkbenchError::NoSuchSuppression { .. }
+            | WorkbenchError::IconFile { missing: true, .. } => ErrorCode::NotFound,
+            WorkbenchError::InvalidSuppression(_) | WorkbenchError::IconFile { .. } => {
+                ErrorCode::InvalidInput
+            }
             WorkbenchError::Sandbox(_) => ErrorCode::Internal,
         }
+    }
+}
+
+fn field_suffix(field: &Option<String>) -> String {
+    match field {
+        Some(field) => format!(" on field {field}"),
+        None => " for every field".to_owned(),
     }
 }

@@ -3,9 +3,11 @@
 //! command line are thin layers over this crate and nothing else.
 //!
 //! Start with [`Workbench::open`], then [`Workbench::list_apps`] (the cache, instant, offline) and
-//! [`Workbench::pull`] (the server, swapped into the cache in one transaction). [`server`] says
-//! which server to talk to, including the sandbox embedded in the app. Time comes in as an
-//! argument, so nothing here reads a clock.
+//! [`Workbench::pull`] (the server, swapped into the cache in one transaction, rules pack
+//! included). [`Workbench::validate_version`] checks a cached version against the rules pack in
+//! force ([`Workbench::active_rules_pack`]) with the partner's suppressions
+//! ([`Workbench::suppress`]). [`server`] says which server to talk to, including the sandbox
+//! embedded in the app. Time comes in as an argument, so nothing here reads a clock.
 
 mod error;
 mod pull;
@@ -19,7 +21,8 @@ use std::sync::{Mutex, MutexGuard};
 pub use error::{ErrorCode, WorkbenchError};
 pub use pull::{PullProgress, PullReport};
 pub use status::{SyncPhase, SyncStatus};
-pub use workbench_store::{AppListing, SyncState, VersionSummary};
+pub use validate::{ActivePack, MAX_ICON_FILE_BYTES, PackInfo, PackSource};
+pub use workbench_store::{AppListing, StoredSuppression, SyncState, VersionSummary};
 
 use workbench_domain::IconFile;
 use workbench_store::Store;

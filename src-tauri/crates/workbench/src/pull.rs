@@ -1,11 +1,12 @@
-//! Pull: the server's copy of everything into the cache, in one swap.
+//! Pull: the server's copy of everything into the cache, in one swap: apps, versions, icons and
+//! the rules pack.
 
 use std::collections::HashMap;
 
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 use workbench_remote::{PartnerClient, RemoteError};
-use workbench_store::{Snapshot, SnapshotApp, SnapshotVersion};
+use workbench_store::{CachedPack, Snapshot, SnapshotApp, SnapshotVersion};
 
 use crate::{Workbench, WorkbenchError};
 
@@ -22,13 +23,16 @@ pub struct PullReport {
     pub versions: usize,
     /// Icons fetched in this pull; the others were already cached with the same checksum.
     pub icons_downloaded: usize,
+    /// The version of the rules pack the server served, now cached.
+    pub rules_version: String,
     pub synced_at: String,
 }
 
 impl Workbench {
-    /// Fetches every app, version and icon from the server, then swaps them into the cache in
-    /// one transaction. Nothing is written until everything has arrived and been checked, so a
-    /// pull that fails (server down, reply cut off, malformed) leaves the cache exactly as it was.
+    /// Fetches every app, version and icon and the rules pack from the server, then swaps them
+    /// into the cache in one transaction. Nothing is written until everything has arrived and
+    /// been checked, so a pull that fails (server down, reply cut off, malformed, a rules pack
+    /// that cannot be read) leaves the cache exactly as it was, previous rules pack included.
     /// `started_at` is recorded as the time of the sync: the data is at least that fresh.
     pub async fn pull(
         &self,
@@ -36,17 +40,24 @@ impl Workbench {
         started_at: OffsetDateTime,
         on_progress: impl Fn(PullProgress),
     ) -> Result<PullReport, WorkbenchError> {
+        let synced_at = rfc3339(started_at);
         let cached_icons = self.store().icon_checksums()?;
-        let snapshot = fetch_snapshot(client, &cached_icons, self, on_progress).await?;
-        let synced_at = started_at
-            .format(&Rfc3339)
-            .expect("an OffsetDateTime always formats as RFC 3339");
+        let mut fetched = fetch_snapshot(client, &cached_icons, self, on_progress).await?;
+        let rules = client.rules().await?;
+        let rules_version = rules.pack.version.clone();
+        fetched.snapshot.rules = Some(CachedPack {
+            version: rules.pack.version,
+            json: rules.json,
+            server: client.server().to_owned(),
+            fetched_at: synced_at.clone(),
+        });
         self.store()
-            .replace_with_snapshot(&snapshot.snapshot, client.server(), &synced_at)?;
+            .replace_with_snapshot(&fetched.snapshot, client.server(), &synced_at)?;
         Ok(PullReport {
-            apps: snapshot.snapshot.apps.len(),
-            versions: snapshot.snapshot.version_count(),
-            icons_downloaded: snapshot.icons_downloaded,
+            apps: fetched.snapshot.apps.len(),
+            versions: fetched.snapshot.version_count(),
+            icons_downloaded: fetched.icons_downloaded,
+            rules_version,
             synced_at,
         })
     }
@@ -111,4 +122,9 @@ async fn fetch_snapshot(
         snapshot,
         icons_downloaded,
     })
+}
+
+pub(crate) fn rfc3339(at: OffsetDateTime) -> String {
+    at.format(&Rfc3339)
+        .expect("an OffsetDateTime always formats as RFC 3339")
 }
