@@ -20,6 +20,9 @@ mod rules;
 /// A server that wants a token: without one (or with a bad one) the pull is "not signed in".
 mod auth;
 
+/// Signing in with the device flow, tokens in the real OS keyring, refresh and sign-out.
+mod signin;
+
 /// Layout rules checked on the repository's files: no tauri in the core, binary names,
 /// commented members, Tauri imports only in ui/src/ipc, no ignored tests.
 mod guards;

@@ -201,6 +201,26 @@ impl Server {
         );
     }
 
+    /// The sandbox's clock: tests move it forward instead of sleeping.
+    pub fn clock(&self) -> partner_sandbox::Clock {
+        self.sandbox
+            .as_ref()
+            .expect("the sandbox is running")
+            .clock()
+            .clone()
+    }
+
+    /// `POST /_sandbox/{path}` with no body, as Talkdesk's side would act; answers the status.
+    pub async fn admin_post(&self, path: &str) -> u16 {
+        self.http
+            .post(self.url(&format!("/_sandbox/{path}")))
+            .send()
+            .await
+            .expect("the admin route answers")
+            .status()
+            .as_u16()
+    }
+
     /// The faults still armed: a fault that is gone has fired.
     pub async fn armed_faults(&self) -> Vec<serde_json::Value> {
         let list: serde_json::Value = self.get_json("/_sandbox/faults").await;

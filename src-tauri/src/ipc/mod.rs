@@ -202,7 +202,9 @@ impl From<WorkbenchError> for CommandError {
             CoreCode::MalformedReply => ErrorCode::MalformedReply,
             CoreCode::NotFound => ErrorCode::NotFound,
             CoreCode::NotSignedIn => ErrorCode::NotSignedIn,
-            CoreCode::Internal | CoreCode::InvalidInput => ErrorCode::Internal,
+            CoreCode::Internal | CoreCode::InvalidInput | CoreCode::SignIn | CoreCode::Keyring => {
+                ErrorCode::Internal
+            }
         };
         CommandError {
             code,

@@ -23,6 +23,11 @@ pub const SERVER: u8 = 5;
 pub const NOT_FOUND: u8 = 6;
 /// The server wants a valid access token: sign in, or set `PWB_TOKEN`.
 pub const NOT_SIGNED_IN: u8 = 7;
+/// Signing in did not complete: denied on the verification page, the code expired, or the
+/// server refused.
+pub const SIGN_IN_FAILED: u8 = 8;
+/// No keyring works to keep the tokens, or the one in use failed.
+pub const KEYRING: u8 = 9;
 
 /// `pwb validate`: no errors found (warnings and info are allowed).
 pub const VALID: u8 = 0;
@@ -40,6 +45,8 @@ pub fn for_code(code: ErrorCode) -> u8 {
         ErrorCode::NotFound => NOT_FOUND,
         ErrorCode::NotSignedIn => NOT_SIGNED_IN,
         ErrorCode::InvalidInput => USAGE,
+        ErrorCode::SignIn => SIGN_IN_FAILED,
+        ErrorCode::Keyring => KEYRING,
         ErrorCode::Internal => FAILURE,
     }
 }

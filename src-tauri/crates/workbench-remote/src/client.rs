@@ -66,7 +66,10 @@ impl PartnerClient {
         let mut builder = reqwest::Client::builder()
             .connect_timeout(Duration::from_secs(5))
             .timeout(Duration::from_secs(60))
-            .user_agent(concat!("partner-workbench/", env!("CARGO_PKG_VERSION")));
+            .user_agent(concat!("partner-workbench/", env!("CARGO_PKG_VERSION")))
+            // Never follow redirects: links are followed explicitly (and checked to stay on the
+            // server), and an OAuth endpoint that redirects could forward a code or a token.
+            .redirect(reqwest::redirect::Policy::none());
         if is_loopback(&base) {
             // A server on this machine (the embedded sandbox) is reached directly: a proxy from
             // the environment (HTTP_PROXY) cannot reach our loopback, and would make it look offline.
@@ -180,7 +183,17 @@ impl PartnerClient {
         Ok(items)
     }
 
-    fn url(&self, path: &str) -> Result<Url, RemoteError> {
+    /// The reqwest client, shared by the sign-in requests (`auth`).
+    pub(crate) fn http(&self) -> &reqwest::Client {
+        &self.http
+    }
+
+    /// Whether `url` is on this server (same scheme, host and port).
+    pub(crate) fn owns(&self, url: &str) -> bool {
+        Url::parse(url).is_ok_and(|url| url.origin() == self.base.origin())
+    }
+
+    pub(crate) fn url(&self, path: &str) -> Result<Url, RemoteError> {
         self.base
             .join(path.trim_start_matches('/'))
             .map_err(|e| RemoteError::InvalidServer {
@@ -202,7 +215,7 @@ impl PartnerClient {
         Ok(url)
     }
 
-    async fn get_json<T: DeserializeOwned>(&self, url: &Url) -> Result<T, RemoteError> {
+    pub(crate) async fn get_json<T: DeserializeOwned>(&self, url: &Url) -> Result<T, RemoteError> {
         let response = self.send(url).await?;
         let bytes = read_capped(response, url, MAX_JSON_BYTES).await?;
         serde_json::from_slice(&bytes).map_err(|e| malformed(url, &format!("invalid JSON: {e}")))

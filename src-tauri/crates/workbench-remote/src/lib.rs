@@ -6,6 +6,7 @@
 //! building page URLs; every reply body is read with a size cap, and a malformed or truncated
 //! reply is an error, never a partial result.
 
+pub mod auth;
 mod client;
 mod error;
 mod token;

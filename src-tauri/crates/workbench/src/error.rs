@@ -15,6 +15,18 @@ pub enum WorkbenchError {
     NotSignedIn(RemoteError),
     #[error("cannot start the embedded sandbox: {0}")]
     Sandbox(#[from] partner_sandbox::SandboxError),
+    /// Signing in, refreshing or revoking failed.
+    #[error(transparent)]
+    Auth(workbench_remote::auth::AuthError),
+    /// The profile is signed out (never signed in, signed out, or the server ended the session).
+    /// The cache is untouched.
+    #[error("signed out: {reason}; sign in again (`pwb login`), your cached work is kept")]
+    SignedOut { reason: String },
+    #[error(transparent)]
+    Secrets(#[from] crate::secrets::SecretsError),
+    /// A settings file of the data folder cannot be read or written.
+    #[error("settings: {0}")]
+    Settings(String),
     /// No cached version has this id.
     #[error(
         "no cached version {0}: run `pwb apps` to see the cached ones, or `pwb sync` to fetch new ones"
@@ -52,6 +64,15 @@ pub enum WorkbenchError {
     NoDataDir,
 }
 
+impl From<workbench_remote::auth::AuthError> for WorkbenchError {
+    fn from(error: workbench_remote::auth::AuthError) -> Self {
+        match error {
+            workbench_remote::auth::AuthError::Remote(e) => e.into(),
+            e => WorkbenchError::Auth(e),
+        }
+    }
+}
+
 /// A 401 means "no valid token", which the user fixes by signing in: its own error.
 impl From<RemoteError> for WorkbenchError {
     fn from(error: RemoteError) -> Self {
@@ -81,6 +102,10 @@ pub enum ErrorCode {
     /// reason, of a rule the pack does not have; a file that cannot be read): the message says
     /// what to change.
     InvalidInput,
+    /// Signing in did not complete: denied, expired, or refused by the server.
+    SignIn,
+    /// No keyring works, or the one in use failed.
+    Keyring,
     /// Anything else: a bug or a broken installation.
     Internal,
 }
@@ -101,7 +126,6 @@ impl WorkbenchError {
                     ErrorCode::MalformedReply
                 }
             },
-            WorkbenchError::NotSignedIn(_) => ErrorCode::NotSignedIn,
             WorkbenchError::UnknownVersion(_)
             | WorkbenchError::WrongApp { .. }
             | WorkbenchError::NoSuchSuppression { .. }
@@ -109,6 +133,12 @@ impl WorkbenchError {
             WorkbenchError::InvalidSuppression(_) | WorkbenchError::IconFile { .. } => {
                 ErrorCode::InvalidInput
             }
+            WorkbenchError::NotSignedIn(_) | WorkbenchError::SignedOut { .. } => {
+                ErrorCode::NotSignedIn
+            }
+            WorkbenchError::Auth(_) => ErrorCode::SignIn,
+            WorkbenchError::Secrets(_) => ErrorCode::Keyring,
+            WorkbenchError::Settings(_) => ErrorCode::Cache,
             WorkbenchError::Sandbox(_) => ErrorCode::Internal,
         }
     }

@@ -9,8 +9,10 @@
 //! ([`Workbench::suppress`]). [`server`] says which server to talk to, including the sandbox
 //! embedded in the app. Time comes in as an argument, so nothing here reads a clock.
 
+pub mod account;
 mod error;
 mod pull;
+pub mod secrets;
 pub mod server;
 mod status;
 mod validate;

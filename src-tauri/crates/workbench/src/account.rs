@@ -1,0 +1,260 @@
+//! Signing one profile in and out, and the access token its requests carry (SPEC §4 "Auth",
+//! §6 "Secrets").
+//!
+//! What is known about the signed-in account and is not secret (the server, the scopes, where
+//! the tokens are kept) is `account.json` in the profile's data folder; the tokens themselves
+//! are only in the [`TokenStore`] it names. Signing out, or a refresh the server refuses, removes
+//! both and leaves the cache (drafts, outbox) as it is, so signing in again resumes.
+
+use std::fs;
+use std::future::Future;
+use std::io::Write;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use partner_api::oauth::scopes;
+use serde::{Deserialize, Serialize};
+use workbench_remote::SecretToken;
+use workbench_remote::auth::{AuthError, AuthServer, DeviceAuthorization, TokenSet};
+
+use crate::secrets::{TokenStore, Vault};
+use crate::{Workbench, WorkbenchError};
+
+/// A token this close to its expiry (seconds) is refreshed before it is used.
+pub const REFRESH_MARGIN: i64 = 60;
+
+/// The account signed in to a profile, as `account.json` keeps it. No secret in here.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Account {
+    /// The key of the tokens in the vault.
+    pub key: String,
+    /// The server signed in to, as it was named then.
+    pub server: String,
+    pub vault: Vault,
+    pub scopes: Vec<String>,
+    /// Unix seconds.
+    pub signed_in_at: i64,
+}
+
+/// A device-flow sign-in waiting for the person to approve it.
+#[derive(Debug)]
+pub struct PendingSignIn {
+    server: AuthServer,
+    pub device: DeviceAuthorization,
+    label: String,
+}
+
+impl Workbench {
+    fn account_path(&self) -> PathBuf {
+        self.data_dir.join("account.json")
+    }
+
+    /// The account signed in to this profile, if any.
+    pub fn account(&self) -> Result<Option<Account>, WorkbenchError> {
+        match fs::read(self.account_path()) {
+            Ok(bytes) => serde_json::from_slice(&bytes).map(Some).map_err(|e| {
+                WorkbenchError::Settings(format!(
+                    "{} cannot be read ({e}); sign in again",
+                    self.account_path().display()
+                ))
+            }),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+            Err(e) => Err(WorkbenchError::Settings(format!(
+                "{}: {e}",
+                self.account_path().display()
+            ))),
+        }
+    }
+
+    fn save_account(&self, account: &Account) -> Result<(), WorkbenchError> {
+        let path = self.account_path();
+        let settings =
+            |e: std::io::Error| WorkbenchError::Settings(format!("{}: {e}", path.display()));
+        let json = serde_json::to_vec_pretty(account).expect("an account serializes");
+        let temp = path.with_extension("json.tmp");
+        let mut file = fs::File::create(&temp).map_err(settings)?;
+        file.write_all(&json)
+            .and_then(|()| file.sync_all())
+            .map_err(settings)?;
+        fs::rename(&temp, &path).map_err(settings)
+    }
+
+    fn forget_account(&self, account: &Account) -> Result<(), WorkbenchError> {
+        TokenStore::at(account.vault, &self.data_dir).delete(&account.key)?;
+        match fs::remove_file(self.account_path()) {
+            Ok(()) => Ok(()),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+            Err(e) => Err(WorkbenchError::Settings(format!(
+                "{}: {e}",
+                self.account_path().display()
+            ))),
+        }
+    }
+
+    /// Starts a device-flow sign-in to `server` (its metadata already discovered): the code to
+    /// show, the page to open. Every scope of the API is asked for.
+    pub async fn start_sign_in(
+        &self,
+        server: AuthServer,
+        label: &str,
+        now: i64,
+    ) -> Result<PendingSignIn, WorkbenchError> {
+        let device = server.start_device_flow(&scopes::ALL, now).await?;
+        Ok(PendingSignIn {
+            server,
+            device,
+            label: label.to_owned(),
+        })
+    }
+
+    /// Waits for the person to approve `pending`, then keeps the tokens in `store` and records
+    /// the account. `sleep` waits between polls (`tokio::time::sleep` outside tests).
+    pub async fn finish_sign_in<S, F>(
+        &self,
+        pending: PendingSignIn,
+        store: &TokenStore,
+        sleep: S,
+        now: impl Fn() -> i64,
+    ) -> Result<Account, WorkbenchError>
+    where
+        S: Fn(Duration) -> F,
+        F: Future<Output = ()>,
+    {
+        let tokens = pending
+            .server
+            .finish_device_flow(&pending.device, sleep, &now)
+            .await?;
+        // A sign-in replaces the previous account of this profile; its tokens go too.
+        if let Some(previous) = self.account()? {
+            self.forget_account(&previous)?;
+        }
+        let account = Account {
+            key: new_key(),
+            server: pending.label,
+            vault: store.vault(),
+            scopes: tokens.scopes.clone(),
+            signed_in_at: now(),
+        };
+        store.save(&account.key, &tokens)?;
+        self.save_account(&account)?;
+        Ok(account)
+    }
+
+    /// The access token for a request to `server`: refreshed first when it expires within
+    /// [`REFRESH_MARGIN`], the rotated refresh token saved before the new access token is used.
+    /// A refused refresh signs the profile out (the cache stays) and answers NotSignedIn.
+    pub async fn access_token(
+        &self,
+        server: &AuthServer,
+        now: i64,
+    ) -> Result<SecretToken, WorkbenchError> {
+        let (account, tokens) = self.signed_in()?;
+        if tokens.expires_within(now, REFRESH_MARGIN) {
+            return self.refresh(server, &account, &tokens, now).await;
+        }
+        Ok(tokens.access_token)
+    }
+
+    /// Refreshes now, whatever the expiry says: after a 401, once.
+    pub async fn refresh_access_token(
+        &self,
+        server: &AuthServer,
+        now: i64,
+    ) -> Result<SecretToken, WorkbenchError> {
+        let (account, tokens) = self.signed_in()?;
+        self.refresh(server, &account, &tokens, now).await
+    }
+
+    fn signed_in(&self) -> Result<(Account, TokenSet), WorkbenchError> {
+        let account = self.account()?.ok_or(WorkbenchError::SignedOut {
+            reason: "not signed in".into(),
+        })?;
+        let tokens = TokenStore::at(account.vault, &self.data_dir)
+            .load(&account.key)?
+            .ok_or_else(|| WorkbenchError::SignedOut {
+                reason: format!("no tokens in {}", account.vault.describe()),
+            })?;
+        Ok((account, tokens))
+    }
+
+    async fn refresh(
+        &self,
+        server: &AuthServer,
+        account: &Account,
+        tokens: &TokenSet,
+        now: i64,
+    ) -> Result<SecretToken, WorkbenchError> {
+        let Some(refresh_token) = &tokens.refresh_token else {
+            self.forget_account(account)?;
+            return Err(WorkbenchError::SignedOut {
+                reason: "the access token expired and there is no refresh token".into(),
+            });
+        };
+        match server.refresh(refresh_token, now).await {
+            Ok(mut fresh) => {
+                // A server that does not rotate keeps the old refresh token valid.
+                if fresh.refresh_token.is_none() {
+                    fresh.refresh_token = Some(refresh_token.clone());
+                }
+                TokenStore::at(account.vault, &self.data_dir).save(&account.key, &fresh)?;
+                Ok(fresh.access_token)
+            }
+            Err(AuthError::SessionEnded { reason }) => {
+                self.forget_account(account)?;
+                Err(WorkbenchError::SignedOut { reason })
+            }
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    /// Signs out: revokes the tokens on the server, then forgets them and the account, whatever
+    /// the server said: an unreachable server cannot keep anyone signed in. The cache is
+    /// untouched. Signing out when signed out does nothing.
+    pub async fn sign_out(&self, server: Option<&AuthServer>) -> Result<SignOut, WorkbenchError> {
+        let Some(account) = self.account()? else {
+            return Ok(SignOut {
+                was_signed_in: false,
+                not_revoked: None,
+            });
+        };
+        let store = TokenStore::at(account.vault, &self.data_dir);
+        let not_revoked = match (server, store.load(&account.key)) {
+            (None, _) => Some("the server was not reachable".to_owned()),
+            (Some(_), Ok(None)) => None,
+            (Some(_), Err(e)) => Some(e.to_string()),
+            (Some(server), Ok(Some(tokens))) => {
+                // The refresh token first: on a server that rotates, that ends the whole
+                // family; then the access token, for one that does not.
+                let mut revoked = Ok(());
+                if let Some(refresh) = &tokens.refresh_token {
+                    revoked = server.revoke(refresh, true).await;
+                }
+                revoked
+                    .and(server.revoke(&tokens.access_token, false).await)
+                    .err()
+                    .map(|e| e.to_string())
+            }
+        };
+        self.forget_account(&account)?;
+        Ok(SignOut {
+            was_signed_in: true,
+            not_revoked,
+        })
+    }
+}
+
+/// What [`Workbench::sign_out`] did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SignOut {
+    pub was_signed_in: bool,
+    /// Why the server could not be told to revoke the tokens, if it could not. They are
+    /// forgotten here all the same, and expire on their own.
+    pub not_revoked: Option<String>,
+}
+
+/// A fresh random key for a vault entry: tokens of an old sign-in are never read by a new one.
+fn new_key() -> String {
+    let mut bytes = [0u8; 12];
+    getrandom::fill(&mut bytes).expect("the OS has a random source");
+    format!("account-{}", hex::encode(bytes))
+}
