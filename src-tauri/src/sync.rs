@@ -26,7 +26,8 @@ pub async fn sync<R: Runtime>(app: &AppHandle<R>) -> Result<SyncStatus, CommandE
     let workbench = state.workbench()?;
     let mut connection = state.connection.lock().await;
     if connection.is_none() {
-        match Connection::open(&state.server, workbench.data_dir()).await {
+        let now = OffsetDateTime::now_utc().unix_timestamp();
+        match Connection::open(&state.server, &workbench, now).await {
             Ok(opened) => *connection = Some(opened),
             Err(error) => {
                 let status = workbench.status_after(state.server.label(), &Err(error));
@@ -35,15 +36,16 @@ pub async fn sync<R: Runtime>(app: &AppHandle<R>) -> Result<SyncStatus, CommandE
             }
         }
     }
-    let client = &connection.as_ref().expect("opened above").client;
-    announce(app, &state, workbench.status_syncing(client.server()));
+    let connection = connection.as_mut().expect("opened above");
+    let server = connection.client.server().to_owned();
+    announce(app, &state, workbench.status_syncing(&server));
     let result = workbench
-        .pull(client, OffsetDateTime::now_utc(), |_| {})
+        .sync(connection, OffsetDateTime::now_utc(), |_| {})
         .await;
     if let Err(e) = &result {
         tracing::warn!("sync failed: {e}");
     }
-    let status = workbench.status_after(client.server(), &result);
+    let status = workbench.status_after(&server, &result);
     announce(app, &state, status.clone());
     Ok(status)
 }

@@ -2,6 +2,7 @@
 //! (`workbench`). Commands parse arguments, call one facade function, and print: a table for
 //! people, `--json` for machines. Exit codes are stable; see [`exit`].
 
+mod account;
 mod exit;
 mod output;
 
@@ -82,6 +83,30 @@ enum Command {
         #[arg(long, value_name = "TEXT")]
         reason: String,
     },
+    /// Sign in with the device flow: prints a code and a page (and a QR code of it) to approve
+    /// in a browser, then waits. The tokens go to the OS keyring, nowhere else.
+    Login {
+        /// When no keyring works: keep the tokens in a file readable only by you instead.
+        /// Less safe than a keyring; never chosen without this flag.
+        #[arg(long)]
+        file_store: bool,
+        /// Print JSON lines: the code and page first, then the result.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Sign out: revoke the tokens on the server and delete them from the keyring. Cached apps
+    /// and drafts are kept.
+    Logout {
+        /// Print JSON instead of a sentence.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Who you are signed in as on the chosen server, and where the tokens are kept.
+    Whoami {
+        /// Print JSON instead of lines.
+        #[arg(long)]
+        json: bool,
+    },
     /// Remove a suppression recorded with `pwb suppress` (the same rule and field).
     Unsuppress {
         #[command(flatten)]
@@ -151,7 +176,7 @@ async fn run(cli: Cli) -> Result<u8, WorkbenchError> {
             let status = if offline {
                 workbench.status_cached()
             } else {
-                sync(&workbench, &choice, &data_dir, false).await
+                sync(&workbench, &choice, false).await
             };
             let apps = workbench.list_apps()?;
             if json {
@@ -163,7 +188,7 @@ async fn run(cli: Cli) -> Result<u8, WorkbenchError> {
             Ok(exit::SUCCESS)
         }
         Command::Sync { json } => {
-            let status = sync(&workbench, &choice, &data_dir, !json).await;
+            let status = sync(&workbench, &choice, !json).await;
             if json {
                 output::print_json(&output::status_json(&status));
             } else if status.phase == SyncPhase::Idle {
@@ -239,6 +264,11 @@ async fn run(cli: Cli) -> Result<u8, WorkbenchError> {
             );
             Ok(exit::SUCCESS)
         }
+        Command::Login { file_store, json } => {
+            account::login(&workbench, &choice, file_store, json).await
+        }
+        Command::Logout { json } => account::logout(&workbench, &choice, json).await,
+        Command::Whoami { json } => account::whoami(&workbench, &choice, json),
         Command::Unsuppress { target } => {
             workbench.check_version_of_app(&target.app, &target.version)?;
             workbench.unsuppress(&target.version, &target.rule, target.field.as_deref())?;
@@ -255,13 +285,8 @@ async fn run(cli: Cli) -> Result<u8, WorkbenchError> {
 /// Pulls from the chosen server and says how it went. A failed pull, or a server that cannot even
 /// be set up, is not an error here: the status says offline or what went wrong, and the cache is
 /// untouched for the caller to show.
-async fn sync(
-    workbench: &Workbench,
-    choice: &ServerChoice,
-    data_dir: &std::path::Path,
-    show_progress: bool,
-) -> SyncStatus {
-    let connection = match Connection::open(choice, data_dir).await {
+async fn sync(workbench: &Workbench, choice: &ServerChoice, show_progress: bool) -> SyncStatus {
+    let mut connection = match Connection::open(choice, workbench, account::now()).await {
         Ok(connection) => connection,
         Err(error) => return workbench.status_after(choice.label(), &Err(error)),
     };
@@ -276,7 +301,7 @@ async fn sync(
             .expect("the template is valid"),
     );
     let result = workbench
-        .pull(&connection.client, OffsetDateTime::now_utc(), |progress| {
+        .sync(&mut connection, OffsetDateTime::now_utc(), |progress| {
             bar.set_length(progress.total as u64);
             bar.set_position(progress.done as u64);
         })

@@ -53,6 +53,11 @@ pub fn print_json(value: &Value) {
     );
 }
 
+/// One compact JSON line, for a reader that acts on each line as it comes.
+pub fn print_json_line(value: &Value) {
+    say!("{value}");
+}
+
 pub fn apps_json(apps: &[AppListing], status: &SyncStatus) -> Value {
     let apps: Vec<Value> = apps
         .iter()

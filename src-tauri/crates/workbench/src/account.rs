@@ -28,7 +28,8 @@ pub const REFRESH_MARGIN: i64 = 60;
 pub struct Account {
     /// The key of the tokens in the vault.
     pub key: String,
-    /// The server signed in to, as it was named then.
+    /// The server signed in to: its [`ServerChoice::identity`](crate::server::ServerChoice::identity).
+    /// Its tokens are only ever sent there.
     pub server: String,
     pub vault: Vault,
     pub scopes: Vec<String>,
@@ -41,7 +42,7 @@ pub struct Account {
 pub struct PendingSignIn {
     server: AuthServer,
     pub device: DeviceAuthorization,
-    label: String,
+    identity: String,
 }
 
 impl Workbench {
@@ -91,19 +92,20 @@ impl Workbench {
         }
     }
 
-    /// Starts a device-flow sign-in to `server` (its metadata already discovered): the code to
-    /// show, the page to open. Every scope of the API is asked for.
+    /// Starts a device-flow sign-in to `server` (its metadata already discovered; `identity` is
+    /// its [`ServerChoice::identity`](crate::server::ServerChoice::identity)): the code to show,
+    /// the page to open. Every scope of the API is asked for.
     pub async fn start_sign_in(
         &self,
         server: AuthServer,
-        label: &str,
+        identity: &str,
         now: i64,
     ) -> Result<PendingSignIn, WorkbenchError> {
         let device = server.start_device_flow(&scopes::ALL, now).await?;
         Ok(PendingSignIn {
             server,
             device,
-            label: label.to_owned(),
+            identity: identity.to_owned(),
         })
     }
 
@@ -130,7 +132,7 @@ impl Workbench {
         }
         let account = Account {
             key: new_key(),
-            server: pending.label,
+            server: pending.identity,
             vault: store.vault(),
             scopes: tokens.scopes.clone(),
             signed_in_at: now(),

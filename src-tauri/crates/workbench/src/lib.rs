@@ -24,6 +24,7 @@ pub use error::{ErrorCode, WorkbenchError};
 pub use pull::{PullProgress, PullReport};
 pub use status::{SyncPhase, SyncStatus};
 pub use validate::{ActivePack, MAX_ICON_FILE_BYTES, PackInfo, PackSource};
+pub use workbench_remote::auth::{AuthError, AuthServer, DeviceAuthorization};
 pub use workbench_store::{AppListing, StoredSuppression, SyncState, VersionSummary};
 
 use workbench_domain::IconFile;

@@ -9,9 +9,12 @@ use partner_sandbox::Sandbox;
 use std::time::Duration;
 
 use partner_api::oauth::scopes;
+use serde::Serialize;
+use time::OffsetDateTime;
+use workbench_remote::auth::AuthServer;
 use workbench_remote::{PartnerClient, SecretToken};
 
-use crate::WorkbenchError;
+use crate::{PullProgress, PullReport, Workbench, WorkbenchError};
 
 /// The environment variable that points the app and `pwb` at a server instead of the embedded sandbox.
 pub const SERVER_ENV: &str = "PWB_SERVER";
@@ -45,55 +48,172 @@ impl ServerChoice {
     }
 }
 
+/// How a connection's requests are let in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Access {
+    /// The token of the account signed in to this server, from the keyring.
+    Account,
+    /// `PWB_TOKEN`, for CI and scripts.
+    Environment,
+    /// Not signed in to the embedded sandbox: it lets its own process in as the demo partner.
+    Demo,
+    /// No token: the server will say "not signed in".
+    None,
+}
+
+/// `PWB_TOKEN`, when set and not blank.
+fn environment_token() -> Option<String> {
+    std::env::var(TOKEN_ENV)
+        .ok()
+        .map(|t| t.trim().to_owned())
+        .filter(|t| !t.is_empty())
+}
+
+/// How [`Connection::open`] will let requests to `choice` in, given whether an account is signed
+/// in to it: `PWB_TOKEN` for a server given by URL, else the account, else the embedded
+/// sandbox's demo access, else nothing.
+pub fn expected_access(choice: &ServerChoice, signed_in: bool) -> Access {
+    match choice {
+        ServerChoice::Url(_) if environment_token().is_some() => Access::Environment,
+        _ if signed_in => Access::Account,
+        ServerChoice::Embedded => Access::Demo,
+        ServerChoice::Url(_) => Access::None,
+    }
+}
+
+impl ServerChoice {
+    /// The server an account is recorded against: its base URL without a trailing slash, or
+    /// `embedded-sandbox` (whose port changes from run to run).
+    pub fn identity(&self) -> String {
+        match self {
+            ServerChoice::Embedded => "embedded-sandbox".to_owned(),
+            ServerChoice::Url(url) => url.trim().trim_end_matches('/').to_owned(),
+        }
+    }
+}
+
 /// A client of the chosen server, and the embedded sandbox when that is the choice: it serves
 /// as long as this value lives.
 pub struct Connection {
     pub client: PartnerClient,
     pub sandbox: Option<Sandbox>,
+    /// How requests are let in.
+    pub access: Access,
+    /// The authorization server, discovered when an account's tokens may need a refresh.
+    pub auth: Option<AuthServer>,
 }
 
 impl Connection {
-    /// Starts the embedded sandbox (its data in `data_dir/sandbox`) or checks the server's URL.
+    /// Starts the embedded sandbox (its data in `data_dir/sandbox`) or checks the server's URL,
+    /// then signs the client in: `PWB_TOKEN` for a server given by URL when set, else the token
+    /// of the account signed in to this same server (refreshed first when about to expire), else
+    /// the embedded sandbox's demo access, else nothing. An account's token is never sent to
+    /// another server than the one it was signed in to.
     pub async fn open(
+        choice: &ServerChoice,
+        workbench: &Workbench,
+        now: i64,
+    ) -> Result<Connection, WorkbenchError> {
+        let Connection {
+            mut client,
+            sandbox,
+            ..
+        } = Connection::start(choice, workbench.data_dir()).await?;
+        let account = workbench
+            .account()?
+            .filter(|account| account.server == choice.identity());
+        let access = expected_access(choice, account.is_some());
+        let mut auth = None;
+        match (access, &sandbox) {
+            (Access::Environment, _) => {
+                let token = environment_token().expect("expected_access saw it");
+                client = client.with_token(SecretToken::new(token));
+            }
+            (Access::Account, _) => {
+                let server = AuthServer::discover(&client).await?;
+                client = client.with_token(workbench.access_token(&server, now).await?);
+                auth = Some(server);
+            }
+            (Access::Demo, Some(sandbox)) => {
+                // Not signed in to the embedded sandbox: it trusts its own process, so a new
+                // user sees the demo partner's apps at once. Signing in to it works like any
+                // server's.
+                let token = sandbox.issue_token_for(&scopes::ALL, EMBEDDED_TOKEN_LIFETIME)?;
+                client = client.with_token(SecretToken::new(token.access_token));
+            }
+            (Access::Demo | Access::None, _) => {}
+        }
+        Ok(Connection {
+            client,
+            sandbox,
+            access,
+            auth,
+        })
+    }
+
+    /// The chosen server with no token yet (to sign in): the embedded sandbox started, or the
+    /// URL checked.
+    pub async fn start(
         choice: &ServerChoice,
         data_dir: &Path,
     ) -> Result<Connection, WorkbenchError> {
-        match choice {
-            ServerChoice::Url(url) => {
-                let mut client = PartnerClient::new(url)?;
-                // Without a token the server's 401 becomes WorkbenchError::NotSignedIn.
-                if let Some(token) = std::env::var(TOKEN_ENV)
-                    .ok()
-                    .map(|t| t.trim().to_owned())
-                    .filter(|t| !t.is_empty())
-                {
-                    client = client.with_token(SecretToken::new(token));
-                }
-                Ok(Connection {
-                    client,
-                    sandbox: None,
-                })
-            }
+        let (client, sandbox) = match choice {
+            ServerChoice::Url(url) => (PartnerClient::new(url)?, None),
             ServerChoice::Embedded => {
                 let config = partner_sandbox::Config::new(data_dir.join("sandbox"));
                 let listen = SocketAddr::from((Ipv4Addr::LOCALHOST, 0));
                 let sandbox = Sandbox::start(config, listen).await?;
-                // The embedded sandbox trusts its own process: a token of every scope, in-process.
-                let token = sandbox.issue_token_for(&scopes::ALL, EMBEDDED_TOKEN_LIFETIME)?;
-                let client = PartnerClient::new(&sandbox.base_url())?
-                    .with_token(SecretToken::new(token.access_token));
-                Ok(Connection {
-                    client,
-                    sandbox: Some(sandbox),
-                })
+                (PartnerClient::new(&sandbox.base_url())?, Some(sandbox))
             }
+        };
+        Ok(Connection {
+            client,
+            sandbox,
+            access: Access::None,
+            auth: None,
+        })
+    }
+
+    /// The authorization server of this connection's server, discovered on first use.
+    pub async fn auth_server(&mut self) -> Result<&AuthServer, WorkbenchError> {
+        if self.auth.is_none() {
+            self.auth = Some(AuthServer::discover(&self.client).await?);
         }
+        Ok(self.auth.as_ref().expect("set above"))
     }
 
     /// Stops the embedded sandbox, if any, letting its requests finish.
     pub async fn close(self) {
         if let Some(sandbox) = self.sandbox {
             sandbox.stop().await;
+        }
+    }
+}
+
+impl Workbench {
+    /// [`Workbench::pull`] through `connection`; when the server answers 401 to an account's
+    /// token, refreshes it once and tries again.
+    pub async fn sync(
+        &self,
+        connection: &mut Connection,
+        started_at: OffsetDateTime,
+        on_progress: impl Fn(PullProgress),
+    ) -> Result<PullReport, WorkbenchError> {
+        let first = self
+            .pull(&connection.client, started_at, &on_progress)
+            .await;
+        match first {
+            Err(WorkbenchError::NotSignedIn(_)) if connection.access == Access::Account => {
+                let auth = connection.auth_server().await?;
+                let token = self
+                    .refresh_access_token(auth, started_at.unix_timestamp())
+                    .await?;
+                connection.client = connection.client.clone().with_token(token);
+                self.pull(&connection.client, started_at, &on_progress)
+                    .await
+            }
+            other => other,
         }
     }
 }

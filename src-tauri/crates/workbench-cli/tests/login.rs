@@ -1,0 +1,179 @@
+//! `pwb login`, `whoami`, `sync` and `logout` as a person would use them, the real binary
+//! against a real sandbox on 127.0.0.1, the tokens in the real Secret Service (`./dev test`
+//! runs this inside a private D-Bus session with an unlocked GNOME Keyring). The sandbox's side
+//! of the device flow (the person approving or denying in a browser) is its admin route.
+
+use std::io::{BufRead, BufReader};
+use std::net::{Ipv4Addr, SocketAddr};
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::time::Duration;
+
+use partner_sandbox::{Config, Sandbox};
+use serde_json::Value;
+
+const PWB: &str = env!("CARGO_BIN_EXE_pwb");
+const SUCCESS: i32 = 0;
+const NOT_SIGNED_IN: i32 = 7;
+const SIGN_IN_FAILED: i32 = 8;
+
+struct Server {
+    runtime: tokio::runtime::Runtime,
+    _sandbox: Sandbox,
+    url: String,
+    _dir: tempfile::TempDir,
+}
+
+impl Server {
+    /// A demo sandbox whose device codes may be polled every second, so a login takes seconds.
+    fn start() -> Server {
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(1)
+            .enable_all()
+            .build()
+            .expect("a runtime for the sandbox");
+        let dir = tempfile::tempdir().expect("a folder for the sandbox");
+        let mut config = Config::new(dir.path());
+        config.oauth.device_interval = Duration::from_secs(1);
+        let listen = SocketAddr::from((Ipv4Addr::LOCALHOST, 0));
+        let sandbox = runtime
+            .block_on(Sandbox::start(config, listen))
+            .expect("the sandbox starts");
+        let url = sandbox.base_url();
+        Server {
+            runtime,
+            _sandbox: sandbox,
+            url,
+            _dir: dir,
+        }
+    }
+
+    /// The person's decision on the verification page.
+    fn decide(&self, user_code: &str, decision: &str) {
+        let status = self.runtime.block_on(async {
+            reqwest::Client::builder()
+                .no_proxy()
+                .build()
+                .unwrap()
+                .post(format!(
+                    "{}/_sandbox/device-codes/{user_code}/{decision}",
+                    self.url
+                ))
+                .send()
+                .await
+                .expect("the admin route answers")
+                .status()
+        });
+        assert_eq!(status, 204, "the sandbox takes the decision");
+    }
+
+    fn pwb(&self, data_dir: &Path) -> Command {
+        let mut command = Command::new(PWB);
+        command
+            .env("PWB_DATA_DIR", data_dir)
+            .env("PWB_SERVER", &self.url)
+            .env_remove("PWB_TOKEN");
+        command
+    }
+
+    /// Runs `pwb login --json`, reads the code from its first line, lets the person decide,
+    /// and answers pwb's exit code and its remaining output.
+    fn login(&self, data_dir: &Path, decision: &str) -> (i32, String, String) {
+        let mut child = self
+            .pwb(data_dir)
+            .args(["login", "--json"])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("pwb starts");
+        let mut stdout = BufReader::new(child.stdout.take().unwrap());
+        let mut first = String::new();
+        stdout.read_line(&mut first).expect("pwb prints the code");
+        let code: Value = serde_json::from_str(&first).expect("the first line is JSON");
+        let user_code = code["user_code"].as_str().expect("a user code").to_owned();
+        assert!(
+            code["verification_uri"]
+                .as_str()
+                .is_some_and(|uri| uri.starts_with(&self.url)),
+            "{code}"
+        );
+        assert!(
+            code["verification_uri_complete"]
+                .as_str()
+                .is_some_and(|uri| uri.contains(&user_code)),
+            "{code}"
+        );
+        self.decide(&user_code, decision);
+        let mut rest = String::new();
+        std::io::Read::read_to_string(&mut stdout, &mut rest).unwrap();
+        let output = child.wait_with_output().expect("pwb ends");
+        (
+            output.status.code().expect("an exit code"),
+            rest,
+            String::from_utf8_lossy(&output.stderr).into_owned(),
+        )
+    }
+}
+
+fn run(command: &mut Command) -> (i32, String, String) {
+    let output = command.output().expect("pwb runs");
+    (
+        output.status.code().expect("an exit code"),
+        String::from_utf8_lossy(&output.stdout).into_owned(),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn login_sync_whoami_and_logout_with_the_tokens_in_the_keyring() {
+    let server = Server::start();
+    let data = tempfile::tempdir().unwrap();
+
+    let (code, _, stderr) = run(server.pwb(data.path()).args(["whoami"]));
+    assert_eq!(code, NOT_SIGNED_IN, "not signed in yet: {stderr}");
+    let (code, _, stderr) = run(server.pwb(data.path()).args(["sync"]));
+    assert_eq!(code, NOT_SIGNED_IN, "the server wants a token: {stderr}");
+
+    let (code, out, stderr) = server.login(data.path(), "approve");
+    assert_eq!(code, SUCCESS, "{out}\n{stderr}");
+    let result: Value = serde_json::from_str(&out).expect("the result is JSON");
+    assert_eq!(result["signed_in"], true, "{result}");
+    assert_eq!(result["token_kept_in"], "secret_service", "{result}");
+
+    let (code, out, _) = run(server.pwb(data.path()).args(["whoami", "--json"]));
+    assert_eq!(code, SUCCESS);
+    let who: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(who["signed_in"], true, "{who}");
+    assert_eq!(who["access"], "account", "{who}");
+
+    let (code, out, stderr) = run(server.pwb(data.path()).args(["sync"]));
+    assert_eq!(code, SUCCESS, "a sync with the account's token: {out}{stderr}");
+
+    let (code, out, stderr) = run(server.pwb(data.path()).args(["logout", "--json"]));
+    assert_eq!(code, SUCCESS, "{stderr}");
+    let out: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(out["revoked"], true, "{out}");
+    let (code, _, _) = run(server.pwb(data.path()).args(["whoami"]));
+    assert_eq!(code, NOT_SIGNED_IN, "signed out");
+    let (code, out, _) = run(server.pwb(data.path()).args(["apps", "--offline", "--json"]));
+    assert_eq!(code, SUCCESS);
+    let apps: Value = serde_json::from_str(&out).unwrap();
+    assert!(
+        apps["apps"].as_array().is_some_and(|apps| !apps.is_empty()),
+        "the cache is kept after signing out: {apps}"
+    );
+}
+
+#[test]
+fn a_denied_login_exits_8_and_says_to_start_again() {
+    let server = Server::start();
+    let data = tempfile::tempdir().unwrap();
+
+    let (code, _, stderr) = server.login(data.path(), "deny");
+
+    assert_eq!(code, SIGN_IN_FAILED, "{stderr}");
+    assert!(stderr.contains("denied"), "{stderr}");
+    assert!(stderr.contains("start again"), "{stderr}");
+    let (code, _, _) = run(server.pwb(data.path()).args(["whoami"]));
+    assert_eq!(code, NOT_SIGNED_IN);
+}
