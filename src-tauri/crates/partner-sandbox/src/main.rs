@@ -51,6 +51,10 @@ struct Args {
     /// The least number of seconds between two polls of one device code.
     #[arg(long, value_name = "SECONDS", default_value_t = 5)]
     device_interval: u64,
+    /// Offer no device flow: the metadata names no device endpoint, so clients sign in with the
+    /// authorization code and PKCE.
+    #[arg(long)]
+    no_device_flow: bool,
     /// Fault profile: delay every request by MIN-MAX milliseconds (or a fixed MS).
     #[arg(long, value_name = "MIN-MAX")]
     fault_latency_ms: Option<String>,
@@ -185,6 +189,7 @@ async fn run(args: Args) -> anyhow::Result<()> {
             refresh_token_ttl: Duration::from_secs(args.refresh_token_ttl),
             device_code_ttl: Duration::from_secs(args.device_code_ttl),
             device_interval: Duration::from_secs(args.device_interval),
+            device_flow: !args.no_device_flow,
             ..OAuthConfig::default()
         },
     };

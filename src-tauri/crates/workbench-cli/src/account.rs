@@ -67,6 +67,9 @@ async fn sign_in(
     json: bool,
 ) -> Result<workbench::account::Account, WorkbenchError> {
     let auth = connection.auth_server().await?.clone();
+    if !auth.has_device_flow() {
+        return sign_in_with_browser(workbench, choice, &auth, store, json).await;
+    }
     let pending = workbench
         .start_sign_in(auth, &choice.identity(), now())
         .await?;
@@ -125,6 +128,40 @@ async fn sign_in(
     countdown.finish_and_clear();
     result
 }
+
+/// The second way in, for a server without the device flow: the authorization code with PKCE,
+/// the browser coming back to a loopback port of this machine.
+async fn sign_in_with_browser(
+    workbench: &Workbench,
+    choice: &ServerChoice,
+    auth: &workbench::AuthServer,
+    store: &TokenStore,
+    json: bool,
+) -> Result<workbench::account::Account, WorkbenchError> {
+    let show = |url: &str| {
+        if json {
+            output::print_json_line(&json!({ "authorize_url": url }));
+        } else {
+            say!(
+                "{} has no device sign-in; open this page in a browser on this machine:",
+                choice.label()
+            );
+            say!();
+            say!("    {url}");
+            say!();
+            say!(
+                "Waiting for the browser to come back (up to {} minutes; Ctrl+C to cancel)…",
+                BROWSER_WAIT.as_secs() / 60
+            );
+        }
+    };
+    workbench
+        .sign_in_with_browser(auth, &choice.identity(), store, show, BROWSER_WAIT, now)
+        .await
+}
+
+/// How long a browser sign-in is waited for.
+const BROWSER_WAIT: Duration = Duration::from_secs(10 * 60);
 
 pub async fn logout(
     workbench: &Workbench,

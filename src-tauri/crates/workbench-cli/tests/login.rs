@@ -27,6 +27,10 @@ struct Server {
 impl Server {
     /// A demo sandbox whose device codes may be polled every second, so a login takes seconds.
     fn start() -> Server {
+        Server::with_device_flow(true)
+    }
+
+    fn with_device_flow(device_flow: bool) -> Server {
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(1)
             .enable_all()
@@ -35,6 +39,7 @@ impl Server {
         let dir = tempfile::tempdir().expect("a folder for the sandbox");
         let mut config = Config::new(dir.path());
         config.oauth.device_interval = Duration::from_secs(1);
+        config.oauth.device_flow = device_flow;
         let listen = SocketAddr::from((Ipv4Addr::LOCALHOST, 0));
         let sandbox = runtime
             .block_on(Sandbox::start(config, listen))
@@ -115,6 +120,38 @@ impl Server {
     }
 }
 
+/// What a browser does on the sandbox's authorization page: the person chooses `decision`, the
+/// page redirects to the loopback address pwb listens on, and the browser follows.
+fn browse_and_decide(authorize_url: &str, decision: &str) -> String {
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    runtime.block_on(async {
+        let browser = reqwest::Client::builder()
+            .no_proxy()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap();
+        let page = browser.get(authorize_url).send().await.unwrap();
+        assert_eq!(page.status(), 200, "the authorization page shows");
+        let url = reqwest::Url::parse(authorize_url).unwrap();
+        let mut form: Vec<(String, String)> = url.query_pairs().into_owned().collect();
+        form.push(("decision".into(), decision.into()));
+        let mut action = url.clone();
+        action.set_query(None);
+        let chosen = browser.post(action).form(&form).send().await.unwrap();
+        assert!(chosen.status().is_redirection(), "{}", chosen.status());
+        let back = chosen.headers()["location"].to_str().unwrap().to_owned();
+        assert!(back.starts_with("http://127.0.0.1:"), "back to loopback: {back}");
+        browser
+            .get(&back)
+            .send()
+            .await
+            .expect("pwb answers the browser")
+            .text()
+            .await
+            .unwrap()
+    })
+}
+
 fn run(command: &mut Command) -> (i32, String, String) {
     let output = command.output().expect("pwb runs");
     (
@@ -147,7 +184,10 @@ fn login_sync_whoami_and_logout_with_the_tokens_in_the_keyring() {
     assert_eq!(who["access"], "account", "{who}");
 
     let (code, out, stderr) = run(server.pwb(data.path()).args(["sync"]));
-    assert_eq!(code, SUCCESS, "a sync with the account's token: {out}{stderr}");
+    assert_eq!(
+        code, SUCCESS,
+        "a sync with the account's token: {out}{stderr}"
+    );
 
     let (code, out, stderr) = run(server.pwb(data.path()).args(["logout", "--json"]));
     assert_eq!(code, SUCCESS, "{stderr}");
@@ -155,7 +195,9 @@ fn login_sync_whoami_and_logout_with_the_tokens_in_the_keyring() {
     assert_eq!(out["revoked"], true, "{out}");
     let (code, _, _) = run(server.pwb(data.path()).args(["whoami"]));
     assert_eq!(code, NOT_SIGNED_IN, "signed out");
-    let (code, out, _) = run(server.pwb(data.path()).args(["apps", "--offline", "--json"]));
+    let (code, out, _) = run(server
+        .pwb(data.path())
+        .args(["apps", "--offline", "--json"]));
     assert_eq!(code, SUCCESS);
     let apps: Value = serde_json::from_str(&out).unwrap();
     assert!(
@@ -176,4 +218,64 @@ fn a_denied_login_exits_8_and_says_to_start_again() {
     assert!(stderr.contains("start again"), "{stderr}");
     let (code, _, _) = run(server.pwb(data.path()).args(["whoami"]));
     assert_eq!(code, NOT_SIGNED_IN);
+}
+
+#[test]
+fn without_a_device_flow_login_goes_through_the_browser_with_pkce() {
+    let server = Server::with_device_flow(false);
+    let data = tempfile::tempdir().unwrap();
+    let mut child = server
+        .pwb(data.path())
+        .args(["login", "--json"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("pwb starts");
+    let mut stdout = BufReader::new(child.stdout.take().unwrap());
+    let mut first = String::new();
+    stdout.read_line(&mut first).expect("pwb prints the page");
+    let first: Value = serde_json::from_str(&first).expect("a JSON line");
+    let authorize_url = first["authorize_url"].as_str().expect("an authorization URL");
+    assert!(authorize_url.contains("code_challenge_method=S256"), "{authorize_url}");
+
+    let page = browse_and_decide(authorize_url, "approve");
+    assert!(page.contains("Signed in"), "{page}");
+    let output = child.wait_with_output().unwrap();
+    assert_eq!(
+        output.status.code(),
+        Some(SUCCESS),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let (code, out, _) = run(server.pwb(data.path()).args(["whoami", "--json"]));
+    assert_eq!(code, SUCCESS);
+    let who: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(who["signed_in"], true, "{who}");
+    let (code, _, stderr) = run(server.pwb(data.path()).args(["sync"]));
+    assert_eq!(code, SUCCESS, "{stderr}");
+    let (code, _, _) = run(server.pwb(data.path()).args(["logout"]));
+    assert_eq!(code, SUCCESS);
+}
+
+#[test]
+fn a_login_denied_in_the_browser_exits_8() {
+    let server = Server::with_device_flow(false);
+    let data = tempfile::tempdir().unwrap();
+    let mut child = server
+        .pwb(data.path())
+        .args(["login", "--json"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("pwb starts");
+    let mut stdout = BufReader::new(child.stdout.take().unwrap());
+    let mut first = String::new();
+    stdout.read_line(&mut first).unwrap();
+    let first: Value = serde_json::from_str(&first).unwrap();
+
+    let page = browse_and_decide(first["authorize_url"].as_str().unwrap(), "deny");
+    assert!(page.contains("not completed"), "{page}");
+    let output = child.wait_with_output().unwrap();
+    assert_eq!(output.status.code(), Some(SIGN_IN_FAILED));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("denied"));
 }

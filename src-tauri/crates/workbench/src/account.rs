@@ -9,14 +9,17 @@
 use std::fs;
 use std::future::Future;
 use std::io::Write;
+use std::net::Ipv4Addr;
 use std::path::PathBuf;
 use std::time::Duration;
 
 use partner_api::oauth::scopes;
 use serde::{Deserialize, Serialize};
+use tokio::net::TcpListener;
 use workbench_remote::SecretToken;
 use workbench_remote::auth::{AuthError, AuthServer, DeviceAuthorization, TokenSet};
 
+use crate::loopback;
 use crate::secrets::{TokenStore, Vault};
 use crate::{Workbench, WorkbenchError};
 
@@ -126,18 +129,62 @@ impl Workbench {
             .server
             .finish_device_flow(&pending.device, sleep, &now)
             .await?;
-        // A sign-in replaces the previous account of this profile; its tokens go too.
+        self.keep_sign_in(&tokens, pending.identity, store, now())
+    }
+
+    /// Signs in through the browser with the authorization code and PKCE (RFC 7636), for a
+    /// server whose metadata has no device endpoint: listens on a loopback port (RFC 8252),
+    /// hands the authorization page's URL to `open` (print it, or open the browser), waits for
+    /// the browser to come back there, then trades the code for tokens kept in `store`. Gives up
+    /// after `wait`.
+    pub async fn sign_in_with_browser(
+        &self,
+        server: &AuthServer,
+        identity: &str,
+        store: &TokenStore,
+        open: impl FnOnce(&str),
+        wait: Duration,
+        now: impl Fn() -> i64,
+    ) -> Result<Account, WorkbenchError> {
+        let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, 0))
+            .await
+            .map_err(|e| WorkbenchError::Settings(format!("cannot listen on loopback: {e}")))?;
+        let port = listener
+            .local_addr()
+            .map_err(|e| WorkbenchError::Settings(format!("cannot listen on loopback: {e}")))?
+            .port();
+        let pending =
+            server.start_code_flow(&format!("http://127.0.0.1:{port}/callback"), &scopes::ALL)?;
+        open(pending.url.as_str());
+        let callback = tokio::time::timeout(wait, loopback::receive(&listener))
+            .await
+            .map_err(|_| AuthError::Expired)??;
+        let tokens = server
+            .finish_code_flow(pending, &callback.code, &callback.state, now())
+            .await?;
+        self.keep_sign_in(&tokens, identity.to_owned(), store, now())
+    }
+
+    /// Keeps a new sign-in: the tokens in `store`, the account recorded. It replaces the
+    /// previous account of this profile, whose tokens go too.
+    fn keep_sign_in(
+        &self,
+        tokens: &TokenSet,
+        identity: String,
+        store: &TokenStore,
+        now: i64,
+    ) -> Result<Account, WorkbenchError> {
         if let Some(previous) = self.account()? {
             self.forget_account(&previous)?;
         }
         let account = Account {
             key: new_key(),
-            server: pending.identity,
+            server: identity,
             vault: store.vault(),
             scopes: tokens.scopes.clone(),
-            signed_in_at: now(),
+            signed_in_at: now,
         };
-        store.save(&account.key, &tokens)?;
+        store.save(&account.key, tokens)?;
         self.save_account(&account)?;
         Ok(account)
     }

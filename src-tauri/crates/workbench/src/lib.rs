@@ -11,6 +11,7 @@
 
 pub mod account;
 mod error;
+mod loopback;
 mod pull;
 pub mod secrets;
 pub mod server;

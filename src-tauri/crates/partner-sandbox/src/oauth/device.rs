@@ -10,13 +10,13 @@ use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::{Form, Json};
-use partner_api::oauth::{DeviceAuthorizationRequest, DeviceAuthorizationResponse, paths};
+use partner_api::oauth::{DeviceAuthorizationRequest, DeviceAuthorizationResponse, errors, paths};
 use serde::Deserialize;
 
 use super::page::{self, escape};
 use super::store::DecideError;
 use super::tokens::bad_form;
-use super::{Failure, client_id, no_store, parse_scope};
+use super::{Failure, OAuthFailure, client_id, no_store, parse_scope};
 use crate::error::HttpError;
 use crate::routes::AppState;
 
@@ -26,6 +26,13 @@ pub async fn device_authorization(
     form: Result<Form<DeviceAuthorizationRequest>, FormRejection>,
 ) -> Response {
     let result: Result<DeviceAuthorizationResponse, Failure> = async {
+        if !state.oauth.config.device_flow {
+            return Err(OAuthFailure::new(
+                errors::UNAUTHORIZED_CLIENT,
+                "this server does not offer the device flow; use the authorization code with PKCE",
+            )
+            .into());
+        }
         let Form(request) = form.map_err(bad_form)?;
         let client = client_id(request.client_id.as_deref(), &headers)?;
         let scope = parse_scope(request.scope.as_deref())?.join(" ");

@@ -75,6 +75,9 @@ pub struct OAuthConfig {
     pub device_interval: Duration,
     /// How long an authorization code can be exchanged (default one minute).
     pub authorization_code_ttl: Duration,
+    /// Whether the device flow is offered (default yes). Without it the metadata names no
+    /// device endpoint, so clients sign in with the authorization code and PKCE instead.
+    pub device_flow: bool,
     pub clock: Clock,
 }
 
@@ -86,6 +89,7 @@ impl Default for OAuthConfig {
             device_code_ttl: Duration::from_secs(600),
             device_interval: Duration::from_secs(5),
             authorization_code_ttl: Duration::from_secs(60),
+            device_flow: true,
             clock: Clock::default(),
         }
     }

@@ -21,7 +21,10 @@ pub async fn metadata(State(state): State<AppState>) -> Json<AuthorizationServer
         issuer: oauth.issuer.clone(),
         authorization_endpoint: oauth.url(paths::AUTHORIZE),
         token_endpoint: oauth.url(paths::TOKEN),
-        device_authorization_endpoint: Some(oauth.url(paths::DEVICE_AUTHORIZATION)),
+        device_authorization_endpoint: oauth
+            .config
+            .device_flow
+            .then(|| oauth.url(paths::DEVICE_AUTHORIZATION)),
         revocation_endpoint: Some(oauth.url(paths::REVOKE)),
         scopes_supported: strings(&scopes::ALL),
         response_types_supported: strings(&["code"]),
