@@ -12,6 +12,7 @@ mod pull;
 pub mod server;
 mod status;
 mod validate;
+mod version;
 
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard};
@@ -19,6 +20,7 @@ use std::sync::{Mutex, MutexGuard};
 pub use error::{ErrorCode, WorkbenchError};
 pub use pull::{PullProgress, PullReport};
 pub use status::{SyncPhase, SyncStatus};
+pub use version::VersionDetail;
 pub use workbench_store::{AppListing, SyncState, VersionSummary};
 
 use workbench_domain::IconFile;
