@@ -42,5 +42,7 @@ pub fn build_app<R: Runtime>(builder: Builder<R>) -> Builder<R> {
             commands::apps::version_icon,
             commands::sync::sync_status,
             commands::sync::sync_now,
+            commands::versions::open_version,
+            commands::versions::validate_draft,
         ])
 }

@@ -98,6 +98,32 @@ export async function openSession(driverUrl, application) {
       }
       throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}; last value ${JSON.stringify(last)}`);
     },
+    /** The first element matching a CSS selector, as a handle for `click`, `clear` and `type`. */
+    async find(selector) {
+      const found = await call('POST', `${base}/element`, { using: 'css selector', value: selector });
+      return Object.values(found)[0];
+    },
+    /** A real click, as the user makes it (scrolled into view, hit-tested). */
+    click: (element) => call('POST', `${base}/element/${element}/click`, {}),
+    /** Types `text` into an element, key by key. */
+    type: (element, text) => call('POST', `${base}/element/${element}/value`, { text }),
+    /**
+     * Presses keys in the focused element, one after another: each is a W3C key code (like '\uE007' for Enter) or
+     * an array of them pressed together (['\uE009', 'a'] is Ctrl+A).
+     */
+    async press(...keys) {
+      const actions = keys.flatMap((key) => {
+        const chord = Array.isArray(key) ? key : [key];
+        return [
+          ...chord.map((value) => ({ type: 'keyDown', value })),
+          ...chord.reverse().map((value) => ({ type: 'keyUp', value })),
+        ];
+      });
+      await call('POST', `${base}/actions`, { actions: [{ type: 'key', id: 'keyboard', actions }] });
+      await call('DELETE', `${base}/actions`);
+    },
+    /** A PNG of the window, base64-encoded: for looking at a failure. */
+    screenshot: () => call('GET', `${base}/screenshot`),
     close: () => call('DELETE', base).catch(() => {}),
   };
 }

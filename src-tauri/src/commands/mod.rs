@@ -2,3 +2,4 @@
 
 pub mod apps;
 pub mod sync;
+pub mod versions;

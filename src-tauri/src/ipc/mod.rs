@@ -5,11 +5,18 @@
 
 #[cfg(test)]
 mod bindings;
+mod version;
 
 use serde::Serialize;
 use ts_rs::TS;
 use workbench::{AppListing, ErrorCode as CoreCode, SyncPhase, VersionSummary, WorkbenchError};
 use workbench_domain::{App, AppType as CoreAppType, ReviewStatus as CoreStatus};
+
+pub use version::{
+    AssetForm, AssetKind, Diagnostic, EmailForm, GeneralForm, LicenseKind, MarketplaceForm,
+    NotApplied, NotChecked, PlanForm, PlanKind, Severity, SupportForm, Suppressed, TechnicalForm,
+    UrlForm, UrlKind, ValidationReport, VersionForm, VersionView,
+};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
 #[serde(rename_all = "snake_case")]
@@ -191,6 +198,16 @@ pub enum ErrorCode {
 pub struct CommandError {
     pub code: ErrorCode,
     pub message: String,
+}
+
+impl CommandError {
+    /// A failure that is no one's input: a bug or a crashed task.
+    pub fn internal(message: String) -> CommandError {
+        CommandError {
+            code: ErrorCode::Internal,
+            message,
+        }
+    }
 }
 
 impl From<WorkbenchError> for CommandError {

@@ -3,6 +3,7 @@
 import { getContext, setContext } from 'svelte';
 import type { AppRow, Backend, CommandError, SyncStatus } from '../ipc';
 import { toCommandError } from '../ipc';
+import type { DraftShelf } from '../features/versions/editor.svelte';
 
 export type AppsState =
   | { kind: 'loading' }
@@ -18,6 +19,12 @@ export class Workbench {
   /** Bumped after every list load, so icons are fetched again: a sync can replace them. */
   revision = $state(0);
   readonly busy = $derived(this.requesting || this.status?.state === 'syncing');
+  /** The version shown in the editor; null shows the app list. */
+  openVersionId: string | null = $state(null);
+  /** The version row to focus when the list comes back, so keyboard users land where they left. */
+  returnFocusTo: string | null = $state(null);
+  /** Unsaved drafts by version id: they live as long as the window, never in the cache. */
+  readonly drafts: DraftShelf = new Map();
 
   readonly backend: Backend;
   #reloading: Promise<void> | null = null;
@@ -94,6 +101,17 @@ export class Workbench {
       this.#reloading = null;
     });
     return this.#reloading;
+  }
+
+  openVersion(versionId: string): void {
+    this.returnFocusTo = null;
+    this.openVersionId = versionId;
+  }
+
+  /** Back to the app list, focusing the row of the version that was open. */
+  closeVersion(): void {
+    this.returnFocusTo = this.openVersionId;
+    this.openVersionId = null;
   }
 
   /** Retry after a failed load: shows the loading state, then reads the cache again. */

@@ -18,6 +18,86 @@ export type SyncState = "idle" | "syncing" | "offline" | "error";
 
 export type SyncStatus = { state: SyncState, server: string | null, last_synced_at: string | null, message: string | null, };
 
+export type UrlKind = "redirect_uri" | "installation_subscription" | "launch_url" | "privacy_policy" | "terms_of_service" | "app_source";
+
+export type AssetKind = "icon" | "screenshot" | "video";
+
+export type PlanKind = "trial" | "paid";
+
+export type LicenseKind = "individual" | "universal";
+
+export type EmailForm = { 
+/**
+ * What the address is notified about, for example `technical` or `billing`.
+ */
+type: string, email: string, };
+
+export type UrlForm = { type: UrlKind, url: string, };
+
+export type AssetForm = { type: AssetKind, description: string, url: string, };
+
+export type SupportForm = { email: string, phone: string, url: string, };
+
+export type PlanForm = { type: PlanKind, license_type: LicenseKind, name: string, 
+/**
+ * Minor units (cents) per seat or per account per month, as typed.
+ */
+price: string, 
+/**
+ * ISO 4217 code.
+ */
+currency: string, description: string, listing_summary: string, min_licenses: string, max_licenses: string, 
+/**
+ * Empty: no trial length given.
+ */
+trial_days: string, };
+
+export type GeneralForm = { display_name: string, slug: string, notes: string, emails: Array<EmailForm>, };
+
+export type TechnicalForm = { scopes: Array<string>, scopes_reason: string, urls: Array<UrlForm>, manually_provisioned: boolean, };
+
+export type MarketplaceForm = { listing_summary: string, description: string, categories: Array<string>, assets: Array<AssetForm>, urls: Array<UrlForm>, support: SupportForm, };
+
+export type VersionForm = { general: GeneralForm, technical: TechnicalForm, marketplace: MarketplaceForm, subscription_types: Array<PlanForm>, };
+
+export type VersionView = { app_id: string, 
+/**
+ * The app's display name.
+ */
+app_name: string, version_id: string, version_number: string, technical: ReviewStatus, marketplace: ReviewStatus, has_icon: boolean, content: VersionForm, 
+/**
+ * The marketplace categories of the rules pack in force, for the category picker.
+ */
+known_categories: Array<string>, };
+
+export type Severity = "error" | "warning" | "info";
+
+export type Diagnostic = { 
+/**
+ * The rule's id, for example `listing.required`; `form.whole_number` for the form's own check.
+ */
+rule: string, severity: Severity, 
+/**
+ * The field it points at, for example `general.display_name` or `subscription_types[1].price`.
+ */
+field: string, message: string, };
+
+export type NotChecked = { rule: string, reason: string, };
+
+export type Suppressed = { rule: string, field: string, reason: string, };
+
+export type NotApplied = { rule: string, field: string | null, why: string, };
+
+export type ValidationReport = { 
+/**
+ * The version of the rules pack the draft was checked against.
+ */
+pack_version: string, 
+/**
+ * The form's own problems first, then the engine's, in the pack's rule order.
+ */
+diagnostics: Array<Diagnostic>, not_checked: Array<NotChecked>, suppressed: Array<Suppressed>, not_applied: Array<NotApplied>, };
+
 export type ErrorCode = "cache" | "server_unreachable" | "server_error" | "malformed_reply" | "not_found" | "not_signed_in" | "internal";
 
 export type CommandError = { code: ErrorCode, message: string, };

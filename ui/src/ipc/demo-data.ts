@@ -1,5 +1,5 @@
 // Demo content for the fake backend: a small partner portfolio covering every review status.
-import type { AppRow } from './bindings';
+import type { AppRow, LicenseKind, PlanForm, PlanKind, VersionForm, VersionRow, VersionView } from './bindings';
 
 function monogram(letter: string, from: string, to: string): string {
   const svg =
@@ -74,3 +74,154 @@ export const DEMO_ICONS: Record<string, string> = {
   'ver-initech-300': monogram('I', '#ea580c', '#db2777'),
   'ver-initech-221': monogram('I', '#ea580c', '#db2777'),
 };
+
+interface DemoListing {
+  domain: string;
+  summary: string;
+  description: string;
+  category: string;
+  scopes: string[];
+  scopesReason: string;
+  plans: [string, LicenseKind, number][];
+}
+
+const LISTINGS: Record<string, DemoListing> = {
+  'app-acme-crm': {
+    domain: 'acme-corp.example',
+    summary: 'Screen pops, click-to-call and automatic call logging between Talkdesk and Acme CRM.',
+    description:
+      'Acme CRM Connector links Talkdesk with Acme CRM, so agents stop copying notes between tabs. ' +
+      'Start with the Trial, then choose the Team plan per seat or the Enterprise plan per account.',
+    category: 'CRM',
+    scopes: ['account:read', 'contacts:read', 'contacts:write'],
+    scopesReason: 'Writes caller details and call outcomes back to Talkdesk contacts.',
+    plans: [
+      ['Team', 'individual', 1500],
+      ['Enterprise', 'universal', 49900],
+    ],
+  },
+  'app-northwind-tickets': {
+    domain: 'northwind.example',
+    summary: 'Open, update and close Northwind tickets from the Talkdesk agent workspace.',
+    description:
+      'Northwind Ticket Bridge turns every call into a ticket and keeps its status in step. ' +
+      'The Premium plan adds SLA timers to the Desk plan.',
+    category: 'Helpdesk & Ticketing',
+    scopes: ['account:read', 'calls:read'],
+    scopesReason: '',
+    plans: [['Desk', 'individual', 1200]],
+  },
+  'app-initech-analytics': {
+    domain: 'initech.example',
+    summary: 'Speech analytics and agent scorecards for every call.',
+    description:
+      'Initech Call Analytics transcribes calls, scores them against your checklist and shows trends per team. ' +
+      'Pick the Analyst plan per seat or the Site plan per account.',
+    category: 'Analytics & Reporting',
+    scopes: ['account:read', 'calls:read', 'recordings:read'],
+    scopesReason: '',
+    plans: [
+      ['Analyst', 'individual', 2500],
+      ['Site', 'universal', 59900],
+    ],
+  },
+  'app-globex-callbacks': {
+    domain: 'globex.example',
+    summary: 'Let callers book a callback instead of waiting on hold.',
+    description: '',
+    category: 'Customer Experience',
+    scopes: ['account:read', 'callbacks:write'],
+    scopesReason: '',
+    plans: [['Callbacks', 'individual', 900]],
+  },
+};
+
+export const DEMO_CATEGORIES = [
+  'Analytics & Reporting',
+  'Artificial Intelligence',
+  'Collaboration',
+  'CRM',
+  'Customer Experience',
+  'E-commerce',
+  'Helpdesk & Ticketing',
+  'Integrations',
+  'Messaging',
+  'Productivity',
+  'Quality Management',
+  'Security & Compliance',
+  'Workforce Engagement',
+];
+
+function plan(type: PlanKind, license: LicenseKind, name: string, price: number, max: number): PlanForm {
+  return {
+    type,
+    license_type: license,
+    name,
+    price: String(price),
+    currency: 'USD',
+    description: type === 'trial' ? 'Try every feature free for 30 days.' : 'Billed monthly.',
+    listing_summary: '',
+    min_licenses: '1',
+    max_licenses: String(max),
+    trial_days: type === 'trial' ? '30' : '',
+  };
+}
+
+/** The editor's view of a demo version: plausible content, clean except where a demo wants a problem to show. */
+function demoVersion(app: AppRow, version: VersionRow): VersionView {
+  const listing = LISTINGS[app.id]!;
+  const d = listing.domain;
+  const draftOnly = version.technical === 'draft';
+  const content: VersionForm = {
+    general: {
+      display_name: app.display_name,
+      slug: app.name,
+      notes: '',
+      emails: [{ type: 'technical', email: `integrations@${d}` }],
+    },
+    technical: {
+      scopes: [...listing.scopes],
+      scopes_reason: listing.scopesReason,
+      urls: [
+        { type: 'redirect_uri', url: `https://connect.${d}/talkdesk/oauth/callback` },
+        { type: 'installation_subscription', url: `https://connect.${d}/talkdesk/events` },
+      ],
+      manually_provisioned: false,
+    },
+    marketplace: {
+      listing_summary: listing.summary,
+      description: listing.description,
+      categories: [listing.category],
+      assets: [
+        { type: 'screenshot', description: `${app.display_name} in the agent workspace`, url: `https://cdn.${d}/shot-1.png` },
+      ],
+      // The first draft of a new app has no terms of service yet, and its privacy policy is still on plain HTTP.
+      urls: draftOnly
+        ? [{ type: 'privacy_policy', url: `http://www.${d}/privacy` }]
+        : [
+            { type: 'privacy_policy', url: `https://www.${d}/legal/privacy` },
+            { type: 'terms_of_service', url: `https://www.${d}/legal/terms` },
+          ],
+      support: { email: `support@${d}`, phone: '', url: `https://help.${d}` },
+    },
+    subscription_types: [
+      ...(draftOnly ? [] : [plan('trial', 'individual', 'Trial', 0, 25)]),
+      ...listing.plans.map(([name, license, price]) => plan('paid', license, name, price, 2000)),
+    ],
+  };
+  return {
+    app_id: app.id,
+    app_name: app.display_name,
+    version_id: version.id,
+    version_number: version.version_number,
+    technical: version.technical,
+    marketplace: version.marketplace,
+    has_icon: version.has_icon,
+    content,
+    known_categories: DEMO_CATEGORIES,
+  };
+}
+
+export const DEMO_VERSIONS: Record<string, VersionView> = Object.fromEntries(
+  DEMO_APPS.flatMap((app) => app.versions.map((version) => [version.id, demoVersion(app, version)])),
+);

@@ -35,4 +35,24 @@ describe('the fake backend', () => {
     expect((await createDemoBackend('?demo=offline').syncStatus()).state).toBe('offline');
     await expect(createDemoBackend('?demo=list-error').listApps()).rejects.toMatchObject({ code: 'cache' });
   });
+
+  it('opens demo versions and checks drafts with its few rules; an unknown version is not_found', async () => {
+    const backend = createDemoBackend('');
+    const acme = await backend.openVersion('ver-acme-210');
+    expect(acme.app_name).toBe('Acme CRM Connector');
+    expect((await backend.validateDraft('ver-acme-210', null)).diagnostics).toEqual([]);
+
+    acme.content.general.display_name = ' ';
+    const report = await backend.validateDraft('ver-acme-210', acme.content);
+    expect(report.diagnostics.map((d) => [d.rule, d.field])).toEqual([['listing.required', 'general.display_name']]);
+    expect(report.not_checked.length).toBeGreaterThan(0);
+
+    const globex = await backend.validateDraft('ver-globex-010', null);
+    expect(globex.diagnostics.map((d) => d.rule)).toEqual(
+      expect.arrayContaining(['listing.required', 'listing.https', 'plans.one_trial']),
+    );
+
+    await expect(backend.openVersion('nope')).rejects.toMatchObject({ code: 'not_found' });
+    await expect(backend.validateDraft('nope', null)).rejects.toMatchObject({ code: 'not_found' });
+  });
 });

@@ -1,9 +1,10 @@
 // An in-memory Backend: the browser demo (`npm run dev`) and every component test run against it.
 // It copies data in and out, as the IPC boundary does, so callers never share objects with it.
 import type { Backend } from './backend';
-import type { AppList, AppRow, CommandError, SyncStatus } from './bindings';
-import { DEMO_APPS, DEMO_ICONS, DEMO_SERVER } from './demo-data';
+import type { AppList, AppRow, CommandError, SyncStatus, ValidationReport, VersionForm, VersionView } from './bindings';
+import { DEMO_APPS, DEMO_ICONS, DEMO_SERVER, DEMO_VERSIONS } from './demo-data';
 import { isCommandError } from './errors';
+import { fakeValidate } from './fake-rules';
 
 /** What a successful sync does: replace the cached apps and/or override fields of the final status. */
 export interface FakeSyncOutcome {
@@ -25,6 +26,12 @@ export interface FakeOptions {
   /** How long a sync takes; 0 by default. */
   syncDelayMs?: number;
   now?: () => Date;
+  /** The versions `openVersion` knows, by id; any other id is `not_found`. */
+  versions?: Record<string, VersionView>;
+  /** How a draft is checked; a few simple rules (`fake-rules.ts`) by default. */
+  validate?: (draft: VersionForm, hasIcon: boolean) => ValidationReport;
+  /** How long a validation takes; 0 by default. */
+  validateDelayMs?: number;
 }
 
 export interface FakeCalls {
@@ -32,6 +39,8 @@ export interface FakeCalls {
   syncStatus: number;
   syncNow: number;
   versionIcon: string[];
+  openVersion: string[];
+  validateDraft: { versionId: string; draft: VersionForm | null }[];
 }
 
 export interface FakeBackend extends Backend {
@@ -41,6 +50,8 @@ export interface FakeBackend extends Backend {
   setApps(apps: AppRow[]): void;
   setFailList(error: CommandError | null): void;
   setSyncResult(result: FakeSyncOutcome | CommandError): void;
+  /** When set, validateDraft rejects with this error. */
+  setFailValidate(error: CommandError | null): void;
   listenerCount(): number;
 }
 
@@ -57,7 +68,23 @@ export function createFakeBackend(options: FakeOptions = {}): FakeBackend {
   const delayMs = options.syncDelayMs ?? 0;
   const now = options.now ?? (() => new Date());
   const listeners = new Set<(status: SyncStatus) => void>();
-  const calls: FakeCalls = { listApps: 0, syncStatus: 0, syncNow: 0, versionIcon: [] };
+  const calls: FakeCalls = { listApps: 0, syncStatus: 0, syncNow: 0, versionIcon: [], openVersion: [], validateDraft: [] };
+  const versions: Record<string, VersionView> = copy(options.versions ?? {});
+  const validate = options.validate ?? fakeValidate;
+  const validateDelayMs = options.validateDelayMs ?? 0;
+  let failValidate: CommandError | null = null;
+
+  function findVersion(versionId: string): VersionView {
+    const view = versions[versionId];
+    if (!view) {
+      const error: CommandError = {
+        code: 'not_found',
+        message: `no cached version ${versionId}: run \`pwb apps\` to see the cached ones, or \`pwb sync\` to fetch new ones`,
+      };
+      throw error;
+    }
+    return view;
+  }
 
   function emit(next: SyncStatus): void {
     status = copy(next);
@@ -75,6 +102,9 @@ export function createFakeBackend(options: FakeOptions = {}): FakeBackend {
     },
     setSyncResult: (result) => {
       syncResult = result;
+    },
+    setFailValidate: (error) => {
+      failValidate = error;
     },
     listenerCount: () => listeners.size,
 
@@ -108,6 +138,19 @@ export function createFakeBackend(options: FakeOptions = {}): FakeBackend {
       return icons[versionId] ?? null;
     },
 
+    async openVersion(versionId: string): Promise<VersionView> {
+      calls.openVersion.push(versionId);
+      return copy(findVersion(versionId));
+    },
+
+    async validateDraft(versionId: string, draft: VersionForm | null): Promise<ValidationReport> {
+      calls.validateDraft.push({ versionId, draft: copy(draft) });
+      if (validateDelayMs > 0) await new Promise((resolve) => setTimeout(resolve, validateDelayMs));
+      if (failValidate) throw copy(failValidate);
+      const view = findVersion(versionId);
+      return copy(validate(copy(draft ?? view.content), view.has_icon));
+    },
+
     async onSyncStatus(listener): Promise<() => void> {
       // Wrap so the same function subscribed twice gets two independent subscriptions, like Tauri's listen.
       const subscription = (next: SyncStatus) => listener(next);
@@ -127,7 +170,14 @@ export function createDemoBackend(search: string): FakeBackend {
   const scenario = new URLSearchParams(search).get('demo');
   const minutesAgo = (minutes: number) => new Date(Date.now() - minutes * 60_000).toISOString();
   const synced: SyncStatus = { state: 'idle', server: DEMO_SERVER, last_synced_at: minutesAgo(12), message: null };
-  const base: FakeOptions = { apps: DEMO_APPS, icons: DEMO_ICONS, status: synced, syncDelayMs: 900 };
+  const base: FakeOptions = {
+    apps: DEMO_APPS,
+    icons: DEMO_ICONS,
+    versions: DEMO_VERSIONS,
+    status: synced,
+    syncDelayMs: 900,
+    validateDelayMs: 40,
+  };
   const unreachable: CommandError = {
     code: 'server_unreachable',
     message: `Could not connect to ${DEMO_SERVER}: connection refused.`,

@@ -21,12 +21,16 @@ describe('the Tauri backend', () => {
     await backend.syncStatus();
     await backend.syncNow();
     await expect(backend.versionIcon('ver-1')).resolves.toBe('result');
+    await backend.openVersion('ver-2');
+    await backend.validateDraft('ver-2', null);
 
     expect(invoke.mock.calls).toEqual([
       ['list_apps', undefined],
       ['sync_status', undefined],
       ['sync_now', undefined],
       ['version_icon', { versionId: 'ver-1' }],
+      ['open_version', { versionId: 'ver-2' }],
+      ['validate_draft', { versionId: 'ver-2', draft: null }],
     ]);
   });
 

@@ -3,7 +3,7 @@
 import { invoke } from '@tauri-apps/api/core';
 import { listen } from '@tauri-apps/api/event';
 import type { Backend } from './backend';
-import type { AppList, SyncStatus } from './bindings';
+import type { AppList, SyncStatus, ValidationReport, VersionView } from './bindings';
 import { toCommandError } from './errors';
 
 export const SYNC_STATUS_EVENT = 'sync-status';
@@ -22,6 +22,8 @@ export function createTauriBackend(): Backend {
     syncStatus: () => call<SyncStatus>('sync_status'),
     syncNow: () => call<SyncStatus>('sync_now'),
     versionIcon: (versionId) => call<string | null>('version_icon', { versionId }),
+    openVersion: (versionId) => call<VersionView>('open_version', { versionId }),
+    validateDraft: (versionId, draft) => call<ValidationReport>('validate_draft', { versionId, draft }),
     onSyncStatus: (listener) => listen<SyncStatus>(SYNC_STATUS_EVENT, (event) => listener(event.payload)),
   };
 }

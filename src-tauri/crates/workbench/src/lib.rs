@@ -17,6 +17,7 @@ pub mod secrets;
 pub mod server;
 mod status;
 mod validate;
+mod version;
 
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard};
@@ -25,6 +26,7 @@ pub use error::{ErrorCode, WorkbenchError};
 pub use pull::{PullProgress, PullReport};
 pub use status::{SyncPhase, SyncStatus};
 pub use validate::{ActivePack, MAX_ICON_FILE_BYTES, PackInfo, PackSource};
+pub use version::VersionDetail;
 pub use workbench_remote::auth::{AuthError, AuthServer, DeviceAuthorization};
 pub use workbench_store::{AppListing, StoredSuppression, SyncState, VersionSummary};
 
