@@ -61,6 +61,7 @@ impl HttpError {
                 message: message.into(),
                 description: String::new(),
                 fields: Vec::new(),
+                diagnostics: Vec::new(),
             },
         }
     }

@@ -14,6 +14,7 @@ fn state(dir: &std::path::Path) -> AppState {
         faults: Arc::default(),
         page_size: 20,
         reviews: Arc::default(),
+        rules: Arc::default(),
         oauth: Arc::new(crate::oauth::OAuth::new(
             crate::oauth::Store::open(&dir.join("sandbox.sqlite3")).unwrap(),
             crate::oauth::OAuthConfig::default(),

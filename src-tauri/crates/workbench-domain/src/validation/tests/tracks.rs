@@ -63,7 +63,10 @@ fn the_default_pack_scopes_the_technical_track_to_general_and_technical_fields()
         "listing.categories",
         "plans.one_trial",
     ] {
-        assert!(ids.contains(id), "the marketplace track checks {id}: {ids:?}");
+        assert!(
+            ids.contains(id),
+            "the marketplace track checks {id}: {ids:?}"
+        );
     }
     // The marketplace track checks everything: exactly what a whole-version check finds.
     let whole = validate(
@@ -79,7 +82,11 @@ fn a_rule_for_another_track_does_not_run_and_is_not_reported_as_not_checked() {
     let pack = RulesPack::default_pack();
     let content = valid_content();
     let technical = submit(&content, Track::Technical, &pack);
-    assert!(technical.diagnostics.is_empty(), "{:?}", technical.diagnostics);
+    assert!(
+        technical.diagnostics.is_empty(),
+        "{:?}",
+        technical.diagnostics
+    );
     let not_checked: BTreeSet<&str> = technical
         .not_checked
         .iter()
@@ -194,7 +201,11 @@ fn suppressions_apply_after_the_track_filter_and_the_reviewer_sees_what_is_left(
     let findings: Vec<&str> = quoted.review_findings().map(|d| d.rule.as_str()).collect();
     assert_eq!(findings, ["plans.quoted_prices"]);
     // The technical track does not look at the listing text's prices.
-    assert!(submit(&content, Track::Technical, &pack).diagnostics.is_empty());
+    assert!(
+        submit(&content, Track::Technical, &pack)
+            .diagnostics
+            .is_empty()
+    );
     let suppression = Suppression {
         rule: "plans.quoted_prices".into(),
         field: None,
