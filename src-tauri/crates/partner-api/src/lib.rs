@@ -21,7 +21,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
-use workbench_domain::validation::Diagnostic;
+use workbench_domain::validation::{Diagnostic, NotChecked};
 use workbench_domain::{App, AppVersion};
 
 pub mod openapi;
@@ -119,6 +119,11 @@ pub struct ApiError {
     /// Readers that do not know it ignore it.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub diagnostics: Vec<Diagnostic>,
+    /// An extension member of the `validation_failed` replies: the rules the server could not
+    /// check, and why (a kind its engine does not know, a missing parameter): not checked, never
+    /// passed.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub not_checked: Vec<NotChecked>,
 }
 
 /// The `code` of a reply refused by the rules engine (422): see [`ApiError::diagnostics`].
@@ -199,6 +204,7 @@ mod tests {
                 {"rule": "icon.corners_clear", "severity": "warning", "field": "icon",
                  "message": "m", "params": {}}
             ],
+            "not_checked": [{"rule": "listing.video_length", "reason": "unknown rule kind video_max_seconds; update Partner Workbench"}],
             "trace_id": "a future member"
         });
         let error: ApiError = serde_json::from_value(body).unwrap();
@@ -207,10 +213,11 @@ mod tests {
         assert_eq!(error.diagnostics[0].severity, Severity::Error);
         assert_eq!(error.diagnostics[0].params["width"], 320);
         assert_eq!(error.failed_rules(), ["icon.square"]);
+        assert_eq!(error.not_checked[0].rule, "listing.video_length");
         // An error body without the member reads as no diagnostics, and writes without it.
         let plain: ApiError =
             serde_json::from_value(json!({"code": "not_found", "message": "no app x"})).unwrap();
-        assert!(plain.diagnostics.is_empty());
+        assert!(plain.diagnostics.is_empty() && plain.not_checked.is_empty());
         assert_eq!(
             serde_json::to_value(&plain).unwrap(),
             json!({"code": "not_found", "message": "no app x"})

@@ -62,6 +62,7 @@ impl HttpError {
                 description: String::new(),
                 fields: Vec::new(),
                 diagnostics: Vec::new(),
+                not_checked: Vec::new(),
             },
         }
     }

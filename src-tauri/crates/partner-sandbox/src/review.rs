@@ -13,7 +13,7 @@ use partner_api::{ChangeKind, ReviewDecision, ReviewFeedback, ReviewOutcome, Ver
 use rusqlite::{Connection, params};
 use tokio::sync::Notify;
 use tokio::task::JoinHandle;
-use workbench_domain::validation::RulesPack;
+use workbench_domain::validation::{NotChecked, RulesPack};
 use workbench_domain::{Action, ReviewStatus, Track, transition};
 
 use crate::db::Db;
@@ -93,25 +93,26 @@ pub fn unschedule(conn: &Connection, version_id: &str, track: Track) -> rusqlite
 
 /// What the automatic reviewer holds against `track` of a stored version: the rules engine's
 /// errors and warnings for the track with `pack`, after the suppressions recorded with the
-/// submission, each naming its rule. Empty means the track passes.
+/// submission, each naming its rule (none: the track passes); and the rules it could not check.
 pub fn automatic_feedback(
     conn: &Connection,
     version_id: &str,
     track: Track,
     pack: &RulesPack,
-) -> Result<Vec<ReviewFeedback>, HttpError> {
+) -> Result<(Vec<ReviewFeedback>, Vec<NotChecked>), HttpError> {
     let (seq, version) = store::load_version_by_id(conn, version_id)?
         .ok_or_else(|| HttpError::not_found(format!("no version {version_id}")))?;
     let suppressions = crate::rules::recorded_suppressions(conn, version_id, track)?;
     let report = crate::rules::validate_stored(conn, seq, &version, &suppressions, track, pack)?;
-    Ok(report
+    let feedback = report
         .review_findings()
         .map(|d| ReviewFeedback {
             field: d.field.clone(),
             message: d.message.clone(),
             rule: Some(d.rule.clone()),
         })
-        .collect())
+        .collect();
+    Ok((feedback, report.not_checked))
 }
 
 /// Applies a reviewer's decision to `track` of `version_id` and records it in the feed.
@@ -122,6 +123,7 @@ pub fn decide(
     track: Track,
     decision: ReviewDecision,
     feedback: Vec<ReviewFeedback>,
+    not_checked: Vec<NotChecked>,
 ) -> Result<VersionResource, HttpError> {
     let (_, mut version) = store::load_version_by_id(conn, version_id)?
         .ok_or_else(|| HttpError::not_found(format!("no version {version_id}")))?;
@@ -147,6 +149,7 @@ pub fn decide(
         track,
         decision,
         feedback,
+        not_checked,
     });
     store::record(conn, change)?;
     Ok(version)
@@ -181,13 +184,14 @@ fn run_due(db: &Db, rules: &Rules) -> Option<i64> {
                 unschedule(conn, &version_id, track)?;
                 return Ok(());
             }
-            let feedback = automatic_feedback(conn, &version_id, track, &rules.current().pack)?;
+            let (feedback, not_checked) =
+                automatic_feedback(conn, &version_id, track, &rules.current().pack)?;
             let decision = if feedback.is_empty() {
                 ReviewDecision::Approve
             } else {
                 ReviewDecision::Reject
             };
-            decide(conn, &version_id, track, decision, feedback).map(|_| ())
+            decide(conn, &version_id, track, decision, feedback, not_checked).map(|_| ())
         });
         if let Err(error) = result {
             tracing::error!(?error, %version_id, %track, "automatic review failed; dropping it");

@@ -138,7 +138,8 @@ pub fn check_pack(pack: &RulesPack) -> Result<(), HttpError> {
 }
 
 /// The 422 of a request the engine refused: `validation_failed`, one `fields` entry per error
-/// (`{field, "rule: message"}`), and every diagnostic of the report in `diagnostics`.
+/// (`{field, "rule: message"}`), every diagnostic of the report in `diagnostics` and the rules
+/// it could not check in `not_checked`.
 pub fn refusal(what: &str, report: &Report) -> HttpError {
     let errors: Vec<_> = report
         .diagnostics
@@ -169,6 +170,7 @@ pub fn refusal(what: &str, report: &Report) -> HttpError {
         .map(|d| field(&d.field, format!("{}: {}", d.rule, d.message)))
         .collect();
     error.body.diagnostics = report.diagnostics.clone();
+    error.body.not_checked = report.not_checked.clone();
     error
 }
 

@@ -2,6 +2,8 @@
 //! `If-Match`, `Idempotency-Key`, the change feed, restarts and bad input. Every request goes
 //! through [`Fixture::send`], the one place to add an auth header.
 
+mod common;
+
 use std::path::Path;
 use std::time::Duration;
 
@@ -10,6 +12,8 @@ use partner_sandbox::{Config, ReviewMode, Sandbox, Seed};
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 use workbench_domain::{App, ReviewStatus, Track};
+
+use common::{complete_content, complete_marketplace, png};
 
 struct Fixture {
     sandbox: Option<Sandbox>,
@@ -263,52 +267,6 @@ fn register_body(name: &str) -> Value {
         "app_type": "standalone",
         "render": "portal",
     })
-}
-
-/// A version the default rules pack passes on both tracks.
-fn complete_content() -> Value {
-    json!({
-        "general": {"display_name": "Zeta Notes", "slug": "zeta-notes"},
-        "technical": {
-            "scopes": ["apps:read"],
-            "urls": [{"type": "redirect_uri", "url": "https://zeta.io/callback"}]
-        },
-        "marketplace": complete_marketplace("Zeta keeps notes of every call, so nobody has to type while they talk."),
-        "subscription_types": [
-            {"type": "trial", "license_type": "individual", "name": "Trial", "price": 0,
-             "currency": "USD", "min_licenses": 1, "max_licenses": 10, "trial_days": 30},
-            {"type": "paid", "license_type": "individual", "name": "Standard", "price": 900,
-             "currency": "USD", "min_licenses": 1, "max_licenses": 100}
-        ]
-    })
-}
-
-/// A marketplace section the default rules pack passes, with `description`.
-fn complete_marketplace(description: &str) -> Value {
-    json!({
-        "listing_summary": "Notes for every call",
-        "description": description,
-        "categories": ["Productivity"],
-        "assets": [{"type": "screenshot", "description": "The notes", "url": "https://zeta.io/shot.png"}],
-        "urls": [
-            {"type": "privacy_policy", "url": "https://zeta.io/privacy"},
-            {"type": "terms_of_service", "url": "https://zeta.io/terms"}
-        ],
-        "support": {"email": "help@zeta.io"}
-    })
-}
-
-/// An icon file of the fixtures corpus (`tests/fixtures/icons/` at the repository's root).
-fn fixture(name: &str) -> Vec<u8> {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../../tests/fixtures/icons")
-        .join(name);
-    std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
-}
-
-/// A PNG icon the default rules pack passes.
-fn png() -> Vec<u8> {
-    fixture("valid.png")
 }
 
 async fn wait_for(

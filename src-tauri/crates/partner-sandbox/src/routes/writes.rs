@@ -107,6 +107,7 @@ async fn admin_review(
             request.track,
             request.decision,
             request.feedback,
+            Vec::new(),
         )?;
         Ok(Reply::json(
             StatusCode::OK,
