@@ -17,6 +17,10 @@ mod offline;
 /// A server that wants a token: without one (or with a bad one) the pull is "not signed in".
 mod auth;
 
+/// Server parity: for 1,000 generated versions, the sandbox's verdicts over HTTP (icon upload,
+/// submission, automatic review) equal the tool's own rules engine.
+mod parity;
+
 /// Layout rules checked on the repository's files: no tauri in the core, binary names,
 /// commented members, Tauri imports only in ui/src/ipc, no ignored tests.
 mod guards;
