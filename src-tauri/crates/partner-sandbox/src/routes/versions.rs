@@ -286,7 +286,7 @@ pub async fn put_icon(
     .await
 }
 
-/// The longest `filename` an icon upload accepts.
+/// The longest `filename` an icon upload accepts, in characters.
 const MAX_FILE_NAME: usize = 255;
 
 /// The name the icon rules see: `?filename=`, else one that follows the `Content-Type`.
@@ -296,11 +296,10 @@ fn icon_name(uri: &Uri, headers: &HeaderMap) -> Result<String, HttpError> {
             .with_description(e.body_text())
     })?;
     if let Some((_, name)) = pairs.into_iter().find(|(key, _)| key == "filename") {
+        // The name is only read for its extension, never used as a path.
         let fine = !name.is_empty()
-            && name.len() <= MAX_FILE_NAME
-            && !name
-                .chars()
-                .any(|c| c == '/' || c == '\\' || c.is_control());
+            && name.chars().count() <= MAX_FILE_NAME
+            && !name.contains(['/', '\\']);
         return if fine {
             Ok(name)
         } else {
@@ -309,7 +308,7 @@ fn icon_name(uri: &Uri, headers: &HeaderMap) -> Result<String, HttpError> {
                 vec![field(
                     "filename",
                     format!(
-                        "a file name of 1 to {MAX_FILE_NAME} bytes without slashes, like icon.png"
+                        "a file name of 1 to {MAX_FILE_NAME} characters without slashes, like icon.png"
                     ),
                 )],
             ))

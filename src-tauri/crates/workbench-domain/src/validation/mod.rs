@@ -96,10 +96,13 @@ pub struct IconInput<'a> {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Suppression {
+    #[cfg_attr(feature = "openapi", schema(pattern = "\\S"))]
     pub rule: String,
     /// The field it applies to; absent: every field of the rule.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub field: Option<String>,
+    /// Why the warning does not apply; not blank.
+    #[cfg_attr(feature = "openapi", schema(pattern = "\\S"))]
     pub reason: String,
 }
 
