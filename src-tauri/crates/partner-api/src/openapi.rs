@@ -387,7 +387,7 @@ mod routes {
             ("app_id" = String, Path, description = "The app's id"),
             ("version_id" = String, Path, description = "The version's id"),
             ("If-Match" = String, Header, description = "The version's current ETag (or `*`)"),
-            ("filename" = Option<String>, Query, description = "The file's name as the partner chose it, for example `icon.png`: the rules check its extension against the real format. Without it the name follows the `Content-Type` (`icon.png`, `icon.jpg`), which must then be `image/png` or `image/jpeg`", min_length = 1, max_length = 255, pattern = "^[^/\\\\]+$"),
+            ("filename" = Option<String>, Query, description = "The file's name as the partner chose it, for example `icon.png`: the rules check its extension against the real format. Without it the name follows the `Content-Type`: `image/png` is `icon.png`, `image/jpeg` is `icon.jpg` (likewise other `image/*` types); any other type gives a name without extension, which the extension rule refuses", min_length = 1, max_length = 255, pattern = "^[^/\\\\]+$"),
         ),
         request_body(description = "The icon's bytes, at most 1 MiB. The server runs the icon rules of its current rules pack on them (the real format comes from the bytes)",
             content((super::Binary = "image/png"), (super::Binary = "image/jpeg"), (super::Binary = "application/octet-stream"))),
@@ -399,7 +399,6 @@ mod routes {
             (status = 409, description = "The icon is locked while its track is in review or released", body = ApiError),
             (status = 412, description = "The version changed since its ETag was read", body = ApiError),
             (status = 413, description = "The icon is larger than 1 MiB", body = ApiError),
-            (status = 415, description = "No `filename`, and the body is neither `image/png` nor `image/jpeg`", body = ApiError),
             (status = 422, description = "The icon rules found errors (code `validation_failed`): `fields` names each as `{field, \"rule: message\"}` and `diagnostics` lists every diagnostic; nothing is stored", body = ApiError),
             (status = 428, description = "No `If-Match` header", body = ApiError),
         ))]

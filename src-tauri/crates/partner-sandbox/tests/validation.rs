@@ -185,7 +185,8 @@ async fn an_icon_the_rules_refuse_is_a_422_with_the_engines_diagnostics_and_noth
     let response = api.get(&format!("{}/icon", path(&v))).await;
     assert_eq!(response.status(), StatusCode::NOT_FOUND);
 
-    // A name the route cannot take is 400; no name and no image type is 415.
+    // A name the route cannot take is 400. Without a name, the declared type names the file,
+    // and a type that is no image gives a name without extension.
     error(
         put_icon(&api, &v, "../icon.png", png()).await,
         StatusCode::BAD_REQUEST,
@@ -199,7 +200,22 @@ async fn an_icon_the_rules_refuse_is_a_422_with_the_engines_diagnostics_and_noth
         .send()
         .await
         .unwrap();
-    error(response, StatusCode::UNSUPPORTED_MEDIA_TYPE).await;
+    let e = error(response, StatusCode::UNPROCESSABLE_ENTITY).await;
+    let gif = fixture("animated.gif");
+    assert_eq!(
+        e.diagnostics,
+        validate_icon(&gif, "icon.gif", &pack).diagnostics
+    );
+    let response = api
+        .request(Method::PUT, &format!("{}/icon", path(&v)))
+        .header("if-match", &v.etag)
+        .header("content-type", "application/octet-stream")
+        .body(png())
+        .send()
+        .await
+        .unwrap();
+    let e = error(response, StatusCode::UNPROCESSABLE_ENTITY).await;
+    assert_eq!(e.failed_rules(), ["icon.extension"]);
 
     // A warning does not refuse an upload; the stored type is the real format of the bytes.
     let response = put_icon(&api, &v, "corner.png", fixture("corner-content.png")).await;

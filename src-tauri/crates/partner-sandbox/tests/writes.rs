@@ -494,7 +494,7 @@ async fn versions_create_edit_and_delete() {
 }
 
 #[tokio::test]
-async fn icon_upload_needs_if_match_and_the_right_type() {
+async fn icon_upload_needs_if_match_and_a_file_the_rules_accept() {
     let fx = Fixture::manual().await;
     let (app, _) = fx.register("zeta").await;
     let v = fx.new_version(&app.id).await;
@@ -502,14 +502,17 @@ async fn icon_upload_needs_if_match_and_the_right_type() {
     fx.send(Method::PUT, &icon_path, Body::Raw("image/png", png()), &[])
         .await
         .error(StatusCode::PRECONDITION_REQUIRED);
-    fx.send(
-        Method::PUT,
-        &icon_path,
-        Body::Raw("image/gif", png()),
-        &[("if-match", &v.etag)],
-    )
-    .await
-    .error(StatusCode::UNSUPPORTED_MEDIA_TYPE);
+    // The declared type names the file: PNG bytes sent as a GIF break the extension rule.
+    let e = fx
+        .send(
+            Method::PUT,
+            &icon_path,
+            Body::Raw("image/gif", png()),
+            &[("if-match", &v.etag)],
+        )
+        .await
+        .error(StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(e.failed_rules(), ["icon.extension"]);
     // PNG bytes sent as a JPEG file: the rules engine compares the name with the real format.
     let e = fx
         .send(

@@ -229,8 +229,8 @@ pub async fn delete(
 
 /// `PUT .../icon`: the icon rules of the pack in force run on the bytes first; any error is a
 /// 422 `validation_failed` and nothing is stored. The file name the rules see is the `filename`
-/// query parameter, else `icon.png` or `icon.jpg` from the `Content-Type`; the stored media type
-/// is the real format of the bytes.
+/// query parameter, else one made from the `Content-Type` (`icon.png`, `icon.jpg`); the stored
+/// media type is the real format of the bytes.
 pub async fn put_icon(
     State(state): State<AppState>,
     ids: Result<Path<(String, String)>, PathRejection>,
@@ -325,16 +325,19 @@ fn icon_name(uri: &Uri, headers: &HeaderMap) -> Result<String, HttpError> {
                 .to_ascii_lowercase()
         })
         .unwrap_or_default();
-    match media_type.as_str() {
-        "image/png" => Ok("icon.png".to_owned()),
-        "image/jpeg" => Ok("icon.jpg".to_owned()),
-        _ => Err(HttpError::new(
-            StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            "unsupported_media_type",
-            "an icon is sent as raw bytes with Content-Type image/png or image/jpeg, \
-             or with its file name in the filename query parameter",
-        )),
-    }
+    // The declared type stands for the extension: `image/jpeg` is `icon.jpg`, another `image/X`
+    // is `icon.X`; any other type gives no extension, which the extension rule refuses.
+    Ok(match media_type.strip_prefix("image/") {
+        Some("jpeg") => "icon.jpg".to_owned(),
+        Some(sub)
+            if !sub.is_empty()
+                && sub.len() <= 10
+                && sub.chars().all(|c| c.is_ascii_alphanumeric()) =>
+        {
+            format!("icon.{sub}")
+        }
+        _ => "icon".to_owned(),
+    })
 }
 
 /// The minor bump of `number` (`1.2.3` → `1.3.0`, `2.0` → `2.1`) not yet used by the app.
