@@ -23,6 +23,10 @@ mod auth;
 /// Signing in with the device flow, tokens in the real OS keyring, refresh and sign-out.
 mod signin;
 
+/// Server parity: for 1,000 generated versions, the sandbox's verdicts over HTTP (icon upload,
+/// submission, automatic review) equal the tool's own rules engine.
+mod parity;
+
 /// Layout rules checked on the repository's files: no tauri in the core, binary names,
 /// commented members, Tauri imports only in ui/src/ipc, no ignored tests.
 mod guards;

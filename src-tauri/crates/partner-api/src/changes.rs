@@ -4,6 +4,7 @@
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use workbench_domain::Track;
+use workbench_domain::validation::NotChecked;
 
 use crate::requests::{ReviewDecision, ReviewFeedback};
 
@@ -102,4 +103,8 @@ pub struct ReviewOutcome {
     pub decision: ReviewDecision,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub feedback: Vec<ReviewFeedback>,
+    /// The rules the automatic reviewer could not check (a kind its engine does not know, a
+    /// missing parameter, no icon), and why: not checked, never passed.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub not_checked: Vec<NotChecked>,
 }

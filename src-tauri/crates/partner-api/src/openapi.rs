@@ -59,7 +59,7 @@ pub fn is_open_path(path: &str) -> bool {
         oauth::authorize_page, oauth::authorize_submit,
         admin::list_faults, admin::add_fault, admin::set_fault_profile, admin::clear_faults,
         admin::approve_device_code, admin::deny_device_code, admin::issue_token,
-        admin::portal_edit, admin::review,
+        admin::portal_edit, admin::review, admin::set_rules,
     ),
     modifiers(&Security),
     tags(
@@ -70,7 +70,7 @@ pub fn is_open_path(path: &str) -> bool {
         (name = "oauth-clients", description = "The partner's own OAuth API clients"),
         (name = "account", description = "Licenses and credits"),
         (name = "oauth", description = "The OAuth 2.0 authorization server (RFC 8414, RFC 8628, RFC 6749, RFC 7636, RFC 7009). No bearer token; errors are `OAuthError`."),
-        (name = "sandbox-admin", description = "Sandbox only: these routes exist only in `partner-sandbox`, never in the real service, and answer only loopback peers (403 otherwise). Tests and demos drive the sandbox through them: device-code decisions, review decisions, portal edits, faults and tokens without a browser. Every operation carries `x-sandbox-only: true`."),
+        (name = "sandbox-admin", description = "Sandbox only: these routes exist only in `partner-sandbox`, never in the real service, and answer only loopback peers (403 otherwise). Tests and demos drive the sandbox through them: device-code decisions, review decisions, portal edits, the rules pack, faults and tokens without a browser. Every operation carries `x-sandbox-only: true`."),
     )
 )]
 struct ApiDoc;
@@ -387,18 +387,19 @@ mod routes {
             ("app_id" = String, Path, description = "The app's id"),
             ("version_id" = String, Path, description = "The version's id"),
             ("If-Match" = String, Header, description = "The version's current ETag (or `*`)"),
+            ("filename" = Option<String>, Query, description = "The file's name as the partner chose it, for example `icon.png`: the rules check its extension against the real format. Without it the name follows the `Content-Type`: `image/png` is `icon.png`, `image/jpeg` is `icon.jpg` (likewise other `image/*` types); any other type gives a name without extension, which the extension rule refuses", min_length = 1, max_length = 255, pattern = "^[^/\\\\]+$"),
         ),
-        request_body(description = "The icon's bytes: a PNG or JPEG file of at most 1 MiB",
-            content((super::Binary = "image/png"), (super::Binary = "image/jpeg"))),
+        request_body(description = "The icon's bytes, at most 1 MiB. The server runs the icon rules of its current rules pack on them (the real format comes from the bytes)",
+            content((super::Binary = "image/png"), (super::Binary = "image/jpeg"), (super::Binary = "application/octet-stream"))),
         responses(
             (status = 200, description = "The version with its new icon", body = VersionResource,
                 headers(("ETag" = String, description = "The version's new entity tag"))),
-            (status = 400, description = "The bytes are not a file of the stated type", body = ApiError),
+            (status = 400, description = "A malformed `filename`", body = ApiError),
             (status = 404, description = "No such app or version", body = ApiError),
             (status = 409, description = "The icon is locked while its track is in review or released", body = ApiError),
             (status = 412, description = "The version changed since its ETag was read", body = ApiError),
             (status = 413, description = "The icon is larger than 1 MiB", body = ApiError),
-            (status = 415, description = "The body is neither `image/png` nor `image/jpeg`", body = ApiError),
+            (status = 422, description = "The icon rules found errors (code `validation_failed`): `fields` names each as `{field, \"rule: message\"}` and `diagnostics` lists every diagnostic; nothing is stored", body = ApiError),
             (status = 428, description = "No `If-Match` header", body = ApiError),
         ))]
     fn put_icon() {}
@@ -420,7 +421,7 @@ mod routes {
             (status = 412, description = "The version changed since its ETag was read", body = ApiError),
             (status = 413, description = "The body is larger than 256 KiB", body = ApiError),
             (status = 415, description = "The body is not `application/json`", body = ApiError),
-            (status = 422, description = "The `Idempotency-Key` was used for another request", body = ApiError),
+            (status = 422, description = "The rules engine found errors in the stored content or icon for this track (code `validation_failed`: `fields` names each as `{field, \"rule: message\"}` and `diagnostics` lists every diagnostic; nothing changes), or the `Idempotency-Key` was used for another request (code `idempotency_key_reused`)", body = ApiError),
             (status = 428, description = "No `If-Match` header", body = ApiError),
         ))]
     fn submit() {}
@@ -768,6 +769,18 @@ mod admin {
             (status = 415, description = "The body is not `application/json`", body = ApiError),
         ))]
     fn review() {}
+
+    #[utoipa::path(put, path = "/_sandbox/rules", tag = "sandbox-admin",
+        request_body(content = crate::rules::RulesPack, content_type = "application/json",
+            description = "The pack the sandbox serves at `GET /rules` and validates icon uploads, submissions and automatic reviews with from now on (kept across restarts). Rules of kinds the engine does not know are kept and reported as not checked"),
+        responses(
+            (status = 200, description = "The pack in force", body = crate::rules::RulesPack,
+                headers(("ETag" = String, description = "The pack's entity tag, as `GET /rules` gives it"))),
+            (status = 400, description = "Not a rules pack: malformed JSON, a missing version, a rule without an id or kind, or two rules with one id; the pack in force is unchanged", body = ApiError),
+            (status = 413, description = "The body is larger than 256 KiB", body = ApiError),
+            (status = 415, description = "The body is not `application/json`", body = ApiError),
+        ))]
+    fn set_rules() {}
 }
 
 /// Raw bytes of a file (the icon upload): a binary string.

@@ -3,6 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
+use workbench_domain::validation::Suppression;
 use workbench_domain::{AppType, General, Marketplace, Render, SubscriptionPlan, Technical, Track};
 
 /// `POST /apps`: register a new app. Every field is required.
@@ -84,9 +85,28 @@ impl UpdateVersion {
 pub struct CreateVersion {}
 
 /// `POST /apps/{app_id}/versions/{version_id}/submissions`: submit one track for review.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+///
+/// The server checks the stored content and icon with the rules engine for that track
+/// (`workbench_domain::validation::validate_submission`, its current rules pack): any error
+/// refuses the submission with 422 `validation_failed`. Warnings do not refuse it, but the
+/// reviewer rejects a version for each warning left unsuppressed; `suppressions` silence
+/// warnings with the partner's reason and are recorded with the submission.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct Submission {
     pub track: Track,
+    /// Warnings to silence, each with a non-blank reason. Errors cannot be suppressed.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub suppressions: Vec<Suppression>,
+}
+
+impl Submission {
+    /// A submission of `track` with no suppressions.
+    pub fn new(track: Track) -> Submission {
+        Submission {
+            track,
+            suppressions: Vec::new(),
+        }
+    }
 }
 
 /// A reviewer's verdict on one track.
@@ -112,6 +132,10 @@ pub struct ReviewFeedback {
     /// The field's path in the version, for example `marketplace.description`.
     pub field: String,
     pub message: String,
+    /// The id of the rules-pack rule behind the remark, for example `plans.quoted_prices`, when
+    /// a rule is (the automatic reviewer always names one; a person may not).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rule: Option<String>,
 }
 
 /// `POST /_sandbox/versions/{version_id}/review` (sandbox only): decide a track in review.

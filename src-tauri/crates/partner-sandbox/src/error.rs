@@ -45,23 +45,26 @@ pub enum SandboxError {
     },
 }
 
-/// A failed request: a status and the `ApiError` body every error reply carries.
+/// A failed request: a status and the `ApiError` body every error reply carries (boxed: with
+/// the rules engine's diagnostics it is large, and every handler returns it).
 #[derive(Debug, Clone)]
 pub struct HttpError {
     pub status: StatusCode,
-    pub body: ApiError,
+    pub body: Box<ApiError>,
 }
 
 impl HttpError {
     pub fn new(status: StatusCode, code: &str, message: impl Into<String>) -> Self {
         HttpError {
             status,
-            body: ApiError {
+            body: Box::new(ApiError {
                 code: code.to_owned(),
                 message: message.into(),
                 description: String::new(),
                 fields: Vec::new(),
-            },
+                diagnostics: Vec::new(),
+                not_checked: Vec::new(),
+            }),
         }
     }
 

@@ -13,6 +13,8 @@
 //! - `store.rs`, `review.rs`, `routes/{writes,body,apps_write,versions,submissions,changes}.rs`:
 //!   the write side: transactions, ETags and `If-Match`, idempotency keys, the change feed,
 //!   submissions and the automatic reviewer.
+//! - `rules.rs`: the rules pack in force (`GET /rules`, `PUT /_sandbox/rules`) and the rules
+//!   engine's verdicts on icon uploads, submissions and automatic reviews (422 `validation_failed`).
 //! - `routes/`: the rules pack, installations, OAuth clients and the account; `body.rs` reads
 //!   JSON bodies (64 KiB at most). Their tables are in `db/partner.rs`, their seed in
 //!   `seed/partner.rs`.
@@ -31,6 +33,7 @@ mod icon;
 mod oauth;
 mod review;
 mod routes;
+mod rules;
 mod seed;
 mod store;
 
@@ -93,9 +96,15 @@ impl Sandbox {
             }
         })?;
         // The reviewer starts last, once nothing can fail, so it never outlives a failed start.
+        let rules = rules::Rules::load(&db.conn())
+            .map(Arc::new)
+            .map_err(|source| SandboxError::Database {
+                path: config.database_path(),
+                source,
+            })?;
         let db = Arc::new(db);
         let reviews = Arc::new(review::Reviews::new(config.review, config.review_delay));
-        let reviewer = review::spawn(db.clone(), reviews.clone());
+        let reviewer = review::spawn(db.clone(), reviews.clone(), rules.clone());
         let oauth = Arc::new(oauth::OAuth::new(
             tokens,
             config.oauth.clone(),
@@ -108,6 +117,7 @@ impl Sandbox {
             page_size: config.page_size,
             reviews,
             oauth: oauth.clone(),
+            rules,
         };
         let app = routes::router(state).into_make_service_with_connect_info::<SocketAddr>();
         let (shutdown, stopped) = oneshot::channel::<()>();

@@ -2,8 +2,9 @@
 //! due times persisted in `pending_reviews`, so a restart still decides them) and the one
 //! function that applies a decision, shared with the admin route.
 //!
-//! [`placeholder_rules`] is a stand-in for the shared rules engine of the validation issue:
-//! it checks only that the required fields are there, and is to be replaced by that engine.
+//! The automatic reviewer judges with the rules engine ([`automatic_feedback`]): the pack in
+//! force when it decides, the submitted track, the suppressions recorded with the submission.
+//! Every error or warning left is one feedback entry naming its rule; none means approved.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -12,19 +13,19 @@ use partner_api::{ChangeKind, ReviewDecision, ReviewFeedback, ReviewOutcome, Ver
 use rusqlite::{Connection, params};
 use tokio::sync::Notify;
 use tokio::task::JoinHandle;
-use workbench_domain::{
-    Action, PlanType, ReviewStatus, Track, UrlType, VersionContent, transition,
-};
+use workbench_domain::validation::{NotChecked, RulesPack};
+use workbench_domain::{Action, ReviewStatus, Track, transition};
 
 use crate::db::Db;
 use crate::error::HttpError;
+use crate::rules::Rules;
 use crate::store::{self, NewChange};
 
 /// How submitted tracks are decided.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
 pub enum ReviewMode {
-    /// After the review delay: approve when the version passes the rules, else reject with
-    /// feedback naming the failing fields.
+    /// After the review delay: approve when the rules engine finds no error or warning left
+    /// after the submission's suppressions, else reject with feedback naming each rule and field.
     #[default]
     Auto,
     /// Wait for `POST /_sandbox/versions/{version_id}/review`.
@@ -90,62 +91,28 @@ pub fn unschedule(conn: &Connection, version_id: &str, track: Track) -> rusqlite
     Ok(())
 }
 
-/// PLACEHOLDER for the shared rules engine (validation issue): the required fields of `track`.
-/// Returns one feedback entry per failing field; empty means the track passes.
-pub fn placeholder_rules(content: &VersionContent, track: Track) -> Vec<ReviewFeedback> {
-    let mut feedback = Vec::new();
-    let mut fail = |field: &str, message: &str| {
-        feedback.push(ReviewFeedback {
-            field: field.to_owned(),
-            message: message.to_owned(),
+/// What the automatic reviewer holds against `track` of a stored version: the rules engine's
+/// errors and warnings for the track with `pack`, after the suppressions recorded with the
+/// submission, each naming its rule (none: the track passes); and the rules it could not check.
+pub fn automatic_feedback(
+    conn: &Connection,
+    version_id: &str,
+    track: Track,
+    pack: &RulesPack,
+) -> Result<(Vec<ReviewFeedback>, Vec<NotChecked>), HttpError> {
+    let (seq, version) = store::load_version_by_id(conn, version_id)?
+        .ok_or_else(|| HttpError::not_found(format!("no version {version_id}")))?;
+    let suppressions = crate::rules::recorded_suppressions(conn, version_id, track)?;
+    let report = crate::rules::validate_stored(conn, seq, &version, &suppressions, track, pack)?;
+    let feedback = report
+        .review_findings()
+        .map(|d| ReviewFeedback {
+            field: d.field.clone(),
+            message: d.message.clone(),
+            rule: Some(d.rule.clone()),
         })
-    };
-    if content.general.display_name.trim().is_empty() {
-        fail("general.display_name", "a display name is required");
-    }
-    if content.general.slug.trim().is_empty() {
-        fail("general.slug", "a slug is required");
-    }
-    if track == Track::Marketplace {
-        let m = &content.marketplace;
-        if m.listing_summary.trim().is_empty() {
-            fail(
-                "marketplace.listing_summary",
-                "a listing summary is required",
-            );
-        }
-        if m.description.trim().is_empty() {
-            fail("marketplace.description", "a description is required");
-        }
-        if m.categories.is_empty() {
-            fail(
-                "marketplace.categories",
-                "at least one category is required",
-            );
-        }
-        let privacy_ok = m
-            .urls
-            .iter()
-            .any(|u| u.kind == UrlType::PrivacyPolicy && u.url.starts_with("https://"));
-        if !privacy_ok {
-            fail(
-                "marketplace.urls",
-                "a privacy_policy URL using https is required",
-            );
-        }
-        let trials = content
-            .subscription_types
-            .iter()
-            .filter(|p| p.kind == PlanType::Trial)
-            .count();
-        if trials != 1 {
-            fail(
-                "subscription_types",
-                &format!("exactly one trial plan is required, found {trials}"),
-            );
-        }
-    }
-    feedback
+        .collect();
+    Ok((feedback, report.not_checked))
 }
 
 /// Applies a reviewer's decision to `track` of `version_id` and records it in the feed.
@@ -156,6 +123,7 @@ pub fn decide(
     track: Track,
     decision: ReviewDecision,
     feedback: Vec<ReviewFeedback>,
+    not_checked: Vec<NotChecked>,
 ) -> Result<VersionResource, HttpError> {
     let (_, mut version) = store::load_version_by_id(conn, version_id)?
         .ok_or_else(|| HttpError::not_found(format!("no version {version_id}")))?;
@@ -181,13 +149,14 @@ pub fn decide(
         track,
         decision,
         feedback,
+        not_checked,
     });
     store::record(conn, change)?;
     Ok(version)
 }
 
-/// Decides every due review; returns the due time of the next one, if any.
-fn run_due(db: &Db) -> Option<i64> {
+/// Decides every due review with the pack in force; returns the due time of the next one, if any.
+fn run_due(db: &Db, rules: &Rules) -> Option<i64> {
     let now = store::now_ms();
     let due = db.read(|conn| {
         let mut stmt = conn.prepare(
@@ -215,13 +184,14 @@ fn run_due(db: &Db) -> Option<i64> {
                 unschedule(conn, &version_id, track)?;
                 return Ok(());
             }
-            let feedback = placeholder_rules(&version.version.content, track);
+            let (feedback, not_checked) =
+                automatic_feedback(conn, &version_id, track, &rules.current().pack)?;
             let decision = if feedback.is_empty() {
                 ReviewDecision::Approve
             } else {
                 ReviewDecision::Reject
             };
-            decide(conn, &version_id, track, decision, feedback).map(|_| ())
+            decide(conn, &version_id, track, decision, feedback, not_checked).map(|_| ())
         });
         if let Err(error) = result {
             tracing::error!(?error, %version_id, %track, "automatic review failed; dropping it");
@@ -241,11 +211,11 @@ fn run_due(db: &Db) -> Option<i64> {
 
 /// Starts the automatic reviewer: decides due reviews (including ones persisted before a
 /// restart), then sleeps until the next due time or a new submission.
-pub fn spawn(db: Arc<Db>, reviews: Arc<Reviews>) -> JoinHandle<()> {
+pub fn spawn(db: Arc<Db>, reviews: Arc<Reviews>, rules: Arc<Rules>) -> JoinHandle<()> {
     tokio::spawn(async move {
         loop {
-            let db2 = db.clone();
-            let next = tokio::task::spawn_blocking(move || run_due(&db2))
+            let (db2, rules2) = (db.clone(), rules.clone());
+            let next = tokio::task::spawn_blocking(move || run_due(&db2, &rules2))
                 .await
                 .ok()
                 .flatten();
@@ -262,77 +232,4 @@ pub fn spawn(db: Arc<Db>, reviews: Arc<Reviews>) -> JoinHandle<()> {
             }
         }
     })
-}
-
-#[cfg(test)]
-mod tests {
-    use workbench_domain::{PlanType, SubscriptionPlan, TypedUrl};
-
-    use super::*;
-
-    fn plan(kind: PlanType) -> SubscriptionPlan {
-        SubscriptionPlan {
-            kind,
-            license_type: workbench_domain::LicenseType::Individual,
-            name: "p".into(),
-            price: 0,
-            currency: "USD".into(),
-            description: String::new(),
-            listing_summary: String::new(),
-            min_licenses: 1,
-            max_licenses: 2,
-            trial_days: None,
-        }
-    }
-
-    fn complete() -> VersionContent {
-        let mut c = VersionContent::default();
-        c.general.display_name = "Zeta".into();
-        c.general.slug = "zeta".into();
-        c.marketplace.listing_summary = "s".into();
-        c.marketplace.description = "d".into();
-        c.marketplace.categories = vec!["crm".into()];
-        c.marketplace.urls = vec![TypedUrl {
-            kind: UrlType::PrivacyPolicy,
-            url: "https://zeta.example/privacy".into(),
-        }];
-        c.subscription_types = vec![plan(PlanType::Trial), plan(PlanType::Paid)];
-        c
-    }
-
-    fn fields(c: &VersionContent, track: Track) -> Vec<String> {
-        placeholder_rules(c, track)
-            .into_iter()
-            .map(|f| f.field)
-            .collect()
-    }
-
-    #[test]
-    fn a_complete_version_passes_both_tracks() {
-        assert!(fields(&complete(), Track::Technical).is_empty());
-        assert!(fields(&complete(), Track::Marketplace).is_empty());
-    }
-
-    #[test]
-    fn each_missing_field_is_named() {
-        let mut c = complete();
-        c.marketplace.urls[0].url = "http://zeta.example/privacy".into();
-        c.subscription_types.push(plan(PlanType::Trial));
-        assert_eq!(
-            fields(&c, Track::Marketplace),
-            ["marketplace.urls", "subscription_types"]
-        );
-        let mut c = complete();
-        c.general.slug = " ".into();
-        assert_eq!(fields(&c, Track::Technical), ["general.slug"]);
-        // Marketplace fields do not decide the technical review.
-        assert_eq!(
-            fields(&VersionContent::default(), Track::Technical),
-            ["general.display_name", "general.slug"]
-        );
-        assert_eq!(
-            fields(&VersionContent::default(), Track::Marketplace).len(),
-            7
-        );
-    }
 }

@@ -36,6 +36,8 @@ pub struct AppState {
     pub page_size: u32,
     pub reviews: Arc<crate::review::Reviews>,
     pub oauth: Arc<crate::oauth::OAuth>,
+    /// The rules pack in force.
+    pub rules: Arc<crate::rules::Rules>,
 }
 
 impl AppState {
@@ -105,6 +107,7 @@ pub const SERVED: &[(&str, &str)] = &[
     ("POST", "/_sandbox/tokens"),
     ("PATCH", "/_sandbox/versions/{version_id}"),
     ("POST", "/_sandbox/versions/{version_id}/review"),
+    ("PUT", "/_sandbox/rules"),
 ];
 
 pub fn router(state: AppState) -> Router {
@@ -115,6 +118,11 @@ pub fn router(state: AppState) -> Router {
                 .post(faults::register)
                 .put(faults::set_profile)
                 .delete(faults::clear),
+        )
+        .route(
+            "/rules",
+            axum::routing::put(rules::put)
+                .layer(axum::extract::DefaultBodyLimit::max(body::JSON_LIMIT)),
         )
         .merge(crate::oauth::admin_routes());
     Router::new()

@@ -1,5 +1,6 @@
-//! The write side of the database: write transactions, the change feed, idempotency keys and
-//! pending reviews, plus the lookups the write routes make inside a transaction.
+//! The write side of the database: write transactions, the change feed, idempotency keys,
+//! pending reviews, submissions' suppressions and the admin's rules pack, plus the lookups the
+//! write routes make inside a transaction.
 //!
 //! Every mutation runs in one `BEGIN IMMEDIATE` transaction ([`Db::write`]) that also records
 //! its change ([`record`]) and, for creating requests, its idempotency key, so the feed lists
@@ -11,7 +12,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use partner_api::{Change, ChangeKind, ResourceRef, ResourceType, ReviewOutcome, VersionResource};
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 use sha2::{Digest, Sha256};
-use workbench_domain::{App, Track};
+use workbench_domain::{App, IconFile, Track};
 
 use crate::db::{APP_COLUMNS, Db, VERSION_COLUMNS, app_from_row, version_from_row};
 use crate::error::HttpError;
@@ -36,6 +37,19 @@ CREATE TABLE IF NOT EXISTS pending_reviews (
     track TEXT NOT NULL CHECK (track IN ('technical', 'marketplace')),
     due_ms INTEGER NOT NULL,
     PRIMARY KEY (version_id, track)
+);
+-- The warnings a partner suppressed when submitting a track (JSON list of `Suppression`), which
+-- the automatic reviewer applies; replaced by the next submission of the track.
+CREATE TABLE IF NOT EXISTS submission_suppressions (
+    version_id TEXT NOT NULL,
+    track TEXT NOT NULL CHECK (track IN ('technical', 'marketplace')),
+    suppressions TEXT NOT NULL,
+    PRIMARY KEY (version_id, track)
+);
+-- The rules pack set by `PUT /_sandbox/rules`; absent: the shipped default is in force.
+CREATE TABLE IF NOT EXISTS rules_pack (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    body TEXT NOT NULL
 );
 ";
 
@@ -153,6 +167,31 @@ pub fn follows_published(conn: &Connection, app_id: &str, seq: i64) -> rusqlite:
         )
         .optional()?
         .is_some())
+}
+
+/// A version's stored icon, if it has one.
+pub fn load_icon(conn: &Connection, version_id: &str) -> rusqlite::Result<Option<IconFile>> {
+    Ok(conn
+        .query_row(
+            "SELECT icon_media_type, icon_bytes, icon_sha256 FROM versions WHERE id = ?1",
+            [version_id],
+            |r| {
+                Ok((
+                    r.get::<_, Option<String>>(0)?,
+                    r.get::<_, Option<Vec<u8>>>(1)?,
+                    r.get::<_, Option<String>>(2)?,
+                ))
+            },
+        )
+        .optional()?
+        .and_then(|row| match row {
+            (Some(media_type), Some(bytes), Some(sha256)) => Some(IconFile {
+                media_type,
+                bytes,
+                sha256,
+            }),
+            _ => None,
+        }))
 }
 
 /// Saves a version's status and content (not its icon).

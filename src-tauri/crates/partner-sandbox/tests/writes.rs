@@ -2,6 +2,8 @@
 //! `If-Match`, `Idempotency-Key`, the change feed, restarts and bad input. Every request goes
 //! through [`Fixture::send`], the one place to add an auth header.
 
+mod common;
+
 use std::path::Path;
 use std::time::Duration;
 
@@ -10,6 +12,8 @@ use partner_sandbox::{Config, ReviewMode, Sandbox, Seed};
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 use workbench_domain::{App, ReviewStatus, Track};
+
+use common::{complete_content, complete_marketplace, png};
 
 struct Fixture {
     sandbox: Option<Sandbox>,
@@ -265,32 +269,6 @@ fn register_body(name: &str) -> Value {
     })
 }
 
-fn complete_content() -> Value {
-    json!({
-        "general": {"display_name": "Zeta Notes", "slug": "zeta-notes"},
-        "technical": {
-            "scopes": ["apps:read"],
-            "urls": [{"type": "redirect_uri", "url": "https://zeta.example/callback"}]
-        },
-        "marketplace": {
-            "listing_summary": "Notes for every call",
-            "description": "Zeta keeps notes of every call.",
-            "categories": ["productivity"],
-            "urls": [{"type": "privacy_policy", "url": "https://zeta.example/privacy"}]
-        },
-        "subscription_types": [{
-            "type": "trial", "license_type": "individual", "name": "Trial", "price": 0,
-            "currency": "USD", "min_licenses": 1, "max_licenses": 10, "trial_days": 30
-        }]
-    })
-}
-
-fn png() -> Vec<u8> {
-    let mut bytes = b"\x89PNG\r\n\x1a\n".to_vec();
-    bytes.extend_from_slice(b"not really an image, but it has the signature");
-    bytes
-}
-
 async fn wait_for(
     fx: &Fixture,
     v: &VersionResource,
@@ -516,7 +494,7 @@ async fn versions_create_edit_and_delete() {
 }
 
 #[tokio::test]
-async fn icon_upload_needs_if_match_and_the_right_type() {
+async fn icon_upload_needs_if_match_and_a_file_the_rules_accept() {
     let fx = Fixture::manual().await;
     let (app, _) = fx.register("zeta").await;
     let v = fx.new_version(&app.id).await;
@@ -524,22 +502,29 @@ async fn icon_upload_needs_if_match_and_the_right_type() {
     fx.send(Method::PUT, &icon_path, Body::Raw("image/png", png()), &[])
         .await
         .error(StatusCode::PRECONDITION_REQUIRED);
-    fx.send(
-        Method::PUT,
-        &icon_path,
-        Body::Raw("image/gif", png()),
-        &[("if-match", &v.etag)],
-    )
-    .await
-    .error(StatusCode::UNSUPPORTED_MEDIA_TYPE);
-    fx.send(
-        Method::PUT,
-        &icon_path,
-        Body::Raw("image/jpeg", png()),
-        &[("if-match", &v.etag)],
-    )
-    .await
-    .error(StatusCode::BAD_REQUEST);
+    // The declared type names the file: PNG bytes sent as a GIF break the extension rule.
+    let e = fx
+        .send(
+            Method::PUT,
+            &icon_path,
+            Body::Raw("image/gif", png()),
+            &[("if-match", &v.etag)],
+        )
+        .await
+        .error(StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(e.failed_rules(), ["icon.extension"]);
+    // PNG bytes sent as a JPEG file: the rules engine compares the name with the real format.
+    let e = fx
+        .send(
+            Method::PUT,
+            &icon_path,
+            Body::Raw("image/jpeg", png()),
+            &[("if-match", &v.etag)],
+        )
+        .await
+        .error(StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(e.code, "validation_failed");
+    assert_eq!(e.failed_rules(), ["icon.extension"]);
     let big = vec![0u8; 1024 * 1024 + 1];
     fx.send(
         Method::PUT,
@@ -726,12 +711,13 @@ async fn auto_review_approves_complete_and_rejects_incomplete_versions() {
     let v = wait_for(&fx, &v, Track::Marketplace, ReviewStatus::InReview).await;
     assert_eq!(v.version.status.marketplace, ReviewStatus::Approved);
 
-    let (other, _) = fx.register("incomplete").await;
+    let (other, _) = fx.register("quoted").await;
     let w = fx.new_version(&other.id).await;
-    let w: VersionResource = fx
-        .patch(&w, json!({"marketplace": {"listing_summary": "Only this"}}))
-        .await
-        .ok(StatusCode::OK);
+    let mut content = complete_content();
+    content["marketplace"] = complete_marketplace(
+        "Zeta keeps notes of every call. Every seat costs only $5 a month, whatever the plan.",
+    );
+    let w: VersionResource = fx.patch(&w, content).await.ok(StatusCode::OK);
     let w: VersionResource = fx.submit(&w, "marketplace").await.ok(StatusCode::OK);
     let w = wait_for(&fx, &w, Track::Marketplace, ReviewStatus::InReview).await;
     assert_eq!(w.version.status.marketplace, ReviewStatus::Rejected);
@@ -744,15 +730,15 @@ async fn auto_review_approves_complete_and_rejects_incomplete_versions() {
         .and_then(|c| c.review.clone())
         .unwrap();
     assert_eq!(outcome.decision, partner_api::ReviewDecision::Reject);
-    let fields: Vec<_> = outcome.feedback.iter().map(|f| f.field.as_str()).collect();
+    let rules: Vec<_> = outcome
+        .feedback
+        .iter()
+        .map(|f| (f.rule.as_deref().unwrap(), f.field.as_str()))
+        .collect();
     assert_eq!(
-        fields,
-        [
-            "marketplace.description",
-            "marketplace.categories",
-            "marketplace.urls",
-            "subscription_types"
-        ]
+        rules,
+        [("plans.quoted_prices", "marketplace.description")],
+        "errors refuse the submission; a warning left unsuppressed rejects it"
     );
 }
 
@@ -783,6 +769,7 @@ async fn manual_review_waits_for_the_admin() {
     let fx = Fixture::start(ReviewMode::Manual, Duration::from_millis(0)).await;
     let (app, _) = fx.register("zeta").await;
     let v = fx.new_version(&app.id).await;
+    let v: VersionResource = fx.patch(&v, complete_content()).await.ok(StatusCode::OK);
     let v: VersionResource = fx.submit(&v, "marketplace").await.ok(StatusCode::OK);
     tokio::time::sleep(Duration::from_millis(200)).await;
     assert_eq!(
@@ -926,9 +913,9 @@ async fn the_change_feed_lists_every_mutation_once_in_order_across_pages() {
         .send(
             Method::PATCH,
             &format!("/_sandbox/versions/{}", v.version.id),
-            Body::Json(
-                json!({"marketplace": {"description": "More words", "listing_summary": "x"}}),
-            ),
+            Body::Json(json!({"marketplace": complete_marketplace(
+                "Zeta keeps notes of every call, and now it says more about how it does that."
+            )})),
             &[],
         )
         .await

@@ -1,34 +1,54 @@
-//! `GET /rules`: the current rules pack, with an ETag so a client refreshes it cheaply.
+//! `GET /rules`: the rules pack in force, with an ETag so a client refreshes it cheaply; and
+//! `PUT /_sandbox/rules` (loopback only), which replaces it, so tests can change limits or add a
+//! rule of a kind the engine does not know. The pack itself lives in `crate::rules`.
 
-use std::sync::OnceLock;
-
-use axum::http::{HeaderMap, header};
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::extract::rejection::BytesRejection;
+use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use sha2::{Digest, Sha256};
+use partner_api::rules::RulesPack;
 
-use super::not_modified;
+use super::body::{self, JSON_LIMIT, Reply};
+use super::{AppState, not_modified};
+use crate::error::HttpError;
+use crate::rules::{Rules, check_pack};
 
-/// The served pack's bytes and ETag, made once: the sandbox serves the shipped default pack.
-fn pack() -> &'static (Vec<u8>, String) {
-    static PACK: OnceLock<(Vec<u8>, String)> = OnceLock::new();
-    PACK.get_or_init(|| {
-        let bytes = serde_json::to_vec(&partner_api::rules::default_pack()).unwrap_or_default();
-        let etag = format!("\"{}\"", &hex::encode(Sha256::digest(&bytes))[..32]);
-        (bytes, etag)
-    })
-}
-
-pub async fn get(headers: HeaderMap) -> Response {
-    let (bytes, etag) = pack();
-    if let Some(not_modified) = not_modified(&headers, etag) {
+pub async fn get(State(state): State<AppState>, headers: HeaderMap) -> Response {
+    let served = state.rules.current();
+    if let Some(not_modified) = not_modified(&headers, &served.etag) {
         return not_modified;
     }
     (
         [
             (header::CONTENT_TYPE, "application/json"),
-            (header::ETAG, etag.as_str()),
+            (header::ETAG, served.etag.as_str()),
         ],
-        bytes.clone(),
+        served.bytes.clone(),
     )
         .into_response()
+}
+
+/// `PUT /_sandbox/rules`: a whole pack, checked ([`check_pack`]), stored, then in force for
+/// every later upload, submission and review. A body that is not a usable pack is 400 and the
+/// pack in force stays.
+pub async fn put(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    raw: Result<Bytes, BytesRejection>,
+) -> Result<Reply, HttpError> {
+    let raw = body::bytes(raw, JSON_LIMIT)?;
+    let pack: RulesPack = body::json(&headers, &raw, None)?;
+    check_pack(&pack)?;
+    let served = body::write(&state, move |conn| Rules::store(conn, &pack)).await?;
+    let served = state.rules.install(served);
+    tracing::info!(version = %served.pack.version, "rules pack replaced");
+    Ok(Reply {
+        status: StatusCode::OK,
+        headers: vec![
+            (header::CONTENT_TYPE, "application/json".to_owned()),
+            (header::ETAG, served.etag.clone()),
+        ],
+        body: served.bytes.clone(),
+    })
 }

@@ -7,6 +7,7 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use partner_api::{ChangeKind, Submission, paths};
 use rusqlite::Connection;
+use workbench_domain::validation::Suppression;
 use workbench_domain::{Action, Track, transition};
 
 use super::body::{self, JSON_LIMIT, Reply, refused};
@@ -15,6 +16,10 @@ use crate::error::{HttpError, field};
 use crate::review;
 use crate::store::{self, NewChange};
 
+/// `POST .../submissions`: the rules engine judges the stored content and icon for the track
+/// with the pack in force (`validate_submission`); any error is 422 `validation_failed` and
+/// nothing changes. Otherwise the track goes In Review, and the suppressions are recorded for
+/// the reviewer.
 pub async fn submit(
     State(state): State<AppState>,
     ids: Result<Path<(String, String)>, PathRejection>,
@@ -23,7 +28,11 @@ pub async fn submit(
 ) -> Result<Reply, HttpError> {
     let (app_id, version_id) = path(ids)?;
     let raw = body::bytes(raw, JSON_LIMIT)?;
-    let Submission { track } = body::json(&headers, &raw, None)?;
+    let Submission {
+        track,
+        suppressions,
+    } = body::json(&headers, &raw, None)?;
+    check_suppressions(&suppressions)?;
     let key = body::idempotency_key(&headers)?;
     let wanted = body::if_match(&headers)?;
     let fingerprint = body::fingerprint(
@@ -32,9 +41,30 @@ pub async fn submit(
         &raw,
     );
     let reviews = state.reviews.clone();
+    let rules = state.rules.current();
     let reply = body::write(&state, move |conn| {
         body::idempotent(conn, key.as_deref(), &fingerprint, |conn| {
+            let (seq, version) = store::load_version(conn, &app_id, &version_id)?
+                .ok_or_else(|| version_not_found(&app_id, &version_id))?;
+            body::check_etag(&wanted, &version.etag)?;
+            // A track that cannot be submitted now is a 409 whatever its content.
+            transition(version.version.status, track, Action::Submit).map_err(refused)?;
+            let report = crate::rules::validate_stored(
+                conn,
+                seq,
+                &version,
+                &suppressions,
+                track,
+                &rules.pack,
+            )?;
+            if report.has_errors() {
+                return Err(crate::rules::refusal(
+                    &format!("the {track} submission"),
+                    &report,
+                ));
+            }
             let reply = apply(conn, &app_id, &version_id, &wanted, track, Action::Submit)?;
+            crate::rules::record_suppressions(conn, &version_id, track, &suppressions)?;
             reviews.schedule(conn, &version_id, track)?;
             Ok(reply)
         })
@@ -42,6 +72,30 @@ pub async fn submit(
     .await?;
     state.reviews.wake();
     Ok(reply)
+}
+
+/// Each suppression names a rule and gives a reason (SPEC §5: "with a recorded reason").
+fn check_suppressions(suppressions: &[Suppression]) -> Result<(), HttpError> {
+    let mut fields = Vec::new();
+    for (i, s) in suppressions.iter().enumerate() {
+        if s.rule.trim().is_empty() {
+            fields.push(field(
+                &format!("suppressions[{i}].rule"),
+                "name the rule to suppress",
+            ));
+        }
+        if s.reason.trim().is_empty() {
+            fields.push(field(
+                &format!("suppressions[{i}].reason"),
+                "say why the warning does not apply; a suppression needs a recorded reason",
+            ));
+        }
+    }
+    if fields.is_empty() {
+        Ok(())
+    } else {
+        Err(HttpError::invalid_request("invalid suppressions", fields))
+    }
 }
 
 pub async fn withdraw(
@@ -55,6 +109,7 @@ pub async fn withdraw(
     body::write(&state, move |conn| {
         let reply = apply(conn, &app_id, &version_id, &wanted, track, Action::Withdraw)?;
         review::unschedule(conn, &version_id, track)?;
+        crate::rules::forget_suppressions(conn, &version_id, track)?;
         Ok(reply)
     })
     .await

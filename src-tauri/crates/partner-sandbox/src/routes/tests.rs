@@ -14,6 +14,7 @@ fn state(dir: &std::path::Path) -> AppState {
         faults: Arc::default(),
         page_size: 20,
         reviews: Arc::default(),
+        rules: Arc::default(),
         oauth: Arc::new(crate::oauth::OAuth::new(
             crate::oauth::Store::open(&dir.join("sandbox.sqlite3")).unwrap(),
             crate::oauth::OAuthConfig::default(),
@@ -128,4 +129,23 @@ async fn every_served_route_is_routed_and_in_the_openapi_document_and_no_other()
             "{method} {path} fell through to the fallback: {text}"
         );
     }
+}
+
+#[tokio::test]
+async fn only_a_loopback_admin_replaces_the_rules_pack() {
+    let dir = tempfile::tempdir().unwrap();
+    let state = state(dir.path());
+    let rules = state.rules.clone();
+    let mut pack = partner_api::rules::default_pack();
+    pack.version = "9999.1.0".into();
+    let mut request = Request::put("/_sandbox/rules")
+        .header(header::CONTENT_TYPE, "application/json")
+        .body(Body::from(serde_json::to_vec(&pack).unwrap()))
+        .unwrap();
+    request.extensions_mut().insert(ConnectInfo(
+        "192.0.2.7:40000".parse::<SocketAddr>().unwrap(),
+    ));
+    let response = router(state).oneshot(request).await.unwrap();
+    assert_eq!(response.status(), StatusCode::FORBIDDEN);
+    assert_eq!(rules.current().pack, partner_api::rules::default_pack());
 }

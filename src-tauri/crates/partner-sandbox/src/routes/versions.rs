@@ -3,11 +3,14 @@
 
 use axum::body::Bytes;
 use axum::extract::rejection::{BytesRejection, PathRejection};
-use axum::extract::{Path, State};
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, StatusCode, Uri, header};
 use partner_api::{ChangeKind, CreateVersion, UpdateVersion, VersionResource, paths};
 use rusqlite::{Connection, OptionalExtension, params};
 use sha2::{Digest, Sha256};
+use workbench_domain::validation::RulesPack;
+use workbench_domain::validation::icon::RealFormat;
+use workbench_domain::validation::state::edit_context;
 use workbench_domain::{
     Action, AppVersion, ContentPart, EditContext, IconFile, ReviewStatus, VersionContent,
     VersionStatus, edit_lock, transition,
@@ -15,12 +18,8 @@ use workbench_domain::{
 
 use super::body::{self, ICON_LIMIT, JSON_LIMIT, Reply, locked, refused};
 use super::{AppState, app_not_found, path, version_not_found};
-use crate::error::HttpError;
+use crate::error::{HttpError, field};
 use crate::store::{self, NewChange};
-
-/// Until the rules pack carries it (a later issue): the icon and plans of a version that
-/// follows a published one are read-only.
-const FREEZE_ICON_AND_PLANS_AFTER_PUBLISH: bool = true;
 
 pub async fn create(
     State(state): State<AppState>,
@@ -57,7 +56,7 @@ pub async fn create(
                         ));
                     }
                     let number = next_number(conn, &app_id, &latest.version.version_number)?;
-                    let icon = load_icon(conn, &latest.version.id)?;
+                    let icon = store::load_icon(conn, &latest.version.id)?;
                     (number, latest.version.content, icon)
                 }
             };
@@ -101,11 +100,12 @@ pub async fn update(
     let raw = body::bytes(raw, JSON_LIMIT)?;
     let request: UpdateVersion = body::json(&headers, &raw, None)?;
     let wanted = body::if_match(&headers)?;
+    let rules = state.rules.current();
     body::write(&state, move |conn| {
         let (seq, version) = store::load_version(conn, &app_id, &version_id)?
             .ok_or_else(|| version_not_found(&app_id, &version_id))?;
         body::check_etag(&wanted, &version.etag)?;
-        let updated = edit_content(conn, seq, version, request, None)?;
+        let updated = edit_content(conn, seq, version, request, None, &rules.pack)?;
         Ok(Reply::json(
             StatusCode::OK,
             &updated,
@@ -117,19 +117,18 @@ pub async fn update(
 }
 
 /// Applies `request` to a version under the edit-lock rule, returns it edited (a Rejected
-/// track it touches goes back to Draft) and records the change when anything changed.
+/// track it touches goes back to Draft) and records the change when anything changed. The
+/// freeze of the icon and plans after a publish is the rules pack's (`pack`) policy.
 pub fn edit_content(
     conn: &Connection,
     seq: i64,
     mut version: VersionResource,
     request: UpdateVersion,
     origin: Option<&str>,
+    pack: &RulesPack,
 ) -> Result<VersionResource, HttpError> {
     let app_id = version.version.app_id.clone();
-    let context = EditContext {
-        follows_published_version: store::follows_published(conn, &app_id, seq)?,
-        freeze_icon_and_plans_after_publish: FREEZE_ICON_AND_PLANS_AFTER_PUBLISH,
-    };
+    let context = edit_context(pack, store::follows_published(conn, &app_id, seq)?);
     let mut parts = Vec::new();
     let content = &mut version.version.content;
     if let Some(general) = request.general {
@@ -215,6 +214,10 @@ pub async fn delete(
             "DELETE FROM pending_reviews WHERE version_id = ?1",
             [&version_id],
         )?;
+        conn.execute(
+            "DELETE FROM submission_suppressions WHERE version_id = ?1",
+            [&version_id],
+        )?;
         store::record(
             conn,
             NewChange::version(ChangeKind::VersionDeleted, &app_id, &version_id, None),
@@ -224,43 +227,33 @@ pub async fn delete(
     .await
 }
 
+/// `PUT .../icon`: the icon rules of the pack in force run on the bytes first; any error is a
+/// 422 `validation_failed` and nothing is stored. The file name the rules see is the `filename`
+/// query parameter, else one made from the `Content-Type` (`icon.png`, `icon.jpg`); the stored
+/// media type is the real format of the bytes.
 pub async fn put_icon(
     State(state): State<AppState>,
     ids: Result<Path<(String, String)>, PathRejection>,
+    uri: Uri,
     headers: HeaderMap,
     raw: Result<Bytes, BytesRejection>,
 ) -> Result<Reply, HttpError> {
     let (app_id, version_id) = path(ids)?;
     let raw = body::bytes(raw, ICON_LIMIT)?;
-    let media_type = headers
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .map(|v| {
-            v.split(';')
-                .next()
-                .unwrap_or("")
-                .trim()
-                .to_ascii_lowercase()
-        })
-        .unwrap_or_default();
-    let signature_ok = match media_type.as_str() {
-        "image/png" => raw.starts_with(b"\x89PNG\r\n\x1a\n"),
-        "image/jpeg" => raw.starts_with(&[0xFF, 0xD8, 0xFF]),
-        _ => {
-            return Err(HttpError::new(
-                StatusCode::UNSUPPORTED_MEDIA_TYPE,
-                "unsupported_media_type",
-                "an icon is sent as raw bytes with Content-Type image/png or image/jpeg",
-            ));
-        }
-    };
-    if !signature_ok {
-        return Err(HttpError::invalid_request(
-            format!("the body is not a {media_type} file"),
-            vec![],
-        ));
-    }
+    let file_name = icon_name(&uri, &headers)?;
     let wanted = body::if_match(&headers)?;
+    let rules = state.rules.current();
+    let checked = raw.clone();
+    let pack = rules.clone();
+    tokio::task::spawn_blocking(move || {
+        crate::rules::validate_icon(&checked, &file_name, &pack.pack)
+    })
+    .await
+    .map_err(|_| HttpError::internal())??;
+    let media_type = match RealFormat::sniff(&raw) {
+        RealFormat::Unknown => "application/octet-stream".to_owned(),
+        format => format!("image/{}", format.as_str()),
+    };
     let icon = IconFile {
         sha256: hex::encode(Sha256::digest(&raw)),
         media_type,
@@ -270,10 +263,7 @@ pub async fn put_icon(
         let (seq, mut version) = store::load_version(conn, &app_id, &version_id)?
             .ok_or_else(|| version_not_found(&app_id, &version_id))?;
         body::check_etag(&wanted, &version.etag)?;
-        let context = EditContext {
-            follows_published_version: store::follows_published(conn, &app_id, seq)?,
-            freeze_icon_and_plans_after_publish: FREEZE_ICON_AND_PLANS_AFTER_PUBLISH,
-        };
+        let context = edit_context(&rules.pack, store::follows_published(conn, &app_id, seq)?);
         version.version.status = unlock(version.version.status, &[ContentPart::Icon], context)?;
         store::save_version(conn, &version)?;
         conn.execute(
@@ -296,28 +286,58 @@ pub async fn put_icon(
     .await
 }
 
-fn load_icon(conn: &Connection, version_id: &str) -> rusqlite::Result<Option<IconFile>> {
-    Ok(conn
-        .query_row(
-            "SELECT icon_media_type, icon_bytes, icon_sha256 FROM versions WHERE id = ?1",
-            [version_id],
-            |r| {
-                Ok((
-                    r.get::<_, Option<String>>(0)?,
-                    r.get::<_, Option<Vec<u8>>>(1)?,
-                    r.get::<_, Option<String>>(2)?,
-                ))
-            },
-        )
-        .optional()?
-        .and_then(|row| match row {
-            (Some(media_type), Some(bytes), Some(sha256)) => Some(IconFile {
-                media_type,
-                bytes,
-                sha256,
-            }),
-            _ => None,
-        }))
+/// The longest `filename` an icon upload accepts, in characters.
+const MAX_FILE_NAME: usize = 255;
+
+/// The name the icon rules see: `?filename=`, else one that follows the `Content-Type`.
+fn icon_name(uri: &Uri, headers: &HeaderMap) -> Result<String, HttpError> {
+    let Query(pairs) = Query::<Vec<(String, String)>>::try_from_uri(uri).map_err(|e| {
+        HttpError::invalid_request("the query string is malformed", vec![])
+            .with_description(e.body_text())
+    })?;
+    if let Some((_, name)) = pairs.into_iter().find(|(key, _)| key == "filename") {
+        // The name is only read for its extension, never used as a path.
+        let fine = !name.is_empty()
+            && name.chars().count() <= MAX_FILE_NAME
+            && !name.contains(['/', '\\']);
+        return if fine {
+            Ok(name)
+        } else {
+            Err(HttpError::invalid_request(
+                "invalid filename",
+                vec![field(
+                    "filename",
+                    format!(
+                        "a file name of 1 to {MAX_FILE_NAME} characters without slashes, like icon.png"
+                    ),
+                )],
+            ))
+        };
+    }
+    let media_type = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .map(|v| {
+            v.split(';')
+                .next()
+                .unwrap_or("")
+                .trim()
+                .to_ascii_lowercase()
+        })
+        .unwrap_or_default();
+    // The declared type stands for the extension: `image/jpeg` is `icon.jpg`, another `image/X`
+    // is `icon.X`; any other type gives no extension, which the extension rule refuses.
+    Ok(match media_type.strip_prefix("image/") {
+        Some("jpeg") => "icon.jpg".to_owned(),
+        Some(sub)
+            if !sub.is_empty()
+                && sub.len() <= 10
+                && sub.chars().all(|c| c.is_ascii_alphanumeric()) =>
+        {
+            format!("icon.{sub}")
+        }
+        _ => "icon".to_owned(),
+    })
 }
 
 /// The minor bump of `number` (`1.2.3` → `1.3.0`, `2.0` → `2.1`) not yet used by the app.

@@ -74,10 +74,12 @@ async fn portal_edit(
     let version_id = path(version_id)?;
     let raw = body::bytes(raw, JSON_LIMIT)?;
     let request: UpdateVersion = body::json(&headers, &raw, None)?;
+    let rules = state.rules.current();
     body::write(&state, move |conn| {
         let (seq, version) = store::load_version_by_id(conn, &version_id)?
             .ok_or_else(|| HttpError::not_found(format!("no version {version_id}")))?;
-        let updated = versions::edit_content(conn, seq, version, request, Some("portal"))?;
+        let updated =
+            versions::edit_content(conn, seq, version, request, Some("portal"), &rules.pack)?;
         Ok(Reply::json(
             StatusCode::OK,
             &updated,
@@ -105,6 +107,7 @@ async fn admin_review(
             request.track,
             request.decision,
             request.feedback,
+            Vec::new(),
         )?;
         Ok(Reply::json(
             StatusCode::OK,

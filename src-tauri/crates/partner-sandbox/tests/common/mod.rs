@@ -7,6 +7,7 @@
 use partner_api::{ApiError, Page};
 use partner_sandbox::{Config, Sandbox};
 use reqwest::{Method, StatusCode};
+use serde_json::{Value, json};
 
 pub struct Api {
     pub sandbox: Sandbox,
@@ -144,4 +145,50 @@ pub async fn error(response: reqwest::Response, status: StatusCode) -> ApiError 
 /// The names of the fields an error body blames, in order.
 pub fn field_names(error: &ApiError) -> Vec<&str> {
     error.fields.iter().map(|f| f.name.as_str()).collect()
+}
+
+/// A version the default rules pack passes on both tracks.
+pub fn complete_content() -> Value {
+    json!({
+        "general": {"display_name": "Zeta Notes", "slug": "zeta-notes"},
+        "technical": {
+            "scopes": ["apps:read"],
+            "urls": [{"type": "redirect_uri", "url": "https://zeta.io/callback"}]
+        },
+        "marketplace": complete_marketplace("Zeta keeps notes of every call, so nobody has to type while they talk."),
+        "subscription_types": [
+            {"type": "trial", "license_type": "individual", "name": "Trial", "price": 0,
+             "currency": "USD", "min_licenses": 1, "max_licenses": 10, "trial_days": 30},
+            {"type": "paid", "license_type": "individual", "name": "Standard", "price": 900,
+             "currency": "USD", "min_licenses": 1, "max_licenses": 100}
+        ]
+    })
+}
+
+/// A marketplace section the default rules pack passes, with `description`.
+pub fn complete_marketplace(description: &str) -> Value {
+    json!({
+        "listing_summary": "Notes for every call",
+        "description": description,
+        "categories": ["Productivity"],
+        "assets": [{"type": "screenshot", "description": "The notes", "url": "https://zeta.io/shot.png"}],
+        "urls": [
+            {"type": "privacy_policy", "url": "https://zeta.io/privacy"},
+            {"type": "terms_of_service", "url": "https://zeta.io/terms"}
+        ],
+        "support": {"email": "help@zeta.io"}
+    })
+}
+
+/// An icon file of the fixtures corpus (`tests/fixtures/icons/` at the repository's root).
+pub fn fixture(name: &str) -> Vec<u8> {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../../tests/fixtures/icons")
+        .join(name);
+    std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+/// A PNG icon the default rules pack passes.
+pub fn png() -> Vec<u8> {
+    fixture("valid.png")
 }

@@ -3,7 +3,9 @@
 //! [`validate`] runs every rule of the pack, in the pack's order, over a [`ValidationInput`] (the
 //! version's content and status, its icon's bytes, the edit in progress) and answers a [`Report`]:
 //! the diagnostics, the rules it could not check and why, and the suppressions it applied or
-//! refused. The server runs the same function, so nothing the tool could have seen is ever rejected.
+//! refused. [`validate_submission`] is the same check for one review track, as the server runs
+//! it on a submission and again when it reviews one, so nothing the tool could have seen is ever
+//! rejected. Which rules and fields count for a track is data in the pack (see [`pack`]).
 //!
 //! One file per rule area: [`icon`], [`assets`] (screenshots), [`plans`], [`listing`] (with [`text`] for placeholder and
 //! secret detection in partner text), [`state`]. Each rule `kind` maps to one check function in
@@ -29,7 +31,7 @@ use serde_json::{Map, Value};
 pub use pack::{DEFAULT_PACK_JSON, Rule, RulesPack, Severity};
 
 use crate::model::VersionContent;
-use crate::review::{ContentPart, VersionStatus};
+use crate::review::{ContentPart, Track, VersionStatus};
 
 /// What [`validate`] looks at.
 #[derive(Debug, Clone, Copy)]
@@ -94,15 +96,18 @@ pub struct IconInput<'a> {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Suppression {
+    #[cfg_attr(feature = "openapi", schema(pattern = "\\S"))]
     pub rule: String,
     /// The field it applies to; absent: every field of the rule.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub field: Option<String>,
+    /// Why the warning does not apply; not blank.
+    #[cfg_attr(feature = "openapi", schema(pattern = "\\S"))]
     pub reason: String,
 }
 
 /// One problem found.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Diagnostic {
     /// The rule's id, for example `icon.square`.
@@ -164,6 +169,14 @@ impl Report {
         self.diagnostics
             .iter()
             .any(|d| d.severity == Severity::Error)
+    }
+
+    /// What a reviewer holds against the version: every error and warning left after the
+    /// suppressions (info is advice only). The sandbox's reviewer rejects when there is any.
+    pub fn review_findings(&self) -> impl Iterator<Item = &Diagnostic> {
+        self.diagnostics
+            .iter()
+            .filter(|d| matches!(d.severity, Severity::Error | Severity::Warning))
     }
 
     /// The ids of the rules with diagnostics, sorted and without repeats.
@@ -283,14 +296,41 @@ pub fn validate(
     pack: &RulesPack,
     suppressions: &[Suppression],
 ) -> Report {
-    run(input, pack, suppressions, |_| true)
+    run(input, pack, suppressions, |_| true, |_| true)
 }
 
-/// Checks an icon file alone: only the pack's icon rules run (`pwb validate --icon FILE`).
+/// Validates `input` as a submission of `track` would be judged: only the rules that apply to
+/// the track ([`Rule::applies_to`]) run, only diagnostics in the track's sections
+/// ([`RulesPack::counts_for`]) are kept, then `suppressions` are applied. The sandbox refuses a
+/// submission whose report has errors, and its reviewer rejects one with
+/// [`Report::review_findings`]; the tool runs this same function to show what they will say.
+pub fn validate_submission(
+    input: &ValidationInput<'_>,
+    pack: &RulesPack,
+    suppressions: &[Suppression],
+    track: Track,
+) -> Report {
+    run(
+        input,
+        pack,
+        suppressions,
+        |rule| rule.applies_to(track),
+        |diagnostic| pack.counts_for(track, &diagnostic.field),
+    )
+}
+
+/// Checks an icon file alone: only the pack's icon rules run (`pwb validate --icon FILE`, and
+/// the sandbox on an icon upload).
 pub fn validate_icon(bytes: &[u8], file_name: &str, pack: &RulesPack) -> Report {
     let content = VersionContent::default();
     let input = ValidationInput::new(&content, VersionStatus::NEW).with_icon(bytes, file_name);
-    run(&input, pack, &[], |rule| rule.kind.starts_with("icon_"))
+    run(
+        &input,
+        pack,
+        &[],
+        |rule| rule.kind.starts_with("icon_"),
+        |_| true,
+    )
 }
 
 fn run(
@@ -298,6 +338,7 @@ fn run(
     pack: &RulesPack,
     suppressions: &[Suppression],
     selected: impl Fn(&Rule) -> bool,
+    counts: impl Fn(&Diagnostic) -> bool,
 ) -> Report {
     let context = Context::new(input, pack);
     let mut report = Report {
@@ -319,7 +360,8 @@ fn run(
             Ok(findings) => report.diagnostics.extend(
                 findings
                     .into_iter()
-                    .map(|finding| diagnostic(rule, finding)),
+                    .map(|finding| diagnostic(rule, finding))
+                    .filter(|d| counts(d)),
             ),
             Err(reason) => report.not_checked.push(NotChecked {
                 rule: rule.id.clone(),

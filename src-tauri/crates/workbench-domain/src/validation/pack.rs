@@ -4,8 +4,29 @@
 //! Marketplace limits live in rule parameters, so a new limit is a data update, not a release.
 //! Readers ignore unknown fields, so an older client reads a newer pack; a rule whose `kind` the
 //! engine does not know is reported as not checked, never as passed.
+//!
+//! **Which rules a submission runs** is data too. A submission is per review track
+//! ([`crate::review::Track`]), and [`super::validate_submission`] keeps two things from the pack:
+//!
+//! - a rule's optional `tracks` list names the tracks whose submissions run it; absent or empty
+//!   means both. The default pack gives the icon, screenshot, plan and category rules
+//!   `["marketplace"]`: they judge the listing, which only the marketplace review looks at.
+//! - the pack's optional `track_sections` map gives, per track, the sections of the version
+//!   (the first part of a diagnostic's field path: `general`, `technical`, `marketplace`,
+//!   `subscription_types`, `icon`) whose diagnostics count for that track. A track it does not
+//!   list counts every section. The default pack has `technical: [general, technical]`, so a rule
+//!   that spans sections (required fields, lengths, HTTPS URLs, placeholder and secret text)
+//!   judges a technical submission on its general and technical fields only, and a marketplace
+//!   submission on everything.
+//!
+//! Track names are strings, so a pack naming a track this engine does not know still parses
+//! (readers ignore what they do not know); such a name matches no submission.
+
+use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
+
+use crate::review::Track;
 
 /// A versioned set of validation rules.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -19,6 +40,10 @@ pub struct RulesPack {
     /// The marketplace categories a listing may use.
     #[serde(default)]
     pub categories: Vec<String>,
+    /// Per review track (`technical`, `marketplace`), the sections of a version whose
+    /// diagnostics count for a submission of that track; a track not listed counts every section.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub track_sections: BTreeMap<String, Vec<String>>,
 }
 
 /// One rule of a pack.
@@ -40,6 +65,10 @@ pub struct Rule {
     #[serde(default)]
     #[cfg_attr(feature = "openapi", schema(value_type = Object))]
     pub params: serde_json::Map<String, serde_json::Value>,
+    /// The review tracks whose submissions run this rule (`technical`, `marketplace`); absent or
+    /// empty: both. A local check of a whole version runs every rule whatever this says.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub tracks: Vec<String>,
 }
 
 /// How serious a diagnostic is. Only warnings and info can be suppressed.
@@ -80,9 +109,24 @@ impl RulesPack {
     pub fn rule_of_kind(&self, kind: &str) -> Option<&Rule> {
         self.rules.iter().find(|rule| rule.kind == kind)
     }
+
+    /// Whether a diagnostic at `field` counts for a submission of `track`: its section (the
+    /// field path up to the first `.` or `[`) is one `track_sections` lists for the track, or
+    /// the pack lists no sections for it.
+    pub fn counts_for(&self, track: Track, field: &str) -> bool {
+        let section = field.split(['.', '[']).next().unwrap_or(field);
+        self.track_sections
+            .get(track.as_str())
+            .is_none_or(|sections| sections.iter().any(|s| s == section))
+    }
 }
 
 impl Rule {
+    /// Whether a submission of `track` runs this rule: `tracks` is empty or names it.
+    pub fn applies_to(&self, track: Track) -> bool {
+        self.tracks.is_empty() || self.tracks.iter().any(|t| t == track.as_str())
+    }
+
     pub fn param_u64(&self, name: &str) -> Option<u64> {
         self.params.get(name).and_then(serde_json::Value::as_u64)
     }

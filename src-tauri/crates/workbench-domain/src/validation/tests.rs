@@ -1,5 +1,5 @@
 //! Data-driven tests of the engine: the default pack, every plan, listing and state rule (pass and
-//! fail), unknown kinds, suppressions, and the icon fixtures corpus.
+//! fail), unknown kinds, suppressions, submissions per review track, and the icon fixtures corpus.
 
 mod engine;
 mod fixtures;
@@ -7,6 +7,7 @@ mod fuzz;
 mod listing;
 mod plans;
 mod state;
+mod tracks;
 
 use crate::model::*;
 use crate::review::VersionStatus;

@@ -78,6 +78,7 @@ fn an_unknown_rule_kind_is_not_checked_never_passed() {
         field: "marketplace.assets".into(),
         message: "too long".into(),
         params: serde_json::Map::new(),
+        tracks: vec![],
     });
     let content = valid_content();
     let report = validate(
