@@ -366,7 +366,7 @@ mod tests {
     fn the_shipped_pack_is_a_valid_served_pack_and_keeps_unknown_fields() {
         let mut value: serde_json::Value =
             serde_json::from_str(partner_api::rules::DEFAULT_PACK_JSON).unwrap();
-        value["rules"][0]["tracks"] = serde_json::json!(["technical"]);
+        value["rules"][0]["introduced_in"] = serde_json::json!("2027.1.1");
         let json = serde_json::to_string(&value).unwrap();
         let fetched = parse_rules(json.clone().into_bytes()).expect("the shipped pack is valid");
         assert_eq!(fetched.pack, partner_api::rules::default_pack());
