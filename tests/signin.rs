@@ -117,6 +117,24 @@ async fn sign_in(
     (result, Polls { waits })
 }
 
+/// Signed in at the first poll: the account, its tokens as stored, and the server's metadata.
+async fn signed_in(
+    server: &Server,
+    cache: &Cache,
+    store: &TokenStore,
+) -> (workbench::account::Account, TokenSet, AuthServer) {
+    let (account, _) = sign_in(server, &cache.workbench, store, Person::ApprovesAt(1), None).await;
+    let account = account.expect("signed in once approved");
+    let tokens = store
+        .load(&account.key)
+        .unwrap()
+        .expect("the tokens are in the keyring");
+    let auth = AuthServer::discover(&server.client_without_token())
+        .await
+        .unwrap();
+    (account, tokens, auth)
+}
+
 #[tokio::test]
 async fn approved_device_code_keeps_the_tokens_in_the_secret_service_only() {
     let server = Server::demo().await;
@@ -269,19 +287,7 @@ async fn refresh_rotates_and_a_spent_refresh_token_signs_out_keeping_the_cache()
     let server = Server::demo().await;
     let cache = Cache::new();
     let store = secret_service();
-    let (account, _) = sign_in(
-        &server,
-        &cache.workbench,
-        &store,
-        Person::ApprovesAt(1),
-        None,
-    )
-    .await;
-    let account = account.unwrap();
-    let first = store.load(&account.key).unwrap().unwrap();
-    let auth = AuthServer::discover(&server.client_without_token())
-        .await
-        .unwrap();
+    let (account, first, auth) = signed_in(&server, &cache, &store).await;
 
     // Near expiry, the token is refreshed first and the rotated pair replaces the old one.
     let later = first.expires_at.expect("access tokens expire") - 30;
@@ -350,19 +356,7 @@ async fn sign_out_revokes_the_tokens_and_forgets_them() {
     let server = Server::demo().await;
     let cache = Cache::new();
     let store = secret_service();
-    let (account, _) = sign_in(
-        &server,
-        &cache.workbench,
-        &store,
-        Person::ApprovesAt(1),
-        None,
-    )
-    .await;
-    let account = account.unwrap();
-    let tokens = store.load(&account.key).unwrap().unwrap();
-    let auth = AuthServer::discover(&server.client_without_token())
-        .await
-        .unwrap();
+    let (account, tokens, auth) = signed_in(&server, &cache, &store).await;
 
     let signed_out = cache.workbench.sign_out(Some(&auth)).await.unwrap();
     assert!(signed_out.was_signed_in);

@@ -3,10 +3,9 @@
 //! runs this inside a private D-Bus session with an unlocked GNOME Keyring). The sandbox's side
 //! of the device flow (the person approving or denying in a browser) is its admin route.
 
-use std::io::{BufRead, BufReader};
 use std::net::{Ipv4Addr, SocketAddr};
 use std::path::Path;
-use std::process::{Command, Stdio};
+use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
 use partner_sandbox::{Config, Sandbox};
@@ -84,17 +83,7 @@ impl Server {
     /// Runs `pwb login --json`, reads the code from its first line, lets the person decide,
     /// and answers pwb's exit code and its remaining output.
     fn login(&self, data_dir: &Path, decision: &str) -> (i32, String, String) {
-        let mut child = self
-            .pwb(data_dir)
-            .args(["login", "--json"])
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("pwb starts");
-        let mut stdout = BufReader::new(child.stdout.take().unwrap());
-        let mut first = String::new();
-        stdout.read_line(&mut first).expect("pwb prints the code");
-        let code: Value = serde_json::from_str(&first).expect("the first line is JSON");
+        let (child, code) = self.start_login(data_dir);
         let user_code = code["user_code"].as_str().expect("a user code").to_owned();
         assert!(
             code["verification_uri"]
@@ -109,14 +98,36 @@ impl Server {
             "{code}"
         );
         self.decide(&user_code, decision);
-        let mut rest = String::new();
-        std::io::Read::read_to_string(&mut stdout, &mut rest).unwrap();
         let output = child.wait_with_output().expect("pwb ends");
         (
             output.status.code().expect("an exit code"),
-            rest,
+            String::from_utf8_lossy(&output.stdout).into_owned(),
             String::from_utf8_lossy(&output.stderr).into_owned(),
         )
+    }
+
+    /// Starts `pwb login --json` and reads its first line: what to show the person (the code
+    /// and page, or the browser page). The rest of stdout stays in the child for its result.
+    fn start_login(&self, data_dir: &Path) -> (Child, Value) {
+        let mut child = self
+            .pwb(data_dir)
+            .args(["login", "--json"])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("pwb starts");
+        let mut first = Vec::new();
+        // Byte by byte, so nothing after the first line is taken from the child's stdout.
+        let stdout = child.stdout.as_mut().unwrap();
+        let mut byte = [0u8; 1];
+        while std::io::Read::read(stdout, &mut byte).expect("pwb prints a line") == 1 {
+            if byte[0] == b'\n' {
+                break;
+            }
+            first.push(byte[0]);
+        }
+        let first = serde_json::from_slice(&first).expect("the first line is JSON");
+        (child, first)
     }
 }
 
@@ -140,7 +151,10 @@ fn browse_and_decide(authorize_url: &str, decision: &str) -> String {
         let chosen = browser.post(action).form(&form).send().await.unwrap();
         assert!(chosen.status().is_redirection(), "{}", chosen.status());
         let back = chosen.headers()["location"].to_str().unwrap().to_owned();
-        assert!(back.starts_with("http://127.0.0.1:"), "back to loopback: {back}");
+        assert!(
+            back.starts_with("http://127.0.0.1:"),
+            "back to loopback: {back}"
+        );
         browser
             .get(&back)
             .send()
@@ -224,19 +238,14 @@ fn a_denied_login_exits_8_and_says_to_start_again() {
 fn without_a_device_flow_login_goes_through_the_browser_with_pkce() {
     let server = Server::with_device_flow(false);
     let data = tempfile::tempdir().unwrap();
-    let mut child = server
-        .pwb(data.path())
-        .args(["login", "--json"])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("pwb starts");
-    let mut stdout = BufReader::new(child.stdout.take().unwrap());
-    let mut first = String::new();
-    stdout.read_line(&mut first).expect("pwb prints the page");
-    let first: Value = serde_json::from_str(&first).expect("a JSON line");
-    let authorize_url = first["authorize_url"].as_str().expect("an authorization URL");
-    assert!(authorize_url.contains("code_challenge_method=S256"), "{authorize_url}");
+    let (child, first) = server.start_login(data.path());
+    let authorize_url = first["authorize_url"]
+        .as_str()
+        .expect("an authorization URL");
+    assert!(
+        authorize_url.contains("code_challenge_method=S256"),
+        "{authorize_url}"
+    );
 
     let page = browse_and_decide(authorize_url, "approve");
     assert!(page.contains("Signed in"), "{page}");
@@ -261,17 +270,7 @@ fn without_a_device_flow_login_goes_through_the_browser_with_pkce() {
 fn a_login_denied_in_the_browser_exits_8() {
     let server = Server::with_device_flow(false);
     let data = tempfile::tempdir().unwrap();
-    let mut child = server
-        .pwb(data.path())
-        .args(["login", "--json"])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("pwb starts");
-    let mut stdout = BufReader::new(child.stdout.take().unwrap());
-    let mut first = String::new();
-    stdout.read_line(&mut first).unwrap();
-    let first: Value = serde_json::from_str(&first).unwrap();
+    let (child, first) = server.start_login(data.path());
 
     let page = browse_and_decide(first["authorize_url"].as_str().unwrap(), "deny");
     assert!(page.contains("not completed"), "{page}");
