@@ -147,7 +147,10 @@ fn login_sync_whoami_and_logout_with_the_tokens_in_the_keyring() {
     assert_eq!(who["access"], "account", "{who}");
 
     let (code, out, stderr) = run(server.pwb(data.path()).args(["sync"]));
-    assert_eq!(code, SUCCESS, "a sync with the account's token: {out}{stderr}");
+    assert_eq!(
+        code, SUCCESS,
+        "a sync with the account's token: {out}{stderr}"
+    );
 
     let (code, out, stderr) = run(server.pwb(data.path()).args(["logout", "--json"]));
     assert_eq!(code, SUCCESS, "{stderr}");
@@ -155,7 +158,9 @@ fn login_sync_whoami_and_logout_with_the_tokens_in_the_keyring() {
     assert_eq!(out["revoked"], true, "{out}");
     let (code, _, _) = run(server.pwb(data.path()).args(["whoami"]));
     assert_eq!(code, NOT_SIGNED_IN, "signed out");
-    let (code, out, _) = run(server.pwb(data.path()).args(["apps", "--offline", "--json"]));
+    let (code, out, _) = run(server
+        .pwb(data.path())
+        .args(["apps", "--offline", "--json"]));
     assert_eq!(code, SUCCESS);
     let apps: Value = serde_json::from_str(&out).unwrap();
     assert!(
