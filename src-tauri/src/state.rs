@@ -2,6 +2,7 @@
 
 use std::sync::{Arc, Mutex};
 
+use workbench::profiles::Profiles;
 use workbench::server::{Connection, ServerChoice};
 use workbench::{SyncStatus, Workbench};
 
@@ -20,13 +21,18 @@ pub struct AppState {
 
 impl AppState {
     pub fn open() -> AppState {
-        let workbench = workbench::default_data_dir()
-            .and_then(|dir| Workbench::open(&dir))
-            .map(Arc::new)
-            .map_err(|e| {
+        // The profile PWB_PROFILE or PWB_SERVER names, else the active one: its own data folder.
+        let opened = Profiles::open_default().and_then(|profiles| {
+            let profile = profiles.choose_from_environment()?;
+            Ok((profiles.open_workbench(&profile)?, profile.server))
+        });
+        let (workbench, server) = match opened {
+            Ok((workbench, server)) => (Ok(Arc::new(workbench)), server),
+            Err(e) => {
                 tracing::error!("cannot open the cache: {e}");
-                CommandError::from(e)
-            });
+                (Err(CommandError::from(e)), ServerChoice::Embedded)
+            }
+        };
         let status = match &workbench {
             Ok(workbench) => workbench.status_cached(),
             Err(_) => SyncStatus {
@@ -39,7 +45,7 @@ impl AppState {
         };
         AppState {
             workbench,
-            server: ServerChoice::from_option(None),
+            server,
             connection: tokio::sync::Mutex::new(None),
             status: Mutex::new(status),
         }

@@ -1,27 +1,55 @@
 // The real desktop window, end to end: tauri-driver + WebKitWebDriver under Xvfb launch the built
-// app, which starts its embedded sandbox, fills its cache and shows the partner's apps. Then the
-// same cache with the server gone: the list shows at once, marked offline.
+// app, which starts its embedded sandbox, fills its cache and shows the partner's apps. Then a
+// server's cache with that server gone: the list shows at once, marked offline. (Each server has
+// a data folder of its own, so the cache shown offline is the one that server filled.)
 //
-// Needs PWB_APP_BINARY and PWB_CLI_BINARY (absolute paths), a display (xvfb-run) and tauri-driver
-// on PATH. `./dev test` sets all of them up.
+// Needs PWB_APP_BINARY and PWB_CLI_BINARY (absolute paths, with the partner-sandbox binary built
+// beside pwb), a display (xvfb-run) and tauri-driver on PATH. `./dev test` sets all of them up.
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { freePort, openSession, startDriver } from './webdriver.mjs';
+import { dirname, join } from 'node:path';
+import { openSession, startDriver } from './webdriver.mjs';
 
 const app = process.env.PWB_APP_BINARY;
 const cli = process.env.PWB_CLI_BINARY;
 assert.ok(app && cli, 'PWB_APP_BINARY and PWB_CLI_BINARY must point at the built binaries');
 
 let dataDir;
+let sandboxDir;
 before(() => {
   dataDir = mkdtempSync(join(tmpdir(), 'pwb-desktop-e2e-'));
+  sandboxDir = mkdtempSync(join(tmpdir(), 'pwb-desktop-e2e-sandbox-'));
 });
-after(() => rmSync(dataDir, { recursive: true, force: true }));
+after(() => {
+  rmSync(dataDir, { recursive: true, force: true });
+  rmSync(sandboxDir, { recursive: true, force: true });
+});
+
+/** A partner-sandbox of its own (the binary beside pwb), with its URL and a way to stop it. */
+async function startSandbox(dir) {
+  const child = spawn(join(dirname(cli), 'partner-sandbox'), ['--listen', '127.0.0.1:0', '--data', dir, '--seed', 'demo'], {
+    stdio: ['ignore', 'pipe', 'ignore'],
+  });
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  const url = await new Promise((resolve, reject) => {
+    let seen = '';
+    child.stdout.on('data', (chunk) => {
+      seen += chunk;
+      const listening = seen.match(/listening on (\S+)/);
+      if (listening) resolve(listening[1]);
+    });
+    exited.then((code) => reject(new Error(`partner-sandbox exited with ${code} before listening`)));
+  });
+  const stop = async () => {
+    child.kill('SIGTERM');
+    await exited;
+  };
+  return { url, stop };
+}
 
 /** Everything the list shows, read from the window's DOM. */
 const READ_LIST = `
@@ -70,7 +98,7 @@ function shownRows(list) {
 }
 
 test('first start: the window syncs from the embedded sandbox and lists the demo apps with both statuses', async () => {
-  const env = { PWB_DATA_DIR: dataDir, PWB_SERVER: '' };
+  const env = { PWB_DATA_DIR: dataDir, PWB_SERVER: '', PWB_PROFILE: '' };
   const driver = await startDriver(env);
   const session = await openSession(driver.url, app);
   try {
@@ -90,10 +118,23 @@ test('first start: the window syncs from the embedded sandbox and lists the demo
 });
 
 test('server down: the window shows the cached list at once and says it is offline', async () => {
-  const closedPort = await freePort();
-  const env = { PWB_DATA_DIR: dataDir, PWB_SERVER: `http://127.0.0.1:${closedPort}` };
+  // A server's cache, filled by `pwb sync` with a token from the sandbox's admin route, then the
+  // server stopped: its port refuses connections from then on.
+  const sandbox = await startSandbox(sandboxDir);
+  const env = { PWB_DATA_DIR: dataDir, PWB_SERVER: sandbox.url, PWB_PROFILE: '' };
+  try {
+    const reply = await fetch(`${sandbox.url}/_sandbox/tokens`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{}',
+    });
+    const { access_token: token } = await reply.json();
+    execFileSync(cli, ['sync'], { env: { ...process.env, ...env, PWB_TOKEN: token } });
+  } finally {
+    await sandbox.stop();
+  }
   const expected = expectedRows(cachedApps(env));
-  assert.ok(expected.length >= 3, 'the first test filled the cache');
+  assert.ok(expected.length >= 3, 'the sync filled the cache of that server');
   const driver = await startDriver(env);
   const session = await openSession(driver.url, app);
   try {

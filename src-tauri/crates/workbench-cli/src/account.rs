@@ -8,6 +8,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 use qrcode::QrCode;
 use qrcode::render::unicode::Dense1x2;
 use serde_json::json;
+use workbench::profiles::Profile;
 use workbench::secrets::{SecretsError, TokenStore};
 use workbench::server::{Access, Connection, ServerChoice};
 use workbench::{Workbench, WorkbenchError};
@@ -212,18 +213,17 @@ pub async fn logout(
     Ok(exit::SUCCESS)
 }
 
-/// Who this profile is signed in as, where, and how requests will be let in. Works offline.
-pub fn whoami(
-    workbench: &Workbench,
-    choice: &ServerChoice,
-    json: bool,
-) -> Result<u8, WorkbenchError> {
+/// Which profile, who it is signed in as, where, and how requests will be let in. Works offline.
+pub fn whoami(workbench: &Workbench, profile: &Profile, json: bool) -> Result<u8, WorkbenchError> {
+    let choice = &profile.server;
     let account = workbench
         .account()?
         .filter(|account| account.server == choice.identity());
     let access = workbench::server::expected_access(choice, account.is_some());
     if json {
         output::print_json(&json!({
+            "profile": profile.name,
+            "data_dir": profile.data_dir,
             "server": choice.label(),
             "signed_in": account.is_some(),
             "access": access,
@@ -237,6 +237,7 @@ pub fn whoami(
             exit::NOT_SIGNED_IN
         });
     }
+    say!("profile: {}", profile.name);
     say!("server: {}", choice.label());
     match (&account, access) {
         (Some(account), _) => {

@@ -5,6 +5,7 @@
 mod account;
 mod exit;
 mod output;
+mod profile;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -12,6 +13,7 @@ use std::process::ExitCode;
 use clap::{ArgGroup, Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressStyle};
 use time::OffsetDateTime;
+use workbench::profiles::Profiles;
 use workbench::server::{Connection, ServerChoice};
 use workbench::{SyncPhase, SyncStatus, Workbench, WorkbenchError};
 use workbench_domain::validation::Suppression;
@@ -23,10 +25,14 @@ use workbench_domain::validation::Suppression;
     about = "Partner Workbench on the command line: your AppConnect apps, offline and scriptable."
 )]
 struct Cli {
-    /// Base URL of the Partner Project server. Default: the sandbox embedded in Partner Workbench.
+    /// The profile to use for this command instead of the active one (`pwb profile list`).
+    #[arg(long, global = true, env = "PWB_PROFILE", value_name = "NAME")]
+    profile: Option<String>,
+    /// Base URL of a Partner Project server, for this command: the profile that has it, else a
+    /// cache and sign-in of its own for that URL. Not with --profile.
     #[arg(long, global = true, env = "PWB_SERVER", value_name = "URL")]
     server: Option<String>,
-    /// Folder of the cache, settings and logs. Default: the platform's data folder.
+    /// Data root: the settings and every profile's data folder. Default: the platform's data folder.
     #[arg(long, global = true, env = "PWB_DATA_DIR", value_name = "DIR")]
     data_dir: Option<PathBuf>,
     #[command(subcommand)]
@@ -101,7 +107,12 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
-    /// Who you are signed in as on the chosen server, and where the tokens are kept.
+    /// The profiles (the embedded sandbox, Talkdesk's regions, yours): list, add, use, remove.
+    Profile {
+        #[command(subcommand)]
+        command: profile::ProfileCommand,
+    },
+    /// Which profile and server, who you are signed in as there, and where the tokens are kept.
     Whoami {
         /// Print JSON instead of lines.
         #[arg(long)]
@@ -165,12 +176,17 @@ fn main() -> ExitCode {
 }
 
 async fn run(cli: Cli) -> Result<u8, WorkbenchError> {
-    let data_dir = match cli.data_dir {
+    let root = match cli.data_dir {
         Some(dir) => dir,
-        None => workbench::default_data_dir()?,
+        None => workbench::default_data_root()?,
     };
-    let workbench = Workbench::open(&data_dir)?;
-    let choice = ServerChoice::from_option(cli.server);
+    let profiles = Profiles::at(root);
+    if let Command::Profile { command } = cli.command {
+        return profile::run(&profiles, command);
+    }
+    let profile = profiles.choose(cli.profile.as_deref(), cli.server.as_deref())?;
+    let workbench = profiles.open_workbench(&profile)?;
+    let choice = profile.server.clone();
     match cli.command {
         Command::Apps { json, offline } => {
             let status = if offline {
@@ -268,7 +284,8 @@ async fn run(cli: Cli) -> Result<u8, WorkbenchError> {
             account::login(&workbench, &choice, file_store, json).await
         }
         Command::Logout { json } => account::logout(&workbench, &choice, json).await,
-        Command::Whoami { json } => account::whoami(&workbench, &choice, json),
+        Command::Whoami { json } => account::whoami(&workbench, &profile, json),
+        Command::Profile { .. } => unreachable!("answered above"),
         Command::Unsuppress { target } => {
             workbench.check_version_of_app(&target.app, &target.version)?;
             workbench.unsuppress(&target.version, &target.rule, target.field.as_deref())?;

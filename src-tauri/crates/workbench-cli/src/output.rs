@@ -329,7 +329,7 @@ fn print_rows<const N: usize>(rows: &[[String; N]]) {
     }
 }
 
-fn aligned<const N: usize>(rows: &[[String; N]]) -> Vec<String> {
+pub fn aligned<const N: usize>(rows: &[[String; N]]) -> Vec<String> {
     let mut widths = [0; N];
     for row in rows {
         for (width, cell) in widths.iter_mut().zip(row) {

@@ -1,6 +1,7 @@
 //! The real `pwb` binary against a real sandbox on 127.0.0.1: what it prints, what it exits
-//! with, and what it leaves in its data folder (`PWB_DATA_DIR`). Exit codes are the ones in
-//! `src/exit.rs`, which scripts branch on.
+//! with, and what it leaves in its data root (`PWB_DATA_DIR`: `settings.json`, and a data folder
+//! per profile under `profiles/` or, for a server given by URL alone, `servers/`). Exit codes are
+//! the ones in `src/exit.rs`, which scripts branch on.
 
 use std::collections::BTreeSet;
 use std::net::{Ipv4Addr, SocketAddr};
@@ -89,10 +90,13 @@ impl Server {
         }
     }
 
-    /// `pwb` with its data in `data_dir`, signed in to this server through `PWB_TOKEN`.
+    /// `pwb` with its data in `data_dir`, on this server (`PWB_SERVER`: the cache of its URL,
+    /// even offline), signed in through `PWB_TOKEN`.
     fn pwb(&self, data_dir: &Path) -> Command {
         let mut command = pwb(data_dir);
-        command.env("PWB_TOKEN", &self.token);
+        command
+            .env("PWB_SERVER", &self.url)
+            .env("PWB_TOKEN", &self.token);
         command
     }
 
@@ -187,12 +191,14 @@ impl Server {
     }
 }
 
-/// `pwb` with its data in `data_dir` and no server from the environment.
+/// `pwb` with its data in `data_dir` and no server or profile from the environment: the
+/// active profile, the embedded sandbox's until another is chosen.
 fn pwb(data_dir: &Path) -> Command {
     let mut command = Command::new(PWB);
     command
         .env("PWB_DATA_DIR", data_dir)
         .env_remove("PWB_SERVER")
+        .env_remove("PWB_PROFILE")
         .env_remove("PWB_TOKEN");
     command
 }
@@ -295,7 +301,9 @@ fn sync_exits_0_and_apps_json_offline_lists_the_seed_with_both_statuses() {
     );
     // Offline must not need the server at all.
     server.stop();
-    let listed = run(pwb(data.path()).args(["apps", "--json", "--offline"]));
+    let listed = run(server
+        .pwb(data.path())
+        .args(["apps", "--json", "--offline"]));
     assert_eq!(listed.code, SUCCESS, "{}", listed.stderr);
     let json: Value = serde_json::from_str(&listed.stdout).expect("--json prints JSON only");
     assert_eq!(json["sync"]["phase"], "idle", "the cache is shown as it is");
@@ -353,7 +361,7 @@ fn apps_prints_a_table_with_a_header_and_every_app_name() {
     let data = tempfile::tempdir().unwrap();
     sync(data.path(), &server);
 
-    let ran = run(pwb(data.path()).args(["apps", "--offline"]));
+    let ran = run(server.pwb(data.path()).args(["apps", "--offline"]));
 
     assert_eq!(ran.code, SUCCESS, "{}", ran.stderr);
     let lines: Vec<&str> = ran.stdout.lines().collect();
@@ -501,7 +509,11 @@ fn apps_offline_on_an_empty_data_dir_prints_the_empty_state_hint() {
         ran.stdout
     );
     assert!(
-        !data.path().join("sandbox").exists(),
+        data.path().join("profiles/sandbox/cache.sqlite3").is_file(),
+        "the cache is the sandbox profile's, the one active at first"
+    );
+    assert!(
+        !data.path().join("profiles/sandbox/sandbox").exists(),
         "--offline starts no embedded sandbox"
     );
 }
@@ -510,7 +522,13 @@ fn apps_offline_on_an_empty_data_dir_prints_the_empty_state_hint() {
 fn a_garbage_cache_file_exits_3_with_a_clear_message_and_is_left_unchanged() {
     let server = Server::start();
     let data = tempfile::tempdir().unwrap();
-    let cache = data.path().join("cache.sqlite3");
+    // A profile for the server: its URL (PWB_SERVER, --server) is that profile, whose cache is
+    // profiles/local/cache.sqlite3.
+    let added = run(pwb(data.path()).args(["profile", "add", "local", "--url", &server.url]));
+    assert_eq!(added.code, SUCCESS, "{}", added.stderr);
+    let folder = data.path().join("profiles/local");
+    std::fs::create_dir_all(&folder).unwrap();
+    let cache = folder.join("cache.sqlite3");
     let garbage: Vec<u8> = b"these are a partner's notes, not a database\n"
         .iter()
         .copied()
@@ -524,7 +542,7 @@ fn a_garbage_cache_file_exits_3_with_a_clear_message_and_is_left_unchanged() {
             .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
             .collect()
     };
-    let before = files(data.path());
+    let before = files(&folder);
 
     for args in [
         vec!["apps", "--offline"],
@@ -551,7 +569,7 @@ fn a_garbage_cache_file_exits_3_with_a_clear_message_and_is_left_unchanged() {
             "{args:?}: a file that is not ours is never overwritten"
         );
         assert_eq!(
-            files(data.path()),
+            files(&folder),
             before,
             "{args:?}: no journal or other file appears beside it"
         );
@@ -572,6 +590,10 @@ fn help_mentions_every_command() {
         "rules",
         "suppress",
         "unsuppress",
+        "login",
+        "logout",
+        "whoami",
+        "profile",
     ] {
         assert!(
             ran.stdout
@@ -614,10 +636,9 @@ fn apps_json_with_no_server_given_syncs_from_the_embedded_sandbox() {
     );
     assert!(
         data.path()
-            .join("sandbox")
-            .join("sandbox.sqlite3")
+            .join("profiles/sandbox/sandbox/sandbox.sqlite3")
             .is_file(),
-        "the embedded sandbox keeps its data beside the cache"
+        "the embedded sandbox keeps its data in its profile's folder, beside the cache"
     );
 }
 
@@ -642,7 +663,9 @@ fn a_proxy_in_the_environment_is_not_used_for_a_server_on_this_machine() {
     let data = tempfile::tempdir().unwrap();
 
     let given = run(with_proxy(data.path()).args(["sync", "--server", &server.url]));
-    let embedded = run(with_proxy(data.path()).args(["apps", "--json"]));
+    let embedded = run(with_proxy(data.path())
+        .env_remove("PWB_SERVER")
+        .args(["apps", "--json"]));
 
     assert_eq!(
         given.code, SUCCESS,
@@ -661,13 +684,16 @@ fn a_proxy_in_the_environment_is_not_used_for_a_server_on_this_machine() {
 
 #[test]
 fn apps_still_lists_the_cache_when_the_embedded_sandbox_cannot_start() {
-    let server = Server::start();
     let data = tempfile::tempdir().unwrap();
-    sync(data.path(), &server);
-    // The embedded sandbox keeps its data in DATA_DIR/sandbox; a garbage database there stops it.
-    std::fs::create_dir_all(data.path().join("sandbox")).unwrap();
+    let filled = run(pwb(data.path()).args(["sync"]));
+    assert_eq!(filled.code, SUCCESS, "{}", filled.stderr);
+    // The embedded sandbox keeps its data in the sandbox profile's folder, under `sandbox/`; a
+    // garbage database there stops it.
+    let sandbox_data = data.path().join("profiles/sandbox/sandbox");
+    std::fs::remove_dir_all(&sandbox_data).unwrap();
+    std::fs::create_dir_all(&sandbox_data).unwrap();
     std::fs::write(
-        data.path().join("sandbox").join("sandbox.sqlite3"),
+        sandbox_data.join("sandbox.sqlite3"),
         b"not a database".repeat(100),
     )
     .unwrap();
@@ -792,7 +818,7 @@ fn validate_a_clean_demo_version_exits_0_offline_and_shows_the_servers_pack() {
     let (app, version) = published_version(&served);
     let data = tempfile::tempdir().unwrap();
 
-    let before = json_of(&run(pwb(data.path()).args(["rules", "--json"])));
+    let before = json_of(&run(server.pwb(data.path()).args(["rules", "--json"])));
     assert_eq!(
         before["pack"]["source"], "shipped",
         "before any sync the shipped pack is in force: {}",
@@ -801,7 +827,9 @@ fn validate_a_clean_demo_version_exits_0_offline_and_shows_the_servers_pack() {
     sync(data.path(), &server);
     server.stop();
 
-    let ran = run(pwb(data.path()).args(["validate", "--app", &app, "--version", &version]));
+    let ran = run(server
+        .pwb(data.path())
+        .args(["validate", "--app", &app, "--version", &version]));
 
     assert_eq!(ran.code, VALID, "{}\n{}", ran.stdout, ran.stderr);
     let first = ran.stdout.lines().next().unwrap_or_default();
@@ -815,8 +843,14 @@ fn validate_a_clean_demo_version_exits_0_offline_and_shows_the_servers_pack() {
     );
     assert!(ran.stdout.contains("no errors"), "{}", ran.stdout);
 
-    let ran =
-        run(pwb(data.path()).args(["validate", "--app", &app, "--version", &version, "--json"]));
+    let ran = run(server.pwb(data.path()).args([
+        "validate",
+        "--app",
+        &app,
+        "--version",
+        &version,
+        "--json",
+    ]));
     assert_eq!(ran.code, VALID, "{}", ran.stderr);
     let json = json_of(&ran);
     assert_eq!(
@@ -845,7 +879,7 @@ fn validate_a_clean_demo_version_exits_0_offline_and_shows_the_servers_pack() {
         "the whole report is there: {json}"
     );
 
-    let rules = run(pwb(data.path()).args(["rules", "--json"]));
+    let rules = run(server.pwb(data.path()).args(["rules", "--json"]));
     assert_eq!(rules.code, SUCCESS, "{}", rules.stderr);
     let rules = json_of(&rules);
     assert_eq!(rules["pack"]["source"], "server");
@@ -859,7 +893,7 @@ fn validate_a_clean_demo_version_exits_0_offline_and_shows_the_servers_pack() {
             assert!(rule[key].is_string(), "a rule shows its {key}: {rule}");
         }
     }
-    let table = run(pwb(data.path()).arg("rules"));
+    let table = run(server.pwb(data.path()).arg("rules"));
     assert_eq!(table.code, SUCCESS);
     assert!(table.stdout.starts_with("rules pack "), "{}", table.stdout);
     assert!(table.stdout.contains("icon.square") && table.stdout.contains("SEVERITY"));
@@ -966,7 +1000,7 @@ fn validate_exits_2_when_it_cannot_run_and_says_why() {
     ];
     for (args, says) in &cases {
         for json in [false, true] {
-            let mut command = pwb(data.path());
+            let mut command = server.pwb(data.path());
             command.arg("validate").args(args);
             if json {
                 command.arg("--json");
@@ -985,8 +1019,9 @@ fn validate_exits_2_when_it_cannot_run_and_says_why() {
 
     // A cache it cannot open is "could not run" too, not the cache code of other commands.
     let garbage = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(garbage.path().join("profiles/sandbox")).unwrap();
     std::fs::write(
-        garbage.path().join("cache.sqlite3"),
+        garbage.path().join("profiles/sandbox/cache.sqlite3"),
         b"not a database".repeat(500),
     )
     .unwrap();
@@ -1030,7 +1065,7 @@ fn suppressing_a_warning_moves_it_to_the_suppressed_list_and_suppressing_an_erro
     sync(data.path(), &server);
     let target = ["--app", app.as_str(), "--version", version.as_str()];
     let validate = |data: &Path| {
-        let ran = run(pwb(data).arg("validate").args(target).arg("--json"));
+        let ran = run(server.pwb(data).arg("validate").args(target).arg("--json"));
         assert_eq!(ran.code, VALID, "warnings alone exit 0: {}", ran.stdout);
         json_of(&ran)["report"].clone()
     };
@@ -1049,7 +1084,7 @@ fn suppressing_a_warning_moves_it_to_the_suppressed_list_and_suppressing_an_erro
     assert_eq!(found["field"], "marketplace.description");
 
     let reason = "the listing quotes the yearly price";
-    let ran = run(pwb(data.path()).arg("suppress").args(target).args([
+    let ran = run(server.pwb(data.path()).arg("suppress").args(target).args([
         "--rule",
         "plans.quoted_prices",
         "--field",
@@ -1066,7 +1101,7 @@ fn suppressing_a_warning_moves_it_to_the_suppressed_list_and_suppressing_an_erro
         serde_json::json!([{"rule": "plans.quoted_prices", "field": "marketplace.description", "reason": reason}]),
         "and listed with its reason"
     );
-    let human = run(pwb(data.path()).arg("validate").args(target));
+    let human = run(server.pwb(data.path()).arg("validate").args(target));
     assert!(
         human.stdout.contains("suppressed (1):") && human.stdout.contains(reason),
         "people see the suppression and its reason:\n{}",
@@ -1087,7 +1122,8 @@ fn suppressing_a_warning_moves_it_to_the_suppressed_list_and_suppressing_an_erro
         ("plans.quoted_names", "  ", "needs a reason"),
         ("no.such_rule", "because", "has no rule"),
     ] {
-        let ran = run(pwb(data.path())
+        let ran = run(server
+            .pwb(data.path())
             .arg("suppress")
             .args(target)
             .args(["--rule", rule, "--reason", reason]));
@@ -1101,7 +1137,8 @@ fn suppressing_a_warning_moves_it_to_the_suppressed_list_and_suppressing_an_erro
         "{report}"
     );
 
-    let ran = run(pwb(data.path())
+    let ran = run(server
+        .pwb(data.path())
         .arg("suppress")
         .args(["--app", "app-nope", "--version", version.as_str()])
         .args(["--rule", "plans.quoted_prices", "--reason", "r"]));
@@ -1112,7 +1149,8 @@ fn suppressing_a_warning_moves_it_to_the_suppressed_list_and_suppressing_an_erro
     );
 
     // Unsuppress names the same rule and field; the warning is back.
-    let ran = run(pwb(data.path())
+    let ran = run(server
+        .pwb(data.path())
         .arg("unsuppress")
         .args(target)
         .args(["--rule", "plans.quoted_prices"]));
@@ -1121,12 +1159,16 @@ fn suppressing_a_warning_moves_it_to_the_suppressed_list_and_suppressing_an_erro
         "no suppression for every field: {}",
         ran.stderr
     );
-    let ran = run(pwb(data.path()).arg("unsuppress").args(target).args([
-        "--rule",
-        "plans.quoted_prices",
-        "--field",
-        "marketplace.description",
-    ]));
+    let ran = run(server
+        .pwb(data.path())
+        .arg("unsuppress")
+        .args(target)
+        .args([
+            "--rule",
+            "plans.quoted_prices",
+            "--field",
+            "marketplace.description",
+        ]));
     assert_eq!(ran.code, SUCCESS, "{}", ran.stderr);
     let report = validate(data.path());
     assert!(warning(&report).is_some(), "{report}");

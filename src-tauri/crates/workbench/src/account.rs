@@ -10,7 +10,7 @@ use std::fs;
 use std::future::Future;
 use std::io::Write;
 use std::net::Ipv4Addr;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use partner_api::oauth::scopes;
@@ -48,6 +48,22 @@ pub struct PendingSignIn {
     identity: String,
 }
 
+/// The account signed in to the profile whose data folder is `data_dir`, if any, read without
+/// opening its cache (`pwb profile list` asks this of every profile).
+pub(crate) fn account_in(data_dir: &Path) -> Result<Option<Account>, WorkbenchError> {
+    let path = data_dir.join("account.json");
+    match fs::read(&path) {
+        Ok(bytes) => serde_json::from_slice(&bytes).map(Some).map_err(|e| {
+            WorkbenchError::Settings(format!(
+                "{} cannot be read ({e}); sign in again",
+                path.display()
+            ))
+        }),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(WorkbenchError::Settings(format!("{}: {e}", path.display()))),
+    }
+}
+
 impl Workbench {
     fn account_path(&self) -> PathBuf {
         self.data_dir.join("account.json")
@@ -55,19 +71,7 @@ impl Workbench {
 
     /// The account signed in to this profile, if any.
     pub fn account(&self) -> Result<Option<Account>, WorkbenchError> {
-        match fs::read(self.account_path()) {
-            Ok(bytes) => serde_json::from_slice(&bytes).map(Some).map_err(|e| {
-                WorkbenchError::Settings(format!(
-                    "{} cannot be read ({e}); sign in again",
-                    self.account_path().display()
-                ))
-            }),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
-            Err(e) => Err(WorkbenchError::Settings(format!(
-                "{}: {e}",
-                self.account_path().display()
-            ))),
-        }
+        account_in(&self.data_dir)
     }
 
     fn save_account(&self, account: &Account) -> Result<(), WorkbenchError> {

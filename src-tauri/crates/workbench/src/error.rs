@@ -62,6 +62,16 @@ pub enum WorkbenchError {
     CachedPack(String),
     #[error("no data folder: this system has no standard data directory; set PWB_DATA_DIR")]
     NoDataDir,
+    /// No profile has this name.
+    #[error(
+        "no profile named {name:?} (there are: {known}); `pwb profile list` shows them, \
+         `pwb profile add NAME --url URL` adds one"
+    )]
+    UnknownProfile { name: String, known: String },
+    /// A profile, or a change to the profiles, that is not allowed or not well formed: the
+    /// message says why and what to do. Nothing was changed.
+    #[error("{0}")]
+    InvalidProfile(String),
 }
 
 impl From<workbench_remote::auth::AuthError> for WorkbenchError {
@@ -129,10 +139,11 @@ impl WorkbenchError {
             WorkbenchError::UnknownVersion(_)
             | WorkbenchError::WrongApp { .. }
             | WorkbenchError::NoSuchSuppression { .. }
-            | WorkbenchError::IconFile { missing: true, .. } => ErrorCode::NotFound,
-            WorkbenchError::InvalidSuppression(_) | WorkbenchError::IconFile { .. } => {
-                ErrorCode::InvalidInput
-            }
+            | WorkbenchError::IconFile { missing: true, .. }
+            | WorkbenchError::UnknownProfile { .. } => ErrorCode::NotFound,
+            WorkbenchError::InvalidSuppression(_)
+            | WorkbenchError::IconFile { .. }
+            | WorkbenchError::InvalidProfile(_) => ErrorCode::InvalidInput,
             WorkbenchError::NotSignedIn(_) | WorkbenchError::SignedOut { .. } => {
                 ErrorCode::NotSignedIn
             }

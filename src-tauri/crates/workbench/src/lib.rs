@@ -7,11 +7,14 @@
 //! included). [`Workbench::validate_version`] checks a cached version against the rules pack in
 //! force ([`Workbench::active_rules_pack`]) with the partner's suppressions
 //! ([`Workbench::suppress`]). [`server`] says which server to talk to, including the sandbox
-//! embedded in the app. Time comes in as an argument, so nothing here reads a clock.
+//! embedded in the app; [`profiles`] gives each server (the embedded sandbox, Talkdesk's regions,
+//! custom ones) a data folder of its own under the data root, and keeps which is active. Time
+//! comes in as an argument, so nothing here reads a clock.
 
 pub mod account;
 mod error;
 mod loopback;
+pub mod profiles;
 mod pull;
 pub mod secrets;
 pub mod server;
@@ -33,19 +36,22 @@ pub use workbench_store::{AppListing, StoredSuppression, SyncState, VersionSumma
 use workbench_domain::IconFile;
 use workbench_store::Store;
 
-/// The environment variable that moves the data folder (cache, settings, logs).
+/// The environment variable that moves the data root (settings, and every profile's data folder).
 pub const DATA_DIR_ENV: &str = "PWB_DATA_DIR";
+/// The cache's file in a profile's data folder.
+pub const CACHE_FILE: &str = "cache.sqlite3";
 
-/// One profile's local state: the cache and where it lives.
+/// One profile's local state: the cache and where it lives. [`profiles::Profiles`] says which
+/// folder is which profile's; this is the one-folder primitive under it.
 pub struct Workbench {
     data_dir: PathBuf,
     store: Mutex<Store>,
 }
 
 impl Workbench {
-    /// Opens (creating when missing) the cache in `data_dir`.
+    /// Opens (creating when missing) the cache in `data_dir`, one profile's data folder.
     pub fn open(data_dir: &Path) -> Result<Workbench, WorkbenchError> {
-        let store = Store::open(&data_dir.join("cache.sqlite3"))?;
+        let store = Store::open(&data_dir.join(CACHE_FILE))?;
         Ok(Workbench {
             data_dir: data_dir.to_owned(),
             store: Mutex::new(store),
@@ -78,9 +84,10 @@ impl Workbench {
     }
 }
 
-/// The default data folder: the platform's data dir, separate for debug builds so development
-/// never touches a partner's real cache. `PWB_DATA_DIR` overrides it.
-pub fn default_data_dir() -> Result<PathBuf, WorkbenchError> {
+/// The default data root (settings, and a data folder per profile under it): the platform's
+/// data dir, separate for debug builds so development never touches a partner's real cache.
+/// `PWB_DATA_DIR` overrides it.
+pub fn default_data_root() -> Result<PathBuf, WorkbenchError> {
     if let Some(dir) = std::env::var_os(DATA_DIR_ENV).filter(|d| !d.is_empty()) {
         return Ok(PathBuf::from(dir));
     }

@@ -1,6 +1,7 @@
-//! Which Partner Project server to talk to. By default the app runs the sandbox embedded:
-//! in-process, on a loopback port the OS picks, with its data beside the cache, so a new user
-//! sees something real at first start.
+//! Which Partner Project server to talk to (a profile's, see [`crate::profiles`]). By default the
+//! app runs the sandbox embedded: in-process, on a loopback port the OS picks, with its data
+//! beside the cache in the `sandbox` profile's folder, so a new user sees something real at
+//! first start.
 
 use std::net::{Ipv4Addr, SocketAddr};
 use std::path::Path;
@@ -16,7 +17,8 @@ use workbench_remote::{PartnerClient, SecretToken};
 
 use crate::{PullProgress, PullReport, Workbench, WorkbenchError};
 
-/// The environment variable that points the app and `pwb` at a server instead of the embedded sandbox.
+/// The environment variable that points the app and `pwb` at a server by URL instead of the
+/// active profile (see [`crate::profiles::Profiles::choose`]).
 pub const SERVER_ENV: &str = "PWB_SERVER";
 /// The environment variable holding an access token for a server given by URL (CI, scripts).
 pub const TOKEN_ENV: &str = "PWB_TOKEN";
@@ -38,13 +40,6 @@ impl ServerChoice {
             ServerChoice::Embedded => "the embedded sandbox",
             ServerChoice::Url(url) => url,
         }
-    }
-
-    /// `--server URL` or `PWB_SERVER` when given, else the embedded sandbox.
-    pub fn from_option(url: Option<String>) -> ServerChoice {
-        url.or_else(|| std::env::var(SERVER_ENV).ok())
-            .filter(|url| !url.trim().is_empty())
-            .map_or(ServerChoice::Embedded, ServerChoice::Url)
     }
 }
 
