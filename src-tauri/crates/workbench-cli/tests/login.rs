@@ -140,7 +140,10 @@ fn browse_and_decide(authorize_url: &str, decision: &str) -> String {
         let chosen = browser.post(action).form(&form).send().await.unwrap();
         assert!(chosen.status().is_redirection(), "{}", chosen.status());
         let back = chosen.headers()["location"].to_str().unwrap().to_owned();
-        assert!(back.starts_with("http://127.0.0.1:"), "back to loopback: {back}");
+        assert!(
+            back.starts_with("http://127.0.0.1:"),
+            "back to loopback: {back}"
+        );
         browser
             .get(&back)
             .send()
@@ -235,8 +238,13 @@ fn without_a_device_flow_login_goes_through_the_browser_with_pkce() {
     let mut first = String::new();
     stdout.read_line(&mut first).expect("pwb prints the page");
     let first: Value = serde_json::from_str(&first).expect("a JSON line");
-    let authorize_url = first["authorize_url"].as_str().expect("an authorization URL");
-    assert!(authorize_url.contains("code_challenge_method=S256"), "{authorize_url}");
+    let authorize_url = first["authorize_url"]
+        .as_str()
+        .expect("an authorization URL");
+    assert!(
+        authorize_url.contains("code_challenge_method=S256"),
+        "{authorize_url}"
+    );
 
     let page = browse_and_decide(authorize_url, "approve");
     assert!(page.contains("Signed in"), "{page}");
