@@ -29,11 +29,14 @@ before(() => {
 });
 after(() => rmSync(workDir, { recursive: true, force: true }));
 
-/** The token sets the Secret Service holds for Partner Workbench, as `secret-tool` reads them. */
-function keptTokenSets() {
+/**
+ * The token sets the Secret Service holds for Partner Workbench under the vault key `key`, as `secret-tool` reads
+ * them. (The keyring's files live in the home folder, which other test runs share: only this session's key counts.)
+ */
+function keptTokenSets(key) {
   let out;
   try {
-    out = execFileSync('secret-tool', ['search', '--all', 'service', 'partner-workbench'], {
+    out = execFileSync('secret-tool', ['search', '--all', 'service', 'partner-workbench', 'username', key], {
       stdio: ['ignore', 'pipe', 'ignore'],
     }).toString();
   } catch (error) {
@@ -78,7 +81,6 @@ const syncStateIs = (state) => `
 const byTestId = (id) => `[data-testid="${id}"]`;
 
 test('sign in from the window, approved through the sandbox; sign out; no token anywhere but the keyring', async () => {
-  assert.deepEqual(keptTokenSets(), [], 'the private Secret Service starts empty');
   const driver = await startDriver({
     PWB_DATA_DIR: dataDir,
     PWB_SERVER: '',
@@ -138,8 +140,11 @@ test('sign in from the window, approved through the sandbox; sign out; no token 
     assert.equal(signedIn.vault, 'secret_service');
     assert.equal(signedIn.vaultText, 'the system keyring (Secret Service)');
 
-    // The tokens are in the Secret Service: read them before signing out, to look for them everywhere else.
-    const sets = keptTokenSets();
+    // The tokens are in the Secret Service, under the key account.json names (account.json holds no secret): read
+    // them before signing out, to look for them everywhere else.
+    const account = JSON.parse(readFileSync(join(dataDir, 'account.json'), 'utf8'));
+    assert.equal(account.vault, 'secret_service');
+    const sets = keptTokenSets(account.key);
     assert.equal(sets.length, 1, 'one token set kept');
     tokens = [sets[0].access_token, sets[0].refresh_token].filter((t) => typeof t === 'string' && t.length >= 16);
     assert.equal(tokens.length, 2, 'an access token and a refresh token');
@@ -153,7 +158,7 @@ test('sign in from the window, approved through the sandbox; sign out; no token 
     assert.match(result, /Signed out\. The server revoked the token, and it is deleted from the system keyring/);
     assert.match(result, /Your cached apps and drafts are kept/);
     await session.waitFor(accountWhere(`a.access === 'demo'`), 'demo access again');
-    assert.deepEqual(keptTokenSets(), [], 'the keyring entry is deleted');
+    assert.deepEqual(keptTokenSets(account.key), [], 'the keyring entry is deleted');
 
     // The list still works, on demo access.
     await session.click(await session.find(byTestId('account-back')));
