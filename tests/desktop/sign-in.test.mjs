@@ -117,6 +117,17 @@ test('sign in from the window, approved through the sandbox; sign out; no token 
     assert.match(shown.countdown, /^The code expires in \d+:\d\d$/);
     assert.equal(shown.qr, 'data:image/svg+xml;base64,');
     assert.ok(shown.qrLoaded, 'the QR code image renders under the CSP');
+    // Copy puts the code on the clipboard, or (where the webview has no clipboard) selects it for Ctrl+C.
+    await session.click(await session.find(byTestId('copy-code')));
+    const copied = await session.waitFor(
+      `const c = document.querySelector('[data-testid="signin-page"] .copied'); return c && c.textContent.trim();`,
+      'the Copy button to answer',
+    );
+    assert.ok(['Copied', 'Selected: press Ctrl+C to copy'].includes(copied), `Copy answered: ${copied}`);
+    if (copied !== 'Copied') {
+      const selected = await session.execute('return String(window.getSelection());');
+      assert.equal(selected, shown.code, 'the code is selected');
+    }
     const page = new URL(shown.page);
     assert.equal(page.hostname, '127.0.0.1', 'the embedded sandbox listens on loopback');
 

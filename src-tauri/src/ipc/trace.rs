@@ -103,3 +103,27 @@ fn record(kind: &str, event: Option<&str>, json: &str) {
         tracing::warn!("cannot append to the IPC trace {}: {e}", path.display());
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ipc::ErrorCode;
+
+    #[test]
+    fn an_answer_goes_out_as_its_json() {
+        let body = Sent(vec!["a", "b"]).body().unwrap();
+        assert!(matches!(body, InvokeResponseBody::Json(json) if json == r#"["a","b"]"#));
+    }
+
+    #[test]
+    fn an_error_goes_out_as_code_and_message() {
+        let error = InvokeError::from(CommandError {
+            code: ErrorCode::NoKeyring,
+            message: "no keyring works".into(),
+        });
+        assert_eq!(
+            error.0,
+            serde_json::json!({"code": "no_keyring", "message": "no keyring works"})
+        );
+    }
+}
