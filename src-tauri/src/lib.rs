@@ -4,10 +4,13 @@
 //! calls one function of the `workbench` facade and converts the answer into the UI's types in
 //! [`ipc`]. [`build_app`] assembles the app from a generic `tauri::Builder` so tests can drive
 //! the same commands through `tauri::test::mock_builder()`. [`state`] holds the open cache and the
-//! connection to the server; [`sync`] runs the background sync and announces its progress.
+//! connection to the server; [`sync`] runs the background sync and announces its progress;
+//! [`signin`] runs a sign-in from the window. Everything sent to the window goes through
+//! [`ipc::reply`] and [`ipc::emit`], which `PWB_IPC_TRACE=FILE` traces.
 
 mod commands;
 pub mod ipc;
+mod signin;
 mod state;
 mod sync;
 
@@ -32,8 +35,10 @@ pub fn run() {
 /// The app with its state, commands and start-up work, on any runtime.
 pub fn build_app<R: Runtime>(builder: Builder<R>) -> Builder<R> {
     builder
+        .plugin(tauri_plugin_opener::init())
         .setup(|app| {
             app.manage(AppState::open());
+            app.manage(signin::SignIns::default());
             sync::spawn_startup_sync(app.handle().clone());
             Ok(())
         })
@@ -44,5 +49,10 @@ pub fn build_app<R: Runtime>(builder: Builder<R>) -> Builder<R> {
             commands::sync::sync_now,
             commands::versions::open_version,
             commands::versions::validate_draft,
+            commands::account::account,
+            commands::account::start_sign_in,
+            commands::account::cancel_sign_in,
+            commands::account::open_sign_in_page,
+            commands::account::sign_out,
         ])
 }

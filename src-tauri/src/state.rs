@@ -66,3 +66,8 @@ impl AppState {
         *self.status.lock().unwrap_or_else(|p| p.into_inner()) = status;
     }
 }
+
+/// Unix seconds now: the facade reads no clock, so the shell passes it in.
+pub fn now() -> i64 {
+    time::OffsetDateTime::now_utc().unix_timestamp()
+}

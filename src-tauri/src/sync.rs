@@ -1,10 +1,11 @@
 //! The background sync: on start and on "Sync now". Each change of status is announced to the
 //! window as a `sync-status` event, so the indicator and the offline banner follow it.
 
-use tauri::{AppHandle, Emitter, Manager, Runtime};
+use tauri::{AppHandle, Manager, Runtime};
 use time::OffsetDateTime;
-use workbench::SyncStatus;
-use workbench::server::Connection;
+use tokio::sync::MutexGuard;
+use workbench::server::{Access, Connection};
+use workbench::{ErrorCode, SyncStatus, Workbench, WorkbenchError};
 
 use crate::AppState;
 use crate::ipc::{self, CommandError};
@@ -24,19 +25,15 @@ pub fn spawn_startup_sync<R: Runtime>(app: AppHandle<R>) {
 pub async fn sync<R: Runtime>(app: &AppHandle<R>) -> Result<SyncStatus, CommandError> {
     let state = app.state::<AppState>();
     let workbench = state.workbench()?;
-    let mut connection = state.connection.lock().await;
-    if connection.is_none() {
-        let now = OffsetDateTime::now_utc().unix_timestamp();
-        match Connection::open(&state.server, &workbench, now).await {
-            Ok(opened) => *connection = Some(opened),
-            Err(error) => {
-                let status = workbench.status_after(state.server.label(), &Err(error));
-                announce(app, &state, status.clone());
-                return Ok(status);
-            }
+    let mut connection = match connection(&state, &workbench).await {
+        Ok(connection) => connection,
+        Err(error) => {
+            let status = workbench.status_after(state.server.label(), &Err(error));
+            announce(app, &state, status.clone());
+            return Ok(status);
         }
-    }
-    let connection = connection.as_mut().expect("opened above");
+    };
+    let connection = connection.as_mut().expect("opened by connection()");
     let server = connection.client.server().to_owned();
     announce(app, &state, workbench.status_syncing(&server));
     let result = workbench
@@ -44,14 +41,37 @@ pub async fn sync<R: Runtime>(app: &AppHandle<R>) -> Result<SyncStatus, CommandE
         .await;
     if let Err(e) = &result {
         tracing::warn!("sync failed: {e}");
+        if e.code() == ErrorCode::NotSignedIn && connection.access == Access::Account {
+            // The server ended the session (the account is forgotten, the cache kept): the next
+            // sync goes in as the server now allows, the embedded sandbox's demo access included.
+            if let Err(e) = connection
+                .authorize(&state.server, &workbench, crate::state::now())
+                .await
+            {
+                tracing::warn!("after the session ended: {e}");
+            }
+        }
     }
     let status = workbench.status_after(&server, &result);
     announce(app, &state, status.clone());
     Ok(status)
 }
 
+/// The app's connection to its server, opened (and, for the embedded sandbox, started) on first
+/// use, then kept: while the guard lives, no sync, sign-in or sign-out uses it.
+pub async fn connection<'a>(
+    state: &'a AppState,
+    workbench: &Workbench,
+) -> Result<MutexGuard<'a, Option<Connection>>, WorkbenchError> {
+    let mut connection = state.connection.lock().await;
+    if connection.is_none() {
+        *connection = Some(Connection::open(&state.server, workbench, crate::state::now()).await?);
+    }
+    Ok(connection)
+}
+
 fn announce<R: Runtime>(app: &AppHandle<R>, state: &AppState, status: SyncStatus) {
-    if let Err(e) = app.emit(STATUS_EVENT, ipc::SyncStatus::from(status.clone())) {
+    if let Err(e) = ipc::emit(app, STATUS_EVENT, ipc::SyncStatus::from(status.clone())) {
         tracing::warn!("cannot tell the window about the sync: {e}");
     }
     state.set_status(status);

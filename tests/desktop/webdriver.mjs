@@ -22,8 +22,9 @@ export async function freePort() {
 /**
  * Starts tauri-driver with `env` (the app it launches inherits it) and waits until it answers.
  * The driver leads its own process group, with WebKitWebDriver and the app under it, so `stop()`
- * ends all of them: no window outlives its test. Their output goes to a log file, never to this
- * process's pipes, which a surviving app would otherwise hold open and keep the runner waiting.
+ * ends all of them: no window outlives its test. Their output (the app's log included) goes to
+ * the file `log`, never to this process's pipes, which a surviving app would otherwise hold open
+ * and keep the runner waiting.
  */
 export async function startDriver(env) {
   const port = await freePort();
@@ -57,7 +58,7 @@ export async function startDriver(env) {
     if (child.exitCode !== null) throw new Error(`tauri-driver exited with ${child.exitCode}; see ${log}`);
     try {
       const res = await fetch(`${url}/status`);
-      if (res.ok) return { url, stop };
+      if (res.ok) return { url, stop, log };
     } catch {
       // not listening yet
     }

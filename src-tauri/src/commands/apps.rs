@@ -2,26 +2,24 @@ use base64::Engine;
 use tauri::State;
 
 use crate::AppState;
-use crate::ipc::{AppList, CommandError};
+use crate::ipc::{AppList, Reply, reply};
 
 /// The cached apps, at once, online or not.
 #[tauri::command]
-pub fn list_apps(state: State<'_, AppState>) -> Result<AppList, CommandError> {
-    Ok(AppList::from(state.workbench()?.list_apps()?))
+pub fn list_apps(state: State<'_, AppState>) -> Reply<AppList> {
+    reply(AppList::from(state.workbench()?.list_apps()?))
 }
 
 /// A version's icon as a `data:` URL for an `<img>`, or `None` when it has none. Only PNG and
 /// JPEG are passed on: anything else the server sent is not shown.
 #[tauri::command]
-pub fn version_icon(
-    state: State<'_, AppState>,
-    version_id: String,
-) -> Result<Option<String>, CommandError> {
+pub fn version_icon(state: State<'_, AppState>, version_id: String) -> Reply<Option<String>> {
     let icon = state.workbench()?.icon(&version_id)?;
-    Ok(icon
-        .filter(|icon| matches!(icon.media_type.as_str(), "image/png" | "image/jpeg"))
-        .map(|icon| {
-            let data = base64::engine::general_purpose::STANDARD.encode(&icon.bytes);
-            format!("data:{};base64,{data}", icon.media_type)
-        }))
+    reply(
+        icon.filter(|icon| matches!(icon.media_type.as_str(), "image/png" | "image/jpeg"))
+            .map(|icon| {
+                let data = base64::engine::general_purpose::STANDARD.encode(&icon.bytes);
+                format!("data:{};base64,{data}", icon.media_type)
+            }),
+    )
 }

@@ -1,5 +1,7 @@
-//! The Tauri commands, one file per area. Each converts, calls one facade function, converts back.
+//! The Tauri commands, one file per area. Each converts, calls one facade function, converts back,
+//! and answers through `ipc::reply` (the one way out, traced on request).
 
+pub mod account;
 pub mod apps;
 pub mod sync;
 pub mod versions;

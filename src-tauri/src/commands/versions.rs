@@ -1,21 +1,19 @@
 use tauri::State;
 
 use crate::AppState;
-use crate::ipc::{CommandError, ValidationReport, VersionForm, VersionView};
+use crate::ipc::{CommandError, Reply, ValidationReport, VersionForm, VersionView, reply};
 
 /// A cached version as an editor form, with its app's name and the pack's categories.
 #[tauri::command]
-pub async fn open_version(
-    state: State<'_, AppState>,
-    version_id: String,
-) -> Result<VersionView, CommandError> {
+pub async fn open_version(state: State<'_, AppState>, version_id: String) -> Reply<VersionView> {
     let workbench = state.workbench()?;
-    off_main_thread(move || {
+    let view = off_main_thread(move || {
         let detail = workbench.version(&version_id)?;
         let categories = workbench.rules_pack()?.categories;
         Ok(VersionView::new(detail, categories))
     })
-    .await
+    .await?;
+    reply(view)
 }
 
 /// Checks `draft` (the editor's unsaved content) in place of the cached version, or the cached
@@ -25,9 +23,9 @@ pub async fn validate_draft(
     state: State<'_, AppState>,
     version_id: String,
     draft: Option<VersionForm>,
-) -> Result<ValidationReport, CommandError> {
+) -> Reply<ValidationReport> {
     let workbench = state.workbench()?;
-    off_main_thread(move || {
+    let report = off_main_thread(move || {
         let Some(form) = draft else {
             let report = workbench.validate_version(&version_id, None)?;
             return Ok(ValidationReport::new(report, Vec::new()));
@@ -41,7 +39,8 @@ pub async fn validate_draft(
         let report = workbench.validate_version(&version_id, Some(&content))?;
         Ok(ValidationReport::new(report, problems))
     })
-    .await
+    .await?;
+    reply(report)
 }
 
 /// Runs cache reads and the engine (an icon check decodes the image) on a blocking thread, so

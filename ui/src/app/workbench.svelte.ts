@@ -25,6 +25,12 @@ export class Workbench {
   returnFocusTo: string | null = $state(null);
   /** Unsaved drafts by version id: they live as long as the window, never in the cache. */
   readonly drafts: DraftShelf = new Map();
+  /** The account screens, shown over the list or the editor; null shows neither. */
+  screen: 'account' | 'sign-in' | null = $state(null);
+  /** Where the sign-in screen's Back and Cancel return: the account screen, or what was open before. */
+  signInFrom: 'account' | null = $state(null);
+  /** A short note for the list, like "Signed in to …"; null when there is none. */
+  notice: string | null = $state(null);
 
   readonly backend: Backend;
   #reloading: Promise<void> | null = null;
@@ -114,6 +120,34 @@ export class Workbench {
     this.openVersionId = null;
   }
 
+  openAccount(): void {
+    this.screen = 'account';
+  }
+
+  /** The sign-in screen, from the account screen or from the list's "not signed in" banner. */
+  openSignIn(): void {
+    this.signInFrom = this.screen === 'account' ? 'account' : null;
+    this.screen = 'sign-in';
+  }
+
+  /** Leaves the sign-in screen without signing in. */
+  leaveSignIn(): void {
+    this.screen = this.signInFrom;
+    this.signInFrom = null;
+  }
+
+  closeScreen(): void {
+    this.screen = null;
+  }
+
+  /** Signed in: back to the list (the backend syncs at once), with a note of where. */
+  signedIn(notice: string): void {
+    this.screen = null;
+    this.signInFrom = null;
+    this.openVersionId = null;
+    this.notice = notice;
+  }
+
   /** Retry after a failed load: shows the loading state, then reads the cache again. */
   retryList(): Promise<void> {
     this.apps = { kind: 'loading' };
@@ -137,7 +171,7 @@ export class Workbench {
 /** The status to show when a call failed: offline when the server could not be reached, error otherwise. */
 function statusFromError(error: CommandError, previous: SyncStatus | null): SyncStatus {
   return {
-    state: error.code === 'server_unreachable' ? 'offline' : 'error',
+    state: error.code === 'server_unreachable' ? 'offline' : error.code === 'not_signed_in' ? 'not_signed_in' : 'error',
     server: previous?.server ?? null,
     last_synced_at: previous?.last_synced_at ?? null,
     message: error.message,

@@ -1,6 +1,16 @@
 // The one way components reach the desktop backend. `tauri.ts` implements it over Tauri IPC,
 // `fake.ts` in memory for the browser and for tests; components receive it through the app context.
-import type { AppList, SyncStatus, ValidationReport, VersionForm, VersionView } from './bindings';
+import type {
+  AccountView,
+  AppList,
+  SignInEvent,
+  SignInStarted,
+  SignOutResult,
+  SyncStatus,
+  ValidationReport,
+  VersionForm,
+  VersionView,
+} from './bindings';
 
 export type * from './bindings';
 
@@ -21,4 +31,20 @@ export interface Backend {
   validateDraft(versionId: string, draft: VersionForm | null): Promise<ValidationReport>;
   /** Subscribes to the "sync-status" event; resolves with the function that unsubscribes. */
   onSyncStatus(listener: (status: SyncStatus) => void): Promise<() => void>;
+  /** Who is signed in to which server, how requests are let in, and where the tokens are kept. */
+  account(): Promise<AccountView>;
+  /**
+   * Starts signing in to the app's server: the user code and pages (device flow), or the browser's page (PKCE).
+   * How it ends arrives as a "sign-in" event. Rejects with `no_keyring` when no keyring works; only then, and only
+   * when the person chooses it, `fileStore` keeps the tokens in a file instead.
+   */
+  startSignIn(fileStore: boolean): Promise<SignInStarted>;
+  /** Stops a sign-in that is still waiting; resolves with whether it was. */
+  cancelSignIn(attempt: number): Promise<boolean>;
+  /** Opens the verification page of sign-in `attempt` in the browser (the backend knows the page). */
+  openSignInPage(attempt: number): Promise<void>;
+  /** Revokes and deletes the tokens; the cache stays. */
+  signOut(): Promise<SignOutResult>;
+  /** Subscribes to the "sign-in" event; resolves with the function that unsubscribes. */
+  onSignIn(listener: (event: SignInEvent) => void): Promise<() => void>;
 }

@@ -14,7 +14,7 @@ icon_version_id: string | null, versions: Array<VersionRow>, };
 
 export type AppList = { apps: Array<AppRow>, };
 
-export type SyncState = "idle" | "syncing" | "offline" | "error";
+export type SyncState = "idle" | "syncing" | "offline" | "error" | "not_signed_in";
 
 export type SyncStatus = { state: SyncState, server: string | null, last_synced_at: string | null, message: string | null, };
 
@@ -98,6 +98,92 @@ pack_version: string,
  */
 diagnostics: Array<Diagnostic>, not_checked: Array<NotChecked>, suppressed: Array<Suppressed>, not_applied: Array<NotApplied>, };
 
-export type ErrorCode = "cache" | "server_unreachable" | "server_error" | "malformed_reply" | "not_found" | "not_signed_in" | "internal";
+export type Access = "account" | "environment" | "demo" | "none";
+
+export type TokenVault = "secret_service" | "kernel_keyring" | "file";
+
+export type SignedInAccount = { 
+/**
+ * The server signed in to, as a person reads it.
+ */
+server: string, 
+/**
+ * Whether that is the server this window works with (an account of another server is not
+ * used here, and can only be signed out of).
+ */
+current_server: boolean, scopes: Array<string>, 
+/**
+ * RFC 3339.
+ */
+signed_in_at: string, vault: TokenVault, 
+/**
+ * Where the tokens are kept, in words.
+ */
+token_kept_in: string, };
+
+export type AccountView = { 
+/**
+ * The server this window works with, as a person reads it.
+ */
+server: string, 
+/**
+ * Whether that is the sandbox embedded in the app.
+ */
+embedded: boolean, 
+/**
+ * How its requests are let in now.
+ */
+access: Access, account: SignedInAccount | null, };
+
+export type SignInStarted = { "method": "device", 
+/**
+ * Tells this sign-in's events from those of an earlier one.
+ */
+attempt: number, server: string, 
+/**
+ * The code to type on the verification page, like `WDJB-MJHT`.
+ */
+user_code: string, verification_uri: string, 
+/**
+ * The page with the code filled in, when the server gives one.
+ */
+verification_uri_complete: string | null, 
+/**
+ * A QR code of `verification_uri_complete`, as a `data:image/svg+xml` URL.
+ */
+qr_code: string | null, 
+/**
+ * RFC 3339: when the code stops working.
+ */
+expires_at: string, } | { "method": "browser", attempt: number, server: string, 
+/**
+ * The authorization page, to open again or copy if the browser did not come up.
+ */
+authorize_url: string, };
+
+export type SignInState = "signed_in" | "denied" | "expired" | "failed";
+
+export type SignInEvent = { attempt: number, state: SignInState, 
+/**
+ * For people: what happened and what to do.
+ */
+message: string | null, 
+/**
+ * The account when signed in.
+ */
+account: AccountView | null, };
+
+export type SignOutResult = { was_signed_in: boolean, 
+/**
+ * Why the server could not be told to revoke the tokens, if it could not; they are deleted
+ * here all the same.
+ */
+not_revoked: string | null, 
+/**
+ * The account screen after it.
+ */
+account: AccountView, };
+
+export type ErrorCode = "cache" | "server_unreachable" | "server_error" | "malformed_reply" | "not_found" | "not_signed_in" | "sign_in" | "no_keyring" | "keyring" | "internal";
 
 export type CommandError = { code: ErrorCode, message: string, };

@@ -8,6 +8,9 @@ const CODES: ReadonlySet<string> = new Set<ErrorCode>([
   'malformed_reply',
   'not_found',
   'not_signed_in',
+  'sign_in',
+  'no_keyring',
+  'keyring',
   'internal',
 ]);
 

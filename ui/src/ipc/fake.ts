@@ -1,9 +1,19 @@
 // An in-memory Backend: the browser demo (`npm run dev`) and every component test run against it.
 // It copies data in and out, as the IPC boundary does, so callers never share objects with it.
 import type { Backend } from './backend';
-import type { AppList, AppRow, CommandError, SyncStatus, ValidationReport, VersionForm, VersionView } from './bindings';
+import type {
+  AccountView,
+  AppList,
+  AppRow,
+  CommandError,
+  SyncStatus,
+  ValidationReport,
+  VersionForm,
+  VersionView,
+} from './bindings';
 import { DEMO_APPS, DEMO_ICONS, DEMO_SERVER, DEMO_VERSIONS } from './demo-data';
 import { isCommandError } from './errors';
+import { createFakeAccount, type FakeAccountCalls, type FakeAccountControls, type FakeSignInOptions } from './fake-account';
 import { fakeValidate } from './fake-rules';
 
 /** What a successful sync does: replace the cached apps and/or override fields of the final status. */
@@ -32,6 +42,10 @@ export interface FakeOptions {
   validate?: (draft: VersionForm, hasIcon: boolean) => ValidationReport;
   /** How long a validation takes; 0 by default. */
   validateDelayMs?: number;
+  /** The account screen's answer at first; demo access to the embedded sandbox, no account, by default. */
+  account?: AccountView;
+  /** How signing in goes (`fake-account.ts`). */
+  signIn?: FakeSignInOptions;
 }
 
 export interface FakeCalls {
@@ -43,8 +57,9 @@ export interface FakeCalls {
   validateDraft: { versionId: string; draft: VersionForm | null }[];
 }
 
-export interface FakeBackend extends Backend {
+export interface FakeBackend extends Backend, FakeAccountControls {
   readonly calls: FakeCalls;
+  readonly accountCalls: FakeAccountCalls;
   /** Sets the status and delivers it to every listener, as the "sync-status" event would. */
   emit(status: SyncStatus): void;
   setApps(apps: AppRow[]): void;
@@ -73,6 +88,10 @@ export function createFakeBackend(options: FakeOptions = {}): FakeBackend {
   const validate = options.validate ?? fakeValidate;
   const validateDelayMs = options.validateDelayMs ?? 0;
   let failValidate: CommandError | null = null;
+  // After a sign-in the real backend syncs at once; so does this one.
+  const account = createFakeAccount({ account: options.account, signIn: options.signIn, now }, () => {
+    void runSync().catch(() => undefined);
+  });
 
   function findVersion(versionId: string): VersionView {
     const view = versions[versionId];
@@ -91,7 +110,24 @@ export function createFakeBackend(options: FakeOptions = {}): FakeBackend {
     for (const listener of [...listeners]) listener(copy(status));
   }
 
+  async function runSync(): Promise<SyncStatus> {
+    emit({ ...status, state: 'syncing', message: null });
+    await new Promise((resolve) => setTimeout(resolve, delayMs));
+    const result = syncResult;
+    if (isCommandError(result)) {
+      const state = result.code === 'server_unreachable' ? 'offline' : result.code === 'not_signed_in' ? 'not_signed_in' : 'error';
+      emit({ ...status, state, message: result.message });
+      throw copy(result);
+    }
+    if (result.apps) apps = copy(result.apps);
+    emit({ ...status, state: 'idle', last_synced_at: now().toISOString(), message: null, ...result.status });
+    return copy(status);
+  }
+
   return {
+    ...account.backend,
+    ...account.controls,
+    accountCalls: account.calls,
     calls,
     emit,
     setApps: (next) => {
@@ -121,16 +157,7 @@ export function createFakeBackend(options: FakeOptions = {}): FakeBackend {
 
     async syncNow(): Promise<SyncStatus> {
       calls.syncNow += 1;
-      emit({ ...status, state: 'syncing', message: null });
-      await new Promise((resolve) => setTimeout(resolve, delayMs));
-      const result = syncResult;
-      if (isCommandError(result)) {
-        emit({ ...status, state: result.code === 'server_unreachable' ? 'offline' : 'error', message: result.message });
-        throw copy(result);
-      }
-      if (result.apps) apps = copy(result.apps);
-      emit({ ...status, state: 'idle', last_synced_at: now().toISOString(), message: null, ...result.status });
-      return copy(status);
+      return runSync();
     },
 
     async versionIcon(versionId: string): Promise<string | null> {
@@ -164,7 +191,8 @@ export function createFakeBackend(options: FakeOptions = {}): FakeBackend {
 
 /**
  * The backend `npm run dev` uses in a plain browser. `?demo=` picks a scenario:
- * `empty`, `never-synced`, `offline`, `list-error` or `sync-error`; anything else shows the demo portfolio.
+ * `empty`, `never-synced`, `offline`, `list-error`, `sync-error`, `not-signed-in`, `no-keyring`, `browser-sign-in`,
+ * `sign-in-denied` or `sign-in-expires`; anything else shows the demo portfolio (where a sign-in is approved 8 s in).
  */
 export function createDemoBackend(search: string): FakeBackend {
   const scenario = new URLSearchParams(search).get('demo');
@@ -198,12 +226,28 @@ export function createDemoBackend(search: string): FakeBackend {
         ...base,
         failList: { code: 'cache', message: 'The cache database is locked by another process.' },
       });
+    case 'not-signed-in':
+      return createFakeBackend({
+        ...base,
+        account: { server: DEMO_SERVER, embedded: false, access: 'none', account: null },
+        status: { ...synced, state: 'not_signed_in', message: 'not signed in: set PWB_TOKEN or sign in' },
+        syncResult: { code: 'not_signed_in', message: 'not signed in: set PWB_TOKEN or sign in' },
+        signIn: { autoDecide: { afterMs: 8_000, decision: 'approve' } },
+      });
+    case 'no-keyring':
+      return createFakeBackend({ ...base, signIn: { noKeyring: true, autoDecide: { afterMs: 8_000, decision: 'approve' } } });
+    case 'browser-sign-in':
+      return createFakeBackend({ ...base, signIn: { method: 'browser', autoDecide: { afterMs: 8_000, decision: 'approve' } } });
+    case 'sign-in-denied':
+      return createFakeBackend({ ...base, signIn: { autoDecide: { afterMs: 5_000, decision: 'deny' } } });
+    case 'sign-in-expires':
+      return createFakeBackend({ ...base, signIn: { expiresInMs: 15_000 } });
     case 'sync-error':
       return createFakeBackend({
         ...base,
         syncResult: { code: 'server_error', message: 'The server answered 503 Service Unavailable; try again later.' },
       });
     default:
-      return createFakeBackend(base);
+      return createFakeBackend({ ...base, signIn: { autoDecide: { afterMs: 8_000, decision: 'approve' } } });
   }
 }

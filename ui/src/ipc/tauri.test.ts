@@ -23,6 +23,12 @@ describe('the Tauri backend', () => {
     await expect(backend.versionIcon('ver-1')).resolves.toBe('result');
     await backend.openVersion('ver-2');
     await backend.validateDraft('ver-2', null);
+    await backend.account();
+    await backend.startSignIn(false);
+    await backend.startSignIn(true);
+    await backend.cancelSignIn(3);
+    await backend.openSignInPage(3);
+    await backend.signOut();
 
     expect(invoke.mock.calls).toEqual([
       ['list_apps', undefined],
@@ -31,6 +37,12 @@ describe('the Tauri backend', () => {
       ['version_icon', { versionId: 'ver-1' }],
       ['open_version', { versionId: 'ver-2' }],
       ['validate_draft', { versionId: 'ver-2', draft: null }],
+      ['account', undefined],
+      ['start_sign_in', { fileStore: false }],
+      ['start_sign_in', { fileStore: true }],
+      ['cancel_sign_in', { attempt: 3 }],
+      ['open_sign_in_page', { attempt: 3 }],
+      ['sign_out', undefined],
     ]);
   });
 
@@ -63,5 +75,18 @@ describe('the Tauri backend', () => {
     expect(eventName).toBe('sync-status');
     expect(received).toEqual([payload]);
     expect(unlisten).toHaveBeenCalledOnce();
+  });
+
+  it('listens to the "sign-in" event and hands over its payload', async () => {
+    listen.mockResolvedValue(vi.fn());
+    const received: unknown[] = [];
+
+    await createTauriBackend().onSignIn((event) => received.push(event));
+    const [eventName, handler] = listen.mock.calls[0]!;
+    const payload = { attempt: 1, state: 'denied', message: 'denied', account: null };
+    handler({ event: 'sign-in', id: 2, payload });
+
+    expect(eventName).toBe('sign-in');
+    expect(received).toEqual([payload]);
   });
 });

@@ -3,10 +3,20 @@
 import { invoke } from '@tauri-apps/api/core';
 import { listen } from '@tauri-apps/api/event';
 import type { Backend } from './backend';
-import type { AppList, SyncStatus, ValidationReport, VersionView } from './bindings';
+import type {
+  AccountView,
+  AppList,
+  SignInEvent,
+  SignInStarted,
+  SignOutResult,
+  SyncStatus,
+  ValidationReport,
+  VersionView,
+} from './bindings';
 import { toCommandError } from './errors';
 
 export const SYNC_STATUS_EVENT = 'sync-status';
+export const SIGN_IN_EVENT = 'sign-in';
 
 async function call<T>(command: string, args?: Record<string, unknown>): Promise<T> {
   try {
@@ -25,5 +35,11 @@ export function createTauriBackend(): Backend {
     openVersion: (versionId) => call<VersionView>('open_version', { versionId }),
     validateDraft: (versionId, draft) => call<ValidationReport>('validate_draft', { versionId, draft }),
     onSyncStatus: (listener) => listen<SyncStatus>(SYNC_STATUS_EVENT, (event) => listener(event.payload)),
+    account: () => call<AccountView>('account'),
+    startSignIn: (fileStore) => call<SignInStarted>('start_sign_in', { fileStore }),
+    cancelSignIn: (attempt) => call<boolean>('cancel_sign_in', { attempt }),
+    openSignInPage: (attempt) => call<void>('open_sign_in_page', { attempt }),
+    signOut: () => call<SignOutResult>('sign_out'),
+    onSignIn: (listener) => listen<SignInEvent>(SIGN_IN_EVENT, (event) => listener(event.payload)),
   };
 }

@@ -110,25 +110,47 @@ impl Connection {
         workbench: &Workbench,
         now: i64,
     ) -> Result<Connection, WorkbenchError> {
-        let Connection {
-            mut client,
-            sandbox,
-            ..
-        } = Connection::start(choice, workbench.data_dir()).await?;
+        let mut connection = Connection::start(choice, workbench.data_dir()).await?;
+        connection.authorize(choice, workbench, now).await?;
+        Ok(connection)
+    }
+
+    /// Decides again how this connection's requests are let in, as [`Connection::open`] does,
+    /// keeping the server (and the embedded sandbox) running: after a sign-in, a sign-out, or a
+    /// session the server ended. `choice` is the server this connection was started for.
+    pub async fn authorize(
+        &mut self,
+        choice: &ServerChoice,
+        workbench: &Workbench,
+        now: i64,
+    ) -> Result<(), WorkbenchError> {
+        // A fresh client: the previous token (spent, revoked, another account's) goes.
+        let mut client = PartnerClient::new(self.client.server())?;
         let account = workbench
             .account()?
             .filter(|account| account.server == choice.identity());
         let access = expected_access(choice, account.is_some());
-        let mut auth = None;
-        match (access, &sandbox) {
+        match (access, &self.sandbox) {
             (Access::Environment, _) => {
                 let token = environment_token().expect("expected_access saw it");
                 client = client.with_token(SecretToken::new(token));
             }
             (Access::Account, _) => {
-                let server = AuthServer::discover(&client).await?;
-                client = client.with_token(workbench.access_token(&server, now).await?);
-                auth = Some(server);
+                let server = match self.auth.take() {
+                    Some(server) => server,
+                    None => AuthServer::discover(&client).await?,
+                };
+                let token = workbench.access_token(&server, now).await;
+                self.auth = Some(server);
+                match token {
+                    Ok(token) => client = client.with_token(token),
+                    Err(e) => {
+                        // No stale token stays behind: the connection is left without one.
+                        self.client = client;
+                        self.access = Access::None;
+                        return Err(e);
+                    }
+                }
             }
             (Access::Demo, Some(sandbox)) => {
                 // Not signed in to the embedded sandbox: it trusts its own process, so a new
@@ -139,12 +161,9 @@ impl Connection {
             }
             (Access::Demo | Access::None, _) => {}
         }
-        Ok(Connection {
-            client,
-            sandbox,
-            access,
-            auth,
-        })
+        self.client = client;
+        self.access = access;
+        Ok(())
     }
 
     /// The chosen server with no token yet (to sign in): the embedded sandbox started, or the
