@@ -21,6 +21,8 @@ assert.ok(app, 'PWB_APP_BINARY must point at the built desktop binary');
 
 let workDir;
 let dataDir;
+/** The embedded sandbox's profile keeps its account in its own folder of the data root. */
+const accountFile = () => join(dataDir, 'profiles', 'sandbox', 'account.json');
 let tracePath;
 before(() => {
   workDir = mkdtempSync(join(tmpdir(), 'pwb-desktop-signin-'));
@@ -153,7 +155,7 @@ test('sign in from the window, approved through the sandbox; sign out; no token 
 
     // The tokens are in the Secret Service, under the key account.json names (account.json holds no secret): read
     // them before signing out, to look for them everywhere else.
-    const account = JSON.parse(readFileSync(join(dataDir, 'account.json'), 'utf8'));
+    const account = JSON.parse(readFileSync(accountFile(), 'utf8'));
     assert.equal(account.vault, 'secret_service');
     const sets = keptTokenSets(account.key);
     assert.equal(sets.length, 1, 'one token set kept');
@@ -183,7 +185,7 @@ test('sign in from the window, approved through the sandbox; sign out; no token 
   }
 
   // Nothing of the session holds a token: the data folder, the app's log, the IPC traffic.
-  assert.ok(!existsSync(join(dataDir, 'account.json')), 'account.json is gone after signing out');
+  assert.ok(!existsSync(accountFile()), 'account.json is gone after signing out');
   const files = filesUnder(dataDir);
   assert.ok(files.some((f) => f.endsWith('cache.sqlite3')), `the cache is in the data folder: ${files}`);
   const places = [...files, driver.log, tracePath];
