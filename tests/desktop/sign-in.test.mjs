@@ -21,10 +21,13 @@ assert.ok(app, 'PWB_APP_BINARY must point at the built desktop binary');
 
 let workDir;
 let dataDir;
+let profileDir;
 let tracePath;
 before(() => {
   workDir = mkdtempSync(join(tmpdir(), 'pwb-desktop-signin-'));
   dataDir = join(workDir, 'data');
+  // The sandbox profile's own data folder, where its account.json lives.
+  profileDir = join(dataDir, 'profiles', 'sandbox');
   tracePath = join(workDir, 'ipc-trace.jsonl');
 });
 after(() => rmSync(workDir, { recursive: true, force: true }));
@@ -153,7 +156,7 @@ test('sign in from the window, approved through the sandbox; sign out; no token 
 
     // The tokens are in the Secret Service, under the key account.json names (account.json holds no secret): read
     // them before signing out, to look for them everywhere else.
-    const account = JSON.parse(readFileSync(join(dataDir, 'account.json'), 'utf8'));
+    const account = JSON.parse(readFileSync(join(profileDir, 'account.json'), 'utf8'));
     assert.equal(account.vault, 'secret_service');
     const sets = keptTokenSets(account.key);
     assert.equal(sets.length, 1, 'one token set kept');
@@ -183,7 +186,7 @@ test('sign in from the window, approved through the sandbox; sign out; no token 
   }
 
   // Nothing of the session holds a token: the data folder, the app's log, the IPC traffic.
-  assert.ok(!existsSync(join(dataDir, 'account.json')), 'account.json is gone after signing out');
+  assert.ok(!existsSync(join(profileDir, 'account.json')), 'account.json is gone after signing out');
   const files = filesUnder(dataDir);
   assert.ok(files.some((f) => f.endsWith('cache.sqlite3')), `the cache is in the data folder: ${files}`);
   const places = [...files, driver.log, tracePath];
