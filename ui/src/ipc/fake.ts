@@ -55,6 +55,8 @@ export interface FakeOptions {
   currentProfile?: string;
   /** The environment variable that chose it, like `PWB_PROFILE=eu`. */
   chosenBy?: string;
+  /** When set, `profiles` rejects with it (as an unreadable settings.json does). */
+  failProfiles?: CommandError;
 }
 
 /** A profile of the fake: its row, and its own cache, status and account for when the window switches to it. */
@@ -231,6 +233,7 @@ export function createFakeBackend(options: FakeOptions = {}): FakeBackend {
     },
 
     async profiles(): Promise<ProfileList> {
+      if (options.failProfiles) throw copy(options.failProfiles);
       return profileList();
     },
 

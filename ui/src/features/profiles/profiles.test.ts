@@ -122,4 +122,16 @@ describe('the profile switch', () => {
     expect(await screen.findByText('Euro Dialer')).toBeTruthy();
     expect(screen.getByTestId('current-profile').getAttribute('title')).toBe('The active profile');
   });
+
+  it('says why the profiles cannot be read, and the rest of the account screen still works', async () => {
+    const failProfiles = { code: 'cache' as const, message: 'settings: settings.json cannot be read: expected value' };
+    renderApp({ apps: [CRM], status: status('idle'), failProfiles });
+    await screen.findByText('Acme CRM Connector');
+    expect(screen.queryByTestId('current-profile')).toBeNull();
+    await fireEvent.click(screen.getByTestId('account-button'));
+
+    expect((await screen.findByTestId('profiles-error')).textContent).toBe(failProfiles.message);
+    expect(screen.queryAllByTestId('profile-row')).toEqual([]);
+    expect(await screen.findByTestId('account-details')).toBeTruthy();
+  });
 });
