@@ -4,7 +4,7 @@
 //! calls one function of the `workbench` facade and converts the answer into the UI's types in
 //! [`ipc`]. [`build_app`] assembles the app from a generic `tauri::Builder` so tests can drive
 //! the same commands through `tauri::test::mock_builder()`. [`state`] holds the open cache and the
-//! connection to the server; [`sync`] runs the background sync and announces its progress;
+//! connection to the server, replaced whole when the window switches profiles; [`sync`] runs the background sync and announces its progress;
 //! [`signin`] runs a sign-in from the window. Everything sent to the window goes through
 //! [`ipc::reply`] and [`ipc::emit`], which `PWB_IPC_TRACE=FILE` traces.
 
@@ -54,5 +54,7 @@ pub fn build_app<R: Runtime>(builder: Builder<R>) -> Builder<R> {
             commands::account::cancel_sign_in,
             commands::account::open_sign_in_page,
             commands::account::sign_out,
+            commands::profiles::profiles,
+            commands::profiles::switch_profile,
         ])
 }

@@ -19,7 +19,7 @@ use workbench::{AuthError, WorkbenchError};
 
 use crate::AppState;
 use crate::ipc::{self, AccountView, CommandError, SignInEvent, SignInStarted, SignInState};
-use crate::state::now;
+use crate::state::{Session, now};
 
 /// The event that announces how a sign-in ended.
 pub const SIGN_IN_EVENT: &str = "sign-in";
@@ -65,6 +65,11 @@ impl SignIns {
         let running = attempts.running.take().expect("checked above");
         running.task.abort();
         true
+    }
+
+    /// Whether a sign-in is waiting for the person.
+    pub fn in_progress(&self) -> bool {
+        self.lock().running.is_some()
     }
 
     fn next_attempt(&self) -> u32 {
@@ -116,9 +121,9 @@ pub async fn start<R: Runtime>(
     app: AppHandle<R>,
     file_store: bool,
 ) -> Result<SignInStarted, CommandError> {
-    let state = app.state::<AppState>();
+    let session = app.state::<AppState>().session();
     let sign_ins = app.state::<SignIns>();
-    let workbench = state.workbench()?;
+    let workbench = session.workbench()?;
     sign_ins.cancel(None);
     let attempt = sign_ins.next_attempt();
 
@@ -132,12 +137,12 @@ pub async fn start<R: Runtime>(
             .map_err(WorkbenchError::from)?
     };
     let auth = {
-        let mut connection = crate::sync::connection(&state, &workbench).await?;
+        let mut connection = crate::sync::connection(&session, &workbench).await?;
         let connection = connection.as_mut().expect("opened by connection()");
         connection.auth_server().await?.clone()
     };
-    let identity = state.server.identity();
-    let server = state.server.label().to_owned();
+    let identity = session.server.identity();
+    let server = session.server.label().to_owned();
 
     if auth.has_device_flow() {
         let pending = workbench.start_sign_in(auth, &identity, now()).await?;
@@ -149,11 +154,12 @@ pub async fn start<R: Runtime>(
             .to_owned();
         let task = {
             let app = app.clone();
+            let session = session.clone();
             tauri::async_runtime::spawn(async move {
                 let result = workbench
                     .finish_sign_in(pending, &store, tokio::time::sleep, now)
                     .await;
-                finish(app, attempt, result).await;
+                finish(app, session, attempt, result).await;
             })
         };
         sign_ins.track(attempt, task, Some(page));
@@ -165,6 +171,7 @@ pub async fn start<R: Runtime>(
     let opened = Arc::new(Mutex::new(Some(opened)));
     let task = {
         let app = app.clone();
+        let session = session.clone();
         tauri::async_runtime::spawn(async move {
             let open = {
                 let app = app.clone();
@@ -190,7 +197,7 @@ pub async fn start<R: Runtime>(
                 app.state::<SignIns>().finished(attempt);
                 return;
             }
-            finish(app, attempt, result).await;
+            finish(app, session, attempt, result).await;
         })
     };
     sign_ins.track(attempt, task, None);
@@ -238,18 +245,20 @@ fn open_page<R: Runtime>(app: &AppHandle<R>, url: &str) {
 /// account's token and a sync runs at once.
 async fn finish<R: Runtime>(
     app: AppHandle<R>,
+    session: Arc<Session>,
     attempt: u32,
     result: Result<Account, WorkbenchError>,
 ) {
     app.state::<SignIns>().finished(attempt);
-    let state = app.state::<AppState>();
     let signed_in = result.is_ok();
     let (outcome, message) = match result {
         Ok(_) => {
-            if let Ok(workbench) = state.workbench() {
-                let mut connection = state.connection.lock().await;
+            if let Ok(workbench) = session.workbench() {
+                let mut connection = session.connection.lock().await;
                 if let Some(connection) = connection.as_mut()
-                    && let Err(e) = connection.authorize(&state.server, &workbench, now()).await
+                    && let Err(e) = connection
+                        .authorize(&session.server, &workbench, now())
+                        .await
                 {
                     tracing::warn!("signed in, but the connection cannot use the account: {e}");
                 }
@@ -263,8 +272,8 @@ async fn finish<R: Runtime>(
     if let Some(e) = &message {
         tracing::info!("sign-in ended: {e}");
     }
-    let account = match state.workbench().and_then(|w| Ok(w.account()?)) {
-        Ok(account) => Some(AccountView::new(&state.server, account)),
+    let account = match session.workbench().and_then(|w| Ok(w.account()?)) {
+        Ok(account) => Some(AccountView::new(&session.server, account)),
         Err(_) => None,
     };
     let event = SignInEvent {
@@ -276,7 +285,11 @@ async fn finish<R: Runtime>(
     if let Err(e) = ipc::emit(&app, SIGN_IN_EVENT, event) {
         tracing::warn!("cannot tell the window how the sign-in ended: {e}");
     }
-    if signed_in && let Err(e) = crate::sync::sync(&app).await {
+    let current = app.state::<AppState>().is_current(&session);
+    if signed_in
+        && current
+        && let Err(e) = crate::sync::sync(&app).await
+    {
         tracing::warn!("the sync after signing in did not run: {}", e.message);
     }
 }

@@ -21,12 +21,13 @@ assert.ok(app, 'PWB_APP_BINARY must point at the built desktop binary');
 
 let workDir;
 let dataDir;
-/** The embedded sandbox's profile keeps its account in its own folder of the data root. */
-const accountFile = () => join(dataDir, 'profiles', 'sandbox', 'account.json');
+let profileDir;
 let tracePath;
 before(() => {
   workDir = mkdtempSync(join(tmpdir(), 'pwb-desktop-signin-'));
   dataDir = join(workDir, 'data');
+  // The sandbox profile's own data folder, where its account.json lives.
+  profileDir = join(dataDir, 'profiles', 'sandbox');
   tracePath = join(workDir, 'ipc-trace.jsonl');
 });
 after(() => rmSync(workDir, { recursive: true, force: true }));
@@ -155,7 +156,7 @@ test('sign in from the window, approved through the sandbox; sign out; no token 
 
     // The tokens are in the Secret Service, under the key account.json names (account.json holds no secret): read
     // them before signing out, to look for them everywhere else.
-    const account = JSON.parse(readFileSync(accountFile(), 'utf8'));
+    const account = JSON.parse(readFileSync(join(profileDir, 'account.json'), 'utf8'));
     assert.equal(account.vault, 'secret_service');
     const sets = keptTokenSets(account.key);
     assert.equal(sets.length, 1, 'one token set kept');
@@ -185,7 +186,7 @@ test('sign in from the window, approved through the sandbox; sign out; no token 
   }
 
   // Nothing of the session holds a token: the data folder, the app's log, the IPC traffic.
-  assert.ok(!existsSync(accountFile()), 'account.json is gone after signing out');
+  assert.ok(!existsSync(join(profileDir, 'account.json')), 'account.json is gone after signing out');
   const files = filesUnder(dataDir);
   assert.ok(files.some((f) => f.endsWith('cache.sqlite3')), `the cache is in the data folder: ${files}`);
   const places = [...files, driver.log, tracePath];

@@ -9,8 +9,9 @@ use crate::state::now;
 /// Who is signed in to which server, how requests are let in, where the tokens are kept.
 #[tauri::command]
 pub fn account(state: State<'_, AppState>) -> Reply<AccountView> {
-    let account = state.workbench()?.account()?;
-    reply(AccountView::new(&state.server, account))
+    let session = state.session();
+    let account = session.workbench()?.account()?;
+    reply(AccountView::new(&session.server, account))
 }
 
 /// Starts signing in; how it ends arrives as a `sign-in` event. `file_store` keeps the tokens in
@@ -39,17 +40,17 @@ pub fn open_sign_in_page<R: Runtime>(app: AppHandle<R>, attempt: u32) -> Reply<(
 /// are kept, and keeps the cache. The app's connection goes on as the server now lets it in.
 #[tauri::command]
 pub async fn sign_out<R: Runtime>(app: AppHandle<R>) -> Reply<SignOutResult> {
-    let state = app.state::<AppState>();
+    let session = app.state::<AppState>().session();
     app.state::<SignIns>().cancel(None);
-    let workbench = state.workbench()?;
+    let workbench = session.workbench()?;
     let account = workbench.account()?;
-    let mut connection = state.connection.lock().await;
+    let mut connection = session.connection.lock().await;
     // Revoke on the server the account belongs to, when it is this window's and it answers.
     let here = account
         .as_ref()
-        .is_some_and(|account| account.server == state.server.identity());
-    if here && connection.is_none() {
-        *connection = Connection::start(&state.server, workbench.data_dir())
+        .is_some_and(|account| account.server == session.server.identity());
+    if here && connection.is_none() && !session.is_closed() {
+        *connection = Connection::start(&session.server, workbench.data_dir())
             .await
             .ok();
     }
@@ -59,11 +60,13 @@ pub async fn sign_out<R: Runtime>(app: AppHandle<R>) -> Reply<SignOutResult> {
     };
     let done = workbench.sign_out(auth.as_ref()).await?;
     if let Some(connection) = connection.as_mut()
-        && let Err(e) = connection.authorize(&state.server, &workbench, now()).await
+        && let Err(e) = connection
+            .authorize(&session.server, &workbench, now())
+            .await
     {
         tracing::warn!("signed out; the connection cannot go on: {e}");
     }
     drop(connection);
-    let view = AccountView::new(&state.server, workbench.account()?);
+    let view = AccountView::new(&session.server, workbench.account()?);
     reply(SignOutResult::new(done, view))
 }

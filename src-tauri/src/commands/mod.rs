@@ -3,5 +3,6 @@
 
 pub mod account;
 pub mod apps;
+pub mod profiles;
 pub mod sync;
 pub mod versions;

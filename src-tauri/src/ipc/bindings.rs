@@ -46,6 +46,11 @@ pub fn render() -> String {
         SignInState::decl(&cfg),
         SignInEvent::decl(&cfg),
         SignOutResult::decl(&cfg),
+        ProfileKind::decl(&cfg),
+        CurrentProfile::decl(&cfg),
+        ProfileRow::decl(&cfg),
+        ProfileList::decl(&cfg),
+        Switched::decl(&cfg),
         ErrorCode::decl(&cfg),
         CommandError::decl(&cfg),
     ];

@@ -6,6 +6,7 @@
 mod account;
 #[cfg(test)]
 mod bindings;
+mod profile;
 mod trace;
 mod version;
 
@@ -19,6 +20,7 @@ pub use account::{
     Access, AccountView, SignInEvent, SignInStarted, SignInState, SignOutResult, SignedInAccount,
     TokenVault,
 };
+pub use profile::{CurrentProfile, ProfileKind, ProfileList, ProfileRow, Switched};
 pub use trace::{Reply, Sent, TRACE_ENV, emit, reply};
 pub use version::{
     AssetForm, AssetKind, Diagnostic, EmailForm, GeneralForm, LicenseKind, MarketplaceForm,
@@ -210,6 +212,8 @@ pub enum ErrorCode {
     NoKeyring,
     /// The keyring in use failed.
     Keyring,
+    /// Another step must end first, like a sign-in before a profile switch; the message says which.
+    Busy,
     Internal,
 }
 

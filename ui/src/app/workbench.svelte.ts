@@ -1,7 +1,7 @@
 // The window's state: the cached app list and the sync status, kept current from the backend.
 // One instance per window, shared with components through Svelte context (see `setWorkbench`).
 import { getContext, setContext } from 'svelte';
-import type { AppRow, Backend, CommandError, SyncStatus } from '../ipc';
+import type { AppRow, Backend, CommandError, ProfileList, SyncStatus } from '../ipc';
 import { toCommandError } from '../ipc';
 import type { DraftShelf } from '../features/versions/editor.svelte';
 
@@ -31,11 +31,19 @@ export class Workbench {
   signInFrom: 'account' | null = $state(null);
   /** A short note for the list, like "Signed in to …"; null when there is none. */
   notice: string | null = $state(null);
+  /** The profile this window works with and the others; null until the backend has told us. */
+  profiles: ProfileList | null = $state(null);
+  /** Why the profiles could not be read, when they could not. */
+  profilesError: CommandError | null = $state(null);
+  /** True while a profile switch is in flight. */
+  switching = $state(false);
 
   readonly backend: Backend;
   #reloading: Promise<void> | null = null;
   #reloadAgain = false;
   #statusEventSeen = false;
+  /** Counts statuses applied, so an answer older than an event does not overwrite it. */
+  #statusCount = 0;
 
   constructor(backend: Backend) {
     this.backend = backend;
@@ -64,6 +72,7 @@ export class Workbench {
     void subscribed.then(() => {
       if (stopped) return;
       void this.reload();
+      void this.loadProfiles();
       this.backend.syncStatus().then(
         (status) => {
           if (!stopped && !this.#statusEventSeen) this.status = status;
@@ -82,6 +91,7 @@ export class Workbench {
   /** Records a status; an `idle` one means a sync finished, so the cache is read again. */
   applyStatus(status: SyncStatus): void {
     this.#statusEventSeen = true;
+    this.#statusCount += 1;
     this.status = status;
     if (status.state === 'idle') void this.reload();
   }
@@ -107,6 +117,46 @@ export class Workbench {
       this.#reloading = null;
     });
     return this.#reloading;
+  }
+
+  /** Reads the profiles again (after a sign-in or sign-out changes one's state). A failure keeps what was shown, and says why. */
+  async loadProfiles(): Promise<void> {
+    try {
+      this.profiles = await this.backend.profiles();
+      this.profilesError = null;
+    } catch (error) {
+      this.profilesError = toCommandError(error);
+    }
+  }
+
+  /**
+   * Switches to profile `name`: its cached apps at once, then the backend's sync in the background. Unsaved drafts
+   * belong to the profile before, so they go. Rejects (changing nothing) when the backend refuses.
+   */
+  async switchProfile(name: string): Promise<void> {
+    if (this.switching) return;
+    this.switching = true;
+    try {
+      const seen = this.#statusCount;
+      const switched = await this.backend.switchProfile(name);
+      const changed = this.profiles?.current.name !== switched.profiles.current.name;
+      this.profiles = switched.profiles;
+      // The backend's events (the sync after the switch) may have told something newer already.
+      if (this.#statusCount === seen) this.status = switched.status;
+      if (changed) {
+        this.drafts.clear();
+        this.openVersionId = null;
+        this.returnFocusTo = null;
+        this.apps = { kind: 'loading' };
+      }
+      const current = switched.profiles.current;
+      this.screen = null;
+      this.signInFrom = null;
+      this.notice = `Switched to profile ${current.name} (${current.server}).`;
+      await this.reload();
+    } finally {
+      this.switching = false;
+    }
   }
 
   openVersion(versionId: string): void {
@@ -146,6 +196,7 @@ export class Workbench {
     this.signInFrom = null;
     this.openVersionId = null;
     this.notice = notice;
+    void this.loadProfiles();
   }
 
   /** Retry after a failed load: shows the loading state, then reads the cache again. */

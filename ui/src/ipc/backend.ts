@@ -3,9 +3,11 @@
 import type {
   AccountView,
   AppList,
+  ProfileList,
   SignInEvent,
   SignInStarted,
   SignOutResult,
+  Switched,
   SyncStatus,
   ValidationReport,
   VersionForm,
@@ -47,4 +49,11 @@ export interface Backend {
   signOut(): Promise<SignOutResult>;
   /** Subscribes to the "sign-in" event; resolves with the function that unsubscribes. */
   onSignIn(listener: (event: SignInEvent) => void): Promise<() => void>;
+  /** The profile this window works with, and every profile with whether it is signed in. */
+  profiles(): Promise<ProfileList>;
+  /**
+   * Switches the window to profile `name`, as a start does: its own cache at once (the answer's status), a sync in
+   * the background. Rejects with `busy` while a sign-in is waiting, `not_found` for an unknown profile.
+   */
+  switchProfile(name: string): Promise<Switched>;
 }

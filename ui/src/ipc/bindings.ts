@@ -184,6 +184,49 @@ not_revoked: string | null,
  */
 account: AccountView, };
 
-export type ErrorCode = "cache" | "server_unreachable" | "server_error" | "malformed_reply" | "not_found" | "not_signed_in" | "sign_in" | "no_keyring" | "keyring" | "internal";
+export type ProfileKind = "sandbox" | "region" | "custom" | "server";
+
+export type CurrentProfile = { name: string, kind: ProfileKind, 
+/**
+ * Its server, as a person reads it.
+ */
+server: string, 
+/**
+ * The environment variable that chose it at start, like `PWB_PROFILE=eu`; `null` when the
+ * window opened the active profile.
+ */
+chosen_by: string | null, };
+
+export type ProfileRow = { name: string, kind: ProfileKind, 
+/**
+ * Its server, as a person reads it.
+ */
+server: string, 
+/**
+ * The one this window works with.
+ */
+current: boolean, 
+/**
+ * The active one recorded in the settings, which `pwb` uses and the app opens at start.
+ */
+active: boolean, 
+/**
+ * An account is signed in to its server.
+ */
+signed_in: boolean, 
+/**
+ * Why its sign-in state cannot be read, when it cannot.
+ */
+problem: string | null, };
+
+export type ProfileList = { current: CurrentProfile, 
+/**
+ * `sandbox`, the regions, then the custom profiles by name.
+ */
+profiles: Array<ProfileRow>, };
+
+export type Switched = { profiles: ProfileList, status: SyncStatus, };
+
+export type ErrorCode = "cache" | "server_unreachable" | "server_error" | "malformed_reply" | "not_found" | "not_signed_in" | "sign_in" | "no_keyring" | "keyring" | "busy" | "internal";
 
 export type CommandError = { code: ErrorCode, message: string, };

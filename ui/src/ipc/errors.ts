@@ -1,18 +1,21 @@
 // Every backend rejection reaches components as a CommandError, so they can branch on `code`.
 import type { CommandError, ErrorCode } from './bindings';
 
-const CODES: ReadonlySet<string> = new Set<ErrorCode>([
-  'cache',
-  'server_unreachable',
-  'server_error',
-  'malformed_reply',
-  'not_found',
-  'not_signed_in',
-  'sign_in',
-  'no_keyring',
-  'keyring',
-  'internal',
-]);
+// A record, so the type checker fails here when the backend gains a code this list lacks.
+const KNOWN: Record<ErrorCode, true> = {
+  cache: true,
+  server_unreachable: true,
+  server_error: true,
+  malformed_reply: true,
+  not_found: true,
+  not_signed_in: true,
+  sign_in: true,
+  no_keyring: true,
+  keyring: true,
+  busy: true,
+  internal: true,
+};
+const CODES: ReadonlySet<string> = new Set(Object.keys(KNOWN));
 
 export function isCommandError(value: unknown): value is CommandError {
   if (typeof value !== 'object' || value === null) return false;

@@ -196,5 +196,12 @@ export function createFakeAccount(
     },
   };
 
-  return { backend, controls, calls };
+  /** Another profile's account, after a switch. */
+  const setView = (next: AccountView) => {
+    view = copy(next);
+  };
+
+  const getView = () => copy(view);
+
+  return { backend, controls, calls, setView, getView };
 }

@@ -6,6 +6,9 @@ import type {
   AppList,
   AppRow,
   CommandError,
+  ProfileList,
+  ProfileRow,
+  Switched,
   SyncStatus,
   ValidationReport,
   VersionForm,
@@ -13,7 +16,7 @@ import type {
 } from './bindings';
 import { DEMO_APPS, DEMO_ICONS, DEMO_SERVER, DEMO_VERSIONS } from './demo-data';
 import { isCommandError } from './errors';
-import { createFakeAccount, type FakeAccountCalls, type FakeAccountControls, type FakeSignInOptions } from './fake-account';
+import { createFakeAccount, EMBEDDED, type FakeAccountCalls, type FakeAccountControls, type FakeSignInOptions } from './fake-account';
 import { fakeValidate } from './fake-rules';
 
 /** What a successful sync does: replace the cached apps and/or override fields of the final status. */
@@ -46,11 +49,45 @@ export interface FakeOptions {
   account?: AccountView;
   /** How signing in goes (`fake-account.ts`). */
   signIn?: FakeSignInOptions;
+  /** The profiles; `sandbox` (the window's, holding `apps`, `status` and `account`) and the regions by default. */
+  profiles?: FakeProfile[];
+  /** The profile the window works with; the first one by default. */
+  currentProfile?: string;
+  /** The environment variable that chose it, like `PWB_PROFILE=eu`. */
+  chosenBy?: string;
+  /** When set, `profiles` rejects with it (as an unreadable settings.json does). */
+  failProfiles?: CommandError;
 }
+
+/** A profile of the fake: its row, and its own cache, status and account for when the window switches to it. */
+export interface FakeProfile {
+  row: Omit<ProfileRow, 'current'>;
+  /** Its cached apps; none by default (the window's profile holds `FakeOptions.apps`). */
+  apps?: AppRow[];
+  /** Its cached status; idle, never synced, on its server by default. */
+  status?: SyncStatus;
+  account?: AccountView;
+  /** What the background sync after switching to it does; nothing new by default. */
+  syncResult?: FakeSyncOutcome | CommandError;
+}
+
+export function fakeProfile(name: string, server: string, overrides: Partial<FakeProfile['row']> = {}): FakeProfile {
+  const kind = name === 'sandbox' ? 'sandbox' : ['us', 'eu', 'ca', 'au'].includes(name) ? 'region' : 'custom';
+  return { row: { name, kind, server, active: false, signed_in: false, problem: null, ...overrides } };
+}
+
+export const FAKE_PROFILES: FakeProfile[] = [
+  fakeProfile('sandbox', EMBEDDED, { active: true }),
+  fakeProfile('us', 'https://api.talkdeskapp.com'),
+  fakeProfile('eu', 'https://api.talkdeskapp.eu'),
+  fakeProfile('ca', 'https://api.talkdeskappca.com'),
+  fakeProfile('au', 'https://api.talkdeskapp.com.au'),
+];
 
 export interface FakeCalls {
   listApps: number;
   syncStatus: number;
+  switchProfile: string[];
   syncNow: number;
   versionIcon: string[];
   openVersion: string[];
@@ -83,7 +120,7 @@ export function createFakeBackend(options: FakeOptions = {}): FakeBackend {
   const delayMs = options.syncDelayMs ?? 0;
   const now = options.now ?? (() => new Date());
   const listeners = new Set<(status: SyncStatus) => void>();
-  const calls: FakeCalls = { listApps: 0, syncStatus: 0, syncNow: 0, versionIcon: [], openVersion: [], validateDraft: [] };
+  const calls: FakeCalls = { listApps: 0, syncStatus: 0, switchProfile: [], syncNow: 0, versionIcon: [], openVersion: [], validateDraft: [] };
   const versions: Record<string, VersionView> = copy(options.versions ?? {});
   const validate = options.validate ?? fakeValidate;
   const validateDelayMs = options.validateDelayMs ?? 0;
@@ -92,6 +129,23 @@ export function createFakeBackend(options: FakeOptions = {}): FakeBackend {
   const account = createFakeAccount({ account: options.account, signIn: options.signIn, now }, () => {
     void runSync().catch(() => undefined);
   });
+
+  const profiles: FakeProfile[] = copy(options.profiles ?? FAKE_PROFILES);
+  let current = options.currentProfile ?? profiles[0]?.row.name ?? 'sandbox';
+  let chosenBy: string | null = options.chosenBy ?? null;
+
+  function profileList(): ProfileList {
+    const here = profiles.find((p) => p.row.name === current);
+    return {
+      current: {
+        name: current,
+        kind: here?.row.kind ?? 'server',
+        server: here?.row.server ?? current,
+        chosen_by: chosenBy,
+      },
+      profiles: profiles.map((p) => ({ ...copy(p.row), current: p.row.name === current })),
+    };
+  }
 
   function findVersion(versionId: string): VersionView {
     const view = versions[versionId];
@@ -176,6 +230,53 @@ export function createFakeBackend(options: FakeOptions = {}): FakeBackend {
       if (failValidate) throw copy(failValidate);
       const view = findVersion(versionId);
       return copy(validate(copy(draft ?? view.content), view.has_icon));
+    },
+
+    async profiles(): Promise<ProfileList> {
+      if (options.failProfiles) throw copy(options.failProfiles);
+      return profileList();
+    },
+
+    async switchProfile(name: string): Promise<Switched> {
+      calls.switchProfile.push(name);
+      if (account.controls.waitingAttempt() !== null) {
+        const error: CommandError = {
+          code: 'busy',
+          message: 'a sign-in is in progress: finish or cancel it, then switch profiles',
+        };
+        throw error;
+      }
+      const next = profiles.find((p) => p.row.name === name);
+      if (!next) {
+        const error: CommandError = {
+          code: 'not_found',
+          message: `no profile named ${name}; known: ${profiles.map((p) => p.row.name).join(', ')}`,
+        };
+        throw error;
+      }
+      for (const p of profiles) p.row.active = p.row.name === name;
+      if (name !== current) {
+        // Keep what the profile before had, as its own data folder would.
+        const before = profiles.find((p) => p.row.name === current);
+        if (before) {
+          before.apps = copy(apps);
+          before.status = copy(status);
+          before.syncResult = syncResult;
+          before.account = account.getView();
+        }
+        current = name;
+        chosenBy = null;
+        apps = copy(next.apps ?? []);
+        syncResult = next.syncResult ?? {};
+        const embedded = next.row.kind === 'sandbox';
+        account.setView(
+          next.account ?? { server: next.row.server, embedded, access: embedded ? 'demo' : 'none', account: null },
+        );
+        emit(next.status ?? { state: 'idle', server: next.row.server, last_synced_at: null, message: null });
+        // As a start does: a sync in the background.
+        setTimeout(() => void runSync().catch(() => undefined), 0);
+      }
+      return { profiles: profileList(), status: copy(status) };
     },
 
     async onSyncStatus(listener): Promise<() => void> {

@@ -6,9 +6,11 @@ import type { Backend } from './backend';
 import type {
   AccountView,
   AppList,
+  ProfileList,
   SignInEvent,
   SignInStarted,
   SignOutResult,
+  Switched,
   SyncStatus,
   ValidationReport,
   VersionView,
@@ -41,5 +43,7 @@ export function createTauriBackend(): Backend {
     openSignInPage: (attempt) => call<void>('open_sign_in_page', { attempt }),
     signOut: () => call<SignOutResult>('sign_out'),
     onSignIn: (listener) => listen<SignInEvent>(SIGN_IN_EVENT, (event) => listener(event.payload)),
+    profiles: () => call<ProfileList>('profiles'),
+    switchProfile: (name) => call<Switched>('switch_profile', { name }),
   };
 }
