@@ -21,8 +21,13 @@ pub struct Callback {
 /// Waits for the browser to arrive at `/callback` and answers it.
 pub async fn receive(listener: &TcpListener) -> Result<Callback, AuthError> {
     loop {
-        let Ok((mut stream, _)) = listener.accept().await else {
-            continue;
+        let mut stream = match listener.accept().await {
+            Ok((stream, _)) => stream,
+            // A failed accept (out of file descriptors, say) is retried, but never in a busy loop.
+            Err(_) => {
+                tokio::time::sleep(Duration::from_millis(100)).await;
+                continue;
+            }
         };
         let Ok(Ok(Some(target))) =
             tokio::time::timeout(Duration::from_secs(10), read_target(&mut stream)).await
