@@ -4,8 +4,10 @@
 //! Everything here is pure: data in, data out, no I/O and no clock, so nothing here can fail
 //! for a reason outside its arguments. Start with [`model`] for the shapes (field names follow
 //! Talkdesk's public Apps API) and [`review`] for the review tracks, their transitions and the
-//! edit-lock rule, and [`validation`] for the rules pack and the engine that checks a version against it.
+//! edit-lock rule, [`merge`] for the field-level three-way merge of offline edits with the
+//! server's copy, and [`validation`] for the rules pack and the engine that checks a version against it.
 
+pub mod merge;
 pub mod model;
 pub mod review;
 pub mod validation;
