@@ -14,6 +14,12 @@ pub const CHANGES_PATH: &str = "/changes";
 /// The most changes one reply carries; a client asks again with `next_cursor` for more.
 pub const MAX_CHANGES_PER_PAGE: u32 = 500;
 
+/// The `cursor` that asks for the current end of the feed: the reply has no changes and its
+/// `next_cursor` is the position of the newest change. A client that has just made a full copy
+/// of the partner's resources asks with it first (before the copy, so nothing made during the
+/// copy is missed) and reads the feed from there on.
+pub const LATEST_CURSOR: &str = "latest";
+
 /// One reply of the feed. `next_cursor` is opaque: pass it back as `cursor`. When nothing is
 /// new, `changes` is empty and `next_cursor` is the cursor that was asked with.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
@@ -68,6 +74,9 @@ pub enum ChangeKind {
     InstallationDecided,
     OauthClientCreated,
     OauthClientDeleted,
+    /// The rules pack changed (resource type `rules`, id = the new pack's version): fetch
+    /// `GET /rules` again.
+    RulesUpdated,
     /// A kind this reader does not know.
     #[serde(other)]
     Other,
@@ -91,6 +100,8 @@ pub enum ResourceType {
     Version,
     Installation,
     OauthClient,
+    /// The rules pack of `GET /rules`; its id is the pack's version.
+    Rules,
     /// A type this reader does not know.
     #[serde(other)]
     Other,

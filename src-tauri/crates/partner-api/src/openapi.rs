@@ -40,7 +40,7 @@ pub fn is_open_path(path: &str) -> bool {
 #[openapi(
     info(
         title = "Partner Project API",
-        description = "The API of Talkdesk Partner Project as Partner Workbench uses it: the partner's apps, their versions and review tracks, the change feed, the rules pack, installations, OAuth clients and the account, and the OAuth 2.0 authorization server that signs clients in. Collections are HAL pages: follow `_links.next`, never build page URLs. Errors carry the `ApiError` body; the OAuth endpoints answer `OAuthError`. Every API route needs `Authorization: Bearer`; writes need `If-Match` (428 without, 412 when stale) and creating requests honour `Idempotency-Key`. Under load the server may answer 429 or 503 with `Retry-After`.",
+        description = "The API of Talkdesk Partner Project as Partner Workbench uses it: the partner's apps, their versions and review tracks, the change feed, the rules pack, installations, OAuth clients and the account, and the OAuth 2.0 authorization server that signs clients in. Collections are HAL pages: follow `_links.next`, never build page URLs. Errors carry the `ApiError` body; the OAuth endpoints answer `OAuthError`. Every API route needs `Authorization: Bearer`; writes need `If-Match` (428 without, 412 when stale) and honour `Idempotency-Key` (a replay of a write whose reply was lost returns the first reply). Under load the server may answer 429 or 503 with `Retry-After`.",
         version = "0.1.0"
     ),
     paths(
@@ -335,6 +335,7 @@ mod routes {
             ("app_id" = String, Path, description = "The app's id"),
             ("version_id" = String, Path, description = "The version's id"),
             ("If-Match" = String, Header, description = "The version's current ETag (or `*`)"),
+            ("Idempotency-Key" = Option<String>, Header, description = "A replay with the same key and request (its reply lost) returns the first reply instead of a 412, and changes nothing again", min_length = 1, max_length = 255),
         ),
         request_body(content = UpdateVersion, content_type = "application/json",
             description = "Any subset of the content sections; a present section replaces that whole section"),
@@ -347,6 +348,7 @@ mod routes {
             (status = 412, description = "The version changed since its ETag was read", body = ApiError),
             (status = 413, description = "The body is larger than 256 KiB", body = ApiError),
             (status = 415, description = "The body is not `application/json`", body = ApiError),
+            (status = 422, description = "The `Idempotency-Key` was used for another request (code `idempotency_key_reused`)", body = ApiError),
             (status = 428, description = "No `If-Match` header", body = ApiError),
         ))]
     fn update_version() {}
@@ -387,6 +389,7 @@ mod routes {
             ("app_id" = String, Path, description = "The app's id"),
             ("version_id" = String, Path, description = "The version's id"),
             ("If-Match" = String, Header, description = "The version's current ETag (or `*`)"),
+            ("Idempotency-Key" = Option<String>, Header, description = "A replay with the same key and request (its reply lost) returns the first reply instead of a 412, and changes nothing again", min_length = 1, max_length = 255),
             ("filename" = Option<String>, Query, description = "The file's name as the partner chose it, for example `icon.png`: the rules check its extension against the real format. Without it the name follows the `Content-Type`: `image/png` is `icon.png`, `image/jpeg` is `icon.jpg` (likewise other `image/*` types); any other type gives a name without extension, which the extension rule refuses", min_length = 1, max_length = 255, pattern = "^[^/\\\\]+$"),
         ),
         request_body(description = "The icon's bytes, at most 1 MiB. The server runs the icon rules of its current rules pack on them (the real format comes from the bytes)",
@@ -399,7 +402,7 @@ mod routes {
             (status = 409, description = "The icon is locked while its track is in review or released", body = ApiError),
             (status = 412, description = "The version changed since its ETag was read", body = ApiError),
             (status = 413, description = "The icon is larger than 1 MiB", body = ApiError),
-            (status = 422, description = "The icon rules found errors (code `validation_failed`): `fields` names each as `{field, \"rule: message\"}` and `diagnostics` lists every diagnostic; nothing is stored", body = ApiError),
+            (status = 422, description = "The icon rules found errors (code `validation_failed`): `fields` names each as `{field, \"rule: message\"}` and `diagnostics` lists every diagnostic; nothing is stored. Or the `Idempotency-Key` was used for another request (code `idempotency_key_reused`)", body = ApiError),
             (status = 428, description = "No `If-Match` header", body = ApiError),
         ))]
     fn put_icon() {}
@@ -432,6 +435,7 @@ mod routes {
             ("version_id" = String, Path, description = "The version's id"),
             ("track" = Track, Path, description = "The track to withdraw"),
             ("If-Match" = String, Header, description = "The version's current ETag (or `*`)"),
+            ("Idempotency-Key" = Option<String>, Header, description = "A replay with the same key and request (its reply lost) returns the first reply instead of a 412, and changes nothing again", min_length = 1, max_length = 255),
         ),
         responses(
             (status = 200, description = "The version with the track back in Draft", body = VersionResource,
@@ -440,6 +444,7 @@ mod routes {
             (status = 404, description = "No such app or version", body = ApiError),
             (status = 409, description = "The track is not In Review", body = ApiError),
             (status = 412, description = "The version changed since its ETag was read", body = ApiError),
+            (status = 422, description = "The `Idempotency-Key` was used for another request (code `idempotency_key_reused`)", body = ApiError),
             (status = 428, description = "No `If-Match` header", body = ApiError),
         ))]
     fn withdraw() {}
@@ -449,6 +454,7 @@ mod routes {
             ("app_id" = String, Path, description = "The app's id"),
             ("version_id" = String, Path, description = "The version's id"),
             ("If-Match" = String, Header, description = "The version's current ETag (or `*`)"),
+            ("Idempotency-Key" = Option<String>, Header, description = "A replay with the same key and request (its reply lost) returns the first reply instead of a 412, and changes nothing again", min_length = 1, max_length = 255),
         ),
         responses(
             (status = 200, description = "The version, now Available", body = VersionResource,
@@ -456,6 +462,7 @@ mod routes {
             (status = 404, description = "No such app or version", body = ApiError),
             (status = 409, description = "The technical track is not Approved", body = ApiError),
             (status = 412, description = "The version changed since its ETag was read", body = ApiError),
+            (status = 422, description = "The `Idempotency-Key` was used for another request (code `idempotency_key_reused`)", body = ApiError),
             (status = 428, description = "No `If-Match` header", body = ApiError),
         ))]
     fn make_available() {}
@@ -465,6 +472,7 @@ mod routes {
             ("app_id" = String, Path, description = "The app's id"),
             ("version_id" = String, Path, description = "The version's id"),
             ("If-Match" = String, Header, description = "The version's current ETag (or `*`)"),
+            ("Idempotency-Key" = Option<String>, Header, description = "A replay with the same key and request (its reply lost) returns the first reply instead of a 412, and changes nothing again", min_length = 1, max_length = 255),
         ),
         responses(
             (status = 200, description = "The version, now Advertised", body = VersionResource,
@@ -472,17 +480,18 @@ mod routes {
             (status = 404, description = "No such app or version", body = ApiError),
             (status = 409, description = "The marketplace track is not Approved", body = ApiError),
             (status = 412, description = "The version changed since its ETag was read", body = ApiError),
+            (status = 422, description = "The `Idempotency-Key` was used for another request (code `idempotency_key_reused`)", body = ApiError),
             (status = 428, description = "No `If-Match` header", body = ApiError),
         ))]
     fn advertise() {}
 
     #[utoipa::path(get, path = "/changes", tag = "changes",
         params(
-            ("cursor" = Option<String>, Query, description = "A `next_cursor` of an earlier reply; from the beginning when absent", pattern = "^c[0-9]{1,18}$"),
+            ("cursor" = Option<String>, Query, description = "A `next_cursor` of an earlier reply; from the beginning when absent. `latest` answers no changes and, as `next_cursor`, the current end of the feed: a client about to make a full copy asks for it first and reads the feed from there", pattern = "^(c[0-9]{1,18}|latest)$"),
             ("limit" = Option<u32>, Query, description = "The most changes to return", minimum = 1, maximum = 500),
         ),
         responses(
-            (status = 200, description = "The changes after the cursor, oldest first, and the next cursor", body = ChangesPage),
+            (status = 200, description = "The changes after the cursor, oldest first, and the next cursor. A `rules_updated` change (resource `rules`, id = the pack's version) says to fetch `GET /rules` again", body = ChangesPage),
             (status = 400, description = "A cursor this server did not give out, or a bad limit", body = ApiError),
         ))]
     fn changes() {}
@@ -704,7 +713,7 @@ mod admin {
 
     #[utoipa::path(put, path = "/_sandbox/faults", tag = "sandbox-admin",
         request_body(content = Object, content_type = "application/json",
-            description = "The fault profile: `{latency_ms: {min, max}, error_rate, rate_limit: {every_nth | rate}, retry_after_s, drop_rate, truncate_rate, seed}`"),
+            description = "The fault profile: `{latency_ms: {min, max}, error_rate (500 or 503), unavailable_rate (503 only), rate_limit: {every_nth | rate}, retry_after_s, drop_rate, truncate_rate, seed}`"),
         responses(
             (status = 200, description = "The profile in force", body = Object),
             (status = 400, description = "Invalid profile", body = ApiError),
@@ -774,7 +783,7 @@ mod admin {
         request_body(content = crate::rules::RulesPack, content_type = "application/json",
             description = "The pack the sandbox serves at `GET /rules` and validates icon uploads, submissions and automatic reviews with from now on (kept across restarts). Rules of kinds the engine does not know are kept and reported as not checked"),
         responses(
-            (status = 200, description = "The pack in force", body = crate::rules::RulesPack,
+            (status = 200, description = "The pack in force; the change feed records a `rules_updated` change", body = crate::rules::RulesPack,
                 headers(("ETag" = String, description = "The pack's entity tag, as `GET /rules` gives it"))),
             (status = 400, description = "Not a rules pack: malformed JSON, a missing version, a rule without an id or kind, or two rules with one id; the pack in force is unchanged", body = ApiError),
             (status = 413, description = "The body is larger than 256 KiB", body = ApiError),

@@ -61,6 +61,10 @@ struct Args {
     /// Fault profile: the share (0 to 1) of requests answering 500 or 503.
     #[arg(long, value_name = "R")]
     fault_error_rate: Option<f64>,
+    /// Fault profile: the share (0 to 1) of requests answering 503 with Retry-After (on top
+    /// of --fault-error-rate's).
+    #[arg(long = "fault-unavailable-rate", value_name = "R")]
+    fault_unavailable_rate: Option<f64>,
     /// Fault profile: the share (0 to 1) of requests answering 429.
     #[arg(long = "fault-429-rate", value_name = "R")]
     fault_429_rate: Option<f64>,
@@ -119,6 +123,7 @@ impl Args {
         }
         let numbers = [
             ("error_rate", self.fault_error_rate),
+            ("unavailable_rate", self.fault_unavailable_rate),
             ("drop_rate", self.fault_drop_rate),
             ("truncate_rate", self.fault_truncate_rate),
         ];

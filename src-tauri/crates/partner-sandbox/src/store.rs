@@ -318,6 +318,8 @@ fn parse_cursor(cursor: &str) -> Option<i64> {
 }
 
 /// The changes after `after` (a cursor, `None` = from the beginning), at most `limit`.
+/// [`partner_api::LATEST_CURSOR`] gives no changes and the cursor of the newest one, where a
+/// client that has just copied everything starts reading.
 pub fn changes_after(
     conn: &Connection,
     after: Option<&str>,
@@ -328,6 +330,12 @@ pub fn changes_after(
     })?;
     let from = match after {
         None => 0,
+        Some(partner_api::LATEST_CURSOR) => {
+            return Ok(partner_api::ChangesPage {
+                changes: Vec::new(),
+                next_cursor: cursor(last),
+            });
+        }
         Some(text) => match parse_cursor(text) {
             Some(seq) if seq <= last => seq,
             _ => {

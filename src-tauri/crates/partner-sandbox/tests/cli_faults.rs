@@ -54,7 +54,7 @@ fn fault_flags_set_the_profile() {
         assert_eq!(
             listed["profile"],
             serde_json::json!({
-                "latency_ms": {"min": 5, "max": 10}, "error_rate": 0.0,
+                "latency_ms": {"min": 5, "max": 10}, "error_rate": 0.0, "unavailable_rate": 0.0,
                 "rate_limit": {"every_nth": 2, "rate": 0.0}, "retry_after_s": 4,
                 "drop_rate": 0.0, "truncate_rate": 0.0, "seed": 99
             })

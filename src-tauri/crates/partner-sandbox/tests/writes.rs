@@ -882,6 +882,198 @@ async fn idempotency_keys_replay_the_first_result() {
     );
 }
 
+/// Every version write a sync client makes, sent twice with one key and the If-Match of the
+/// first try, as a client does when the first reply was lost: the replay gets the first reply
+/// (not a 412), and the feed shows each write once.
+#[tokio::test]
+async fn every_version_write_replays_its_first_reply_under_its_key() {
+    let fx = Fixture::manual().await;
+    let (app, _) = fx.register("zeta").await;
+    let v = fx.new_version(&app.id).await;
+
+    // Sends one write twice with `key` and `v`'s ETag; both answer 200 with the same body.
+    async fn twice(
+        fx: &Fixture,
+        method: Method,
+        path: &str,
+        body: impl Fn() -> Body,
+        key: &str,
+        v: &VersionResource,
+    ) -> VersionResource {
+        let headers = [("idempotency-key", key), ("if-match", v.etag.as_str())];
+        let first = fx.send(method.clone(), path, body(), &headers).await;
+        let again = fx.send(method, path, body(), &headers).await;
+        let done: VersionResource = first.ok(StatusCode::OK);
+        assert_eq!(
+            again.status,
+            StatusCode::OK,
+            "{key}: the replay is not a 412"
+        );
+        assert_eq!(again.body, first.body, "{key}: the first reply, again");
+        assert_eq!(again.etag(), done.etag, "{key}");
+        assert_ne!(done.etag, v.etag, "{key}: the write changed the version");
+        done
+    }
+
+    let path = version_path(&v);
+    let v = twice(
+        &fx,
+        Method::PATCH,
+        &path,
+        || Body::Json(complete_content()),
+        "patch-1",
+        &v,
+    )
+    .await;
+    // The same key with another body is another request: refused, nothing applied.
+    let e = fx
+        .send(
+            Method::PATCH,
+            &path,
+            Body::Json(json!({"general": {"display_name": "Other", "slug": "other"}})),
+            &[("idempotency-key", "patch-1"), ("if-match", &v.etag)],
+        )
+        .await
+        .error(StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(e.code, "idempotency_key_reused");
+
+    let icon = format!("{path}/icon?filename=zeta.png");
+    let v = twice(
+        &fx,
+        Method::PUT,
+        &icon,
+        || Body::Raw("image/png", png()),
+        "icon-1",
+        &v,
+    )
+    .await;
+    // The file name is part of the request.
+    let e = fx
+        .send(
+            Method::PUT,
+            &format!("{path}/icon?filename=other.png"),
+            Body::Raw("image/png", png()),
+            &[("idempotency-key", "icon-1"), ("if-match", &v.etag)],
+        )
+        .await
+        .error(StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(e.code, "idempotency_key_reused");
+
+    let submissions = format!("{path}/submissions");
+    let technical = || Body::Json(json!({"track": "technical"}));
+    let v = twice(&fx, Method::POST, &submissions, technical, "submit-1", &v).await;
+    assert_eq!(v.version.status.technical, ReviewStatus::InReview);
+    let v = twice(
+        &fx,
+        Method::DELETE,
+        &format!("{submissions}/technical"),
+        || Body::None,
+        "withdraw-1",
+        &v,
+    )
+    .await;
+    assert_eq!(v.version.status.technical, ReviewStatus::Draft);
+    let v = twice(&fx, Method::POST, &submissions, technical, "submit-2", &v).await;
+    let v: VersionResource = fx
+        .review(&v, "technical", "approve", json!([]))
+        .await
+        .ok(StatusCode::OK);
+    let v = twice(
+        &fx,
+        Method::POST,
+        &format!("{path}/availability"),
+        || Body::None,
+        "available-1",
+        &v,
+    )
+    .await;
+    assert_eq!(v.version.status.technical, ReviewStatus::Available);
+    let marketplace = || Body::Json(json!({"track": "marketplace"}));
+    let v = twice(&fx, Method::POST, &submissions, marketplace, "submit-3", &v).await;
+    let v: VersionResource = fx
+        .review(&v, "marketplace", "approve", json!([]))
+        .await
+        .ok(StatusCode::OK);
+    let v = twice(
+        &fx,
+        Method::POST,
+        &format!("{path}/advertisement"),
+        || Body::None,
+        "advertise-1",
+        &v,
+    )
+    .await;
+    assert_eq!(v.version.status.marketplace, ReviewStatus::Advertised);
+
+    let (changes, _) = fx.changes(None, 500).await;
+    let kinds: Vec<_> = changes.iter().map(|c| c.kind).collect();
+    assert_eq!(
+        kinds,
+        [
+            ChangeKind::AppRegistered,
+            ChangeKind::VersionCreated,
+            ChangeKind::VersionUpdated,
+            ChangeKind::IconChanged,
+            ChangeKind::Submitted,
+            ChangeKind::Withdrawn,
+            ChangeKind::Submitted,
+            ChangeKind::Reviewed,
+            ChangeKind::MadeAvailable,
+            ChangeKind::Submitted,
+            ChangeKind::Reviewed,
+            ChangeKind::Advertised,
+        ],
+        "each write once, however often it was sent"
+    );
+}
+
+/// `cursor=latest` is where a client that has just copied everything starts; a new rules pack
+/// is a change in the feed.
+#[tokio::test]
+async fn the_feed_starts_at_latest_and_announces_a_new_rules_pack() {
+    async fn latest(fx: &Fixture) -> String {
+        let page: ChangesPage = fx.get("/changes?cursor=latest").await.ok(StatusCode::OK);
+        assert!(page.changes.is_empty(), "latest lists nothing");
+        page.next_cursor
+    }
+    let fx = Fixture::manual().await;
+    assert_eq!(latest(&fx).await, "c0", "an empty feed ends at its start");
+    fx.register("zeta").await;
+    fx.register("eta").await;
+    let end = latest(&fx).await;
+    let (all, last) = fx.changes(None, 500).await;
+    assert_eq!(all.len(), 2);
+    assert_eq!(end, last, "latest is the cursor of the newest change");
+    let (after, _) = fx.changes(Some(&end), 500).await;
+    assert!(after.is_empty(), "nothing after the end");
+
+    let mut pack: Value = serde_json::from_str(partner_api::rules::DEFAULT_PACK_JSON).unwrap();
+    pack["version"] = json!("2099.1.1");
+    let put = fx
+        .send(Method::PUT, "/_sandbox/rules", Body::Json(pack), &[])
+        .await;
+    assert_eq!(put.status, StatusCode::OK);
+    // A pack refused records nothing.
+    fx.send(
+        Method::PUT,
+        "/_sandbox/rules",
+        Body::Json(json!({"version": " ", "rules": []})),
+        &[],
+    )
+    .await
+    .error(StatusCode::BAD_REQUEST);
+    let (after, _) = fx.changes(Some(&end), 500).await;
+    assert_eq!(after.len(), 1, "{after:?}");
+    let change = &after[0];
+    assert_eq!(change.kind, ChangeKind::RulesUpdated);
+    assert_eq!(change.resource.kind, ResourceType::Rules);
+    assert_eq!(change.resource.id, "2099.1.1");
+    assert_eq!(change.resource.app_id, None);
+    let served = fx.get("/rules").await;
+    assert_eq!(change.etag.as_deref(), Some(served.etag().as_str()));
+    assert_eq!(change.etag.as_deref(), Some(put.etag().as_str()));
+}
+
 #[tokio::test]
 async fn the_change_feed_lists_every_mutation_once_in_order_across_pages() {
     let fx = Fixture::manual().await;

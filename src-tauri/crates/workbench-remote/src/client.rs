@@ -2,14 +2,26 @@ use std::collections::HashSet;
 use std::time::Duration;
 
 use partner_api::rules::RulesPack;
-use partner_api::{ApiError, Page, VersionResource, collections, paths};
-use reqwest::Response;
+use partner_api::{
+    ApiError, CHANGES_PATH, ChangesPage, Page, Submission, UpdateVersion, VersionResource,
+    collections, paths,
+};
+use reqwest::header::{CONTENT_TYPE, ETAG, HeaderMap, HeaderName, HeaderValue, IF_MATCH};
+use reqwest::{Method, Response};
 use serde::de::DeserializeOwned;
 use sha2::{Digest, Sha256};
 use url::Url;
-use workbench_domain::{App, IconFile};
+use workbench_domain::{App, IconFile, Track};
 
+use crate::retry::RetryPolicy;
 use crate::{RemoteError, SecretToken};
+
+/// The header that makes a write safe to repeat: the server answers a repeat with the first reply.
+const IDEMPOTENCY_KEY: HeaderName = HeaderName::from_static("idempotency-key");
+/// The longest `Idempotency-Key` the contract allows.
+const MAX_KEY_LEN: usize = 255;
+/// The largest version reply read (a version with its content; icons are fetched apart).
+const MAX_VERSION_BYTES: usize = 4 * 1024 * 1024;
 
 /// The largest JSON reply read; a bigger one is refused rather than exhausting memory.
 const MAX_JSON_BYTES: usize = 32 * 1024 * 1024;
@@ -36,6 +48,33 @@ pub struct PartnerClient {
     base: Url,
     /// Sent as `Authorization: Bearer` on every request when set.
     token: Option<SecretToken>,
+    /// How a request that failed for a passing reason is tried again.
+    retry: RetryPolicy,
+}
+
+/// One request, kept whole so it can be sent again as it was.
+struct Call {
+    method: Method,
+    url: Url,
+    headers: Vec<(HeaderName, HeaderValue)>,
+    body: Option<Vec<u8>>,
+}
+
+impl Call {
+    fn get(url: Url) -> Call {
+        Call {
+            method: Method::GET,
+            url,
+            headers: Vec::new(),
+            body: None,
+        }
+    }
+}
+
+/// A successful reply, read whole.
+struct Exchange {
+    headers: HeaderMap,
+    body: Vec<u8>,
 }
 
 impl PartnerClient {
@@ -82,7 +121,25 @@ impl PartnerClient {
             http,
             base,
             token: None,
+            retry: RetryPolicy::none(),
         })
+    }
+
+    /// This client, trying each request (reads and writes) up to `policy.attempts` times while
+    /// it fails for a passing reason: a connection dropped or cut off, 429, 500, 502, 503 or
+    /// 504. It waits between tries with exponential backoff and full jitter, or the reply's
+    /// `Retry-After` on 429 and 503 (at most `policy.max`). A server that cannot be reached at
+    /// all ([`RemoteError::Unreachable`], offline) and every other 4xx are reported at once.
+    /// Writes are safe to repeat: each carries an `Idempotency-Key`. Without this, a client
+    /// tries once ([`RetryPolicy::none`]).
+    pub fn with_retry(mut self, policy: RetryPolicy) -> PartnerClient {
+        self.retry = policy;
+        self
+    }
+
+    /// The retry policy in force.
+    pub fn retry_policy(&self) -> RetryPolicy {
+        self.retry
     }
 
     /// This client, sending `token` as `Authorization: Bearer` on every request.
@@ -121,14 +178,16 @@ impl PartnerClient {
         expected_sha256: &str,
     ) -> Result<IconFile, RemoteError> {
         let url = self.url(&paths::icon(app_id, version_id))?;
-        let response = self.send(&url).await?;
-        let media_type = response
-            .headers()
-            .get(reqwest::header::CONTENT_TYPE)
+        let reply = self
+            .exchange(&Call::get(url.clone()), MAX_ICON_BYTES)
+            .await?;
+        let media_type = reply
+            .headers
+            .get(CONTENT_TYPE)
             .and_then(|v| v.to_str().ok())
             .unwrap_or("application/octet-stream")
             .to_owned();
-        let bytes = read_capped(response, &url, MAX_ICON_BYTES).await?;
+        let bytes = reply.body;
         let sha256 = hex::encode(Sha256::digest(&bytes));
         if sha256 != expected_sha256 {
             return Err(RemoteError::Malformed {
@@ -150,9 +209,203 @@ impl PartnerClient {
     /// [`RemoteError::Malformed`].
     pub async fn rules(&self) -> Result<FetchedRules, RemoteError> {
         let url = self.url(partner_api::rules::PATH)?;
-        let response = self.send(&url).await?;
-        let body = read_capped(response, &url, MAX_RULES_BYTES).await?;
+        let body = self
+            .exchange(&Call::get(url.clone()), MAX_RULES_BYTES)
+            .await?
+            .body;
         parse_rules(body).map_err(|reason| malformed(&url, &format!("the rules pack {reason}")))
+    }
+
+    /// One version as the server has it now, with its ETag (`GET .../versions/{version_id}`).
+    pub async fn version(
+        &self,
+        app_id: &str,
+        version_id: &str,
+    ) -> Result<VersionResource, RemoteError> {
+        let url = self.version_url(app_id, version_id, &[])?;
+        let reply = self
+            .exchange(&Call::get(url.clone()), MAX_VERSION_BYTES)
+            .await?;
+        read_version(&url, reply)
+    }
+
+    /// One app (`GET /apps/{app_id}`).
+    pub async fn app(&self, app_id: &str) -> Result<App, RemoteError> {
+        let url = self.segments(&["apps", app_id])?;
+        self.get_json(&url).await
+    }
+
+    /// Edits a version's content (`PATCH`): the sections present in `update` replace the
+    /// server's. Answers the version as the server saved it; its `etag` is the new ETag.
+    pub async fn update_version(
+        &self,
+        app_id: &str,
+        version_id: &str,
+        if_match: &str,
+        key: &str,
+        update: &UpdateVersion,
+    ) -> Result<VersionResource, RemoteError> {
+        let url = self.version_url(app_id, version_id, &[])?;
+        self.write(Method::PATCH, url, if_match, key, Some(json_body(update)?))
+            .await
+    }
+
+    /// Uploads a version's icon (`PUT .../icon?filename=`), sent as `icon.media_type`. The server
+    /// runs its icon rules on the bytes, judging the extension of `file_name`.
+    pub async fn put_icon(
+        &self,
+        app_id: &str,
+        version_id: &str,
+        if_match: &str,
+        key: &str,
+        icon: &IconFile,
+        file_name: &str,
+    ) -> Result<VersionResource, RemoteError> {
+        let mut url = self.version_url(app_id, version_id, &["icon"])?;
+        url.query_pairs_mut().append_pair("filename", file_name);
+        let content_type = header_value("the icon's media type", &icon.media_type)?;
+        self.write(
+            Method::PUT,
+            url,
+            if_match,
+            key,
+            Some((content_type, icon.bytes.clone())),
+        )
+        .await
+    }
+
+    /// Submits one track for review (`POST .../submissions`).
+    pub async fn submit(
+        &self,
+        app_id: &str,
+        version_id: &str,
+        if_match: &str,
+        key: &str,
+        submission: &Submission,
+    ) -> Result<VersionResource, RemoteError> {
+        let url = self.version_url(app_id, version_id, &["submissions"])?;
+        self.write(
+            Method::POST,
+            url,
+            if_match,
+            key,
+            Some(json_body(submission)?),
+        )
+        .await
+    }
+
+    /// Withdraws a track from review (`DELETE .../submissions/{track}`): back to Draft.
+    pub async fn withdraw(
+        &self,
+        app_id: &str,
+        version_id: &str,
+        track: Track,
+        if_match: &str,
+        key: &str,
+    ) -> Result<VersionResource, RemoteError> {
+        let url = self.version_url(app_id, version_id, &["submissions", track.as_str()])?;
+        self.write(Method::DELETE, url, if_match, key, None).await
+    }
+
+    /// Makes an approved version available (`POST .../availability`).
+    pub async fn make_available(
+        &self,
+        app_id: &str,
+        version_id: &str,
+        if_match: &str,
+        key: &str,
+    ) -> Result<VersionResource, RemoteError> {
+        let url = self.version_url(app_id, version_id, &["availability"])?;
+        self.write(Method::POST, url, if_match, key, None).await
+    }
+
+    /// Advertises an approved version on the marketplace (`POST .../advertisement`).
+    pub async fn advertise(
+        &self,
+        app_id: &str,
+        version_id: &str,
+        if_match: &str,
+        key: &str,
+    ) -> Result<VersionResource, RemoteError> {
+        let url = self.version_url(app_id, version_id, &["advertisement"])?;
+        self.write(Method::POST, url, if_match, key, None).await
+    }
+
+    /// One page of the change feed after `cursor`: `None` reads from the beginning, a
+    /// `next_cursor` of an earlier page from there, and [`partner_api::LATEST_CURSOR`]
+    /// (`"latest"`) gives no changes and the current end of the feed, where a client that is
+    /// about to copy everything starts. An empty page means nothing is new yet; its
+    /// `next_cursor` is the one to ask with next time.
+    pub async fn changes(&self, cursor: Option<&str>) -> Result<ChangesPage, RemoteError> {
+        let mut url = self.url(CHANGES_PATH)?;
+        if let Some(cursor) = cursor {
+            url.query_pairs_mut().append_pair("cursor", cursor);
+        }
+        let page: ChangesPage = self.get_json(&url).await?;
+        if page.next_cursor.is_empty() {
+            return Err(malformed(&url, "the change feed gave no next_cursor"));
+        }
+        Ok(page)
+    }
+
+    /// Sends a write with `If-Match` and `Idempotency-Key` and reads the version it answers.
+    async fn write(
+        &self,
+        method: Method,
+        url: Url,
+        if_match: &str,
+        key: &str,
+        body: Option<(HeaderValue, Vec<u8>)>,
+    ) -> Result<VersionResource, RemoteError> {
+        let mut headers = vec![
+            (IF_MATCH, header_value("the If-Match ETag", if_match)?),
+            (IDEMPOTENCY_KEY, idempotency_key(key)?),
+        ];
+        let body = body.map(|(content_type, bytes)| {
+            headers.push((CONTENT_TYPE, content_type));
+            bytes
+        });
+        let call = Call {
+            method,
+            url: url.clone(),
+            headers,
+            body,
+        };
+        let reply = self.exchange(&call, MAX_VERSION_BYTES).await?;
+        read_version(&url, reply)
+    }
+
+    /// The URL of a version, or of `tail` below it, each id one path segment (escaped), so an
+    /// id can never reach another route.
+    fn version_url(
+        &self,
+        app_id: &str,
+        version_id: &str,
+        tail: &[&str],
+    ) -> Result<Url, RemoteError> {
+        let mut segments = vec!["apps", app_id, "versions", version_id];
+        segments.extend_from_slice(tail);
+        self.segments(&segments)
+    }
+
+    /// The base URL with `segments` appended, each escaped as one path segment.
+    fn segments(&self, segments: &[&str]) -> Result<Url, RemoteError> {
+        if let Some(bad) = segments
+            .iter()
+            .find(|s| s.is_empty() || **s == "." || **s == "..")
+        {
+            return Err(RemoteError::InvalidServer {
+                reason: format!("cannot build a request path: the id {bad:?} is not usable"),
+            });
+        }
+        let mut url = self.base.clone();
+        url.path_segments_mut()
+            .map_err(|()| RemoteError::InvalidServer {
+                reason: format!("{} cannot hold a path", self.base),
+            })?
+            .pop_if_empty()
+            .extend(segments);
+        Ok(url)
     }
 
     /// Walks a HAL collection from `first` through `_links.next` and gathers the items embedded
@@ -216,18 +469,57 @@ impl PartnerClient {
     }
 
     pub(crate) async fn get_json<T: DeserializeOwned>(&self, url: &Url) -> Result<T, RemoteError> {
-        let response = self.send(url).await?;
-        let bytes = read_capped(response, url, MAX_JSON_BYTES).await?;
+        let bytes = self
+            .exchange(&Call::get(url.clone()), MAX_JSON_BYTES)
+            .await?
+            .body;
         serde_json::from_slice(&bytes).map_err(|e| malformed(url, &format!("invalid JSON: {e}")))
     }
 
-    /// Sends a GET and turns any non-success status into [`RemoteError::Status`] with the
-    /// server's error body when it has one.
-    async fn send(&self, url: &Url) -> Result<Response, RemoteError> {
-        let mut request = self.http.get(url.clone());
+    /// Sends `call` and reads its whole reply (at most `cap` bytes), trying again under the
+    /// retry policy while it fails for a passing reason ([`RetryPolicy`]).
+    async fn exchange(&self, call: &Call, cap: usize) -> Result<Exchange, RemoteError> {
+        let mut tries = 0;
+        loop {
+            tries += 1;
+            let error = match self.once(call, cap).await {
+                Ok(reply) => return Ok(reply),
+                Err(error) => error,
+            };
+            if tries >= self.retry.attempts.max(1) || !worth_retrying_now(&error) {
+                return Err(error);
+            }
+            let retry_after = match error.status() {
+                Some(429 | 503) => error.retry_after(),
+                _ => None,
+            };
+            let wait = self.retry.delay(tries, retry_after, rand::random::<f64>());
+            tokio::time::sleep(wait).await;
+        }
+    }
+
+    /// One try of `call`: sends it and reads the whole reply.
+    async fn once(&self, call: &Call, cap: usize) -> Result<Exchange, RemoteError> {
+        let response = self.send(call).await?;
+        let headers = response.headers().clone();
+        let body = read_capped(response, &call.url, cap).await?;
+        Ok(Exchange { headers, body })
+    }
+
+    /// Sends `call` once and turns any non-success status into [`RemoteError::Status`] with
+    /// the server's error body when it has one, and its `Retry-After`.
+    async fn send(&self, call: &Call) -> Result<Response, RemoteError> {
+        let url = &call.url;
+        let mut request = self.http.request(call.method.clone(), url.clone());
         if let Some(token) = &self.token {
             // reqwest marks the header sensitive, so it never appears in debug output.
             request = request.bearer_auth(token.expose());
+        }
+        for (name, value) in &call.headers {
+            request = request.header(name, value);
+        }
+        if let Some(body) = &call.body {
+            request = request.body(body.clone());
         }
         let response = request.send().await.map_err(|source| {
             if source.is_connect() || source.is_timeout() {
@@ -246,6 +538,7 @@ impl PartnerClient {
         if status.is_success() {
             return Ok(response);
         }
+        let retry_after = retry_after(response.headers());
         let body = read_capped(response, url, MAX_JSON_BYTES)
             .await
             .unwrap_or_default();
@@ -254,8 +547,78 @@ impl PartnerClient {
             url: url.to_string(),
             status: status.as_u16(),
             error,
+            retry_after,
         })
     }
+}
+
+/// Whether the client tries `error`'s request again at once: a passing failure, but not a
+/// server that cannot be reached at all (offline: the caller is told at once).
+fn worth_retrying_now(error: &RemoteError) -> bool {
+    error.is_transient() && !error.is_offline()
+}
+
+/// `Retry-After` in its seconds form; the date form and anything else is ignored.
+fn retry_after(headers: &HeaderMap) -> Option<Duration> {
+    let text = headers.get(reqwest::header::RETRY_AFTER)?.to_str().ok()?;
+    text.trim().parse::<u64>().ok().map(Duration::from_secs)
+}
+
+/// The version a write or a GET answered. Its `etag` must agree with the `ETag` header when
+/// the reply has one: a server whose two ETags disagree cannot be written to safely.
+fn read_version(url: &Url, reply: Exchange) -> Result<VersionResource, RemoteError> {
+    let version: VersionResource = serde_json::from_slice(&reply.body)
+        .map_err(|e| malformed(url, &format!("the reply is not a version: {e}")))?;
+    if version.etag.is_empty() {
+        return Err(malformed(url, "the version has no etag"));
+    }
+    if let Some(header) = reply.headers.get(ETAG) {
+        let header = header.to_str().unwrap_or_default();
+        if header != version.etag {
+            return Err(malformed(
+                url,
+                &format!(
+                    "the ETag header {header:?} differs from the version's etag {:?}",
+                    version.etag
+                ),
+            ));
+        }
+    }
+    Ok(version)
+}
+
+/// A JSON request body with its content type.
+fn json_body<T: serde::Serialize>(value: &T) -> Result<(HeaderValue, Vec<u8>), RemoteError> {
+    let bytes = serde_json::to_vec(value).map_err(|e| RemoteError::InvalidServer {
+        reason: format!("cannot write the request as JSON: {e}"),
+    })?;
+    Ok((HeaderValue::from_static("application/json"), bytes))
+}
+
+/// A header value from the caller, refused before anything is sent when it cannot be one.
+fn header_value(what: &str, value: &str) -> Result<HeaderValue, RemoteError> {
+    HeaderValue::from_str(value)
+        .ok()
+        .filter(|_| !value.trim().is_empty())
+        .ok_or_else(|| RemoteError::InvalidServer {
+            reason: format!(
+                "cannot send the request: {what} {value:?} is not a usable header value"
+            ),
+        })
+}
+
+/// An `Idempotency-Key` as the contract allows it: 1 to 255 visible ASCII characters.
+fn idempotency_key(key: &str) -> Result<HeaderValue, RemoteError> {
+    let fine =
+        !key.is_empty() && key.len() <= MAX_KEY_LEN && key.bytes().all(|b| b.is_ascii_graphic());
+    if !fine {
+        return Err(RemoteError::InvalidServer {
+            reason: format!(
+                "cannot send the request: the Idempotency-Key {key:?} must be 1 to {MAX_KEY_LEN} visible ASCII characters"
+            ),
+        });
+    }
+    header_value("the Idempotency-Key", key)
 }
 
 /// Checks a served rules pack: what the engine needs to read it, and rule ids that name one rule

@@ -1,3 +1,5 @@
+use std::time::Duration;
+
 use partner_api::ApiError;
 
 /// Why a request to the Partner Project API failed. `Unreachable` is the offline case: the
@@ -18,6 +20,8 @@ pub enum RemoteError {
         url: String,
         status: u16,
         error: Option<Box<ApiError>>,
+        /// The reply's `Retry-After`, in its seconds form (429 and 503 carry one).
+        retry_after: Option<Duration>,
     },
     #[error("the server sent a reply Partner Workbench cannot read from {url}: {reason}")]
     Malformed { url: String, reason: String },
@@ -44,5 +48,37 @@ impl RemoteError {
     /// Whether the server could not be reached at all, as opposed to answering wrongly.
     pub fn is_offline(&self) -> bool {
         matches!(self, RemoteError::Unreachable { .. })
+    }
+
+    /// The HTTP status the server answered, when it answered one.
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            RemoteError::Status { status, .. } => Some(*status),
+            _ => None,
+        }
+    }
+
+    /// A 412: the resource changed since the `If-Match` ETag was read. Fetch it again and merge.
+    pub fn is_precondition_failed(&self) -> bool {
+        self.status() == Some(412)
+    }
+
+    /// Whether the same request is worth trying again later: the server could not be reached,
+    /// the connection dropped or the reply was cut off, or it answered 429, 500, 502, 503 or
+    /// 504. Everything else (a 4xx, a malformed reply, a bad server address) fails again.
+    pub fn is_transient(&self) -> bool {
+        match self {
+            RemoteError::Unreachable { .. } | RemoteError::Interrupted { .. } => true,
+            RemoteError::Status { status, .. } => matches!(status, 429 | 500 | 502 | 503 | 504),
+            RemoteError::InvalidServer { .. } | RemoteError::Malformed { .. } => false,
+        }
+    }
+
+    /// How long the server asked to wait before trying again (`Retry-After`, seconds form).
+    pub fn retry_after(&self) -> Option<Duration> {
+        match self {
+            RemoteError::Status { retry_after, .. } => *retry_after,
+            _ => None,
+        }
     }
 }

@@ -5,12 +5,20 @@
 //! Start with [`PartnerClient`]. Collections are walked through `_links.next` only, never by
 //! building page URLs; every reply body is read with a size cap, and a malformed or truncated
 //! reply is an error, never a partial result.
+//!
+//! The writes of a sync (`update_version`, `put_icon`, `submit`, `withdraw`, `make_available`,
+//! `advertise`) each send `If-Match` and an `Idempotency-Key` and answer the version as the
+//! server saved it, new ETag included. [`PartnerClient::with_retry`] makes every request try
+//! again after a passing failure ([`RetryPolicy`]); a 412 is
+//! [`RemoteError::is_precondition_failed`], never retried.
 
 pub mod auth;
 mod client;
 mod error;
+mod retry;
 mod token;
 
 pub use client::{FetchedRules, PartnerClient};
 pub use error::RemoteError;
+pub use retry::RetryPolicy;
 pub use token::SecretToken;

@@ -1,14 +1,16 @@
 //! The fault profile: faults applied to every non-admin request, at rates, reproducibly.
 //!
 //! `PUT /_sandbox/faults` with
-//! `{"latency_ms": {"min": 10, "max": 50}, "error_rate": 0.1, "rate_limit": {"every_nth": 5,
-//! "rate": 0.1}, "retry_after_s": 1, "drop_rate": 0.05, "truncate_rate": 0.05, "seed": 42}`
-//! (every field optional; rates from 0 to 1). Each request draws the same six numbers from a
+//! `{"latency_ms": {"min": 10, "max": 50}, "error_rate": 0.1, "unavailable_rate": 0.3,
+//! "rate_limit": {"every_nth": 5, "rate": 0.1}, "retry_after_s": 1, "drop_rate": 0.05,
+//! "truncate_rate": 0.05, "seed": 42}` (every field optional; rates from 0 to 1,
+//! `error_rate + unavailable_rate` at most 1). Each request draws the same six numbers from a
 //! SplitMix64 generator seeded with `seed`, whatever happens to it, so the same seed and the
 //! same sequence of requests give the same faults. Checked in this order: drop (the connection
-//! closes without a response), 429 (`every_nth` request, or at `rate`), error (500, or 503 with
-//! `Retry-After`, half each), truncate (half the body, then the connection is aborted). The
-//! latency applies to every request, faulted or not.
+//! closes without a response), 429 (`every_nth` request, or at `rate`), error (at
+//! `error_rate`: 500, or 503 with `Retry-After`, half each; then at `unavailable_rate`: 503 with
+//! `Retry-After` only, so "30% 503" is `unavailable_rate: 0.3`), truncate (half the body, then
+//! the connection is aborted). The latency applies to every request, faulted or not.
 
 use std::time::Duration;
 
@@ -28,6 +30,8 @@ pub struct FaultProfile {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub latency_ms: Option<LatencyMs>,
     pub error_rate: f64,
+    /// The share of requests answering 503 with `Retry-After` (on top of `error_rate`'s).
+    pub unavailable_rate: f64,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub rate_limit: Option<RateLimit>,
     /// The `Retry-After` of 429 and 503 answers, in seconds.
@@ -53,9 +57,10 @@ pub struct RateLimit {
     pub rate: Option<f64>,
 }
 
-const FIELDS: [&str; 7] = [
+const FIELDS: [&str; 8] = [
     "latency_ms",
     "error_rate",
+    "unavailable_rate",
     "rate_limit",
     "retry_after_s",
     "drop_rate",
@@ -106,6 +111,14 @@ impl FaultProfile {
             }
         };
         let error_rate = rate(object, "error_rate", &mut fields);
+        let unavailable_rate = rate(object, "unavailable_rate", &mut fields);
+        // A hair of slack for decimal shares such as 0.7 + 0.3.
+        if error_rate + unavailable_rate > 1.0 + 1e-9 {
+            fields.push(field(
+                "unavailable_rate",
+                "error_rate + unavailable_rate must be at most 1",
+            ));
+        }
         let rate_limit = match object.get("rate_limit") {
             None | Some(Value::Null) => None,
             Some(Value::Object(limit)) => {
@@ -165,6 +178,7 @@ impl FaultProfile {
             Ok(FaultProfile {
                 latency_ms,
                 error_rate,
+                unavailable_rate,
                 rate_limit,
                 retry_after_s,
                 drop_rate,
@@ -252,6 +266,12 @@ impl Active {
                     retry_after_s: p.retry_after_s,
                 }
             })
+        } else if hit(error, p.error_rate + p.unavailable_rate) {
+            // The same draw past `error_rate`: the two shares never overlap, and a profile
+            // without `unavailable_rate` plans exactly what it planned before it existed.
+            Some(Action::Unavailable {
+                retry_after_s: p.retry_after_s,
+            })
         } else if hit(truncate, p.truncate_rate) {
             Some(Action::Truncate)
         } else {
@@ -336,6 +356,33 @@ mod tests {
     }
 
     #[test]
+    fn unavailable_rate_is_503_with_retry_after_only_at_about_its_share() {
+        let profile = FaultProfile::from_json(&json!({
+            "unavailable_rate": 0.3, "retry_after_s": 2, "seed": 11
+        }))
+        .unwrap();
+        let mut active = Active::new(profile);
+        let actions: Vec<_> = (0..2000).map(|_| active.next().action).collect();
+        let unavailable = actions
+            .iter()
+            .filter(|a| **a == Some(Action::Unavailable { retry_after_s: 2 }))
+            .count();
+        assert_eq!(
+            unavailable,
+            actions.iter().filter(|a| a.is_some()).count(),
+            "nothing but 503s"
+        );
+        assert!(
+            (500..700).contains(&unavailable),
+            "about 30%: {unavailable}"
+        );
+        // The two error shares add up and must fit in one.
+        let error = FaultProfile::from_json(&json!({"error_rate": 0.6, "unavailable_rate": 0.5}))
+            .unwrap_err();
+        assert_eq!(error[0].name, "unavailable_rate");
+    }
+
+    #[test]
     fn every_nth_limits_exactly_those_requests() {
         let profile = FaultProfile::from_json(&json!({"rate_limit": {"every_nth": 3}})).unwrap();
         let mut active = Active::new(profile);
@@ -373,6 +420,7 @@ mod tests {
             FaultProfile {
                 latency_ms: None,
                 error_rate: 0.0,
+                unavailable_rate: 0.0,
                 rate_limit: None,
                 retry_after_s: 1,
                 drop_rate: 0.0,

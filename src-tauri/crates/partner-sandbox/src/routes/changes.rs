@@ -1,4 +1,8 @@
 //! `GET /changes?cursor=C[&limit=N]`: the change feed (see `store::changes_after`).
+//!
+//! `cursor=latest` answers no changes and, as `next_cursor`, the current end of the feed: a
+//! client that is about to make a full copy asks for it first, then reads the feed from that
+//! cursor, so it neither replays history it has copied nor misses a change made meanwhile.
 
 use axum::Json;
 use axum::extract::{Query, State};

@@ -8,11 +8,13 @@ use axum::extract::rejection::BytesRejection;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use partner_api::rules::RulesPack;
+use partner_api::{ChangeKind, ResourceType};
 
 use super::body::{self, JSON_LIMIT, Reply};
 use super::{AppState, not_modified};
 use crate::error::HttpError;
 use crate::rules::{Rules, check_pack};
+use crate::store::{self, NewChange};
 
 pub async fn get(State(state): State<AppState>, headers: HeaderMap) -> Response {
     let served = state.rules.current();
@@ -30,8 +32,9 @@ pub async fn get(State(state): State<AppState>, headers: HeaderMap) -> Response 
 }
 
 /// `PUT /_sandbox/rules`: a whole pack, checked ([`check_pack`]), stored, then in force for
-/// every later upload, submission and review. A body that is not a usable pack is 400 and the
-/// pack in force stays.
+/// every later upload, submission and review. The feed records a `rules_updated` change (resource
+/// `rules`, id = the pack's version) in the same transaction, so clients learn to fetch
+/// `GET /rules` again. A body that is not a usable pack is 400 and the pack in force stays.
 pub async fn put(
     State(state): State<AppState>,
     headers: HeaderMap,
@@ -40,7 +43,21 @@ pub async fn put(
     let raw = body::bytes(raw, JSON_LIMIT)?;
     let pack: RulesPack = body::json(&headers, &raw, None)?;
     check_pack(&pack)?;
-    let served = body::write(&state, move |conn| Rules::store(conn, &pack)).await?;
+    let served = body::write(&state, move |conn| {
+        let served = Rules::store(conn, &pack)?;
+        store::record(
+            conn,
+            NewChange::other(
+                ChangeKind::RulesUpdated,
+                ResourceType::Rules,
+                &pack.version,
+                None,
+                Some(served.etag.clone()),
+            ),
+        )?;
+        Ok(served)
+    })
+    .await?;
     let served = state.rules.install(served);
     tracing::info!(version = %served.pack.version, "rules pack replaced");
     Ok(Reply {

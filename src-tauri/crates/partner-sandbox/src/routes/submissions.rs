@@ -106,11 +106,23 @@ pub async fn withdraw(
     let (app_id, version_id, track) = path(ids)?;
     let track = parse_track(&track)?;
     let wanted = body::if_match(&headers)?;
+    let key = body::idempotency_key(&headers)?;
+    let fingerprint = body::fingerprint(
+        "DELETE",
+        &format!(
+            "{}/submissions/{}",
+            paths::version(&app_id, &version_id),
+            track.as_str()
+        ),
+        b"",
+    );
     body::write(&state, move |conn| {
-        let reply = apply(conn, &app_id, &version_id, &wanted, track, Action::Withdraw)?;
-        review::unschedule(conn, &version_id, track)?;
-        crate::rules::forget_suppressions(conn, &version_id, track)?;
-        Ok(reply)
+        body::idempotent(conn, key.as_deref(), &fingerprint, |conn| {
+            let reply = apply(conn, &app_id, &version_id, &wanted, track, Action::Withdraw)?;
+            review::unschedule(conn, &version_id, track)?;
+            crate::rules::forget_suppressions(conn, &version_id, track)?;
+            Ok(reply)
+        })
     })
     .await
 }
@@ -120,7 +132,15 @@ pub async fn make_available(
     ids: Result<Path<(String, String)>, PathRejection>,
     headers: HeaderMap,
 ) -> Result<Reply, HttpError> {
-    bodiless(state, ids, headers, Track::Technical, Action::MakeAvailable).await
+    bodiless(
+        state,
+        ids,
+        headers,
+        "availability",
+        Track::Technical,
+        Action::MakeAvailable,
+    )
+    .await
 }
 
 pub async fn advertise(
@@ -128,21 +148,40 @@ pub async fn advertise(
     ids: Result<Path<(String, String)>, PathRejection>,
     headers: HeaderMap,
 ) -> Result<Reply, HttpError> {
-    bodiless(state, ids, headers, Track::Marketplace, Action::Advertise).await
+    bodiless(
+        state,
+        ids,
+        headers,
+        "advertisement",
+        Track::Marketplace,
+        Action::Advertise,
+    )
+    .await
 }
 
-/// A transition asked for with no body: only the version's ETag in `If-Match`.
+/// A transition asked for with no body (any body is ignored): only the version's ETag in
+/// `If-Match`, and an optional `Idempotency-Key`, so a replay gets the first reply instead of
+/// a 412. `route` is the last segment of the path (`availability`, `advertisement`).
 async fn bodiless(
     State(state): State<AppState>,
     ids: Result<Path<(String, String)>, PathRejection>,
     headers: HeaderMap,
+    route: &'static str,
     track: Track,
     action: Action,
 ) -> Result<Reply, HttpError> {
     let (app_id, version_id) = path(ids)?;
     let wanted = body::if_match(&headers)?;
+    let key = body::idempotency_key(&headers)?;
+    let fingerprint = body::fingerprint(
+        "POST",
+        &format!("{}/{route}", paths::version(&app_id, &version_id)),
+        b"",
+    );
     body::write(&state, move |conn| {
-        apply(conn, &app_id, &version_id, &wanted, track, action)
+        body::idempotent(conn, key.as_deref(), &fingerprint, |conn| {
+            apply(conn, &app_id, &version_id, &wanted, track, action)
+        })
     })
     .await
 }

@@ -100,18 +100,22 @@ pub async fn update(
     let raw = body::bytes(raw, JSON_LIMIT)?;
     let request: UpdateVersion = body::json(&headers, &raw, None)?;
     let wanted = body::if_match(&headers)?;
+    let key = body::idempotency_key(&headers)?;
+    let fingerprint = body::fingerprint("PATCH", &paths::version(&app_id, &version_id), &raw);
     let rules = state.rules.current();
     body::write(&state, move |conn| {
-        let (seq, version) = store::load_version(conn, &app_id, &version_id)?
-            .ok_or_else(|| version_not_found(&app_id, &version_id))?;
-        body::check_etag(&wanted, &version.etag)?;
-        let updated = edit_content(conn, seq, version, request, None, &rules.pack)?;
-        Ok(Reply::json(
-            StatusCode::OK,
-            &updated,
-            Some(&updated.etag),
-            None,
-        ))
+        body::idempotent(conn, key.as_deref(), &fingerprint, |conn| {
+            let (seq, version) = store::load_version(conn, &app_id, &version_id)?
+                .ok_or_else(|| version_not_found(&app_id, &version_id))?;
+            body::check_etag(&wanted, &version.etag)?;
+            let updated = edit_content(conn, seq, version, request, None, &rules.pack)?;
+            Ok(Reply::json(
+                StatusCode::OK,
+                &updated,
+                Some(&updated.etag),
+                None,
+            ))
+        })
     })
     .await
 }
@@ -242,6 +246,14 @@ pub async fn put_icon(
     let raw = body::bytes(raw, ICON_LIMIT)?;
     let file_name = icon_name(&uri, &headers)?;
     let wanted = body::if_match(&headers)?;
+    let key = body::idempotency_key(&headers)?;
+    // The name the rules judged is part of the request: the same bytes under another name
+    // are another request.
+    let fingerprint = body::fingerprint(
+        "PUT",
+        &format!("{}?filename={file_name}", paths::icon(&app_id, &version_id)),
+        &raw,
+    );
     let rules = state.rules.current();
     let checked = raw.clone();
     let pack = rules.clone();
@@ -260,28 +272,32 @@ pub async fn put_icon(
         bytes: raw.to_vec(),
     };
     body::write(&state, move |conn| {
-        let (seq, mut version) = store::load_version(conn, &app_id, &version_id)?
-            .ok_or_else(|| version_not_found(&app_id, &version_id))?;
-        body::check_etag(&wanted, &version.etag)?;
-        let context = edit_context(&rules.pack, store::follows_published(conn, &app_id, seq)?);
-        version.version.status = unlock(version.version.status, &[ContentPart::Icon], context)?;
-        store::save_version(conn, &version)?;
-        conn.execute(
-            "UPDATE versions SET icon_media_type = ?2, icon_bytes = ?3, icon_sha256 = ?4 WHERE id = ?1",
-            params![version_id, icon.media_type, icon.bytes, icon.sha256],
-        )?;
-        let (_, saved) = store::load_version(conn, &app_id, &version_id)?
-            .ok_or_else(HttpError::internal)?;
-        store::record(
-            conn,
-            NewChange::version(
-                ChangeKind::IconChanged,
-                &app_id,
-                &version_id,
-                Some(saved.etag.clone()),
-            ),
-        )?;
-        Ok(Reply::json(StatusCode::OK, &saved, Some(&saved.etag), None))
+        body::idempotent(conn, key.as_deref(), &fingerprint, |conn| {
+            let (seq, mut version) = store::load_version(conn, &app_id, &version_id)?
+                .ok_or_else(|| version_not_found(&app_id, &version_id))?;
+            body::check_etag(&wanted, &version.etag)?;
+            let context =
+                edit_context(&rules.pack, store::follows_published(conn, &app_id, seq)?);
+            version.version.status =
+                unlock(version.version.status, &[ContentPart::Icon], context)?;
+            store::save_version(conn, &version)?;
+            conn.execute(
+                "UPDATE versions SET icon_media_type = ?2, icon_bytes = ?3, icon_sha256 = ?4 WHERE id = ?1",
+                params![version_id, icon.media_type, icon.bytes, icon.sha256],
+            )?;
+            let (_, saved) = store::load_version(conn, &app_id, &version_id)?
+                .ok_or_else(HttpError::internal)?;
+            store::record(
+                conn,
+                NewChange::version(
+                    ChangeKind::IconChanged,
+                    &app_id,
+                    &version_id,
+                    Some(saved.etag.clone()),
+                ),
+            )?;
+            Ok(Reply::json(StatusCode::OK, &saved, Some(&saved.etag), None))
+        })
     })
     .await
 }
