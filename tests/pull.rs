@@ -2,7 +2,7 @@
 
 use std::sync::Mutex;
 
-use workbench::{PullProgress, SyncPhase};
+use workbench::{PullProgress, SyncPhase, SyncStage};
 
 use crate::support::{Cache, Served, Server, T1, T2, T3, rfc3339, sha256_hex};
 
@@ -51,12 +51,20 @@ async fn a_pull_fills_the_cache_with_every_app_and_version_across_pages() {
     let total = served.apps.len();
     assert_eq!(
         progress.first(),
-        Some(&PullProgress { done: 0, total }),
+        Some(&PullProgress {
+            stage: SyncStage::Receiving,
+            done: 0,
+            total
+        }),
         "progress starts at nothing done"
     );
     assert_eq!(
         progress.last(),
-        Some(&PullProgress { done: total, total }),
+        Some(&PullProgress {
+            stage: SyncStage::Receiving,
+            done: total,
+            total
+        }),
         "progress ends with every app done"
     );
     assert_cache_matches_server(&cache, &server, &served).await;

@@ -189,6 +189,9 @@ fn status_of(session: &Session) -> SyncStatus {
             last_synced_at: None,
             message: None,
             error_code: None,
+            pending: 0,
+            held: 0,
+            conflicts: 0,
         },
     }
 }

@@ -178,6 +178,7 @@ impl From<workbench::SyncStatus> for SyncStatus {
             last_synced_at,
             message,
             error_code,
+            ..
         } = status;
         let state = match phase {
             SyncPhase::Idle => SyncState::Idle,

@@ -29,6 +29,15 @@ pub const SIGN_IN_FAILED: u8 = 8;
 /// No keyring works to keep the tokens, or the one in use failed.
 pub const KEYRING: u8 = 9;
 
+/// The review track locks what an edit touches (In Review, published, or frozen by Talkdesk).
+pub const LOCKED: u8 = 10;
+/// The rules engine found errors in an icon to store or a track to submit: nothing was queued.
+pub const INVALID_CONTENT: u8 = 11;
+/// The server refused a queued change for good; `pwb outbox` says why (`pwb retry`, `pwb discard`).
+pub const HELD: u8 = 12;
+/// A sync finished but conflicts wait for you: `pwb conflicts`, then `pwb resolve`.
+pub const CONFLICTS: u8 = 13;
+
 /// `pwb validate`: no errors found (warnings and info are allowed).
 pub const VALID: u8 = 0;
 /// `pwb validate`: errors found.
@@ -47,6 +56,8 @@ pub fn for_code(code: ErrorCode) -> u8 {
         ErrorCode::InvalidInput => USAGE,
         ErrorCode::SignIn => SIGN_IN_FAILED,
         ErrorCode::Keyring => KEYRING,
+        ErrorCode::Locked => LOCKED,
+        ErrorCode::ValidationFailed => INVALID_CONTENT,
         ErrorCode::Internal => FAILURE,
     }
 }

@@ -3,6 +3,7 @@
 //! people, `--json` for machines. Exit codes are stable; see [`exit`].
 
 mod account;
+mod edit;
 mod exit;
 mod output;
 mod profile;
@@ -15,7 +16,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 use time::OffsetDateTime;
 use workbench::profiles::Profiles;
 use workbench::server::{Connection, ServerChoice};
-use workbench::{SyncPhase, SyncStatus, Workbench, WorkbenchError};
+use workbench::{ReviewAction, SyncPhase, SyncStage, SyncStatus, Workbench, WorkbenchError};
 use workbench_domain::validation::Suppression;
 
 #[derive(Debug, Parser)]
@@ -123,6 +124,57 @@ enum Command {
         #[command(flatten)]
         target: SuppressionTarget,
     },
+    /// Change a version's content, plans or icon in the cache, offline; `pwb sync` sends it.
+    /// Refused (exit 10) where the review track locks the part, saying why.
+    Edit(edit::EditArgs),
+    /// List the fields you and the server changed differently: base, mine and theirs.
+    Conflicts(edit::ConflictArgs),
+    /// Settle a conflict: keep yours, take the server's, or give a value.
+    Resolve(edit::ResolveArgs),
+    /// What waits to be sent, and what the server refused (held, with why).
+    Outbox {
+        /// Print JSON instead of lines.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Let a version's held changes be tried again at the next sync.
+    Retry {
+        #[command(flatten)]
+        target: edit::VersionArgs,
+    },
+    /// Drop a version's unsent content edits and conflicts: it goes back to the server's copy.
+    Discard {
+        #[command(flatten)]
+        target: edit::VersionArgs,
+    },
+    /// Submit a track for review. Checked first with the track's rules (exit 11 on errors);
+    /// queued, then sent by a sync now (or the next one when offline).
+    Submit {
+        #[command(flatten)]
+        action: edit::ActionArgs,
+        #[arg(long, value_enum)]
+        track: edit::TrackArg,
+        /// Silence a warning for the reviewer: RULE=REASON or RULE@FIELD=REASON. Repeatable.
+        #[arg(long, value_name = "RULE=REASON", value_parser = edit::parse_suppression)]
+        suppress: Vec<Suppression>,
+    },
+    /// Withdraw a track from review (back to Draft).
+    Withdraw {
+        #[command(flatten)]
+        action: edit::ActionArgs,
+        #[arg(long, value_enum)]
+        track: edit::TrackArg,
+    },
+    /// Make a technically approved version available.
+    MakeAvailable {
+        #[command(flatten)]
+        action: edit::ActionArgs,
+    },
+    /// Advertise a version approved by the marketplace review on AppConnect.
+    Advertise {
+        #[command(flatten)]
+        action: edit::ActionArgs,
+    },
 }
 
 #[derive(Debug, clap::Args)]
@@ -208,11 +260,28 @@ async fn run(cli: Cli) -> Result<u8, WorkbenchError> {
             if json {
                 output::print_json(&output::status_json(&status));
             } else if status.phase == SyncPhase::Idle {
-                output::say!("synced from {}", status.server.as_deref().unwrap_or("?"));
+                output::say!("synced with {}", status.server.as_deref().unwrap_or("?"));
+                if status.conflicts > 0 {
+                    output::say!(
+                        "{} conflict(s) wait for you: `pwb conflicts`, then `pwb resolve`",
+                        status.conflicts
+                    );
+                }
+                if status.held > 0 {
+                    output::say!(
+                        "{} change(s) were refused by the server: `pwb outbox` says why",
+                        status.held
+                    );
+                }
             } else {
                 output::print_status_note(&status);
             }
-            Ok(status.error_code.map_or(exit::SUCCESS, exit::for_code))
+            Ok(match status.error_code {
+                Some(code) => exit::for_code(code),
+                None if status.held > 0 => exit::HELD,
+                None if status.conflicts > 0 => exit::CONFLICTS,
+                None => exit::SUCCESS,
+            })
         }
         Command::Validate {
             app,
@@ -286,6 +355,69 @@ async fn run(cli: Cli) -> Result<u8, WorkbenchError> {
         Command::Logout { json } => account::logout(&workbench, &choice, json).await,
         Command::Whoami { json } => account::whoami(&workbench, &profile, json),
         Command::Profile { .. } => unreachable!("answered above"),
+        Command::Edit(args) => edit::edit(&workbench, args),
+        Command::Conflicts(args) => edit::conflicts(&workbench, args),
+        Command::Resolve(args) => edit::resolve(&workbench, args),
+        Command::Outbox { json } => edit::outbox(&workbench, json),
+        Command::Retry { target } => {
+            workbench.check_version_of_app(&target.app, &target.version)?;
+            let n = workbench.retry_held(&target.version)?;
+            output::say!(
+                "{n} held change(s) of version {} will be tried again at the next sync",
+                target.version
+            );
+            Ok(exit::SUCCESS)
+        }
+        Command::Discard { target } => {
+            workbench.check_version_of_app(&target.app, &target.version)?;
+            workbench.discard_edits(&target.version)?;
+            output::say!("version {} is back to the server's copy", target.version);
+            Ok(exit::SUCCESS)
+        }
+        Command::Submit {
+            action,
+            track,
+            suppress,
+        } => {
+            act(
+                &workbench,
+                &choice,
+                action,
+                ReviewAction::Submit(track.into()),
+                suppress,
+            )
+            .await
+        }
+        Command::Withdraw { action, track } => {
+            act(
+                &workbench,
+                &choice,
+                action,
+                ReviewAction::Withdraw(track.into()),
+                Vec::new(),
+            )
+            .await
+        }
+        Command::MakeAvailable { action } => {
+            act(
+                &workbench,
+                &choice,
+                action,
+                ReviewAction::MakeAvailable,
+                Vec::new(),
+            )
+            .await
+        }
+        Command::Advertise { action } => {
+            act(
+                &workbench,
+                &choice,
+                action,
+                ReviewAction::Advertise,
+                Vec::new(),
+            )
+            .await
+        }
         Command::Unsuppress { target } => {
             workbench.check_version_of_app(&target.app, &target.version)?;
             workbench.unsuppress(&target.version, &target.rule, target.field.as_deref())?;
@@ -297,6 +429,48 @@ async fn run(cli: Cli) -> Result<u8, WorkbenchError> {
             Ok(exit::SUCCESS)
         }
     }
+}
+
+/// Queues a review action, then (unless `--no-sync`) syncs and says where it stands.
+async fn act(
+    workbench: &Workbench,
+    choice: &ServerChoice,
+    args: edit::ActionArgs,
+    action: ReviewAction,
+    suppressions: Vec<Suppression>,
+) -> Result<u8, WorkbenchError> {
+    edit::queue(workbench, &args.target, action, suppressions)?;
+    if args.no_sync {
+        output::say!("queued; `pwb sync` sends it");
+        return Ok(exit::SUCCESS);
+    }
+    let status = sync(workbench, choice, !args.json).await;
+    let held = workbench
+        .local_changes(Some(&args.target.version))?
+        .entries
+        .into_iter()
+        .find(|e| e.held);
+    if args.json {
+        output::print_json(&output::status_json(&status));
+    } else if let Some(entry) = &held {
+        output::say!(
+            "not sent: {}",
+            entry
+                .last_error
+                .as_deref()
+                .unwrap_or("refused by the server")
+        );
+    } else if status.phase == SyncPhase::Idle {
+        output::say!("sent");
+    } else {
+        output::say!("queued: it is sent at the next sync");
+        output::print_status_note(&status);
+    }
+    Ok(if held.is_some() {
+        exit::HELD
+    } else {
+        exit::SUCCESS
+    })
 }
 
 /// Pulls from the chosen server and says how it went. A failed pull, or a server that cannot even
@@ -314,11 +488,15 @@ async fn sync(workbench: &Workbench, choice: &ServerChoice, show_progress: bool)
         ProgressBar::hidden()
     };
     bar.set_style(
-        ProgressStyle::with_template("{spinner} syncing {pos}/{len} apps {wide_bar}")
+        ProgressStyle::with_template("{spinner} {msg} {pos}/{len} {wide_bar}")
             .expect("the template is valid"),
     );
     let result = workbench
         .sync(&mut connection, OffsetDateTime::now_utc(), |progress| {
+            bar.set_message(match progress.stage {
+                SyncStage::Sending => "sending",
+                SyncStage::Receiving => "receiving",
+            });
             bar.set_length(progress.total as u64);
             bar.set_position(progress.done as u64);
         })

@@ -149,11 +149,16 @@ impl Server {
         apps
     }
 
+    /// Arms a fault for as many requests as `pwb` tries one (it retries 5xx and cut-off
+    /// replies), so the failure reaches the command.
     fn add_fault(&self, path_prefix: &str, kind: &str) {
+        let times = workbench_remote::RetryPolicy::default().attempts;
         let status = self.runtime.block_on(async {
             self.http
                 .post(format!("{}/_sandbox/faults", self.url))
-                .json(&serde_json::json!({"path_prefix": path_prefix, "kind": kind, "times": 1}))
+                .json(
+                    &serde_json::json!({"path_prefix": path_prefix, "kind": kind, "times": times}),
+                )
                 .send()
                 .await
                 .expect("the fault admin route answers")
@@ -295,7 +300,7 @@ fn sync_exits_0_and_apps_json_offline_lists_the_seed_with_both_statuses() {
     assert!(
         synced
             .stdout
-            .contains(&format!("synced from {}", server.url)),
+            .contains(&format!("synced with {}", server.url)),
         "sync says where from: {}",
         synced.stdout
     );

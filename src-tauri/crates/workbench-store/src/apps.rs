@@ -73,10 +73,14 @@ pub(crate) fn status(s: &str) -> Result<ReviewStatus, StoreError> {
     ReviewStatus::parse(s).ok_or_else(|| StoreError::corrupt(format!("review status {s:?}")))
 }
 
-pub(crate) fn insert(tx: &Transaction<'_>, app: &App) -> Result<(), StoreError> {
+/// Inserts an app, or updates it in place (never a delete: its versions hang off it).
+pub(crate) fn upsert(tx: &Transaction<'_>, app: &App) -> Result<(), StoreError> {
     tx.prepare_cached(
         "INSERT INTO apps (id, name, slug, display_name, created_type, app_type, render, sandbox)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
+         ON CONFLICT (id) DO UPDATE SET name = excluded.name, slug = excluded.slug,
+             display_name = excluded.display_name, created_type = excluded.created_type,
+             app_type = excluded.app_type, render = excluded.render, sandbox = excluded.sandbox",
     )?
     .execute(params![
         app.id,
@@ -88,11 +92,5 @@ pub(crate) fn insert(tx: &Transaction<'_>, app: &App) -> Result<(), StoreError> 
         app.render.as_str(),
         app.sandbox,
     ])?;
-    Ok(())
-}
-
-pub(crate) fn delete_all(tx: &Transaction<'_>) -> Result<(), StoreError> {
-    // Versions, plans and icons go with their app (ON DELETE CASCADE).
-    tx.execute("DELETE FROM apps", [])?;
     Ok(())
 }

@@ -31,6 +31,14 @@ pub enum StoreError {
     Sqlite(#[from] rusqlite::Error),
     #[error("the cache holds a value of the wrong type: {0}; run a sync to refill it")]
     Value(#[from] rusqlite::types::FromSqlError),
+    #[error(
+        "version {version_id} is not in the cache; run a sync, or check the id with `pwb apps`"
+    )]
+    NoVersion { version_id: String },
+    #[error("version {version_id} has no open conflict on {field}; `pwb conflicts` lists them")]
+    NoConflict { version_id: String, field: String },
+    #[error("{0}")]
+    Invalid(String),
     #[error("the cache holds a value it cannot read ({what}); run a sync to refill it")]
     Corrupt { what: String },
 }

@@ -31,6 +31,7 @@ pub fn snapshot(apps: usize, versions: usize) -> Snapshot {
             })
             .collect(),
         rules: None,
+        cursor: None,
     }
 }
 

@@ -26,15 +26,61 @@ pub(crate) fn checksums(conn: &Connection) -> Result<HashMap<String, String>, St
     Ok(rows.collect::<Result<_, _>>()?)
 }
 
-/// Inserts an icon received from the server: the local and the server checksum are the same.
-pub(crate) fn insert_from_server(
+/// Stores an icon received from the server when the partner has not changed it locally, or
+/// removes the cached one when the server has none. A locally changed icon (its checksum
+/// differs from the server's it started from) is kept, and only the server's checksum is noted.
+pub(crate) fn receive(
+    tx: &Transaction<'_>,
+    version_id: &str,
+    theirs: Option<&IconFile>,
+) -> Result<(), StoreError> {
+    let local: Option<(String, Option<String>)> = tx
+        .prepare_cached("SELECT sha256, base_sha256 FROM icons WHERE version_id = ?1")?
+        .query_row([version_id], |row| Ok((row.get(0)?, row.get(1)?)))
+        .optional()?;
+    let changed_locally = local
+        .as_ref()
+        .is_some_and(|(sha, base)| base.as_deref() != Some(sha.as_str()));
+    if changed_locally {
+        tx.prepare_cached("UPDATE icons SET base_sha256 = ?2 WHERE version_id = ?1")?
+            .execute(params![version_id, theirs.map(|icon| &icon.sha256)])?;
+        return Ok(());
+    }
+    match theirs {
+        Some(icon) => {
+            tx.prepare_cached(
+                "INSERT INTO icons (version_id, media_type, bytes, sha256, base_sha256)
+                 VALUES (?1, ?2, ?3, ?4, ?4)
+                 ON CONFLICT (version_id) DO UPDATE SET media_type = excluded.media_type,
+                     bytes = excluded.bytes, sha256 = excluded.sha256,
+                     base_sha256 = excluded.base_sha256",
+            )?
+            .execute(params![
+                version_id,
+                icon.media_type,
+                icon.bytes,
+                icon.sha256
+            ])?;
+        }
+        None => {
+            tx.prepare_cached("DELETE FROM icons WHERE version_id = ?1")?
+                .execute([version_id])?;
+        }
+    }
+    Ok(())
+}
+
+/// Replaces the working copy of a version's icon, keeping the checksum of the server's.
+pub(crate) fn put_local(
     tx: &Transaction<'_>,
     version_id: &str,
     icon: &IconFile,
 ) -> Result<(), StoreError> {
     tx.prepare_cached(
         "INSERT INTO icons (version_id, media_type, bytes, sha256, base_sha256)
-         VALUES (?1, ?2, ?3, ?4, ?4)",
+         VALUES (?1, ?2, ?3, ?4, NULL)
+         ON CONFLICT (version_id) DO UPDATE SET media_type = excluded.media_type,
+             bytes = excluded.bytes, sha256 = excluded.sha256",
     )?
     .execute(params![
         version_id,
@@ -42,5 +88,33 @@ pub(crate) fn insert_from_server(
         icon.bytes,
         icon.sha256
     ])?;
+    Ok(())
+}
+
+/// The working icon when it differs from the server's: the one a push must upload.
+pub(crate) fn unsent(conn: &Connection, version_id: &str) -> Result<Option<IconFile>, StoreError> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT media_type, bytes, sha256 FROM icons
+             WHERE version_id = ?1 AND sha256 IS NOT base_sha256",
+        )?
+        .query_row([version_id], |row| {
+            Ok(IconFile {
+                media_type: row.get(0)?,
+                bytes: row.get(1)?,
+                sha256: row.get(2)?,
+            })
+        })
+        .optional()?)
+}
+
+/// Notes that the server now has the icon with checksum `sha256`.
+pub(crate) fn mark_sent(
+    tx: &Transaction<'_>,
+    version_id: &str,
+    sha256: &str,
+) -> Result<(), StoreError> {
+    tx.prepare_cached("UPDATE icons SET base_sha256 = ?2 WHERE version_id = ?1")?
+        .execute(params![version_id, sha256])?;
     Ok(())
 }

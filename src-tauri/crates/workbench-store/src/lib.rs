@@ -16,6 +16,7 @@ mod plans;
 mod rules_pack;
 pub mod snapshot;
 mod suppressions;
+mod sync;
 mod sync_state;
 mod versions;
 
@@ -27,9 +28,11 @@ use workbench_domain::validation::Suppression;
 
 pub use apps::AppListing;
 pub use error::StoreError;
+pub use outbox::{Operation, OutboxEntry};
 pub use rules_pack::CachedPack;
 pub use snapshot::{Snapshot, SnapshotApp, SnapshotVersion};
 pub use suppressions::StoredSuppression;
+pub use sync::{EditRecord, FeedBatch, Received, StoredConflict};
 pub use sync_state::SyncState;
 pub use versions::{CachedVersion, VersionSummary};
 
@@ -126,6 +129,157 @@ impl Store {
     /// How many local edits wait in the outbox.
     pub fn pending_edits(&self) -> Result<u64, StoreError> {
         outbox::pending_count(&self.conn)
+    }
+
+    /// Every outbox entry, oldest first.
+    pub fn outbox(&self) -> Result<Vec<OutboxEntry>, StoreError> {
+        outbox::list(&self.conn)
+    }
+
+    /// Whether a version has local changes a pull must merge into rather than replace.
+    pub fn is_dirty(&self, version_id: &str) -> Result<bool, StoreError> {
+        outbox::is_dirty(&self.conn, version_id)
+    }
+
+    /// Replaces a version's content with `after` and queues it (see [`sync`]'s edit); `false`
+    /// when it changed nothing.
+    pub fn edit(
+        &mut self,
+        version_id: &str,
+        after: &workbench_domain::VersionContent,
+        summary: &str,
+        key: &str,
+        at: &str,
+    ) -> Result<bool, StoreError> {
+        sync::edit(&mut self.conn, version_id, after, summary, key, at)
+    }
+
+    /// Undoes a version's latest edit as a new queued edit; the summary of what was undone.
+    pub fn undo(
+        &mut self,
+        version_id: &str,
+        key: &str,
+        at: &str,
+    ) -> Result<Option<String>, StoreError> {
+        sync::undo(&mut self.conn, version_id, key, at)
+    }
+
+    /// The content a version had before its latest recorded edit: what undo would put back.
+    pub fn last_edit_before(
+        &self,
+        version_id: &str,
+    ) -> Result<Option<workbench_domain::VersionContent>, StoreError> {
+        sync::last_before(&self.conn, version_id)
+    }
+
+    /// A version's recent edits, newest first: what undo would take back.
+    pub fn edit_history(&self, version_id: &str) -> Result<Vec<EditRecord>, StoreError> {
+        sync::history(&self.conn, version_id)
+    }
+
+    /// Replaces a version's icon and queues its upload.
+    pub fn set_icon(
+        &mut self,
+        version_id: &str,
+        icon: &workbench_domain::IconFile,
+        key: &str,
+        at: &str,
+    ) -> Result<(), StoreError> {
+        sync::set_icon(&mut self.conn, version_id, icon, key, at)
+    }
+
+    /// The icon a push must upload: the working one, when it differs from the server's.
+    pub fn unsent_icon(
+        &self,
+        version_id: &str,
+    ) -> Result<Option<workbench_domain::IconFile>, StoreError> {
+        icons::unsent(&self.conn, version_id)
+    }
+
+    /// Queues an action on a version; the entry's id.
+    pub fn enqueue(
+        &mut self,
+        version_id: &str,
+        operation: Operation,
+        payload: &serde_json::Value,
+        key: &str,
+        at: &str,
+    ) -> Result<i64, StoreError> {
+        sync::enqueue(&mut self.conn, version_id, operation, payload, key, at)
+    }
+
+    /// Records the server's answer to a write (see [`sync`]'s pushed).
+    pub fn pushed(
+        &mut self,
+        theirs: &workbench_domain::AppVersion,
+        etag: &str,
+        done: &[i64],
+        icon_sent: Option<&str>,
+    ) -> Result<(), StoreError> {
+        sync::pushed(&mut self.conn, theirs, etag, done, icon_sent)
+    }
+
+    /// Takes in the server's copy of one version: replaced, or merged when it has local changes.
+    pub fn receive(
+        &mut self,
+        theirs: &workbench_domain::AppVersion,
+        etag: &str,
+        icon: Option<&workbench_domain::IconFile>,
+        at: &str,
+    ) -> Result<Received, StoreError> {
+        let tx = sync::immediate(&mut self.conn)?;
+        let received = sync::receive(&tx, theirs, etag, icon, at)?;
+        tx.commit()?;
+        Ok(received)
+    }
+
+    /// Takes in one read of the change feed, cursor included, in one transaction.
+    pub fn apply_changes(
+        &mut self,
+        batch: &FeedBatch,
+        at: &str,
+    ) -> Result<Vec<(String, Received)>, StoreError> {
+        sync::apply_changes(&mut self.conn, batch, at)
+    }
+
+    /// Notes a failed attempt on outbox entries; `hold` keeps them for the partner.
+    pub fn note_failure(&self, ids: &[i64], error: &str, hold: bool) -> Result<(), StoreError> {
+        outbox::note_failure(&self.conn, ids, error, hold)
+    }
+
+    /// Lets a version's held entries be tried again; how many there were.
+    pub fn release_held(&self, version_id: &str) -> Result<usize, StoreError> {
+        outbox::release(&self.conn, version_id)
+    }
+
+    /// Removes one outbox entry (an action the partner gave up).
+    pub fn drop_entry(&mut self, id: i64) -> Result<(), StoreError> {
+        let tx = sync::immediate(&mut self.conn)?;
+        outbox::remove(&tx, &[id])?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Drops a version's unsent content edits and conflicts; it goes back to the server's copy.
+    pub fn discard_edits(&mut self, version_id: &str) -> Result<(), StoreError> {
+        sync::discard_edits(&mut self.conn, version_id)
+    }
+
+    /// Open conflicts, of one version or of all.
+    pub fn conflicts(&self, version_id: Option<&str>) -> Result<Vec<StoredConflict>, StoreError> {
+        sync::list_conflicts(&self.conn, version_id)
+    }
+
+    /// Settles a conflict with `value` and queues the result.
+    pub fn resolve(
+        &mut self,
+        version_id: &str,
+        field: &str,
+        value: serde_json::Value,
+        key: &str,
+        at: &str,
+    ) -> Result<(), StoreError> {
+        sync::resolve(&mut self.conn, version_id, field, value, key, at)
     }
 
     /// The rules pack the server last served, if a pull has fetched one.

@@ -14,6 +14,7 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         "0002_rules_and_suppressions.sql",
         include_str!("../migrations/0002_rules_and_suppressions.sql"),
     ),
+    ("0003_sync.sql", include_str!("../migrations/0003_sync.sql")),
 ];
 
 pub fn latest_version() -> u32 {

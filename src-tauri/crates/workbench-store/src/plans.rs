@@ -63,6 +63,17 @@ pub(crate) fn insert_all(
     Ok(())
 }
 
+/// Replaces every plan of a version with `plans`, in their order.
+pub(crate) fn replace_all(
+    tx: &Transaction<'_>,
+    version_id: &str,
+    plans: &[SubscriptionPlan],
+) -> Result<(), StoreError> {
+    tx.prepare_cached("DELETE FROM plans WHERE version_id = ?1")?
+        .execute([version_id])?;
+    insert_all(tx, version_id, plans)
+}
+
 /// The wire name of a unit enum (`"trial"`), so the cache and the API spell values alike.
 fn to_text<T: Serialize>(value: &T) -> Result<String, StoreError> {
     match serde_json::to_value(value) {

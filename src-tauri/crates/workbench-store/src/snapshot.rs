@@ -4,16 +4,21 @@
 //! one transaction: a pull that fails halfway (a dropped connection, a malformed reply) never
 //! reaches the cache, and a failure inside the swap rolls it back.
 
-use rusqlite::{Connection, TransactionBehavior};
+use std::collections::HashSet;
+
+use rusqlite::Connection;
 use workbench_domain::{App, AppVersion, IconFile};
 
-use crate::{CachedPack, StoreError, apps, icons, rules_pack, sync_state, versions};
+use crate::{CachedPack, StoreError, apps, outbox, rules_pack, sync, sync_state};
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Snapshot {
     pub apps: Vec<SnapshotApp>,
     /// The rules pack the server served in this pull; `None` keeps the cached one.
     pub rules: Option<CachedPack>,
+    /// The change-feed cursor taken just before the pull began: the next sync reads the feed
+    /// from there. `None` keeps the cached one.
+    pub cursor: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -41,12 +46,10 @@ pub(crate) fn replace(
     server: &str,
     synced_at: &str,
 ) -> Result<(), StoreError> {
-    // IMMEDIATE takes the write lock up front, so a concurrent writer waits (busy timeout)
-    // instead of failing halfway through.
-    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-    apps::delete_all(&tx)?;
+    let tx = sync::immediate(conn)?;
+    let mut listed = HashSet::new();
     for entry in &snapshot.apps {
-        apps::insert(&tx, &entry.app)?;
+        apps::upsert(&tx, &entry.app)?;
         for version in &entry.versions {
             if version.version.app_id != entry.app.id {
                 return Err(StoreError::corrupt(format!(
@@ -54,16 +57,41 @@ pub(crate) fn replace(
                     version.version.id, version.version.app_id, entry.app.id
                 )));
             }
-            versions::insert_from_server(&tx, &version.version, &version.etag)?;
-            if let Some(icon) = &version.icon {
-                icons::insert_from_server(&tx, &version.version.id, icon)?;
-            }
+            sync::receive(
+                &tx,
+                &version.version,
+                &version.etag,
+                version.icon.as_ref(),
+                synced_at,
+            )?;
+            listed.insert(version.version.id.as_str());
+        }
+    }
+    // What the server no longer has goes, except versions with local changes (their push will
+    // say they are gone; nothing the partner wrote disappears silently) and their apps.
+    let cached: Vec<String> = tx
+        .prepare("SELECT id FROM versions")?
+        .query_map([], |row| row.get(0))?
+        .collect::<Result<_, _>>()?;
+    for id in cached {
+        if !listed.contains(id.as_str()) && !outbox::is_dirty(&tx, &id)? {
+            tx.execute("DELETE FROM versions WHERE id = ?1", [&id])?;
+        }
+    }
+    let app_ids: HashSet<&str> = snapshot.apps.iter().map(|a| a.app.id.as_str()).collect();
+    let cached_apps: Vec<String> = tx
+        .prepare("SELECT id FROM apps WHERE id NOT IN (SELECT app_id FROM versions)")?
+        .query_map([], |row| row.get(0))?
+        .collect::<Result<_, _>>()?;
+    for id in cached_apps {
+        if !app_ids.contains(id.as_str()) {
+            tx.execute("DELETE FROM apps WHERE id = ?1", [&id])?;
         }
     }
     if let Some(pack) = &snapshot.rules {
         rules_pack::put(&tx, pack)?;
     }
-    sync_state::record_pull(&tx, server, synced_at)?;
+    sync_state::record_pull(&tx, server, synced_at, snapshot.cursor.as_deref())?;
     tx.commit()?;
     Ok(())
 }

@@ -32,10 +32,12 @@ pub(crate) fn record_pull(
     tx: &Transaction<'_>,
     server: &str,
     synced_at: &str,
+    cursor: Option<&str>,
 ) -> Result<(), StoreError> {
     tx.execute(
-        "UPDATE sync_state SET server = ?1, last_synced_at = ?2 WHERE id = 1",
-        params![server, synced_at],
+        "UPDATE sync_state SET server = ?1, last_synced_at = ?2, cursor = COALESCE(?3, cursor)
+         WHERE id = 1",
+        params![server, synced_at, cursor],
     )?;
     Ok(())
 }

@@ -95,8 +95,9 @@ pub(crate) fn get(
     }))
 }
 
-/// Inserts a version received from the server: its working copy and its base are the same.
-pub(crate) fn insert_from_server(
+/// Stores a version as the server has it, when the cache holds no local change of it: the
+/// working copy and the base both become the server's (inserted, or replaced in place).
+pub(crate) fn put_from_server(
     tx: &Transaction<'_>,
     version: &AppVersion,
     etag: &str,
@@ -105,10 +106,17 @@ pub(crate) fn insert_from_server(
         value.map_err(|e| StoreError::corrupt(format!("version {}: {e}", version.id)))
     };
     let content = &version.content;
+    // An upsert, never a delete and insert: the version's icon and plans hang off the row.
     tx.prepare_cached(
         "INSERT INTO versions (id, app_id, version_number, sort_key, technical_status,
                                marketplace_status, general, technical, marketplace, etag, base)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)
+         ON CONFLICT (id) DO UPDATE SET
+             app_id = excluded.app_id, version_number = excluded.version_number,
+             sort_key = excluded.sort_key, technical_status = excluded.technical_status,
+             marketplace_status = excluded.marketplace_status, general = excluded.general,
+             technical = excluded.technical, marketplace = excluded.marketplace,
+             etag = excluded.etag, base = excluded.base",
     )?
     .execute(params![
         version.id,
@@ -123,5 +131,49 @@ pub(crate) fn insert_from_server(
         etag,
         json(to_string(version))?,
     ])?;
-    plans::insert_all(tx, &version.id, &content.subscription_types)
+    plans::replace_all(tx, &version.id, &content.subscription_types)
+}
+
+/// Replaces a version's working copy of its content (not its base, ETag or status).
+pub(crate) fn write_working(
+    tx: &Transaction<'_>,
+    version_id: &str,
+    content: &VersionContent,
+) -> Result<(), StoreError> {
+    let json = |value: Result<String, serde_json::Error>| {
+        value.map_err(|e| StoreError::corrupt(format!("version {version_id}: {e}")))
+    };
+    tx.prepare_cached(
+        "UPDATE versions SET general = ?2, technical = ?3, marketplace = ?4 WHERE id = ?1",
+    )?
+    .execute(params![
+        version_id,
+        json(to_string(&content.general))?,
+        json(to_string(&content.technical))?,
+        json(to_string(&content.marketplace))?,
+    ])?;
+    plans::replace_all(tx, version_id, &content.subscription_types)
+}
+
+/// Records the server's copy of a version (its base for the next merge), its ETag and its
+/// review status; the working copy of the content is left as it is.
+pub(crate) fn set_base(
+    tx: &Transaction<'_>,
+    version: &AppVersion,
+    etag: &str,
+) -> Result<(), StoreError> {
+    let base = to_string(version)
+        .map_err(|e| StoreError::corrupt(format!("version {}: {e}", version.id)))?;
+    tx.prepare_cached(
+        "UPDATE versions SET etag = ?2, base = ?3, technical_status = ?4, marketplace_status = ?5
+         WHERE id = ?1",
+    )?
+    .execute(params![
+        version.id,
+        etag,
+        base,
+        version.status.technical.as_str(),
+        version.status.marketplace.as_str(),
+    ])?;
+    Ok(())
 }

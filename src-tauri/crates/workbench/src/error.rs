@@ -68,6 +68,18 @@ pub enum WorkbenchError {
          `pwb profile add NAME --url URL` adds one"
     )]
     UnknownProfile { name: String, known: String },
+    /// The review track locks the part an edit touches.
+    #[error("cannot change the {part}: {lock}")]
+    Locked {
+        part: &'static str,
+        lock: workbench_domain::EditLock,
+    },
+    /// An edit that does not fit a version (an unknown field, a value of the wrong shape).
+    #[error("{0}")]
+    InvalidEdit(String),
+    /// The rules engine found errors: nothing was stored or queued.
+    #[error("{what} breaks {} rule(s): {}", .messages.len(), .messages.join("; "))]
+    ValidationFailed { what: String, messages: Vec<String> },
     /// A profile, or a change to the profiles, that is not allowed or not well formed: the
     /// message says why and what to do. Nothing was changed.
     #[error("{0}")]
@@ -112,6 +124,10 @@ pub enum ErrorCode {
     /// reason, of a rule the pack does not have; a file that cannot be read): the message says
     /// what to change.
     InvalidInput,
+    /// The review track does not allow the change now (In Review, published, or frozen).
+    Locked,
+    /// The rules engine found errors in what was to be stored or submitted.
+    ValidationFailed,
     /// Signing in did not complete: denied, expired, or refused by the server.
     SignIn,
     /// No keyring works, or the one in use failed.
@@ -141,7 +157,10 @@ impl WorkbenchError {
             | WorkbenchError::NoSuchSuppression { .. }
             | WorkbenchError::IconFile { missing: true, .. }
             | WorkbenchError::UnknownProfile { .. } => ErrorCode::NotFound,
+            WorkbenchError::Locked { .. } => ErrorCode::Locked,
+            WorkbenchError::ValidationFailed { .. } => ErrorCode::ValidationFailed,
             WorkbenchError::InvalidSuppression(_)
+            | WorkbenchError::InvalidEdit(_)
             | WorkbenchError::IconFile { .. }
             | WorkbenchError::InvalidProfile(_) => ErrorCode::InvalidInput,
             WorkbenchError::NotSignedIn(_) | WorkbenchError::SignedOut { .. } => {

@@ -12,10 +12,12 @@
 //! comes in as an argument, so nothing here reads a clock.
 
 pub mod account;
+mod edit;
 mod error;
 mod loopback;
 pub mod profiles;
 mod pull;
+mod push;
 pub mod secrets;
 pub mod server;
 mod status;
@@ -25,8 +27,10 @@ mod version;
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard};
 
+pub use edit::{Edit, EditOutcome, LocalChanges, ReviewAction};
 pub use error::{ErrorCode, WorkbenchError};
-pub use pull::{PullProgress, PullReport};
+pub use pull::{PullProgress, PullReport, SyncStage};
+pub use push::PushReport;
 pub use status::{SyncPhase, SyncStatus};
 pub use validate::{ActivePack, MAX_ICON_FILE_BYTES, PackInfo, PackSource};
 pub use version::VersionDetail;

@@ -1,26 +1,50 @@
-//! Pull: the server's copy of everything into the cache, in one swap: apps, versions, icons and
-//! the rules pack.
+//! Sync: the outbox pushed first (`push.rs`), then the server's changes pulled. The first pull of
+//! a cache (or one whose feed cursor the server no longer knows) is a full pull: everything
+//! fetched, then swapped in in one transaction. Later pulls read the change feed from the cursor
+//! and fetch only what changed; with nothing new that is one small request. Either way a version
+//! with local changes is merged, never overwritten (`Store::receive`).
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use partner_api::{ChangeKind, ResourceType};
 
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 use workbench_remote::{PartnerClient, RemoteError};
-use workbench_store::{CachedPack, Snapshot, SnapshotApp, SnapshotVersion};
+use workbench_store::{CachedPack, FeedBatch, Snapshot, SnapshotApp, SnapshotVersion};
 
 use crate::{Workbench, WorkbenchError};
 
-/// How far a pull has come, for a progress bar: `done` of `total` apps.
+/// How far a sync has come, for a progress bar: `done` of `total` versions sent, then apps (a
+/// full pull) or changed resources (the feed) received.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct PullProgress {
+    pub stage: SyncStage,
     pub done: usize,
     pub total: usize,
 }
 
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SyncStage {
+    Sending,
+    Receiving,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PullReport {
+    /// Apps and versions in the cache after the sync.
     pub apps: usize,
     pub versions: usize,
+    /// Whether everything was fetched (first sync), rather than only the feed's changes.
+    pub full: bool,
+    /// Changes read from the feed.
+    pub changes: usize,
+    /// What the push before the pull did.
+    pub push: crate::push::PushReport,
+    /// Versions merged with local changes during the pull, and the conflicts open afterwards.
+    pub merged: usize,
+    pub conflicts: usize,
     /// Icons fetched in this pull; the others were already cached with the same checksum.
     pub icons_downloaded: usize,
     /// The version of the rules pack the server served, now cached.
@@ -29,10 +53,9 @@ pub struct PullReport {
 }
 
 impl Workbench {
-    /// Fetches every app, version and icon and the rules pack from the server, then swaps them
-    /// into the cache in one transaction. Nothing is written until everything has arrived and
-    /// been checked, so a pull that fails (server down, reply cut off, malformed, a rules pack
-    /// that cannot be read) leaves the cache exactly as it was, previous rules pack included.
+    /// One sync: push the outbox, then pull (the feed, or everything the first time). A failure
+    /// leaves the cache as the last step that completed left it: every write is its own
+    /// transaction, and the pull's changes land together with the feed cursor.
     /// `started_at` is recorded as the time of the sync: the data is at least that fresh.
     pub async fn pull(
         &self,
@@ -40,7 +63,50 @@ impl Workbench {
         started_at: OffsetDateTime,
         on_progress: impl Fn(PullProgress),
     ) -> Result<PullReport, WorkbenchError> {
+        let push = self.push(client, started_at, &on_progress).await?;
+        let state = self.store().sync_state()?;
+        let same_server = state.server.as_deref() == Some(client.server());
+        let mut report = match state.cursor {
+            Some(cursor) if same_server => {
+                match self
+                    .feed_pull(client, &cursor, started_at, &on_progress)
+                    .await
+                {
+                    Err(WorkbenchError::Remote(RemoteError::Status { status: 400, .. })) => {
+                        // The server no longer knows the cursor: start again from a full copy.
+                        self.full_pull(client, started_at, &on_progress).await?
+                    }
+                    other => other?,
+                }
+            }
+            _ => self.full_pull(client, started_at, &on_progress).await?,
+        };
+        report.push = push;
+        let store = self.store();
+        report.conflicts = store.conflicts(None)?.len();
+        let listing = store.list_apps()?;
+        report.apps = listing.len();
+        report.versions = listing.iter().map(|a| a.versions.len()).sum();
+        Ok(report)
+    }
+
+    /// Fetches every app, version and icon and the rules pack from the server, then swaps them
+    /// into the cache in one transaction. Nothing is written until everything has arrived and
+    /// been checked, so a pull that fails (server down, reply cut off, malformed, a rules pack
+    /// that cannot be read) leaves the cache exactly as it was, previous rules pack included.
+    async fn full_pull(
+        &self,
+        client: &PartnerClient,
+        started_at: OffsetDateTime,
+        on_progress: &impl Fn(PullProgress),
+    ) -> Result<PullReport, WorkbenchError> {
         let synced_at = rfc3339(started_at);
+        // The feed's end before anything is read: changes made during the pull are read again
+        // by the next sync (receiving a version twice is harmless).
+        let cursor = client
+            .changes(Some(partner_api::LATEST_CURSOR))
+            .await?
+            .next_cursor;
         let cached_icons = self.store().icon_checksums()?;
         let mut fetched = fetch_snapshot(client, &cached_icons, self, on_progress).await?;
         let rules = client.rules().await?;
@@ -51,12 +117,157 @@ impl Workbench {
             server: client.server().to_owned(),
             fetched_at: synced_at.clone(),
         });
+        fetched.snapshot.cursor = Some(cursor);
+        let merged = fetched
+            .snapshot
+            .apps
+            .iter()
+            .flat_map(|a| &a.versions)
+            .filter(|v| self.store().is_dirty(&v.version.id).unwrap_or(false))
+            .count();
         self.store()
             .replace_with_snapshot(&fetched.snapshot, client.server(), &synced_at)?;
         Ok(PullReport {
             apps: fetched.snapshot.apps.len(),
             versions: fetched.snapshot.version_count(),
+            full: true,
+            changes: 0,
+            push: Default::default(),
+            merged,
+            conflicts: 0,
             icons_downloaded: fetched.icons_downloaded,
+            rules_version,
+            synced_at,
+        })
+    }
+
+    /// Reads the change feed from `cursor` and fetches what changed; lands it all with the new
+    /// cursor in one transaction. A change whose ETag is the cached one (the echo of this
+    /// client's own write) fetches nothing.
+    async fn feed_pull(
+        &self,
+        client: &PartnerClient,
+        cursor: &str,
+        started_at: OffsetDateTime,
+        on_progress: &impl Fn(PullProgress),
+    ) -> Result<PullReport, WorkbenchError> {
+        let synced_at = rfc3339(started_at);
+        let mut cursor = cursor.to_owned();
+        let mut changes = Vec::new();
+        loop {
+            let page = client.changes(Some(&cursor)).await?;
+            let full_page = page.changes.len() >= partner_api::MAX_CHANGES_PER_PAGE as usize;
+            cursor = page.next_cursor;
+            changes.extend(page.changes);
+            if !full_page {
+                break;
+            }
+        }
+        let mut apps = BTreeSet::new();
+        let mut new_apps = BTreeSet::new();
+        let mut versions: BTreeMap<String, (String, Option<String>)> = BTreeMap::new();
+        let mut deleted = Vec::new();
+        let mut rules_changed = false;
+        for change in &changes {
+            let resource = &change.resource;
+            match (resource.kind, change.kind) {
+                (ResourceType::App, ChangeKind::AppRegistered) => {
+                    new_apps.insert(resource.id.clone());
+                }
+                (ResourceType::App, _) => {
+                    apps.insert(resource.id.clone());
+                }
+                (ResourceType::Version, ChangeKind::VersionDeleted) => {
+                    versions.remove(&resource.id);
+                    deleted.push(resource.id.clone());
+                }
+                (ResourceType::Version, _) => {
+                    if let Some(app_id) = &resource.app_id {
+                        deleted.retain(|id| id != &resource.id);
+                        versions.insert(resource.id.clone(), (app_id.clone(), change.etag.clone()));
+                    }
+                }
+                (ResourceType::Rules, _) => rules_changed = true,
+                _ => {}
+            }
+        }
+        // Only the latest ETag of each version matters; skip those the cache already has.
+        let mut wanted = Vec::new();
+        for (version_id, (app_id, etag)) in versions {
+            let cached_etag = self.store().version(&version_id)?.and_then(|c| c.etag);
+            if etag.is_none() || etag != cached_etag {
+                wanted.push((app_id, version_id));
+            }
+        }
+        let total = wanted.len() + apps.len() + new_apps.len();
+        let progress = |done| {
+            on_progress(PullProgress {
+                stage: SyncStage::Receiving,
+                done,
+                total,
+            })
+        };
+        progress(0);
+        let mut batch = FeedBatch {
+            cursor,
+            ..FeedBatch::default()
+        };
+        for app_id in apps.iter().chain(&new_apps) {
+            batch.apps.push(client.app(app_id).await?);
+            progress(batch.apps.len());
+        }
+        for app_id in &new_apps {
+            for resource in client.list_versions(app_id).await? {
+                let icon = self.server_icon(client, &resource).await?;
+                batch.versions.push(SnapshotVersion {
+                    version: resource.version,
+                    etag: resource.etag,
+                    icon,
+                });
+            }
+        }
+        for (app_id, version_id) in &wanted {
+            let resource = match client.version(app_id, version_id).await {
+                Ok(resource) => resource,
+                // Deleted since the change was recorded: a later change says so.
+                Err(e) if e.status() == Some(404) => continue,
+                Err(e) => return Err(e.into()),
+            };
+            let icon = self.server_icon(client, &resource).await?;
+            batch.versions.push(SnapshotVersion {
+                version: resource.version,
+                etag: resource.etag,
+                icon,
+            });
+            progress(batch.apps.len() + batch.versions.len());
+        }
+        batch.deleted_versions = deleted;
+        let rules_version = if rules_changed {
+            let rules = client.rules().await?;
+            let version = rules.pack.version.clone();
+            batch.rules = Some(CachedPack {
+                version: rules.pack.version,
+                json: rules.json,
+                server: client.server().to_owned(),
+                fetched_at: synced_at.clone(),
+            });
+            version
+        } else {
+            self.store()
+                .rules_pack()?
+                .map(|p| p.version)
+                .unwrap_or_default()
+        };
+        let received = self.store().apply_changes(&batch, &synced_at)?;
+        Ok(PullReport {
+            apps: 0,
+            versions: 0,
+            full: false,
+            changes: changes.len(),
+            push: Default::default(),
+            merged: received.iter().filter(|(_, r)| r.merged).count(),
+            conflicts: 0,
+            icons_downloaded: 0,
             rules_version,
             synced_at,
         })
@@ -72,11 +283,15 @@ async fn fetch_snapshot(
     client: &PartnerClient,
     cached_icons: &HashMap<String, String>,
     workbench: &Workbench,
-    on_progress: impl Fn(PullProgress),
+    on_progress: &impl Fn(PullProgress),
 ) -> Result<Fetched, WorkbenchError> {
     let apps = client.list_apps().await?;
     let total = apps.len();
-    on_progress(PullProgress { done: 0, total });
+    on_progress(PullProgress {
+        stage: SyncStage::Receiving,
+        done: 0,
+        total,
+    });
     let mut snapshot = Snapshot::default();
     let mut icons_downloaded = 0;
     for (done, app) in apps.into_iter().enumerate() {
@@ -114,6 +329,7 @@ async fn fetch_snapshot(
         }
         snapshot.apps.push(SnapshotApp { app, versions });
         on_progress(PullProgress {
+            stage: SyncStage::Receiving,
             done: done + 1,
             total,
         });

@@ -124,8 +124,11 @@ impl Connection {
         workbench: &Workbench,
         now: i64,
     ) -> Result<(), WorkbenchError> {
-        // A fresh client: the previous token (spent, revoked, another account's) goes.
-        let mut client = PartnerClient::new(self.client.server())?;
+        // A fresh client: the previous token (spent, revoked, another account's) goes. Requests
+        // that meet an overloaded or flaky server (429, 5xx, a dropped connection) are retried
+        // with backoff; every write carries an idempotency key, so a retry never applies twice.
+        let mut client = PartnerClient::new(self.client.server())?
+            .with_retry(workbench_remote::RetryPolicy::default());
         let account = workbench
             .account()?
             .filter(|account| account.server == choice.identity());

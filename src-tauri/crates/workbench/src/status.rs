@@ -26,6 +26,11 @@ pub struct SyncStatus {
     /// What happened, in words, when something went wrong.
     pub message: Option<String>,
     pub error_code: Option<ErrorCode>,
+    /// Local changes waiting to be sent (outbox entries), of which `held` were refused by the
+    /// server for good, and the conflicts waiting for the partner.
+    pub pending: u64,
+    pub held: u64,
+    pub conflicts: u64,
 }
 
 impl Workbench {
@@ -38,6 +43,7 @@ impl Workbench {
             last_synced_at: last,
             message: None,
             error_code: None,
+            ..self.local_counts()
         }
     }
 
@@ -55,6 +61,7 @@ impl Workbench {
                 last_synced_at: Some(report.synced_at.clone()),
                 message: None,
                 error_code: None,
+                ..self.local_counts()
             },
             Err(error) => {
                 let code = error.code();
@@ -68,6 +75,7 @@ impl Workbench {
                     last_synced_at: last,
                     message: Some(error.to_string()),
                     error_code: Some(code),
+                    ..self.local_counts()
                 }
             }
         }
@@ -82,6 +90,32 @@ impl Workbench {
             last_synced_at: state.last_synced_at,
             message: None,
             error_code: None,
+            ..self.local_counts()
+        }
+    }
+
+    /// A status with nothing but the local counts filled in (the base of the others).
+    fn local_counts(&self) -> SyncStatus {
+        let (pending, held, conflicts) = self
+            .local_changes(None)
+            .map(|c| {
+                let held = c.entries.iter().filter(|e| e.held).count();
+                (
+                    c.entries.len() as u64,
+                    held as u64,
+                    c.conflicts.len() as u64,
+                )
+            })
+            .unwrap_or_default();
+        SyncStatus {
+            phase: SyncPhase::Idle,
+            server: None,
+            last_synced_at: None,
+            message: None,
+            error_code: None,
+            pending,
+            held,
+            conflicts,
         }
     }
 }

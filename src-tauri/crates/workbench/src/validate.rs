@@ -134,6 +134,11 @@ impl Workbench {
         self.cached_version_of_app(app_id, version_id).map(drop)
     }
 
+    /// Reads an icon file, refusing one larger than [`MAX_ICON_FILE_BYTES`] or unreadable.
+    pub fn read_icon_file(&self, path: &Path) -> Result<Vec<u8>, WorkbenchError> {
+        read_icon_file(path)
+    }
+
     /// Checks an icon file alone against the icon rules (`pwb validate --icon FILE`).
     pub fn validate_icon(&self, bytes: &[u8], file_name: &str) -> Result<Report, WorkbenchError> {
         Ok(validation::validate_icon(

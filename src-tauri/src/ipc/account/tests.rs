@@ -239,6 +239,9 @@ fn a_sync_refused_for_want_of_a_token_is_the_not_signed_in_state() {
             last_synced_at: None,
             message: Some("not signed in".into()),
             error_code,
+            pending: 0,
+            held: 0,
+            conflicts: 0,
         })
     };
     use workbench::{ErrorCode as Core, SyncPhase};

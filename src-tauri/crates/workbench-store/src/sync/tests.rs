@@ -1,0 +1,255 @@
+//! The cache's side of sync against a real SQLite file: edits are durable with their outbox
+//! entry, a server copy merges into a version with local changes instead of replacing it,
+//! conflicts survive until resolved, and a full pull keeps what the partner wrote.
+
+use serde_json::json;
+use tempfile::TempDir;
+use workbench_domain::{AppVersion, IconFile, VersionContent};
+
+use crate::{Operation, Store, fixtures};
+
+const AT: &str = "2026-11-27T10:00:00Z";
+
+fn store_with(apps: usize, versions: usize) -> (TempDir, Store) {
+    let dir = TempDir::new().unwrap();
+    let mut store = Store::open(&dir.path().join("cache.sqlite3")).unwrap();
+    store
+        .replace_with_snapshot(&fixtures::snapshot(apps, versions), "http://s", AT)
+        .unwrap();
+    (dir, store)
+}
+
+/// The first fixture version is Available/Advertised; the third (v2) has a Rejected technical
+/// track and an Approved marketplace one; v1 is In Review. For edits the test does not care.
+const ID: &str = "app-00000-v0";
+
+fn content(store: &Store, id: &str) -> VersionContent {
+    store.version(id).unwrap().unwrap().version.content
+}
+
+fn with_name(mut c: VersionContent, name: &str) -> VersionContent {
+    c.general.display_name = name.into();
+    c
+}
+
+fn server_copy(store: &Store, id: &str, edit: impl FnOnce(&mut VersionContent)) -> AppVersion {
+    let mut theirs = store.version(id).unwrap().unwrap().base.unwrap();
+    edit(&mut theirs.content);
+    theirs
+}
+
+#[test]
+fn an_edit_lands_with_its_outbox_entry_and_undo_history_or_not_at_all() {
+    let (_dir, mut store) = store_with(1, 1);
+    let after = with_name(content(&store, ID), "Renamed");
+    assert!(store.edit(ID, &after, "set name", "k1", AT).unwrap());
+    assert_eq!(content(&store, ID), after);
+    let outbox = store.outbox().unwrap();
+    assert_eq!(outbox.len(), 1);
+    assert_eq!(outbox[0].operation, Operation::Edit);
+    assert_eq!(outbox[0].idempotency_key, "k1");
+    assert!(store.is_dirty(ID).unwrap());
+    // The same content again changes nothing and queues nothing.
+    assert!(!store.edit(ID, &after, "again", "k2", AT).unwrap());
+    assert_eq!(store.outbox().unwrap().len(), 1);
+    // An edit of a version the cache does not have is refused and queues nothing.
+    assert!(store.edit("nope", &after, "x", "k3", AT).is_err());
+    assert_eq!(store.outbox().unwrap().len(), 1);
+    // Undo puts the old content back as a new queued edit.
+    let original = store.version(ID).unwrap().unwrap().base.unwrap().content;
+    assert_eq!(
+        store.undo(ID, "k4", AT).unwrap().as_deref(),
+        Some("set name")
+    );
+    assert_eq!(content(&store, ID), original);
+    assert_eq!(store.outbox().unwrap().len(), 2);
+    assert_eq!(
+        store.undo(ID, "k5", AT).unwrap(),
+        None,
+        "nothing more to undo"
+    );
+}
+
+#[test]
+fn a_server_copy_replaces_a_clean_version_and_merges_into_an_edited_one() {
+    let (_dir, mut store) = store_with(1, 2);
+    let clean = "app-00000-v1";
+    let theirs = server_copy(&store, clean, |c| c.general.notes = "portal".into());
+    store.receive(&theirs, "\"e2\"", None, AT).unwrap();
+    assert_eq!(content(&store, clean).general.notes, "portal");
+
+    // Mine changes the name, theirs the notes: both survive, no conflict.
+    let mine = with_name(content(&store, ID), "Mine");
+    store.edit(ID, &mine, "set name", "k1", AT).unwrap();
+    let theirs = server_copy(&store, ID, |c| c.general.notes = "from the portal".into());
+    let received = store.receive(&theirs, "\"e3\"", None, AT).unwrap();
+    assert!(received.merged);
+    assert_eq!(received.conflicts, 0);
+    let cached = store.version(ID).unwrap().unwrap();
+    assert_eq!(cached.version.content.general.display_name, "Mine");
+    assert_eq!(cached.version.content.general.notes, "from the portal");
+    assert_eq!(cached.etag.as_deref(), Some("\"e3\""));
+    assert_eq!(
+        cached.base.unwrap().content,
+        theirs.content,
+        "the base is the server's copy"
+    );
+    assert_eq!(
+        store.outbox().unwrap().len(),
+        1,
+        "the edit still waits to be sent"
+    );
+}
+
+#[test]
+fn the_same_field_changed_on_both_sides_is_a_conflict_until_the_partner_resolves_it() {
+    let (_dir, mut store) = store_with(1, 1);
+    let mine = with_name(content(&store, ID), "Mine");
+    store.edit(ID, &mine, "set name", "k1", AT).unwrap();
+    let theirs = server_copy(&store, ID, |c| c.general.display_name = "Theirs".into());
+    let received = store.receive(&theirs, "\"e2\"", None, AT).unwrap();
+    assert_eq!(received.conflicts, 1);
+    let conflicts = store.conflicts(Some(ID)).unwrap();
+    assert_eq!(conflicts.len(), 1);
+    let c = &conflicts[0].conflict;
+    assert_eq!(c.field, "general.display_name");
+    assert_eq!(
+        (c.mine.clone(), c.theirs.clone()),
+        (json!("Mine"), json!("Theirs"))
+    );
+    assert_eq!(
+        content(&store, ID).general.display_name,
+        "Mine",
+        "mine is kept meanwhile"
+    );
+
+    // A later server copy that leaves the field alone does not forget the conflict, and the
+    // conflict follows the server's value when it changes again.
+    let later = server_copy(&store, ID, |c| c.general.notes = "n".into());
+    store.receive(&later, "\"e3\"", None, AT).unwrap();
+    assert_eq!(store.conflicts(Some(ID)).unwrap().len(), 1);
+    let again = server_copy(&store, ID, |c| c.general.display_name = "Theirs 2".into());
+    store.receive(&again, "\"e4\"", None, AT).unwrap();
+    let open = store.conflicts(Some(ID)).unwrap();
+    assert_eq!(open.len(), 1);
+    assert_eq!(open[0].conflict.theirs, json!("Theirs 2"));
+
+    // Resolving takes the value, closes the conflict and queues the edit, together.
+    let queued = store.outbox().unwrap().len();
+    store
+        .resolve(ID, "general.display_name", json!("Theirs 2"), "k9", AT)
+        .unwrap();
+    assert!(store.conflicts(None).unwrap().is_empty());
+    assert_eq!(content(&store, ID).general.display_name, "Theirs 2");
+    assert_eq!(content(&store, ID).general.notes, "n");
+    assert_eq!(store.outbox().unwrap().len(), queued + 1);
+    // A field with no open conflict cannot be resolved.
+    assert!(
+        store
+            .resolve(ID, "general.slug", json!("x"), "k10", AT)
+            .is_err()
+    );
+}
+
+#[test]
+fn a_full_pull_keeps_local_edits_and_versions_the_server_no_longer_lists() {
+    let (_dir, mut store) = store_with(2, 2);
+    let mine = with_name(content(&store, ID), "Mine");
+    store.edit(ID, &mine, "set name", "k1", AT).unwrap();
+    let mut snapshot = fixtures::snapshot(2, 2);
+    snapshot.apps[0].versions[0].version.content.general.notes = "portal".into();
+    snapshot.apps[0].versions[0].etag = "\"new\"".into();
+    store
+        .replace_with_snapshot(&snapshot, "http://s", AT)
+        .unwrap();
+    let cached = store.version(ID).unwrap().unwrap();
+    assert_eq!(cached.version.content.general.display_name, "Mine");
+    assert_eq!(cached.version.content.general.notes, "portal");
+    assert_eq!(cached.etag.as_deref(), Some("\"new\""));
+
+    // The server drops the edited version and a clean one: only the clean one goes.
+    let mut snapshot = fixtures::snapshot(2, 2);
+    snapshot.apps[0].versions.clear();
+    snapshot.apps[1].versions.pop();
+    store
+        .replace_with_snapshot(&snapshot, "http://s", AT)
+        .unwrap();
+    assert!(store.version(ID).unwrap().is_some(), "edited: kept");
+    assert!(
+        store.version("app-00000-v1").unwrap().is_none(),
+        "clean: gone"
+    );
+    assert!(store.version("app-00001-v1").unwrap().is_none());
+    assert!(store.version("app-00001-v0").unwrap().is_some());
+}
+
+#[test]
+fn what_a_push_settles_leaves_the_outbox_and_later_edits_stay() {
+    let (_dir, mut store) = store_with(1, 1);
+    store
+        .edit(ID, &with_name(content(&store, ID), "One"), "one", "k1", AT)
+        .unwrap();
+    let sent = store.outbox().unwrap()[0].id;
+    let mut theirs = store.version(ID).unwrap().unwrap().base.unwrap();
+    theirs.content = content(&store, ID);
+    // An edit made while the write was in flight.
+    store
+        .edit(ID, &with_name(content(&store, ID), "Two"), "two", "k2", AT)
+        .unwrap();
+    store.pushed(&theirs, "\"e2\"", &[sent], None).unwrap();
+    let outbox = store.outbox().unwrap();
+    assert_eq!(outbox.len(), 1);
+    assert_eq!(outbox[0].idempotency_key, "k2");
+    let cached = store.version(ID).unwrap().unwrap();
+    assert_eq!(cached.version.content.general.display_name, "Two");
+    assert_eq!(cached.base.unwrap().content.general.display_name, "One");
+}
+
+#[test]
+fn a_new_icon_waits_to_be_uploaded_until_the_server_has_it() {
+    let (_dir, mut store) = store_with(1, 1);
+    assert_eq!(store.unsent_icon(ID).unwrap(), None);
+    let icon = IconFile {
+        media_type: "image/png".into(),
+        bytes: vec![1, 2, 3],
+        sha256: "abc".into(),
+    };
+    store.set_icon(ID, &icon, "k1", AT).unwrap();
+    assert_eq!(store.unsent_icon(ID).unwrap(), Some(icon.clone()));
+    // A server copy with its old icon does not replace the partner's new one.
+    let theirs = store.version(ID).unwrap().unwrap().base.unwrap();
+    let old = store.icon(ID).unwrap();
+    store.receive(&theirs, "\"e\"", old.as_ref(), AT).unwrap();
+    assert_eq!(store.icon(ID).unwrap(), Some(icon.clone()));
+    let entry = store.outbox().unwrap()[0].id;
+    store
+        .pushed(&theirs, "\"e2\"", &[entry], Some("abc"))
+        .unwrap();
+    assert_eq!(store.unsent_icon(ID).unwrap(), None);
+    assert!(store.outbox().unwrap().is_empty());
+}
+
+#[test]
+fn held_entries_wait_for_the_partner_and_discard_goes_back_to_the_server_copy() {
+    let (_dir, mut store) = store_with(1, 1);
+    store
+        .edit(ID, &with_name(content(&store, ID), "Mine"), "set", "k1", AT)
+        .unwrap();
+    let id = store.outbox().unwrap()[0].id;
+    store
+        .note_failure(&[id], "the track is In Review", true)
+        .unwrap();
+    let entry = &store.outbox().unwrap()[0];
+    assert!(entry.held);
+    assert_eq!(entry.attempts, 1);
+    assert_eq!(entry.last_error.as_deref(), Some("the track is In Review"));
+    assert_eq!(store.release_held(ID).unwrap(), 1);
+    assert!(!store.outbox().unwrap()[0].held);
+    store.discard_edits(ID).unwrap();
+    assert!(store.outbox().unwrap().is_empty());
+    assert!(!store.is_dirty(ID).unwrap());
+    assert_eq!(
+        content(&store, ID),
+        store.version(ID).unwrap().unwrap().base.unwrap().content
+    );
+}

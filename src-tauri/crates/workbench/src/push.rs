@@ -1,0 +1,392 @@
+//! Push: the outbox to the server. Per version, content edits are coalesced into one `PATCH` of
+//! the sections that differ from the server's copy, the icon is uploaded only when its checksum
+//! differs, then queued review actions go one by one. Every write carries `If-Match` with the
+//! base ETag and an `Idempotency-Key`; a 412 fetches the server's copy, merges it three ways into
+//! the version (`Store::receive`) and tries again. A version with open conflicts waits for the
+//! partner. What the server refuses for good is held with its reason; a transient failure
+//! (offline, overloaded) stops the push and leaves everything queued.
+
+use partner_api::{Submission, UpdateVersion, VersionResource};
+use sha2::{Digest, Sha256};
+use time::OffsetDateTime;
+use workbench_domain::{AppVersion, Track, VersionContent};
+use workbench_remote::{PartnerClient, RemoteError};
+use workbench_store::{Operation, OutboxEntry};
+
+use crate::pull::{PullProgress, SyncStage, rfc3339};
+use crate::{Workbench, WorkbenchError};
+
+/// How many times one version is fetched and merged after a 412 before the push gives up on it
+/// for this sync (someone else is writing it right now).
+const MAX_REBASES: usize = 5;
+
+/// What a push did.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PushReport {
+    /// Versions whose queued changes all reached the server.
+    pub versions_sent: usize,
+    /// Write requests made (PATCH, PUT, POST, DELETE), retries by the client not counted twice.
+    pub writes: usize,
+    /// Versions merged with the server's copy after a 412.
+    pub merged: usize,
+    /// Versions waiting for the partner to settle conflicts.
+    pub waiting_on_conflicts: usize,
+    /// Entries the server refused for good, held with their reason.
+    pub held: usize,
+}
+
+enum Outcome {
+    Sent,
+    Conflicts,
+}
+
+impl Workbench {
+    /// Sends every queued change (see the module's doc).
+    pub async fn push(
+        &self,
+        client: &PartnerClient,
+        at: OffsetDateTime,
+        on_progress: &impl Fn(PullProgress),
+    ) -> Result<PushReport, WorkbenchError> {
+        let mut groups: Vec<(String, Vec<OutboxEntry>)> = Vec::new();
+        let mut report = PushReport::default();
+        for entry in self.store().outbox()? {
+            if entry.held {
+                report.held += 1;
+                continue;
+            }
+            match groups.iter_mut().find(|(v, _)| *v == entry.version_id) {
+                Some((_, entries)) => entries.push(entry),
+                None => groups.push((entry.version_id.clone(), vec![entry])),
+            }
+        }
+        let total = groups.len();
+        for (done, (version_id, entries)) in groups.into_iter().enumerate() {
+            on_progress(PullProgress {
+                stage: SyncStage::Sending,
+                done,
+                total,
+            });
+            match self
+                .push_version(client, &version_id, &entries, at, &mut report)
+                .await
+            {
+                Ok(Outcome::Sent) => report.versions_sent += 1,
+                Ok(Outcome::Conflicts) => report.waiting_on_conflicts += 1,
+                Err(Failure::Stop(error)) => {
+                    let ids: Vec<i64> = entries.iter().map(|e| e.id).collect();
+                    self.store().note_failure(&ids, &error.to_string(), false)?;
+                    return Err(error);
+                }
+                Err(Failure::Hold { ids, reason }) => {
+                    report.held += ids.len();
+                    self.store().note_failure(&ids, &reason, true)?;
+                }
+            }
+        }
+        if total > 0 {
+            on_progress(PullProgress {
+                stage: SyncStage::Sending,
+                done: total,
+                total,
+            });
+        }
+        Ok(report)
+    }
+
+    async fn push_version(
+        &self,
+        client: &PartnerClient,
+        version_id: &str,
+        entries: &[OutboxEntry],
+        at: OffsetDateTime,
+        report: &mut PushReport,
+    ) -> Result<Outcome, Failure> {
+        let mut remaining: Vec<&OutboxEntry> = entries.iter().collect();
+        let mut rebases = 0;
+        let mut merged = false;
+        loop {
+            if !self.store().conflicts(Some(version_id))?.is_empty() {
+                return Ok(Outcome::Conflicts);
+            }
+            let cached = self.store().version(version_id)?.ok_or_else(|| {
+                Failure::hold(&remaining, "the version is no longer in the cache")
+            })?;
+            let app_id = cached.version.app_id.clone();
+            let (Some(etag), Some(base)) = (cached.etag.clone(), cached.base.clone()) else {
+                return Err(Failure::hold(
+                    &remaining,
+                    "the version has never been on the server",
+                ));
+            };
+            let step = self
+                .push_step(
+                    client,
+                    &app_id,
+                    version_id,
+                    &etag,
+                    &base,
+                    &cached.version.content,
+                    &remaining,
+                )
+                .await;
+            match step {
+                Ok(Some(sent)) => {
+                    report.writes += 1;
+                    remaining.retain(|e| !sent.contains(&e.id));
+                }
+                Ok(None) => {
+                    if merged {
+                        report.merged += 1;
+                    }
+                    return Ok(Outcome::Sent);
+                }
+                Err(StepError::Remote(error))
+                    if error.is_precondition_failed() && rebases < MAX_REBASES =>
+                {
+                    report.writes += 1;
+                    rebases += 1;
+                    merged = true;
+                    self.fetch_and_merge(client, &app_id, version_id, at)
+                        .await
+                        .map_err(|error| match error {
+                            WorkbenchError::Remote(e) if e.status() == Some(404) => Failure::hold(
+                                &remaining,
+                                "the version was deleted on the server; discard these changes",
+                            ),
+                            error => Failure::Stop(error),
+                        })?;
+                }
+                Err(StepError::Remote(error)) => return Err(Failure::classify(error, &remaining)),
+                Err(StepError::Refused { id, reason }) => {
+                    return Err(Failure::Hold {
+                        ids: vec![id],
+                        reason,
+                    });
+                }
+                Err(StepError::Store(error)) => return Err(Failure::Stop(error.into())),
+            }
+        }
+    }
+
+    /// Sends the next write of a version: the coalesced content, else the icon, else the first
+    /// action. `Ok(Some(ids))`: the entries it settled; `Ok(None)`: nothing left to send.
+    #[allow(clippy::too_many_arguments)]
+    async fn push_step(
+        &self,
+        client: &PartnerClient,
+        app_id: &str,
+        version_id: &str,
+        etag: &str,
+        base: &AppVersion,
+        working: &VersionContent,
+        remaining: &[&OutboxEntry],
+    ) -> Result<Option<Vec<i64>>, StepError> {
+        let ids_of = |op: fn(Operation) -> bool| -> Vec<i64> {
+            remaining
+                .iter()
+                .filter(|e| op(e.operation))
+                .map(|e| e.id)
+                .collect()
+        };
+        let edits = ids_of(|op| op == Operation::Edit);
+        if !edits.is_empty() {
+            let update = sections_changed(&base.content, working);
+            if update.is_empty() {
+                // Edits that cancelled out (or were merged away): nothing to send.
+                self.settle(base, etag, &edits, None)?;
+                return Ok(Some(edits));
+            }
+            let body = serde_json::to_vec(&update).unwrap_or_default();
+            let key = derived_key(version_id, etag, &body);
+            let theirs = client
+                .update_version(app_id, version_id, etag, &key, &update)
+                .await?;
+            self.settle(&theirs.version, &theirs.etag, &edits, None)?;
+            return Ok(Some(edits));
+        }
+        let icons = ids_of(|op| op == Operation::Icon);
+        if !icons.is_empty() {
+            let unsent = self.store().unsent_icon(version_id)?;
+            let Some(icon) = unsent else {
+                self.settle(base, etag, &icons, None)?;
+                return Ok(Some(icons));
+            };
+            let key = derived_key(version_id, etag, icon.sha256.as_bytes());
+            let file_name = partner_api::icon_file_name(&icon.media_type);
+            let theirs = client
+                .put_icon(app_id, version_id, etag, &key, &icon, file_name)
+                .await?;
+            self.settle(&theirs.version, &theirs.etag, &icons, Some(&icon.sha256))?;
+            return Ok(Some(icons));
+        }
+        let Some(action) = remaining.first() else {
+            return Ok(None);
+        };
+        let key = &action.idempotency_key;
+        let theirs: VersionResource = match action.operation {
+            Operation::Submit => {
+                let submission: Submission = serde_json::from_value(action.payload.clone())
+                    .map_err(|e| bad_entry(action, &e.to_string()))?;
+                // Checked again now, on what will be sent: the content may have changed since.
+                if let Err(error) = self.preflight(version_id, submission.track) {
+                    return Err(bad_entry(action, &error.to_string()));
+                }
+                client
+                    .submit(app_id, version_id, etag, key, &submission)
+                    .await?
+            }
+            Operation::Withdraw => {
+                let track: Track = serde_json::from_value(action.payload["track"].clone())
+                    .map_err(|e| bad_entry(action, &e.to_string()))?;
+                client
+                    .withdraw(app_id, version_id, track, etag, key)
+                    .await?
+            }
+            Operation::MakeAvailable => {
+                client.make_available(app_id, version_id, etag, key).await?
+            }
+            Operation::Advertise => client.advertise(app_id, version_id, etag, key).await?,
+            Operation::Edit | Operation::Icon => unreachable!("content entries are sent above"),
+        };
+        self.settle(&theirs.version, &theirs.etag, &[action.id], None)?;
+        Ok(Some(vec![action.id]))
+    }
+
+    fn settle(
+        &self,
+        theirs: &AppVersion,
+        etag: &str,
+        done: &[i64],
+        icon_sent: Option<&str>,
+    ) -> Result<(), StepError> {
+        Ok(self.store().pushed(theirs, etag, done, icon_sent)?)
+    }
+
+    /// Fetches the server's copy of a version (and its icon when it changed) and merges it in.
+    pub(crate) async fn fetch_and_merge(
+        &self,
+        client: &PartnerClient,
+        app_id: &str,
+        version_id: &str,
+        at: OffsetDateTime,
+    ) -> Result<workbench_store::Received, WorkbenchError> {
+        let theirs = client.version(app_id, version_id).await?;
+        let icon = self.server_icon(client, &theirs).await?;
+        Ok(self
+            .store()
+            .receive(&theirs.version, &theirs.etag, icon.as_ref(), &rfc3339(at))?)
+    }
+
+    /// The icon a server copy names: from the cache when its checksum is the cached one,
+    /// else downloaded.
+    pub(crate) async fn server_icon(
+        &self,
+        client: &PartnerClient,
+        theirs: &VersionResource,
+    ) -> Result<Option<workbench_domain::IconFile>, WorkbenchError> {
+        let Some(info) = &theirs.icon else {
+            return Ok(None);
+        };
+        let id = &theirs.version.id;
+        if let Some(cached) = self.store().icon(id)?
+            && cached.sha256 == info.sha256
+        {
+            return Ok(Some(cached));
+        }
+        Ok(Some(
+            client
+                .icon(&theirs.version.app_id, id, &info.sha256)
+                .await?,
+        ))
+    }
+}
+
+/// The `PATCH` body: every section of `working` that differs from `base`, whole.
+pub(crate) fn sections_changed(base: &VersionContent, working: &VersionContent) -> UpdateVersion {
+    UpdateVersion {
+        general: (base.general != working.general).then(|| working.general.clone()),
+        technical: (base.technical != working.technical).then(|| working.technical.clone()),
+        marketplace: (base.marketplace != working.marketplace).then(|| working.marketplace.clone()),
+        subscription_types: (base.subscription_types != working.subscription_types)
+            .then(|| working.subscription_types.clone()),
+    }
+}
+
+/// The idempotency key of a coalesced write: the same version, base ETag and body give the same
+/// key, so a write replayed after a crash or a lost reply is answered with its first result.
+fn derived_key(version_id: &str, etag: &str, body: &[u8]) -> String {
+    let mut hasher = Sha256::new();
+    hasher.update(version_id.as_bytes());
+    hasher.update(b"\n");
+    hasher.update(etag.as_bytes());
+    hasher.update(b"\n");
+    hasher.update(body);
+    format!("pwb-{}", &hex::encode(hasher.finalize())[..32])
+}
+
+/// Why a version's push ended early.
+enum Failure {
+    /// Stop the whole push; the entries stay queued (offline, overloaded, signed out, the cache).
+    Stop(WorkbenchError),
+    /// The server refused these entries for good: hold them with the reason.
+    Hold { ids: Vec<i64>, reason: String },
+}
+
+impl Failure {
+    fn hold(remaining: &[&OutboxEntry], reason: &str) -> Failure {
+        Failure::Hold {
+            ids: remaining.iter().map(|e| e.id).collect(),
+            reason: reason.to_owned(),
+        }
+    }
+
+    fn classify(error: RemoteError, remaining: &[&OutboxEntry]) -> Failure {
+        match error.status() {
+            Some(status)
+                if (400..500).contains(&status) && !matches!(status, 401 | 408 | 412 | 429) =>
+            {
+                // The write that failed is the first of the kind still queued; hold them all:
+                // later actions depend on earlier ones.
+                Failure::hold(remaining, &error.to_string())
+            }
+            _ => Failure::Stop(error.into()),
+        }
+    }
+}
+
+impl From<workbench_store::StoreError> for Failure {
+    fn from(error: workbench_store::StoreError) -> Self {
+        Failure::Stop(error.into())
+    }
+}
+
+/// Why one write of a push did not happen.
+enum StepError {
+    Remote(RemoteError),
+    /// An entry refused before sending (unreadable, or failing its preflight check).
+    Refused {
+        id: i64,
+        reason: String,
+    },
+    Store(workbench_store::StoreError),
+}
+
+impl From<RemoteError> for StepError {
+    fn from(error: RemoteError) -> Self {
+        StepError::Remote(error)
+    }
+}
+
+impl From<workbench_store::StoreError> for StepError {
+    fn from(error: workbench_store::StoreError) -> Self {
+        StepError::Store(error)
+    }
+}
+
+fn bad_entry(entry: &OutboxEntry, reason: &str) -> StepError {
+    StepError::Refused {
+        id: entry.id,
+        reason: format!("not sent: {reason}"),
+    }
+}
