@@ -50,6 +50,9 @@ pub struct PartnerClient {
     token: Option<SecretToken>,
     /// How a request that failed for a passing reason is tried again.
     retry: RetryPolicy,
+    /// Requests sent (each attempt of a retried one counts), shared by this client's clones: what
+    /// a sync cost in round trips, for its report and the benchmarks.
+    sent: std::sync::Arc<std::sync::atomic::AtomicU64>,
 }
 
 /// One request, kept whole so it can be sent again as it was.
@@ -122,6 +125,7 @@ impl PartnerClient {
             base,
             token: None,
             retry: RetryPolicy::none(),
+            sent: Default::default(),
         })
     }
 
@@ -149,6 +153,12 @@ impl PartnerClient {
     }
 
     /// Whether this client sends a token.
+    /// How many requests this client and its clones have sent (retries included). Sign-in
+    /// requests, which go through `auth`, are not counted.
+    pub fn requests_sent(&self) -> u64 {
+        self.sent.load(std::sync::atomic::Ordering::Relaxed)
+    }
+
     pub fn has_token(&self) -> bool {
         self.token.is_some()
     }
@@ -509,6 +519,7 @@ impl PartnerClient {
     /// Sends `call` once and turns any non-success status into [`RemoteError::Status`] with
     /// the server's error body when it has one, and its `Retry-After`.
     async fn send(&self, call: &Call) -> Result<Response, RemoteError> {
+        self.sent.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         let url = &call.url;
         let mut request = self.http.request(call.method.clone(), url.clone());
         if let Some(token) = &self.token {

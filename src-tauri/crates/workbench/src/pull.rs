@@ -42,6 +42,8 @@ pub struct PullReport {
     pub changes: usize,
     /// What the push before the pull did.
     pub push: crate::push::PushReport,
+    /// Requests sent to the server by the whole sync (push and pull, retries included).
+    pub requests: u64,
     /// Versions merged with local changes during the pull, and the conflicts open afterwards.
     pub merged: usize,
     pub conflicts: usize,
@@ -63,6 +65,7 @@ impl Workbench {
         started_at: OffsetDateTime,
         on_progress: impl Fn(PullProgress),
     ) -> Result<PullReport, WorkbenchError> {
+        let sent_before = client.requests_sent();
         let push = self.push(client, started_at, &on_progress).await?;
         let state = self.store().sync_state()?;
         let same_server = state.server.as_deref() == Some(client.server());
@@ -82,6 +85,7 @@ impl Workbench {
             _ => self.full_pull(client, started_at, &on_progress).await?,
         };
         report.push = push;
+        report.requests = client.requests_sent() - sent_before;
         let store = self.store();
         report.conflicts = store.conflicts(None)?.len();
         let listing = store.list_apps()?;
@@ -133,6 +137,7 @@ impl Workbench {
             full: true,
             changes: 0,
             push: Default::default(),
+            requests: 0,
             merged,
             conflicts: 0,
             icons_downloaded: fetched.icons_downloaded,
@@ -265,6 +270,7 @@ impl Workbench {
             full: false,
             changes: changes.len(),
             push: Default::default(),
+            requests: 0,
             merged: received.iter().filter(|(_, r)| r.merged).count(),
             conflicts: 0,
             icons_downloaded: 0,
