@@ -13,6 +13,15 @@ CREATE TABLE conflicts (
     PRIMARY KEY (version_id, field)
 ) STRICT;
 
+-- The server's icon while an icon conflict is open (the partner replaced the icon, and so did
+-- the server, differently): kept so that "take theirs" needs no network.
+CREATE TABLE icon_conflicts (
+    version_id  TEXT PRIMARY KEY,
+    media_type  TEXT NOT NULL,
+    bytes       BLOB NOT NULL,
+    sha256      TEXT NOT NULL
+) STRICT;
+
 -- Every local edit of a version's content, newest last: what it replaced, so undo can put it
 -- back. Kept after the edit is sent (undo is then one more edit).
 CREATE TABLE edits (

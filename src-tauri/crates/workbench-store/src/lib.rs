@@ -32,7 +32,7 @@ pub use outbox::{Operation, OutboxEntry};
 pub use rules_pack::CachedPack;
 pub use snapshot::{Snapshot, SnapshotApp, SnapshotVersion};
 pub use suppressions::StoredSuppression;
-pub use sync::{EditRecord, FeedBatch, Received, StoredConflict};
+pub use sync::{EditRecord, FeedBatch, ICON_FIELD, Received, StoredConflict};
 pub use sync_state::SyncState;
 pub use versions::{CachedVersion, VersionSummary};
 

@@ -15,6 +15,9 @@ use workbench_domain::{App, AppVersion, IconFile, VersionContent};
 use crate::outbox::{self, Operation};
 use crate::{StoreError, apps, icons, versions};
 
+/// The field name of an icon conflict, whose values are the icons' SHA-256 checksums.
+pub const ICON_FIELD: &str = "icon";
+
 /// A conflict as stored: the field's three values and when it was found.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StoredConflict {
@@ -246,7 +249,28 @@ pub(crate) fn receive(
             Received::default()
         }
     };
-    icons::receive(tx, &theirs.id, icon)?;
+    if let Some(conflict) = icons::receive(tx, &theirs.id, icon)? {
+        tx.prepare_cached(
+            "INSERT OR REPLACE INTO conflicts (version_id, field, base, mine, theirs, detected_at)
+             VALUES (?1, 'icon', ?2, ?3, ?4, ?5)",
+        )?
+        .execute(params![
+            theirs.id,
+            json(&conflict.base)?,
+            json(&conflict.mine)?,
+            json(&conflict.theirs)?,
+            at
+        ])?;
+        let open: i64 = tx.query_row(
+            "SELECT COUNT(*) FROM conflicts WHERE version_id = ?1",
+            [&theirs.id],
+            |row| row.get(0),
+        )?;
+        return Ok(Received {
+            merged: true,
+            conflicts: open as usize,
+        });
+    }
     Ok(received)
 }
 
@@ -337,6 +361,31 @@ pub(crate) fn resolve(
             version_id: version_id.to_owned(),
             field: field.to_owned(),
         });
+    }
+    if field == ICON_FIELD {
+        // The icon's conflict is between checksums: the value chosen names one of them.
+        let conflict = list_conflicts(&tx, Some(version_id))?
+            .into_iter()
+            .find(|c| c.conflict.field == ICON_FIELD)
+            .map(|c| c.conflict);
+        let take_theirs = match conflict {
+            Some(c) if value == c.theirs => true,
+            Some(c) if value == c.mine => false,
+            _ => {
+                return Err(StoreError::Invalid(
+                    "an icon conflict is settled by choosing mine or theirs; to use another icon, \
+                     take either and then replace the icon"
+                        .into(),
+                ));
+            }
+        };
+        icons::resolve_conflict(&tx, version_id, take_theirs)?;
+        tx.execute(
+            "DELETE FROM conflicts WHERE version_id = ?1 AND field = ?2",
+            [version_id, field],
+        )?;
+        tx.commit()?;
+        return Ok(());
     }
     let before = working(&tx, version_id)?.version.content;
     let mut after = before.clone();

@@ -253,3 +253,53 @@ fn held_entries_wait_for_the_partner_and_discard_goes_back_to_the_server_copy() 
         store.version(ID).unwrap().unwrap().base.unwrap().content
     );
 }
+
+#[test]
+fn an_icon_replaced_on_both_sides_is_a_conflict_settled_without_the_network() {
+    let icon = |byte: u8, sha: &str| IconFile {
+        media_type: "image/png".into(),
+        bytes: vec![byte; 4],
+        sha256: sha.into(),
+    };
+    for take_theirs in [true, false] {
+        let (_dir, mut store) = store_with(1, 1);
+        store.set_icon(ID, &icon(1, "mine"), "k1", AT).unwrap();
+        let theirs = store.version(ID).unwrap().unwrap().base.unwrap();
+        let received = store
+            .receive(&theirs, "\"e2\"", Some(&icon(2, "theirs")), AT)
+            .unwrap();
+        assert_eq!(received.conflicts, 1);
+        let conflict = store.conflicts(Some(ID)).unwrap().remove(0).conflict;
+        assert_eq!(conflict.field, crate::ICON_FIELD);
+        assert_eq!(
+            (conflict.mine.clone(), conflict.theirs.clone()),
+            (json!("mine"), json!("theirs"))
+        );
+        assert_eq!(
+            store.icon(ID).unwrap().unwrap().sha256,
+            "mine",
+            "mine is kept meanwhile"
+        );
+        let choice = if take_theirs {
+            conflict.theirs
+        } else {
+            conflict.mine
+        };
+        store.resolve(ID, "icon", choice, "k2", AT).unwrap();
+        assert!(store.conflicts(None).unwrap().is_empty());
+        if take_theirs {
+            assert_eq!(store.icon(ID).unwrap(), Some(icon(2, "theirs")));
+            assert_eq!(
+                store.unsent_icon(ID).unwrap(),
+                None,
+                "nothing left to upload"
+            );
+        } else {
+            assert_eq!(
+                store.unsent_icon(ID).unwrap(),
+                Some(icon(1, "mine")),
+                "mine goes up"
+            );
+        }
+    }
+}
