@@ -459,6 +459,7 @@ mod routes {
         responses(
             (status = 200, description = "The version, now Available", body = VersionResource,
                 headers(("ETag" = String, description = "The version's new entity tag"))),
+            (status = 400, description = "An `Idempotency-Key` that is not 1 to 255 visible ASCII characters", body = ApiError),
             (status = 404, description = "No such app or version", body = ApiError),
             (status = 409, description = "The technical track is not Approved", body = ApiError),
             (status = 412, description = "The version changed since its ETag was read", body = ApiError),
@@ -477,6 +478,7 @@ mod routes {
         responses(
             (status = 200, description = "The version, now Advertised", body = VersionResource,
                 headers(("ETag" = String, description = "The version's new entity tag"))),
+            (status = 400, description = "An `Idempotency-Key` that is not 1 to 255 visible ASCII characters", body = ApiError),
             (status = 404, description = "No such app or version", body = ApiError),
             (status = 409, description = "The marketplace track is not Approved", body = ApiError),
             (status = 412, description = "The version changed since its ETag was read", body = ApiError),
