@@ -131,7 +131,7 @@ async fn a_pull_downloads_only_the_icon_that_changed() {
         .bytes()
         .await
         .unwrap();
-    server.replace_icon(&target.version.id, &new_icon);
+    server.replace_icon(&target.version.id, &new_icon).await;
     let served = server.served().await;
     let changed = &served.versions[app]
         .iter()

@@ -387,7 +387,7 @@ pub(crate) fn discard_edits(conn: &mut Connection, version_id: &str) -> Result<(
 }
 
 /// Takes in changes from the change feed in one transaction: apps, versions (merged when they
-/// have local changes), deletions, and the cursor to read from next.
+/// have local changes), deletions and removed apps, and the cursor to read from next.
 pub(crate) fn apply_changes(
     conn: &mut Connection,
     changes: &FeedBatch,
@@ -415,6 +415,25 @@ pub(crate) fn apply_changes(
             tx.execute("DELETE FROM versions WHERE id = ?1", [id])?;
         }
     }
+    for app_id in &changes.removed_apps {
+        // A removed app's versions go, except those with local changes, which stay with their
+        // app for the same reason as a deleted version.
+        let ids: Vec<String> = tx
+            .prepare_cached("SELECT id FROM versions WHERE app_id = ?1")?
+            .query_map([app_id], |row| row.get(0))?
+            .collect::<Result<_, _>>()?;
+        let mut kept = false;
+        for id in ids {
+            if outbox::is_dirty(&tx, &id)? {
+                kept = true;
+            } else {
+                tx.execute("DELETE FROM versions WHERE id = ?1", [&id])?;
+            }
+        }
+        if !kept {
+            tx.execute("DELETE FROM apps WHERE id = ?1", [app_id])?;
+        }
+    }
     if let Some(pack) = &changes.rules {
         crate::rules_pack::put(&tx, pack)?;
     }
@@ -432,6 +451,8 @@ pub struct FeedBatch {
     pub apps: Vec<App>,
     pub versions: Vec<crate::SnapshotVersion>,
     pub deleted_versions: Vec<String>,
+    /// Apps the server removed (with their versions).
+    pub removed_apps: Vec<String>,
     /// The rules pack, when the feed said it changed.
     pub rules: Option<crate::CachedPack>,
     /// Where to read the feed from next time.
