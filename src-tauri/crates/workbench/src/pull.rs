@@ -183,10 +183,8 @@ impl Workbench {
                     versions.retain(|_, (app_id, _)| app_id != &resource.id);
                     removed_apps.insert(resource.id.clone());
                 }
-                (ResourceType::App, _) => {
-                    if !removed_apps.contains(&resource.id) {
-                        apps.insert(resource.id.clone());
-                    }
+                (ResourceType::App, _) if !removed_apps.contains(&resource.id) => {
+                    apps.insert(resource.id.clone());
                 }
                 (ResourceType::Version, ChangeKind::VersionDeleted) => {
                     versions.remove(&resource.id);
