@@ -128,10 +128,10 @@ impl Server {
             .with_token(SecretToken::new(self.token.clone()))
     }
 
-    /// A client of this server, signed in, that retries as the app's connection does
-    /// (`RetryPolicy::default()`: 429, 5xx and dropped connections, `Retry-After` honoured).
-    pub fn client_with_retries(&self) -> PartnerClient {
-        self.client().with_retry(RetryPolicy::default())
+    /// A client of this server, signed in, that retries 429, 5xx and dropped connections as
+    /// `policy` says (`Retry-After` honoured up to its `max`), as the app's connection does.
+    pub fn client_with_retries(&self, policy: RetryPolicy) -> PartnerClient {
+        self.client().with_retry(policy)
     }
 
     /// A client, signed in, of a loopback port nothing listens on: a server that is down.

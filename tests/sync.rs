@@ -4,7 +4,7 @@
 //! faults, and a sync with nothing to do costing one request.
 
 use std::collections::BTreeMap;
-use std::time::{SystemTime, UNIX_EPOCH};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use partner_api::{ChangeKind, VersionResource};
 use serde_json::{Value, json};
@@ -12,7 +12,7 @@ use time::OffsetDateTime;
 use workbench::{Edit, ErrorCode, PullReport, ReviewAction, WorkbenchError};
 use workbench_domain::merge::field_value;
 use workbench_domain::{ReviewStatus, SubscriptionPlan, Track};
-use workbench_remote::PartnerClient;
+use workbench_remote::{PartnerClient, RetryPolicy};
 
 use crate::support::{Cache, CountingProxy, Served, Server, T1, T2, T3};
 
@@ -439,13 +439,18 @@ async fn a_submission_queued_offline_is_revalidated_and_sent_once_and_one_that_n
     );
 }
 
-/// A seed from the clock, printed so a failing run can be replayed.
+/// A seed from the clock (or `PWB_TEST_SEED`), printed so a failing run can be replayed.
 fn clock_seed() -> u64 {
-    let seed = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| d.as_nanos() as u64)
-        .unwrap_or(7);
-    println!("fault profile seed: {seed}");
+    let seed = std::env::var("PWB_TEST_SEED")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or_else(|| {
+            SystemTime::now()
+                .duration_since(UNIX_EPOCH)
+                .map(|d| d.as_nanos() as u64)
+                .unwrap_or(7)
+        });
+    println!("fault profile seed: {seed} (PWB_TEST_SEED={seed} replays it)");
     seed
 }
 
@@ -492,7 +497,13 @@ async fn sync_under_injected_faults_converges_with_every_edit_on_the_server_and_
         .iter()
         .map(|(which, field)| (find(&served, *which), *field))
         .collect();
-    let client = server.client_with_retries();
+    // Fewer tries than the app's connection makes (`RetryPolicy::default()` has 5), so some
+    // syncs do fail halfway and the next one must pick up where it stopped.
+    let client = server.client_with_retries(RetryPolicy {
+        attempts: 2,
+        base: Duration::from_millis(50),
+        max: Duration::from_secs(2),
+    });
     server
         .set_fault_profile(json!({
             "unavailable_rate": 0.3,
@@ -528,7 +539,7 @@ async fn sync_under_injected_faults_converges_with_every_edit_on_the_server_and_
             failed += 1;
         }
     }
-    let results = sync_until_the_outbox_is_empty(&cache, &client, 30).await;
+    let results = sync_until_the_outbox_is_empty(&cache, &client, 40).await;
     let failed_after = results.iter().filter(|r| r.is_err()).count();
     println!(
         "{edits} edits; {failed} of 5 syncs between rounds failed; {} more syncs to empty the \

@@ -48,11 +48,18 @@ fn pwb_sync_killed_at_random_moments_loses_no_edit_and_sends_each_submission_onc
     let server = Server::start();
     let data = tempfile::tempdir().expect("a data folder");
     expect(&server, data.path(), &["sync"], SUCCESS);
-    let seed = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| d.as_nanos() as u64)
-        .unwrap_or(1);
-    println!("crash test seed: {seed}");
+    // From the clock, or `PWB_TEST_SEED` to pick the same edits, delays and latencies again
+    // (where the kills land still depends on the machine's speed).
+    let seed = std::env::var("PWB_TEST_SEED")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or_else(|| {
+            SystemTime::now()
+                .duration_since(UNIX_EPOCH)
+                .map(|d| d.as_nanos() as u64)
+                .unwrap_or(1)
+        });
+    println!("crash test seed: {seed} (PWB_TEST_SEED={seed} replays it)");
     let mut rng = Rng(seed);
     // A little latency on every request, so a kill lands mid-request rather than between syncs.
     server.set_fault_profile(json!({ "latency_ms": { "min": 30, "max": 120 }, "seed": seed }));
