@@ -1,19 +1,23 @@
 //! Pulls that fail halfway: a reply cut off, unreadable or a server error. Each fails with the
-//! code the UI branches on and leaves the cache exactly as it was (SPEC §6).
+//! code the UI branches on and leaves the cache exactly as it was (SPEC §6). A first pull
+//! fetches everything (apps, versions pages, icons, the rules pack); a later one reads the change
+//! feed and fetches only what it names (`/changes`, a changed version, its new icon): both paths
+//! meet the faults here.
 
 use workbench::{ErrorCode, SyncPhase};
 
 use crate::support::{Cache, Served, Server, T1, T2, rfc3339};
 
 /// A demo server, a cache filled from it at T1, and a server that has moved on since: one app
-/// lost and one icon changed, so anything a failed pull let through would show in the cache.
+/// removed and one icon changed, both recorded in the change feed, so the next pull reads the
+/// feed, and anything a failed pull let through would show in the cache.
 struct Scene {
     server: Server,
     cache: Cache,
     /// What the server serves after the changes.
     served: Served,
-    /// The version whose icon changed, and the path of that icon.
-    changed_icon: (String, String),
+    /// The version whose icon changed, the path of that version and the path of its icon.
+    changed_icon: (String, String, String),
 }
 
 impl Scene {
@@ -27,6 +31,7 @@ impl Scene {
         let before = server.served().await;
         let ((app, target), (other_app, other)) = before.two_different_icons();
         let (app, version) = (app.to_owned(), target.version.id.clone());
+        let version_path = partner_api::paths::version(&app, &version);
         let icon_path = partner_api::paths::icon(&app, &version);
         let new_icon = server
             .get(&partner_api::paths::icon(other_app, &other.version.id))
@@ -34,7 +39,7 @@ impl Scene {
             .bytes()
             .await
             .unwrap();
-        server.replace_icon(&version, &new_icon);
+        server.replace_icon(&version, &new_icon).await;
         let lost = before
             .apps
             .iter()
@@ -48,15 +53,8 @@ impl Scene {
             server,
             cache,
             served,
-            changed_icon: (version, icon_path),
+            changed_icon: (version, version_path, icon_path),
         }
-    }
-
-    /// The versions path of the last app the server lists: by the time a pull reads it, every
-    /// other app, version and icon has arrived.
-    fn last_versions_path(&self) -> String {
-        let last = self.served.apps.last().expect("apps are left");
-        partner_api::paths::versions(&last.id)
     }
 
     /// Arms `kind` on `path_prefix`, pulls, and checks the pull fails with `code` and changes
@@ -67,46 +65,15 @@ impl Scene {
         kind: &str,
         code: ErrorCode,
     ) {
-        let case = format!("{kind} on {path_prefix}");
-        let before = self.cache.image();
-        self.server.add_fault(path_prefix, kind, 1).await;
-
-        let result = self.cache.pull(&self.server.client(), T2).await;
-
-        let status = self
-            .cache
-            .workbench
-            .status_after(self.server.base_url(), &result);
-        let error = result
-            .err()
-            .unwrap_or_else(|| panic!("{case}: a pull that meets a bad reply must fail"));
-        assert_eq!(
-            error.code(),
+        assert_failed_pull_changes_nothing(
+            &self.server,
+            &self.cache,
+            path_prefix,
+            kind,
             code,
-            "{case}: the UI branches on the code ({error})"
-        );
-        assert!(
-            self.server.armed_faults().await.is_empty(),
-            "{case}: the fault fired, so the failure came from it"
-        );
-        self.cache
-            .image()
-            .assert_unchanged_since(&before, &format!("{case} must leave the cache as it was"));
-        assert_eq!(
-            status.phase,
-            SyncPhase::Error,
-            "{case}: a server that answers wrongly is an error, not offline"
-        );
-        assert_eq!(
-            status.error_code,
-            Some(code),
-            "{case}: the status carries the code"
-        );
-        assert_eq!(
-            status.last_synced_at,
             Some(rfc3339(T1)),
-            "{case}: the last good sync is still the one shown"
-        );
+        )
+        .await;
     }
 
     /// After the faults, a clean pull still works and brings the server's changes in.
@@ -122,7 +89,7 @@ impl Scene {
             self.served.apps.len(),
             "the lost app is gone once a pull completes"
         );
-        let (version, _) = &self.changed_icon;
+        let (version, _, _) = &self.changed_icon;
         let icon = self.cache.workbench.icon(version).unwrap().unwrap();
         let served_sha = self
             .served
@@ -138,14 +105,65 @@ impl Scene {
     }
 }
 
-#[tokio::test]
-async fn a_pull_cut_off_in_a_versions_page_fails_as_malformed_and_changes_nothing() {
-    let scene = Scene::new().await;
-    let path = scene.last_versions_path();
+/// Arms `kind` on `path_prefix`, pulls, and checks the pull fails with `code` (shown in the
+/// status, with the last good sync `last_synced_at`), that the fault fired, and that the cache
+/// is exactly as it was.
+async fn assert_failed_pull_changes_nothing(
+    server: &Server,
+    cache: &Cache,
+    path_prefix: &str,
+    kind: &str,
+    code: ErrorCode,
+    last_synced_at: Option<String>,
+) {
+    let case = format!("{kind} on {path_prefix}");
+    let before = cache.image();
+    server.add_fault(path_prefix, kind, 1).await;
 
-    scene
-        .assert_failed_pull_changes_nothing(&path, "truncate", ErrorCode::MalformedReply)
-        .await;
+    let result = cache.pull(&server.client(), T2).await;
+
+    let status = cache.workbench.status_after(server.base_url(), &result);
+    let error = result
+        .err()
+        .unwrap_or_else(|| panic!("{case}: a pull that meets a bad reply must fail"));
+    assert_eq!(
+        error.code(),
+        code,
+        "{case}: the UI branches on the code ({error})"
+    );
+    assert!(
+        server.armed_faults().await.is_empty(),
+        "{case}: the fault fired, so the failure came from it"
+    );
+    cache
+        .image()
+        .assert_unchanged_since(&before, &format!("{case} must leave the cache as it was"));
+    assert_eq!(
+        status.phase,
+        SyncPhase::Error,
+        "{case}: a server that answers wrongly is an error, not offline"
+    );
+    assert_eq!(
+        status.error_code,
+        Some(code),
+        "{case}: the status carries the code"
+    );
+    assert_eq!(
+        status.last_synced_at, last_synced_at,
+        "{case}: the last good sync is still the one shown"
+    );
+}
+
+#[tokio::test]
+async fn a_pull_cut_off_in_the_feed_or_a_changed_version_fails_as_malformed_and_changes_nothing() {
+    let scene = Scene::new().await;
+    let (_, version_path, _) = scene.changed_icon.clone();
+
+    for path in [partner_api::CHANGES_PATH, version_path.as_str()] {
+        scene
+            .assert_failed_pull_changes_nothing(path, "truncate", ErrorCode::MalformedReply)
+            .await;
+    }
 
     scene.assert_clean_pull_catches_up().await;
 }
@@ -153,7 +171,7 @@ async fn a_pull_cut_off_in_a_versions_page_fails_as_malformed_and_changes_nothin
 #[tokio::test]
 async fn a_pull_cut_off_in_a_changed_icon_fails_as_malformed_and_keeps_the_old_icon() {
     let scene = Scene::new().await;
-    let (version, icon_path) = scene.changed_icon.clone();
+    let (version, _, icon_path) = scene.changed_icon.clone();
     let old_icon = scene.cache.workbench.icon(&version).unwrap();
 
     scene
@@ -212,22 +230,83 @@ async fn a_first_pull_cut_off_in_an_icon_leaves_the_cache_empty() {
     );
 }
 
+/// A first pull fetches everything: a fault on the feed's end, the first page of apps, the last
+/// app's versions (everything else fetched by then) or the rules pack fails it, and the cache
+/// stays empty; with the faults gone it fills.
 #[tokio::test]
-async fn malformed_json_and_server_errors_fail_with_their_code_and_change_nothing() {
-    let scene = Scene::new().await;
-    let versions = scene.last_versions_path();
-    let (_, icon) = scene.changed_icon.clone();
+async fn a_first_pull_that_meets_a_bad_reply_anywhere_fails_with_its_code_and_leaves_the_cache_empty()
+ {
+    let server = Server::demo().await;
+    let served = server.served().await;
+    let last = served.apps.last().expect("the demo has apps");
+    let versions = partner_api::paths::versions(&last.id);
+    let cache = Cache::new();
     let cases = [
-        // The first page of apps: nothing fetched yet.
+        (
+            partner_api::CHANGES_PATH,
+            "truncate",
+            ErrorCode::MalformedReply,
+        ),
+        (
+            partner_api::CHANGES_PATH,
+            "server_error",
+            ErrorCode::ServerError,
+        ),
         ("/apps", "malformed_json", ErrorCode::MalformedReply),
         ("/apps", "server_error", ErrorCode::ServerError),
-        // The last app's versions: everything else fetched already.
+        (versions.as_str(), "truncate", ErrorCode::MalformedReply),
         (
             versions.as_str(),
             "malformed_json",
             ErrorCode::MalformedReply,
         ),
         (versions.as_str(), "server_error", ErrorCode::ServerError),
+        ("/rules", "malformed_json", ErrorCode::MalformedReply),
+    ];
+
+    for (path, kind, code) in cases {
+        assert_failed_pull_changes_nothing(&server, &cache, path, kind, code, None).await;
+        assert!(
+            cache.list_apps().is_empty(),
+            "{kind} on {path}: nothing listed"
+        );
+    }
+
+    server.clear_faults().await;
+    let report = cache
+        .pull(&server.client(), T2)
+        .await
+        .expect("with the faults gone the first pull succeeds");
+    assert!(report.full, "a first pull fetches everything");
+    assert_eq!(report.apps, served.apps.len());
+    assert_eq!(report.versions, served.version_count());
+}
+
+/// A later pull reads the feed, then the version it names, then that version's new icon: each
+/// of those replies unreadable or a server error fails the pull with its code, cache unchanged.
+#[tokio::test]
+async fn malformed_json_and_server_errors_fail_with_their_code_and_change_nothing() {
+    let scene = Scene::new().await;
+    let (_, version, icon) = scene.changed_icon.clone();
+    let cases = [
+        // The feed: nothing fetched yet.
+        (
+            partner_api::CHANGES_PATH,
+            "malformed_json",
+            ErrorCode::MalformedReply,
+        ),
+        (
+            partner_api::CHANGES_PATH,
+            "server_error",
+            ErrorCode::ServerError,
+        ),
+        // The version the feed names.
+        (
+            version.as_str(),
+            "malformed_json",
+            ErrorCode::MalformedReply,
+        ),
+        (version.as_str(), "server_error", ErrorCode::ServerError),
         // The changed icon: JSON instead of the bytes fails the checksum.
         (icon.as_str(), "malformed_json", ErrorCode::MalformedReply),
         (icon.as_str(), "server_error", ErrorCode::ServerError),

@@ -17,6 +17,10 @@ mod offline;
 /// The rules pack cached by a pull (and kept when it cannot be read), and suppressions.
 mod rules;
 
+/// Two-way sync: offline and portal edits merged, conflicts, plans, queued submissions, faults,
+/// and the cost of a sync with nothing to do.
+mod sync;
+
 /// A server that wants a token: without one (or with a bad one) the pull is "not signed in".
 mod auth;
 

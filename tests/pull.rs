@@ -131,7 +131,7 @@ async fn a_pull_downloads_only_the_icon_that_changed() {
         .bytes()
         .await
         .unwrap();
-    server.replace_icon(&target.version.id, &new_icon);
+    server.replace_icon(&target.version.id, &new_icon).await;
     let served = server.served().await;
     let changed = &served.versions[app]
         .iter()
@@ -236,6 +236,68 @@ async fn a_pull_after_the_server_lost_an_app_removes_it_with_its_versions_and_ic
     }
     let served = server.served().await;
     assert_cache_matches_server(&cache, &server, &served).await;
+}
+
+#[tokio::test]
+async fn a_removed_app_keeps_only_its_version_with_unsent_edits() {
+    let server = Server::demo().await;
+    let client = server.client();
+    let cache = Cache::new();
+    cache.pull(&client, T1).await.expect("the first pull");
+    let before = server.served().await;
+    // The app with the most versions; its newest one is edited locally and not yet sent.
+    let app = before
+        .apps
+        .iter()
+        .max_by_key(|a| before.versions[&a.id].len())
+        .unwrap()
+        .id
+        .clone();
+    let versions: Vec<String> = before.versions[&app]
+        .iter()
+        .map(|v| v.version.id.clone())
+        .collect();
+    assert!(versions.len() > 1, "an app with several versions");
+    let edited = versions.last().unwrap().clone();
+    cache
+        .workbench
+        .edit(
+            &edited,
+            workbench::Edit::Set {
+                field: "marketplace.listing_summary".into(),
+                value: serde_json::json!("Edited before the app was removed"),
+            },
+            T1,
+        )
+        .expect("the newest version's listing is editable");
+    server.remove_app(&app);
+
+    let report = cache.pull(&client, T2).await.expect("the pull");
+
+    assert_eq!(
+        report.push.held, 1,
+        "the edit cannot reach a removed version: it waits for the partner, with why"
+    );
+    let listing = cache
+        .list_apps()
+        .into_iter()
+        .find(|l| l.app.id == app)
+        .expect("the app stays while one of its versions has unsent edits");
+    let listed: Vec<&str> = listing.versions.iter().map(|v| v.id.as_str()).collect();
+    assert_eq!(listed, [edited.as_str()], "only the edited version stays");
+    let kept = cache.store().version(&edited).unwrap().unwrap();
+    assert_eq!(
+        kept.version.content.marketplace.listing_summary, "Edited before the app was removed",
+        "nothing the partner wrote disappears"
+    );
+    for id in &versions[..versions.len() - 1] {
+        assert_eq!(cache.store().version(id).unwrap(), None, "{id} is gone");
+    }
+    assert_eq!(
+        cache.list_apps().len(),
+        before.apps.len(),
+        "the other apps are untouched"
+    );
 }
 
 /// The cache holds exactly `served`: the same apps, every version as working copy and as base

@@ -52,12 +52,59 @@ async fn a_pull_caches_the_servers_rules_pack_as_served_and_validation_uses_it()
         served.version
     );
 
+    // A later pull reads the change feed: with no new pack announced, it asks for none.
+    server.add_fault("/rules", "server_error", 1).await;
     cache.pull(&server.client(), T2).await.unwrap();
     assert_eq!(
-        cache.workbench.active_rules_pack().unwrap().info.source,
-        server_source(&server, T2),
-        "each pull refreshes it"
+        server.armed_faults().await.len(),
+        1,
+        "no rules_updated in the feed: GET /rules is not asked again"
     );
+    server.clear_faults().await;
+    assert_eq!(
+        cache.workbench.active_rules_pack().unwrap().info.source,
+        server_source(&server, T1),
+        "the pack fetched at T1 stays in force"
+    );
+
+    // Talkdesk publishes a new pack: the feed says so, and the next pull caches it as served.
+    let newer = newer_pack(&served_json);
+    server.put_rules(&newer).await;
+    let newer_json = server.get("/rules").await.text().await.unwrap();
+    let newer: RulesPack = serde_json::from_str(&newer_json).unwrap();
+    assert_ne!(newer.version, served.version);
+
+    let report = cache.pull(&server.client(), T3).await.unwrap();
+
+    assert_eq!(report.rules_version, newer.version);
+    assert_eq!(
+        cache.store().rules_pack().unwrap(),
+        Some(CachedPack {
+            version: newer.version.clone(),
+            json: newer_json,
+            server: server.base_url().to_owned(),
+            fetched_at: rfc3339(T3),
+        }),
+        "the new pack is cached exactly as served"
+    );
+    assert_eq!(cache.workbench.active_rules_pack().unwrap().pack, newer);
+    assert_eq!(
+        cache
+            .workbench
+            .validate_version(version, None)
+            .unwrap()
+            .pack_version,
+        newer.version,
+        "validation uses the new pack"
+    );
+}
+
+/// The served pack with another version: what Talkdesk publishing new rules looks like.
+fn newer_pack(served_json: &str) -> serde_json::Value {
+    let mut pack: serde_json::Value = serde_json::from_str(served_json).unwrap();
+    let version = pack["version"].as_str().unwrap().to_owned();
+    pack["version"] = serde_json::Value::String(format!("{version}-next"));
+    pack
 }
 
 #[tokio::test]
@@ -65,6 +112,9 @@ async fn a_rules_pack_that_cannot_be_read_fails_the_pull_and_keeps_the_previous_
     let server = Server::demo().await;
     let cache = Cache::new();
     cache.pull(&server.client(), T1).await.unwrap();
+    // A new pack is announced in the feed, so the next pull must fetch `GET /rules`.
+    let served_json = server.get("/rules").await.text().await.unwrap();
+    server.put_rules(&newer_pack(&served_json)).await;
     let before = cache.image();
 
     for (kind, code) in [
@@ -96,9 +146,12 @@ async fn a_rules_pack_that_cannot_be_read_fails_the_pull_and_keeps_the_previous_
     }
 
     cache.pull(&server.client(), T3).await.unwrap();
+    let active = cache.workbench.active_rules_pack().unwrap();
+    assert_eq!(active.info.source, server_source(&server, T3));
     assert_eq!(
-        cache.workbench.active_rules_pack().unwrap().info.source,
-        server_source(&server, T3)
+        serde_json::to_value(&active.pack).unwrap()["version"],
+        newer_pack(&served_json)["version"],
+        "once /rules answers, the announced pack arrives"
     );
 }
 

@@ -5,9 +5,12 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::net::{Ipv4Addr, SocketAddr};
 use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
 
-use partner_api::{Page, VersionResource, collections, paths};
-use partner_sandbox::{Config, Sandbox, Seed};
+use partner_api::{
+    Change, ChangeKind, Page, ResourceRef, ResourceType, VersionResource, collections, paths,
+};
+use partner_sandbox::{Config, ReviewMode, Sandbox, Seed};
 use rusqlite::types::Value;
 use rusqlite::{Connection, OpenFlags, params};
 use serde::de::DeserializeOwned;
@@ -18,7 +21,7 @@ use time::format_description::well_known::Rfc3339;
 use time::macros::datetime;
 use workbench::{AppListing, PullReport, SyncState, Workbench, WorkbenchError};
 use workbench_domain::{App, IconFile};
-use workbench_remote::{PartnerClient, SecretToken};
+use workbench_remote::{PartnerClient, RetryPolicy, SecretToken};
 use workbench_store::{CachedVersion, Store};
 
 /// The page size of every sandbox here: small enough that the demo's four apps, and the three
@@ -59,10 +62,21 @@ impl Server {
         Server::start(Seed::Empty).await
     }
 
+    /// A demo sandbox whose reviews wait for a decision (`ReviewMode::Manual`), so a version
+    /// submitted stays In Review and the tests' edits are never locked by a review's outcome.
+    pub async fn demo_with_manual_reviews() -> Server {
+        Server::start_with(Seed::Demo, ReviewMode::Manual).await
+    }
+
     async fn start(seed: Seed) -> Server {
+        Server::start_with(seed, ReviewMode::Auto).await
+    }
+
+    async fn start_with(seed: Seed, review: ReviewMode) -> Server {
         let dir = tempfile::tempdir().expect("a temporary folder for the sandbox");
         let mut config = Config::new(dir.path());
         config.seed = seed;
+        config.review = review;
         config.page_size = PAGE_SIZE;
         let listen = SocketAddr::from((Ipv4Addr::LOCALHOST, 0));
         let sandbox = Sandbox::start(config, listen)
@@ -103,13 +117,35 @@ impl Server {
         &self.base_url
     }
 
+    /// The access token the tests' clients send.
+    pub fn token(&self) -> &str {
+        &self.token
+    }
+
     /// A client of this server, as the app makes one, signed in.
     pub fn client(&self) -> PartnerClient {
         self.client_without_token()
             .with_token(SecretToken::new(self.token.clone()))
     }
 
-    /// A client of this server that sends no token.
+    /// A client of this server, signed in, that retries 429, 5xx and dropped connections as
+    /// `policy` says (`Retry-After` honoured up to its `max`), as the app's connection does.
+    pub fn client_with_retries(&self, policy: RetryPolicy) -> PartnerClient {
+        self.client().with_retry(policy)
+    }
+
+    /// A client, signed in, of a loopback port nothing listens on: a server that is down.
+    pub fn client_of_a_closed_port(&self) -> PartnerClient {
+        let listener =
+            std::net::TcpListener::bind((Ipv4Addr::LOCALHOST, 0)).expect("a free loopback port");
+        let port = listener.local_addr().expect("its address").port();
+        drop(listener);
+        PartnerClient::new(&format!("http://127.0.0.1:{port}"))
+            .expect("a loopback http URL is a valid server")
+            .with_token(SecretToken::new(self.token.clone()))
+    }
+
+    /// A client that sends no token.
     pub fn client_without_token(&self) -> PartnerClient {
         PartnerClient::new(&self.base_url).expect("a loopback http URL is a valid server")
     }
@@ -221,6 +257,73 @@ impl Server {
             .as_u16()
     }
 
+    /// `PUT /_sandbox/rules`: puts `pack` in force, as Talkdesk publishing new rules; the feed
+    /// records a `rules_updated` change.
+    pub async fn put_rules(&self, pack: &serde_json::Value) {
+        let response = self
+            .http
+            .put(self.url("/_sandbox/rules"))
+            .json(pack)
+            .send()
+            .await
+            .expect("the rules admin route answers");
+        assert_eq!(response.status(), 200, "the sandbox must take the pack");
+    }
+
+    /// One version as the server serves it now.
+    pub async fn version(&self, app_id: &str, version_id: &str) -> VersionResource {
+        self.get_json(&paths::version(app_id, version_id)).await
+    }
+
+    /// `PATCH /_sandbox/versions/{id}`: an edit made in Talkdesk's web portal (no `If-Match`),
+    /// `body` holding whole sections as `PATCH` does. Answers the version as it now is.
+    pub async fn portal_edit(&self, version_id: &str, body: serde_json::Value) -> VersionResource {
+        let response = self
+            .http
+            .patch(self.url(&format!("/_sandbox/versions/{version_id}")))
+            .json(&body)
+            .send()
+            .await
+            .expect("the portal edit route answers");
+        assert_eq!(
+            response.status(),
+            200,
+            "the sandbox must take the portal edit of {version_id}"
+        );
+        response.json().await.expect("the edited version")
+    }
+
+    /// `PUT /_sandbox/faults`: a fault profile applied to every API request from now on (the
+    /// admin routes never fault); `DELETE` (`clear_faults`) ends it.
+    pub async fn set_fault_profile(&self, profile: serde_json::Value) {
+        let response = self
+            .http
+            .put(self.url("/_sandbox/faults"))
+            .json(&profile)
+            .send()
+            .await
+            .expect("the fault admin route answers");
+        assert!(
+            response.status().is_success(),
+            "the sandbox must take the fault profile {profile}: {}",
+            response.status()
+        );
+    }
+
+    /// The whole change feed, from its beginning, page by page.
+    pub async fn feed(&self) -> Vec<Change> {
+        let mut changes = Vec::new();
+        let mut path = partner_api::CHANGES_PATH.to_owned();
+        loop {
+            let page: partner_api::ChangesPage = self.get_json(&path).await;
+            if page.changes.is_empty() {
+                return changes;
+            }
+            changes.extend(page.changes);
+            path = format!("{}?cursor={}", partner_api::CHANGES_PATH, page.next_cursor);
+        }
+    }
+
     /// The faults still armed: a fault that is gone has fired.
     pub async fn armed_faults(&self) -> Vec<serde_json::Value> {
         let list: serde_json::Value = self.get_json("/_sandbox/faults").await;
@@ -250,7 +353,8 @@ impl Server {
         conn
     }
 
-    /// Deletes an app and its versions on the server.
+    /// Deletes an app and its versions on the server, as Talkdesk would (no API route does it),
+    /// and records it in the change feed as such a server does: an `app_removed` change.
     pub fn remove_app(&self, app_id: &str) {
         let mut conn = self.database();
         let tx = conn.transaction().expect("a transaction");
@@ -259,22 +363,72 @@ impl Server {
         let deleted = tx
             .execute("DELETE FROM apps WHERE id = ?1", [app_id])
             .expect("delete the app");
-        tx.commit().expect("commit");
         assert_eq!(deleted, 1, "the server must have had app {app_id}");
+        record_change(
+            &tx,
+            ChangeKind::AppRemoved,
+            ResourceRef {
+                kind: ResourceType::App,
+                id: app_id.to_owned(),
+                app_id: None,
+            },
+            None,
+        );
+        tx.commit().expect("commit");
     }
 
-    /// Replaces a version's icon on the server with `bytes`.
-    pub fn replace_icon(&self, version_id: &str, bytes: &[u8]) {
-        let changed = self
-            .database()
-            .execute(
-                "UPDATE versions SET icon_media_type = 'image/png', icon_bytes = ?2, icon_sha256 = ?3
-                 WHERE id = ?1",
-                params![version_id, bytes, sha256_hex(bytes)],
+    /// Replaces a version's icon on the server with `bytes`, and records it in the change feed as
+    /// the server's icon route does: an `icon_changed` change with the version's new ETag.
+    pub async fn replace_icon(&self, version_id: &str, bytes: &[u8]) {
+        let app_id: String = {
+            let conn = self.database();
+            let changed = conn
+                .execute(
+                    "UPDATE versions SET icon_media_type = 'image/png', icon_bytes = ?2,
+                         icon_sha256 = ?3
+                     WHERE id = ?1",
+                    params![version_id, bytes, sha256_hex(bytes)],
+                )
+                .expect("update the icon");
+            assert_eq!(changed, 1, "the server must have had version {version_id}");
+            conn.query_row(
+                "SELECT app_id FROM versions WHERE id = ?1",
+                [version_id],
+                |row| row.get(0),
             )
-            .expect("update the icon");
-        assert_eq!(changed, 1, "the server must have had version {version_id}");
+            .expect("the version's app")
+        };
+        // The ETag the server now serves for the version (it covers the icon's checksum).
+        let resource: VersionResource = self.get_json(&paths::version(&app_id, version_id)).await;
+        record_change(
+            &self.database(),
+            ChangeKind::IconChanged,
+            ResourceRef {
+                kind: ResourceType::Version,
+                id: version_id.to_owned(),
+                app_id: Some(app_id),
+            },
+            Some(resource.etag),
+        );
     }
+}
+
+/// Appends a change to the sandbox's feed as its own writes do (`partner-sandbox`'s
+/// `store::record`): the `Change` as JSON, its cursor and time given by the database.
+fn record_change(conn: &Connection, kind: ChangeKind, resource: ResourceRef, etag: Option<String>) {
+    let change = Change {
+        cursor: String::new(),
+        kind,
+        resource,
+        at: None,
+        track: None,
+        review: None,
+        origin: None,
+        etag,
+    };
+    let body = serde_json::to_string(&change).expect("a change is JSON");
+    conn.execute("INSERT INTO changes (body) VALUES (?1)", [body])
+        .expect("the change is recorded in the feed");
 }
 
 /// What a server serves, read directly over HTTP.
@@ -472,4 +626,103 @@ fn cell(value: &Value) -> String {
         ),
         other => format!("{other:?}"),
     }
+}
+
+/// An HTTP proxy on 127.0.0.1 in front of a server that forwards every request as it is and
+/// notes it (`METHOD /path?query`): how the tests count the requests a sync makes.
+pub struct CountingProxy {
+    base_url: String,
+    seen: Arc<Mutex<Vec<String>>>,
+    task: tokio::task::JoinHandle<()>,
+}
+
+struct ProxyState {
+    target: String,
+    http: reqwest::Client,
+    seen: Arc<Mutex<Vec<String>>>,
+}
+
+impl CountingProxy {
+    pub async fn start(target: &str) -> CountingProxy {
+        let listener = tokio::net::TcpListener::bind((Ipv4Addr::LOCALHOST, 0))
+            .await
+            .expect("a free loopback port for the proxy");
+        let addr = listener.local_addr().expect("the proxy's address");
+        let seen = Arc::new(Mutex::new(Vec::new()));
+        let state = Arc::new(ProxyState {
+            target: target.trim_end_matches('/').to_owned(),
+            http: reqwest::Client::builder()
+                .no_proxy()
+                .build()
+                .expect("an HTTP client"),
+            seen: seen.clone(),
+        });
+        let app = axum::Router::new().fallback(forward).with_state(state);
+        let task = tokio::spawn(async move {
+            let _ = axum::serve(listener, app).await;
+        });
+        CountingProxy {
+            base_url: format!("http://{addr}"),
+            seen,
+            task,
+        }
+    }
+
+    pub fn base_url(&self) -> &str {
+        &self.base_url
+    }
+
+    /// The requests forwarded since the last call, in order.
+    pub fn take(&self) -> Vec<String> {
+        std::mem::take(&mut *self.seen.lock().expect("the proxy's log"))
+    }
+}
+
+impl Drop for CountingProxy {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}
+
+async fn forward(
+    axum::extract::State(state): axum::extract::State<Arc<ProxyState>>,
+    request: axum::extract::Request,
+) -> axum::response::Response {
+    let (parts, body) = request.into_parts();
+    let path = parts
+        .uri
+        .path_and_query()
+        .map(|p| p.as_str().to_owned())
+        .unwrap_or_else(|| "/".into());
+    state
+        .seen
+        .lock()
+        .expect("the proxy's log")
+        .push(format!("{} {path}", parts.method));
+    let body = axum::body::to_bytes(body, 64 * 1024 * 1024)
+        .await
+        .expect("the request body reads");
+    let mut upstream = state
+        .http
+        .request(parts.method.clone(), format!("{}{path}", state.target))
+        .body(body);
+    for (name, value) in &parts.headers {
+        if name != reqwest::header::HOST {
+            upstream = upstream.header(name, value);
+        }
+    }
+    let reply = upstream
+        .send()
+        .await
+        .expect("the server behind the proxy answers");
+    let mut response = axum::response::Response::builder().status(reply.status());
+    for (name, value) in reply.headers() {
+        if name != reqwest::header::CONTENT_LENGTH && name != reqwest::header::TRANSFER_ENCODING {
+            response = response.header(name, value);
+        }
+    }
+    let bytes = reply.bytes().await.expect("the reply body reads");
+    response
+        .body(axum::body::Body::from(bytes))
+        .expect("a response")
 }

@@ -60,6 +60,9 @@ pub struct Change {
 pub enum ChangeKind {
     AppRegistered,
     AppUpdated,
+    /// Talkdesk removed the app, and with it its versions (no API route does it). A reader drops
+    /// the app and its versions, keeping a version with unsent local changes (and so its app).
+    AppRemoved,
     VersionCreated,
     /// Content changed (through the API or, with `origin: portal`, the web portal).
     VersionUpdated,

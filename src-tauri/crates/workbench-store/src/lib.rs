@@ -32,7 +32,7 @@ pub use outbox::{Operation, OutboxEntry};
 pub use rules_pack::CachedPack;
 pub use snapshot::{Snapshot, SnapshotApp, SnapshotVersion};
 pub use suppressions::StoredSuppression;
-pub use sync::{EditRecord, FeedBatch, ICON_FIELD, Received, StoredConflict};
+pub use sync::{EditRecord, FeedBatch, ICON_FIELD, InFlight, Received, StoredConflict};
 pub use sync_state::SyncState;
 pub use versions::{CachedVersion, VersionSummary};
 
@@ -217,6 +217,22 @@ impl Store {
         icon_sent: Option<&str>,
     ) -> Result<(), StoreError> {
         sync::pushed(&mut self.conn, theirs, etag, done, icon_sent)
+    }
+
+    /// The content write of a version sent without its reply recorded, if any.
+    pub fn in_flight(&self, version_id: &str) -> Result<Option<InFlight>, StoreError> {
+        sync::in_flight(&self.conn, version_id)
+    }
+
+    /// Records the content write about to be sent (durable when this returns), replacing an
+    /// earlier one of the version. [`Store::pushed`] settles it.
+    pub fn put_in_flight(&self, version_id: &str, write: &InFlight) -> Result<(), StoreError> {
+        sync::put_in_flight(&self.conn, version_id, write)
+    }
+
+    /// Forgets a version's write in flight: the server did not apply it (412) or refused it.
+    pub fn forget_in_flight(&self, version_id: &str) -> Result<(), StoreError> {
+        sync::forget_in_flight(&self.conn, version_id)
     }
 
     /// Takes in the server's copy of one version: replaced, or merged when it has local changes.

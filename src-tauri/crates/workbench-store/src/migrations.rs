@@ -15,6 +15,10 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         include_str!("../migrations/0002_rules_and_suppressions.sql"),
     ),
     ("0003_sync.sql", include_str!("../migrations/0003_sync.sql")),
+    (
+        "0004_in_flight_writes.sql",
+        include_str!("../migrations/0004_in_flight_writes.sql"),
+    ),
 ];
 
 pub fn latest_version() -> u32 {

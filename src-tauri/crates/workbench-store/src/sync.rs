@@ -198,8 +198,8 @@ pub(crate) fn enqueue(
 }
 
 /// Records what the server answered to a write: its copy becomes the base (and the review
-/// status), the entries the write carried leave the outbox, and, for an icon upload, the icon
-/// is marked as on the server. Edits made while the write was in flight stay queued.
+/// status), the entries the write carried leave the outbox, a write in flight is settled, and,
+/// for an icon upload, the icon is marked as on the server. Edits made while the write was in flight stay queued.
 pub(crate) fn pushed(
     conn: &mut Connection,
     theirs: &AppVersion,
@@ -209,11 +209,61 @@ pub(crate) fn pushed(
 ) -> Result<(), StoreError> {
     let tx = immediate(conn)?;
     versions::set_base(&tx, theirs, etag)?;
+    forget_in_flight(&tx, &theirs.id)?;
     if let Some(sha256) = icon_sent {
         icons::mark_sent(&tx, &theirs.id, sha256)?;
     }
     outbox::remove(&tx, done)?;
     tx.commit()?;
+    Ok(())
+}
+
+/// A content write recorded before it was sent (see `migrations/0004_in_flight_writes.sql`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InFlight {
+    /// The `If-Match` it was sent with.
+    pub etag: String,
+    pub idempotency_key: String,
+    /// The JSON body, exactly as sent.
+    pub body: String,
+}
+
+pub(crate) fn in_flight(
+    conn: &Connection,
+    version_id: &str,
+) -> Result<Option<InFlight>, StoreError> {
+    Ok(conn
+        .prepare_cached("SELECT etag, idempotency_key, body FROM in_flight WHERE version_id = ?1")?
+        .query_row([version_id], |row| {
+            Ok(InFlight {
+                etag: row.get(0)?,
+                idempotency_key: row.get(1)?,
+                body: row.get(2)?,
+            })
+        })
+        .optional()?)
+}
+
+pub(crate) fn put_in_flight(
+    conn: &Connection,
+    version_id: &str,
+    write: &InFlight,
+) -> Result<(), StoreError> {
+    conn.prepare_cached(
+        "INSERT OR REPLACE INTO in_flight (version_id, etag, idempotency_key, body)
+         VALUES (?1, ?2, ?3, ?4)",
+    )?
+    .execute(params![
+        version_id,
+        write.etag,
+        write.idempotency_key,
+        write.body
+    ])?;
+    Ok(())
+}
+
+pub(crate) fn forget_in_flight(conn: &Connection, version_id: &str) -> Result<(), StoreError> {
+    conn.execute("DELETE FROM in_flight WHERE version_id = ?1", [version_id])?;
     Ok(())
 }
 
@@ -431,12 +481,13 @@ pub(crate) fn discard_edits(conn: &mut Connection, version_id: &str) -> Result<(
         [version_id],
     )?;
     tx.execute("DELETE FROM conflicts WHERE version_id = ?1", [version_id])?;
+    forget_in_flight(&tx, version_id)?;
     tx.commit()?;
     Ok(())
 }
 
 /// Takes in changes from the change feed in one transaction: apps, versions (merged when they
-/// have local changes), deletions, and the cursor to read from next.
+/// have local changes), deletions and removed apps, and the cursor to read from next.
 pub(crate) fn apply_changes(
     conn: &mut Connection,
     changes: &FeedBatch,
@@ -464,6 +515,25 @@ pub(crate) fn apply_changes(
             tx.execute("DELETE FROM versions WHERE id = ?1", [id])?;
         }
     }
+    for app_id in &changes.removed_apps {
+        // A removed app's versions go, except those with local changes, which stay with their
+        // app for the same reason as a deleted version.
+        let ids: Vec<String> = tx
+            .prepare_cached("SELECT id FROM versions WHERE app_id = ?1")?
+            .query_map([app_id], |row| row.get(0))?
+            .collect::<Result<_, _>>()?;
+        let mut kept = false;
+        for id in ids {
+            if outbox::is_dirty(&tx, &id)? {
+                kept = true;
+            } else {
+                tx.execute("DELETE FROM versions WHERE id = ?1", [&id])?;
+            }
+        }
+        if !kept {
+            tx.execute("DELETE FROM apps WHERE id = ?1", [app_id])?;
+        }
+    }
     if let Some(pack) = &changes.rules {
         crate::rules_pack::put(&tx, pack)?;
     }
@@ -481,6 +551,8 @@ pub struct FeedBatch {
     pub apps: Vec<App>,
     pub versions: Vec<crate::SnapshotVersion>,
     pub deleted_versions: Vec<String>,
+    /// Apps the server removed (with their versions).
+    pub removed_apps: Vec<String>,
     /// The rules pack, when the feed said it changed.
     pub rules: Option<crate::CachedPack>,
     /// Where to read the feed from next time.

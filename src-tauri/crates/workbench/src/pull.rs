@@ -172,14 +172,23 @@ impl Workbench {
         let mut new_apps = BTreeSet::new();
         let mut versions: BTreeMap<String, (String, Option<String>)> = BTreeMap::new();
         let mut deleted = Vec::new();
+        let mut removed_apps = BTreeSet::new();
         let mut rules_changed = false;
         for change in &changes {
             let resource = &change.resource;
             match (resource.kind, change.kind) {
                 (ResourceType::App, ChangeKind::AppRegistered) => {
+                    removed_apps.remove(&resource.id);
                     new_apps.insert(resource.id.clone());
                 }
-                (ResourceType::App, _) => {
+                (ResourceType::App, ChangeKind::AppRemoved) => {
+                    // Gone with its versions: nothing of it is fetched (it would be a 404).
+                    apps.remove(&resource.id);
+                    new_apps.remove(&resource.id);
+                    versions.retain(|_, (app_id, _)| app_id != &resource.id);
+                    removed_apps.insert(resource.id.clone());
+                }
+                (ResourceType::App, _) if !removed_apps.contains(&resource.id) => {
                     apps.insert(resource.id.clone());
                 }
                 (ResourceType::Version, ChangeKind::VersionDeleted) => {
@@ -187,7 +196,9 @@ impl Workbench {
                     deleted.push(resource.id.clone());
                 }
                 (ResourceType::Version, _) => {
-                    if let Some(app_id) = &resource.app_id {
+                    if let Some(app_id) = &resource.app_id
+                        && !removed_apps.contains(app_id)
+                    {
                         deleted.retain(|id| id != &resource.id);
                         versions.insert(resource.id.clone(), (app_id.clone(), change.etag.clone()));
                     }
@@ -213,6 +224,7 @@ impl Workbench {
             })
         };
         progress(0);
+        let mut icons_downloaded = 0;
         let mut batch = FeedBatch {
             cursor,
             ..FeedBatch::default()
@@ -223,6 +235,7 @@ impl Workbench {
         }
         for app_id in &new_apps {
             for resource in client.list_versions(app_id).await? {
+                icons_downloaded += usize::from(self.icon_is_new(&resource)?);
                 let icon = self.server_icon(client, &resource).await?;
                 batch.versions.push(SnapshotVersion {
                     version: resource.version,
@@ -238,6 +251,7 @@ impl Workbench {
                 Err(e) if e.status() == Some(404) => continue,
                 Err(e) => return Err(e.into()),
             };
+            icons_downloaded += usize::from(self.icon_is_new(&resource)?);
             let icon = self.server_icon(client, &resource).await?;
             batch.versions.push(SnapshotVersion {
                 version: resource.version,
@@ -247,6 +261,7 @@ impl Workbench {
             progress(batch.apps.len() + batch.versions.len());
         }
         batch.deleted_versions = deleted;
+        batch.removed_apps = removed_apps.into_iter().collect();
         let rules_version = if rules_changed {
             let rules = client.rules().await?;
             let version = rules.pack.version.clone();
@@ -273,10 +288,21 @@ impl Workbench {
             requests: 0,
             merged: received.iter().filter(|(_, r)| r.merged).count(),
             conflicts: 0,
-            icons_downloaded: 0,
+            icons_downloaded,
             rules_version,
             synced_at,
         })
+    }
+}
+
+impl Workbench {
+    /// Whether a server copy names an icon the cache does not hold, so `server_icon` downloads it.
+    fn icon_is_new(&self, theirs: &partner_api::VersionResource) -> Result<bool, WorkbenchError> {
+        let Some(info) = &theirs.icon else {
+            return Ok(false);
+        };
+        let cached = self.store().icon(&theirs.version.id)?;
+        Ok(cached.is_none_or(|icon| icon.sha256 != info.sha256))
     }
 }
 

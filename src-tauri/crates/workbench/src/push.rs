@@ -11,7 +11,7 @@ use sha2::{Digest, Sha256};
 use time::OffsetDateTime;
 use workbench_domain::{AppVersion, Track, VersionContent};
 use workbench_remote::{PartnerClient, RemoteError};
-use workbench_store::{Operation, OutboxEntry};
+use workbench_store::{InFlight, Operation, OutboxEntry};
 
 use crate::pull::{PullProgress, SyncStage, rfc3339};
 use crate::{Workbench, WorkbenchError};
@@ -191,6 +191,15 @@ impl Workbench {
         };
         let edits = ids_of(|op| op == Operation::Edit);
         if !edits.is_empty() {
+            if let Some(theirs) = self
+                .replay_in_flight(client, app_id, version_id, etag)
+                .await?
+            {
+                // The earlier write is on the server: its answer is the base now, and what was
+                // edited since goes in the next write.
+                self.settle(&theirs.version, &theirs.etag, &[], None)?;
+                return Ok(Some(Vec::new()));
+            }
             let update = sections_changed(&base.content, working);
             if update.is_empty() {
                 // Edits that cancelled out (or were merged away): nothing to send.
@@ -199,8 +208,17 @@ impl Workbench {
             }
             let body = serde_json::to_vec(&update).unwrap_or_default();
             let key = derived_key(version_id, etag, &body);
-            let theirs = client
-                .update_version(app_id, version_id, etag, &key, &update)
+            // Recorded before it leaves: if the answer is lost, the next push sends this again.
+            self.store().put_in_flight(
+                version_id,
+                &InFlight {
+                    etag: etag.to_owned(),
+                    idempotency_key: key.clone(),
+                    body: String::from_utf8_lossy(&body).into_owned(),
+                },
+            )?;
+            let theirs = self
+                .send_update(client, app_id, version_id, etag, &key, &update)
                 .await?;
             self.settle(&theirs.version, &theirs.etag, &edits, None)?;
             return Ok(Some(edits));
@@ -251,6 +269,68 @@ impl Workbench {
         };
         self.settle(&theirs.version, &theirs.etag, &[action.id], None)?;
         Ok(Some(vec![action.id]))
+    }
+
+    /// Sends again, exactly, the content write of a version whose answer never arrived (the
+    /// connection cut, the process killed): same `If-Match`, body and idempotency key, so the
+    /// server answers with what it did the first time (or does it now). Without this, the next
+    /// write would carry the old `If-Match`, meet a 412, and the merge would take the partner's
+    /// own earlier write for somebody else's edit of the same fields: a conflict with themselves.
+    /// `None`: no such write, or one made stale by a newer server copy (then forgotten).
+    async fn replay_in_flight(
+        &self,
+        client: &PartnerClient,
+        app_id: &str,
+        version_id: &str,
+        etag: &str,
+    ) -> Result<Option<VersionResource>, StepError> {
+        let Some(sent) = self.store().in_flight(version_id)? else {
+            return Ok(None);
+        };
+        let update = serde_json::from_str::<UpdateVersion>(&sent.body).ok();
+        let Some(update) = update.filter(|_| sent.etag == etag) else {
+            self.store().forget_in_flight(version_id)?;
+            return Ok(None);
+        };
+        let theirs = self
+            .send_update(
+                client,
+                app_id,
+                version_id,
+                &sent.etag,
+                &sent.idempotency_key,
+                &update,
+            )
+            .await?;
+        Ok(Some(theirs))
+    }
+
+    /// One `PATCH`; a refusal for good (a 412 included: the write was not applied) forgets the
+    /// write in flight, a passing failure keeps it for the next push.
+    async fn send_update(
+        &self,
+        client: &PartnerClient,
+        app_id: &str,
+        version_id: &str,
+        etag: &str,
+        key: &str,
+        update: &UpdateVersion,
+    ) -> Result<VersionResource, StepError> {
+        match client
+            .update_version(app_id, version_id, etag, key, update)
+            .await
+        {
+            Ok(theirs) => Ok(theirs),
+            Err(error) => {
+                if error
+                    .status()
+                    .is_some_and(|s| (400..500).contains(&s) && !matches!(s, 401 | 408 | 429))
+                {
+                    self.store().forget_in_flight(version_id)?;
+                }
+                Err(error.into())
+            }
+        }
     }
 
     fn settle(
