@@ -10,7 +10,9 @@
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use ts_rs::TS;
-use workbench::{EditOutcome, LocalChanges, Operation, OutboxEntry, ReviewAction, StoredConflict};
+use workbench::{
+    Allowed, EditOutcome, LocalChanges, Operation, OutboxEntry, ReviewAction, StoredConflict,
+};
 use workbench_domain::merge::FieldConflict;
 use workbench_domain::{ContentPart, Track as CoreTrack};
 
@@ -104,7 +106,7 @@ pub struct ReviewActionView {
 }
 
 impl ReviewActionView {
-    pub fn list(actions: Vec<(ReviewAction, Result<(), String>)>) -> Vec<ReviewActionView> {
+    pub fn list(actions: Vec<(ReviewAction, Allowed)>) -> Vec<ReviewActionView> {
         actions
             .into_iter()
             .map(|(action, allowed)| {

@@ -39,6 +39,9 @@ pub struct EditOutcome {
     pub pending: u64,
 }
 
+/// Whether the review tracks allow an action now: `Err` says why not.
+pub type Allowed = Result<(), String>;
+
 /// A review action queued for the next sync.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -277,7 +280,7 @@ impl Workbench {
     pub fn review_actions(
         &self,
         version_id: &str,
-    ) -> Result<Vec<(ReviewAction, Result<(), String>)>, WorkbenchError> {
+    ) -> Result<Vec<(ReviewAction, Allowed)>, WorkbenchError> {
         let status = self.cached(version_id)?.version.status;
         let actions = [
             ReviewAction::Submit(Track::Technical),

@@ -27,7 +27,7 @@ mod version;
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard};
 
-pub use edit::{Edit, EditOutcome, LocalChanges, ReviewAction, SubmissionPreview};
+pub use edit::{Allowed, Edit, EditOutcome, LocalChanges, ReviewAction, SubmissionPreview};
 pub use error::{ErrorCode, WorkbenchError};
 pub use pull::{PullProgress, PullReport, SyncStage};
 pub use push::PushReport;
