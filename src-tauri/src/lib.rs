@@ -4,7 +4,9 @@
 //! calls one function of the `workbench` facade and converts the answer into the UI's types in
 //! [`ipc`]. [`build_app`] assembles the app from a generic `tauri::Builder` so tests can drive
 //! the same commands through `tauri::test::mock_builder()`. [`state`] holds the open cache and the
-//! connection to the server, replaced whole when the window switches profiles; [`sync`] runs the background sync and announces its progress;
+//! connection to the server, replaced whole when the window switches profiles; [`sync`] runs the
+//! background sync (on start, after edits, every minute, with backoff while offline) and
+//! announces its progress;
 //! [`signin`] runs a sign-in from the window. Everything sent to the window goes through
 //! [`ipc::reply`] and [`ipc::emit`], which `PWB_IPC_TRACE=FILE` traces.
 
@@ -39,7 +41,8 @@ pub fn build_app<R: Runtime>(builder: Builder<R>) -> Builder<R> {
         .setup(|app| {
             app.manage(AppState::open());
             app.manage(signin::SignIns::default());
-            sync::spawn_startup_sync(app.handle().clone());
+            app.manage(sync::Schedule::default());
+            sync::spawn_background(app.handle().clone());
             Ok(())
         })
         .invoke_handler(tauri::generate_handler![
@@ -49,6 +52,15 @@ pub fn build_app<R: Runtime>(builder: Builder<R>) -> Builder<R> {
             commands::sync::sync_now,
             commands::versions::open_version,
             commands::versions::validate_draft,
+            commands::edit::save_draft,
+            commands::edit::set_icon,
+            commands::edit::undo_edit,
+            commands::edit::local_state,
+            commands::edit::resolve_conflict,
+            commands::edit::check_submission,
+            commands::edit::queue_review_action,
+            commands::edit::retry_held,
+            commands::edit::discard_change,
             commands::account::account,
             commands::account::start_sign_in,
             commands::account::cancel_sign_in,

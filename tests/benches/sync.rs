@@ -194,7 +194,7 @@ fn push_100(c: &mut Criterion) {
     let mut group = c.benchmark_group("push of 100 edited versions");
     group.sample_size(10);
     group.bench_function("workbench sync (100 coalesced PATCHes + feed pull)", |b| {
-        b.iter_batched(|| edit_all(), |()| push(), BatchSize::PerIteration)
+        b.iter_batched(&edit_all, |()| push(), BatchSize::PerIteration)
     });
     group.bench_function("100 bare PATCH requests (baseline)", |b| b.iter(bare));
     group.finish();

@@ -1,7 +1,7 @@
-// The version editor's live validation panel in the real window, against the real rules engine: open a demo
-// version, see the pack version and an all-clear panel, clear the display name and see the engine's
-// `listing.required` diagnostic for it, activate that diagnostic and land in the outlined input, type the name back
-// and see all clear again.
+// The version editor's live validation panel in the real window, against the real rules engine: open a published
+// demo version, see the pack version and an all-clear panel, and its general section read-only with why; then open
+// the draft, clear the display name and see the engine's `listing.required` diagnostic for it, activate that
+// diagnostic and land in the outlined input, type the name back and see the diagnostic go.
 //
 // Needs PWB_APP_BINARY (absolute path), a display (xvfb-run) and tauri-driver on PATH. `./dev test` sets them up.
 
@@ -23,6 +23,8 @@ const pack = JSON.parse(readFileSync(join(root, 'src-tauri/crates/workbench-doma
 /** Acme CRM Connector 1.1.0 in the sandbox's demo seed: published, complete, with its icon. */
 const VERSION_ID = 'ver-acme-crm-1-1-0';
 const DISPLAY_NAME = 'Acme CRM Connector';
+/** Delta Surveys 1.0.0: a first draft, Draft on both tracks, so every part is editable. */
+const DRAFT_ID = 'ver-delta-surveys-1-0-0';
 const NAME_INPUT = '[id="field:general.display_name"]';
 
 let dataDir;
@@ -79,19 +81,41 @@ test('the panel checks the open version with the real engine, live, and jumps to
       'the cached icon is checked by the real engine',
     );
 
-    // Clear the display name, as a partner would: select it all, delete.
+    // Published: the general section is read-only, and says why and what to do.
+    const locked = await session.execute(
+      `const lock = document.querySelector('[data-testid="lock-general"]');
+       return { disabled: document.querySelector(${JSON.stringify(NAME_INPUT)}).matches(':disabled'), why: lock && lock.textContent };`,
+    );
+    assert.equal(locked.disabled, true, 'a locked part cannot be typed in');
+    assert.match(locked.why, /technical review is Available.*create a new version/);
+
+    // The draft: clear the display name, as a partner would (select it all, delete).
+    await session.press('\uE00C');
+    const draftRow = `[data-testid="version"][data-version-id="${DRAFT_ID}"] [data-testid="open-version"]`;
+    await session.waitFor(`return document.querySelector(${JSON.stringify(draftRow)}) !== null;`, `the row of ${DRAFT_ID}`);
+    await session.click(await session.find(draftRow));
+    await session.waitFor(
+      `const p = document.querySelector('[data-testid="version-page"]'); return p && p.getAttribute('data-version-id') === ${JSON.stringify(DRAFT_ID)};`,
+      'the draft version page',
+    );
+    const onName = 'p.diagnostics.some((d) => d.field === "general.display_name")';
+    await session.waitFor(panelWhere(`!(${onName})`), 'the draft checked', 15_000);
+    const draftName = await session.execute(`return document.querySelector(${JSON.stringify(NAME_INPUT)}).value;`);
     const name = await session.find(NAME_INPUT);
     await session.click(name);
     await session.press(['\uE009', 'a'], '\uE003');
-    const broken = await session.waitFor(panelWhere('p.diagnostics.length > 0'), 'a diagnostic', 15_000);
-    assert.deepEqual(broken.diagnostics, [
-      {
-        rule: 'listing.required',
-        field: 'general.display_name',
-        severity: 'error',
-        message: 'general.display_name is required.',
-      },
-    ]);
+    const broken = await session.waitFor(panelWhere(onName), 'a diagnostic on the display name', 15_000);
+    assert.deepEqual(
+      broken.diagnostics.filter((d) => d.field === 'general.display_name'),
+      [
+        {
+          rule: 'listing.required',
+          field: 'general.display_name',
+          severity: 'error',
+          message: 'general.display_name is required.',
+        },
+      ],
+    );
 
     // Move the focus away, then activate the diagnostic from the keyboard.
     await session.execute(`document.querySelector('[data-testid="back"]').focus();`);
@@ -125,15 +149,14 @@ test('the panel checks the open version with the real engine, live, and jumps to
     await session.click(diagnostic);
     await session.waitFor(`return document.activeElement && document.activeElement.id === 'field:general.display_name';`, 'focus after a click', 5_000);
 
-    // Put the name back: all clear again.
-    await session.type(name, DISPLAY_NAME);
-    const restored = await session.waitFor(panelWhere('p.allClear'), 'all clear after restoring the name', 15_000);
-    assert.deepEqual(restored.diagnostics, []);
+    // Put the name back: the diagnostic goes.
+    await session.type(name, draftName);
+    await session.waitFor(panelWhere(`!(${onName})`), 'no diagnostic on the name after restoring it', 15_000);
     const after = await session.execute(
       `const el = document.querySelector(${JSON.stringify(NAME_INPUT)});
        return { value: el.value, invalid: el.getAttribute('aria-invalid') };`,
     );
-    assert.deepEqual(after, { value: DISPLAY_NAME, invalid: null });
+    assert.deepEqual(after, { value: draftName, invalid: null });
 
     // Escape goes back to the list.
     await session.press('\uE00C');

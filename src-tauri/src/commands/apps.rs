@@ -4,10 +4,15 @@ use tauri::State;
 use crate::AppState;
 use crate::ipc::{AppList, Reply, reply};
 
-/// The cached apps, at once, online or not.
+/// The cached apps, at once, online or not, each version marked with its unsent changes, held
+/// changes and conflicts.
 #[tauri::command]
 pub fn list_apps(state: State<'_, AppState>) -> Reply<AppList> {
-    reply(AppList::from(state.workbench()?.list_apps()?))
+    let workbench = state.workbench()?;
+    reply(AppList::new(
+        workbench.list_apps()?,
+        workbench.local_changes(None)?,
+    ))
 }
 
 /// A version's icon as a `data:` URL for an `<img>`, or `None` when it has none. Only PNG and

@@ -3,6 +3,7 @@
 
 pub mod account;
 pub mod apps;
+pub mod edit;
 pub mod profiles;
 pub mod sync;
 pub mod versions;

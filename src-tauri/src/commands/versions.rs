@@ -1,16 +1,22 @@
 use tauri::State;
 
 use crate::AppState;
-use crate::ipc::{CommandError, Reply, ValidationReport, VersionForm, VersionView, reply};
+use crate::ipc::{
+    CommandError, PartLock, Reply, ReviewActionView, ValidationReport, VersionForm, VersionView,
+    reply,
+};
 
-/// A cached version as an editor form, with its app's name and the pack's categories.
+/// A cached version as an editor form, with its app's name, the pack's categories, which parts
+/// are locked (and why) and which review actions the tracks allow now.
 #[tauri::command]
 pub async fn open_version(state: State<'_, AppState>, version_id: String) -> Reply<VersionView> {
     let workbench = state.workbench()?;
     let view = off_main_thread(move || {
         let detail = workbench.version(&version_id)?;
         let categories = workbench.rules_pack()?.categories;
-        Ok(VersionView::new(detail, categories))
+        let locks = PartLock::list(workbench.editable_parts(&version_id)?);
+        let actions = ReviewActionView::list(workbench.review_actions(&version_id)?);
+        Ok(VersionView::new(detail, categories, locks, actions))
     })
     .await?;
     reply(view)
@@ -45,7 +51,7 @@ pub async fn validate_draft(
 
 /// Runs cache reads and the engine (an icon check decodes the image) on a blocking thread, so
 /// the window keeps answering keys meanwhile.
-async fn off_main_thread<T: Send + 'static>(
+pub(crate) async fn off_main_thread<T: Send + 'static>(
     work: impl FnOnce() -> Result<T, CommandError> + Send + 'static,
 ) -> Result<T, CommandError> {
     tauri::async_runtime::spawn_blocking(work)

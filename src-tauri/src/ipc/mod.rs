@@ -6,19 +6,29 @@
 mod account;
 #[cfg(test)]
 mod bindings;
+mod edit;
 mod profile;
 mod trace;
 mod version;
 
 use serde::Serialize;
+use std::collections::HashMap;
 use ts_rs::TS;
 use workbench::secrets::SecretsError;
-use workbench::{AppListing, ErrorCode as CoreCode, SyncPhase, VersionSummary, WorkbenchError};
+
+use workbench::{
+    AppListing, ErrorCode as CoreCode, LocalChanges, SyncPhase, VersionSummary, WorkbenchError,
+};
 use workbench_domain::{App, AppType as CoreAppType, ReviewStatus as CoreStatus};
 
 pub use account::{
     Access, AccountView, SignInEvent, SignInStarted, SignInState, SignOutResult, SignedInAccount,
     TokenVault,
+};
+pub use edit::{
+    ActionKind, ChangeKind, ConflictChoice, ConflictView, LocalState, Part, PartLock, QueuedChange,
+    ReviewActionView, Saved, SubmissionPreview, SubmitCheck, SyncProgress, SyncStage, Track,
+    ValueForm, clamp, review_action,
 };
 pub use profile::{CurrentProfile, ProfileKind, ProfileList, ProfileRow, Switched};
 pub use trace::{Reply, Sent, TRACE_ENV, emit, reply};
@@ -76,22 +86,48 @@ pub struct VersionRow {
     pub technical: ReviewStatus,
     pub marketplace: ReviewStatus,
     pub has_icon: bool,
+    /// Its changes waiting to be sent, of which `held` the server refused for good.
+    pub unsent: u32,
+    pub held: u32,
+    /// Its fields changed differently here and on the server, waiting for the partner.
+    pub conflicts: u32,
 }
 
-impl From<VersionSummary> for VersionRow {
-    fn from(summary: VersionSummary) -> Self {
+/// Per version: (unsent, held, conflicts).
+type LocalCounts = HashMap<String, (u32, u32, u32)>;
+
+fn local_counts(changes: LocalChanges) -> LocalCounts {
+    let LocalChanges { entries, conflicts } = changes;
+    let mut counts = LocalCounts::new();
+    for entry in entries {
+        let count = counts.entry(entry.version_id).or_default();
+        count.0 += 1;
+        count.1 += u32::from(entry.held);
+    }
+    for conflict in conflicts {
+        counts.entry(conflict.version_id).or_default().2 += 1;
+    }
+    counts
+}
+
+impl VersionRow {
+    fn new(summary: VersionSummary, counts: &LocalCounts) -> Self {
         let VersionSummary {
             id,
             version_number,
             status,
             has_icon,
         } = summary;
+        let (unsent, held, conflicts) = counts.get(&id).copied().unwrap_or_default();
         VersionRow {
             id,
             version_number,
             technical: status.technical.into(),
             marketplace: status.marketplace.into(),
             has_icon,
+            unsent,
+            held,
+            conflicts,
         }
     }
 }
@@ -108,8 +144,8 @@ pub struct AppRow {
     pub versions: Vec<VersionRow>,
 }
 
-impl From<AppListing> for AppRow {
-    fn from(listing: AppListing) -> Self {
+impl AppRow {
+    fn new(listing: AppListing, counts: &LocalCounts) -> Self {
         let AppListing { app, versions } = listing;
         // `render`, `slug` and `sandbox` are not shown in the list.
         let App {
@@ -130,7 +166,10 @@ impl From<AppListing> for AppRow {
             created_type,
             app_type: app_type.into(),
             icon_version_id,
-            versions: versions.into_iter().map(VersionRow::from).collect(),
+            versions: versions
+                .into_iter()
+                .map(|v| VersionRow::new(v, counts))
+                .collect(),
         }
     }
 }
@@ -140,10 +179,15 @@ pub struct AppList {
     pub apps: Vec<AppRow>,
 }
 
-impl From<Vec<AppListing>> for AppList {
-    fn from(listings: Vec<AppListing>) -> Self {
+impl AppList {
+    /// The cached apps, each version marked with its local changes.
+    pub fn new(listings: Vec<AppListing>, changes: LocalChanges) -> Self {
+        let counts = local_counts(changes);
         AppList {
-            apps: listings.into_iter().map(AppRow::from).collect(),
+            apps: listings
+                .into_iter()
+                .map(|l| AppRow::new(l, &counts))
+                .collect(),
         }
     }
 }
@@ -166,6 +210,11 @@ pub struct SyncStatus {
     pub server: Option<String>,
     pub last_synced_at: Option<String>,
     pub message: Option<String>,
+    /// Local changes waiting to be sent, of which `held` the server refused for good.
+    pub pending: u32,
+    pub held: u32,
+    /// Fields waiting for the partner to settle a conflict.
+    pub conflicts: u32,
 }
 
 impl From<workbench::SyncStatus> for SyncStatus {
@@ -178,7 +227,9 @@ impl From<workbench::SyncStatus> for SyncStatus {
             last_synced_at,
             message,
             error_code,
-            ..
+            pending,
+            held,
+            conflicts,
         } = status;
         let state = match phase {
             SyncPhase::Idle => SyncState::Idle,
@@ -192,6 +243,9 @@ impl From<workbench::SyncStatus> for SyncStatus {
             server,
             last_synced_at,
             message,
+            pending: clamp(pending),
+            held: clamp(held),
+            conflicts: clamp(conflicts),
         }
     }
 }
@@ -213,6 +267,13 @@ pub enum ErrorCode {
     NoKeyring,
     /// The keyring in use failed.
     Keyring,
+    /// What was asked is not well formed or not allowed (a number that is not one, a field a
+    /// version does not have): the message says what to change. Nothing was changed.
+    InvalidInput,
+    /// The review track locks the part: the message says why and what to do.
+    Locked,
+    /// The rules found errors in what was to be stored or submitted; the message lists them.
+    ValidationFailed,
     /// Another step must end first, like a sign-in before a profile switch; the message says which.
     Busy,
     Internal,
@@ -253,7 +314,10 @@ impl From<WorkbenchError> for CommandError {
             CoreCode::NotSignedIn => ErrorCode::NotSignedIn,
             CoreCode::SignIn => ErrorCode::SignIn,
             CoreCode::Keyring => ErrorCode::Keyring,
-            CoreCode::Internal | CoreCode::InvalidInput => ErrorCode::Internal,
+            CoreCode::InvalidInput => ErrorCode::InvalidInput,
+            CoreCode::Locked => ErrorCode::Locked,
+            CoreCode::ValidationFailed => ErrorCode::ValidationFailed,
+            CoreCode::Internal => ErrorCode::Internal,
         };
         CommandError {
             code,

@@ -22,7 +22,7 @@ use workbench_domain::{
     PlanType, SubscriptionPlan, SupportContact, Technical, TypedUrl, UrlType, VersionContent,
 };
 
-use super::ReviewStatus;
+use super::{PartLock, ReviewActionView, ReviewStatus};
 
 /// A version opened in the editor: who it belongs to, where its reviews stand, its content.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
@@ -38,10 +38,19 @@ pub struct VersionView {
     pub content: VersionForm,
     /// The marketplace categories of the rules pack in force, for the category picker.
     pub known_categories: Vec<String>,
+    /// Every part of the content with why it cannot be edited now, if it cannot.
+    pub locks: Vec<PartLock>,
+    /// The partner's review actions with why each is refused now, if it is.
+    pub actions: Vec<ReviewActionView>,
 }
 
 impl VersionView {
-    pub fn new(detail: VersionDetail, known_categories: Vec<String>) -> VersionView {
+    pub fn new(
+        detail: VersionDetail,
+        known_categories: Vec<String>,
+        locks: Vec<PartLock>,
+        actions: Vec<ReviewActionView>,
+    ) -> VersionView {
         let VersionDetail {
             app,
             version,
@@ -75,6 +84,8 @@ impl VersionView {
             has_icon,
             content: content.into(),
             known_categories,
+            locks,
+            actions,
         }
     }
 }

@@ -1,7 +1,7 @@
 // The window's state: the cached app list and the sync status, kept current from the backend.
 // One instance per window, shared with components through Svelte context (see `setWorkbench`).
 import { getContext, setContext } from 'svelte';
-import type { AppRow, Backend, CommandError, ProfileList, SyncStatus } from '../ipc';
+import type { AppRow, Backend, CommandError, ProfileList, SyncProgress, SyncStatus } from '../ipc';
 import { toCommandError } from '../ipc';
 import type { DraftShelf } from '../features/versions/editor.svelte';
 
@@ -14,6 +14,10 @@ export class Workbench {
   apps: AppsState = $state({ kind: 'loading' });
   /** Null until the backend has told us; then the latest status from a query, an event or a sync. */
   status: SyncStatus | null = $state(null);
+  /** How far the running sync has come (stage, n of m); null when none runs. */
+  progress: SyncProgress | null = $state(null);
+  /** Bumped whenever a sync has finished (idle), so an open editor reads its version again. */
+  syncedRevision = $state(0);
   /** True while this window's own `syncNow` call is in flight. */
   requesting = $state(false);
   /** Bumped after every list load, so icons are fetched again: a sync can replace them. */
@@ -23,7 +27,7 @@ export class Workbench {
   openVersionId: string | null = $state(null);
   /** The version row to focus when the list comes back, so keyboard users land where they left. */
   returnFocusTo: string | null = $state(null);
-  /** Unsaved drafts by version id: they live as long as the window, never in the cache. */
+  /** Drafts not saved yet (a number being typed, a save refused) by version id, kept while the window is open. */
   readonly drafts: DraftShelf = new Map();
   /** The account screens, shown over the list or the editor; null shows neither. */
   screen: 'account' | 'sign-in' | null = $state(null);
@@ -57,6 +61,18 @@ export class Workbench {
   start(): () => void {
     let stopped = false;
     let unlisten: (() => void) | null = null;
+    let unlistenProgress: (() => void) | null = null;
+    this.backend
+      .onSyncProgress((progress) => {
+        if (!stopped && this.status?.state === 'syncing') this.progress = progress;
+      })
+      .then(
+        (stop) => {
+          if (stopped) stop();
+          else unlistenProgress = stop;
+        },
+        () => undefined,
+      );
     const subscribed = this.backend
       .onSyncStatus((status) => {
         if (!stopped) this.applyStatus(status);
@@ -85,6 +101,7 @@ export class Workbench {
     return () => {
       stopped = true;
       unlisten?.();
+      unlistenProgress?.();
     };
   }
 
@@ -92,8 +109,12 @@ export class Workbench {
   applyStatus(status: SyncStatus): void {
     this.#statusEventSeen = true;
     this.#statusCount += 1;
+    const wasSyncing = this.status?.state === 'syncing';
     this.status = status;
+    if (status.state !== 'syncing') this.progress = null;
     if (status.state === 'idle') void this.reload();
+    // A sync ended: the open version may have changed (merged, conflicts, a review moved).
+    if (wasSyncing && status.state !== 'syncing') this.syncedRevision += 1;
   }
 
   /** Reads the cache. Overlapping requests collapse into one extra read after the current one. */
@@ -226,6 +247,9 @@ function statusFromError(error: CommandError, previous: SyncStatus | null): Sync
     server: previous?.server ?? null,
     last_synced_at: previous?.last_synced_at ?? null,
     message: error.message,
+    pending: previous?.pending ?? 0,
+    held: previous?.held ?? 0,
+    conflicts: previous?.conflicts ?? 0,
   };
 }
 

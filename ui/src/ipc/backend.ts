@@ -2,7 +2,14 @@
 // `fake.ts` in memory for the browser and for tests; components receive it through the app context.
 import type {
   AccountView,
+  ActionKind,
   AppList,
+  ConflictChoice,
+  LocalState,
+  Saved,
+  SubmitCheck,
+  SyncProgress,
+  Track,
   ProfileList,
   SignInEvent,
   SignInStarted,
@@ -31,6 +38,30 @@ export interface Backend {
    * version itself when `draft` is null. Nothing is written: the report is all it answers.
    */
   validateDraft(versionId: string, draft: VersionForm | null): Promise<ValidationReport>;
+  /**
+   * Saves the editor's `draft`: the changes it made to `base` (the content the editor last read or saved) go into
+   * the cache with their outbox entry in one transaction; resolves only once committed. Rejects with `invalid_input`
+   * (a number that is not one) or `locked` (the review track locks a part it changes), saving nothing.
+   */
+  saveDraft(versionId: string, base: VersionForm, draft: VersionForm): Promise<Saved>;
+  /** Replaces the version's icon with a picked file (its bytes in base64); `validation_failed` lists the rules broken. */
+  setIcon(versionId: string, fileName: string, base64: string): Promise<void>;
+  /** Undoes the version's latest edit; resolves with what was undone, or null when there was nothing. */
+  undoEdit(versionId: string): Promise<string | null>;
+  /** The version's queued changes (held ones with why) and open conflicts. */
+  localState(versionId: string): Promise<LocalState>;
+  /** Settles the conflict on `field`: keep mine, take theirs, or a value of the partner's own. */
+  resolveConflict(versionId: string, field: string, choice: ConflictChoice): Promise<void>;
+  /** The submit panel's check of a track: the rules' errors left, or exactly what a submission sends. */
+  checkSubmission(versionId: string, track: Track): Promise<SubmitCheck>;
+  /** Queues a review action and starts a sync: sent at once when online, else when the server is back. */
+  queueReviewAction(versionId: string, action: ActionKind, track: Track): Promise<void>;
+  /** Lets the version's held changes be tried again, at once; resolves with how many. */
+  retryHeld(versionId: string): Promise<number>;
+  /** Gives up one queued change (a content edit: all the version's unsent edits and conflicts). */
+  discardChange(versionId: string, changeId: string): Promise<void>;
+  /** Subscribes to the "sync-progress" event (stage, n of m); resolves with the function that unsubscribes. */
+  onSyncProgress(listener: (progress: SyncProgress) => void): Promise<() => void>;
   /** Subscribes to the "sync-status" event; resolves with the function that unsubscribes. */
   onSyncStatus(listener: (status: SyncStatus) => void): Promise<() => void>;
   /** Who is signed in to which server, how requests are let in, and where the tokens are kept. */

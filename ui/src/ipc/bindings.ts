@@ -4,7 +4,15 @@ export type ReviewStatus = "draft" | "in_review" | "approved" | "rejected" | "av
 
 export type AppType = "standalone" | "atlas";
 
-export type VersionRow = { id: string, version_number: string, technical: ReviewStatus, marketplace: ReviewStatus, has_icon: boolean, };
+export type VersionRow = { id: string, version_number: string, technical: ReviewStatus, marketplace: ReviewStatus, has_icon: boolean, 
+/**
+ * Its changes waiting to be sent, of which `held` the server refused for good.
+ */
+unsent: number, held: number, 
+/**
+ * Its fields changed differently here and on the server, waiting for the partner.
+ */
+conflicts: number, };
 
 export type AppRow = { id: string, name: string, display_name: string, created_type: string, app_type: AppType, 
 /**
@@ -16,7 +24,15 @@ export type AppList = { apps: Array<AppRow>, };
 
 export type SyncState = "idle" | "syncing" | "offline" | "error" | "not_signed_in";
 
-export type SyncStatus = { state: SyncState, server: string | null, last_synced_at: string | null, message: string | null, };
+export type SyncStatus = { state: SyncState, server: string | null, last_synced_at: string | null, message: string | null, 
+/**
+ * Local changes waiting to be sent, of which `held` the server refused for good.
+ */
+pending: number, held: number, 
+/**
+ * Fields waiting for the partner to settle a conflict.
+ */
+conflicts: number, };
 
 export type UrlKind = "redirect_uri" | "installation_subscription" | "launch_url" | "privacy_policy" | "terms_of_service" | "app_source";
 
@@ -60,6 +76,24 @@ export type MarketplaceForm = { listing_summary: string, description: string, ca
 
 export type VersionForm = { general: GeneralForm, technical: TechnicalForm, marketplace: MarketplaceForm, subscription_types: Array<PlanForm>, };
 
+export type Track = "technical" | "marketplace";
+
+export type Part = "general" | "technical" | "marketplace" | "subscription_plans" | "icon";
+
+export type PartLock = { part: Part, 
+/**
+ * `None`: editable.
+ */
+locked_because: string | null, };
+
+export type ActionKind = "submit" | "withdraw" | "make_available" | "advertise";
+
+export type ReviewActionView = { action: ActionKind, track: Track, 
+/**
+ * `None`: allowed now.
+ */
+refused_because: string | null, };
+
 export type VersionView = { app_id: string, 
 /**
  * The app's display name.
@@ -68,7 +102,90 @@ app_name: string, version_id: string, version_number: string, technical: ReviewS
 /**
  * The marketplace categories of the rules pack in force, for the category picker.
  */
-known_categories: Array<string>, };
+known_categories: Array<string>, 
+/**
+ * Every part of the content with why it cannot be edited now, if it cannot.
+ */
+locks: Array<PartLock>, 
+/**
+ * The partner's review actions with why each is refused now, if it is.
+ */
+actions: Array<ReviewActionView>, };
+
+export type Saved = { 
+/**
+ * `false`: the cache had this content already; nothing was queued.
+ */
+changed: boolean, fields: Array<string>, 
+/**
+ * Changes waiting to be sent, of every version.
+ */
+pending: number, 
+/**
+ * The version's content in the cache now: the draft, with whatever a sync merged in since
+ * the editor read it.
+ */
+content: VersionForm, };
+
+export type ChangeKind = "edit" | "icon" | "submit" | "withdraw" | "make_available" | "advertise";
+
+export type QueuedChange = { 
+/**
+ * The outbox entry's id, as text (it is a 64-bit integer).
+ */
+id: string, kind: ChangeKind, 
+/**
+ * The track of a submission or withdrawal.
+ */
+track: Track | null, 
+/**
+ * An edit's summary (`set general.display_name`, `edit`).
+ */
+summary: string | null, created_at: string, attempts: number, 
+/**
+ * Why the last attempt failed.
+ */
+last_error: string | null, 
+/**
+ * Refused by the server for a reason a retry cannot fix: waits for Retry or Discard.
+ */
+held: boolean, };
+
+export type ValueForm = "text" | "json";
+
+export type ConflictView = { 
+/**
+ * The field's path, like `general.display_name` or `subscription_types[Pro].price`.
+ */
+field: string, form: ValueForm, base: string, mine: string, theirs: string, detected_at: string, };
+
+export type LocalState = { conflicts: Array<ConflictView>, queued: Array<QueuedChange>, };
+
+export type ConflictChoice = { "kind": "keep_mine" } | { "kind": "take_theirs" } | { "kind": "value", text: string, };
+
+export type SubmissionPreview = { 
+/**
+ * The content as pretty-printed JSON.
+ */
+json: string, 
+/**
+ * SHA-256 of `json`, in hex.
+ */
+sha256: string, icon_sha256: string | null, };
+
+export type SubmitCheck = { track: Track, 
+/**
+ * The rules' errors left (`field (rule): message`): none, or it cannot be submitted.
+ */
+problems: Array<string>, 
+/**
+ * What would be submitted; `None` while problems remain.
+ */
+preview: SubmissionPreview | null, };
+
+export type SyncStage = "sending" | "receiving";
+
+export type SyncProgress = { stage: SyncStage, done: number, total: number, };
 
 export type Severity = "error" | "warning" | "info";
 
@@ -227,6 +344,6 @@ profiles: Array<ProfileRow>, };
 
 export type Switched = { profiles: ProfileList, status: SyncStatus, };
 
-export type ErrorCode = "cache" | "server_unreachable" | "server_error" | "malformed_reply" | "not_found" | "not_signed_in" | "sign_in" | "no_keyring" | "keyring" | "busy" | "internal";
+export type ErrorCode = "cache" | "server_unreachable" | "server_error" | "malformed_reply" | "not_found" | "not_signed_in" | "sign_in" | "no_keyring" | "keyring" | "invalid_input" | "locked" | "validation_failed" | "busy" | "internal";
 
 export type CommandError = { code: ErrorCode, message: string, };

@@ -1,5 +1,6 @@
 // Demo content for the fake backend: a small partner portfolio covering every review status.
 import type { AppRow, LicenseKind, PlanForm, PlanKind, VersionForm, VersionRow, VersionView } from './bindings';
+import { fakeActions, fakeLocks } from './fake-review';
 
 function monogram(letter: string, from: string, to: string): string {
   const svg =
@@ -14,6 +15,9 @@ function monogram(letter: string, from: string, to: string): string {
 
 export const DEMO_SERVER = 'http://127.0.0.1:8787';
 
+/** A version row with no local changes. */
+const NONE_LOCAL = { unsent: 0, held: 0, conflicts: 0 };
+
 export const DEMO_APPS: AppRow[] = [
   {
     id: 'app-acme-crm',
@@ -23,9 +27,9 @@ export const DEMO_APPS: AppRow[] = [
     app_type: 'standalone',
     icon_version_id: 'ver-acme-210',
     versions: [
-      { id: 'ver-acme-210', version_number: '2.1.0', technical: 'approved', marketplace: 'in_review', has_icon: true },
-      { id: 'ver-acme-200', version_number: '2.0.0', technical: 'available', marketplace: 'advertised', has_icon: true },
-      { id: 'ver-acme-100', version_number: '1.0.0', technical: 'available', marketplace: 'approved', has_icon: true },
+      { id: 'ver-acme-210', version_number: '2.1.0', technical: 'draft', marketplace: 'draft', has_icon: true, ...NONE_LOCAL },
+      { id: 'ver-acme-200', version_number: '2.0.0', technical: 'available', marketplace: 'advertised', has_icon: true, ...NONE_LOCAL },
+      { id: 'ver-acme-100', version_number: '1.0.0', technical: 'available', marketplace: 'approved', has_icon: true, ...NONE_LOCAL },
     ],
   },
   {
@@ -36,8 +40,8 @@ export const DEMO_APPS: AppRow[] = [
     app_type: 'atlas',
     icon_version_id: 'ver-nw-110',
     versions: [
-      { id: 'ver-nw-110', version_number: '1.1.0', technical: 'rejected', marketplace: 'draft', has_icon: true },
-      { id: 'ver-nw-100', version_number: '1.0.0', technical: 'available', marketplace: 'advertised', has_icon: true },
+      { id: 'ver-nw-110', version_number: '1.1.0', technical: 'rejected', marketplace: 'draft', has_icon: true, ...NONE_LOCAL },
+      { id: 'ver-nw-100', version_number: '1.0.0', technical: 'available', marketplace: 'advertised', has_icon: true, ...NONE_LOCAL },
     ],
   },
   {
@@ -48,8 +52,8 @@ export const DEMO_APPS: AppRow[] = [
     app_type: 'atlas',
     icon_version_id: 'ver-initech-300',
     versions: [
-      { id: 'ver-initech-300', version_number: '3.0.0', technical: 'in_review', marketplace: 'in_review', has_icon: true },
-      { id: 'ver-initech-221', version_number: '2.2.1', technical: 'available', marketplace: 'advertised', has_icon: true },
+      { id: 'ver-initech-300', version_number: '3.0.0', technical: 'in_review', marketplace: 'in_review', has_icon: true, ...NONE_LOCAL },
+      { id: 'ver-initech-221', version_number: '2.2.1', technical: 'available', marketplace: 'advertised', has_icon: true, ...NONE_LOCAL },
     ],
   },
   {
@@ -60,7 +64,7 @@ export const DEMO_APPS: AppRow[] = [
     app_type: 'standalone',
     icon_version_id: null,
     versions: [
-      { id: 'ver-globex-010', version_number: '0.1.0', technical: 'draft', marketplace: 'draft', has_icon: false },
+      { id: 'ver-globex-010', version_number: '0.1.0', technical: 'draft', marketplace: 'draft', has_icon: false, ...NONE_LOCAL },
     ],
   },
 ];
@@ -171,7 +175,8 @@ function plan(type: PlanKind, license: LicenseKind, name: string, price: number,
 function demoVersion(app: AppRow, version: VersionRow): VersionView {
   const listing = LISTINGS[app.id]!;
   const d = listing.domain;
-  const draftOnly = version.technical === 'draft';
+  // The first version of a new app is still rough.
+  const draftOnly = app.versions.length === 1;
   const content: VersionForm = {
     general: {
       display_name: app.display_name,
@@ -219,6 +224,8 @@ function demoVersion(app: AppRow, version: VersionRow): VersionView {
     has_icon: version.has_icon,
     content,
     known_categories: DEMO_CATEGORIES,
+    locks: fakeLocks(version.technical, version.marketplace),
+    actions: fakeActions(version.technical, version.marketplace),
   };
 }
 

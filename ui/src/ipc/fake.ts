@@ -6,10 +6,14 @@ import type {
   AppList,
   AppRow,
   CommandError,
+  ActionKind,
+  ConflictChoice,
   ProfileList,
   ProfileRow,
   Switched,
+  SyncProgress,
   SyncStatus,
+  Track,
   ValidationReport,
   VersionForm,
   VersionView,
@@ -17,6 +21,7 @@ import type {
 import { DEMO_APPS, DEMO_ICONS, DEMO_SERVER, DEMO_VERSIONS } from './demo-data';
 import { isCommandError } from './errors';
 import { createFakeAccount, EMBEDDED, type FakeAccountCalls, type FakeAccountControls, type FakeSignInOptions } from './fake-account';
+import { FakeLocal, type FakeEditOptions } from './fake-edit';
 import { fakeValidate } from './fake-rules';
 
 /** What a successful sync does: replace the cached apps and/or override fields of the final status. */
@@ -25,7 +30,7 @@ export interface FakeSyncOutcome {
   status?: Partial<SyncStatus>;
 }
 
-export interface FakeOptions {
+export interface FakeOptions extends FakeEditOptions {
   /** The cached apps; none by default. */
   apps?: AppRow[];
   /** The initial status; idle, never synced, by default. */
@@ -57,6 +62,8 @@ export interface FakeOptions {
   chosenBy?: string;
   /** When set, `profiles` rejects with it (as an unreadable settings.json does). */
   failProfiles?: CommandError;
+  /** How long a save takes; 0 by default. */
+  saveDelayMs?: number;
 }
 
 /** A profile of the fake: its row, and its own cache, status and account for when the window switches to it. */
@@ -92,6 +99,14 @@ export interface FakeCalls {
   versionIcon: string[];
   openVersion: string[];
   validateDraft: { versionId: string; draft: VersionForm | null }[];
+  saveDraft: { versionId: string; base: VersionForm; draft: VersionForm }[];
+  setIcon: { versionId: string; fileName: string }[];
+  undoEdit: string[];
+  resolveConflict: { versionId: string; field: string; choice: ConflictChoice }[];
+  checkSubmission: { versionId: string; track: Track }[];
+  queueReviewAction: { versionId: string; action: ActionKind; track: Track }[];
+  retryHeld: string[];
+  discardChange: { versionId: string; changeId: string }[];
 }
 
 export interface FakeBackend extends Backend, FakeAccountControls {
@@ -104,12 +119,24 @@ export interface FakeBackend extends Backend, FakeAccountControls {
   setSyncResult(result: FakeSyncOutcome | CommandError): void;
   /** When set, validateDraft rejects with this error. */
   setFailValidate(error: CommandError | null): void;
+  /** When set, saveDraft rejects with this error. */
+  setFailSave(error: CommandError | null): void;
+  /** The fake's local edits (working copies, outbox, conflicts), for tests that look inside. */
+  readonly local: FakeLocal;
   listenerCount(): number;
 }
 
 const copy = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T;
 
-export const NEVER_SYNCED: SyncStatus = { state: 'idle', server: DEMO_SERVER, last_synced_at: null, message: null };
+export const NEVER_SYNCED: SyncStatus = {
+  state: 'idle',
+  server: DEMO_SERVER,
+  last_synced_at: null,
+  message: null,
+  pending: 0,
+  held: 0,
+  conflicts: 0,
+};
 
 export function createFakeBackend(options: FakeOptions = {}): FakeBackend {
   let apps: AppRow[] = copy(options.apps ?? []);
@@ -120,11 +147,31 @@ export function createFakeBackend(options: FakeOptions = {}): FakeBackend {
   const delayMs = options.syncDelayMs ?? 0;
   const now = options.now ?? (() => new Date());
   const listeners = new Set<(status: SyncStatus) => void>();
-  const calls: FakeCalls = { listApps: 0, syncStatus: 0, switchProfile: [], syncNow: 0, versionIcon: [], openVersion: [], validateDraft: [] };
+  const calls: FakeCalls = {
+    listApps: 0,
+    syncStatus: 0,
+    switchProfile: [],
+    syncNow: 0,
+    versionIcon: [],
+    openVersion: [],
+    validateDraft: [],
+    saveDraft: [],
+    setIcon: [],
+    undoEdit: [],
+    resolveConflict: [],
+    checkSubmission: [],
+    queueReviewAction: [],
+    retryHeld: [],
+    discardChange: [],
+  };
   const versions: Record<string, VersionView> = copy(options.versions ?? {});
   const validate = options.validate ?? fakeValidate;
   const validateDelayMs = options.validateDelayMs ?? 0;
   let failValidate: CommandError | null = null;
+  let failSave: CommandError | null = null;
+  const local = new FakeLocal(versions, validate, options);
+  const progressListeners = new Set<(progress: SyncProgress) => void>();
+  status = { ...status, ...local.counts() };
   // After a sign-in the real backend syncs at once; so does this one.
   const account = createFakeAccount({ account: options.account, signIn: options.signIn, now }, () => {
     void runSync().catch(() => undefined);
@@ -156,12 +203,44 @@ export function createFakeBackend(options: FakeOptions = {}): FakeBackend {
       };
       throw error;
     }
-    return view;
+    return local.view(versionId);
   }
 
   function emit(next: SyncStatus): void {
     status = copy(next);
     for (const listener of [...listeners]) listener(copy(status));
+  }
+
+  /** After a local change: the status with the new counts, as the real backend announces it. */
+  function emitCounts(): void {
+    emit({ ...status, ...local.counts() });
+  }
+
+  function progress(next: SyncProgress): void {
+    for (const listener of [...progressListeners]) listener({ ...next });
+  }
+
+  /** The cached apps with each version's statuses and local changes, as the real list marks them. */
+  function listed(): AppRow[] {
+    return copy(apps).map((app) => ({
+      ...app,
+      versions: app.versions.map((row) => {
+        const view = versions[row.id];
+        const counts = local.counts(row.id);
+        return {
+          ...row,
+          ...(view ? { technical: view.technical, marketplace: view.marketplace, has_icon: view.has_icon } : {}),
+          unsent: counts.pending,
+          held: counts.held,
+          conflicts: counts.conflicts,
+        };
+      }),
+    }));
+  }
+
+  /** A local change then syncs in the background, as the real shell schedules one. */
+  function syncSoon(): void {
+    setTimeout(() => void runSync().catch(() => undefined), 0);
   }
 
   async function runSync(): Promise<SyncStatus> {
@@ -170,11 +249,17 @@ export function createFakeBackend(options: FakeOptions = {}): FakeBackend {
     const result = syncResult;
     if (isCommandError(result)) {
       const state = result.code === 'server_unreachable' ? 'offline' : result.code === 'not_signed_in' ? 'not_signed_in' : 'error';
-      emit({ ...status, state, message: result.message });
+      emit({ ...status, state, message: result.message, ...local.counts() });
       throw copy(result);
     }
+    const outgoing = local.outgoing();
+    outgoing.forEach((versionId, i) => {
+      progress({ stage: 'sending', done: i, total: outgoing.length });
+      local.send(versionId);
+    });
+    progress({ stage: 'receiving', done: 0, total: 0 });
     if (result.apps) apps = copy(result.apps);
-    emit({ ...status, state: 'idle', last_synced_at: now().toISOString(), message: null, ...result.status });
+    emit({ ...status, state: 'idle', last_synced_at: now().toISOString(), message: null, ...local.counts(), ...result.status });
     return copy(status);
   }
 
@@ -196,12 +281,16 @@ export function createFakeBackend(options: FakeOptions = {}): FakeBackend {
     setFailValidate: (error) => {
       failValidate = error;
     },
+    setFailSave: (error) => {
+      failSave = error;
+    },
+    local,
     listenerCount: () => listeners.size,
 
     async listApps(): Promise<AppList> {
       calls.listApps += 1;
       if (failList) throw copy(failList);
-      return { apps: copy(apps) };
+      return { apps: listed() };
     },
 
     async syncStatus(): Promise<SyncStatus> {
@@ -230,6 +319,73 @@ export function createFakeBackend(options: FakeOptions = {}): FakeBackend {
       if (failValidate) throw copy(failValidate);
       const view = findVersion(versionId);
       return copy(validate(copy(draft ?? view.content), view.has_icon));
+    },
+
+    async saveDraft(versionId, base, draft) {
+      calls.saveDraft.push({ versionId, base: copy(base), draft: copy(draft) });
+      if ((options.saveDelayMs ?? 0) > 0) await new Promise((resolve) => setTimeout(resolve, options.saveDelayMs));
+      if (failSave) throw copy(failSave);
+      const saved = local.save(versionId, copy(base), copy(draft));
+      if (saved.changed) emitCounts();
+      return saved;
+    },
+
+    async setIcon(versionId, fileName, base64) {
+      calls.setIcon.push({ versionId, fileName });
+      local.setIcon(versionId, fileName, Math.floor((base64.length * 3) / 4));
+      icons[versionId] = `data:image/png;base64,${base64}`;
+      emitCounts();
+    },
+
+    async undoEdit(versionId) {
+      calls.undoEdit.push(versionId);
+      const undone = local.undo(versionId);
+      if (undone) emitCounts();
+      return undone;
+    },
+
+    async localState(versionId) {
+      return local.local(versionId);
+    },
+
+    async resolveConflict(versionId, field, choice) {
+      calls.resolveConflict.push({ versionId, field, choice: copy(choice) });
+      local.resolve(versionId, field, choice);
+      emitCounts();
+    },
+
+    async checkSubmission(versionId, track) {
+      calls.checkSubmission.push({ versionId, track });
+      return local.check(versionId, track);
+    },
+
+    async queueReviewAction(versionId, action, track) {
+      calls.queueReviewAction.push({ versionId, action, track });
+      await local.queueAction(versionId, action, track);
+      emitCounts();
+      syncSoon();
+    },
+
+    async retryHeld(versionId) {
+      calls.retryHeld.push(versionId);
+      const released = local.retry(versionId);
+      emitCounts();
+      syncSoon();
+      return released;
+    },
+
+    async discardChange(versionId, changeId) {
+      calls.discardChange.push({ versionId, changeId });
+      local.discard(versionId, changeId);
+      emitCounts();
+    },
+
+    async onSyncProgress(listener): Promise<() => void> {
+      const subscription = (next: SyncProgress) => listener(next);
+      progressListeners.add(subscription);
+      return () => {
+        progressListeners.delete(subscription);
+      };
     },
 
     async profiles(): Promise<ProfileList> {
@@ -272,7 +428,9 @@ export function createFakeBackend(options: FakeOptions = {}): FakeBackend {
         account.setView(
           next.account ?? { server: next.row.server, embedded, access: embedded ? 'demo' : 'none', account: null },
         );
-        emit(next.status ?? { state: 'idle', server: next.row.server, last_synced_at: null, message: null });
+        emit(
+          next.status ?? { state: 'idle', server: next.row.server, last_synced_at: null, message: null, pending: 0, held: 0, conflicts: 0 },
+        );
         // As a start does: a sync in the background.
         setTimeout(() => void runSync().catch(() => undefined), 0);
       }
@@ -298,7 +456,7 @@ export function createFakeBackend(options: FakeOptions = {}): FakeBackend {
 export function createDemoBackend(search: string): FakeBackend {
   const scenario = new URLSearchParams(search).get('demo');
   const minutesAgo = (minutes: number) => new Date(Date.now() - minutes * 60_000).toISOString();
-  const synced: SyncStatus = { state: 'idle', server: DEMO_SERVER, last_synced_at: minutesAgo(12), message: null };
+  const synced: SyncStatus = { ...NEVER_SYNCED, last_synced_at: minutesAgo(12) };
   const base: FakeOptions = {
     apps: DEMO_APPS,
     icons: DEMO_ICONS,

@@ -46,6 +46,34 @@ describe('the Tauri backend', () => {
     ]);
   });
 
+  it('calls the editor\'s commands by their names, with camelCase arguments', async () => {
+    const backend = createTauriBackend();
+    invoke.mockResolvedValue(null);
+    const form = { general: {} } as never;
+
+    await backend.saveDraft('v', form, form);
+    await backend.setIcon('v', 'icon.png', 'iVBORw0=');
+    await backend.undoEdit('v');
+    await backend.localState('v');
+    await backend.resolveConflict('v', 'general.display_name', { kind: 'take_theirs' });
+    await backend.checkSubmission('v', 'marketplace');
+    await backend.queueReviewAction('v', 'submit', 'technical');
+    await backend.retryHeld('v');
+    await backend.discardChange('v', '42');
+
+    expect(invoke.mock.calls).toEqual([
+      ['save_draft', { versionId: 'v', base: form, draft: form }],
+      ['set_icon', { versionId: 'v', fileName: 'icon.png', base64: 'iVBORw0=' }],
+      ['undo_edit', { versionId: 'v' }],
+      ['local_state', { versionId: 'v' }],
+      ['resolve_conflict', { versionId: 'v', field: 'general.display_name', choice: { kind: 'take_theirs' } }],
+      ['check_submission', { versionId: 'v', track: 'marketplace' }],
+      ['queue_review_action', { versionId: 'v', action: 'submit', track: 'technical' }],
+      ['retry_held', { versionId: 'v' }],
+      ['discard_change', { versionId: 'v', changeId: '42' }],
+    ]);
+  });
+
   it('passes a CommandError from Rust through unchanged', async () => {
     invoke.mockRejectedValue({ code: 'cache', message: 'database is locked' });
 

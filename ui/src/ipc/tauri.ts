@@ -6,6 +6,10 @@ import type { Backend } from './backend';
 import type {
   AccountView,
   AppList,
+  LocalState,
+  Saved,
+  SubmitCheck,
+  SyncProgress,
   ProfileList,
   SignInEvent,
   SignInStarted,
@@ -19,6 +23,7 @@ import { toCommandError } from './errors';
 
 export const SYNC_STATUS_EVENT = 'sync-status';
 export const SIGN_IN_EVENT = 'sign-in';
+export const SYNC_PROGRESS_EVENT = 'sync-progress';
 
 async function call<T>(command: string, args?: Record<string, unknown>): Promise<T> {
   try {
@@ -36,6 +41,16 @@ export function createTauriBackend(): Backend {
     versionIcon: (versionId) => call<string | null>('version_icon', { versionId }),
     openVersion: (versionId) => call<VersionView>('open_version', { versionId }),
     validateDraft: (versionId, draft) => call<ValidationReport>('validate_draft', { versionId, draft }),
+    saveDraft: (versionId, base, draft) => call<Saved>('save_draft', { versionId, base, draft }),
+    setIcon: (versionId, fileName, base64) => call<void>('set_icon', { versionId, fileName, base64 }),
+    undoEdit: (versionId) => call<string | null>('undo_edit', { versionId }),
+    localState: (versionId) => call<LocalState>('local_state', { versionId }),
+    resolveConflict: (versionId, field, choice) => call<void>('resolve_conflict', { versionId, field, choice }),
+    checkSubmission: (versionId, track) => call<SubmitCheck>('check_submission', { versionId, track }),
+    queueReviewAction: (versionId, action, track) => call<void>('queue_review_action', { versionId, action, track }),
+    retryHeld: (versionId) => call<number>('retry_held', { versionId }),
+    discardChange: (versionId, changeId) => call<void>('discard_change', { versionId, changeId }),
+    onSyncProgress: (listener) => listen<SyncProgress>(SYNC_PROGRESS_EVENT, (event) => listener(event.payload)),
     onSyncStatus: (listener) => listen<SyncStatus>(SYNC_STATUS_EVENT, (event) => listener(event.payload)),
     account: () => call<AccountView>('account'),
     startSignIn: (fileStore) => call<SignInStarted>('start_sign_in', { fileStore }),

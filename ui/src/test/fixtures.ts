@@ -5,7 +5,7 @@ import type { AppRow, ReviewStatus, SyncStatus, VersionRow } from '../ipc';
 import { createFakeBackend, type FakeOptions } from '../ipc/fake';
 
 export function version(id: string, versionNumber: string, technical: ReviewStatus, marketplace: ReviewStatus): VersionRow {
-  return { id, version_number: versionNumber, technical, marketplace, has_icon: false };
+  return { id, version_number: versionNumber, technical, marketplace, has_icon: false, unsent: 0, held: 0, conflicts: 0 };
 }
 
 export function app(id: string, displayName: string, versions: VersionRow[], overrides: Partial<AppRow> = {}): AppRow {
@@ -24,7 +24,7 @@ export function app(id: string, displayName: string, versions: VersionRow[], ove
 export const SERVER = 'http://127.0.0.1:8787';
 
 export function status(state: SyncStatus['state'], overrides: Partial<SyncStatus> = {}): SyncStatus {
-  return { state, server: SERVER, last_synced_at: '2025-03-04T09:30:00Z', message: null, ...overrides };
+  return { state, server: SERVER, last_synced_at: '2025-03-04T09:30:00Z', message: null, pending: 0, held: 0, conflicts: 0, ...overrides };
 }
 
 /** Mounts the whole window against a fake backend built from `options`. */

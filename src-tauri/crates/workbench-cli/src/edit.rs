@@ -333,6 +333,42 @@ pub fn queue(
     Ok(())
 }
 
+/// `pwb submit --preview`: the track's submission check, then exactly what a submission sends
+/// (the content JSON and its SHA-256, as the desktop's submit panel shows them); nothing is
+/// queued. Errors of the check end it with their exit code, as a submission would.
+pub fn preview(
+    workbench: &Workbench,
+    target: &VersionArgs,
+    track: Track,
+    as_json: bool,
+) -> Result<u8, WorkbenchError> {
+    workbench.check_version_of_app(&target.app, &target.version)?;
+    workbench.preflight(&target.version, track)?;
+    let preview = workbench.submission_preview(&target.version, track)?;
+    if as_json {
+        output::print_json(&json!({
+            "version": preview.version_id,
+            "track": preview.track,
+            "sha256": preview.sha256,
+            "icon_sha256": preview.icon_sha256,
+            "content": preview.json,
+        }));
+    } else {
+        say!("{}", preview.json);
+        say!("sha256 {}", preview.sha256);
+        match &preview.icon_sha256 {
+            Some(icon) => say!("icon sha256 {icon}"),
+            None => say!("no icon"),
+        }
+        say!(
+            "the {} review of version {} can be submitted: `pwb submit` without --preview sends it",
+            preview.track,
+            preview.version_id
+        );
+    }
+    Ok(exit::SUCCESS)
+}
+
 /// `pwb outbox`: what waits to be sent, and what the server refused (held, with why).
 pub fn outbox(workbench: &Workbench, json: bool) -> Result<u8, WorkbenchError> {
     let changes = workbench.local_changes(None)?;

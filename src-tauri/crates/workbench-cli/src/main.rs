@@ -157,6 +157,10 @@ enum Command {
         /// Silence a warning for the reviewer: RULE=REASON or RULE@FIELD=REASON. Repeatable.
         #[arg(long, value_name = "RULE=REASON", value_parser = edit::parse_suppression)]
         suppress: Vec<Suppression>,
+        /// Check and show exactly what would be submitted (the content JSON and its SHA-256)
+        /// without queuing anything.
+        #[arg(long)]
+        preview: bool,
     },
     /// Withdraw a track from review (back to Draft).
     Withdraw {
@@ -377,7 +381,14 @@ async fn run(cli: Cli) -> Result<u8, WorkbenchError> {
         Command::Submit {
             action,
             track,
+            preview: true,
+            ..
+        } => edit::preview(&workbench, &action.target, track.into(), action.json),
+        Command::Submit {
+            action,
+            track,
             suppress,
+            preview: false,
         } => {
             act(
                 &workbench,

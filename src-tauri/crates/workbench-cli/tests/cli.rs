@@ -1179,3 +1179,71 @@ fn suppressing_a_warning_moves_it_to_the_suppressed_list_and_suppressing_an_erro
     assert!(warning(&report).is_some(), "{report}");
     assert!(report["suppressed"].as_array().unwrap().is_empty());
 }
+
+#[test]
+fn submit_preview_shows_exactly_the_content_and_its_sha256_and_queues_nothing() {
+    let server = Server::start();
+    let data = tempfile::tempdir().unwrap();
+    sync(data.path(), &server);
+    let (app, version) = ("app-delta-surveys", "ver-delta-surveys-1-0-0");
+
+    let ran = run(server.pwb(data.path()).args([
+        "submit",
+        "--app",
+        app,
+        "--version",
+        version,
+        "--track",
+        "technical",
+        "--preview",
+        "--json",
+    ]));
+    assert_eq!(ran.code, SUCCESS, "{}\n{}", ran.stdout, ran.stderr);
+    let preview = json_of(&ran);
+    let content = preview["content"]
+        .as_str()
+        .expect("the content as the text shown");
+    assert_eq!(
+        preview["sha256"].as_str().unwrap(),
+        hex::encode(<sha2::Sha256 as sha2::Digest>::digest(content.as_bytes())),
+        "the hash is of exactly the text shown"
+    );
+    let shown: Value = serde_json::from_str(content).unwrap();
+    let served = server.get_json(&partner_api::paths::version(app, version));
+    for section in ["general", "technical", "marketplace", "subscription_types"] {
+        assert_eq!(
+            shown[section], served[section],
+            "{section} is the cached copy of the server's"
+        );
+    }
+    assert_eq!(preview["track"], "technical");
+
+    let text = run(server.pwb(data.path()).args([
+        "submit",
+        "--app",
+        app,
+        "--version",
+        version,
+        "--track",
+        "technical",
+        "--preview",
+    ]));
+    assert_eq!(text.code, SUCCESS, "{}", text.stderr);
+    assert!(text.stdout.starts_with(content), "the same JSON, first");
+    assert!(
+        text.stdout
+            .contains(&format!("sha256 {}", preview["sha256"].as_str().unwrap())),
+        "{}",
+        text.stdout
+    );
+
+    let outbox = json_of(&run(server.pwb(data.path()).args(["outbox", "--json"])));
+    assert_eq!(
+        outbox["entries"]
+            .as_array()
+            .map(Vec::len)
+            .unwrap_or(usize::MAX),
+        0,
+        "a preview queues nothing: {outbox}"
+    );
+}

@@ -9,7 +9,8 @@ use workbench_domain::merge::{self, FieldConflict};
 use workbench_domain::validation::state::edit_context;
 use workbench_domain::validation::{self, Suppression, ValidationInput};
 use workbench_domain::{
-    ContentPart, IconFile, ReviewStatus, SubscriptionPlan, Track, VersionContent, edit_lock,
+    Action, ContentPart, IconFile, ReviewStatus, SubscriptionPlan, Track, VersionContent,
+    edit_lock, transition,
 };
 use workbench_store::{CachedVersion, Operation, OutboxEntry, StoredConflict};
 
@@ -38,6 +39,9 @@ pub struct EditOutcome {
     pub pending: u64,
 }
 
+/// Whether the review tracks allow an action now: `Err` says why not.
+pub type Allowed = Result<(), String>;
+
 /// A review action queued for the next sync.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -46,6 +50,21 @@ pub enum ReviewAction {
     Withdraw(Track),
     MakeAvailable,
     Advertise,
+}
+
+/// Exactly what a submission sends for review: the version's content as the server will judge
+/// it, and the checksums a partner can compare with what the portal shows.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SubmissionPreview {
+    pub version_id: String,
+    pub track: Track,
+    /// The working copy's content, pretty-printed JSON (the server judges the content it stores,
+    /// which a sync has made this before the submission is sent).
+    pub json: String,
+    /// SHA-256 of `json`'s UTF-8 bytes, in hex.
+    pub sha256: String,
+    /// SHA-256 of the icon that goes with it, when the version has one.
+    pub icon_sha256: Option<String>,
 }
 
 /// A version's local state for sync: what waits to be sent, what the server refused, and the
@@ -208,6 +227,128 @@ impl Workbench {
         Ok(())
     }
 
+    /// Saves the editor's `draft` of a version: the changes it made to `base` (the content the
+    /// editor started from) are applied to the working copy as it is now, so changes a sync merged
+    /// in meanwhile are kept; where both changed a field, the draft wins (it is the newer edit).
+    /// One edit, one transaction; answers what it did and the working copy now.
+    pub fn save_draft(
+        &self,
+        version_id: &str,
+        base: &VersionContent,
+        draft: VersionContent,
+        at: OffsetDateTime,
+    ) -> Result<(EditOutcome, VersionContent), WorkbenchError> {
+        let working = self.cached(version_id)?.version.content;
+        let content = if *base == working {
+            draft
+        } else {
+            // `merge` keeps mine (the draft) in every conflict.
+            merge::merge(base, &draft, &working).merged
+        };
+        let outcome = self.edit(version_id, Edit::Content(Box::new(content)), at)?;
+        let saved = self.cached(version_id)?.version.content;
+        Ok((outcome, saved))
+    }
+
+    /// Each part of a version's content with why it cannot be edited now (`None`: editable), by
+    /// the same rule [`Workbench::edit`] applies.
+    pub fn editable_parts(
+        &self,
+        version_id: &str,
+    ) -> Result<Vec<(ContentPart, Option<String>)>, WorkbenchError> {
+        let cached = self.cached(version_id)?;
+        let context = self.context(&cached);
+        Ok(ContentPart::ALL
+            .into_iter()
+            .map(|part| {
+                let why = edit_lock(cached.version.status, part, context)
+                    .err()
+                    .map(|lock| {
+                        WorkbenchError::Locked {
+                            part: part_name(part),
+                            lock,
+                        }
+                        .to_string()
+                    });
+                (part, why)
+            })
+            .collect())
+    }
+
+    /// The partner's review actions on a version (submit and withdraw on each track, make
+    /// available, advertise), each with why the review tracks refuse it now (`Ok`: allowed).
+    pub fn review_actions(
+        &self,
+        version_id: &str,
+    ) -> Result<Vec<(ReviewAction, Allowed)>, WorkbenchError> {
+        let status = self.cached(version_id)?.version.status;
+        let actions = [
+            ReviewAction::Submit(Track::Technical),
+            ReviewAction::Withdraw(Track::Technical),
+            ReviewAction::MakeAvailable,
+            ReviewAction::Submit(Track::Marketplace),
+            ReviewAction::Withdraw(Track::Marketplace),
+            ReviewAction::Advertise,
+        ];
+        Ok(actions
+            .into_iter()
+            .map(|action| {
+                let (track, step) = match action {
+                    ReviewAction::Submit(track) => (track, Action::Submit),
+                    ReviewAction::Withdraw(track) => (track, Action::Withdraw),
+                    ReviewAction::MakeAvailable => (Track::Technical, Action::MakeAvailable),
+                    ReviewAction::Advertise => (Track::Marketplace, Action::Advertise),
+                };
+                let allowed = transition(status, track, step)
+                    .map(|_| ())
+                    .map_err(|e| e.to_string());
+                (action, allowed)
+            })
+            .collect())
+    }
+
+    /// What submitting `track` of a version would send (see [`SubmissionPreview`]). It does not
+    /// check the rules: [`Workbench::preflight`] does.
+    pub fn submission_preview(
+        &self,
+        version_id: &str,
+        track: Track,
+    ) -> Result<SubmissionPreview, WorkbenchError> {
+        let cached = self.cached(version_id)?;
+        let json = serde_json::to_string_pretty(&cached.version.content).map_err(|e| {
+            WorkbenchError::InvalidEdit(format!("cannot show version {version_id}: {e}"))
+        })?;
+        let sha256 = hex::encode(<sha2::Sha256 as sha2::Digest>::digest(json.as_bytes()));
+        let icon_sha256 = self.store().icon(version_id)?.map(|icon| icon.sha256);
+        Ok(SubmissionPreview {
+            version_id: version_id.to_owned(),
+            track,
+            json,
+            sha256,
+            icon_sha256,
+        })
+    }
+
+    /// Gives up one outbox entry of a version, typically one the server refused (held). A
+    /// content edit cannot be dropped alone (later edits build on it): discarding one drops all
+    /// the version's unsent content edits and conflicts, as [`Workbench::discard_edits`].
+    pub fn discard_entry(&self, version_id: &str, entry_id: i64) -> Result<(), WorkbenchError> {
+        let entry = self
+            .store()
+            .outbox()?
+            .into_iter()
+            .find(|e| e.id == entry_id && e.version_id == version_id)
+            .ok_or_else(|| {
+                WorkbenchError::InvalidEdit(format!(
+                    "version {version_id} has no queued change {entry_id}; `pwb outbox` lists them"
+                ))
+            })?;
+        match entry.operation {
+            Operation::Edit => self.discard_edits(version_id),
+            _ => Ok(self.store().drop_entry(entry.id)?),
+        }
+    }
+
     /// What waits to be sent and what conflicts are open, of one version or all.
     pub fn local_changes(&self, version_id: Option<&str>) -> Result<LocalChanges, WorkbenchError> {
         let store = self.store();
@@ -308,7 +449,7 @@ impl Workbench {
     }
 }
 
-fn part_name(part: ContentPart) -> &'static str {
+pub(crate) fn part_name(part: ContentPart) -> &'static str {
     match part {
         ContentPart::General => "general section",
         ContentPart::Technical => "technical section",
@@ -344,6 +485,9 @@ fn error_messages(report: &validation::Report) -> Vec<String> {
         .map(|d| format!("{} ({}): {}", d.field, d.rule, d.message))
         .collect()
 }
+
+#[cfg(test)]
+mod tests;
 
 /// A fresh idempotency key for an outbox entry: 128 random bits from the OS.
 pub(crate) fn new_key() -> String {

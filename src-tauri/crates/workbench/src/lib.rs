@@ -27,7 +27,7 @@ mod version;
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard};
 
-pub use edit::{Edit, EditOutcome, LocalChanges, ReviewAction};
+pub use edit::{Allowed, Edit, EditOutcome, LocalChanges, ReviewAction, SubmissionPreview};
 pub use error::{ErrorCode, WorkbenchError};
 pub use pull::{PullProgress, PullReport, SyncStage};
 pub use push::PushReport;
@@ -35,7 +35,10 @@ pub use status::{SyncPhase, SyncStatus};
 pub use validate::{ActivePack, MAX_ICON_FILE_BYTES, PackInfo, PackSource};
 pub use version::VersionDetail;
 pub use workbench_remote::auth::{AuthError, AuthServer, DeviceAuthorization};
-pub use workbench_store::{AppListing, StoredSuppression, SyncState, VersionSummary};
+pub use workbench_store::{
+    AppListing, Operation, OutboxEntry, StoredConflict, StoredSuppression, SyncState,
+    VersionSummary,
+};
 
 use workbench_domain::IconFile;
 use workbench_store::Store;

@@ -94,6 +94,18 @@ impl Workbench {
         }
     }
 
+    /// `status` with its local counts (pending, held, conflicts) read again: after an edit, a
+    /// resolution or a discard, the phase stays what the last sync left.
+    pub fn with_local_counts(&self, status: SyncStatus) -> SyncStatus {
+        let counts = self.local_counts();
+        SyncStatus {
+            pending: counts.pending,
+            held: counts.held,
+            conflicts: counts.conflicts,
+            ..status
+        }
+    }
+
     /// A status with nothing but the local counts filled in (the base of the others).
     fn local_counts(&self) -> SyncStatus {
         let (pending, held, conflicts) = self

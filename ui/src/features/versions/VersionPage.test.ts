@@ -36,8 +36,8 @@ describe('the version page', () => {
     expect(backend.calls.openVersion).toEqual(['ver-acme-210']);
     expect(await within(page).findByTestId('version-app-name')).toHaveProperty('textContent', 'Acme CRM Connector');
     expect(within(page).getByTestId('version-title-number').textContent).toBe('2.1.0');
-    expect(within(page).getByTestId('badge-technical').dataset.status).toBe('approved');
-    expect(within(page).getByTestId('badge-marketplace').dataset.status).toBe('in_review');
+    expect(within(page).getByTestId('badge-technical').dataset.status).toBe('draft');
+    expect(within(page).getByTestId('badge-marketplace').dataset.status).toBe('draft');
 
     expect(screen.getByLabelText('Display name')).toHaveProperty('value', 'Acme CRM Connector');
     expect(screen.getByLabelText('Slug')).toHaveProperty('value', 'acme-crm-connector');
@@ -54,7 +54,7 @@ describe('the version page', () => {
       'Min licenses',
       'Max licenses',
       'Trial days',
-      'Remove',
+      'Order and remove',
     ]);
   });
 
@@ -153,30 +153,24 @@ describe('the version page', () => {
     expect(price.title).toContain('15.00');
   });
 
-  it('says edits are not saved, and Revert brings back the cached version', async () => {
+  it('says how edits are kept, and saves a change once typing pauses', async () => {
     const { backend } = openWith();
     await openVersion('ver-acme-210');
     await allClear();
-    const note = screen.getByTestId('draft-note');
-    expect(note.textContent).toMatch(/not saved/i);
-    const revert = screen.getByTestId('revert');
-    expect(revert.getAttribute('aria-disabled')).toBe('true');
+    const bar = screen.getByTestId('save-status');
+    expect(bar.dataset.state).toBe('idle');
+    expect(bar.textContent).toMatch(/saved on this computer as you type/i);
 
     const summary = screen.getByLabelText('Listing summary') as HTMLTextAreaElement;
-    await userEvent.clear(summary);
-    await screen.findByTestId('diagnostic', {}, { timeout: 2_000 });
-    expect(revert.getAttribute('aria-disabled')).toBe('false');
-    expect(note.textContent).toMatch(/edited, not saved/i);
-
-    await userEvent.click(revert);
-    expect(summary.value).toBe(DEMO_VERSIONS['ver-acme-210']!.content.marketplace.listing_summary);
-    await allClear();
-    expect(revert.getAttribute('aria-disabled')).toBe('true');
-    // Nothing was written: the backend still hands out the cached content.
-    expect((await backend.openVersion('ver-acme-210')).content).toEqual(DEMO_VERSIONS['ver-acme-210']!.content);
+    await userEvent.type(summary, ' Now faster.');
+    await waitFor(() => expect(bar.dataset.state).toBe('saved'), { timeout: 2_000 });
+    expect(backend.calls.saveDraft.length).toBeGreaterThanOrEqual(1);
+    expect((await backend.openVersion('ver-acme-210')).content.marketplace.listing_summary).toBe(
+      `${DEMO_VERSIONS['ver-acme-210']!.content.marketplace.listing_summary} Now faster.`,
+    );
   });
 
-  it('goes back with Escape, focusing the version it came from, and keeps the draft while the window is open', async () => {
+  it('goes back with Escape, focusing the version it came from, and the edit is there when it opens again', async () => {
     openWith();
     await openVersion('ver-acme-210');
     await allClear();

@@ -1,8 +1,9 @@
-// The open version: its cached form, the partner's draft, and the live report of the rules pack on that draft.
-// The draft lives in this window only (saving comes with the outbox, in a later issue): `Revert` brings back the
-// cached content, and nothing here writes to the cache.
+// The open version: its cached form, the partner's draft, the live report of the rules pack on that draft, and the
+// saving of the draft. A save goes out once typing pauses (SAVE_DELAY_MS), on leaving a field and on Ctrl+S; it sends
+// the draft with its base (the content last read or saved), so the backend applies only the draft's own changes on
+// top of whatever a sync merged in meanwhile. "Saved" is shown only once the backend answered: the cache committed.
 import { getContext, setContext } from 'svelte';
-import type { Backend, CommandError, ValidationReport, VersionForm, VersionView } from '../../ipc';
+import type { Backend, CommandError, LocalState, Part, ValidationReport, VersionForm, VersionView } from '../../ipc';
 import { toCommandError } from '../../ipc';
 import { fieldId, messagesId, resolveField } from '../validation/fields';
 import { LiveValidator, VALIDATION_DELAY_MS } from '../validation/live';
@@ -15,8 +16,17 @@ export type EditorState =
 
 const copy = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T;
 
-/** Drafts kept while the window is open, by version id, so going back to the list does not lose them. */
+/** Drafts not saved yet, by version id, so going back to the list does not lose them. */
 export type DraftShelf = Map<string, VersionForm>;
+
+/** How long after the last key a draft is saved. */
+export const SAVE_DELAY_MS = 400;
+
+export type SaveState =
+  | { kind: 'idle' }
+  | { kind: 'saving' }
+  | { kind: 'saved'; changed: boolean }
+  | { kind: 'error'; error: CommandError };
 
 export class VersionEditor {
   state: EditorState = $state({ kind: 'loading' });
@@ -29,23 +39,48 @@ export class VersionEditor {
   checking = $state(false);
   /** The form path the partner last jumped to from the panel. */
   jumped: string | null = $state(null);
+  /** The content the draft was last read or saved as: what the cache has, as far as this editor knows. */
+  base: VersionForm | null = $state(null);
+  save: SaveState = $state({ kind: 'idle' });
+  /** The version's queued changes and conflicts; null until read. */
+  local: LocalState | null = $state(null);
+  /** Why the last undo, icon or review step failed, if it did. */
+  actionError: CommandError | null = $state(null);
 
   readonly issues: Map<string, FieldIssue> = $derived(
     this.report && this.draft ? issuesByField(this.report.diagnostics, this.draft) : new Map(),
   );
-  readonly dirty: boolean = $derived(
-    this.state.kind === 'loaded' && this.draft !== null && JSON.stringify(this.draft) !== JSON.stringify(this.state.view.content),
+  /** The draft has changes the cache does not have yet. */
+  readonly dirty: boolean = $derived(this.base !== null && this.draft !== null && JSON.stringify(this.draft) !== JSON.stringify(this.base));
+  /** Why each part is locked; a part that is not here is editable. */
+  readonly locks: Map<Part, string> = $derived(
+    new Map(
+      this.state.kind === 'loaded'
+        ? this.state.view.locks.flatMap((l) => (l.locked_because ? [[l.part, l.locked_because] as [Part, string]] : []))
+        : [],
+    ),
   );
 
   readonly versionId: string;
   readonly backend: Backend;
   readonly #shelf: DraftShelf;
   readonly #live: LiveValidator<VersionForm, ValidationReport>;
+  readonly #saveDelayMs: number;
+  #saveTimer: ReturnType<typeof setTimeout> | null = null;
+  #saving: Promise<void> | null = null;
+  #disposed = false;
 
-  constructor(backend: Backend, versionId: string, shelf: DraftShelf = new Map(), delayMs = VALIDATION_DELAY_MS) {
+  constructor(
+    backend: Backend,
+    versionId: string,
+    shelf: DraftShelf = new Map(),
+    delayMs = VALIDATION_DELAY_MS,
+    saveDelayMs = SAVE_DELAY_MS,
+  ) {
     this.backend = backend;
     this.versionId = versionId;
     this.#shelf = shelf;
+    this.#saveDelayMs = saveDelayMs;
     this.#live = new LiveValidator({
       validate: (draft) => backend.validateDraft(versionId, draft),
       onResult: (report) => {
@@ -68,28 +103,136 @@ export class VersionEditor {
     try {
       const view = await this.backend.openVersion(this.versionId);
       const kept = this.#shelf.get(this.versionId);
+      this.base = copy(view.content);
       this.draft = copy(kept ?? view.content);
       this.state = { kind: 'loaded', view };
       this.#live.now(copy(this.draft));
+      void this.loadLocal();
+      // A draft kept from before was not saved then: try again.
+      if (kept) this.#scheduleSave();
     } catch (error) {
       this.state = { kind: 'error', error: toCommandError(error) };
     }
   }
 
-  /** Called after every change to the draft: keeps it on the shelf and checks it once typing pauses. */
-  changed(draft: VersionForm): void {
-    if (this.state.kind !== 'loaded') return;
-    if (JSON.stringify(draft) === JSON.stringify(this.state.view.content)) this.#shelf.delete(this.versionId);
-    else this.#shelf.set(this.versionId, copy(draft));
-    this.#live.schedule(copy(draft));
+  /** Reads the version's queued changes and conflicts. */
+  async loadLocal(): Promise<void> {
+    try {
+      this.local = await this.backend.localState(this.versionId);
+    } catch (error) {
+      this.actionError = toCommandError(error);
+    }
   }
 
-  /** Puts the cached content back in place of the draft. */
-  revert(): void {
+  /**
+   * Reads the version again after something changed it outside the form (a sync, an undo, a resolved conflict, a new
+   * icon). The form follows the cache unless the partner has unsaved changes, which stay and are saved on top.
+   */
+  async refresh(): Promise<void> {
     if (this.state.kind !== 'loaded') return;
-    this.draft = copy(this.state.view.content);
+    await this.#saving;
+    try {
+      const view = await this.backend.openVersion(this.versionId);
+      if (this.#disposed) return;
+      const unsaved = this.dirty || this.#saveTimer !== null;
+      this.base = copy(view.content);
+      if (!unsaved) this.draft = copy(view.content);
+      this.state = { kind: 'loaded', view };
+      if (this.draft) this.#live.now(copy(this.draft));
+    } catch (error) {
+      this.state = { kind: 'error', error: toCommandError(error) };
+    }
+    await this.loadLocal();
+  }
+
+  /** Called after every change to the draft: keeps it on the shelf, checks it and saves it once typing pauses. */
+  changed(draft: VersionForm): void {
+    if (this.state.kind !== 'loaded') return;
+    if (this.base && JSON.stringify(draft) === JSON.stringify(this.base)) this.#shelf.delete(this.versionId);
+    else this.#shelf.set(this.versionId, copy(draft));
+    this.#live.schedule(copy(draft));
+    this.#scheduleSave();
+  }
+
+  #scheduleSave(): void {
+    if (this.#saveTimer !== null) clearTimeout(this.#saveTimer);
+    this.#saveTimer = setTimeout(() => {
+      this.#saveTimer = null;
+      void this.flush();
+    }, this.#saveDelayMs);
+  }
+
+  /**
+   * Saves the draft now (leaving a field, Ctrl+S, going back), if it has unsaved changes. One save at a time: a
+   * change made while one is out is saved right after it.
+   */
+  async flush(): Promise<void> {
+    if (this.#saveTimer !== null) {
+      clearTimeout(this.#saveTimer);
+      this.#saveTimer = null;
+    }
+    while (this.#saving) await this.#saving;
+    if (!this.dirty || !this.draft || !this.base) return;
+    const sent = copy($state.snapshot(this.draft) as VersionForm);
+    const base = copy($state.snapshot(this.base) as VersionForm);
+    this.save = { kind: 'saving' };
+    this.#saving = (async () => {
+      try {
+        const saved = await this.backend.saveDraft(this.versionId, base, sent);
+        if (this.#disposed) return;
+        const untouched = JSON.stringify(this.draft) === JSON.stringify(sent);
+        if (untouched) {
+          // The cache has the draft, and whatever a sync merged in meanwhile: show that.
+          this.base = copy(saved.content);
+          this.draft = copy(saved.content);
+          this.#shelf.delete(this.versionId);
+        } else {
+          // Typed on while it saved: what was sent is in the cache; the rest is saved on top of it next.
+          this.base = sent;
+        }
+        this.save = { kind: 'saved', changed: saved.changed };
+        if (saved.changed) void this.loadLocal();
+      } catch (error) {
+        if (!this.#disposed) this.save = { kind: 'error', error: toCommandError(error) };
+      }
+    })().finally(() => {
+      this.#saving = null;
+    });
+    await this.#saving;
+    const after = this.save as SaveState;
+    if (!this.#disposed && this.dirty && after.kind === 'saved' && this.#saveTimer === null) this.#scheduleSave();
+  }
+
+  /** Undoes the latest saved edit (after saving what is typed), then shows the cache's content. */
+  async undo(): Promise<string | null> {
+    await this.flush();
+    this.actionError = null;
+    try {
+      const undone = await this.backend.undoEdit(this.versionId);
+      if (undone !== null && this.base) this.draft = copy(this.base);
+      await this.refresh();
+      if (undone !== null) this.save = { kind: 'saved', changed: true };
+      return undone;
+    } catch (error) {
+      this.actionError = toCommandError(error);
+      return null;
+    }
+  }
+
+  /** Whether the part is read-only now, and why. */
+  lockOf(part: Part): string | null {
+    return this.locks.get(part) ?? null;
+  }
+
+  /** Puts the saved content back in place of unsaved changes. */
+  revert(): void {
+    if (this.state.kind !== 'loaded' || !this.base) return;
+    if (this.#saveTimer !== null) clearTimeout(this.#saveTimer);
+    this.#saveTimer = null;
+    this.draft = copy(this.base);
     this.#shelf.delete(this.versionId);
     this.jumped = null;
+    if (this.save.kind === 'error') this.save = { kind: 'idle' };
   }
 
   /** The form path a diagnostic's field lands on (see `resolveField`). */
@@ -137,6 +280,9 @@ export class VersionEditor {
   }
 
   dispose(): void {
+    this.#disposed = true;
+    if (this.#saveTimer !== null) clearTimeout(this.#saveTimer);
+    this.#saveTimer = null;
     this.#live.dispose();
   }
 }

@@ -1,0 +1,317 @@
+// The fake backend's local edits: the working copies, the outbox, undo, conflicts and queued review actions, kept
+// the way the real cache keeps them (`workbench::edit`), so the editor, the conflicts view and the submit panel
+// can be shown and tested without Rust. A sync (`sendAll`) sends what is queued, as the real push does.
+import type {
+  ActionKind,
+  ChangeKind,
+  CommandError,
+  ConflictChoice,
+  ConflictView,
+  LocalState,
+  Part,
+  QueuedChange,
+  Saved,
+  SubmitCheck,
+  Track,
+  ValidationReport,
+  VersionForm,
+  VersionView,
+} from './bindings';
+import { fakeActions, fakeLocks, fakeTransition } from './fake-review';
+
+const copy = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T;
+const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+
+type Section = 'general' | 'technical' | 'marketplace';
+const SECTIONS: Section[] = ['general', 'technical', 'marketplace'];
+const PART_OF: Record<Section | 'subscription_types', Part> = {
+  general: 'general',
+  technical: 'technical',
+  marketplace: 'marketplace',
+  subscription_types: 'subscription_plans',
+};
+
+function fail(code: CommandError['code'], message: string): never {
+  const error: CommandError = { code, message };
+  throw error;
+}
+
+/** The fields (section keys, or the plans) that differ between two contents, in form order. */
+function changedFields(a: VersionForm, b: VersionForm): string[] {
+  const fields: string[] = [];
+  for (const section of SECTIONS) {
+    const x = a[section] as unknown as Record<string, unknown>;
+    const y = b[section] as unknown as Record<string, unknown>;
+    for (const key of Object.keys(x)) if (!same(x[key], y[key])) fields.push(`${section}.${key}`);
+  }
+  if (!same(a.subscription_types, b.subscription_types)) fields.push('subscription_types');
+  return fields;
+}
+
+/** The draft's changes to `base` applied to `working`: a changed key takes the draft's value, others stay. */
+function mergeDraft(base: VersionForm, draft: VersionForm, working: VersionForm): VersionForm {
+  const merged = copy(working);
+  for (const section of SECTIONS) {
+    const b = base[section] as unknown as Record<string, unknown>;
+    const d = draft[section] as unknown as Record<string, unknown>;
+    const m = merged[section] as unknown as Record<string, unknown>;
+    for (const key of Object.keys(d)) if (!same(b[key], d[key])) m[key] = copy(d[key]);
+  }
+  if (!same(base.subscription_types, draft.subscription_types)) merged.subscription_types = copy(draft.subscription_types);
+  return merged;
+}
+
+function notANumber(draft: VersionForm): string | null {
+  for (const [i, plan] of draft.subscription_types.entries()) {
+    for (const key of ['price', 'min_licenses', 'max_licenses'] as const) {
+      if (!/^-?\d+$/.test(plan[key].trim())) return `not saved: plan ${i + 1}'s ${key} “${plan[key]}” is not a whole number.`;
+    }
+    if (plan.trial_days.trim() !== '' && !/^\d+$/.test(plan.trial_days.trim())) {
+      return `not saved: plan ${i + 1}'s trial days “${plan.trial_days}” is not a whole number.`;
+    }
+  }
+  return null;
+}
+
+/** Sets a dotted path (`general.display_name`, `marketplace.support.email`) of a form to `value`. */
+function setPath(form: VersionForm, path: string, value: unknown): void {
+  const keys = path.split('.');
+  let at = form as unknown as Record<string, unknown>;
+  for (const key of keys.slice(0, -1)) {
+    if (typeof at[key] !== 'object' || at[key] === null) fail('invalid_input', `no field ${path}`);
+    at = at[key] as Record<string, unknown>;
+  }
+  at[keys.at(-1)!] = value;
+}
+
+async function sha256(text: string): Promise<string> {
+  const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(text));
+  return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+export interface FakeEditOptions {
+  /** Open conflicts by version id. */
+  conflicts?: Record<string, ConflictView[]>;
+  /** Queued changes by version id (held ones with their reason). */
+  queued?: Record<string, QueuedChange[]>;
+}
+
+export class FakeLocal {
+  readonly #versions: Record<string, VersionView>;
+  /** The server's copy of each version, as of the last sync. */
+  readonly #server: Record<string, VersionForm>;
+  readonly #queued = new Map<string, QueuedChange[]>();
+  readonly #conflicts = new Map<string, ConflictView[]>();
+  readonly #history = new Map<string, VersionForm[]>();
+  readonly #validate: (draft: VersionForm, hasIcon: boolean) => ValidationReport;
+  #nextId = 1;
+
+  constructor(
+    versions: Record<string, VersionView>,
+    validate: (draft: VersionForm, hasIcon: boolean) => ValidationReport,
+    options: FakeEditOptions,
+  ) {
+    this.#versions = versions;
+    this.#validate = validate;
+    this.#server = Object.fromEntries(Object.entries(versions).map(([id, v]) => [id, copy(v.content)]));
+    for (const [id, list] of Object.entries(options.conflicts ?? {})) this.#conflicts.set(id, copy(list));
+    for (const [id, list] of Object.entries(options.queued ?? {})) {
+      this.#queued.set(id, copy(list));
+      for (const change of list) this.#nextId = Math.max(this.#nextId, Number(change.id) + 1);
+    }
+  }
+
+  view(versionId: string): VersionView {
+    const view = this.#versions[versionId];
+    if (!view) fail('not_found', `no cached version ${versionId}: run \`pwb sync\` to fetch it`);
+    view.locks = fakeLocks(view.technical, view.marketplace);
+    view.actions = fakeActions(view.technical, view.marketplace);
+    return view;
+  }
+
+  counts(versionId?: string): { pending: number; held: number; conflicts: number } {
+    const ids = versionId ? [versionId] : [...new Set([...this.#queued.keys(), ...this.#conflicts.keys()])];
+    let pending = 0;
+    let held = 0;
+    let conflicts = 0;
+    for (const id of ids) {
+      const queued = this.#queued.get(id) ?? [];
+      pending += queued.length;
+      held += queued.filter((c) => c.held).length;
+      conflicts += this.#conflicts.get(id)?.length ?? 0;
+    }
+    return { pending, held, conflicts };
+  }
+
+  #queue(versionId: string, kind: ChangeKind, track: Track | null, summary: string | null): void {
+    const list = this.#queued.get(versionId) ?? [];
+    list.push({
+      id: String(this.#nextId++),
+      kind,
+      track,
+      summary,
+      created_at: new Date().toISOString(),
+      attempts: 0,
+      last_error: null,
+      held: false,
+    });
+    this.#queued.set(versionId, list);
+  }
+
+  #checkUnlocked(view: VersionView, parts: Part[]): void {
+    for (const part of parts) {
+      const lock = view.locks.find((l) => l.part === part)?.locked_because;
+      if (lock) fail('locked', lock);
+    }
+  }
+
+  save(versionId: string, base: VersionForm, draft: VersionForm): Saved {
+    const view = this.view(versionId);
+    const problem = notANumber(draft);
+    if (problem) fail('invalid_input', problem);
+    const merged = same(base, view.content) ? copy(draft) : mergeDraft(base, draft, view.content);
+    const fields = changedFields(view.content, merged);
+    const parts = [...new Set(fields.map((f) => PART_OF[f.split('.')[0] as Section]))];
+    this.#checkUnlocked(view, parts);
+    if (fields.length > 0) {
+      this.#history.set(versionId, [...(this.#history.get(versionId) ?? []), copy(view.content)]);
+      view.content = merged;
+      this.#queue(versionId, 'edit', null, 'edit');
+    }
+    return { changed: fields.length > 0, fields, pending: this.counts().pending, content: copy(view.content) };
+  }
+
+  setIcon(versionId: string, fileName: string, bytes: number): void {
+    const view = this.view(versionId);
+    this.#checkUnlocked(view, ['icon']);
+    const problems: string[] = [];
+    if (!/\.(png|jpe?g)$/i.test(fileName)) problems.push(`icon (icon.format): ${fileName} is not a PNG or JPEG file`);
+    if (bytes < 8) problems.push(`icon (icon.readable): ${fileName} is empty or cut off`);
+    if (problems.length > 0) fail('validation_failed', `the icon ${fileName} breaks ${problems.length} rule(s): ${problems.join('; ')}`);
+    view.has_icon = true;
+    this.#queue(versionId, 'icon', null, null);
+  }
+
+  undo(versionId: string): string | null {
+    const view = this.view(versionId);
+    const history = this.#history.get(versionId) ?? [];
+    const before = history.pop();
+    if (!before) return null;
+    view.content = before;
+    this.#queue(versionId, 'edit', null, 'undo');
+    return 'edit';
+  }
+
+  local(versionId: string): LocalState {
+    this.view(versionId);
+    return { conflicts: copy(this.#conflicts.get(versionId) ?? []), queued: copy(this.#queued.get(versionId) ?? []) };
+  }
+
+  resolve(versionId: string, field: string, choice: ConflictChoice): void {
+    const view = this.view(versionId);
+    const list = this.#conflicts.get(versionId) ?? [];
+    const conflict = list.find((c) => c.field === field);
+    if (!conflict) fail('invalid_input', `version ${versionId} has no open conflict on ${field}`);
+    const text = choice.kind === 'keep_mine' ? conflict.mine : choice.kind === 'take_theirs' ? conflict.theirs : choice.text;
+    let value: unknown = text;
+    if (conflict.form === 'json') {
+      try {
+        value = JSON.parse(text);
+      } catch {
+        fail('invalid_input', `the value for ${field} is not JSON; edit the JSON shown for mine or theirs`);
+      }
+    }
+    setPath(view.content, field, value);
+    this.#conflicts.set(
+      versionId,
+      list.filter((c) => c.field !== field),
+    );
+    this.#queue(versionId, 'edit', null, `resolve ${field}`);
+  }
+
+  async check(versionId: string, track: Track): Promise<SubmitCheck> {
+    const view = this.view(versionId);
+    const problems = this.#validate(copy(view.content), view.has_icon)
+      .diagnostics.filter((d) => d.severity === 'error')
+      .map((d) => `${d.field} (${d.rule}): ${d.message}`);
+    if (problems.length > 0) return { track, problems, preview: null };
+    const json = JSON.stringify(view.content, null, 2);
+    return {
+      track,
+      problems: [],
+      preview: { json, sha256: await sha256(json), icon_sha256: view.has_icon ? await sha256(`icon of ${versionId}`) : null },
+    };
+  }
+
+  async queueAction(versionId: string, action: ActionKind, track: Track): Promise<void> {
+    const view = this.view(versionId);
+    const result = fakeTransition(view.technical, view.marketplace, action, track);
+    if ('refused' in result) fail('invalid_input', result.refused);
+    if (action === 'submit') {
+      const check = await this.check(versionId, track);
+      if (check.problems.length > 0) {
+        fail('validation_failed', `the ${track} submission of version ${versionId} breaks ${check.problems.length} rule(s): ${check.problems.join('; ')}`);
+      }
+    }
+    this.#queue(versionId, action, track, null);
+  }
+
+  retry(versionId: string): number {
+    const held = (this.#queued.get(versionId) ?? []).filter((c) => c.held);
+    for (const change of held) change.held = false;
+    return held.length;
+  }
+
+  discard(versionId: string, changeId: string): void {
+    const view = this.view(versionId);
+    const list = this.#queued.get(versionId) ?? [];
+    const change = list.find((c) => c.id === changeId);
+    if (!change) fail('invalid_input', `version ${versionId} has no queued change ${changeId}`);
+    if (change.kind === 'edit') {
+      view.content = copy(this.#server[versionId]!);
+      this.#conflicts.delete(versionId);
+      this.#history.delete(versionId);
+      this.#queued.set(
+        versionId,
+        list.filter((c) => c.kind !== 'edit'),
+      );
+    } else {
+      this.#queued.set(
+        versionId,
+        list.filter((c) => c.id !== changeId),
+      );
+    }
+  }
+
+  /** The versions with something to send, for the progress of a sync. */
+  outgoing(): string[] {
+    return [...this.#queued.entries()].filter(([, list]) => list.some((c) => !c.held)).map(([id]) => id);
+  }
+
+  /**
+   * Sends one version's queue, as a push does: a version with open conflicts waits; content goes first; each review
+   * action moves its track, or is held with why the track refuses it. Answers the statuses now.
+   */
+  send(versionId: string): void {
+    if ((this.#conflicts.get(versionId)?.length ?? 0) > 0) return;
+    const view = this.view(versionId);
+    const kept: QueuedChange[] = [];
+    for (const change of this.#queued.get(versionId) ?? []) {
+      if (change.held) {
+        kept.push(change);
+        continue;
+      }
+      if (change.kind === 'edit' || change.kind === 'icon') continue;
+      const result = fakeTransition(view.technical, view.marketplace, change.kind, change.track ?? 'technical');
+      if ('refused' in result) {
+        kept.push({ ...change, attempts: change.attempts + 1, held: true, last_error: `the server refused it: ${result.refused}` });
+        continue;
+      }
+      if (change.track === 'marketplace' || change.kind === 'advertise') view.marketplace = result.to;
+      else view.technical = result.to;
+    }
+    this.#server[versionId] = copy(view.content);
+    if (kept.length > 0) this.#queued.set(versionId, kept);
+    else this.#queued.delete(versionId);
+  }
+}
