@@ -7,7 +7,7 @@ use serde_json::Value;
 use time::OffsetDateTime;
 use workbench_domain::merge::{self, FieldConflict};
 use workbench_domain::validation::state::edit_context;
-use workbench_domain::validation::{self, Suppression, ValidationInput};
+use workbench_domain::validation::{self, Suppression};
 use workbench_domain::{
     Action, ContentPart, IconFile, ReviewStatus, SubscriptionPlan, Track, VersionContent,
     edit_lock, transition,
@@ -201,23 +201,9 @@ impl Workbench {
     /// The submission check of one track on the working copy, with the recorded suppressions:
     /// `ValidationFailed` when an error remains.
     pub fn preflight(&self, version_id: &str, track: Track) -> Result<(), WorkbenchError> {
-        let pack = self.rules_pack()?;
-        let (cached, icon, suppressions) = {
-            let store = self.store();
-            let cached = store
-                .version(version_id)?
-                .ok_or_else(|| WorkbenchError::UnknownVersion(version_id.to_owned()))?;
-            (
-                cached,
-                store.icon(version_id)?,
-                store.suppressions(version_id)?,
-            )
-        };
-        let mut input = ValidationInput::new(&cached.version.content, cached.version.status);
-        if let Some(icon) = &icon {
-            input = input.with_icon(&icon.bytes, partner_api::icon_file_name(&icon.media_type));
-        }
-        let report = validation::validate_submission(&input, &pack, &suppressions, track);
+        let report = self.check_cached(version_id, None, |input, pack, suppressions| {
+            validation::validate_submission(input, pack, suppressions, track)
+        })?;
         if report.has_errors() {
             return Err(WorkbenchError::ValidationFailed {
                 what: format!("the {track} submission of version {version_id}"),

@@ -105,6 +105,18 @@ impl Workbench {
         version_id: &str,
         draft: Option<&VersionContent>,
     ) -> Result<Report, WorkbenchError> {
+        self.check_cached(version_id, draft, validation::validate)
+    }
+
+    /// Runs `check` (the whole engine, or one track's submission check) on a cached version, or
+    /// `draft` in its place, with the pack in force, the cached icon under the name the server
+    /// validates it under, and the version's suppressions.
+    pub(crate) fn check_cached(
+        &self,
+        version_id: &str,
+        draft: Option<&VersionContent>,
+        check: impl FnOnce(&ValidationInput<'_>, &RulesPack, &[Suppression]) -> Report,
+    ) -> Result<Report, WorkbenchError> {
         let pack = self.rules_pack()?;
         let (cached, icon, suppressions) = {
             let store = self.store();
@@ -120,9 +132,9 @@ impl Workbench {
         let content = draft.unwrap_or(&cached.version.content);
         let mut input = ValidationInput::new(content, cached.version.status);
         if let Some(icon) = &icon {
-            input = input.with_icon(&icon.bytes, icon_file_name(&icon.media_type));
+            input = input.with_icon(&icon.bytes, partner_api::icon_file_name(&icon.media_type));
         }
-        Ok(validation::validate(&input, &pack, &suppressions))
+        Ok(check(&input, &pack, &suppressions))
     }
 
     /// Checks that `version_id` is a cached version of `app_id`, for commands that name both.
@@ -288,13 +300,4 @@ fn read_icon_file(path: &Path) -> Result<Vec<u8>, WorkbenchError> {
         ));
     }
     Ok(bytes)
-}
-
-/// The file name a cached icon was stored under, for the extension rule: the cache keeps the
-/// media type the server sent, not the partner's file name.
-fn icon_file_name(media_type: &str) -> &'static str {
-    match media_type {
-        "image/jpeg" => "icon.jpg",
-        _ => "icon.png",
-    }
 }
