@@ -70,27 +70,42 @@ pub(crate) fn edit(
     if &before == after {
         return Ok(false);
     }
-    versions::write_working(&tx, version_id, after)?;
+    record_edit(&tx, version_id, &before, after, summary, key, at)?;
+    tx.commit()?;
+    Ok(true)
+}
+
+/// Writes `after` as a version's working copy, with its undo record and its outbox entry: the
+/// three parts of every edit, in the caller's transaction.
+fn record_edit(
+    tx: &Transaction<'_>,
+    version_id: &str,
+    before: &VersionContent,
+    after: &VersionContent,
+    summary: &str,
+    key: &str,
+    at: &str,
+) -> Result<(), StoreError> {
+    versions::write_working(tx, version_id, after)?;
     tx.prepare_cached(
         "INSERT INTO edits (version_id, summary, before, after, at) VALUES (?1, ?2, ?3, ?4, ?5)",
     )?
     .execute(params![
         version_id,
         summary,
-        json(&before)?,
+        json(before)?,
         json(after)?,
         at
     ])?;
     outbox::add(
-        &tx,
+        tx,
         version_id,
         Operation::Edit,
         &serde_json::json!({ "summary": summary }),
         key,
         at,
     )?;
-    tx.commit()?;
-    Ok(true)
+    Ok(())
 }
 
 /// Puts back the content a version had before its latest edit, as a new queued edit, and drops
@@ -440,30 +455,12 @@ pub(crate) fn resolve(
     let before = working(&tx, version_id)?.version.content;
     let mut after = before.clone();
     merge::set_field(&mut after, field, value).map_err(|e| StoreError::Invalid(e.to_string()))?;
-    versions::write_working(&tx, version_id, &after)?;
     tx.execute(
         "DELETE FROM conflicts WHERE version_id = ?1 AND field = ?2",
         [version_id, field],
     )?;
     let summary = format!("resolve {field}");
-    tx.prepare_cached(
-        "INSERT INTO edits (version_id, summary, before, after, at) VALUES (?1, ?2, ?3, ?4, ?5)",
-    )?
-    .execute(params![
-        version_id,
-        summary,
-        json(&before)?,
-        json(&after)?,
-        at
-    ])?;
-    outbox::add(
-        &tx,
-        version_id,
-        Operation::Edit,
-        &serde_json::json!({ "summary": summary }),
-        key,
-        at,
-    )?;
+    record_edit(&tx, version_id, &before, &after, &summary, key, at)?;
     tx.commit()?;
     Ok(())
 }
