@@ -6,6 +6,7 @@ import type {
   AppList,
   ConflictChoice,
   LocalState,
+  PreviewSource,
   Saved,
   SubmitCheck,
   SyncProgress,
@@ -87,4 +88,15 @@ export interface Backend {
    * the background. Rejects with `busy` while a sign-in is waiting, `not_found` for an unknown profile.
    */
   switchProfile(name: string): Promise<Switched>;
+  /**
+   * What the preview needs besides the draft: the vendor (the app's `created_type`), the server's copy as last synced
+   * (null when the server never had the version) and whether the icon changed since. Rejects with `not_found`.
+   */
+  previewSource(versionId: string): Promise<PreviewSource>;
+  /**
+   * Opens a link of the listing (http, https or mailto) outside the app, only when the URL appears in the version's
+   * cached content (a link of the description, a declared URL or asset, the support URL); else rejects with
+   * `invalid_input`. The window never navigates to partner links itself.
+   */
+  openListingLink(versionId: string, url: string): Promise<void>;
 }

@@ -347,3 +347,17 @@ export type Switched = { profiles: ProfileList, status: SyncStatus, };
 export type ErrorCode = "cache" | "server_unreachable" | "server_error" | "malformed_reply" | "not_found" | "not_signed_in" | "sign_in" | "no_keyring" | "keyring" | "invalid_input" | "locked" | "validation_failed" | "busy" | "internal";
 
 export type CommandError = { code: ErrorCode, message: string, };
+
+export type PreviewSource = { 
+/**
+ * The app's `created_type`: the vendor name the card shows.
+ */
+vendor: string, 
+/**
+ * The server's copy as last synced (the cache's base of the version); null when the server has never had it.
+ */
+live: VersionForm | null, 
+/**
+ * Whether the working icon's checksum differs from the server's.
+ */
+icon_changed: boolean, };

@@ -232,3 +232,14 @@ function demoVersion(app: AppRow, version: VersionRow): VersionView {
 export const DEMO_VERSIONS: Record<string, VersionView> = Object.fromEntries(
   DEMO_APPS.flatMap((app) => app.versions.map((version) => [version.id, demoVersion(app, version)])),
 );
+
+/**
+ * The server's copies the preview compares with where they differ from the cache: Acme's draft has a new summary and
+ * a dearer Team plan since the last sync; Globex's first draft was never sent.
+ */
+export const DEMO_LIVE: Record<string, VersionForm | null> = (() => {
+  const acme = JSON.parse(JSON.stringify(DEMO_VERSIONS['ver-acme-210']!.content)) as VersionForm;
+  acme.marketplace.listing_summary = 'Screen pops and call logging between Talkdesk and Acme CRM.';
+  for (const p of acme.subscription_types) if (p.name === 'Team') p.price = '1200';
+  return { 'ver-acme-210': acme, 'ver-globex-010': null };
+})();

@@ -129,6 +129,12 @@ export class FakeLocal {
     return view;
   }
 
+  /** The server's copy of the version as of the last sync (the cache's base), or null when it never had one. */
+  server(versionId: string): VersionForm | null {
+    const form = this.#server[versionId];
+    return form ? copy(form) : null;
+  }
+
   counts(versionId?: string): { pending: number; held: number; conflicts: number } {
     const ids = versionId ? [versionId] : [...new Set([...this.#queued.keys(), ...this.#conflicts.keys()])];
     let pending = 0;

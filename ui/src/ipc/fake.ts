@@ -8,6 +8,7 @@ import type {
   CommandError,
   ActionKind,
   ConflictChoice,
+  PreviewSource,
   ProfileList,
   ProfileRow,
   Switched,
@@ -18,7 +19,8 @@ import type {
   VersionForm,
   VersionView,
 } from './bindings';
-import { DEMO_APPS, DEMO_ICONS, DEMO_SERVER, DEMO_VERSIONS } from './demo-data';
+import { DEMO_APPS, DEMO_ICONS, DEMO_LIVE, DEMO_SERVER, DEMO_VERSIONS } from './demo-data';
+import { previewFixture } from './demo-preview';
 import { isCommandError } from './errors';
 import { createFakeAccount, EMBEDDED, type FakeAccountCalls, type FakeAccountControls, type FakeSignInOptions } from './fake-account';
 import { FakeLocal, type FakeEditOptions } from './fake-edit';
@@ -64,6 +66,13 @@ export interface FakeOptions extends FakeEditOptions {
   failProfiles?: CommandError;
   /** How long a save takes; 0 by default. */
   saveDelayMs?: number;
+  /**
+   * The server's copy the preview compares with, by version id, in place of the fake's own (the content as first
+   * given, then as last sent); null: the server never had the version.
+   */
+  live?: Record<string, VersionForm | null>;
+  /** Versions whose icon differs from the server's. */
+  iconChanged?: string[];
 }
 
 /** A profile of the fake: its row, and its own cache, status and account for when the window switches to it. */
@@ -107,6 +116,8 @@ export interface FakeCalls {
   queueReviewAction: { versionId: string; action: ActionKind; track: Track }[];
   retryHeld: string[];
   discardChange: { versionId: string; changeId: string }[];
+  previewSource: string[];
+  openListingLink: { versionId: string; url: string }[];
 }
 
 export interface FakeBackend extends Backend, FakeAccountControls {
@@ -127,6 +138,24 @@ export interface FakeBackend extends Backend, FakeAccountControls {
 }
 
 const copy = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T;
+
+/**
+ * Whether the listing may open `url`, as the real backend decides: an http(s) or mailto URL found in the version's
+ * content (a link written in the description, a declared URL or asset, the support URL or email).
+ */
+function listingLinkAllowed(content: VersionForm, url: string): boolean {
+  if (!/^(https?:\/\/|mailto:)/i.test(url)) return false;
+  const strings: string[] = [];
+  const walk = (value: unknown) => {
+    if (typeof value === 'string') strings.push(value);
+    else if (Array.isArray(value)) value.forEach(walk);
+    else if (value && typeof value === 'object') Object.values(value).forEach(walk);
+  };
+  walk(content);
+  if (strings.includes(url)) return true;
+  if (url.toLowerCase().startsWith('mailto:') && content.marketplace.support.email === url.slice('mailto:'.length)) return true;
+  return content.marketplace.description.includes(url);
+}
 
 export const NEVER_SYNCED: SyncStatus = {
   state: 'idle',
@@ -163,6 +192,8 @@ export function createFakeBackend(options: FakeOptions = {}): FakeBackend {
     queueReviewAction: [],
     retryHeld: [],
     discardChange: [],
+    previewSource: [],
+    openListingLink: [],
   };
   const versions: Record<string, VersionView> = copy(options.versions ?? {});
   const validate = options.validate ?? fakeValidate;
@@ -437,6 +468,30 @@ export function createFakeBackend(options: FakeOptions = {}): FakeBackend {
       return { profiles: profileList(), status: copy(status) };
     },
 
+    async previewSource(versionId: string): Promise<PreviewSource> {
+      calls.previewSource.push(versionId);
+      const view = findVersion(versionId);
+      const app = apps.find((a) => a.id === view.app_id);
+      const live = options.live && versionId in options.live ? options.live[versionId]! : local.server(versionId);
+      return copy({
+        vendor: app?.created_type ?? '',
+        live,
+        icon_changed: options.iconChanged?.includes(versionId) ?? false,
+      });
+    },
+
+    async openListingLink(versionId: string, url: string): Promise<void> {
+      calls.openListingLink.push({ versionId, url });
+      const view = findVersion(versionId);
+      if (!listingLinkAllowed(view.content, url)) {
+        const error: CommandError = {
+          code: 'invalid_input',
+          message: `not opened: ${url} is not a link of this version's listing (save the description first if you just added it)`,
+        };
+        throw error;
+      }
+    },
+
     async onSyncStatus(listener): Promise<() => void> {
       // Wrap so the same function subscribed twice gets two independent subscriptions, like Tauri's listen.
       const subscription = (next: SyncStatus) => listener(next);
@@ -451,9 +506,17 @@ export function createFakeBackend(options: FakeOptions = {}): FakeBackend {
 /**
  * The backend `npm run dev` uses in a plain browser. `?demo=` picks a scenario:
  * `empty`, `never-synced`, `offline`, `list-error`, `sync-error`, `not-signed-in`, `no-keyring`, `browser-sign-in`,
- * `sign-in-denied` or `sign-in-expires`; anything else shows the demo portfolio (where a sign-in is approved 8 s in).
+ * `sign-in-denied` or `sign-in-expires`; `preview` and `preview-hostile` are the preview's fixed test content
+ * (`demo-preview.ts`); anything else shows the demo portfolio (where a sign-in is approved 8 s in). The calls it
+ * received are readable as `window.__pwbDemoCalls`, for the browser tests (this module never loads in the desktop app).
  */
 export function createDemoBackend(search: string): FakeBackend {
+  const backend = demoBackend(search);
+  if (typeof window !== 'undefined') Object.defineProperty(window, '__pwbDemoCalls', { value: backend.calls, configurable: true });
+  return backend;
+}
+
+function demoBackend(search: string): FakeBackend {
   const scenario = new URLSearchParams(search).get('demo');
   const minutesAgo = (minutes: number) => new Date(Date.now() - minutes * 60_000).toISOString();
   const synced: SyncStatus = { ...NEVER_SYNCED, last_synced_at: minutesAgo(12) };
@@ -464,12 +527,18 @@ export function createDemoBackend(search: string): FakeBackend {
     status: synced,
     syncDelayMs: 900,
     validateDelayMs: 40,
+    live: DEMO_LIVE,
+    iconChanged: ['ver-nw-110'],
   };
   const unreachable: CommandError = {
     code: 'server_unreachable',
     message: `Could not connect to ${DEMO_SERVER}: connection refused.`,
   };
   switch (scenario) {
+    case 'preview':
+      return createFakeBackend({ ...base, ...previewFixture('plain') });
+    case 'preview-hostile':
+      return createFakeBackend({ ...base, ...previewFixture('hostile') });
     case 'empty':
       return createFakeBackend({ ...base, apps: [] });
     case 'never-synced':

@@ -74,6 +74,19 @@ describe('the Tauri backend', () => {
     ]);
   });
 
+  it("calls the preview's commands by their names, with camelCase arguments", async () => {
+    const backend = createTauriBackend();
+    invoke.mockResolvedValue(null);
+
+    await backend.previewSource('v');
+    await backend.openListingLink('v', 'https://acme.example/docs');
+
+    expect(invoke.mock.calls).toEqual([
+      ['preview_source', { versionId: 'v' }],
+      ['open_listing_link', { versionId: 'v', url: 'https://acme.example/docs' }],
+    ]);
+  });
+
   it('passes a CommandError from Rust through unchanged', async () => {
     invoke.mockRejectedValue({ code: 'cache', message: 'database is locked' });
 

@@ -7,6 +7,7 @@ import type {
   AccountView,
   AppList,
   LocalState,
+  PreviewSource,
   Saved,
   SubmitCheck,
   SyncProgress,
@@ -60,5 +61,7 @@ export function createTauriBackend(): Backend {
     onSignIn: (listener) => listen<SignInEvent>(SIGN_IN_EVENT, (event) => listener(event.payload)),
     profiles: () => call<ProfileList>('profiles'),
     switchProfile: (name) => call<Switched>('switch_profile', { name }),
+    previewSource: (versionId) => call<PreviewSource>('preview_source', { versionId }),
+    openListingLink: (versionId, url) => call<void>('open_listing_link', { versionId, url }),
   };
 }
