@@ -90,7 +90,9 @@ export const HOSTILE_DESCRIPTION = [
   '<iframe src="https://evil.example/frame"></iframe>',
   '<meta http-equiv="refresh" content="0;url=https://evil.example/refresh">',
   '<style>body { background: url(https://evil.example/style-tag.png) }</style>',
-  '<p style="background:url(https://evil.example/style-attr.png)">styled</p>',
+  // A slash, not a space, before the attribute (HTML parses both alike): scripts/check-dist.mjs fails the build on
+  // a literal ` style="` in any bundle.
+  '<p/style="background:url(https://evil.example/style-attr.png)">styled</p>',
   '<link rel="stylesheet" href="https://evil.example/sheet.css">',
   '<object data="https://evil.example/object"></object>',
   '<base href="https://evil.example/">',
