@@ -1,6 +1,6 @@
 // The description's Markdown subset, and hostile input: only allowed elements and attributes, whatever the text.
 import { describe, expect, it } from 'vitest';
-import { ALLOWED_ATTRIBUTES, ALLOWED_ELEMENTS, allowedHref, descriptionLinks, renderMarkdown } from './markdown';
+import { ALLOWED_ATTRIBUTES, ALLOWED_ELEMENTS, allowedHref, descriptionLinks, patchBlocks, renderMarkdown } from './markdown';
 
 function html(text: string): string {
   const div = document.createElement('div');
@@ -172,5 +172,27 @@ describe('hostile descriptions', () => {
     expect(allowedHref('java\tscript:alert(1)')).toBeNull();
     expect(allowedHref('https://ok.example/\u0000')).toBeNull();
     expect(allowedHref('mailto:a@b.example')).toBe('mailto:a@b.example');
+  });
+});
+
+describe('patching the rendered blocks', () => {
+  it('keeps the unchanged blocks and replaces only those that differ', () => {
+    const div = rendered('# Title\n\nFirst\n\nSecond\n\nThird');
+    const [h1, first, second, third] = Array.from(div.children);
+    patchBlocks(div, renderMarkdown('# Title\n\nFirst\n\nSecond, edited\n\nThird'));
+    expect(div.innerHTML).toBe('<h1>Title</h1><p>First</p><p>Second, edited</p><p>Third</p>');
+    expect(div.children[0]).toBe(h1);
+    expect(div.children[1]).toBe(first);
+    expect(div.children[2]).not.toBe(second);
+    expect(div.children[3]).toBe(third);
+  });
+
+  it('handles blocks added and removed anywhere, ending equal to a fresh render', () => {
+    const texts = ['a\n\nb\n\nc', 'a\n\nc', 'x\n\na\n\nc\n\ny', '', '- one\n- two', '- one\n- two\n- three', 'a\n\na\n\na', 'a'];
+    const div = document.createElement('div');
+    for (const text of texts) {
+      patchBlocks(div, renderMarkdown(text));
+      expect(div.innerHTML, text).toBe(html(text));
+    }
   });
 });

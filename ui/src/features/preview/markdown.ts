@@ -180,6 +180,26 @@ export function renderMarkdown(text: string, doc: Document = document): Document
   return fragment;
 }
 
+/**
+ * Makes `target`'s children equal to `fresh`'s (both made by renderMarkdown): the blocks the two share at the start and
+ * at the end stay in place, only those in between are replaced. `fresh` is consumed.
+ */
+export function patchBlocks(target: Node, fresh: DocumentFragment): void {
+  const before = Array.from(target.childNodes);
+  const after = Array.from(fresh.childNodes);
+  let start = 0;
+  while (start < before.length && start < after.length && before[start]!.isEqualNode(after[start]!)) start += 1;
+  let endBefore = before.length - 1;
+  let endAfter = after.length - 1;
+  while (endBefore >= start && endAfter >= start && before[endBefore]!.isEqualNode(after[endAfter]!)) {
+    endBefore -= 1;
+    endAfter -= 1;
+  }
+  const anchor = before[endBefore + 1] ?? null;
+  for (let i = start; i <= endBefore; i += 1) target.removeChild(before[i]!);
+  for (let i = start; i <= endAfter; i += 1) target.insertBefore(after[i]!, anchor);
+}
+
 /** The links a description shows as links (their hrefs, in order): what a click on one may ask to open. */
 export function descriptionLinks(text: string): string[] {
   const links: string[] = [];
