@@ -10,7 +10,7 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
-import { cpus, totalmem } from 'node:os';
+import { cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { launchChromium, openPreview, ROOT, serveDist } from './support.mjs';
 
@@ -117,6 +117,7 @@ async function focusEnd(page) {
   }, DESCRIPTION_FIELD);
 }
 
+const load = loadavg()[0];
 const server = await serveDist();
 const browser = await launchChromium();
 let on;
@@ -179,7 +180,8 @@ const section = `${START}
 
 The version editor in Chromium (${chromiumVersion}, headless, through playwright-core) on the built window and the
 fake backend, with a ${LENGTH.toLocaleString('en-US')}-character description (headings, emphasis, links, lists, quotes,
-inline code). Each keystroke typed at the end of the description is timed with the page's Performance API: a
+inline code) and the preview's Listing tab scrolled to its end, so the paragraph being typed is on screen and must be
+painted. Each keystroke typed at the end of the description is timed with the page's Performance API: a
 \`performance.mark\` in a capturing \`input\` listener (before the editor's own), and a second one after the next frame
 was painted (\`requestAnimationFrame\`, then \`setTimeout 0\`); the benchmark also checks that the preview showed the
 typed letter by then. The baseline, in the same run on the same page, is the same keystrokes with the preview turned
@@ -198,8 +200,15 @@ Split of the medians, input event to the frame's \`requestAnimationFrame\` (the 
 then to after its paint: preview on ${ms(onSplit.script)} + ${ms(onSplit.frame)}, off ${ms(offSplit.script)} + ${ms(offSplit.frame)}.
 
 Target: median at most ${TARGET_MS} ms with the preview on: **${met ? 'met' : 'not met'}**. Measured ${today} on
-${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GiB. Both figures include waiting for the next frame, so
-neither can be below the time to the next vsync of the headless compositor.
+${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GiB, load average ${load.toFixed(1)} at the start (other
+builds shared the cores; both figures ran under the same load). Both include waiting for the next frame, so neither
+can be below the time to the next vsync of the headless compositor.
+
+What keeps it there: markdown-it parses the whole description on each keystroke (about 1 ms), but the DOM keeps the
+top-level blocks that did not change (\`patchBlocks\`), and the listing is laid out and painted in its own containment
+(\`contain: content\`, and \`layout paint\` on the description), so the browser redoes the paragraph being typed, not
+the window. Before those two, a first version of this benchmark (the listing not scrolled to its end) gave a median
+of 29.8 ms against 12.8 ms.
 ${END}`;
 
 const file = join(ROOT, 'BENCHMARKS.md');
