@@ -41,6 +41,11 @@ describe('the rules on the editor form', () => {
     expect(trialMark([plan({ type: 'trial', trial_days: '' })])).toBe('30-day free trial');
   });
 
+  it("collapses Unicode's White_Space, as the Rust twin does", () => {
+    expect(truncate('a\u0085b\u00a0c\u2003d\u3000e', 60)).toBe('a b c d e');
+    expect(truncate('\ufeffa', 60)).toBe('\ufeffa');
+  });
+
   it('counts code points, not UTF-16 units', () => {
     expect(truncate('🙂'.repeat(5), 5)).toBe('🙂'.repeat(5));
     expect(truncate('🙂'.repeat(6), 5)).toBe(`${'🙂'.repeat(4)}…`);

@@ -15,7 +15,8 @@ const TRAILING = new Set([...' .,;:!?-–—']);
  * stripped, and "…" appended.
  */
 export function truncate(text: string, limit: number): string {
-  const collapsed = text.replace(/\s+/gu, ' ').trim();
+  // Unicode's White_Space property, as Rust's `char::is_whitespace` (JS's `\s` differs: it has U+FEFF, lacks U+0085).
+  const collapsed = text.replace(/\p{White_Space}+/gu, ' ').replace(/^ | $/g, '');
   const points = Array.from(collapsed);
   if (points.length <= limit) return collapsed;
   let head = points.slice(0, Math.max(0, limit - 1));
