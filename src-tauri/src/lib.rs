@@ -52,6 +52,8 @@ pub fn build_app<R: Runtime>(builder: Builder<R>) -> Builder<R> {
             commands::sync::sync_now,
             commands::versions::open_version,
             commands::versions::validate_draft,
+            commands::preview::preview_source,
+            commands::preview::open_listing_link,
             commands::edit::save_draft,
             commands::edit::set_icon,
             commands::edit::undo_edit,

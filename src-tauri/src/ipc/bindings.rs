@@ -54,6 +54,7 @@ pub fn render() -> String {
         Suppressed::decl(&cfg),
         NotApplied::decl(&cfg),
         ValidationReport::decl(&cfg),
+        PreviewSource::decl(&cfg),
         Access::decl(&cfg),
         TokenVault::decl(&cfg),
         SignedInAccount::decl(&cfg),

@@ -7,6 +7,7 @@ mod account;
 #[cfg(test)]
 mod bindings;
 mod edit;
+mod preview;
 mod profile;
 mod trace;
 mod version;
@@ -30,6 +31,7 @@ pub use edit::{
     ReviewActionView, Saved, SubmissionPreview, SubmitCheck, SyncProgress, SyncStage, Track,
     ValueForm, clamp, review_action,
 };
+pub use preview::PreviewSource;
 pub use profile::{CurrentProfile, ProfileKind, ProfileList, ProfileRow, Switched};
 pub use trace::{Reply, Sent, TRACE_ENV, emit, reply};
 pub use version::{

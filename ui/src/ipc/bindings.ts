@@ -215,6 +215,8 @@ pack_version: string,
  */
 diagnostics: Array<Diagnostic>, not_checked: Array<NotChecked>, suppressed: Array<Suppressed>, not_applied: Array<NotApplied>, };
 
+export type PreviewSource = { vendor: string, live: VersionForm | null, icon_changed: boolean, };
+
 export type Access = "account" | "environment" | "demo" | "none";
 
 export type TokenVault = "secret_service" | "kernel_keyring" | "file";

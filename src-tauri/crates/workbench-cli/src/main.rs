@@ -162,6 +162,19 @@ enum Command {
         #[arg(long)]
         preview: bool,
     },
+    /// Write a cached version's marketplace preview (the card small and large, light and dark,
+    /// and the listing page) as one self-contained HTML page. Works offline, from the cache.
+    Preview {
+        /// The app of the version.
+        #[arg(long, value_name = "ID")]
+        app: String,
+        /// The cached version; its working copy, with your unsent edits, is shown.
+        #[arg(long, value_name = "ID")]
+        version: String,
+        /// The file to write (replaced whole, never left half-written), or `-` for stdout.
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+    },
     /// Withdraw a track from review (back to Draft).
     Withdraw {
         #[command(flatten)]
@@ -376,6 +389,19 @@ async fn run(cli: Cli) -> Result<u8, WorkbenchError> {
             workbench.check_version_of_app(&target.app, &target.version)?;
             workbench.discard_edits(&target.version)?;
             output::say!("version {} is back to the server's copy", target.version);
+            Ok(exit::SUCCESS)
+        }
+        Command::Preview { app, version, out } => {
+            let page = workbench.export_preview(&app, &version)?;
+            if out.as_os_str() == "-" {
+                output::say!("{}", page.trim_end());
+            } else {
+                workbench::preview::write_file_atomically(&out, page.as_bytes())?;
+                output::say!(
+                    "wrote the preview of version {version} to {}",
+                    out.display()
+                );
+            }
             Ok(exit::SUCCESS)
         }
         Command::Submit {

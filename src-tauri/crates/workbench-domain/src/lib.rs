@@ -6,7 +6,10 @@
 //! Talkdesk's public Apps API) and [`review`] for the review tracks, their transitions and the
 //! edit-lock rule, [`merge`] for the field-level three-way merge of offline edits with the
 //! server's copy, and [`validation`] for the rules pack and the engine that checks a version against it.
+//! [`card`] has the marketplace card's stated rules (summary truncation, price line, trial mark),
+//! which the window's preview tells in TypeScript too.
 
+pub mod card;
 pub mod merge;
 pub mod model;
 pub mod review;

@@ -80,6 +80,15 @@ pub enum WorkbenchError {
     /// The rules engine found errors: nothing was stored or queued.
     #[error("{what} breaks {} rule(s): {}", .messages.len(), .messages.join("; "))]
     ValidationFailed { what: String, messages: Vec<String> },
+    /// A link the window asked to open that is not a web or mail link of the version's listing.
+    #[error("not opening {url:?}: {reason}")]
+    NotAListingLink { url: String, reason: String },
+    /// A file to write (`pwb preview --out FILE`) that cannot be written; nothing was written.
+    #[error("cannot write {}: {reason}; nothing was written", .path.display())]
+    OutputFile {
+        path: std::path::PathBuf,
+        reason: String,
+    },
     /// A profile, or a change to the profiles, that is not allowed or not well formed: the
     /// message says why and what to do. Nothing was changed.
     #[error("{0}")]
@@ -162,7 +171,9 @@ impl WorkbenchError {
             WorkbenchError::InvalidSuppression(_)
             | WorkbenchError::InvalidEdit(_)
             | WorkbenchError::IconFile { .. }
-            | WorkbenchError::InvalidProfile(_) => ErrorCode::InvalidInput,
+            | WorkbenchError::InvalidProfile(_)
+            | WorkbenchError::NotAListingLink { .. }
+            | WorkbenchError::OutputFile { .. } => ErrorCode::InvalidInput,
             WorkbenchError::NotSignedIn(_) | WorkbenchError::SignedOut { .. } => {
                 ErrorCode::NotSignedIn
             }

@@ -8,13 +8,16 @@
 //! force ([`Workbench::active_rules_pack`]) with the partner's suppressions
 //! ([`Workbench::suppress`]). [`server`] says which server to talk to, including the sandbox
 //! embedded in the app; [`profiles`] gives each server (the embedded sandbox, Talkdesk's regions,
-//! custom ones) a data folder of its own under the data root, and keeps which is active. Time
+//! custom ones) a data folder of its own under the data root, and keeps which is active.
+//! [`preview`] renders a version's marketplace card and listing page (`pwb preview`) and decides
+//! which of its links the window may open. Time
 //! comes in as an argument, so nothing here reads a clock.
 
 pub mod account;
 mod edit;
 mod error;
 mod loopback;
+pub mod preview;
 pub mod profiles;
 mod pull;
 mod push;
