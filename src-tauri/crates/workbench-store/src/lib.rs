@@ -252,11 +252,7 @@ impl Store {
     }
 
     /// Takes in one read of the change feed, cursor included, in one transaction.
-    pub fn apply_changes(
-        &mut self,
-        batch: &FeedBatch,
-        at: &str,
-    ) -> Result<Applied, StoreError> {
+    pub fn apply_changes(&mut self, batch: &FeedBatch, at: &str) -> Result<Applied, StoreError> {
         sync::apply_changes(&mut self.conn, batch, at)
     }
 

@@ -98,8 +98,8 @@ pub struct TimelineEvent {
 
 /// Records `event` unless an event with its cursor is already there; answers whether it was new.
 pub(crate) fn record(tx: &Transaction<'_>, event: &TimelineEvent) -> Result<bool, StoreError> {
-    let feedback = serde_json::to_string(&event.feedback)
-        .map_err(|e| StoreError::corrupt(e.to_string()))?;
+    let feedback =
+        serde_json::to_string(&event.feedback).map_err(|e| StoreError::corrupt(e.to_string()))?;
     let inserted = tx.execute(
         "INSERT INTO timeline (cursor, version_id, app_id, kind, at, track, decision, feedback)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)

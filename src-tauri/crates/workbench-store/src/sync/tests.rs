@@ -331,7 +331,10 @@ fn a_timeline_event_is_recorded_once_with_its_cursor_even_when_the_page_is_read_
         ..review_event("c1", crate::Verdict::Rejected)
     };
     let batch = crate::FeedBatch {
-        timeline: vec![submitted.clone(), review_event("c2", crate::Verdict::Rejected)],
+        timeline: vec![
+            submitted.clone(),
+            review_event("c2", crate::Verdict::Rejected),
+        ],
         cursor: "c2".into(),
         ..Default::default()
     };
