@@ -7,6 +7,7 @@ mod account;
 #[cfg(test)]
 mod bindings;
 mod edit;
+mod outcome;
 mod profile;
 mod trace;
 mod version;
@@ -29,6 +30,10 @@ pub use edit::{
     ActionKind, ChangeKind, ConflictChoice, ConflictView, LocalState, Part, PartLock, QueuedChange,
     ReviewActionView, Saved, SubmissionPreview, SubmitCheck, SyncProgress, SyncStage, Track,
     ValueForm, clamp, review_action,
+};
+pub use outcome::{
+    Decision, Feedback, NotificationPrefs, NotificationsUnavailable, OpenOutcome, OutcomeView,
+    TimelineEvent, TimelineKind, TimelineView,
 };
 pub use profile::{CurrentProfile, ProfileKind, ProfileList, ProfileRow, Switched};
 pub use trace::{Reply, Sent, TRACE_ENV, emit, reply};

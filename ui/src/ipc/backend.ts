@@ -5,6 +5,11 @@ import type {
   ActionKind,
   AppList,
   ConflictChoice,
+  Decision,
+  NotificationPrefs,
+  NotificationsUnavailable,
+  OpenOutcome,
+  TimelineView,
   LocalState,
   Saved,
   SubmitCheck,
@@ -87,4 +92,14 @@ export interface Backend {
    * the background. Rejects with `busy` while a sign-in is waiting, `not_found` for an unknown profile.
    */
   switchProfile(name: string): Promise<Switched>;
+  /** A cached version's review timeline (oldest first) with when the server was last checked; `not_found` if not cached. */
+  versionTimeline(versionId: string): Promise<TimelineView>;
+  /** Which kinds of review outcome get a desktop notification. */
+  notificationPrefs(): Promise<NotificationPrefs>;
+  /** Turns one kind of notification on or off; resolves with the settings now in force. */
+  setNotification(kind: Decision, on: boolean): Promise<NotificationPrefs>;
+  /** Subscribes to "notifications-unavailable": the desktop could not show these outcomes; resolves with the unsubscribe. */
+  onNotificationsUnavailable(listener: (event: NotificationsUnavailable) => void): Promise<() => void>;
+  /** Subscribes to "open-outcome": the partner chose a notification; resolves with the unsubscribe. */
+  onOpenOutcome(listener: (event: OpenOutcome) => void): Promise<() => void>;
 }

@@ -344,6 +344,24 @@ profiles: Array<ProfileRow>, };
 
 export type Switched = { profiles: ProfileList, status: SyncStatus, };
 
+export type Decision = "approved" | "rejected";
+
+export type Feedback = { field: string, message: string, rule: string | null, };
+
+export type TimelineKind = "submitted" | "withdrawn" | "reviewed" | "made_available" | "advertised";
+
+export type TimelineEvent = { kind: TimelineKind, at: string | null, track: Track | null, decision: Decision | null, feedback: Array<Feedback>, };
+
+export type TimelineView = { version_id: string, events: Array<TimelineEvent>, last_checked_at: string | null, };
+
+export type OutcomeView = { app_id: string, app_name: string, version_id: string, version_number: string, track: Track, decision: Decision, feedback: Array<Feedback>, at: string | null, summary: string, body: string, };
+
+export type NotificationsUnavailable = { reason: string, outcomes: Array<OutcomeView>, };
+
+export type OpenOutcome = { app_id: string, version_id: string, summary: string, feedback: Array<Feedback>, };
+
+export type NotificationPrefs = { approved: boolean, rejected: boolean, };
+
 export type ErrorCode = "cache" | "server_unreachable" | "server_error" | "malformed_reply" | "not_found" | "not_signed_in" | "sign_in" | "no_keyring" | "keyring" | "invalid_input" | "locked" | "validation_failed" | "busy" | "internal";
 
 export type CommandError = { code: ErrorCode, message: string, };

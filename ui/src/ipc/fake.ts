@@ -22,6 +22,7 @@ import { DEMO_APPS, DEMO_ICONS, DEMO_SERVER, DEMO_VERSIONS } from './demo-data';
 import { isCommandError } from './errors';
 import { createFakeAccount, EMBEDDED, type FakeAccountCalls, type FakeAccountControls, type FakeSignInOptions } from './fake-account';
 import { FakeLocal, type FakeEditOptions } from './fake-edit';
+import { createFakeOutcomes, type FakeOutcomesControls, type FakeOutcomesOptions } from './fake-outcomes';
 import { fakeValidate } from './fake-rules';
 
 /** What a successful sync does: replace the cached apps and/or override fields of the final status. */
@@ -30,7 +31,7 @@ export interface FakeSyncOutcome {
   status?: Partial<SyncStatus>;
 }
 
-export interface FakeOptions extends FakeEditOptions {
+export interface FakeOptions extends FakeEditOptions, FakeOutcomesOptions {
   /** The cached apps; none by default. */
   apps?: AppRow[];
   /** The initial status; idle, never synced, by default. */
@@ -109,7 +110,7 @@ export interface FakeCalls {
   discardChange: { versionId: string; changeId: string }[];
 }
 
-export interface FakeBackend extends Backend, FakeAccountControls {
+export interface FakeBackend extends Backend, FakeAccountControls, FakeOutcomesControls {
   readonly calls: FakeCalls;
   readonly accountCalls: FakeAccountCalls;
   /** Sets the status and delivers it to every listener, as the "sync-status" event would. */
@@ -263,9 +264,17 @@ export function createFakeBackend(options: FakeOptions = {}): FakeBackend {
     return copy(status);
   }
 
+  const outcomes = createFakeOutcomes(
+    options,
+    (versionId) => versionId in versions,
+    () => status.last_synced_at,
+  );
+
   return {
     ...account.backend,
     ...account.controls,
+    ...outcomes.backend,
+    ...outcomes.controls,
     accountCalls: account.calls,
     calls,
     emit,

@@ -7,6 +7,10 @@ import type {
   AccountView,
   AppList,
   LocalState,
+  NotificationPrefs,
+  NotificationsUnavailable,
+  OpenOutcome,
+  TimelineView,
   Saved,
   SubmitCheck,
   SyncProgress,
@@ -24,6 +28,8 @@ import { toCommandError } from './errors';
 export const SYNC_STATUS_EVENT = 'sync-status';
 export const SIGN_IN_EVENT = 'sign-in';
 export const SYNC_PROGRESS_EVENT = 'sync-progress';
+export const NOTIFICATIONS_UNAVAILABLE_EVENT = 'notifications-unavailable';
+export const OPEN_OUTCOME_EVENT = 'open-outcome';
 
 async function call<T>(command: string, args?: Record<string, unknown>): Promise<T> {
   try {
@@ -60,5 +66,11 @@ export function createTauriBackend(): Backend {
     onSignIn: (listener) => listen<SignInEvent>(SIGN_IN_EVENT, (event) => listener(event.payload)),
     profiles: () => call<ProfileList>('profiles'),
     switchProfile: (name) => call<Switched>('switch_profile', { name }),
+    versionTimeline: (versionId) => call<TimelineView>('version_timeline', { versionId }),
+    notificationPrefs: () => call<NotificationPrefs>('notification_prefs'),
+    setNotification: (kind, on) => call<NotificationPrefs>('set_notification', { kind, on }),
+    onNotificationsUnavailable: (listener) =>
+      listen<NotificationsUnavailable>(NOTIFICATIONS_UNAVAILABLE_EVENT, (event) => listener(event.payload)),
+    onOpenOutcome: (listener) => listen<OpenOutcome>(OPEN_OUTCOME_EVENT, (event) => listener(event.payload)),
   };
 }

@@ -1,0 +1,70 @@
+// The fake's review outcomes: each version's timeline, the per-kind notification settings, and the two events the
+// shell sends about notifications ("notifications-unavailable", "open-outcome"), which tests deliver by hand.
+import type { CommandError, Decision, NotificationPrefs, NotificationsUnavailable, OpenOutcome, TimelineView } from './bindings';
+
+export interface FakeOutcomesOptions {
+  /** Each version's timeline, by version id; a known version without one has no events. */
+  timelines?: Record<string, TimelineView>;
+  /** The notification settings at first; every kind on by default. */
+  notificationPrefs?: NotificationPrefs;
+}
+
+export interface FakeOutcomesControls {
+  /** Delivers a "notifications-unavailable" event, as the shell does when the desktop cannot show a notification. */
+  emitNotificationsUnavailable(event: NotificationsUnavailable): void;
+  /** Delivers an "open-outcome" event, as the shell does when the partner chooses a notification. */
+  emitOpenOutcome(event: OpenOutcome): void;
+}
+
+const copy = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T;
+
+export function createFakeOutcomes(
+  options: FakeOutcomesOptions,
+  knows: (versionId: string) => boolean,
+  lastCheckedAt: () => string | null,
+) {
+  const timelines = copy(options.timelines ?? {});
+  let prefs: NotificationPrefs = copy(options.notificationPrefs ?? { approved: true, rejected: true });
+  const unavailable = new Set<(event: NotificationsUnavailable) => void>();
+  const open = new Set<(event: OpenOutcome) => void>();
+
+  function subscribe<T>(set: Set<(event: T) => void>, listener: (event: T) => void): Promise<() => void> {
+    const subscription = (event: T) => listener(event);
+    set.add(subscription);
+    return Promise.resolve(() => {
+      set.delete(subscription);
+    });
+  }
+
+  const backend = {
+    async versionTimeline(versionId: string): Promise<TimelineView> {
+      if (!knows(versionId) && !timelines[versionId]) {
+        const error: CommandError = {
+          code: 'not_found',
+          message: `no cached version ${versionId}: run \`pwb apps\` to see the cached ones, or \`pwb sync\` to fetch new ones`,
+        };
+        throw error;
+      }
+      const timeline = timelines[versionId] ?? { version_id: versionId, events: [], last_checked_at: null };
+      return { ...copy(timeline), last_checked_at: lastCheckedAt() ?? timeline.last_checked_at };
+    },
+    async notificationPrefs(): Promise<NotificationPrefs> {
+      return copy(prefs);
+    },
+    async setNotification(kind: Decision, on: boolean): Promise<NotificationPrefs> {
+      prefs = { ...prefs, [kind]: on };
+      return copy(prefs);
+    },
+    onNotificationsUnavailable: (listener: (event: NotificationsUnavailable) => void) => subscribe(unavailable, listener),
+    onOpenOutcome: (listener: (event: OpenOutcome) => void) => subscribe(open, listener),
+  };
+  const controls: FakeOutcomesControls = {
+    emitNotificationsUnavailable(event) {
+      for (const listener of [...unavailable]) listener(copy(event));
+    },
+    emitOpenOutcome(event) {
+      for (const listener of [...open]) listener(copy(event));
+    },
+  };
+  return { backend, controls };
+}
