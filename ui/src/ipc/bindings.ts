@@ -350,11 +350,23 @@ export type Feedback = { field: string, message: string, rule: string | null, };
 
 export type TimelineKind = "submitted" | "withdrawn" | "reviewed" | "made_available" | "advertised";
 
-export type TimelineEvent = { kind: TimelineKind, at: string | null, track: Track | null, decision: Decision | null, feedback: Array<Feedback>, };
+export type TimelineEvent = { kind: TimelineKind, 
+/**
+ * RFC 3339, when the server did it.
+ */
+at: string | null, track: Track | null, decision: Decision | null, feedback: Array<Feedback>, };
 
 export type TimelineView = { version_id: string, events: Array<TimelineEvent>, last_checked_at: string | null, };
 
-export type OutcomeView = { app_id: string, app_name: string, version_id: string, version_number: string, track: Track, decision: Decision, feedback: Array<Feedback>, at: string | null, summary: string, body: string, };
+export type OutcomeView = { app_id: string, app_name: string, version_id: string, version_number: string, track: Track, decision: Decision, feedback: Array<Feedback>, at: string | null, 
+/**
+ * "Acme CRM 1.3: technical review rejected, 2 issues"
+ */
+summary: string, 
+/**
+ * One line per feedback entry: "field: message".
+ */
+body: string, };
 
 export type NotificationsUnavailable = { reason: string, outcomes: Array<OutcomeView>, };
 
