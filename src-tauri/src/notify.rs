@@ -102,7 +102,7 @@ fn show_all<R: Runtime>(app: &AppHandle<R>, outcomes: Vec<OutcomeView>) {
     }
     if let Some(reason) = reason {
         let event = NotificationsUnavailable {
-            reason: format!("the desktop cannot show notifications ({reason})"),
+            reason: unavailable_reason(&reason),
             outcomes: unshown,
         };
         if let Err(e) = ipc::emit(app, UNAVAILABLE_EVENT, event) {
@@ -125,6 +125,17 @@ fn open_outcome<R: Runtime>(app: &AppHandle<R>, open: OpenOutcome) {
     }
 }
 
+/// Why notifications cannot be shown, in the partner's words (the D-Bus detail is in the log).
+fn unavailable_reason(error: &str) -> String {
+    if error.contains("ServiceUnknown") || error.contains("was not provided by any") {
+        "no notification service is running on this desktop".to_owned()
+    } else if error.contains("DBUS_SESSION_BUS_ADDRESS") || error.contains("session bus") {
+        "this desktop session has no message bus to show notifications on".to_owned()
+    } else {
+        format!("the desktop refused the notification ({error})")
+    }
+}
+
 /// The body as text under the notification spec's markup: `&`, `<` and `>` escaped.
 fn escape_markup(text: &str) -> String {
     text.replace('&', "&amp;")
@@ -135,6 +146,17 @@ fn escape_markup(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_missing_notification_service_is_said_in_plain_words() {
+        assert_eq!(
+            unavailable_reason(
+                "org.freedesktop.DBus.Error.ServiceUnknown: The name org.freedesktop.Notifications was not provided by any .service files"
+            ),
+            "no notification service is running on this desktop"
+        );
+        assert!(unavailable_reason("timeout").contains("(timeout)"));
+    }
 
     #[test]
     fn reviewer_text_is_escaped_for_a_server_that_reads_markup() {

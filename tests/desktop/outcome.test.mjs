@@ -233,7 +233,7 @@ test('with no notification server on the bus, a banner says notifications are un
        return b && { text: b.textContent.replace(/\\s+/g, ' '), version: b.querySelector('[data-testid="unshown-outcome"]').getAttribute('data-version-id') };`,
       'the banner of unshown outcomes',
     );
-    assert.match(banner.text, /Notifications are unavailable/);
+    assert.match(banner.text, /Notifications are unavailable — no notification service is running on this desktop/);
     assert.ok(banner.text.includes(`${BEACON.name} ${BEACON.number}: technical review rejected, 2 issues`), banner.text);
     assert.ok(banner.text.includes(`${FEEDBACK[1].field}: ${FEEDBACK[1].message}`), banner.text);
     assert.equal(banner.version, BEACON.version);

@@ -16,6 +16,39 @@ export interface FakeOutcomesControls {
   emitOpenOutcome(event: OpenOutcome): void;
 }
 
+/** The demo's timelines (`npm run dev`): Northwind 1.1.0 was rejected with feedback; 1.0.0 went all the way. */
+export const DEMO_TIMELINES: Record<string, TimelineView> = {
+  'ver-nw-110': {
+    version_id: 'ver-nw-110',
+    last_checked_at: null,
+    events: [
+      { kind: 'submitted', at: '2026-11-20T09:12:00Z', track: 'technical', decision: null, feedback: [] },
+      {
+        kind: 'reviewed',
+        at: '2026-11-21T15:40:00Z',
+        track: 'technical',
+        decision: 'rejected',
+        feedback: [
+          { field: 'technical.scopes_reason', message: 'Explain why the app needs each scope it asks for.', rule: null },
+          { field: 'general.display_name', message: 'Use the name shown on AppConnect, without a version number.', rule: null },
+        ],
+      },
+    ],
+  },
+  'ver-nw-100': {
+    version_id: 'ver-nw-100',
+    last_checked_at: null,
+    events: [
+      { kind: 'submitted', at: '2026-09-02T10:00:00Z', track: 'technical', decision: null, feedback: [] },
+      { kind: 'reviewed', at: '2026-09-03T11:30:00Z', track: 'technical', decision: 'approved', feedback: [] },
+      { kind: 'made_available', at: '2026-09-03T12:00:00Z', track: 'technical', decision: null, feedback: [] },
+      { kind: 'submitted', at: '2026-09-04T08:00:00Z', track: 'marketplace', decision: null, feedback: [] },
+      { kind: 'reviewed', at: '2026-09-06T16:20:00Z', track: 'marketplace', decision: 'approved', feedback: [] },
+      { kind: 'advertised', at: '2026-09-07T09:00:00Z', track: 'marketplace', decision: null, feedback: [] },
+    ],
+  },
+};
+
 const copy = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T;
 
 export function createFakeOutcomes(

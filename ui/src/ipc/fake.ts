@@ -22,7 +22,7 @@ import { DEMO_APPS, DEMO_ICONS, DEMO_SERVER, DEMO_VERSIONS } from './demo-data';
 import { isCommandError } from './errors';
 import { createFakeAccount, EMBEDDED, type FakeAccountCalls, type FakeAccountControls, type FakeSignInOptions } from './fake-account';
 import { FakeLocal, type FakeEditOptions } from './fake-edit';
-import { createFakeOutcomes, type FakeOutcomesControls, type FakeOutcomesOptions } from './fake-outcomes';
+import { createFakeOutcomes, DEMO_TIMELINES, type FakeOutcomesControls, type FakeOutcomesOptions } from './fake-outcomes';
 import { fakeValidate } from './fake-rules';
 
 /** What a successful sync does: replace the cached apps and/or override fields of the final status. */
@@ -473,6 +473,7 @@ export function createDemoBackend(search: string): FakeBackend {
     status: synced,
     syncDelayMs: 900,
     validateDelayMs: 40,
+    timelines: DEMO_TIMELINES,
   };
   const unreachable: CommandError = {
     code: 'server_unreachable',
