@@ -44,6 +44,7 @@ pub fn build_app<R: Runtime>(builder: Builder<R>) -> Builder<R> {
             app.manage(AppState::open());
             app.manage(signin::SignIns::default());
             app.manage(sync::Schedule::default());
+            app.manage(notify::Unshown::default());
             sync::spawn_background(app.handle().clone());
             Ok(())
         })
@@ -73,5 +74,7 @@ pub fn build_app<R: Runtime>(builder: Builder<R>) -> Builder<R> {
             commands::outcomes::version_timeline,
             commands::outcomes::notification_prefs,
             commands::outcomes::set_notification,
+            commands::outcomes::unshown_outcomes,
+            commands::outcomes::dismiss_unshown_outcomes,
         ])
 }

@@ -22,6 +22,35 @@ pub const OPEN_EVENT: &str = "open-outcome";
 const OPEN_ACTION: &str = "default";
 const OPEN_LABEL: &str = "Open";
 
+/// The outcomes the desktop could not show, since the partner last dismissed the banner.
+#[derive(Default)]
+pub struct Unshown(std::sync::Mutex<Option<NotificationsUnavailable>>);
+
+impl Unshown {
+    fn lock(&self) -> std::sync::MutexGuard<'_, Option<NotificationsUnavailable>> {
+        self.0.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    fn add(&self, event: &NotificationsUnavailable) {
+        let mut kept = self.lock();
+        match kept.as_mut() {
+            Some(kept) => {
+                kept.reason = event.reason.clone();
+                kept.outcomes.extend(event.outcomes.iter().cloned());
+            }
+            None => *kept = Some(event.clone()),
+        }
+    }
+
+    pub fn get(&self) -> Option<NotificationsUnavailable> {
+        self.lock().clone()
+    }
+
+    pub fn dismiss(&self) {
+        *self.lock() = None;
+    }
+}
+
 /// Shows the outcomes a sync of `session` brought, those of the kinds the partner has on.
 pub fn outcomes<R: Runtime>(
     app: &AppHandle<R>,
@@ -105,6 +134,9 @@ fn show_all<R: Runtime>(app: &AppHandle<R>, outcomes: Vec<OutcomeView>) {
             reason: unavailable_reason(&reason),
             outcomes: unshown,
         };
+        // Kept until the partner dismisses them, so a window that was not listening yet (the
+        // sync at start) still shows them: it asks with `unshown_outcomes` once it listens.
+        app.state::<Unshown>().add(&event);
         if let Err(e) = ipc::emit(app, UNAVAILABLE_EVENT, event) {
             tracing::warn!("cannot tell the window the notifications are unavailable: {e}");
         }

@@ -2,7 +2,10 @@ use tauri::State;
 
 use crate::AppState;
 use crate::commands::versions::off_main_thread;
-use crate::ipc::{Decision, NotificationPrefs, Reply, TimelineView, reply};
+use crate::ipc::{
+    Decision, NotificationPrefs, NotificationsUnavailable, Reply, TimelineView, reply,
+};
+use crate::notify::Unshown;
 
 /// A cached version's review timeline, with when the server was last checked.
 #[tauri::command]
@@ -33,4 +36,18 @@ pub fn set_notification(
     reply(NotificationPrefs::from(
         workbench.set_notification(kind.into(), on)?,
     ))
+}
+
+/// The outcomes the desktop could not show as notifications since the banner was last dismissed
+/// (also sent as `notifications-unavailable` events as they happen); null when there are none.
+#[tauri::command]
+pub fn unshown_outcomes(unshown: State<'_, Unshown>) -> Reply<Option<NotificationsUnavailable>> {
+    reply(unshown.get())
+}
+
+/// The partner dismissed the banner: forget the outcomes it listed.
+#[tauri::command]
+pub fn dismiss_unshown_outcomes(unshown: State<'_, Unshown>) -> Reply<()> {
+    unshown.dismiss();
+    reply(())
 }

@@ -109,6 +109,13 @@ export class Workbench {
       );
     void subscribed.then(() => {
       if (stopped) return;
+      // Outcomes the desktop could not show before this window listened (the sync at start).
+      this.backend.unshownOutcomes().then(
+        (kept) => {
+          if (!stopped && kept && this.unshownOutcomes === null) this.unshownOutcomes = kept;
+        },
+        () => undefined,
+      );
       void this.reload();
       void this.loadProfiles();
       this.backend.syncStatus().then(
@@ -213,6 +220,7 @@ export class Workbench {
   /** Closes the banner of unshown outcomes. */
   dismissUnshown(): void {
     this.unshownOutcomes = null;
+    void this.backend.dismissUnshownOutcomes().catch(() => undefined);
   }
 
   /** Opens an outcome's version with the fields named in its feedback marked (a chosen notification, the banner). */

@@ -98,6 +98,10 @@ export interface Backend {
   notificationPrefs(): Promise<NotificationPrefs>;
   /** Turns one kind of notification on or off; resolves with the settings now in force. */
   setNotification(kind: Decision, on: boolean): Promise<NotificationPrefs>;
+  /** The outcomes the desktop could not show since the banner was last dismissed (the events may have come before the window listened); null for none. */
+  unshownOutcomes(): Promise<NotificationsUnavailable | null>;
+  /** The partner dismissed the banner: the backend forgets the outcomes it listed. */
+  dismissUnshownOutcomes(): Promise<void>;
   /** Subscribes to "notifications-unavailable": the desktop could not show these outcomes; resolves with the unsubscribe. */
   onNotificationsUnavailable(listener: (event: NotificationsUnavailable) => void): Promise<() => void>;
   /** Subscribes to "open-outcome": the partner chose a notification; resolves with the unsubscribe. */

@@ -7,6 +7,8 @@ export interface FakeOutcomesOptions {
   timelines?: Record<string, TimelineView>;
   /** The notification settings at first; every kind on by default. */
   notificationPrefs?: NotificationPrefs;
+  /** Outcomes the shell could not show before the window started listening; none by default. */
+  unshown?: NotificationsUnavailable | null;
 }
 
 export interface FakeOutcomesControls {
@@ -60,6 +62,8 @@ export function createFakeOutcomes(
   let prefs: NotificationPrefs = copy(options.notificationPrefs ?? { approved: true, rejected: true });
   const unavailable = new Set<(event: NotificationsUnavailable) => void>();
   const open = new Set<(event: OpenOutcome) => void>();
+  // What the shell keeps of the outcomes it could not show, until the banner is dismissed.
+  let unshown: NotificationsUnavailable | null = copy(options.unshown ?? null);
 
   function subscribe<T>(set: Set<(event: T) => void>, listener: (event: T) => void): Promise<() => void> {
     const subscription = (event: T) => listener(event);
@@ -88,11 +92,18 @@ export function createFakeOutcomes(
       prefs = { ...prefs, [kind]: on };
       return copy(prefs);
     },
+    async unshownOutcomes(): Promise<NotificationsUnavailable | null> {
+      return copy(unshown);
+    },
+    async dismissUnshownOutcomes(): Promise<void> {
+      unshown = null;
+    },
     onNotificationsUnavailable: (listener: (event: NotificationsUnavailable) => void) => subscribe(unavailable, listener),
     onOpenOutcome: (listener: (event: OpenOutcome) => void) => subscribe(open, listener),
   };
   const controls: FakeOutcomesControls = {
     emitNotificationsUnavailable(event) {
+      unshown = unshown ? { reason: event.reason, outcomes: [...unshown.outcomes, ...copy(event.outcomes)] } : copy(event);
       for (const listener of [...unavailable]) listener(copy(event));
     },
     emitOpenOutcome(event) {

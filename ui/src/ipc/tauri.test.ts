@@ -82,6 +82,8 @@ describe('the Tauri backend', () => {
     await backend.versionTimeline('v');
     await backend.notificationPrefs();
     await backend.setNotification('approved', false);
+    await backend.unshownOutcomes();
+    await backend.dismissUnshownOutcomes();
     const unavailable: unknown[] = [];
     const opened: unknown[] = [];
     await backend.onNotificationsUnavailable((event) => unavailable.push(event));
@@ -91,6 +93,8 @@ describe('the Tauri backend', () => {
       ['version_timeline', { versionId: 'v' }],
       ['notification_prefs', undefined],
       ['set_notification', { kind: 'approved', on: false }],
+      ['unshown_outcomes', undefined],
+      ['dismiss_unshown_outcomes', undefined],
     ]);
     expect(listen.mock.calls.map(([name]) => name)).toEqual(['notifications-unavailable', 'open-outcome']);
     listen.mock.calls[0]![1]({ payload: { reason: 'r', outcomes: [] } });

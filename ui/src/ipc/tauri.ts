@@ -69,6 +69,8 @@ export function createTauriBackend(): Backend {
     versionTimeline: (versionId) => call<TimelineView>('version_timeline', { versionId }),
     notificationPrefs: () => call<NotificationPrefs>('notification_prefs'),
     setNotification: (kind, on) => call<NotificationPrefs>('set_notification', { kind, on }),
+    unshownOutcomes: () => call<NotificationsUnavailable | null>('unshown_outcomes'),
+    dismissUnshownOutcomes: () => call<void>('dismiss_unshown_outcomes'),
     onNotificationsUnavailable: (listener) =>
       listen<NotificationsUnavailable>(NOTIFICATIONS_UNAVAILABLE_EVENT, (event) => listener(event.payload)),
     onOpenOutcome: (listener) => listen<OpenOutcome>(OPEN_OUTCOME_EVENT, (event) => listener(event.payload)),

@@ -148,6 +148,21 @@ describe('review outcomes from the shell', () => {
     expect(screen.queryByTestId('notifications-unavailable')).toBeNull();
   });
 
+  it('shows the outcomes the desktop could not show before the window was listening, until dismissed', async () => {
+    const { backend } = renderApp({
+      apps: [ACME],
+      versions: DEMO_VERSIONS,
+      status: status('idle'),
+      unshown: { reason: 'no notification service is running on this desktop', outcomes: [OUTCOME] },
+    });
+    const banner = await screen.findByTestId('notifications-unavailable');
+    expect(banner.textContent).toContain('no notification service is running on this desktop');
+    expect(within(banner).getAllByTestId('unshown-outcome')).toHaveLength(1);
+    await userEvent.click(within(banner).getByTestId('dismiss-unshown'));
+    expect(screen.queryByTestId('notifications-unavailable')).toBeNull();
+    await waitFor(async () => expect(await backend.unshownOutcomes()).toBeNull());
+  });
+
   it('opens the version with its fields marked when the partner chooses a notification', async () => {
     const { backend } = render();
     await screen.findByText('Acme CRM Connector');
