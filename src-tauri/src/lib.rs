@@ -7,11 +7,13 @@
 //! connection to the server, replaced whole when the window switches profiles; [`sync`] runs the
 //! background sync (on start, after edits, every minute, with backoff while offline) and
 //! announces its progress;
-//! [`signin`] runs a sign-in from the window. Everything sent to the window goes through
+//! [`notify`] shows the review outcomes a sync brought as desktop notifications (or tells the
+//! window to show them when it cannot); [`signin`] runs a sign-in from the window. Everything sent to the window goes through
 //! [`ipc::reply`] and [`ipc::emit`], which `PWB_IPC_TRACE=FILE` traces.
 
 mod commands;
 pub mod ipc;
+mod notify;
 mod signin;
 mod state;
 mod sync;
@@ -42,6 +44,7 @@ pub fn build_app<R: Runtime>(builder: Builder<R>) -> Builder<R> {
             app.manage(AppState::open());
             app.manage(signin::SignIns::default());
             app.manage(sync::Schedule::default());
+            app.manage(notify::Unshown::default());
             sync::spawn_background(app.handle().clone());
             Ok(())
         })
@@ -70,5 +73,10 @@ pub fn build_app<R: Runtime>(builder: Builder<R>) -> Builder<R> {
             commands::account::sign_out,
             commands::profiles::profiles,
             commands::profiles::switch_profile,
+            commands::outcomes::version_timeline,
+            commands::outcomes::notification_prefs,
+            commands::outcomes::set_notification,
+            commands::outcomes::unshown_outcomes,
+            commands::outcomes::dismiss_unshown_outcomes,
         ])
 }

@@ -240,6 +240,9 @@ async fn run<R: Runtime>(
     }
     let status = workbench.status_after(&server, &result);
     announce(app, state, session, status.clone());
+    if let Ok(report) = &result {
+        crate::notify::outcomes(app, session, workbench, &report.outcomes);
+    }
     status
 }
 

@@ -5,6 +5,7 @@ pub mod account;
 pub mod apps;
 pub mod edit;
 pub mod preview;
+pub mod outcomes;
 pub mod profiles;
 pub mod sync;
 pub mod versions;

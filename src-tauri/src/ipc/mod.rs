@@ -8,6 +8,7 @@ mod account;
 mod bindings;
 mod edit;
 mod preview;
+mod outcome;
 mod profile;
 mod trace;
 mod version;
@@ -32,6 +33,10 @@ pub use edit::{
     ValueForm, clamp, review_action,
 };
 pub use preview::PreviewSource;
+pub use outcome::{
+    Decision, Feedback, NotificationPrefs, NotificationsUnavailable, OpenOutcome, OutcomeView,
+    TimelineEvent, TimelineKind, TimelineView,
+};
 pub use profile::{CurrentProfile, ProfileKind, ProfileList, ProfileRow, Switched};
 pub use trace::{Reply, Sent, TRACE_ENV, emit, reply};
 pub use version::{

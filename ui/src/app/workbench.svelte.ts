@@ -1,7 +1,17 @@
 // The window's state: the cached app list and the sync status, kept current from the backend.
 // One instance per window, shared with components through Svelte context (see `setWorkbench`).
 import { getContext, setContext } from 'svelte';
-import type { AppRow, Backend, CommandError, ProfileList, SyncProgress, SyncStatus } from '../ipc';
+import type {
+  AppRow,
+  Backend,
+  CommandError,
+  NotificationsUnavailable,
+  OpenOutcome,
+  OutcomeView,
+  ProfileList,
+  SyncProgress,
+  SyncStatus,
+} from '../ipc';
 import { toCommandError } from '../ipc';
 import type { DraftShelf } from '../features/versions/editor.svelte';
 
@@ -41,6 +51,10 @@ export class Workbench {
   profilesError: CommandError | null = $state(null);
   /** True while a profile switch is in flight. */
   switching = $state(false);
+  /** Review outcomes the desktop could not show as notifications, and why; null when there are none to show. */
+  unshownOutcomes: NotificationsUnavailable | null = $state(null);
+  /** The reviewer's feedback to mark on its version's fields (after a notification was chosen); null for none. */
+  reviewMarks: OpenOutcome | null = $state(null);
 
   readonly backend: Backend;
   #reloading: Promise<void> | null = null;
@@ -73,6 +87,14 @@ export class Workbench {
         },
         () => undefined,
       );
+    let unlistenOutcomes: (() => void)[] = [];
+    const keep = (stop: () => void) => {
+      if (stopped) stop();
+      else unlistenOutcomes.push(stop);
+    };
+    // Without these events the window still works; the timeline shows what arrived.
+    this.backend.onNotificationsUnavailable((event) => !stopped && this.notificationsUnavailable(event)).then(keep, () => undefined);
+    this.backend.onOpenOutcome((event) => !stopped && this.openOutcome(event)).then(keep, () => undefined);
     const subscribed = this.backend
       .onSyncStatus((status) => {
         if (!stopped) this.applyStatus(status);
@@ -87,6 +109,13 @@ export class Workbench {
       );
     void subscribed.then(() => {
       if (stopped) return;
+      // Outcomes the desktop could not show before this window listened (the sync at start).
+      this.backend.unshownOutcomes().then(
+        (kept) => {
+          if (!stopped && kept && this.unshownOutcomes === null) this.unshownOutcomes = kept;
+        },
+        () => undefined,
+      );
       void this.reload();
       void this.loadProfiles();
       this.backend.syncStatus().then(
@@ -102,6 +131,8 @@ export class Workbench {
       stopped = true;
       unlisten?.();
       unlistenProgress?.();
+      for (const stop of unlistenOutcomes) stop();
+      unlistenOutcomes = [];
     };
   }
 
@@ -178,6 +209,36 @@ export class Workbench {
     } finally {
       this.switching = false;
     }
+  }
+
+  /** The desktop could not show some outcomes: they join those the banner already lists. */
+  notificationsUnavailable(event: NotificationsUnavailable): void {
+    const before = this.unshownOutcomes?.outcomes ?? [];
+    this.unshownOutcomes = { reason: event.reason, outcomes: [...before, ...event.outcomes] };
+  }
+
+  /** Closes the banner of unshown outcomes. */
+  dismissUnshown(): void {
+    this.unshownOutcomes = null;
+    void this.backend.dismissUnshownOutcomes().catch(() => undefined);
+  }
+
+  /** Opens an outcome's version with the fields named in its feedback marked (a chosen notification, the banner). */
+  openOutcome(outcome: OpenOutcome | OutcomeView): void {
+    this.reviewMarks = {
+      app_id: outcome.app_id,
+      version_id: outcome.version_id,
+      summary: outcome.summary,
+      feedback: outcome.feedback,
+    };
+    this.screen = null;
+    this.signInFrom = null;
+    this.openVersion(outcome.version_id);
+  }
+
+  /** Removes the reviewer's marks from the fields. */
+  clearReviewMarks(): void {
+    this.reviewMarks = null;
   }
 
   openVersion(versionId: string): void {

@@ -5,6 +5,11 @@ import type {
   ActionKind,
   AppList,
   ConflictChoice,
+  Decision,
+  NotificationPrefs,
+  NotificationsUnavailable,
+  OpenOutcome,
+  TimelineView,
   LocalState,
   PreviewSource,
   Saved,
@@ -99,4 +104,18 @@ export interface Backend {
    * `invalid_input`. The window never navigates to partner links itself.
    */
   openListingLink(versionId: string, url: string): Promise<void>;
+  /** A cached version's review timeline (oldest first) with when the server was last checked; `not_found` if not cached. */
+  versionTimeline(versionId: string): Promise<TimelineView>;
+  /** Which kinds of review outcome get a desktop notification. */
+  notificationPrefs(): Promise<NotificationPrefs>;
+  /** Turns one kind of notification on or off; resolves with the settings now in force. */
+  setNotification(kind: Decision, on: boolean): Promise<NotificationPrefs>;
+  /** The outcomes the desktop could not show since the banner was last dismissed (the events may have come before the window listened); null for none. */
+  unshownOutcomes(): Promise<NotificationsUnavailable | null>;
+  /** The partner dismissed the banner: the backend forgets the outcomes it listed. */
+  dismissUnshownOutcomes(): Promise<void>;
+  /** Subscribes to "notifications-unavailable": the desktop could not show these outcomes; resolves with the unsubscribe. */
+  onNotificationsUnavailable(listener: (event: NotificationsUnavailable) => void): Promise<() => void>;
+  /** Subscribes to "open-outcome": the partner chose a notification; resolves with the unsubscribe. */
+  onOpenOutcome(listener: (event: OpenOutcome) => void): Promise<() => void>;
 }

@@ -346,20 +346,36 @@ profiles: Array<ProfileRow>, };
 
 export type Switched = { profiles: ProfileList, status: SyncStatus, };
 
+export type Decision = "approved" | "rejected";
+
+export type Feedback = { field: string, message: string, rule: string | null, };
+
+export type TimelineKind = "submitted" | "withdrawn" | "reviewed" | "made_available" | "advertised";
+
+export type TimelineEvent = { kind: TimelineKind, 
+/**
+ * RFC 3339, when the server did it.
+ */
+at: string | null, track: Track | null, decision: Decision | null, feedback: Array<Feedback>, };
+
+export type TimelineView = { version_id: string, events: Array<TimelineEvent>, last_checked_at: string | null, };
+
+export type OutcomeView = { app_id: string, app_name: string, version_id: string, version_number: string, track: Track, decision: Decision, feedback: Array<Feedback>, at: string | null, 
+/**
+ * "Acme CRM 1.3: technical review rejected, 2 issues"
+ */
+summary: string, 
+/**
+ * One line per feedback entry: "field: message".
+ */
+body: string, };
+
+export type NotificationsUnavailable = { reason: string, outcomes: Array<OutcomeView>, };
+
+export type OpenOutcome = { app_id: string, version_id: string, summary: string, feedback: Array<Feedback>, };
+
+export type NotificationPrefs = { approved: boolean, rejected: boolean, };
+
 export type ErrorCode = "cache" | "server_unreachable" | "server_error" | "malformed_reply" | "not_found" | "not_signed_in" | "sign_in" | "no_keyring" | "keyring" | "invalid_input" | "locked" | "validation_failed" | "busy" | "internal";
 
 export type CommandError = { code: ErrorCode, message: string, };
-
-export type PreviewSource = { 
-/**
- * The app's `created_type`: the vendor name the card shows.
- */
-vendor: string, 
-/**
- * The server's copy as last synced (the cache's base of the version); null when the server has never had it.
- */
-live: VersionForm | null, 
-/**
- * Whether the working icon's checksum differs from the server's.
- */
-icon_changed: boolean, };

@@ -24,6 +24,7 @@ import { previewFixture } from './demo-preview';
 import { isCommandError } from './errors';
 import { createFakeAccount, EMBEDDED, type FakeAccountCalls, type FakeAccountControls, type FakeSignInOptions } from './fake-account';
 import { FakeLocal, type FakeEditOptions } from './fake-edit';
+import { createFakeOutcomes, DEMO_TIMELINES, type FakeOutcomesControls, type FakeOutcomesOptions } from './fake-outcomes';
 import { fakeValidate } from './fake-rules';
 
 /** What a successful sync does: replace the cached apps and/or override fields of the final status. */
@@ -32,7 +33,7 @@ export interface FakeSyncOutcome {
   status?: Partial<SyncStatus>;
 }
 
-export interface FakeOptions extends FakeEditOptions {
+export interface FakeOptions extends FakeEditOptions, FakeOutcomesOptions {
   /** The cached apps; none by default. */
   apps?: AppRow[];
   /** The initial status; idle, never synced, by default. */
@@ -120,7 +121,7 @@ export interface FakeCalls {
   openListingLink: { versionId: string; url: string }[];
 }
 
-export interface FakeBackend extends Backend, FakeAccountControls {
+export interface FakeBackend extends Backend, FakeAccountControls, FakeOutcomesControls {
   readonly calls: FakeCalls;
   readonly accountCalls: FakeAccountCalls;
   /** Sets the status and delivers it to every listener, as the "sync-status" event would. */
@@ -294,9 +295,17 @@ export function createFakeBackend(options: FakeOptions = {}): FakeBackend {
     return copy(status);
   }
 
+  const outcomes = createFakeOutcomes(
+    options,
+    (versionId) => versionId in versions,
+    () => status.last_synced_at,
+  );
+
   return {
     ...account.backend,
     ...account.controls,
+    ...outcomes.backend,
+    ...outcomes.controls,
     accountCalls: account.calls,
     calls,
     emit,
@@ -529,6 +538,7 @@ function demoBackend(search: string): FakeBackend {
     validateDelayMs: 40,
     live: DEMO_LIVE,
     iconChanged: ['ver-nw-110'],
+    timelines: DEMO_TIMELINES,
   };
   const unreachable: CommandError = {
     code: 'server_unreachable',

@@ -87,6 +87,35 @@ describe('the Tauri backend', () => {
     ]);
   });
 
+  it('calls the review-outcome commands and listens to their events by name', async () => {
+    const backend = createTauriBackend();
+    invoke.mockResolvedValue(null);
+    listen.mockResolvedValue(vi.fn());
+
+    await backend.versionTimeline('v');
+    await backend.notificationPrefs();
+    await backend.setNotification('approved', false);
+    await backend.unshownOutcomes();
+    await backend.dismissUnshownOutcomes();
+    const unavailable: unknown[] = [];
+    const opened: unknown[] = [];
+    await backend.onNotificationsUnavailable((event) => unavailable.push(event));
+    await backend.onOpenOutcome((event) => opened.push(event));
+
+    expect(invoke.mock.calls).toEqual([
+      ['version_timeline', { versionId: 'v' }],
+      ['notification_prefs', undefined],
+      ['set_notification', { kind: 'approved', on: false }],
+      ['unshown_outcomes', undefined],
+      ['dismiss_unshown_outcomes', undefined],
+    ]);
+    expect(listen.mock.calls.map(([name]) => name)).toEqual(['notifications-unavailable', 'open-outcome']);
+    listen.mock.calls[0]![1]({ payload: { reason: 'r', outcomes: [] } });
+    listen.mock.calls[1]![1]({ payload: { version_id: 'v' } });
+    expect(unavailable).toEqual([{ reason: 'r', outcomes: [] }]);
+    expect(opened).toEqual([{ version_id: 'v' }]);
+  });
+
   it('passes a CommandError from Rust through unchanged', async () => {
     invoke.mockRejectedValue({ code: 'cache', message: 'database is locked' });
 

@@ -8,6 +8,10 @@ import type {
   AppList,
   LocalState,
   PreviewSource,
+  NotificationPrefs,
+  NotificationsUnavailable,
+  OpenOutcome,
+  TimelineView,
   Saved,
   SubmitCheck,
   SyncProgress,
@@ -25,6 +29,8 @@ import { toCommandError } from './errors';
 export const SYNC_STATUS_EVENT = 'sync-status';
 export const SIGN_IN_EVENT = 'sign-in';
 export const SYNC_PROGRESS_EVENT = 'sync-progress';
+export const NOTIFICATIONS_UNAVAILABLE_EVENT = 'notifications-unavailable';
+export const OPEN_OUTCOME_EVENT = 'open-outcome';
 
 async function call<T>(command: string, args?: Record<string, unknown>): Promise<T> {
   try {
@@ -63,5 +69,13 @@ export function createTauriBackend(): Backend {
     switchProfile: (name) => call<Switched>('switch_profile', { name }),
     previewSource: (versionId) => call<PreviewSource>('preview_source', { versionId }),
     openListingLink: (versionId, url) => call<void>('open_listing_link', { versionId, url }),
+    versionTimeline: (versionId) => call<TimelineView>('version_timeline', { versionId }),
+    notificationPrefs: () => call<NotificationPrefs>('notification_prefs'),
+    setNotification: (kind, on) => call<NotificationPrefs>('set_notification', { kind, on }),
+    unshownOutcomes: () => call<NotificationsUnavailable | null>('unshown_outcomes'),
+    dismissUnshownOutcomes: () => call<void>('dismiss_unshown_outcomes'),
+    onNotificationsUnavailable: (listener) =>
+      listen<NotificationsUnavailable>(NOTIFICATIONS_UNAVAILABLE_EVENT, (event) => listener(event.payload)),
+    onOpenOutcome: (listener) => listen<OpenOutcome>(OPEN_OUTCOME_EVENT, (event) => listener(event.payload)),
   };
 }

@@ -5,6 +5,7 @@
 mod account;
 mod edit;
 mod exit;
+mod outcomes;
 mod output;
 mod profile;
 
@@ -191,6 +192,43 @@ enum Command {
     Advertise {
         #[command(flatten)]
         action: edit::ActionArgs,
+    },
+    /// The sync status from the cache: last checked, pending, held and conflicts. With
+    /// --watch, syncs every few seconds and prints each review decision as it arrives, until
+    /// Ctrl+C or stdin closes.
+    Status {
+        /// Keep syncing and print review outcomes as they arrive; quiet otherwise.
+        #[arg(long)]
+        watch: bool,
+        /// Seconds between syncs with --watch.
+        #[arg(long, value_name = "SECONDS", default_value_t = 30,
+              value_parser = clap::value_parser!(u64).range(1..=86_400), requires = "watch")]
+        interval: u64,
+        /// Print JSON (with --watch: one object per outcome, one per line).
+        #[arg(long)]
+        json: bool,
+    },
+    /// A version's review timeline from the cache: submitted, reviewed (with the feedback),
+    /// made available, advertised, each with its time. Works offline.
+    Timeline {
+        /// The cached version.
+        #[arg(long, value_name = "ID")]
+        version: String,
+        /// Print JSON instead of lines.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Which review outcomes the desktop app notifies (approved, rejected); turn a kind on or off.
+    Notifications {
+        /// Turn notifications of this kind on: approved or rejected.
+        #[arg(long, value_name = "KIND", value_parser = outcomes::parse_kind, conflicts_with = "off")]
+        on: Option<workbench::Verdict>,
+        /// Turn notifications of this kind off: approved or rejected.
+        #[arg(long, value_name = "KIND", value_parser = outcomes::parse_kind)]
+        off: Option<workbench::Verdict>,
+        /// Print JSON instead of lines.
+        #[arg(long)]
+        json: bool,
     },
 }
 
@@ -454,6 +492,24 @@ async fn run(cli: Cli) -> Result<u8, WorkbenchError> {
                 Vec::new(),
             )
             .await
+        }
+        Command::Status {
+            watch: true,
+            interval,
+            json,
+        } => {
+            outcomes::watch(
+                &workbench,
+                &choice,
+                std::time::Duration::from_secs(interval),
+                json,
+            )
+            .await
+        }
+        Command::Status { json, .. } => outcomes::status(&workbench, json),
+        Command::Timeline { version, json } => outcomes::timeline(&workbench, &version, json),
+        Command::Notifications { on, off, json } => {
+            outcomes::notifications(&workbench, on, off, json)
         }
         Command::Unsuppress { target } => {
             workbench.check_version_of_app(&target.app, &target.version)?;

@@ -18,6 +18,7 @@ pub mod snapshot;
 mod suppressions;
 mod sync;
 mod sync_state;
+mod timeline;
 mod versions;
 
 use std::path::{Path, PathBuf};
@@ -32,8 +33,9 @@ pub use outbox::{Operation, OutboxEntry};
 pub use rules_pack::CachedPack;
 pub use snapshot::{Snapshot, SnapshotApp, SnapshotVersion};
 pub use suppressions::StoredSuppression;
-pub use sync::{EditRecord, FeedBatch, ICON_FIELD, InFlight, Received, StoredConflict};
+pub use sync::{Applied, EditRecord, FeedBatch, ICON_FIELD, InFlight, Received, StoredConflict};
 pub use sync_state::SyncState;
+pub use timeline::{FeedbackEntry, TimelineEvent, TimelineKind, Verdict};
 pub use versions::{CachedVersion, VersionSummary};
 
 /// How long a writer waits for another connection's lock before giving up.
@@ -250,12 +252,22 @@ impl Store {
     }
 
     /// Takes in one read of the change feed, cursor included, in one transaction.
-    pub fn apply_changes(
-        &mut self,
-        batch: &FeedBatch,
-        at: &str,
-    ) -> Result<Vec<(String, Received)>, StoreError> {
+    pub fn apply_changes(&mut self, batch: &FeedBatch, at: &str) -> Result<Applied, StoreError> {
         sync::apply_changes(&mut self.conn, batch, at)
+    }
+
+    /// A version's review timeline, oldest first.
+    pub fn timeline(&self, version_id: &str) -> Result<Vec<TimelineEvent>, StoreError> {
+        timeline::for_version(&self.conn, version_id)
+    }
+
+    /// Whether the partner wants a desktop notification for outcomes of `kind` (on by default).
+    pub fn notifies(&self, kind: Verdict) -> Result<bool, StoreError> {
+        timeline::notifies(&self.conn, kind)
+    }
+
+    pub fn set_notifies(&self, kind: Verdict, on: bool) -> Result<(), StoreError> {
+        timeline::set_notifies(&self.conn, kind, on)
     }
 
     /// Notes a failed attempt on outbox entries; `hold` keeps them for the partner.

@@ -19,6 +19,10 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         "0004_in_flight_writes.sql",
         include_str!("../migrations/0004_in_flight_writes.sql"),
     ),
+    (
+        "0005_timeline.sql",
+        include_str!("../migrations/0005_timeline.sql"),
+    ),
 ];
 
 pub fn latest_version() -> u32 {

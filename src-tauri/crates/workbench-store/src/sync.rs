@@ -489,8 +489,16 @@ pub(crate) fn apply_changes(
     conn: &mut Connection,
     changes: &FeedBatch,
     at: &str,
-) -> Result<Vec<(String, Received)>, StoreError> {
+) -> Result<Applied, StoreError> {
     let tx = immediate(conn)?;
+    // The review events first, in feed order: each is recorded once, by its cursor, so a page
+    // read again after a failed pull adds nothing, and the pull reports only the new ones.
+    let mut recorded = Vec::new();
+    for event in &changes.timeline {
+        if crate::timeline::record(&tx, event)? {
+            recorded.push(event.clone());
+        }
+    }
     for app in &changes.apps {
         apps::upsert(&tx, app)?;
     }
@@ -539,7 +547,16 @@ pub(crate) fn apply_changes(
         params![changes.cursor, at],
     )?;
     tx.commit()?;
-    Ok(received)
+    Ok(Applied { received, recorded })
+}
+
+/// What `apply_changes` did.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Applied {
+    /// Each version received, with how it was taken in.
+    pub received: Vec<(String, Received)>,
+    /// The timeline events that were new to the cache (a re-read change is not among them).
+    pub recorded: Vec<crate::TimelineEvent>,
 }
 
 /// What one read of the change feed brought, fetched and checked before any of it is written.
@@ -552,6 +569,9 @@ pub struct FeedBatch {
     pub removed_apps: Vec<String>,
     /// The rules pack, when the feed said it changed.
     pub rules: Option<crate::CachedPack>,
+    /// The review events the feed told of (submitted, reviewed, ...), in feed order, recorded
+    /// in the same transaction as the cursor. Recorded whether or not their version is fetched.
+    pub timeline: Vec<crate::TimelineEvent>,
     /// Where to read the feed from next time.
     pub cursor: String,
 }

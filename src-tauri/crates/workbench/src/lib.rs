@@ -18,6 +18,7 @@ mod edit;
 mod error;
 mod loopback;
 pub mod preview;
+mod outcomes;
 pub mod profiles;
 mod pull;
 mod push;
@@ -32,6 +33,10 @@ use std::sync::{Mutex, MutexGuard};
 
 pub use edit::{Allowed, Edit, EditOutcome, LocalChanges, ReviewAction, SubmissionPreview};
 pub use error::{ErrorCode, WorkbenchError};
+pub use outcomes::{
+    FeedbackEntry, NotificationPrefs, NotificationText, ReviewOutcome, Timeline, TimelineEntry,
+    Verdict, parse_notification_kind,
+};
 pub use pull::{PullProgress, PullReport, SyncStage};
 pub use push::PushReport;
 pub use status::{SyncPhase, SyncStatus};
@@ -39,7 +44,7 @@ pub use validate::{ActivePack, MAX_ICON_FILE_BYTES, PackInfo, PackSource};
 pub use version::VersionDetail;
 pub use workbench_remote::auth::{AuthError, AuthServer, DeviceAuthorization};
 pub use workbench_store::{
-    AppListing, Operation, OutboxEntry, StoredConflict, StoredSuppression, SyncState,
+    AppListing, Operation, OutboxEntry, StoredConflict, StoredSuppression, SyncState, TimelineKind,
     VersionSummary,
 };
 

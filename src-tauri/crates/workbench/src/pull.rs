@@ -6,12 +6,15 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
-use partner_api::{ChangeKind, ResourceType};
+use partner_api::{ChangeKind, ResourceType, ReviewDecision};
 
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 use workbench_remote::{PartnerClient, RemoteError};
-use workbench_store::{CachedPack, FeedBatch, Snapshot, SnapshotApp, SnapshotVersion};
+use workbench_store::{
+    CachedPack, FeedBatch, FeedbackEntry, Snapshot, SnapshotApp, SnapshotVersion, TimelineEvent,
+    TimelineKind, Verdict,
+};
 
 use crate::{Workbench, WorkbenchError};
 
@@ -52,6 +55,8 @@ pub struct PullReport {
     /// The version of the rules pack the server served, now cached.
     pub rules_version: String,
     pub synced_at: String,
+    /// The review decisions this sync brought (newly recorded in the timeline), in feed order.
+    pub outcomes: Vec<crate::ReviewOutcome>,
 }
 
 impl Workbench {
@@ -143,6 +148,7 @@ impl Workbench {
             icons_downloaded: fetched.icons_downloaded,
             rules_version,
             synced_at,
+            outcomes: Vec::new(),
         })
     }
 
@@ -174,6 +180,7 @@ impl Workbench {
         let mut deleted = Vec::new();
         let mut removed_apps = BTreeSet::new();
         let mut rules_changed = false;
+        let timeline: Vec<TimelineEvent> = changes.iter().filter_map(timeline_event).collect();
         for change in &changes {
             let resource = &change.resource;
             match (resource.kind, change.kind) {
@@ -227,6 +234,7 @@ impl Workbench {
         let mut icons_downloaded = 0;
         let mut batch = FeedBatch {
             cursor,
+            timeline,
             ..FeedBatch::default()
         };
         for app_id in apps.iter().chain(&new_apps) {
@@ -278,7 +286,9 @@ impl Workbench {
                 .map(|p| p.version)
                 .unwrap_or_default()
         };
-        let received = self.store().apply_changes(&batch, &synced_at)?;
+        let applied = self.store().apply_changes(&batch, &synced_at)?;
+        let outcomes = self.outcomes_of(&applied.recorded)?;
+        let received = applied.received;
         Ok(PullReport {
             apps: 0,
             versions: 0,
@@ -291,8 +301,59 @@ impl Workbench {
             icons_downloaded,
             rules_version,
             synced_at,
+            outcomes,
         })
     }
+}
+
+/// The timeline event a change is, if it is one: a version's submission, withdrawal, review,
+/// availability or advertisement. Recorded whether or not the version is fetched (a change
+/// carrying the cached ETag fetches nothing, but still happened).
+fn timeline_event(change: &partner_api::Change) -> Option<TimelineEvent> {
+    if change.resource.kind != ResourceType::Version {
+        return None;
+    }
+    let kind = match change.kind {
+        ChangeKind::Submitted => TimelineKind::Submitted,
+        ChangeKind::Withdrawn => TimelineKind::Withdrawn,
+        ChangeKind::Reviewed => TimelineKind::Reviewed,
+        ChangeKind::MadeAvailable => TimelineKind::MadeAvailable,
+        ChangeKind::Advertised => TimelineKind::Advertised,
+        _ => return None,
+    };
+    let (track, decision, feedback) = match &change.review {
+        Some(review) => (
+            Some(review.track),
+            Some(match review.decision {
+                ReviewDecision::Approve => Verdict::Approved,
+                ReviewDecision::Reject => Verdict::Rejected,
+            }),
+            review
+                .feedback
+                .iter()
+                .map(|f| FeedbackEntry {
+                    field: f.field.clone(),
+                    message: f.message.clone(),
+                    rule: f.rule.clone(),
+                })
+                .collect(),
+        ),
+        None => (change.track, None, Vec::new()),
+    };
+    if kind == TimelineKind::Reviewed && decision.is_none() {
+        // A review without its verdict says nothing to show; the version is refetched anyway.
+        return None;
+    }
+    Some(TimelineEvent {
+        cursor: change.cursor.clone(),
+        version_id: change.resource.id.clone(),
+        app_id: change.resource.app_id.clone()?,
+        kind,
+        at: change.at.clone(),
+        track,
+        decision,
+        feedback,
+    })
 }
 
 impl Workbench {

@@ -156,6 +156,20 @@ impl Server {
         assert_eq!(status, 200, "the sandbox takes the portal edit: {reply}");
     }
 
+    /// `POST /_sandbox/versions/{id}/review`: a reviewer's decision on a track In Review
+    /// (`{track, decision, feedback: [{field, message, rule?}]}`).
+    pub fn review(&self, version_id: &str, body: Value) {
+        let (status, reply) = self.send(
+            reqwest::Method::POST,
+            &format!("/_sandbox/versions/{version_id}/review"),
+            Some(body),
+        );
+        assert!(
+            (200..300).contains(&status),
+            "the sandbox takes the review: {status} {reply}"
+        );
+    }
+
     /// `PUT /_sandbox/faults`: a fault profile for every API request from now on.
     pub fn set_fault_profile(&self, profile: Value) {
         let (status, reply) = self.send(reqwest::Method::PUT, "/_sandbox/faults", Some(profile));

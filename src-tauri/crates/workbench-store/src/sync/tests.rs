@@ -303,3 +303,86 @@ fn an_icon_replaced_on_both_sides_is_a_conflict_settled_without_the_network() {
         }
     }
 }
+
+fn review_event(cursor: &str, decision: crate::Verdict) -> crate::TimelineEvent {
+    crate::TimelineEvent {
+        cursor: cursor.into(),
+        version_id: ID.into(),
+        app_id: "app-00000".into(),
+        kind: crate::TimelineKind::Reviewed,
+        at: Some("2026-11-27T11:00:00Z".into()),
+        track: Some(workbench_domain::Track::Technical),
+        decision: Some(decision),
+        feedback: vec![crate::FeedbackEntry {
+            field: "general.display_name".into(),
+            message: "Too long".into(),
+            rule: Some("text.display_name_length".into()),
+        }],
+    }
+}
+
+#[test]
+fn a_timeline_event_is_recorded_once_with_its_cursor_even_when_the_page_is_read_again() {
+    let (_dir, mut store) = store_with(1, 1);
+    let submitted = crate::TimelineEvent {
+        kind: crate::TimelineKind::Submitted,
+        decision: None,
+        feedback: vec![],
+        ..review_event("c1", crate::Verdict::Rejected)
+    };
+    let batch = crate::FeedBatch {
+        timeline: vec![
+            submitted.clone(),
+            review_event("c2", crate::Verdict::Rejected),
+        ],
+        cursor: "c2".into(),
+        ..Default::default()
+    };
+    let applied = store.apply_changes(&batch, AT).unwrap();
+    assert_eq!(applied.recorded.len(), 2);
+    assert_eq!(store.sync_state().unwrap().cursor.as_deref(), Some("c2"));
+    // The same page again (a pull that read it but failed before, say): nothing new.
+    let again = store.apply_changes(&batch, AT).unwrap();
+    assert!(again.recorded.is_empty());
+    let events = store.timeline(ID).unwrap();
+    assert_eq!(
+        events,
+        vec![submitted, review_event("c2", crate::Verdict::Rejected)]
+    );
+    assert!(store.timeline("no-such-version").unwrap().is_empty());
+}
+
+#[test]
+fn a_feed_read_that_fails_records_no_timeline_event_and_keeps_the_cursor() {
+    let (_dir, mut store) = store_with(1, 1);
+    let before = store.sync_state().unwrap().cursor;
+    // A version of an app the cache does not have breaks the transaction after the events.
+    let mut orphan = store.version(ID).unwrap().unwrap().base.unwrap();
+    orphan.id = "orphan-v".into();
+    orphan.app_id = "no-such-app".into();
+    let batch = crate::FeedBatch {
+        timeline: vec![review_event("c9", crate::Verdict::Approved)],
+        versions: vec![crate::SnapshotVersion {
+            version: orphan,
+            etag: "\"e\"".into(),
+            icon: None,
+        }],
+        cursor: "c9".into(),
+        ..Default::default()
+    };
+    assert!(store.apply_changes(&batch, AT).is_err());
+    assert!(store.timeline(ID).unwrap().is_empty());
+    assert_eq!(store.sync_state().unwrap().cursor, before);
+}
+
+#[test]
+fn notification_kinds_are_on_until_turned_off() {
+    let (_dir, store) = store_with(1, 1);
+    assert!(store.notifies(crate::Verdict::Approved).unwrap());
+    assert!(store.notifies(crate::Verdict::Rejected).unwrap());
+    store.set_notifies(crate::Verdict::Rejected, false).unwrap();
+    assert!(!store.notifies(crate::Verdict::Rejected).unwrap());
+    assert!(store.notifies(crate::Verdict::Approved).unwrap());
+    store.set_notifies(crate::Verdict::Rejected, true).unwrap();
+    assert!(store.notifies(crate::Verdict::Rejected).unwrap());
+}

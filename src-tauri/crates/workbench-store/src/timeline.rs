@@ -1,0 +1,195 @@
+//! The `timeline` table (a version's review history as the change feed told it) and the
+//! `notification_prefs` table (which review outcomes the partner wants to hear about).
+//! Timeline events are written only by `sync::apply_changes`, inside the transaction that also
+//! moves the feed cursor, so an event and the cursor past it land together or not at all.
+
+use rusqlite::{Connection, OptionalExtension, Transaction, params};
+use serde::{Deserialize, Serialize};
+use workbench_domain::Track;
+
+use crate::StoreError;
+
+/// What happened to a version in review.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TimelineKind {
+    Submitted,
+    Withdrawn,
+    Reviewed,
+    MadeAvailable,
+    Advertised,
+}
+
+impl TimelineKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TimelineKind::Submitted => "submitted",
+            TimelineKind::Withdrawn => "withdrawn",
+            TimelineKind::Reviewed => "reviewed",
+            TimelineKind::MadeAvailable => "made_available",
+            TimelineKind::Advertised => "advertised",
+        }
+    }
+
+    fn parse(text: &str) -> Option<TimelineKind> {
+        [
+            TimelineKind::Submitted,
+            TimelineKind::Withdrawn,
+            TimelineKind::Reviewed,
+            TimelineKind::MadeAvailable,
+            TimelineKind::Advertised,
+        ]
+        .into_iter()
+        .find(|k| k.as_str() == text)
+    }
+}
+
+/// A review's verdict.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Verdict {
+    Approved,
+    Rejected,
+}
+
+impl Verdict {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Verdict::Approved => "approved",
+            Verdict::Rejected => "rejected",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Verdict> {
+        match text {
+            "approved" => Some(Verdict::Approved),
+            "rejected" => Some(Verdict::Rejected),
+            _ => None,
+        }
+    }
+
+    pub const ALL: [Verdict; 2] = [Verdict::Approved, Verdict::Rejected];
+}
+
+/// One remark of a reviewer: the field's path, what is wrong, and the rule behind it if any.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FeedbackEntry {
+    pub field: String,
+    pub message: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rule: Option<String>,
+}
+
+/// One event of a version's timeline.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TimelineEvent {
+    /// The change's position in the feed: the event's identity.
+    pub cursor: String,
+    pub version_id: String,
+    pub app_id: String,
+    pub kind: TimelineKind,
+    /// RFC 3339, when the server did it.
+    pub at: Option<String>,
+    pub track: Option<Track>,
+    /// Set for `Reviewed`.
+    pub decision: Option<Verdict>,
+    pub feedback: Vec<FeedbackEntry>,
+}
+
+/// Records `event` unless an event with its cursor is already there; answers whether it was new.
+pub(crate) fn record(tx: &Transaction<'_>, event: &TimelineEvent) -> Result<bool, StoreError> {
+    let feedback =
+        serde_json::to_string(&event.feedback).map_err(|e| StoreError::corrupt(e.to_string()))?;
+    let inserted = tx.execute(
+        "INSERT INTO timeline (cursor, version_id, app_id, kind, at, track, decision, feedback)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
+         ON CONFLICT (cursor) DO NOTHING",
+        params![
+            event.cursor,
+            event.version_id,
+            event.app_id,
+            event.kind.as_str(),
+            event.at,
+            event.track.map(Track::as_str),
+            event.decision.map(Verdict::as_str),
+            feedback,
+        ],
+    )?;
+    Ok(inserted == 1)
+}
+
+/// A version's events, oldest first (in feed order).
+pub(crate) fn for_version(
+    conn: &Connection,
+    version_id: &str,
+) -> Result<Vec<TimelineEvent>, StoreError> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT cursor, version_id, app_id, kind, at, track, decision, feedback
+         FROM timeline WHERE version_id = ?1 ORDER BY id",
+    )?;
+    let rows = stmt.query_map([version_id], |row| {
+        Ok((
+            row.get::<_, String>(0)?,
+            row.get::<_, String>(1)?,
+            row.get::<_, String>(2)?,
+            row.get::<_, String>(3)?,
+            row.get::<_, Option<String>>(4)?,
+            row.get::<_, Option<String>>(5)?,
+            row.get::<_, Option<String>>(6)?,
+            row.get::<_, String>(7)?,
+        ))
+    })?;
+    let mut events = Vec::new();
+    for row in rows {
+        let (cursor, version_id, app_id, kind, at, track, decision, feedback) = row?;
+        let kind = TimelineKind::parse(&kind)
+            .ok_or_else(|| StoreError::corrupt(format!("unknown timeline kind {kind}")))?;
+        let track = match track.as_deref() {
+            None => None,
+            Some("technical") => Some(Track::Technical),
+            Some("marketplace") => Some(Track::Marketplace),
+            Some(other) => return Err(StoreError::corrupt(format!("unknown track {other}"))),
+        };
+        let decision = match decision.as_deref() {
+            None => None,
+            Some(text) => Some(
+                Verdict::parse(text)
+                    .ok_or_else(|| StoreError::corrupt(format!("unknown decision {text}")))?,
+            ),
+        };
+        let feedback = serde_json::from_str(&feedback)
+            .map_err(|e| StoreError::corrupt(format!("timeline feedback: {e}")))?;
+        events.push(TimelineEvent {
+            cursor,
+            version_id,
+            app_id,
+            kind,
+            at,
+            track,
+            decision,
+            feedback,
+        });
+    }
+    Ok(events)
+}
+
+/// Whether a desktop notification is wanted for outcomes of `kind` (on unless turned off).
+pub(crate) fn notifies(conn: &Connection, kind: Verdict) -> Result<bool, StoreError> {
+    let enabled: Option<i64> = conn
+        .query_row(
+            "SELECT enabled FROM notification_prefs WHERE kind = ?1",
+            [kind.as_str()],
+            |row| row.get(0),
+        )
+        .optional()?;
+    Ok(enabled.is_none_or(|e| e != 0))
+}
+
+pub(crate) fn set_notifies(conn: &Connection, kind: Verdict, on: bool) -> Result<(), StoreError> {
+    conn.execute(
+        "INSERT INTO notification_prefs (kind, enabled) VALUES (?1, ?2)
+         ON CONFLICT (kind) DO UPDATE SET enabled = excluded.enabled",
+        params![kind.as_str(), on],
+    )?;
+    Ok(())
+}

@@ -1,0 +1,256 @@
+//! Review outcomes: what the change feed said about each version in review (its timeline), the
+//! outcomes a sync brought (for notifications and `pwb status --watch`), the text of a
+//! notification (one function, so the desktop and the CLI say the same), and which kinds of
+//! outcome the partner wants to hear about.
+
+use serde::Serialize;
+use workbench_domain::Track;
+use workbench_store::{TimelineEvent, TimelineKind};
+
+pub use workbench_store::{FeedbackEntry, Verdict};
+
+use crate::{Workbench, WorkbenchError};
+
+/// A review decision that arrived in a sync.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ReviewOutcome {
+    pub app_id: String,
+    /// The app's display name (its id when the cache does not hold the app).
+    pub app_name: String,
+    pub version_id: String,
+    /// The version's number (its id when the cache does not hold the version).
+    pub version_number: String,
+    pub track: Track,
+    pub decision: Verdict,
+    pub feedback: Vec<FeedbackEntry>,
+    /// RFC 3339, when the server decided.
+    pub at: Option<String>,
+}
+
+/// What a notification of an outcome says: a one-line summary and a body listing the feedback.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct NotificationText {
+    pub summary: String,
+    pub body: String,
+}
+
+impl ReviewOutcome {
+    /// "Acme CRM 1.3: technical review rejected, 2 issues", with a body of one line per feedback
+    /// entry ("field: message"). Partner- and reviewer-written text is passed through as text;
+    /// whoever shows it must not interpret it as markup.
+    pub fn notification(&self) -> NotificationText {
+        let mut summary = format!(
+            "{} {}: {} review {}",
+            self.app_name,
+            self.version_number,
+            self.track.as_str(),
+            self.decision.as_str()
+        );
+        match self.feedback.len() {
+            0 => {}
+            1 => summary.push_str(", 1 issue"),
+            n => summary.push_str(&format!(", {n} issues")),
+        }
+        let body = self
+            .feedback
+            .iter()
+            .map(|f| format!("{}: {}", f.field, f.message))
+            .collect::<Vec<_>>()
+            .join("\n");
+        NotificationText { summary, body }
+    }
+}
+
+/// A version's review timeline and when the feed was last read.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Timeline {
+    pub version_id: String,
+    pub events: Vec<TimelineEntry>,
+    /// RFC 3339, when the server was last checked successfully (the last complete sync).
+    pub last_checked_at: Option<String>,
+}
+
+/// One event of a timeline.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TimelineEntry {
+    pub kind: TimelineKind,
+    pub at: Option<String>,
+    pub track: Option<Track>,
+    pub decision: Option<Verdict>,
+    pub feedback: Vec<FeedbackEntry>,
+}
+
+impl From<TimelineEvent> for TimelineEntry {
+    fn from(event: TimelineEvent) -> Self {
+        let TimelineEvent {
+            cursor: _,
+            version_id: _,
+            app_id: _,
+            kind,
+            at,
+            track,
+            decision,
+            feedback,
+        } = event;
+        TimelineEntry {
+            kind,
+            at,
+            track,
+            decision,
+            feedback,
+        }
+    }
+}
+
+/// Whether each kind of outcome is notified.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct NotificationPrefs {
+    pub approved: bool,
+    pub rejected: bool,
+}
+
+impl NotificationPrefs {
+    pub fn wants(&self, kind: Verdict) -> bool {
+        match kind {
+            Verdict::Approved => self.approved,
+            Verdict::Rejected => self.rejected,
+        }
+    }
+}
+
+/// Reads a notification kind as the partner types it (`approved`, `rejected`).
+pub fn parse_notification_kind(text: &str) -> Result<Verdict, WorkbenchError> {
+    Verdict::parse(text.trim()).ok_or_else(|| {
+        WorkbenchError::InvalidEdit(format!(
+            "no notification kind {text:?}: the kinds are approved and rejected"
+        ))
+    })
+}
+
+impl Workbench {
+    /// The cached version's review timeline, oldest first, with when the server was last checked.
+    /// `UnknownVersion` when the cache has no such version.
+    pub fn timeline(&self, version_id: &str) -> Result<Timeline, WorkbenchError> {
+        let store = self.store();
+        if store.version(version_id)?.is_none() {
+            return Err(WorkbenchError::UnknownVersion(version_id.to_owned()));
+        }
+        let events = store.timeline(version_id)?;
+        Ok(Timeline {
+            version_id: version_id.to_owned(),
+            events: events.into_iter().map(TimelineEntry::from).collect(),
+            last_checked_at: store.sync_state()?.last_synced_at,
+        })
+    }
+
+    pub fn notification_prefs(&self) -> Result<NotificationPrefs, WorkbenchError> {
+        let store = self.store();
+        Ok(NotificationPrefs {
+            approved: store.notifies(Verdict::Approved)?,
+            rejected: store.notifies(Verdict::Rejected)?,
+        })
+    }
+
+    /// Turns notifications of `kind` on or off; answers the preferences now in force.
+    pub fn set_notification(
+        &self,
+        kind: Verdict,
+        on: bool,
+    ) -> Result<NotificationPrefs, WorkbenchError> {
+        self.store().set_notifies(kind, on)?;
+        self.notification_prefs()
+    }
+
+    /// The outcomes among newly recorded timeline events, named from the cache.
+    pub(crate) fn outcomes_of(
+        &self,
+        events: &[TimelineEvent],
+    ) -> Result<Vec<ReviewOutcome>, WorkbenchError> {
+        let mut outcomes = Vec::new();
+        let listing = self.store().list_apps()?;
+        for event in events {
+            let (TimelineKind::Reviewed, Some(track), Some(decision)) =
+                (event.kind, event.track, event.decision)
+            else {
+                continue;
+            };
+            let app = listing.iter().find(|l| l.app.id == event.app_id);
+            let version_number = self
+                .store()
+                .version(&event.version_id)?
+                .map(|c| c.version.version_number)
+                .unwrap_or_else(|| event.version_id.clone());
+            outcomes.push(ReviewOutcome {
+                app_id: event.app_id.clone(),
+                app_name: app
+                    .map(|a| a.app.display_name.clone())
+                    .unwrap_or_else(|| event.app_id.clone()),
+                version_id: event.version_id.clone(),
+                version_number,
+                track,
+                decision,
+                feedback: event.feedback.clone(),
+                at: event.at.clone(),
+            });
+        }
+        Ok(outcomes)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn outcome(decision: Verdict, feedback: usize) -> ReviewOutcome {
+        ReviewOutcome {
+            app_id: "a".into(),
+            app_name: "Acme CRM".into(),
+            version_id: "v".into(),
+            version_number: "1.3".into(),
+            track: Track::Technical,
+            decision,
+            feedback: (0..feedback)
+                .map(|i| FeedbackEntry {
+                    field: format!("general.field_{i}"),
+                    message: format!("problem {i}"),
+                    rule: None,
+                })
+                .collect(),
+            at: None,
+        }
+    }
+
+    #[test]
+    fn the_notification_names_the_app_version_track_decision_and_issues() {
+        let text = outcome(Verdict::Rejected, 2).notification();
+        assert_eq!(
+            text.summary,
+            "Acme CRM 1.3: technical review rejected, 2 issues"
+        );
+        assert_eq!(
+            text.body,
+            "general.field_0: problem 0\ngeneral.field_1: problem 1"
+        );
+        assert_eq!(
+            outcome(Verdict::Rejected, 1).notification().summary,
+            "Acme CRM 1.3: technical review rejected, 1 issue"
+        );
+        let approved = outcome(Verdict::Approved, 0).notification();
+        assert_eq!(approved.summary, "Acme CRM 1.3: technical review approved");
+        assert_eq!(approved.body, "");
+    }
+
+    #[test]
+    fn kinds_are_read_as_typed_and_others_refused() {
+        assert_eq!(
+            parse_notification_kind("rejected").unwrap(),
+            Verdict::Rejected
+        );
+        assert_eq!(
+            parse_notification_kind("approved").unwrap(),
+            Verdict::Approved
+        );
+        let error = parse_notification_kind("everything").unwrap_err();
+        assert!(error.to_string().contains("approved and rejected"));
+    }
+}
