@@ -68,5 +68,12 @@ pub fn build_app<R: Runtime>(builder: Builder<R>) -> Builder<R> {
             commands::account::sign_out,
             commands::profiles::profiles,
             commands::profiles::switch_profile,
+            commands::live::installations,
+            commands::live::decide_installation,
+            commands::live::oauth_clients,
+            commands::live::create_oauth_client,
+            commands::live::delete_oauth_client,
+            commands::live::oauth_client_scopes,
+            commands::live::partner_account,
         ])
 }

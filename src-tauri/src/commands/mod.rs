@@ -4,6 +4,7 @@
 pub mod account;
 pub mod apps;
 pub mod edit;
+pub mod live;
 pub mod profiles;
 pub mod sync;
 pub mod versions;

@@ -7,6 +7,7 @@ mod account;
 #[cfg(test)]
 mod bindings;
 mod edit;
+mod live;
 mod profile;
 mod trace;
 mod version;
@@ -29,6 +30,10 @@ pub use edit::{
     ActionKind, ChangeKind, ConflictChoice, ConflictView, LocalState, Part, PartLock, QueuedChange,
     ReviewActionView, Saved, SubmissionPreview, SubmitCheck, SyncProgress, SyncStage, Track,
     ValueForm, clamp, review_action,
+};
+pub use live::{
+    Badge, BadgeView, CreatedClientView, InstallationDecisionKind, InstallationRow,
+    InstallationState, OAuthClientRow, PartnerAccountView, client_scopes,
 };
 pub use profile::{CurrentProfile, ProfileKind, ProfileList, ProfileRow, Switched};
 pub use trace::{Reply, Sent, TRACE_ENV, emit, reply};

@@ -22,6 +22,7 @@ import { DEMO_APPS, DEMO_ICONS, DEMO_SERVER, DEMO_VERSIONS } from './demo-data';
 import { isCommandError } from './errors';
 import { createFakeAccount, EMBEDDED, type FakeAccountCalls, type FakeAccountControls, type FakeSignInOptions } from './fake-account';
 import { FakeLocal, type FakeEditOptions } from './fake-edit';
+import { createFakeLive, type FakeLiveCalls, type FakeLiveOptions } from './fake-live';
 import { fakeValidate } from './fake-rules';
 
 /** What a successful sync does: replace the cached apps and/or override fields of the final status. */
@@ -30,7 +31,7 @@ export interface FakeSyncOutcome {
   status?: Partial<SyncStatus>;
 }
 
-export interface FakeOptions extends FakeEditOptions {
+export interface FakeOptions extends FakeEditOptions, FakeLiveOptions {
   /** The cached apps; none by default. */
   apps?: AppRow[];
   /** The initial status; idle, never synced, by default. */
@@ -112,6 +113,9 @@ export interface FakeCalls {
 export interface FakeBackend extends Backend, FakeAccountControls {
   readonly calls: FakeCalls;
   readonly accountCalls: FakeAccountCalls;
+  readonly liveCalls: FakeLiveCalls;
+  /** When set, every live call (installations, OAuth clients, the account's credits) rejects with it. */
+  setFailLive(error: CommandError | null): void;
   /** Sets the status and delivers it to every listener, as the "sync-status" event would. */
   emit(status: SyncStatus): void;
   setApps(apps: AppRow[]): void;
@@ -176,6 +180,8 @@ export function createFakeBackend(options: FakeOptions = {}): FakeBackend {
   const account = createFakeAccount({ account: options.account, signIn: options.signIn, now }, () => {
     void runSync().catch(() => undefined);
   });
+
+  const live = createFakeLive({ ...options, now });
 
   const profiles: FakeProfile[] = copy(options.profiles ?? FAKE_PROFILES);
   let current = options.currentProfile ?? profiles[0]?.row.name ?? 'sandbox';
@@ -267,6 +273,9 @@ export function createFakeBackend(options: FakeOptions = {}): FakeBackend {
     ...account.backend,
     ...account.controls,
     accountCalls: account.calls,
+    ...live.backend,
+    liveCalls: live.calls,
+    setFailLive: live.setFailLive,
     calls,
     emit,
     setApps: (next) => {
@@ -479,6 +488,10 @@ export function createDemoBackend(search: string): FakeBackend {
         ...base,
         status: { ...synced, state: 'offline', message: unreachable.message },
         syncResult: unreachable,
+        failLive: {
+          code: 'server_unreachable',
+          message: `offline: installations come live from the server and are not kept in the cache (${unreachable.message}); connect and try again`,
+        },
       });
     case 'list-error':
       return createFakeBackend({

@@ -18,6 +18,10 @@ import type {
   SyncStatus,
   ValidationReport,
   VersionView,
+  CreatedClientView,
+  InstallationRow,
+  OAuthClientRow,
+  PartnerAccountView,
 } from './bindings';
 import { toCommandError } from './errors';
 
@@ -60,5 +64,13 @@ export function createTauriBackend(): Backend {
     onSignIn: (listener) => listen<SignInEvent>(SIGN_IN_EVENT, (event) => listener(event.payload)),
     profiles: () => call<ProfileList>('profiles'),
     switchProfile: (name) => call<Switched>('switch_profile', { name }),
+    installations: (appId) => call<InstallationRow[]>('installations', { appId }),
+    decideInstallation: (appId, installationId, decision, reason) =>
+      call<InstallationRow>('decide_installation', { appId, installationId, decision, reason }),
+    oauthClients: () => call<OAuthClientRow[]>('oauth_clients'),
+    oauthClientScopes: () => call<string[]>('oauth_client_scopes'),
+    createOAuthClient: (name, scopes) => call<CreatedClientView>('create_oauth_client', { name, scopes }),
+    deleteOAuthClient: (clientId) => call<void>('delete_oauth_client', { clientId }),
+    partnerAccount: () => call<PartnerAccountView>('partner_account'),
   };
 }

@@ -5,6 +5,7 @@
 mod account;
 mod edit;
 mod exit;
+mod live;
 mod output;
 mod profile;
 
@@ -178,6 +179,17 @@ enum Command {
     Advertise {
         #[command(flatten)]
         action: edit::ActionArgs,
+    },
+    /// An app's installations in customer accounts, with the badge each customer sees; approve
+    /// or reject a pending one. Live: asked of the server (exit 4 offline).
+    Installations(live::InstallationsArgs),
+    /// Your OAuth API clients: list, create (the secret is shown once), delete. Live.
+    Clients(live::ClientsArgs),
+    /// Your licenses and credit balance. Live.
+    Account {
+        /// Print JSON instead of lines.
+        #[arg(long)]
+        json: bool,
     },
 }
 
@@ -429,6 +441,9 @@ async fn run(cli: Cli) -> Result<u8, WorkbenchError> {
             )
             .await
         }
+        Command::Installations(args) => live::installations(&workbench, &choice, args).await,
+        Command::Clients(args) => live::clients(&workbench, &choice, args).await,
+        Command::Account { json } => live::account_summary(&workbench, &choice, json).await,
         Command::Unsuppress { target } => {
             workbench.check_version_of_app(&target.app, &target.version)?;
             workbench.unsuppress(&target.version, &target.rule, target.field.as_deref())?;

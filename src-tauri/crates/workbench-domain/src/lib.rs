@@ -7,6 +7,7 @@
 //! edit-lock rule, [`merge`] for the field-level three-way merge of offline edits with the
 //! server's copy, and [`validation`] for the rules pack and the engine that checks a version against it.
 
+pub mod badges;
 pub mod merge;
 pub mod model;
 pub mod review;

@@ -14,6 +14,7 @@
 pub mod account;
 mod edit;
 mod error;
+pub mod live;
 mod loopback;
 pub mod profiles;
 mod pull;
@@ -29,6 +30,7 @@ use std::sync::{Mutex, MutexGuard};
 
 pub use edit::{Allowed, Edit, EditOutcome, LocalChanges, ReviewAction, SubmissionPreview};
 pub use error::{ErrorCode, WorkbenchError};
+pub use live::{CreatedClient, InstallationDecision, InstallationView};
 pub use pull::{PullProgress, PullReport, SyncStage};
 pub use push::PushReport;
 pub use status::{SyncPhase, SyncStatus};
