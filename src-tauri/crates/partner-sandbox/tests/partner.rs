@@ -132,7 +132,7 @@ async fn demo_installations_carry_the_facts_of_every_badge() {
     let manual: serde_json::Value = api
         .json("/apps/app-beacon-analytics/versions/ver-beacon-analytics-1-0-0")
         .await;
-    assert_eq!(manual["content"]["technical"]["manually_provisioned"], true);
+    assert_eq!(manual["technical"]["manually_provisioned"], true);
     assert!(
         beacon
             .iter()
@@ -647,7 +647,7 @@ async fn decisions_and_clients_survive_a_restart() {
     let listed: Vec<OAuthClient> = api.walk("/oauth-clients", "oauth_clients").await;
     assert_eq!(listed, [created.client]);
     let all: Vec<Installation> = api.walk(ACME_INSTALLATIONS, "installations").await;
-    assert_eq!(all.len(), 7, "a restart does not re-seed");
+    assert_eq!(all.len(), 10, "a restart does not re-seed");
 }
 
 #[tokio::test]
