@@ -13,7 +13,10 @@ async fn installations_come_with_their_badges_as_of_the_given_time() {
     let server = Server::demo().await;
     let client = server.client();
     let cache = Cache::new();
-    cache.pull(&client, T1).await.expect("a pull fills the cache");
+    cache
+        .pull(&client, T1)
+        .await
+        .expect("a pull fills the cache");
 
     // Before the March 2026 trials end.
     let early = cache
@@ -27,7 +30,10 @@ async fn installations_come_with_their_badges_as_of_the_given_time() {
             .unwrap_or_else(|| panic!("{account}"))
             .clone()
     };
-    assert_eq!(find(&early, "Globex Support").badges.shown, Some(Badge::Installing));
+    assert_eq!(
+        find(&early, "Globex Support").badges.shown,
+        Some(Badge::Installing)
+    );
     // After: the ended trial outranks Installing.
     let late = cache
         .workbench
@@ -46,7 +52,11 @@ async fn installations_come_with_their_badges_as_of_the_given_time() {
 
     let beacon = cache
         .workbench
-        .installations(&client, "app-beacon-analytics", datetime!(2026-04-02 00:00 UTC))
+        .installations(
+            &client,
+            "app-beacon-analytics",
+            datetime!(2026-04-02 00:00 UTC),
+        )
         .await
         .unwrap();
     let wayne = find(&beacon, "Wayne Services");
@@ -57,7 +67,11 @@ async fn installations_come_with_their_badges_as_of_the_given_time() {
     let empty = Cache::new();
     let bare = empty
         .workbench
-        .installations(&client, "app-beacon-analytics", datetime!(2026-04-02 00:00 UTC))
+        .installations(
+            &client,
+            "app-beacon-analytics",
+            datetime!(2026-04-02 00:00 UTC),
+        )
         .await
         .unwrap();
     assert_eq!(find(&bare, "Wayne Services").badges.shown, None);
@@ -150,7 +164,11 @@ async fn a_created_clients_secret_is_returned_once_and_written_nowhere() {
         .await
         .unwrap();
     assert_eq!(created.client.name, "Nightly export");
-    assert_eq!(created.client.scopes, ["apps:read"], "a scope given twice is asked once");
+    assert_eq!(
+        created.client.scopes,
+        ["apps:read"],
+        "a scope given twice is asked once"
+    );
     let secret = created.secret.expose().to_owned();
     assert!(!format!("{created:?}").contains(&secret));
     // Another sync after it, so anything the facade might keep would be flushed to disk.
@@ -181,7 +199,14 @@ async fn a_created_clients_secret_is_returned_once_and_written_nowhere() {
         .delete_oauth_client(&client, &created.client.id)
         .await
         .unwrap();
-    assert!(cache.workbench.oauth_clients(&client).await.unwrap().is_empty());
+    assert!(
+        cache
+            .workbench
+            .oauth_clients(&client)
+            .await
+            .unwrap()
+            .is_empty()
+    );
 }
 
 #[tokio::test]

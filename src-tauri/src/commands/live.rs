@@ -48,7 +48,13 @@ pub async fn decide_installation<R: Runtime>(
         InstallationDecisionKind::Reject => InstallationDecision::Reject,
     };
     let decided = workbench
-        .decide_installation(client, &app_id, &installation_id, decision, reason.as_deref())
+        .decide_installation(
+            client,
+            &app_id,
+            &installation_id,
+            decision,
+            reason.as_deref(),
+        )
         .await?;
     reply(InstallationRow::from(decided))
 }
@@ -74,7 +80,9 @@ pub async fn create_oauth_client<R: Runtime>(
     let workbench = session.workbench()?;
     let guard = connection(&session, &workbench).await?;
     let client = &guard.as_ref().expect("opened by connection()").client;
-    let created = workbench.create_oauth_client(client, &name, &scopes).await?;
+    let created = workbench
+        .create_oauth_client(client, &name, &scopes)
+        .await?;
     reply(CreatedClientView {
         client: created.client.into(),
         secret: created.secret.expose().to_owned(),

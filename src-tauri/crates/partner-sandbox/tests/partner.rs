@@ -122,8 +122,9 @@ async fn demo_installations_carry_the_facts_of_every_badge() {
             .any(|i| i.trial_end.as_deref() == Some("2026-04-01T09:00:00Z"))
     );
     // Acme 1.1.0 is Available, so a completed installation of 1.0.0 can upgrade.
-    assert!(acme.iter().any(|i| i.app_version_id == "ver-acme-crm-1-0-0"
-        && i.state == InstallationState::Completed));
+    assert!(acme.iter().any(
+        |i| i.app_version_id == "ver-acme-crm-1-0-0" && i.state == InstallationState::Completed
+    ));
     let latest: serde_json::Value = api
         .json("/apps/app-acme-crm/versions/ver-acme-crm-1-1-0")
         .await;

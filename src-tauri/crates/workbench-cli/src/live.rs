@@ -115,7 +115,10 @@ enum ClientsAction {
 }
 
 /// A connection to the chosen server for live data.
-async fn connect(workbench: &Workbench, choice: &ServerChoice) -> Result<Connection, WorkbenchError> {
+async fn connect(
+    workbench: &Workbench,
+    choice: &ServerChoice,
+) -> Result<Connection, WorkbenchError> {
     Connection::open(choice, workbench, account::now()).await
 }
 
@@ -202,7 +205,10 @@ async fn list(
         return Ok(exit::SUCCESS);
     }
     let mut rows = vec![
-        ["ID", "ACCOUNT", "VERSION", "STATE", "BADGE", "PLAN", "LICENSES", "TRIAL"].map(String::from),
+        [
+            "ID", "ACCOUNT", "VERSION", "STATE", "BADGE", "PLAN", "LICENSES", "TRIAL",
+        ]
+        .map(String::from),
     ];
     for view in shown {
         let i = &view.installation;

@@ -40,7 +40,10 @@ fn installations_show_the_badge_each_customer_sees() {
     let served = server.get_json(&format!("/apps/{ACME}/installations?per_page=100"));
     assert_eq!(
         list.len(),
-        served["_embedded"]["installations"].as_array().unwrap().len()
+        served["_embedded"]["installations"]
+            .as_array()
+            .unwrap()
+            .len()
     );
     let label = |account: &str| by_account(&list, account)["badges"]["label"].clone();
     assert_eq!(label("Northwind Traders"), "Active");
@@ -50,7 +53,10 @@ fn installations_show_the_badge_each_customer_sees() {
     // On 1.0.0 while 1.1.0 is Available; its ended trial is covered by the upgrade badge.
     let oceanic = by_account(&list, "Oceanic Air");
     assert_eq!(oceanic["badges"]["shown"], "upgrade_available");
-    assert_eq!(oceanic["badges"]["covered"], serde_json::json!(["trial_expired"]));
+    assert_eq!(
+        oceanic["badges"]["covered"],
+        serde_json::json!(["trial_expired"])
+    );
     assert_eq!(oceanic["version_number"], "1.0.0");
     let hooli = by_account(&list, "Hooli Contact Center");
     assert_eq!(hooli["badges"]["label"], "Failed Installation");
@@ -74,7 +80,10 @@ fn installations_show_the_badge_each_customer_sees() {
     let wayne = by_account(beacon, "Wayne Services");
     assert_eq!(wayne["badges"]["shown"], "manually_provisioned");
     assert_eq!(wayne["badges"]["label"], "Active");
-    assert_eq!(by_account(beacon, "Cyberdyne Help")["badges"]["label"], "Rejected");
+    assert_eq!(
+        by_account(beacon, "Cyberdyne Help")["badges"]["label"],
+        "Rejected"
+    );
 
     // The table: a header and one row per installation, with the badge label.
     let table = expect(
@@ -84,10 +93,20 @@ fn installations_show_the_badge_each_customer_sees() {
         SUCCESS,
     );
     let lines: Vec<&str> = table.stdout.lines().collect();
-    assert!(lines[0].starts_with("ID") && lines[0].contains("BADGE"), "{}", table.stdout);
+    assert!(
+        lines[0].starts_with("ID") && lines[0].contains("BADGE"),
+        "{}",
+        table.stdout
+    );
     assert_eq!(lines.len(), list.len() + 1, "{}", table.stdout);
-    let massive = lines.iter().find(|l| l.contains("Massive Dynamic")).unwrap();
-    assert!(massive.contains("Failed Update") && massive.contains("Enterprise"), "{massive}");
+    let massive = lines
+        .iter()
+        .find(|l| l.contains("Massive Dynamic"))
+        .unwrap();
+    assert!(
+        massive.contains("Failed Update") && massive.contains("Enterprise"),
+        "{massive}"
+    );
     let globex = lines.iter().find(|l| l.contains("Globex Support")).unwrap();
     assert!(globex.contains("2026-03-02 to 2026-04-01"), "{globex}");
 }
@@ -100,7 +119,14 @@ fn the_state_filter_lists_only_that_state_and_says_when_there_are_none() {
     let pending = expect(
         &server,
         data.path(),
-        &["installations", "--app", ACME, "--state", "pending", "--json"],
+        &[
+            "installations",
+            "--app",
+            ACME,
+            "--state",
+            "pending",
+            "--json",
+        ],
         SUCCESS,
     )
     .json();
@@ -114,7 +140,11 @@ fn the_state_filter_lists_only_that_state_and_says_when_there_are_none() {
         &["installations", "--app", ACME, "--state", "suspended"],
         SUCCESS,
     );
-    assert!(none.stdout.contains("no suspended installation"), "{}", none.stdout);
+    assert!(
+        none.stdout.contains("no suspended installation"),
+        "{}",
+        none.stdout
+    );
 
     let bad = expect(
         &server,
@@ -123,7 +153,12 @@ fn the_state_filter_lists_only_that_state_and_says_when_there_are_none() {
         USAGE,
     );
     assert!(bad.stderr.contains("pending"), "{}", bad.stderr);
-    let missing = expect(&server, data.path(), &["installations", "--app", "app-nope"], NOT_FOUND);
+    let missing = expect(
+        &server,
+        data.path(),
+        &["installations", "--app", "app-nope"],
+        NOT_FOUND,
+    );
     assert!(missing.stderr.contains("app-nope"), "{}", missing.stderr);
 }
 
@@ -139,19 +174,38 @@ fn approving_and_rejecting_reach_the_server_and_a_reject_needs_a_reason() {
     let approved = expect(
         &server,
         data.path(),
-        &["installations", "approve", "--app", ACME, "inst-acme-crm-03"],
+        &[
+            "installations",
+            "approve",
+            "--app",
+            ACME,
+            "inst-acme-crm-03",
+        ],
         SUCCESS,
     );
     assert!(approved.stdout.contains("approved"), "{}", approved.stdout);
-    assert_eq!(served_state(&server, "inst-acme-crm-03")["state"], "completed");
+    assert_eq!(
+        served_state(&server, "inst-acme-crm-03")["state"],
+        "completed"
+    );
     // It is no longer pending: the server's refusal is said, exit 5.
     let again = expect(
         &server,
         data.path(),
-        &["installations", "approve", "--app", ACME, "inst-acme-crm-03"],
+        &[
+            "installations",
+            "approve",
+            "--app",
+            ACME,
+            "inst-acme-crm-03",
+        ],
         SERVER,
     );
-    assert!(again.stderr.contains("only a pending installation"), "{}", again.stderr);
+    assert!(
+        again.stderr.contains("only a pending installation"),
+        "{}",
+        again.stderr
+    );
 
     // No reason, or a blank one: refused before anything is sent, nothing changes.
     expect(
@@ -163,11 +217,22 @@ fn approving_and_rejecting_reach_the_server_and_a_reject_needs_a_reason() {
     let blank = expect(
         &server,
         data.path(),
-        &["installations", "reject", "--app", ACME, "inst-acme-crm-02", "--reason", "  "],
+        &[
+            "installations",
+            "reject",
+            "--app",
+            ACME,
+            "inst-acme-crm-02",
+            "--reason",
+            "  ",
+        ],
         USAGE,
     );
     assert!(blank.stderr.contains("needs a reason"), "{}", blank.stderr);
-    assert_eq!(served_state(&server, "inst-acme-crm-02")["state"], "pending");
+    assert_eq!(
+        served_state(&server, "inst-acme-crm-02")["state"],
+        "pending"
+    );
 
     let rejected = expect(
         &server,
@@ -222,13 +287,23 @@ fn a_client_is_created_with_its_secret_shown_once_kept_nowhere_and_deleted() {
     let data = tempfile::tempdir().unwrap();
 
     let empty = expect(&server, data.path(), &["clients"], SUCCESS);
-    assert!(empty.stdout.contains("No OAuth clients yet"), "{}", empty.stdout);
+    assert!(
+        empty.stdout.contains("No OAuth clients yet"),
+        "{}",
+        empty.stdout
+    );
 
     let created = expect(
         &server,
         data.path(),
         &[
-            "clients", "create", "--name", "Billing export", "--scope", "apps:read", "--scope",
+            "clients",
+            "create",
+            "--name",
+            "Billing export",
+            "--scope",
+            "apps:read",
+            "--scope",
             "account:read",
         ],
         SUCCESS,
@@ -240,7 +315,11 @@ fn a_client_is_created_with_its_secret_shown_once_kept_nowhere_and_deleted() {
         .expect("the secret is printed")
         .to_owned();
     assert!(secret.len() > 20, "{secret}");
-    assert!(created.stdout.contains("will not be shown again"), "{}", created.stdout);
+    assert!(
+        created.stdout.contains("will not be shown again"),
+        "{}",
+        created.stdout
+    );
     assert!(!created.stderr.contains(&secret));
     // The secret is nowhere in the data folder: not the cache, not a file, not a log.
     for (path, bytes) in files(data.path()) {
@@ -255,7 +334,10 @@ fn a_client_is_created_with_its_secret_shown_once_kept_nowhere_and_deleted() {
     let listed = listed.as_array().unwrap();
     assert_eq!(listed.len(), 1);
     assert_eq!(listed[0]["name"], "Billing export");
-    assert_eq!(listed[0]["scopes"], serde_json::json!(["apps:read", "account:read"]));
+    assert_eq!(
+        listed[0]["scopes"],
+        serde_json::json!(["apps:read", "account:read"])
+    );
     assert!(!listed[0].to_string().contains(&secret));
     let id = listed[0]["id"].as_str().unwrap().to_owned();
     let table = expect(&server, data.path(), &["clients"], SUCCESS);
@@ -305,7 +387,13 @@ fn live_data_offline_exit_4_and_say_they_are_not_kept() {
 
     for args in [
         &["installations", "--app", ACME][..],
-        &["installations", "approve", "--app", ACME, "inst-acme-crm-03"][..],
+        &[
+            "installations",
+            "approve",
+            "--app",
+            ACME,
+            "inst-acme-crm-03",
+        ][..],
         &["clients"][..],
         &["account"][..],
     ] {

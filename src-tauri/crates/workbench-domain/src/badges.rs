@@ -195,11 +195,16 @@ mod tests {
 
     #[test]
     fn every_badges_case_of_the_shared_file_passes() {
-        let file: serde_json::Value =
-            serde_json::from_str(include_str!("../../../../tests/fixtures/preview/cases.json"))
-                .unwrap();
+        let file: serde_json::Value = serde_json::from_str(include_str!(
+            "../../../../tests/fixtures/preview/cases.json"
+        ))
+        .unwrap();
         let cases: Vec<Case> = serde_json::from_value(file["badges"].clone()).unwrap();
-        assert!(cases.len() >= 10, "the case file has {} badge cases", cases.len());
+        assert!(
+            cases.len() >= 10,
+            "the case file has {} badge cases",
+            cases.len()
+        );
         for (i, case) in cases.iter().enumerate() {
             assert_eq!(
                 badges(&case.installation),

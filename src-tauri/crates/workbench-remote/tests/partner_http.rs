@@ -71,12 +71,20 @@ async fn a_pending_installation_is_approved_or_rejected_once() {
         .await
         .unwrap_err();
     assert_eq!(again.status(), Some(409));
-    assert!(again.to_string().contains("only a pending installation"), "{again}");
+    assert!(
+        again.to_string().contains("only a pending installation"),
+        "{again}"
+    );
 
     // A rejection without a reason is refused before anything is sent.
     let sent = client.requests_sent();
     let blank = client
-        .decide_installation("app-acme-crm", "inst-acme-crm-02", Decision::Reject, Some(" "))
+        .decide_installation(
+            "app-acme-crm",
+            "inst-acme-crm-02",
+            Decision::Reject,
+            Some(" "),
+        )
         .await
         .unwrap_err();
     assert!(blank.to_string().contains("needs a reason"), "{blank}");
@@ -109,7 +117,10 @@ async fn oauth_clients_are_created_with_a_secret_listed_without_it_and_deleted()
         .create_oauth_client("Reports", &scopes, "key-reports-1")
         .await
         .unwrap();
-    let secret = made.secret.clone().expect("the creating reply has the secret");
+    let secret = made
+        .secret
+        .clone()
+        .expect("the creating reply has the secret");
     assert!(secret.expose().starts_with("pwbs_"));
     let debug = format!("{made:?}");
     assert!(!debug.contains(secret.expose()), "{debug}");
@@ -139,7 +150,10 @@ async fn oauth_clients_are_created_with_a_secret_listed_without_it_and_deleted()
     assert_eq!(refused.status(), Some(400), "{refused}");
 
     client.delete_oauth_client(&made.client.id).await.unwrap();
-    let gone = client.delete_oauth_client(&made.client.id).await.unwrap_err();
+    let gone = client
+        .delete_oauth_client(&made.client.id)
+        .await
+        .unwrap_err();
     assert_eq!(gone.status(), Some(404));
     assert_eq!(client.oauth_clients().await.unwrap().len(), 3);
 }

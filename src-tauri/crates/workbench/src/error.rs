@@ -90,7 +90,9 @@ pub enum WorkbenchError {
     InvalidInput(String),
     /// Live data (installations, OAuth clients, the account) are not kept offline: the server
     /// must be reached to see or change them.
-    #[error("offline: {what} come live from the server and are not kept in the cache ({source}); connect and try again")]
+    #[error(
+        "offline: {what} come live from the server and are not kept in the cache ({source}); connect and try again"
+    )]
     LiveOffline {
         what: &'static str,
         source: RemoteError,

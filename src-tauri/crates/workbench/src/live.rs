@@ -46,7 +46,10 @@ pub struct CreatedClient {
 /// A live request that found the server unreachable says that these data are not kept offline.
 fn live(what: &'static str) -> impl Fn(RemoteError) -> WorkbenchError {
     move |error| match error {
-        RemoteError::Unreachable { .. } => WorkbenchError::LiveOffline { what, source: error },
+        RemoteError::Unreachable { .. } => WorkbenchError::LiveOffline {
+            what,
+            source: error,
+        },
         error => error.into(),
     }
 }
@@ -159,10 +162,7 @@ impl Workbench {
         &self,
         client: &PartnerClient,
     ) -> Result<Vec<OAuthClient>, WorkbenchError> {
-        client
-            .oauth_clients()
-            .await
-            .map_err(live("OAuth clients"))
+        client.oauth_clients().await.map_err(live("OAuth clients"))
     }
 
     /// Creates an OAuth client with `scopes` (each one of [`SCOPES`], at least one). Its
@@ -239,7 +239,10 @@ impl Workbench {
 
     /// The partner's licenses and credit balance.
     pub async fn partner_account(&self, client: &PartnerClient) -> Result<Account, WorkbenchError> {
-        client.account().await.map_err(live("the account's licenses and credits"))
+        client
+            .account()
+            .await
+            .map_err(live("the account's licenses and credits"))
     }
 }
 

@@ -8,7 +8,9 @@ use partner_api::oauth_clients::{self, CreatedOAuthClient, NewOAuthClient, OAuth
 use reqwest::Method;
 use reqwest::header::{ETAG, IF_MATCH};
 
-use super::{Call, IDEMPOTENCY_KEY, PartnerClient, header_value, idempotency_key, json_body, malformed};
+use super::{
+    Call, IDEMPOTENCY_KEY, PartnerClient, header_value, idempotency_key, json_body, malformed,
+};
 use crate::RemoteError;
 
 /// The largest reply of one installation, OAuth client or the account: each is a few hundred
@@ -66,7 +68,9 @@ impl PartnerClient {
             });
         }
         let url = self.segments(&["apps", app_id, "installations", id])?;
-        let current = self.exchange(&Call::get(url.clone()), MAX_RESOURCE_BYTES).await?;
+        let current = self
+            .exchange(&Call::get(url.clone()), MAX_RESOURCE_BYTES)
+            .await?;
         let etag = current
             .headers
             .get(ETAG)
@@ -89,8 +93,12 @@ impl PartnerClient {
             body: Some(body),
         };
         let reply = self.exchange(&call, MAX_RESOURCE_BYTES).await?;
-        serde_json::from_slice(&reply.body)
-            .map_err(|e| malformed(&state_url, &format!("the reply is not an installation: {e}")))
+        serde_json::from_slice(&reply.body).map_err(|e| {
+            malformed(
+                &state_url,
+                &format!("the reply is not an installation: {e}"),
+            )
+        })
     }
 
     /// Every OAuth client of the partner, across all pages.
@@ -146,7 +154,9 @@ impl PartnerClient {
     /// The partner's licenses and credit balance (`GET /account`).
     pub async fn account(&self) -> Result<Account, RemoteError> {
         let url = self.url(account::PATH)?;
-        let reply = self.exchange(&Call::get(url.clone()), MAX_RESOURCE_BYTES).await?;
+        let reply = self
+            .exchange(&Call::get(url.clone()), MAX_RESOURCE_BYTES)
+            .await?;
         serde_json::from_slice(&reply.body)
             .map_err(|e| malformed(&url, &format!("the reply is not the account: {e}")))
     }
