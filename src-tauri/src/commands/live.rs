@@ -8,7 +8,7 @@ use workbench::InstallationDecision;
 
 use crate::AppState;
 use crate::ipc::{
-    CommandError, CreatedClientView, InstallationDecisionKind, InstallationRow, OAuthClientRow,
+    CreatedClientView, InstallationDecisionKind, InstallationRow, OAuthClientRow,
     PartnerAccountView, Reply, reply,
 };
 use crate::sync::connection;
@@ -112,9 +112,6 @@ pub async fn partner_account<R: Runtime>(app: AppHandle<R>) -> Reply<PartnerAcco
     let workbench = session.workbench()?;
     let guard = connection(&session, &workbench).await?;
     let client = &guard.as_ref().expect("opened by connection()").client;
-    let account = workbench
-        .partner_account(client)
-        .await
-        .map_err(CommandError::from)?;
-    reply(account.into())
+    let account = workbench.partner_account(client).await?;
+    reply(PartnerAccountView::from(account))
 }
