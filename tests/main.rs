@@ -14,6 +14,10 @@ mod interrupted;
 /// A server that is down: offline, and the cache still listed.
 mod offline;
 
+/// Live data through the facade: installations with their badges, decisions, OAuth clients
+/// (the secret written nowhere), the account, and offline said as such.
+mod live;
+
 /// The rules pack cached by a pull (and kept when it cannot be read), and suppressions.
 mod rules;
 

@@ -78,5 +78,12 @@ pub fn build_app<R: Runtime>(builder: Builder<R>) -> Builder<R> {
             commands::outcomes::set_notification,
             commands::outcomes::unshown_outcomes,
             commands::outcomes::dismiss_unshown_outcomes,
+            commands::live::installations,
+            commands::live::decide_installation,
+            commands::live::oauth_clients,
+            commands::live::create_oauth_client,
+            commands::live::delete_oauth_client,
+            commands::live::oauth_client_scopes,
+            commands::live::partner_account,
         ])
 }

@@ -6,6 +6,7 @@ pub mod apps;
 pub mod edit;
 pub mod preview;
 pub mod outcomes;
+pub mod live;
 pub mod profiles;
 pub mod sync;
 pub mod versions;

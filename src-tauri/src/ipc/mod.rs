@@ -9,6 +9,7 @@ mod bindings;
 mod edit;
 mod preview;
 mod outcome;
+mod live;
 mod profile;
 mod trace;
 mod version;
@@ -36,6 +37,10 @@ pub use preview::PreviewSource;
 pub use outcome::{
     Decision, Feedback, NotificationPrefs, NotificationsUnavailable, OpenOutcome, OutcomeView,
     TimelineEvent, TimelineKind, TimelineView,
+};
+pub use live::{
+    Badge, BadgeView, CreatedClientView, InstallationDecisionKind, InstallationRow,
+    InstallationState, OAuthClientRow, PartnerAccountView, client_scopes,
 };
 pub use profile::{CurrentProfile, ProfileKind, ProfileList, ProfileRow, Switched};
 pub use trace::{Reply, Sent, TRACE_ENV, emit, reply};

@@ -90,7 +90,9 @@ fn record(kind: &str, event: Option<&str>, json: &str) {
     let Some(file) = trace_file() else {
         return;
     };
-    let payload: serde_json::Value = serde_json::from_str(json).unwrap_or(serde_json::Value::Null);
+    let mut payload: serde_json::Value =
+        serde_json::from_str(json).unwrap_or(serde_json::Value::Null);
+    redact(&mut payload);
     let line = serde_json::json!({ "kind": kind, "event": event, "payload": payload });
     // One writer at a time, so lines never interleave.
     let path = file.lock().unwrap_or_else(|p| p.into_inner());
@@ -104,9 +106,40 @@ fn record(kind: &str, event: Option<&str>, json: &str) {
     }
 }
 
+/// Hides the one secret the window is shown on purpose (a new OAuth client's, under `secret`)
+/// from the trace file: it is shown once and written nowhere.
+fn redact(value: &mut serde_json::Value) {
+    match value {
+        serde_json::Value::Object(map) => {
+            for (key, value) in map.iter_mut() {
+                if key == "secret" && value.is_string() {
+                    *value = serde_json::Value::String("<redacted>".to_owned());
+                } else {
+                    redact(value);
+                }
+            }
+        }
+        serde_json::Value::Array(items) => items.iter_mut().for_each(redact),
+        _ => {}
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_client_secret_is_never_written_to_the_trace() {
+        let mut payload = serde_json::json!({
+            "client": {"id": "oc-1", "name": "secret"},
+            "secret": "pwbs_abc",
+            "list": [{"secret": "pwbs_def"}]
+        });
+        redact(&mut payload);
+        let text = payload.to_string();
+        assert!(!text.contains("pwbs_"), "{text}");
+        assert_eq!(payload["client"]["name"], "secret");
+    }
     use crate::ipc::ErrorCode;
 
     #[test]

@@ -40,7 +40,11 @@ export class Workbench {
   /** Drafts not saved yet (a number being typed, a save refused) by version id, kept while the window is open. */
   readonly drafts: DraftShelf = new Map();
   /** The account screens, shown over the list or the editor; null shows neither. */
-  screen: 'account' | 'sign-in' | null = $state(null);
+  screen: 'account' | 'sign-in' | 'installations' | 'clients' | null = $state(null);
+  /** The app whose installations the installations screen shows. */
+  installationsAppId: string | null = $state(null);
+  /** Where the installations and OAuth clients screens return: the account screen, or what was open before. */
+  liveFrom: 'account' | null = $state(null);
   /** Where the sign-in screen's Back and Cancel return: the account screen, or what was open before. */
   signInFrom: 'account' | null = $state(null);
   /** A short note for the list, like "Signed in to …"; null when there is none. */
@@ -269,7 +273,25 @@ export class Workbench {
   }
 
   closeScreen(): void {
-    this.screen = null;
+    if ((this.screen === 'installations' || this.screen === 'clients') && this.liveFrom === 'account') {
+      this.screen = 'account';
+    } else {
+      this.screen = null;
+    }
+    this.liveFrom = null;
+  }
+
+  /** The installations of an app (live), over the list or the editor. */
+  openInstallations(appId: string): void {
+    this.installationsAppId = appId;
+    this.liveFrom = null;
+    this.screen = 'installations';
+  }
+
+  /** The partner's OAuth clients (live), from the account screen. */
+  openClients(): void {
+    this.liveFrom = this.screen === 'account' ? 'account' : null;
+    this.screen = 'clients';
   }
 
   /** Signed in: back to the list (the backend syncs at once), with a note of where. */

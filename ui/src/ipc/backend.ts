@@ -25,6 +25,11 @@ import type {
   ValidationReport,
   VersionForm,
   VersionView,
+  CreatedClientView,
+  InstallationDecisionKind,
+  InstallationRow,
+  OAuthClientRow,
+  PartnerAccountView,
 } from './bindings';
 
 export type * from './bindings';
@@ -118,4 +123,28 @@ export interface Backend {
   onNotificationsUnavailable(listener: (event: NotificationsUnavailable) => void): Promise<() => void>;
   /** Subscribes to "open-outcome": the partner chose a notification; resolves with the unsubscribe. */
   onOpenOutcome(listener: (event: OpenOutcome) => void): Promise<() => void>;
+  /**
+   * The app's installations, live from the server (never cached), each with the badge its customer sees. Rejects with
+   * `server_unreachable` offline.
+   */
+  installations(appId: string): Promise<InstallationRow[]>;
+  /**
+   * Approves or rejects a pending installation; a rejection needs a reason (`invalid_input` without one, nothing
+   * sent). Resolves with the installation as the server now has it (without badges: read the list again).
+   */
+  decideInstallation(
+    appId: string,
+    installationId: string,
+    decision: InstallationDecisionKind,
+    reason: string | null,
+  ): Promise<InstallationRow>;
+  /** The partner's OAuth API clients, live. */
+  oauthClients(): Promise<OAuthClientRow[]>;
+  /** The scopes a client may be given. */
+  oauthClientScopes(): Promise<string[]>;
+  /** Creates a client; the answer holds its secret, the only time it is shown: keep it nowhere. */
+  createOAuthClient(name: string, scopes: string[]): Promise<CreatedClientView>;
+  deleteOAuthClient(clientId: string): Promise<void>;
+  /** The partner's licenses and credit balance, live. */
+  partnerAccount(): Promise<PartnerAccountView>;
 }

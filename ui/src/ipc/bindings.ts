@@ -376,6 +376,54 @@ export type OpenOutcome = { app_id: string, version_id: string, summary: string,
 
 export type NotificationPrefs = { approved: boolean, rejected: boolean, };
 
+export type InstallationState = "installing" | "pending" | "timeout" | "completed" | "failed" | "rejected" | "suspended" | "revoked";
+
+export type Badge = "failed_update" | "failed_installation" | "updating" | "upgrade_available" | "trial_expired" | "installing" | "manually_provisioned";
+
+export type BadgeView = { shown: Badge | null, covered: Array<Badge>, label: string, dimmed: boolean, gear: boolean, force_uninstall: boolean, };
+
+export type InstallationRow = { id: string, account_name: string, version_id: string, 
+/**
+ * The installed version's number, when the cache knows that version.
+ */
+version_number: string | null, state: InstallationState, 
+/**
+ * "updating" or "failed" while an update to a newer version is under way or failed.
+ */
+update: string | null, plan: string | null, licenses: number, 
+/**
+ * RFC 3339.
+ */
+trial_start: string | null, trial_end: string | null, 
+/**
+ * Why the partner rejected it.
+ */
+reason: string | null, badges: BadgeView, };
+
+export type InstallationDecisionKind = "approve" | "reject";
+
+export type OAuthClientRow = { id: string, name: string, scopes: Array<string>, 
+/**
+ * RFC 3339.
+ */
+created_at: string, };
+
+export type CreatedClientView = { client: OAuthClientRow, secret: string, };
+
+export type PartnerAccountView = { licenses_total: number, licenses_used: number, 
+/**
+ * Of the total, those that came free with the developer account.
+ */
+licenses_free_developer: number, licenses_available: number, 
+/**
+ * The balance with its currency, formatted: "1,250.00 USD".
+ */
+credits: string, 
+/**
+ * ISO 4217.
+ */
+currency: string, };
+
 export type ErrorCode = "cache" | "server_unreachable" | "server_error" | "malformed_reply" | "not_found" | "not_signed_in" | "sign_in" | "no_keyring" | "keyring" | "invalid_input" | "locked" | "validation_failed" | "busy" | "internal";
 
 export type CommandError = { code: ErrorCode, message: string, };

@@ -25,6 +25,7 @@ import { isCommandError } from './errors';
 import { createFakeAccount, EMBEDDED, type FakeAccountCalls, type FakeAccountControls, type FakeSignInOptions } from './fake-account';
 import { FakeLocal, type FakeEditOptions } from './fake-edit';
 import { createFakeOutcomes, DEMO_TIMELINES, type FakeOutcomesControls, type FakeOutcomesOptions } from './fake-outcomes';
+import { createFakeLive, type FakeLiveCalls, type FakeLiveOptions } from './fake-live';
 import { fakeValidate } from './fake-rules';
 
 /** What a successful sync does: replace the cached apps and/or override fields of the final status. */
@@ -33,7 +34,7 @@ export interface FakeSyncOutcome {
   status?: Partial<SyncStatus>;
 }
 
-export interface FakeOptions extends FakeEditOptions, FakeOutcomesOptions {
+export interface FakeOptions extends FakeEditOptions, FakeOutcomesOptions, FakeLiveOptions {
   /** The cached apps; none by default. */
   apps?: AppRow[];
   /** The initial status; idle, never synced, by default. */
@@ -124,6 +125,9 @@ export interface FakeCalls {
 export interface FakeBackend extends Backend, FakeAccountControls, FakeOutcomesControls {
   readonly calls: FakeCalls;
   readonly accountCalls: FakeAccountCalls;
+  readonly liveCalls: FakeLiveCalls;
+  /** When set, every live call (installations, OAuth clients, the account's credits) rejects with it. */
+  setFailLive(error: CommandError | null): void;
   /** Sets the status and delivers it to every listener, as the "sync-status" event would. */
   emit(status: SyncStatus): void;
   setApps(apps: AppRow[]): void;
@@ -208,6 +212,8 @@ export function createFakeBackend(options: FakeOptions = {}): FakeBackend {
   const account = createFakeAccount({ account: options.account, signIn: options.signIn, now }, () => {
     void runSync().catch(() => undefined);
   });
+
+  const live = createFakeLive({ ...options, now });
 
   const profiles: FakeProfile[] = copy(options.profiles ?? FAKE_PROFILES);
   let current = options.currentProfile ?? profiles[0]?.row.name ?? 'sandbox';
@@ -307,6 +313,9 @@ export function createFakeBackend(options: FakeOptions = {}): FakeBackend {
     ...outcomes.backend,
     ...outcomes.controls,
     accountCalls: account.calls,
+    ...live.backend,
+    liveCalls: live.calls,
+    setFailLive: live.setFailLive,
     calls,
     emit,
     setApps: (next) => {
@@ -558,6 +567,10 @@ function demoBackend(search: string): FakeBackend {
         ...base,
         status: { ...synced, state: 'offline', message: unreachable.message },
         syncResult: unreachable,
+        failLive: {
+          code: 'server_unreachable',
+          message: `offline: installations come live from the server and are not kept in the cache (${unreachable.message}); connect and try again`,
+        },
       });
     case 'list-error':
       return createFakeBackend({

@@ -159,4 +159,26 @@ describe('the Tauri backend', () => {
     expect(eventName).toBe('sign-in');
     expect(received).toEqual([payload]);
   });
+  it('calls the live-data commands by their names, with camelCase arguments', async () => {
+    const backend = createTauriBackend();
+    invoke.mockResolvedValue(null);
+
+    await backend.installations('app-1');
+    await backend.decideInstallation('app-1', 'inst-1', 'reject', 'Not yet.');
+    await backend.oauthClients();
+    await backend.oauthClientScopes();
+    await backend.createOAuthClient('Reports', ['apps:read']);
+    await backend.deleteOAuthClient('oc-1');
+    await backend.partnerAccount();
+
+    expect(invoke.mock.calls).toEqual([
+      ['installations', { appId: 'app-1' }],
+      ['decide_installation', { appId: 'app-1', installationId: 'inst-1', decision: 'reject', reason: 'Not yet.' }],
+      ['oauth_clients', undefined],
+      ['oauth_client_scopes', undefined],
+      ['create_oauth_client', { name: 'Reports', scopes: ['apps:read'] }],
+      ['delete_oauth_client', { clientId: 'oc-1' }],
+      ['partner_account', undefined],
+    ]);
+  });
 });

@@ -23,6 +23,10 @@ import type {
   SyncStatus,
   ValidationReport,
   VersionView,
+  CreatedClientView,
+  InstallationRow,
+  OAuthClientRow,
+  PartnerAccountView,
 } from './bindings';
 import { toCommandError } from './errors';
 
@@ -77,5 +81,13 @@ export function createTauriBackend(): Backend {
     onNotificationsUnavailable: (listener) =>
       listen<NotificationsUnavailable>(NOTIFICATIONS_UNAVAILABLE_EVENT, (event) => listener(event.payload)),
     onOpenOutcome: (listener) => listen<OpenOutcome>(OPEN_OUTCOME_EVENT, (event) => listener(event.payload)),
+    installations: (appId) => call<InstallationRow[]>('installations', { appId }),
+    decideInstallation: (appId, installationId, decision, reason) =>
+      call<InstallationRow>('decide_installation', { appId, installationId, decision, reason }),
+    oauthClients: () => call<OAuthClientRow[]>('oauth_clients'),
+    oauthClientScopes: () => call<string[]>('oauth_client_scopes'),
+    createOAuthClient: (name, scopes) => call<CreatedClientView>('create_oauth_client', { name, scopes }),
+    deleteOAuthClient: (clientId) => call<void>('delete_oauth_client', { clientId }),
+    partnerAccount: () => call<PartnerAccountView>('partner_account'),
   };
 }

@@ -39,6 +39,34 @@ pub struct Installation {
     /// Why the partner rejected it (only for `rejected` installations the partner refused).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
+    /// An update to a newer version under way (`updating`) or one that did not finish
+    /// (`failed`); absent when the installation is not being updated. FAQ §16's Updating and
+    /// Failed Update badges come from it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub update: Option<UpdateState>,
+}
+
+/// Where an installation's update to a newer version stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum UpdateState {
+    Updating,
+    Failed,
+}
+
+impl UpdateState {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            UpdateState::Updating => "updating",
+            UpdateState::Failed => "failed",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<UpdateState> {
+        [UpdateState::Updating, UpdateState::Failed]
+            .into_iter()
+            .find(|state| state.as_str() == text)
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
@@ -142,5 +170,10 @@ mod tests {
             assert_eq!(InstallationState::parse(state.as_str()), Some(state));
         }
         assert_eq!(InstallationState::parse("active"), None);
+        for update in [UpdateState::Updating, UpdateState::Failed] {
+            assert_eq!(serde_json::to_value(update).unwrap(), update.as_str());
+            assert_eq!(UpdateState::parse(update.as_str()), Some(update));
+        }
+        assert_eq!(UpdateState::parse("done"), None);
     }
 }

@@ -166,14 +166,18 @@ pub fn demo() -> Result<Vec<SeedApp>, image::ImageError> {
             ),
         ]),
         beacon.app(vec![
-            beacon.version(
-                "1.0.0",
-                Available,
-                Approved,
-                "First release: live service-level dashboard.",
-                BEACON_DESCRIPTION,
-                Some(&beacon_icon),
-            ),
+            // Provisioned by hand for each customer: its installations show FAQ §16's
+            // manually provisioned mark.
+            beacon
+                .version(
+                    "1.0.0",
+                    Available,
+                    Approved,
+                    "First release: live service-level dashboard.",
+                    BEACON_DESCRIPTION,
+                    Some(&beacon_icon),
+                )
+                .manually_provisioned(),
             beacon.version(
                 "1.1.0",
                 Rejected,
@@ -248,6 +252,13 @@ pub fn scale() -> Result<Vec<SeedApp>, image::ImageError> {
             SeedApp { app, versions }
         })
         .collect())
+}
+
+impl SeedVersion {
+    fn manually_provisioned(mut self) -> SeedVersion {
+        self.version.content.technical.manually_provisioned = true;
+        self
+    }
 }
 
 impl Partner {

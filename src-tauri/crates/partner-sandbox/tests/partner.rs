@@ -8,7 +8,7 @@ use std::collections::HashSet;
 use common::{Api, error, field_names};
 use partner_api::Page;
 use partner_api::account::Account;
-use partner_api::installations::{Installation, InstallationState};
+use partner_api::installations::{Installation, InstallationState, UpdateState};
 use partner_api::oauth_clients::{CreatedOAuthClient, OAuthClient};
 use partner_api::rules::RulesPack;
 use partner_sandbox::Seed;
@@ -99,6 +99,51 @@ async fn installations_cover_every_state_and_page_through_next_links() {
         page.links.next.unwrap().href,
         format!("{ACME_INSTALLATIONS}?page=3&per_page=2")
     );
+}
+
+/// The demo installations carry the facts of every FAQ §16 badge: an update under way and a
+/// failed one, an ended trial, an installation on an older version than the app's latest
+/// Available one, and one on a manually provisioned version.
+#[tokio::test]
+async fn demo_installations_carry_the_facts_of_every_badge() {
+    let api = Api::start().await;
+    let acme: Vec<Installation> = api.walk(ACME_INSTALLATIONS, "installations").await;
+    let beacon: Vec<Installation> = api
+        .walk("/apps/app-beacon-analytics/installations", "installations")
+        .await;
+    let updates: HashSet<_> = acme.iter().filter_map(|i| i.update).collect();
+    assert_eq!(
+        updates,
+        HashSet::from([UpdateState::Updating, UpdateState::Failed])
+    );
+    // Fixed dates in the past of any clock that runs these tests.
+    assert!(
+        acme.iter()
+            .any(|i| i.trial_end.as_deref() == Some("2026-04-01T09:00:00Z"))
+    );
+    // Acme 1.1.0 is Available, so a completed installation of 1.0.0 can upgrade.
+    assert!(acme.iter().any(
+        |i| i.app_version_id == "ver-acme-crm-1-0-0" && i.state == InstallationState::Completed
+    ));
+    let latest: serde_json::Value = api
+        .json("/apps/app-acme-crm/versions/ver-acme-crm-1-1-0")
+        .await;
+    assert_eq!(latest["status"]["technical"], "available");
+    // Beacon 1.0.0 is manually provisioned and installed.
+    let manual: serde_json::Value = api
+        .json("/apps/app-beacon-analytics/versions/ver-beacon-analytics-1-0-0")
+        .await;
+    assert_eq!(manual["technical"]["manually_provisioned"], true);
+    assert!(
+        beacon
+            .iter()
+            .any(|i| i.app_version_id == "ver-beacon-analytics-1-0-0")
+    );
+    // The update state is served only when there is one.
+    let plain: serde_json::Value = api
+        .json(&format!("{ACME_INSTALLATIONS}/inst-acme-crm-01"))
+        .await;
+    assert!(plain.get("update").is_none(), "{plain}");
 }
 
 #[tokio::test]
@@ -603,7 +648,7 @@ async fn decisions_and_clients_survive_a_restart() {
     let listed: Vec<OAuthClient> = api.walk("/oauth-clients", "oauth_clients").await;
     assert_eq!(listed, [created.client]);
     let all: Vec<Installation> = api.walk(ACME_INSTALLATIONS, "installations").await;
-    assert_eq!(all.len(), 7, "a restart does not re-seed");
+    assert_eq!(all.len(), 10, "a restart does not re-seed");
 }
 
 #[tokio::test]

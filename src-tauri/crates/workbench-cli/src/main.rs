@@ -6,6 +6,7 @@ mod account;
 mod edit;
 mod exit;
 mod outcomes;
+mod live;
 mod output;
 mod profile;
 
@@ -226,6 +227,17 @@ enum Command {
         /// Turn notifications of this kind off: approved or rejected.
         #[arg(long, value_name = "KIND", value_parser = outcomes::parse_kind)]
         off: Option<workbench::Verdict>,
+        /// Print JSON instead of lines.
+        #[arg(long)]
+        json: bool,
+    },
+    /// An app's installations in customer accounts, with the badge each customer sees; approve
+    /// or reject a pending one. Live: asked of the server (exit 4 offline).
+    Installations(live::InstallationsArgs),
+    /// Your OAuth API clients: list, create (the secret is shown once), delete. Live.
+    Clients(live::ClientsArgs),
+    /// Your licenses and credit balance. Live.
+    Account {
         /// Print JSON instead of lines.
         #[arg(long)]
         json: bool,
@@ -511,6 +523,9 @@ async fn run(cli: Cli) -> Result<u8, WorkbenchError> {
         Command::Notifications { on, off, json } => {
             outcomes::notifications(&workbench, on, off, json)
         }
+        Command::Installations(args) => live::installations(&workbench, &choice, args).await,
+        Command::Clients(args) => live::clients(&workbench, &choice, args).await,
+        Command::Account { json } => live::account_summary(&workbench, &choice, json).await,
         Command::Unsuppress { target } => {
             workbench.check_version_of_app(&target.app, &target.version)?;
             workbench.unsuppress(&target.version, &target.rule, target.field.as_deref())?;

@@ -10,6 +10,7 @@
 //! which the window's preview tells in TypeScript too.
 
 pub mod card;
+pub mod badges;
 pub mod merge;
 pub mod model;
 pub mod review;

@@ -13,6 +13,10 @@ use sha2::{Digest, Sha256};
 use url::Url;
 use workbench_domain::{App, IconFile, Track};
 
+mod partner;
+
+pub use partner::{ClientSecret, NewClient};
+
 use crate::retry::RetryPolicy;
 use crate::{RemoteError, SecretToken};
 
@@ -425,9 +429,18 @@ impl PartnerClient {
         first: &str,
         name: &str,
     ) -> Result<Vec<T>, RemoteError> {
+        self.collect_url(self.url(first)?, name).await
+    }
+
+    /// [`Self::collect`] from a URL already built (ids escaped as path segments).
+    async fn collect_url<T: DeserializeOwned>(
+        &self,
+        first: Url,
+        name: &str,
+    ) -> Result<Vec<T>, RemoteError> {
         let mut items = Vec::new();
         let mut seen = HashSet::new();
-        let mut next = Some(self.url(first)?);
+        let mut next = Some(first);
         while let Some(url) = next.take() {
             if !seen.insert(url.clone()) || seen.len() > MAX_PAGES {
                 return Err(malformed(

@@ -18,7 +18,7 @@ mod error;
 mod retry;
 mod token;
 
-pub use client::{FetchedRules, PartnerClient};
+pub use client::{ClientSecret, FetchedRules, NewClient, PartnerClient};
 pub use error::RemoteError;
 pub use retry::RetryPolicy;
 pub use token::SecretToken;

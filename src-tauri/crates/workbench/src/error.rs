@@ -93,6 +93,19 @@ pub enum WorkbenchError {
     /// message says why and what to do. Nothing was changed.
     #[error("{0}")]
     InvalidProfile(String),
+    /// A request that is not well formed, refused before anything was sent: the message says
+    /// what to change.
+    #[error("{0}")]
+    InvalidInput(String),
+    /// Live data (installations, OAuth clients, the account) are not kept offline: the server
+    /// must be reached to see or change them.
+    #[error(
+        "offline: {what} come live from the server and are not kept in the cache ({source}); connect and try again"
+    )]
+    LiveOffline {
+        what: &'static str,
+        source: RemoteError,
+    },
 }
 
 impl From<workbench_remote::auth::AuthError> for WorkbenchError {
@@ -173,7 +186,9 @@ impl WorkbenchError {
             | WorkbenchError::IconFile { .. }
             | WorkbenchError::InvalidProfile(_)
             | WorkbenchError::NotAListingLink { .. }
-            | WorkbenchError::OutputFile { .. } => ErrorCode::InvalidInput,
+            | WorkbenchError::OutputFile { .. }
+            | WorkbenchError::InvalidInput(_) => ErrorCode::InvalidInput,
+            WorkbenchError::LiveOffline { .. } => ErrorCode::ServerUnreachable,
             WorkbenchError::NotSignedIn(_) | WorkbenchError::SignedOut { .. } => {
                 ErrorCode::NotSignedIn
             }

@@ -16,6 +16,7 @@
 pub mod account;
 mod edit;
 mod error;
+pub mod live;
 mod loopback;
 pub mod preview;
 mod outcomes;
@@ -37,6 +38,7 @@ pub use outcomes::{
     FeedbackEntry, NotificationPrefs, NotificationText, ReviewOutcome, Timeline, TimelineEntry,
     Verdict, parse_notification_kind,
 };
+pub use live::{CreatedClient, InstallationDecision, InstallationView};
 pub use pull::{PullProgress, PullReport, SyncStage};
 pub use push::PushReport;
 pub use status::{SyncPhase, SyncStatus};

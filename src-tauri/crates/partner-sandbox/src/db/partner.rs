@@ -5,7 +5,7 @@
 //! database gets them seeded in the same transaction as the rest of the seed.
 
 use partner_api::account::{Account, Credits, Licenses};
-use partner_api::installations::{Decision, Installation, InstallationState};
+use partner_api::installations::{Decision, Installation, InstallationState, UpdateState};
 use partner_api::oauth_clients::OAuthClient;
 use partner_api::{ChangeKind, ResourceType};
 use rusqlite::{Connection, OptionalExtension, Row, params};
@@ -30,7 +30,8 @@ CREATE TABLE IF NOT EXISTS installations (
     trial_end TEXT,
     plan TEXT,
     licenses INTEGER NOT NULL CHECK (licenses >= 0),
-    reason TEXT
+    reason TEXT,
+    update_state TEXT CHECK (update_state IN ('updating', 'failed'))
 );
 CREATE INDEX IF NOT EXISTS installations_by_app ON installations(app_id, seq);
 CREATE TABLE IF NOT EXISTS oauth_clients (
@@ -56,6 +57,18 @@ CREATE TABLE IF NOT EXISTS account (
 /// Creates the tables when missing; seeds them when `seed` is given (a new database).
 pub fn ensure(conn: &Connection, seed: Option<Seed>) -> rusqlite::Result<()> {
     conn.execute_batch(SCHEMA)?;
+    // A database made before installations had an update state gains the column (no update).
+    let has_update: bool = conn.query_row(
+        "SELECT count(*) > 0 FROM pragma_table_info('installations') WHERE name = 'update_state'",
+        [],
+        |row| row.get(0),
+    )?;
+    if !has_update {
+        conn.execute_batch(
+            "ALTER TABLE installations ADD COLUMN update_state TEXT
+                 CHECK (update_state IN ('updating', 'failed'))",
+        )?;
+    }
     let account = seed::partner::account(seed.unwrap_or(Seed::Empty));
     conn.execute(
         "INSERT OR IGNORE INTO account
@@ -80,8 +93,8 @@ pub fn ensure(conn: &Connection, seed: Option<Seed>) -> rusqlite::Result<()> {
 fn insert_installation(conn: &Connection, i: &Installation) -> rusqlite::Result<()> {
     conn.execute(
         "INSERT INTO installations (id, app_id, account_name, app_version_id, state,
-                                    trial_start, trial_end, plan, licenses, reason)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+                                    trial_start, trial_end, plan, licenses, reason, update_state)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
         params![
             i.id,
             i.app_id,
@@ -92,14 +105,15 @@ fn insert_installation(conn: &Connection, i: &Installation) -> rusqlite::Result<
             i.trial_end,
             i.plan,
             i.licenses,
-            i.reason
+            i.reason,
+            i.update.map(UpdateState::as_str)
         ],
     )?;
     Ok(())
 }
 
 const INSTALLATION_COLUMNS: &str = "id, app_id, account_name, app_version_id, state, \
-                                    trial_start, trial_end, plan, licenses, reason";
+                                    trial_start, trial_end, plan, licenses, reason, update_state";
 
 fn installation_from_row(row: &Row<'_>) -> rusqlite::Result<Installation> {
     let state: String = row.get(4)?;
@@ -121,6 +135,16 @@ fn installation_from_row(row: &Row<'_>) -> rusqlite::Result<Installation> {
         plan: row.get(7)?,
         licenses: row.get(8)?,
         reason: row.get(9)?,
+        update: match row.get::<_, Option<String>>(10)? {
+            None => None,
+            Some(text) => Some(UpdateState::parse(&text).ok_or_else(|| {
+                rusqlite::Error::FromSqlConversionFailure(
+                    10,
+                    rusqlite::types::Type::Text,
+                    format!("unknown installation update state {text:?}").into(),
+                )
+            })?),
+        },
     })
 }
 

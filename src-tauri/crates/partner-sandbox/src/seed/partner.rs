@@ -3,9 +3,14 @@
 //! Beacon's 1.0.0. Between them they are in every state of SPEC §3, with at least one pending
 //! installation per app so approving and rejecting can be tried on each. Dates are fixed
 //! strings: the seed reads no clock.
+//!
+//! They also show every badge of FAQ §16 a customer can see: Updating and Failed Update (an
+//! update under way or failed), Trial Expired (a trial that ended in March 2026), Upgrade
+//! Available (on Acme 1.0.0 while 1.1.0 is Available), Failed Installation, Installing, and the
+//! manually provisioned mark (Beacon 1.0.0 is manually provisioned, see the seed's versions).
 
 use partner_api::account::{Account, Credits, FREE_DEVELOPER_LICENSES, Licenses};
-use partner_api::installations::{Installation, InstallationState};
+use partner_api::installations::{Installation, InstallationState, UpdateState};
 
 use crate::config::Seed;
 
@@ -107,27 +112,60 @@ pub fn installations(seed: Seed) -> Vec<Installation> {
             None,
         ),
     ];
+    // Appended after the rows above, so their ids stay: the installations being updated, and
+    // one completed on Acme's older version.
+    let updates: [(_, _, _, _, _, Option<UpdateState>); 3] = [
+        (
+            ACME,
+            "Pied Piper Desk",
+            "Team",
+            25,
+            None,
+            Some(UpdateState::Updating),
+        ),
+        (
+            ACME,
+            "Massive Dynamic",
+            "Enterprise",
+            300,
+            None,
+            Some(UpdateState::Failed),
+        ),
+        (ACME_OLD, "Oceanic Air", "Team", 18, OCTOBER_TRIAL, None),
+    ];
+    let rows = rows
+        .into_iter()
+        .map(|(v, account, state, plan, licenses, trial, reason)| {
+            (v, account, state, plan, licenses, trial, reason, None)
+        })
+        .chain(
+            updates
+                .into_iter()
+                .map(|(v, account, plan, licenses, trial, update)| {
+                    (v, account, Completed, plan, licenses, trial, None, update)
+                }),
+        );
     let mut per_app = std::collections::HashMap::<&str, u32>::new();
-    rows.into_iter()
-        .map(
-            |((app, version), account, state, plan, licenses, trial, reason)| {
-                let n = per_app.entry(app).or_default();
-                *n += 1;
-                Installation {
-                    id: format!("inst-{app}-{n:02}"),
-                    app_id: format!("app-{app}"),
-                    account_name: account.to_owned(),
-                    app_version_id: format!("ver-{app}-{version}"),
-                    state,
-                    trial_start: trial.map(|(start, _)| start.to_owned()),
-                    trial_end: trial.map(|(_, end)| end.to_owned()),
-                    plan: Some(plan.to_owned()),
-                    licenses,
-                    reason: reason.map(str::to_owned),
-                }
-            },
-        )
-        .collect()
+    rows.map(
+        |((app, version), account, state, plan, licenses, trial, reason, update)| {
+            let n = per_app.entry(app).or_default();
+            *n += 1;
+            Installation {
+                id: format!("inst-{app}-{n:02}"),
+                app_id: format!("app-{app}"),
+                account_name: account.to_owned(),
+                app_version_id: format!("ver-{app}-{version}"),
+                state,
+                trial_start: trial.map(|(start, _)| start.to_owned()),
+                trial_end: trial.map(|(_, end)| end.to_owned()),
+                plan: Some(plan.to_owned()),
+                licenses,
+                reason: reason.map(str::to_owned),
+                update,
+            }
+        },
+    )
+    .collect()
 }
 
 /// A developer account: its three free licenses, plus seven bought for the demo.

@@ -1,0 +1,371 @@
+//! `pwb installations`, `pwb clients` and `pwb account`: the partner's live data, asked of the
+//! server each time (offline, they say so and exit 4). A new OAuth client's secret is printed
+//! once, here, and kept nowhere.
+
+use clap::{Args, Subcommand, ValueEnum};
+use partner_api::installations::InstallationState;
+use serde_json::json;
+use time::OffsetDateTime;
+use workbench::live::format_credits;
+use workbench::server::{Connection, ServerChoice};
+use workbench::{InstallationDecision, InstallationView, Workbench, WorkbenchError};
+
+use crate::output::{print_json, say};
+use crate::{account, exit};
+
+#[derive(Debug, Args)]
+#[command(args_conflicts_with_subcommands = true, subcommand_negates_reqs = true)]
+pub struct InstallationsArgs {
+    #[command(subcommand)]
+    action: Option<InstallationsAction>,
+    /// The app whose installations to list.
+    #[arg(long, value_name = "ID", required = true)]
+    app: Option<String>,
+    /// Only the installations in this state.
+    #[arg(long, value_enum)]
+    state: Option<StateArg>,
+    /// Print JSON instead of a table.
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Debug, Subcommand)]
+enum InstallationsAction {
+    /// Approve a pending installation: the app is installed in the customer's account.
+    Approve {
+        /// The app of the installation.
+        #[arg(long, value_name = "ID")]
+        app: String,
+        /// The pending installation (`pwb installations --app ID --state pending` lists them).
+        installation: String,
+        /// Print the installation after the decision as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Reject a pending installation, with a reason the customer will see.
+    Reject {
+        #[arg(long, value_name = "ID")]
+        app: String,
+        installation: String,
+        /// Why: shown to the customer. Required, at most 2,000 characters.
+        #[arg(long, value_name = "TEXT")]
+        reason: String,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum StateArg {
+    Installing,
+    Pending,
+    Timeout,
+    Completed,
+    Failed,
+    Rejected,
+    Suspended,
+    Revoked,
+}
+
+impl From<StateArg> for InstallationState {
+    fn from(state: StateArg) -> InstallationState {
+        match state {
+            StateArg::Installing => InstallationState::Installing,
+            StateArg::Pending => InstallationState::Pending,
+            StateArg::Timeout => InstallationState::Timeout,
+            StateArg::Completed => InstallationState::Completed,
+            StateArg::Failed => InstallationState::Failed,
+            StateArg::Rejected => InstallationState::Rejected,
+            StateArg::Suspended => InstallationState::Suspended,
+            StateArg::Revoked => InstallationState::Revoked,
+        }
+    }
+}
+
+#[derive(Debug, Args)]
+#[command(args_conflicts_with_subcommands = true)]
+pub struct ClientsArgs {
+    #[command(subcommand)]
+    action: Option<ClientsAction>,
+    /// Print JSON instead of a table.
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Debug, Subcommand)]
+enum ClientsAction {
+    /// Create an OAuth client. Its secret is printed once and never shown again.
+    Create {
+        /// A name to know it by (at most 100 characters).
+        #[arg(long, value_name = "NAME")]
+        name: String,
+        /// A scope to give it: apps:read, apps:write, oauth-clients:write, account:read.
+        /// Repeatable; at least one.
+        #[arg(long = "scope", value_name = "SCOPE", required = true, num_args = 1..)]
+        scopes: Vec<String>,
+        /// Print the client and its secret as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Delete an OAuth client: whatever uses it can no longer sign in.
+    Delete {
+        /// The client's id (`pwb clients` lists them).
+        id: String,
+    },
+}
+
+/// A connection to the chosen server for live data.
+async fn connect(
+    workbench: &Workbench,
+    choice: &ServerChoice,
+) -> Result<Connection, WorkbenchError> {
+    Connection::open(choice, workbench, account::now()).await
+}
+
+pub async fn installations(
+    workbench: &Workbench,
+    choice: &ServerChoice,
+    args: InstallationsArgs,
+) -> Result<u8, WorkbenchError> {
+    let mut connection = connect(workbench, choice).await?;
+    let result = match args.action {
+        None => {
+            let app = args.app.unwrap_or_default();
+            // The badges need the app's versions: bring the cache up to date first. When that
+            // fails the installations' request says why.
+            let _ = workbench
+                .sync(&mut connection, OffsetDateTime::now_utc(), |_| {})
+                .await;
+            list(workbench, &connection, &app, args.state, args.json).await
+        }
+        Some(InstallationsAction::Approve {
+            app,
+            installation,
+            json,
+        }) => {
+            decide(
+                workbench,
+                &connection,
+                (&app, &installation),
+                InstallationDecision::Approve,
+                None,
+                json,
+            )
+            .await
+        }
+        Some(InstallationsAction::Reject {
+            app,
+            installation,
+            reason,
+            json,
+        }) => {
+            decide(
+                workbench,
+                &connection,
+                (&app, &installation),
+                InstallationDecision::Reject,
+                Some(&reason),
+                json,
+            )
+            .await
+        }
+    };
+    connection.close().await;
+    result
+}
+
+async fn list(
+    workbench: &Workbench,
+    connection: &Connection,
+    app: &str,
+    state: Option<StateArg>,
+    json: bool,
+) -> Result<u8, WorkbenchError> {
+    let all = workbench
+        .installations(&connection.client, app, OffsetDateTime::now_utc())
+        .await?;
+    let wanted: Option<InstallationState> = state.map(Into::into);
+    let shown: Vec<&InstallationView> = all
+        .iter()
+        .filter(|i| wanted.is_none_or(|s| i.installation.state == s))
+        .collect();
+    if json {
+        print_json(&serde_json::to_value(&shown).expect("installations serialize"));
+        return Ok(exit::SUCCESS);
+    }
+    if shown.is_empty() {
+        match wanted {
+            Some(state) => say!(
+                "App {app} has no {} installation ({} in all).",
+                state.as_str(),
+                all.len()
+            ),
+            None => say!("App {app} has no installations yet."),
+        }
+        return Ok(exit::SUCCESS);
+    }
+    let mut rows = vec![
+        [
+            "ID", "ACCOUNT", "VERSION", "STATE", "BADGE", "PLAN", "LICENSES", "TRIAL",
+        ]
+        .map(String::from),
+    ];
+    for view in shown {
+        let i = &view.installation;
+        let trial = match (&i.trial_start, &i.trial_end) {
+            (Some(start), Some(end)) => format!("{} to {}", day(start), day(end)),
+            (None, Some(end)) => format!("ends {}", day(end)),
+            _ => "-".to_owned(),
+        };
+        rows.push([
+            i.id.clone(),
+            i.account_name.clone(),
+            view.version_number
+                .clone()
+                .unwrap_or_else(|| i.app_version_id.clone()),
+            i.state.as_str().to_owned(),
+            view.badges.label.clone(),
+            i.plan.clone().unwrap_or_else(|| "-".to_owned()),
+            i.licenses.to_string(),
+            trial,
+        ]);
+    }
+    print_table(&rows);
+    Ok(exit::SUCCESS)
+}
+
+/// The date part of an RFC 3339 time, for a table.
+fn day(time: &str) -> &str {
+    time.get(..10).unwrap_or(time)
+}
+
+async fn decide(
+    workbench: &Workbench,
+    connection: &Connection,
+    (app, installation): (&str, &str),
+    decision: InstallationDecision,
+    reason: Option<&str>,
+    json: bool,
+) -> Result<u8, WorkbenchError> {
+    let decided = workbench
+        .decide_installation(&connection.client, app, installation, decision, reason)
+        .await?;
+    if json {
+        print_json(&serde_json::to_value(&decided).expect("an installation serializes"));
+    } else {
+        let done = match decision {
+            InstallationDecision::Approve => "approved",
+            InstallationDecision::Reject => "rejected",
+        };
+        say!(
+            "{done} installation {} in {}: it is now {}",
+            decided.id,
+            decided.account_name,
+            decided.state.as_str()
+        );
+    }
+    Ok(exit::SUCCESS)
+}
+
+pub async fn clients(
+    workbench: &Workbench,
+    choice: &ServerChoice,
+    args: ClientsArgs,
+) -> Result<u8, WorkbenchError> {
+    let connection = connect(workbench, choice).await?;
+    let client = &connection.client;
+    let result = async {
+        match args.action {
+            None => {
+                let clients = workbench.oauth_clients(client).await?;
+                if args.json {
+                    print_json(&serde_json::to_value(&clients).expect("clients serialize"));
+                } else if clients.is_empty() {
+                    say!(
+                        "No OAuth clients yet. `pwb clients create --name NAME --scope apps:read` creates one."
+                    );
+                } else {
+                    let mut rows = vec![["ID", "NAME", "SCOPES", "CREATED"].map(String::from)];
+                    for c in &clients {
+                        rows.push([
+                            c.id.clone(),
+                            c.name.clone(),
+                            c.scopes.join(" "),
+                            c.created_at.clone(),
+                        ]);
+                    }
+                    print_table(&rows);
+                }
+            }
+            Some(ClientsAction::Create { name, scopes, json }) => {
+                let created = workbench.create_oauth_client(client, &name, &scopes).await?;
+                if json {
+                    print_json(&json!({
+                        "client": created.client,
+                        "client_secret": created.secret.expose(),
+                    }));
+                } else {
+                    say!("created OAuth client {} ({})", created.client.id, created.client.name);
+                    say!("scopes: {}", created.client.scopes.join(" "));
+                    say!("secret: {}", created.secret.expose());
+                    say!(
+                        "Copy the secret now: it will not be shown again, and Partner Workbench does not keep it."
+                    );
+                }
+            }
+            Some(ClientsAction::Delete { id }) => {
+                workbench.delete_oauth_client(client, &id).await?;
+                say!("deleted OAuth client {id}");
+            }
+        }
+        Ok(exit::SUCCESS)
+    }
+    .await;
+    connection.close().await;
+    result
+}
+
+pub async fn account_summary(
+    workbench: &Workbench,
+    choice: &ServerChoice,
+    json: bool,
+) -> Result<u8, WorkbenchError> {
+    let connection = connect(workbench, choice).await?;
+    let result = workbench.partner_account(&connection.client).await;
+    connection.close().await;
+    let account = result?;
+    if json {
+        print_json(&serde_json::to_value(&account).expect("the account serializes"));
+        return Ok(exit::SUCCESS);
+    }
+    let l = &account.licenses;
+    say!(
+        "licenses: {} in all, {} used, {} available ({} free with the developer account)",
+        l.total,
+        l.used,
+        l.total.saturating_sub(l.used),
+        l.free_developer
+    );
+    say!(
+        "credit balance: {}",
+        format_credits(account.credits.balance, &account.credits.currency)
+    );
+    Ok(exit::SUCCESS)
+}
+
+fn print_table<const N: usize>(rows: &[[String; N]]) {
+    let mut widths = [0; N];
+    for row in rows {
+        for (width, cell) in widths.iter_mut().zip(row) {
+            *width = (*width).max(cell.chars().count());
+        }
+    }
+    for row in rows {
+        let line: Vec<String> = row
+            .iter()
+            .zip(widths)
+            .map(|(cell, width)| format!("{cell:<width$}"))
+            .collect();
+        say!("{}", line.join("  ").trim_end());
+    }
+}

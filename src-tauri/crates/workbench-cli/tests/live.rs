@@ -1,0 +1,407 @@
+//! `pwb installations`, `pwb clients` and `pwb account`: the real binary against a real demo
+//! sandbox on 127.0.0.1. What the server holds after a decision is read back over HTTP; a
+//! created client's secret is printed once and found nowhere in the data folder.
+
+mod common;
+
+use std::path::Path;
+
+use common::{SUCCESS, Server, expect};
+use serde_json::Value;
+
+// The exit codes of `src/exit.rs`.
+const USAGE: i32 = 2;
+const OFFLINE: i32 = 4;
+const SERVER: i32 = 5;
+const NOT_FOUND: i32 = 6;
+
+const ACME: &str = "app-acme-crm";
+const BEACON: &str = "app-beacon-analytics";
+
+fn by_account<'a>(list: &'a [Value], account: &str) -> &'a Value {
+    list.iter()
+        .find(|i| i["account_name"] == account)
+        .unwrap_or_else(|| panic!("{account} is listed"))
+}
+
+#[test]
+fn installations_show_the_badge_each_customer_sees() {
+    let server = Server::start();
+    let data = tempfile::tempdir().unwrap();
+
+    let printed = expect(
+        &server,
+        data.path(),
+        &["installations", "--app", ACME, "--json"],
+        SUCCESS,
+    )
+    .json();
+    let list = printed.as_array().expect("a list").clone();
+    let served = server.get_json(&format!("/apps/{ACME}/installations?per_page=100"));
+    assert_eq!(
+        list.len(),
+        served["_embedded"]["installations"]
+            .as_array()
+            .unwrap()
+            .len()
+    );
+    let label = |account: &str| by_account(&list, account)["badges"]["label"].clone();
+    assert_eq!(label("Northwind Traders"), "Active");
+    assert_eq!(label("Initech Care"), "Installing");
+    assert_eq!(label("Pied Piper Desk"), "Updating");
+    assert_eq!(label("Massive Dynamic"), "Failed Update");
+    // On 1.0.0 while 1.1.0 is Available; its ended trial is covered by the upgrade badge.
+    let oceanic = by_account(&list, "Oceanic Air");
+    assert_eq!(oceanic["badges"]["shown"], "upgrade_available");
+    assert_eq!(
+        oceanic["badges"]["covered"],
+        serde_json::json!(["trial_expired"])
+    );
+    assert_eq!(oceanic["version_number"], "1.0.0");
+    let hooli = by_account(&list, "Hooli Contact Center");
+    assert_eq!(hooli["badges"]["label"], "Failed Installation");
+    assert_eq!(hooli["badges"]["dimmed"], true);
+    // The plan, licenses and trial dates come along.
+    let globex = by_account(&list, "Globex Support");
+    assert_eq!(globex["plan"], "Trial");
+    assert_eq!(globex["licenses"], 10);
+    assert_eq!(globex["trial_end"], "2026-04-01T09:00:00Z");
+    assert_eq!(globex["badges"]["shown"], "trial_expired");
+
+    // Beacon 1.0.0 is manually provisioned: the mark shows, the label stays the state's.
+    let beacon = expect(
+        &server,
+        data.path(),
+        &["installations", "--app", BEACON, "--json"],
+        SUCCESS,
+    )
+    .json();
+    let beacon = beacon.as_array().unwrap();
+    let wayne = by_account(beacon, "Wayne Services");
+    assert_eq!(wayne["badges"]["shown"], "manually_provisioned");
+    assert_eq!(wayne["badges"]["label"], "Active");
+    assert_eq!(
+        by_account(beacon, "Cyberdyne Help")["badges"]["label"],
+        "Rejected"
+    );
+
+    // The table: a header and one row per installation, with the badge label.
+    let table = expect(
+        &server,
+        data.path(),
+        &["installations", "--app", ACME],
+        SUCCESS,
+    );
+    let lines: Vec<&str> = table.stdout.lines().collect();
+    assert!(
+        lines[0].starts_with("ID") && lines[0].contains("BADGE"),
+        "{}",
+        table.stdout
+    );
+    assert_eq!(lines.len(), list.len() + 1, "{}", table.stdout);
+    let massive = lines
+        .iter()
+        .find(|l| l.contains("Massive Dynamic"))
+        .unwrap();
+    assert!(
+        massive.contains("Failed Update") && massive.contains("Enterprise"),
+        "{massive}"
+    );
+    let globex = lines.iter().find(|l| l.contains("Globex Support")).unwrap();
+    assert!(globex.contains("2026-03-02 to 2026-04-01"), "{globex}");
+}
+
+#[test]
+fn the_state_filter_lists_only_that_state_and_says_when_there_are_none() {
+    let server = Server::start();
+    let data = tempfile::tempdir().unwrap();
+
+    let pending = expect(
+        &server,
+        data.path(),
+        &[
+            "installations",
+            "--app",
+            ACME,
+            "--state",
+            "pending",
+            "--json",
+        ],
+        SUCCESS,
+    )
+    .json();
+    let pending = pending.as_array().unwrap();
+    assert_eq!(pending.len(), 2);
+    assert!(pending.iter().all(|i| i["state"] == "pending"));
+
+    let none = expect(
+        &server,
+        data.path(),
+        &["installations", "--app", ACME, "--state", "suspended"],
+        SUCCESS,
+    );
+    assert!(
+        none.stdout.contains("no suspended installation"),
+        "{}",
+        none.stdout
+    );
+
+    let bad = expect(
+        &server,
+        data.path(),
+        &["installations", "--app", ACME, "--state", "active"],
+        USAGE,
+    );
+    assert!(bad.stderr.contains("pending"), "{}", bad.stderr);
+    let missing = expect(
+        &server,
+        data.path(),
+        &["installations", "--app", "app-nope"],
+        NOT_FOUND,
+    );
+    assert!(missing.stderr.contains("app-nope"), "{}", missing.stderr);
+}
+
+fn served_state(server: &Server, id: &str) -> Value {
+    server.get_json(&format!("/apps/{ACME}/installations/{id}"))
+}
+
+#[test]
+fn approving_and_rejecting_reach_the_server_and_a_reject_needs_a_reason() {
+    let server = Server::start();
+    let data = tempfile::tempdir().unwrap();
+
+    let approved = expect(
+        &server,
+        data.path(),
+        &[
+            "installations",
+            "approve",
+            "--app",
+            ACME,
+            "inst-acme-crm-03",
+        ],
+        SUCCESS,
+    );
+    assert!(approved.stdout.contains("approved"), "{}", approved.stdout);
+    assert_eq!(
+        served_state(&server, "inst-acme-crm-03")["state"],
+        "completed"
+    );
+    // It is no longer pending: the server's refusal is said, exit 5.
+    let again = expect(
+        &server,
+        data.path(),
+        &[
+            "installations",
+            "approve",
+            "--app",
+            ACME,
+            "inst-acme-crm-03",
+        ],
+        SERVER,
+    );
+    assert!(
+        again.stderr.contains("only a pending installation"),
+        "{}",
+        again.stderr
+    );
+
+    // No reason, or a blank one: refused before anything is sent, nothing changes.
+    expect(
+        &server,
+        data.path(),
+        &["installations", "reject", "--app", ACME, "inst-acme-crm-02"],
+        USAGE,
+    );
+    let blank = expect(
+        &server,
+        data.path(),
+        &[
+            "installations",
+            "reject",
+            "--app",
+            ACME,
+            "inst-acme-crm-02",
+            "--reason",
+            "  ",
+        ],
+        USAGE,
+    );
+    assert!(blank.stderr.contains("needs a reason"), "{}", blank.stderr);
+    assert_eq!(
+        served_state(&server, "inst-acme-crm-02")["state"],
+        "pending"
+    );
+
+    let rejected = expect(
+        &server,
+        data.path(),
+        &[
+            "installations",
+            "reject",
+            "--app",
+            ACME,
+            "inst-acme-crm-02",
+            "--reason",
+            "Your region is not supported yet.",
+            "--json",
+        ],
+        SUCCESS,
+    )
+    .json();
+    assert_eq!(rejected["state"], "rejected");
+    let served = served_state(&server, "inst-acme-crm-02");
+    assert_eq!(served["state"], "rejected");
+    assert_eq!(served["reason"], "Your region is not supported yet.");
+
+    let unknown = expect(
+        &server,
+        data.path(),
+        &["installations", "approve", "--app", ACME, "inst-nope"],
+        NOT_FOUND,
+    );
+    assert!(unknown.stderr.contains("inst-nope"), "{}", unknown.stderr);
+}
+
+/// Every file under `dir`, read whole.
+fn files(dir: &Path) -> Vec<(std::path::PathBuf, Vec<u8>)> {
+    let mut found = Vec::new();
+    let mut stack = vec![dir.to_owned()];
+    while let Some(folder) = stack.pop() {
+        for entry in std::fs::read_dir(&folder).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                stack.push(path);
+            } else {
+                found.push((path.clone(), std::fs::read(&path).unwrap()));
+            }
+        }
+    }
+    found
+}
+
+#[test]
+fn a_client_is_created_with_its_secret_shown_once_kept_nowhere_and_deleted() {
+    let server = Server::start();
+    let data = tempfile::tempdir().unwrap();
+
+    let empty = expect(&server, data.path(), &["clients"], SUCCESS);
+    assert!(
+        empty.stdout.contains("No OAuth clients yet"),
+        "{}",
+        empty.stdout
+    );
+
+    let created = expect(
+        &server,
+        data.path(),
+        &[
+            "clients",
+            "create",
+            "--name",
+            "Billing export",
+            "--scope",
+            "apps:read",
+            "--scope",
+            "account:read",
+        ],
+        SUCCESS,
+    );
+    let secret = created
+        .stdout
+        .lines()
+        .find_map(|l| l.strip_prefix("secret: "))
+        .expect("the secret is printed")
+        .to_owned();
+    assert!(secret.len() > 20, "{secret}");
+    assert!(
+        created.stdout.contains("will not be shown again"),
+        "{}",
+        created.stdout
+    );
+    assert!(!created.stderr.contains(&secret));
+    // The secret is nowhere in the data folder: not the cache, not a file, not a log.
+    for (path, bytes) in files(data.path()) {
+        assert!(
+            !bytes.windows(secret.len()).any(|w| w == secret.as_bytes()),
+            "{} holds the secret",
+            path.display()
+        );
+    }
+
+    let listed = expect(&server, data.path(), &["clients", "--json"], SUCCESS).json();
+    let listed = listed.as_array().unwrap();
+    assert_eq!(listed.len(), 1);
+    assert_eq!(listed[0]["name"], "Billing export");
+    assert_eq!(
+        listed[0]["scopes"],
+        serde_json::json!(["apps:read", "account:read"])
+    );
+    assert!(!listed[0].to_string().contains(&secret));
+    let id = listed[0]["id"].as_str().unwrap().to_owned();
+    let table = expect(&server, data.path(), &["clients"], SUCCESS);
+    assert!(table.stdout.contains(&id) && table.stdout.contains("apps:read account:read"));
+
+    // Bad input: refused before anything is sent.
+    for args in [
+        &["clients", "create", "--name", "  ", "--scope", "apps:read"][..],
+        &["clients", "create", "--name", "X", "--scope", "admin"][..],
+        &["clients", "create", "--name", "X"][..],
+    ] {
+        expect(&server, data.path(), args, USAGE);
+    }
+    assert_eq!(
+        server.get_json("/oauth-clients")["total"],
+        1,
+        "nothing was created"
+    );
+
+    let deleted = expect(&server, data.path(), &["clients", "delete", &id], SUCCESS);
+    assert!(deleted.stdout.contains(&id));
+    assert_eq!(server.get_json("/oauth-clients")["total"], 0);
+    expect(&server, data.path(), &["clients", "delete", &id], NOT_FOUND);
+}
+
+#[test]
+fn the_account_shows_licenses_and_the_credit_balance_with_its_currency() {
+    let server = Server::start();
+    let data = tempfile::tempdir().unwrap();
+
+    let lines = expect(&server, data.path(), &["account"], SUCCESS).stdout;
+    assert!(
+        lines.contains("10 in all, 4 used, 6 available (3 free with the developer account)"),
+        "{lines}"
+    );
+    assert!(lines.contains("credit balance: 1,250.00 USD"), "{lines}");
+    let json = expect(&server, data.path(), &["account", "--json"], SUCCESS).json();
+    assert_eq!(json, server.get_json("/account"));
+}
+
+#[test]
+fn live_data_offline_exit_4_and_say_they_are_not_kept() {
+    let mut server = Server::start();
+    let data = tempfile::tempdir().unwrap();
+    expect(&server, data.path(), &["sync"], SUCCESS);
+    server.stop();
+
+    for args in [
+        &["installations", "--app", ACME][..],
+        &[
+            "installations",
+            "approve",
+            "--app",
+            ACME,
+            "inst-acme-crm-03",
+        ][..],
+        &["clients"][..],
+        &["account"][..],
+    ] {
+        let ran = expect(&server, data.path(), args, OFFLINE);
+        assert!(
+            ran.stderr.contains("offline") && ran.stderr.contains("connect and try again"),
+            "{args:?}: {}",
+            ran.stderr
+        );
+    }
+}

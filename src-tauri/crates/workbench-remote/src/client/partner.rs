@@ -1,0 +1,163 @@
+//! The partner's live resources: installations of an app and the decision on a pending one,
+//! the partner's OAuth API clients, and the account. None of it is cached: each call asks the
+//! server. A created client's secret comes back as a [`ClientSecret`], whose `Debug` hides it.
+
+use partner_api::account::{self, Account};
+use partner_api::installations::{self, Decision, Installation, StateChange};
+use partner_api::oauth_clients::{self, CreatedOAuthClient, NewOAuthClient, OAuthClient};
+use reqwest::Method;
+use reqwest::header::{ETAG, IF_MATCH};
+
+use super::{
+    Call, IDEMPOTENCY_KEY, PartnerClient, header_value, idempotency_key, json_body, malformed,
+};
+use crate::RemoteError;
+
+/// The largest reply of one installation, OAuth client or the account: each is a few hundred
+/// bytes, so anything near this is not one.
+const MAX_RESOURCE_BYTES: usize = 256 * 1024;
+
+/// An OAuth client's secret, returned once by the request that created the client. It is a
+/// secret: `Debug` prints `<redacted>`, it has no `Display`, and it is not `Serialize`.
+#[derive(Clone, PartialEq, Eq)]
+pub struct ClientSecret(String);
+
+impl ClientSecret {
+    /// The secret itself, for the one place that shows it to the partner.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for ClientSecret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("ClientSecret(<redacted>)")
+    }
+}
+
+/// A client just created, and its secret (absent when the server answered a replay of the
+/// same `Idempotency-Key`: it keeps only a hash of the secret).
+#[derive(Debug, Clone)]
+pub struct NewClient {
+    pub client: OAuthClient,
+    pub secret: Option<ClientSecret>,
+}
+
+impl PartnerClient {
+    /// Every installation of an app, across all pages.
+    pub async fn installations(&self, app_id: &str) -> Result<Vec<Installation>, RemoteError> {
+        let url = self.segments(&["apps", app_id, "installations"])?;
+        self.collect_url(url, installations::COLLECTION).await
+    }
+
+    /// Approves or rejects a pending installation (`POST .../installations/{id}/state`), with
+    /// the installation's current ETag as `If-Match` (read first). A rejection needs a
+    /// non-blank reason, refused here before anything is sent. Answers the installation after
+    /// the decision.
+    pub async fn decide_installation(
+        &self,
+        app_id: &str,
+        id: &str,
+        decision: Decision,
+        reason: Option<&str>,
+    ) -> Result<Installation, RemoteError> {
+        let reason = reason.map(str::trim).filter(|r| !r.is_empty());
+        if decision == Decision::Reject && reason.is_none() {
+            return Err(RemoteError::InvalidServer {
+                reason: "a rejection needs a reason the customer will see".to_owned(),
+            });
+        }
+        let url = self.segments(&["apps", app_id, "installations", id])?;
+        let current = self
+            .exchange(&Call::get(url.clone()), MAX_RESOURCE_BYTES)
+            .await?;
+        let etag = current
+            .headers
+            .get(ETAG)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned)
+            .ok_or_else(|| malformed(&url, "the installation came without an ETag"))?;
+        let state_url = self.segments(&["apps", app_id, "installations", id, "state"])?;
+        let change = StateChange {
+            state: decision,
+            reason: reason.map(str::to_owned),
+        };
+        let (content_type, body) = json_body(&change)?;
+        let call = Call {
+            method: Method::POST,
+            url: state_url.clone(),
+            headers: vec![
+                (IF_MATCH, header_value("the If-Match ETag", &etag)?),
+                (reqwest::header::CONTENT_TYPE, content_type),
+            ],
+            body: Some(body),
+        };
+        let reply = self.exchange(&call, MAX_RESOURCE_BYTES).await?;
+        serde_json::from_slice(&reply.body).map_err(|e| {
+            malformed(
+                &state_url,
+                &format!("the reply is not an installation: {e}"),
+            )
+        })
+    }
+
+    /// Every OAuth client of the partner, across all pages.
+    pub async fn oauth_clients(&self) -> Result<Vec<OAuthClient>, RemoteError> {
+        self.collect(oauth_clients::PATH, oauth_clients::COLLECTION)
+            .await
+    }
+
+    /// Creates an OAuth client (`POST /oauth-clients`) under `key` as its `Idempotency-Key`,
+    /// so a retried request creates one client. The reply holds the secret, this once.
+    pub async fn create_oauth_client(
+        &self,
+        name: &str,
+        scopes: &[String],
+        key: &str,
+    ) -> Result<NewClient, RemoteError> {
+        let url = self.url(oauth_clients::PATH)?;
+        let (content_type, body) = json_body(&NewOAuthClient {
+            name: name.to_owned(),
+            scopes: scopes.to_vec(),
+        })?;
+        let call = Call {
+            method: Method::POST,
+            url: url.clone(),
+            headers: vec![
+                (IDEMPOTENCY_KEY, idempotency_key(key)?),
+                (reqwest::header::CONTENT_TYPE, content_type),
+            ],
+            body: Some(body),
+        };
+        let reply = self.exchange(&call, MAX_RESOURCE_BYTES).await?;
+        let created: CreatedOAuthClient = serde_json::from_slice(&reply.body)
+            .map_err(|_| malformed(&url, "the reply is not an OAuth client"))?;
+        Ok(NewClient {
+            client: created.client,
+            secret: created.client_secret.map(ClientSecret),
+        })
+    }
+
+    /// Deletes an OAuth client (`DELETE /oauth-clients/{id}`).
+    pub async fn delete_oauth_client(&self, id: &str) -> Result<(), RemoteError> {
+        let url = self.segments(&["oauth-clients", id])?;
+        let call = Call {
+            method: Method::DELETE,
+            url,
+            headers: Vec::new(),
+            body: None,
+        };
+        self.exchange(&call, MAX_RESOURCE_BYTES).await?;
+        Ok(())
+    }
+
+    /// The partner's licenses and credit balance (`GET /account`).
+    pub async fn account(&self) -> Result<Account, RemoteError> {
+        let url = self.url(account::PATH)?;
+        let reply = self
+            .exchange(&Call::get(url.clone()), MAX_RESOURCE_BYTES)
+            .await?;
+        serde_json::from_slice(&reply.body)
+            .map_err(|e| malformed(&url, &format!("the reply is not the account: {e}")))
+    }
+}

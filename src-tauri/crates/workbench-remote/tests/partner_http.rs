@@ -1,0 +1,176 @@
+//! The partner's live resources over real HTTP to the real sandbox on 127.0.0.1: installations
+//! walked through `_links.next`, a decision with `If-Match`, OAuth clients and the account.
+
+use partner_api::installations::{Decision, InstallationState, UpdateState};
+use partner_sandbox::{Config, Sandbox, Seed};
+use workbench_remote::{PartnerClient, RemoteError, SecretToken};
+
+struct Server {
+    sandbox: Sandbox,
+    token: String,
+    _dir: tempfile::TempDir,
+}
+
+/// A demo sandbox of two items a page, so every collection takes several pages.
+async fn start() -> Server {
+    let dir = tempfile::tempdir().unwrap();
+    let mut config = Config::new(dir.path());
+    config.seed = Seed::Demo;
+    config.page_size = 2;
+    let sandbox = Sandbox::start(config, "127.0.0.1:0".parse().unwrap())
+        .await
+        .unwrap();
+    let token = sandbox.issue_token(&[]).unwrap().access_token;
+    Server {
+        sandbox,
+        token,
+        _dir: dir,
+    }
+}
+
+impl Server {
+    fn client(&self) -> PartnerClient {
+        PartnerClient::new(&self.sandbox.base_url())
+            .unwrap()
+            .with_token(SecretToken::new(self.token.clone()))
+    }
+}
+
+#[tokio::test]
+async fn installations_are_walked_across_pages_with_their_update_state() {
+    let server = start().await;
+    let client = server.client();
+    let sent = client.requests_sent();
+    let all = client.installations("app-acme-crm").await.unwrap();
+    assert_eq!(all.len(), 10);
+    // Two a page: five pages.
+    assert_eq!(client.requests_sent() - sent, 5);
+    assert!(all.iter().all(|i| i.app_id == "app-acme-crm"));
+    let updates: Vec<_> = all.iter().filter_map(|i| i.update).collect();
+    assert_eq!(updates, [UpdateState::Updating, UpdateState::Failed]);
+
+    let missing = client.installations("app-nope").await.unwrap_err();
+    assert_eq!(missing.status(), Some(404), "{missing}");
+    // An id cannot reach another route.
+    let odd = client.installations("..").await.unwrap_err();
+    assert!(matches!(odd, RemoteError::InvalidServer { .. }), "{odd}");
+}
+
+#[tokio::test]
+async fn a_pending_installation_is_approved_or_rejected_once() {
+    let server = start().await;
+    let client = server.client();
+
+    let approved = client
+        .decide_installation("app-acme-crm", "inst-acme-crm-03", Decision::Approve, None)
+        .await
+        .unwrap();
+    assert_eq!(approved.state, InstallationState::Completed);
+    let again = client
+        .decide_installation("app-acme-crm", "inst-acme-crm-03", Decision::Approve, None)
+        .await
+        .unwrap_err();
+    assert_eq!(again.status(), Some(409));
+    assert!(
+        again.to_string().contains("only a pending installation"),
+        "{again}"
+    );
+
+    // A rejection without a reason is refused before anything is sent.
+    let sent = client.requests_sent();
+    let blank = client
+        .decide_installation(
+            "app-acme-crm",
+            "inst-acme-crm-02",
+            Decision::Reject,
+            Some(" "),
+        )
+        .await
+        .unwrap_err();
+    assert!(blank.to_string().contains("needs a reason"), "{blank}");
+    assert_eq!(client.requests_sent(), sent);
+
+    let rejected = client
+        .decide_installation(
+            "app-acme-crm",
+            "inst-acme-crm-02",
+            Decision::Reject,
+            Some("Not in your region yet."),
+        )
+        .await
+        .unwrap();
+    assert_eq!(rejected.state, InstallationState::Rejected);
+    assert_eq!(rejected.reason.as_deref(), Some("Not in your region yet."));
+    let listed = client.installations("app-acme-crm").await.unwrap();
+    let served = listed.iter().find(|i| i.id == "inst-acme-crm-02").unwrap();
+    assert_eq!(served.state, InstallationState::Rejected);
+}
+
+#[tokio::test]
+async fn oauth_clients_are_created_with_a_secret_listed_without_it_and_deleted() {
+    let server = start().await;
+    let client = server.client();
+    assert!(client.oauth_clients().await.unwrap().is_empty());
+
+    let scopes = vec!["apps:read".to_owned(), "account:read".to_owned()];
+    let made = client
+        .create_oauth_client("Reports", &scopes, "key-reports-1")
+        .await
+        .unwrap();
+    let secret = made
+        .secret
+        .clone()
+        .expect("the creating reply has the secret");
+    assert!(secret.expose().starts_with("pwbs_"));
+    let debug = format!("{made:?}");
+    assert!(!debug.contains(secret.expose()), "{debug}");
+    assert!(debug.contains("<redacted>"));
+    // A retry under the same key creates nothing new and has no secret.
+    let replay = client
+        .create_oauth_client("Reports", &scopes, "key-reports-1")
+        .await
+        .unwrap();
+    assert_eq!(replay.client.id, made.client.id);
+    assert!(replay.secret.is_none());
+
+    for i in 0..3 {
+        client
+            .create_oauth_client(&format!("Extra {i}"), &scopes, &format!("key-extra-{i}"))
+            .await
+            .unwrap();
+    }
+    let listed = client.oauth_clients().await.unwrap();
+    assert_eq!(listed.len(), 4, "walked across two pages");
+    assert_eq!(listed[0], made.client);
+
+    let refused = client
+        .create_oauth_client("Bad", &["admin".to_owned()], "key-bad")
+        .await
+        .unwrap_err();
+    assert_eq!(refused.status(), Some(400), "{refused}");
+
+    client.delete_oauth_client(&made.client.id).await.unwrap();
+    let gone = client
+        .delete_oauth_client(&made.client.id)
+        .await
+        .unwrap_err();
+    assert_eq!(gone.status(), Some(404));
+    assert_eq!(client.oauth_clients().await.unwrap().len(), 3);
+}
+
+#[tokio::test]
+async fn the_account_is_read_and_a_stopped_server_is_offline() {
+    let server = start().await;
+    let client = server.client();
+    let account = client.account().await.unwrap();
+    assert_eq!(account.licenses.total, 10);
+    assert_eq!(account.licenses.used, 4);
+    assert_eq!(account.credits.balance, 125_000);
+    assert_eq!(account.credits.currency, "USD");
+
+    server.sandbox.stop().await;
+    let offline = client.account().await.unwrap_err();
+    assert!(offline.is_offline(), "{offline}");
+    let offline = client.installations("app-acme-crm").await.unwrap_err();
+    assert!(offline.is_offline(), "{offline}");
+}

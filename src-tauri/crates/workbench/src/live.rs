@@ -1,0 +1,301 @@
+//! The partner's live data (SPEC §3): installations of an app with the badges their customers
+//! see, the decision on a pending installation, the partner's OAuth API clients, and the
+//! account. None of it is cached: each call asks the server, and offline it says so rather
+//! than show something stale. A created client's secret is handed to the caller once and is
+//! written nowhere (not the cache, not a file, not a log).
+
+use partner_api::account::Account;
+use partner_api::installations::{self, Decision, Installation};
+use partner_api::oauth_clients::{NAME_MAX_CHARS, OAuthClient, SCOPES};
+use serde::Serialize;
+use time::OffsetDateTime;
+use time::format_description::well_known::Rfc3339;
+use workbench_domain::badges::{self, Badges, InstallState, InstalledVersion, UpdateState};
+use workbench_domain::{ReviewStatus, version_sort_key};
+use workbench_remote::{ClientSecret, PartnerClient, RemoteError};
+
+use crate::{Workbench, WorkbenchError};
+
+/// The longest rejection reason, in characters (the contract's limit).
+pub const REASON_MAX_CHARS: usize = 2000;
+
+/// An installation as the partner sees it: the server's record, the installed version's
+/// number when the cache knows it, and the badge its customer sees.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct InstallationView {
+    #[serde(flatten)]
+    pub installation: Installation,
+    pub version_number: Option<String>,
+    pub badges: Badges,
+}
+
+/// The partner's decision on a pending installation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum InstallationDecision {
+    Approve,
+    Reject,
+}
+
+/// A client just created and its secret, shown once: the caller shows it and drops it.
+#[derive(Debug)]
+pub struct CreatedClient {
+    pub client: OAuthClient,
+    pub secret: ClientSecret,
+}
+
+/// A live request that found the server unreachable says that these data are not kept offline.
+fn live(what: &'static str) -> impl Fn(RemoteError) -> WorkbenchError {
+    move |error| match error {
+        RemoteError::Unreachable { .. } => WorkbenchError::LiveOffline {
+            what,
+            source: error,
+        },
+        error => error.into(),
+    }
+}
+
+impl Workbench {
+    /// Every installation of `app_id` with its badges as of `now`. Facts from the cache: the
+    /// installed version's number and whether it is manually provisioned (the server's copy
+    /// when there is one), and the app's latest technically Available version.
+    pub async fn installations(
+        &self,
+        client: &PartnerClient,
+        app_id: &str,
+        now: OffsetDateTime,
+    ) -> Result<Vec<InstallationView>, WorkbenchError> {
+        let installations = client
+            .installations(app_id)
+            .await
+            .map_err(live("installations"))?;
+        let store = self.store();
+        let listing = store.list_apps()?;
+        let versions = listing
+            .iter()
+            .find(|a| a.app.id == app_id)
+            .map(|a| a.versions.as_slice())
+            .unwrap_or_default();
+        let latest_available = versions
+            .iter()
+            .filter(|v| v.status.technical == ReviewStatus::Available)
+            .max_by_key(|v| version_sort_key(&v.version_number))
+            .map(|v| v.version_number.clone());
+        let mut views = Vec::with_capacity(installations.len());
+        for installation in installations {
+            let summary = versions
+                .iter()
+                .find(|v| v.id == installation.app_version_id);
+            let manually_provisioned = match summary {
+                Some(_) => store
+                    .version(&installation.app_version_id)?
+                    .map(|cached| {
+                        let shown = cached.base.as_ref().unwrap_or(&cached.version);
+                        shown.content.technical.manually_provisioned
+                    })
+                    .unwrap_or(false),
+                None => false,
+            };
+            let trial_end = installation
+                .trial_end
+                .as_deref()
+                .and_then(|end| OffsetDateTime::parse(end, &Rfc3339).ok())
+                .map(|end| end.unix_timestamp());
+            let facts = badges::facts(
+                install_state(installation.state),
+                installation.update.map(|u| match u {
+                    installations::UpdateState::Updating => UpdateState::Updating,
+                    installations::UpdateState::Failed => UpdateState::Failed,
+                }),
+                trial_end,
+                now.unix_timestamp(),
+                InstalledVersion {
+                    version_number: summary.map(|v| v.version_number.as_str()),
+                    manually_provisioned,
+                    latest_available: latest_available.as_deref(),
+                },
+            );
+            views.push(InstallationView {
+                version_number: summary.map(|v| v.version_number.clone()),
+                badges: badges::badges(&facts),
+                installation,
+            });
+        }
+        Ok(views)
+    }
+
+    /// Approves or rejects a pending installation. A rejection needs a reason the customer
+    /// will see (not blank, at most [`REASON_MAX_CHARS`] characters): without one nothing is
+    /// sent.
+    pub async fn decide_installation(
+        &self,
+        client: &PartnerClient,
+        app_id: &str,
+        installation_id: &str,
+        decision: InstallationDecision,
+        reason: Option<&str>,
+    ) -> Result<Installation, WorkbenchError> {
+        let reason = reason.map(str::trim).filter(|r| !r.is_empty());
+        if reason.is_some_and(|r| r.chars().count() > REASON_MAX_CHARS) {
+            return Err(WorkbenchError::InvalidInput(format!(
+                "the reason is longer than {REASON_MAX_CHARS} characters; shorten it"
+            )));
+        }
+        let decision = match decision {
+            InstallationDecision::Approve => Decision::Approve,
+            InstallationDecision::Reject if reason.is_none() => {
+                return Err(WorkbenchError::InvalidInput(
+                    "a rejection needs a reason the customer will see: give one \
+                     (`--reason TEXT`)"
+                        .to_owned(),
+                ));
+            }
+            InstallationDecision::Reject => Decision::Reject,
+        };
+        client
+            .decide_installation(app_id, installation_id, decision, reason)
+            .await
+            .map_err(live("installations"))
+    }
+
+    /// The partner's OAuth API clients.
+    pub async fn oauth_clients(
+        &self,
+        client: &PartnerClient,
+    ) -> Result<Vec<OAuthClient>, WorkbenchError> {
+        client.oauth_clients().await.map_err(live("OAuth clients"))
+    }
+
+    /// Creates an OAuth client with `scopes` (each one of [`SCOPES`], at least one). Its
+    /// secret is in the answer, this once; it is not kept anywhere.
+    pub async fn create_oauth_client(
+        &self,
+        client: &PartnerClient,
+        name: &str,
+        scopes: &[String],
+    ) -> Result<CreatedClient, WorkbenchError> {
+        let name = name.trim();
+        let invalid = |m: String| Err(WorkbenchError::InvalidInput(m));
+        if name.is_empty() {
+            return invalid("the client needs a name".to_owned());
+        }
+        if name.chars().count() > NAME_MAX_CHARS {
+            return invalid(format!(
+                "the name is longer than {NAME_MAX_CHARS} characters; shorten it"
+            ));
+        }
+        if name.chars().any(char::is_control) {
+            return invalid("the name must not contain control characters".to_owned());
+        }
+        if scopes.is_empty() {
+            return invalid(format!(
+                "give the client at least one scope: {}",
+                SCOPES.join(", ")
+            ));
+        }
+        let mut wanted: Vec<String> = Vec::new();
+        for scope in scopes {
+            if !SCOPES.contains(&scope.as_str()) {
+                return invalid(format!(
+                    "{scope:?} is not a scope a client can have; use {}",
+                    SCOPES.join(", ")
+                ));
+            }
+            if !wanted.contains(scope) {
+                wanted.push(scope.clone());
+            }
+        }
+        let mut key = [0u8; 16];
+        getrandom::fill(&mut key).map_err(|e| {
+            WorkbenchError::InvalidInput(format!("no randomness from the operating system: {e}"))
+        })?;
+        let key = format!("pwb-client-{}", hex::encode(key));
+        let created = client
+            .create_oauth_client(name, &wanted, &key)
+            .await
+            .map_err(live("OAuth clients"))?;
+        let secret = created.secret.ok_or_else(|| {
+            WorkbenchError::Remote(RemoteError::Malformed {
+                url: format!("{}/oauth-clients", client.server()),
+                reason: "the new client came without its secret".to_owned(),
+            })
+        })?;
+        Ok(CreatedClient {
+            client: created.client,
+            secret,
+        })
+    }
+
+    /// Deletes an OAuth client: applications using it can no longer sign in.
+    pub async fn delete_oauth_client(
+        &self,
+        client: &PartnerClient,
+        id: &str,
+    ) -> Result<(), WorkbenchError> {
+        client
+            .delete_oauth_client(id)
+            .await
+            .map_err(live("OAuth clients"))
+    }
+
+    /// The partner's licenses and credit balance.
+    pub async fn partner_account(&self, client: &PartnerClient) -> Result<Account, WorkbenchError> {
+        client
+            .account()
+            .await
+            .map_err(live("the account's licenses and credits"))
+    }
+}
+
+fn install_state(state: installations::InstallationState) -> InstallState {
+    use installations::InstallationState as S;
+    match state {
+        S::Installing => InstallState::Installing,
+        S::Pending => InstallState::Pending,
+        S::Timeout => InstallState::Timeout,
+        S::Completed => InstallState::Completed,
+        S::Failed => InstallState::Failed,
+        S::Rejected => InstallState::Rejected,
+        S::Suspended => InstallState::Suspended,
+        S::Revoked => InstallState::Revoked,
+    }
+}
+
+/// A credit balance in minor units, with its currency: "1,250.00 USD" (0 decimals for the
+/// currencies that have none).
+pub fn format_credits(balance: i64, currency: &str) -> String {
+    let decimals = match currency {
+        "JPY" | "KRW" | "CLP" | "ISK" | "VND" => 0,
+        _ => 2,
+    };
+    let negative = balance < 0;
+    let minor = balance.unsigned_abs();
+    let scale = 10u64.pow(decimals);
+    let whole = (minor / scale).to_string();
+    let mut grouped = String::new();
+    for (i, c) in whole.chars().enumerate() {
+        if i > 0 && (whole.len() - i).is_multiple_of(3) {
+            grouped.push(',');
+        }
+        grouped.push(c);
+    }
+    let sign = if negative { "-" } else { "" };
+    if decimals == 0 {
+        format!("{sign}{grouped} {currency}")
+    } else {
+        format!("{sign}{grouped}.{:02} {currency}", minor % scale)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn credits_are_grouped_with_their_currency() {
+        assert_eq!(format_credits(125_000, "USD"), "1,250.00 USD");
+        assert_eq!(format_credits(0, "EUR"), "0.00 EUR");
+        assert_eq!(format_credits(-5, "USD"), "-0.05 USD");
+        assert_eq!(format_credits(1_234_567, "JPY"), "1,234,567 JPY");
+        assert_eq!(format_credits(100_000_000, "GBP"), "1,000,000.00 GBP");
+    }
+}

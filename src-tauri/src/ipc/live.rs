@@ -1,0 +1,249 @@
+//! The window's types of the partner's live data: installations with their badges, OAuth
+//! clients (a created one's secret, once), and the account's licenses and credits.
+
+use partner_api::account::Account;
+use partner_api::installations::{Installation, InstallationState as CoreState, UpdateState};
+use partner_api::oauth_clients::OAuthClient;
+use serde::Serialize;
+use ts_rs::TS;
+use workbench::InstallationView;
+use workbench::live::format_credits;
+use workbench_domain::badges::{Badge as CoreBadge, Badges};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum InstallationState {
+    Installing,
+    Pending,
+    Timeout,
+    Completed,
+    Failed,
+    Rejected,
+    Suspended,
+    Revoked,
+}
+
+impl From<CoreState> for InstallationState {
+    fn from(state: CoreState) -> Self {
+        match state {
+            CoreState::Installing => InstallationState::Installing,
+            CoreState::Pending => InstallationState::Pending,
+            CoreState::Timeout => InstallationState::Timeout,
+            CoreState::Completed => InstallationState::Completed,
+            CoreState::Failed => InstallationState::Failed,
+            CoreState::Rejected => InstallationState::Rejected,
+            CoreState::Suspended => InstallationState::Suspended,
+            CoreState::Revoked => InstallationState::Revoked,
+        }
+    }
+}
+
+/// A status badge of FAQ §16.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum Badge {
+    FailedUpdate,
+    FailedInstallation,
+    Updating,
+    UpgradeAvailable,
+    TrialExpired,
+    Installing,
+    ManuallyProvisioned,
+}
+
+impl From<CoreBadge> for Badge {
+    fn from(badge: CoreBadge) -> Self {
+        match badge {
+            CoreBadge::FailedUpdate => Badge::FailedUpdate,
+            CoreBadge::FailedInstallation => Badge::FailedInstallation,
+            CoreBadge::Updating => Badge::Updating,
+            CoreBadge::UpgradeAvailable => Badge::UpgradeAvailable,
+            CoreBadge::TrialExpired => Badge::TrialExpired,
+            CoreBadge::Installing => Badge::Installing,
+            CoreBadge::ManuallyProvisioned => Badge::ManuallyProvisioned,
+        }
+    }
+}
+
+/// What the customer's icon shows: the one status badge (bottom-left), the ones it covers, the
+/// label, a dimmed icon, the gear (top-right) and force uninstall (bottom-right).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+pub struct BadgeView {
+    pub shown: Option<Badge>,
+    pub covered: Vec<Badge>,
+    pub label: String,
+    pub dimmed: bool,
+    pub gear: bool,
+    pub force_uninstall: bool,
+}
+
+impl From<Badges> for BadgeView {
+    fn from(badges: Badges) -> Self {
+        let Badges {
+            shown,
+            covered,
+            label,
+            dimmed,
+            gear,
+            force_uninstall,
+        } = badges;
+        BadgeView {
+            shown: shown.map(Badge::from),
+            covered: covered.into_iter().map(Badge::from).collect(),
+            label,
+            dimmed,
+            gear,
+            force_uninstall,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+pub struct InstallationRow {
+    pub id: String,
+    pub account_name: String,
+    pub version_id: String,
+    /// The installed version's number, when the cache knows that version.
+    pub version_number: Option<String>,
+    pub state: InstallationState,
+    /// "updating" or "failed" while an update to a newer version is under way or failed.
+    pub update: Option<String>,
+    pub plan: Option<String>,
+    pub licenses: u32,
+    /// RFC 3339.
+    pub trial_start: Option<String>,
+    pub trial_end: Option<String>,
+    /// Why the partner rejected it.
+    pub reason: Option<String>,
+    pub badges: BadgeView,
+}
+
+impl From<InstallationView> for InstallationRow {
+    fn from(view: InstallationView) -> Self {
+        let InstallationView {
+            installation,
+            version_number,
+            badges,
+        } = view;
+        let mut row = InstallationRow::from(installation);
+        row.version_number = version_number;
+        row.badges = badges.into();
+        row
+    }
+}
+
+impl From<Installation> for InstallationRow {
+    /// An installation as a decision answered it (its badges are fetched with the list again).
+    fn from(installation: Installation) -> Self {
+        let Installation {
+            id,
+            app_id: _,
+            account_name,
+            app_version_id,
+            state,
+            trial_start,
+            trial_end,
+            plan,
+            licenses,
+            reason,
+            update,
+        } = installation;
+        InstallationRow {
+            id,
+            account_name,
+            version_id: app_version_id,
+            version_number: None,
+            state: state.into(),
+            update: update.map(|u| UpdateState::as_str(u).to_owned()),
+            plan,
+            licenses,
+            trial_start,
+            trial_end,
+            reason,
+            badges: BadgeView {
+                shown: None,
+                covered: Vec::new(),
+                label: String::new(),
+                dimmed: false,
+                gear: false,
+                force_uninstall: false,
+            },
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum InstallationDecisionKind {
+    Approve,
+    Reject,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+pub struct OAuthClientRow {
+    pub id: String,
+    pub name: String,
+    pub scopes: Vec<String>,
+    /// RFC 3339.
+    pub created_at: String,
+}
+
+impl From<OAuthClient> for OAuthClientRow {
+    fn from(client: OAuthClient) -> Self {
+        let OAuthClient {
+            id,
+            name,
+            scopes,
+            created_at,
+        } = client;
+        OAuthClientRow {
+            id,
+            name,
+            scopes,
+            created_at,
+        }
+    }
+}
+
+/// A client just created and its secret: shown once by the window, kept nowhere. The IPC
+/// trace writes `secret` as `<redacted>`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+pub struct CreatedClientView {
+    pub client: OAuthClientRow,
+    pub secret: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+pub struct PartnerAccountView {
+    pub licenses_total: u32,
+    pub licenses_used: u32,
+    /// Of the total, those that came free with the developer account.
+    pub licenses_free_developer: u32,
+    pub licenses_available: u32,
+    /// The balance with its currency, formatted: "1,250.00 USD".
+    pub credits: String,
+    /// ISO 4217.
+    pub currency: String,
+}
+
+impl From<Account> for PartnerAccountView {
+    fn from(account: Account) -> Self {
+        let Account { licenses, credits } = account;
+        PartnerAccountView {
+            licenses_total: licenses.total,
+            licenses_used: licenses.used,
+            licenses_free_developer: licenses.free_developer,
+            licenses_available: licenses.total.saturating_sub(licenses.used),
+            credits: format_credits(credits.balance, &credits.currency),
+            currency: credits.currency,
+        }
+    }
+}
+
+/// The scopes an OAuth client may be given, for the create dialog.
+pub fn client_scopes() -> Vec<String> {
+    partner_api::oauth_clients::SCOPES
+        .iter()
+        .map(|s| (*s).to_owned())
+        .collect()
+}

@@ -1,0 +1,102 @@
+import { fireEvent, screen, waitFor, within } from '@testing-library/svelte';
+import userEvent from '@testing-library/user-event';
+import { describe, expect, it } from 'vitest';
+import type { FakeOptions } from '../../ipc/fake';
+import { app, renderApp, status, version } from '../../test/fixtures';
+
+const CRM = app('app-crm', 'Acme CRM Connector', [version('v-crm-1', '1.0.0', 'available', 'advertised')]);
+
+async function openClients(options: FakeOptions = {}) {
+  const rendered = renderApp({ apps: [CRM], status: status('idle'), ...options });
+  await screen.findByText('Acme CRM Connector');
+  await fireEvent.click(screen.getByTestId('account-button'));
+  await fireEvent.click(await screen.findByTestId('open-clients'));
+  await screen.findByTestId('clients-page');
+  return rendered;
+}
+
+describe('the OAuth clients screen', () => {
+  it('creates a client and shows its secret once, gone when the dialog closes', async () => {
+    const user = userEvent.setup();
+    const { backend } = await openClients();
+    expect((await screen.findByTestId('clients-empty')).textContent).toMatch(/No OAuth clients yet/);
+
+    await user.type(screen.getByTestId('client-name'), 'Nightly export');
+    const scopes = await screen.findAllByTestId('client-scope');
+    await user.click(scopes.find((s) => (s as HTMLInputElement).value === 'apps:read')!);
+    await user.click(screen.getByTestId('client-create-submit'));
+
+    const dialog = await screen.findByTestId('secret-dialog');
+    const secret = (within(dialog).getByTestId('client-secret') as HTMLInputElement).value;
+    expect(secret).toMatch(/^pwbs_/);
+    expect(within(dialog).getByTestId('secret-warning').textContent).toMatch(/you will not see it again/);
+    expect(backend.liveCalls.createOAuthClient).toEqual([{ name: 'Nightly export', scopes: ['apps:read'] }]);
+    const listed = await screen.findByTestId('client');
+    expect(listed.textContent).toMatch(/Nightly export/);
+    expect(listed.textContent).not.toContain(secret);
+
+    await user.click(within(dialog).getByTestId('secret-copy'));
+    expect(await navigator.clipboard.readText()).toBe(secret);
+
+    await user.click(within(dialog).getByTestId('secret-close'));
+    expect(screen.queryByTestId('secret-dialog')).toBeNull();
+    expect(document.body.innerHTML).not.toContain(secret);
+  });
+
+  it('refuses a client without a name or a scope, sending nothing', async () => {
+    const user = userEvent.setup();
+    const { backend } = await openClients();
+    await screen.findByTestId('clients-empty');
+    await user.click(screen.getByTestId('client-create-submit'));
+    expect((await screen.findByTestId('client-form-error')).textContent).toBe('Give the client a name.');
+    await user.type(screen.getByTestId('client-name'), 'X');
+    await user.click(screen.getByTestId('client-create-submit'));
+    expect(screen.getByTestId('client-form-error').textContent).toBe('Choose at least one scope.');
+    expect(backend.liveCalls.createOAuthClient).toEqual([]);
+  });
+
+  it('deletes a client only after a confirmation', async () => {
+    const user = userEvent.setup();
+    const clients = [{ id: 'oc-1', name: 'Reports', scopes: ['apps:read'], created_at: '2026-01-02T03:04:05Z' }];
+    const { backend } = await openClients({ clients });
+    await screen.findByTestId('client');
+    await user.click(screen.getByTestId('client-delete'));
+    expect(backend.liveCalls.deleteOAuthClient).toEqual([]);
+    await user.click(screen.getByTestId('client-delete-cancel'));
+    await user.click(screen.getByTestId('client-delete'));
+    await user.click(screen.getByTestId('client-delete-confirm'));
+    await waitFor(() => expect(screen.queryByTestId('client')).toBeNull());
+    expect(backend.liveCalls.deleteOAuthClient).toEqual(['oc-1']);
+    expect(await screen.findByTestId('clients-empty')).toBeTruthy();
+  });
+
+  it('says offline and what to do', async () => {
+    await openClients({ failLive: { code: 'server_unreachable', message: 'cannot reach the server' } });
+    const problem = await screen.findByTestId('clients-error');
+    expect(problem.textContent).toMatch(/You're offline/);
+    expect(problem.textContent).toMatch(/Connect, then try again/);
+  });
+
+  it('goes back to the account screen with Back', async () => {
+    await openClients();
+    await fireEvent.click(screen.getByTestId('clients-back'));
+    expect(await screen.findByTestId('account-page')).toBeTruthy();
+  });
+});
+
+describe("the account screen's licenses and credits", () => {
+  it('shows licenses and the credit balance with its currency', async () => {
+    renderApp({ apps: [CRM], status: status('idle') });
+    await screen.findByText('Acme CRM Connector');
+    await fireEvent.click(screen.getByTestId('account-button'));
+    expect((await screen.findByTestId('licenses')).textContent).toMatch(/4 of 10 used, 6 available.*3 free with your developer account/s);
+    expect(screen.getByTestId('credits').textContent).toBe('1,250.00 USD');
+  });
+
+  it('says offline when the server cannot be reached', async () => {
+    renderApp({ apps: [CRM], status: status('idle'), failLive: { code: 'server_unreachable', message: 'x' } });
+    await screen.findByText('Acme CRM Connector');
+    await fireEvent.click(screen.getByTestId('account-button'));
+    expect((await screen.findByTestId('partner-summary-error')).textContent).toMatch(/Offline: licenses and credits come live/);
+  });
+});

@@ -1,0 +1,189 @@
+// The live-data half of the in-memory backend: installations (demo ones in every badge state), the decision on a
+// pending one, OAuth clients (a created one's secret returned once, kept nowhere here) and the account's licenses and
+// credits. Badges are given as the Rust side computes them (the preview rules); the fake does not recompute them.
+import type {
+  BadgeView,
+  CommandError,
+  CreatedClientView,
+  InstallationDecisionKind,
+  InstallationRow,
+  OAuthClientRow,
+  PartnerAccountView,
+} from './bindings';
+
+export const CLIENT_SCOPES = ['apps:read', 'apps:write', 'oauth-clients:write', 'account:read'];
+
+const badge = (label: string, shown: BadgeView['shown'] = null, covered: BadgeView['covered'] = [], dimmed = false): BadgeView => ({
+  shown,
+  covered,
+  label,
+  dimmed,
+  gear: false,
+  force_uninstall: false,
+});
+
+function row(
+  n: number,
+  account_name: string,
+  state: InstallationRow['state'],
+  badges: BadgeView,
+  extra: Partial<InstallationRow> = {},
+): InstallationRow {
+  return {
+    id: `inst-acme-${String(n).padStart(2, '0')}`,
+    account_name,
+    version_id: 'ver-acme-200',
+    version_number: '2.0.0',
+    state,
+    update: null,
+    plan: 'Team',
+    licenses: 10 * n,
+    trial_start: null,
+    trial_end: null,
+    reason: null,
+    badges,
+    ...extra,
+  };
+}
+
+const MARCH_TRIAL = { trial_start: '2026-03-02T09:00:00Z', trial_end: '2026-04-01T09:00:00Z', plan: 'Trial' };
+
+/** Demo installations of the demo's first app, one for every badge a customer can see. */
+export const DEMO_INSTALLATIONS: Record<string, InstallationRow[]> = {
+  'app-acme-crm': [
+    row(1, 'Northwind Traders', 'completed', badge('Active')),
+    row(2, 'Initech Care', 'pending', badge('Installing', 'installing')),
+    row(3, 'Umbrella Health', 'installing', badge('Installing', 'installing'), { plan: 'Enterprise' }),
+    row(4, 'Hooli Contact Center', 'timeout', badge('Failed Installation', 'failed_installation', [], true)),
+    row(5, 'Vandelay Imports', 'failed', badge('Failed Installation', 'failed_installation', ['trial_expired'], true), MARCH_TRIAL),
+    row(6, 'Pied Piper Desk', 'completed', badge('Updating', 'updating'), { update: 'updating' }),
+    row(7, 'Massive Dynamic', 'completed', badge('Failed Update', 'failed_update'), { update: 'failed', plan: 'Enterprise' }),
+    row(8, 'Oceanic Air', 'completed', badge('Upgrade Available', 'upgrade_available'), { version_id: 'ver-acme-100', version_number: '1.0.0' }),
+    row(9, 'Globex Support', 'completed', badge('Trial Expired', 'trial_expired'), MARCH_TRIAL),
+    row(10, 'Wayne Services', 'completed', badge('Active', 'manually_provisioned')),
+    row(11, 'Cyberdyne Help', 'rejected', badge('Rejected'), { reason: "The account's region is not supported yet." }),
+    row(12, 'Tyrell Retail', 'suspended', badge('Suspended')),
+    row(13, 'Stark Logistics', 'revoked', badge('Revoked')),
+  ],
+};
+
+export const DEMO_ACCOUNT: PartnerAccountView = {
+  licenses_total: 10,
+  licenses_used: 4,
+  licenses_free_developer: 3,
+  licenses_available: 6,
+  credits: '1,250.00 USD',
+  currency: 'USD',
+};
+
+export interface FakeLiveOptions {
+  /** Installations by app id; the demo ones by default. */
+  installations?: Record<string, InstallationRow[]>;
+  clients?: OAuthClientRow[];
+  partnerAccount?: PartnerAccountView;
+  /** When set, every live call rejects with it (as offline does). */
+  failLive?: CommandError | null;
+  now?: () => Date;
+}
+
+export interface FakeLiveCalls {
+  installations: string[];
+  decideInstallation: { appId: string; installationId: string; decision: InstallationDecisionKind; reason: string | null }[];
+  createOAuthClient: { name: string; scopes: string[] }[];
+  deleteOAuthClient: string[];
+}
+
+const copy = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T;
+
+export function createFakeLive(options: FakeLiveOptions = {}) {
+  const installations: Record<string, InstallationRow[]> = copy(options.installations ?? DEMO_INSTALLATIONS);
+  let clients: OAuthClientRow[] = copy(options.clients ?? []);
+  const partnerAccount = copy(options.partnerAccount ?? DEMO_ACCOUNT);
+  let failLive: CommandError | null = options.failLive ?? null;
+  const now = options.now ?? (() => new Date());
+  let made = 0;
+  const calls: FakeLiveCalls = { installations: [], decideInstallation: [], createOAuthClient: [], deleteOAuthClient: [] };
+
+  function check(): void {
+    if (failLive) throw copy(failLive);
+  }
+  const invalid = (message: string): CommandError => ({ code: 'invalid_input', message });
+
+  return {
+    calls,
+    setFailLive(error: CommandError | null) {
+      failLive = error;
+    },
+    backend: {
+      async installations(appId: string): Promise<InstallationRow[]> {
+        calls.installations.push(appId);
+        check();
+        return copy(installations[appId] ?? []);
+      },
+      async decideInstallation(
+        appId: string,
+        installationId: string,
+        decision: InstallationDecisionKind,
+        reason: string | null,
+      ): Promise<InstallationRow> {
+        calls.decideInstallation.push({ appId, installationId, decision, reason });
+        check();
+        const found = (installations[appId] ?? []).find((i) => i.id === installationId);
+        if (!found) throw { code: 'not_found', message: `app ${appId} has no installation ${installationId}` } satisfies CommandError;
+        const why = reason?.trim() ?? '';
+        if (decision === 'reject' && why === '') throw invalid('a rejection needs a reason the customer will see');
+        if (found.state !== 'pending') {
+          throw {
+            code: 'server_error',
+            message: `installation ${installationId} is ${found.state}; only a pending installation can be approved or rejected`,
+          } satisfies CommandError;
+        }
+        if (decision === 'approve') {
+          found.state = 'completed';
+          found.badges = badge('Active');
+        } else {
+          found.state = 'rejected';
+          found.reason = why;
+          found.badges = badge('Rejected');
+        }
+        return copy(found);
+      },
+      async oauthClients(): Promise<OAuthClientRow[]> {
+        check();
+        return copy(clients);
+      },
+      async oauthClientScopes(): Promise<string[]> {
+        return [...CLIENT_SCOPES];
+      },
+      async createOAuthClient(name: string, scopes: string[]): Promise<CreatedClientView> {
+        calls.createOAuthClient.push({ name, scopes: [...scopes] });
+        check();
+        const trimmed = name.trim();
+        if (trimmed === '') throw invalid('the client needs a name');
+        if (scopes.length === 0) throw invalid(`give the client at least one scope: ${CLIENT_SCOPES.join(', ')}`);
+        made += 1;
+        const client: OAuthClientRow = {
+          id: `oc-demo-${made}`,
+          name: trimmed,
+          scopes: [...new Set(scopes)],
+          created_at: now().toISOString(),
+        };
+        clients = [...clients, client];
+        const secret = `pwbs_demo${made}${Math.random().toString(16).slice(2)}`;
+        return { client: copy(client), secret };
+      },
+      async deleteOAuthClient(clientId: string): Promise<void> {
+        calls.deleteOAuthClient.push(clientId);
+        check();
+        if (!clients.some((c) => c.id === clientId)) {
+          throw { code: 'not_found', message: `no OAuth client ${clientId}` } satisfies CommandError;
+        }
+        clients = clients.filter((c) => c.id !== clientId);
+      },
+      async partnerAccount(): Promise<PartnerAccountView> {
+        check();
+        return copy(partnerAccount);
+      },
+    },
+  };
+}
