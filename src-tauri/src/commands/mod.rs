@@ -4,9 +4,9 @@
 pub mod account;
 pub mod apps;
 pub mod edit;
-pub mod preview;
-pub mod outcomes;
 pub mod live;
+pub mod outcomes;
+pub mod preview;
 pub mod profiles;
 pub mod sync;
 pub mod versions;

@@ -7,9 +7,9 @@ mod account;
 #[cfg(test)]
 mod bindings;
 mod edit;
-mod preview;
-mod outcome;
 mod live;
+mod outcome;
+mod preview;
 mod profile;
 mod trace;
 mod version;
@@ -33,15 +33,15 @@ pub use edit::{
     ReviewActionView, Saved, SubmissionPreview, SubmitCheck, SyncProgress, SyncStage, Track,
     ValueForm, clamp, review_action,
 };
-pub use preview::PreviewSource;
-pub use outcome::{
-    Decision, Feedback, NotificationPrefs, NotificationsUnavailable, OpenOutcome, OutcomeView,
-    TimelineEvent, TimelineKind, TimelineView,
-};
 pub use live::{
     Badge, BadgeView, CreatedClientView, InstallationDecisionKind, InstallationRow,
     InstallationState, OAuthClientRow, PartnerAccountView, client_scopes,
 };
+pub use outcome::{
+    Decision, Feedback, NotificationPrefs, NotificationsUnavailable, OpenOutcome, OutcomeView,
+    TimelineEvent, TimelineKind, TimelineView,
+};
+pub use preview::PreviewSource;
 pub use profile::{CurrentProfile, ProfileKind, ProfileList, ProfileRow, Switched};
 pub use trace::{Reply, Sent, TRACE_ENV, emit, reply};
 pub use version::{

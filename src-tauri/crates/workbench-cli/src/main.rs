@@ -5,8 +5,8 @@
 mod account;
 mod edit;
 mod exit;
-mod outcomes;
 mod live;
+mod outcomes;
 mod output;
 mod profile;
 

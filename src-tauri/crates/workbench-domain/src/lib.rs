@@ -9,8 +9,8 @@
 //! [`card`] has the marketplace card's stated rules (summary truncation, price line, trial mark),
 //! which the window's preview tells in TypeScript too.
 
-pub mod card;
 pub mod badges;
+pub mod card;
 pub mod merge;
 pub mod model;
 pub mod review;

@@ -18,8 +18,8 @@ mod edit;
 mod error;
 pub mod live;
 mod loopback;
-pub mod preview;
 mod outcomes;
+pub mod preview;
 pub mod profiles;
 mod pull;
 mod push;
@@ -34,11 +34,11 @@ use std::sync::{Mutex, MutexGuard};
 
 pub use edit::{Allowed, Edit, EditOutcome, LocalChanges, ReviewAction, SubmissionPreview};
 pub use error::{ErrorCode, WorkbenchError};
+pub use live::{CreatedClient, InstallationDecision, InstallationView};
 pub use outcomes::{
     FeedbackEntry, NotificationPrefs, NotificationText, ReviewOutcome, Timeline, TimelineEntry,
     Verdict, parse_notification_kind,
 };
-pub use live::{CreatedClient, InstallationDecision, InstallationView};
 pub use pull::{PullProgress, PullReport, SyncStage};
 pub use push::PushReport;
 pub use status::{SyncPhase, SyncStatus};
