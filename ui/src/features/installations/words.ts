@@ -12,11 +12,12 @@ export const STATE_ORDER: InstallationState[] = [
   'revoked',
 ];
 
-export const STATE_LABEL: Record<InstallationState, string> = {
+/** A state as the filter and a row's details name it; a completed installation reads "Active", as its badge label does. */
+export const STATE_FILTER_LABEL: Record<InstallationState, string> = {
   installing: 'Installing',
   pending: 'Pending your approval',
   timeout: 'Timed out',
-  completed: 'Completed',
+  completed: 'Active',
   failed: 'Failed',
   rejected: 'Rejected',
   suspended: 'Suspended',

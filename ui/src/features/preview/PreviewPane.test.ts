@@ -170,6 +170,16 @@ describe('the preview pane', () => {
       'upgrade_available',
       'manually_provisioned',
     ]);
+    expect(examples.map((e) => e.dataset.title)).toEqual([
+      'Active',
+      'Installing',
+      'Failed Installation',
+      'Updating',
+      'Failed Update',
+      'Trial Expired',
+      'Upgrade Available',
+      'Manually Provisioned',
+    ]);
     const failed = examples[2]!.querySelector<HTMLElement>('[data-testid="badged-icon"]')!;
     expect(failed.dataset.dimmed).toBe('true');
     const priority = within(preview).getAllByTestId('badge-priority-example');
