@@ -35,6 +35,13 @@ describe('the installations screen', () => {
     expect(failed.dataset.shown).toBe('failed_installation');
     expect(row('inst-acme-04').querySelector('[data-badge="failed_installation"]')).toBeTruthy();
     expect(row('inst-acme-01').querySelector('.badge.status')).toBeNull();
+    // A completed installation reads "Active" in its details as on its badge, and so does the filter.
+    expect(row('inst-acme-01').dataset.state).toBe('completed');
+    expect(row('inst-acme-01').querySelector('.meta')!.textContent).toMatch(/· Active/);
+    expect(row('inst-acme-01').textContent).not.toMatch(/Completed/);
+    const options = [...(screen.getByTestId('installations-filter') as HTMLSelectElement).options].map((o) => o.text);
+    expect(options.some((text) => /^Active \(\d+\)$/.test(text))).toBe(true);
+    expect(options.some((text) => text.startsWith('Completed'))).toBe(false);
     // The manually provisioned mark keeps the state's label.
     expect(within(row('inst-acme-10')).getByTestId('badge-label').textContent).toMatch(/Active.*manually provisioned/s);
     // A covered badge is said.
@@ -55,6 +62,22 @@ describe('the installations screen', () => {
     expect(rows.map((li) => li.dataset.state)).toEqual(['pending']);
     await fireEvent.change(select, { target: { value: 'all' } });
     expect(screen.getAllByTestId('installation').length).toBeGreaterThan(1);
+  });
+
+  it('shows them all again when the filtered state has no installation left', async () => {
+    await openInstallations();
+    await screen.findAllByTestId('installation');
+    const select = screen.getByTestId('installations-filter') as HTMLSelectElement;
+    await fireEvent.change(select, { target: { value: 'pending' } });
+    expect(screen.getAllByTestId('installation').map((li) => li.dataset.installationId)).toEqual(['inst-acme-02']);
+
+    await fireEvent.click(within(row('inst-acme-02')).getByTestId('approve'));
+
+    await screen.findByText('Approved the installation in Initech Care.');
+    await waitFor(() => expect(select.value).toBe('all'));
+    expect(screen.getAllByTestId('installation').length).toBeGreaterThan(1);
+    expect([...select.options].map((o) => o.value)).not.toContain('pending');
+    expect(screen.queryByTestId('installations-none-in-state')).toBeNull();
   });
 
   it('approves a pending installation and reads the list again', async () => {
