@@ -13,13 +13,15 @@ export interface CardModel {
   trial: string | null;
 }
 
-/** The card's fields, each a field customers see; `icon` is marked from the backend's checksum comparison. */
-export type CardField = 'icon' | keyof CardModel;
+/**
+ * The card's fields a version can change, each a field customers see; `icon` is marked from the backend's checksum
+ * comparison. The vendor is the partner's name, the same on the draft's card and the live one, so never compared.
+ */
+export type CardField = 'icon' | Exclude<keyof CardModel, 'vendor'>;
 
 export const CARD_FIELD_LABEL: Record<CardField, string> = {
   icon: 'icon',
   name: 'display name',
-  vendor: 'vendor',
   summary: 'summary',
   category: 'category',
   price: 'price line',
@@ -41,7 +43,7 @@ export function cardOf(form: VersionForm, vendor: string, size: CardSize): CardM
 /** The fields of the draft's card that differ from the live card (as each shows), in the card's order. */
 export function changedFields(draft: CardModel, live: CardModel, iconChanged: boolean): CardField[] {
   const fields: CardField[] = iconChanged ? ['icon'] : [];
-  for (const key of ['name', 'vendor', 'summary', 'category', 'price', 'trial'] as const) {
+  for (const key of ['name', 'summary', 'category', 'price', 'trial'] as const) {
     if (draft[key] !== live[key]) fields.push(key);
   }
   return fields;
