@@ -1,5 +1,6 @@
 // The description's Markdown subset, and hostile input: only allowed elements and attributes, whatever the text.
 import { describe, expect, it } from 'vitest';
+import cases from '../../../../tests/fixtures/preview/cases.json';
 import { ALLOWED_ATTRIBUTES, ALLOWED_ELEMENTS, allowedHref, descriptionLinks, patchBlocks, renderMarkdown } from './markdown';
 
 function html(text: string): string {
@@ -31,6 +32,28 @@ function offenders(root: Element): string[] {
   }
   return bad;
 }
+
+describe('the shared Markdown cases (tests/fixtures/preview/cases.json, for the exported page too)', () => {
+  const elementsOf = (root: Element) => [...new Set([...root.querySelectorAll('*')].map((el) => el.localName))].sort();
+  const hrefsOf = (root: Element) => [...root.querySelectorAll('a')].map((a) => a.getAttribute('href'));
+
+  it('cover every element of the subset and each hostile construct', () => {
+    expect(new Set(cases.markdown.flatMap((c) => c.elements))).toEqual(ALLOWED_ELEMENTS);
+    const inputs = cases.markdown.map((c) => c.input.toLowerCase());
+    for (const hostile of ['<script', 'onerror', 'javascript:', 'data:', 'vbscript:', '<a href', '![', '<style', 'style=', '<svg', '<iframe']) {
+      expect(inputs.some((input) => input.includes(hostile)), hostile).toBe(true);
+    }
+  });
+
+  it.each(cases.markdown.map((c, i) => [i, c] as const))('case %i', (_i, c) => {
+    const root = rendered(c.input);
+    expect(elementsOf(root)).toEqual(c.elements);
+    expect(hrefsOf(root)).toEqual(c.hrefs);
+    // What a click may ask to open is exactly the links drawn.
+    expect(descriptionLinks(c.input)).toEqual(c.hrefs);
+    expect(offenders(root)).toEqual([]);
+  });
+});
 
 describe('the Markdown subset', () => {
   it('renders paragraphs and hard line breaks', () => {
