@@ -169,8 +169,13 @@ pub fn description_links(markdown: &str) -> Vec<String> {
         .collect()
 }
 
-/// The address a Markdown link keeps, or `None` when it renders as its text alone.
+/// The address a Markdown link keeps, or `None` when it renders as its text alone. An address
+/// with whitespace or a control character in it (`<https://a b>`) is refused, as the window's
+/// renderer refuses it, rather than percent-encoded into a link the partner did not mean.
 fn link_href(link_type: LinkType, dest: &str) -> Option<String> {
+    if dest.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return None;
+    }
     match link_type {
         // `<name@example.com>`: pulldown-cmark gives the address without its scheme.
         LinkType::Email => web_link(&format!("mailto:{dest}")),
