@@ -364,6 +364,39 @@ fn a_client_is_created_with_its_secret_shown_once_kept_nowhere_and_deleted() {
 }
 
 #[test]
+fn a_client_whose_secret_was_lost_with_its_reply_is_deleted_and_said_so() {
+    let server = Server::start();
+    let data = tempfile::tempdir().unwrap();
+    // The creating reply is cut off: the retry, under the same Idempotency-Key, is answered
+    // from the server's record, which keeps no secret.
+    server.arm("/oauth-clients", "truncate");
+    let lost = expect(
+        &server,
+        data.path(),
+        &[
+            "clients",
+            "create",
+            "--name",
+            "Lost",
+            "--scope",
+            "apps:read",
+        ],
+        SERVER,
+    );
+    assert!(
+        lost.stderr.contains("came without its secret"),
+        "{}",
+        lost.stderr
+    );
+    assert!(lost.stderr.contains("it was deleted"), "{}", lost.stderr);
+    assert_eq!(
+        server.get_json("/oauth-clients")["total"],
+        0,
+        "no client is left that nobody has the secret of"
+    );
+}
+
+#[test]
 fn the_account_shows_licenses_and_the_credit_balance_with_its_currency() {
     let server = Server::start();
     let data = tempfile::tempdir().unwrap();
