@@ -66,7 +66,9 @@ fn installations_show_the_badge_each_customer_sees() {
     assert_eq!(globex["plan"], "Trial");
     assert_eq!(globex["licenses"], 10);
     assert_eq!(globex["trial_end"], "2026-04-01T09:00:00Z");
-    assert_eq!(globex["badges"]["shown"], "trial_expired");
+    // Its trial ended, but it is still pending: no "Trial Expired" before it is live.
+    assert_eq!(globex["state"], "pending");
+    assert_eq!(globex["badges"]["shown"], "installing");
 
     // Beacon 1.0.0 is manually provisioned: the mark shows, the label stays the state's.
     let beacon = expect(
