@@ -1,6 +1,8 @@
 //! The partner's live data: installations of an app (with the badge each customer sees), the
 //! decision on a pending one, OAuth clients and the account. Asked of the server each time,
-//! never cached; offline, the error says so.
+//! never cached; offline, the error says so. Each goes through `Workbench::with_fresh_token`, so
+//! an account's token that expired while the connection was kept is refreshed, not reported as
+//! "not signed in".
 
 use tauri::{AppHandle, Manager, Runtime};
 use time::OffsetDateTime;
@@ -8,9 +10,10 @@ use workbench::InstallationDecision;
 
 use crate::AppState;
 use crate::ipc::{
-    CreatedClientView, InstallationDecisionKind, InstallationRow, OAuthClientRow,
-    PartnerAccountView, Reply, reply,
+    CreatedClientView, DecidedInstallation, InstallationDecisionKind, InstallationRow,
+    OAuthClientRow, PartnerAccountView, Reply, reply,
 };
+use crate::state::now;
 use crate::sync::connection;
 
 /// Every installation of `app_id`, each with its badges as of now.
@@ -21,10 +24,17 @@ pub async fn installations<R: Runtime>(
 ) -> Reply<Vec<InstallationRow>> {
     let session = app.state::<AppState>().session();
     let workbench = session.workbench()?;
-    let guard = connection(&session, &workbench).await?;
-    let client = &guard.as_ref().expect("opened by connection()").client;
+    let mut guard = connection(&session, &workbench).await?;
+    let kept = guard.as_mut().expect("opened by connection()");
     let views = workbench
-        .installations(client, &app_id, OffsetDateTime::now_utc())
+        .with_fresh_token(kept, now(), |client| {
+            let (workbench, app_id) = (&workbench, &app_id);
+            async move {
+                workbench
+                    .installations(&client, app_id, OffsetDateTime::now_utc())
+                    .await
+            }
+        })
         .await?;
     reply(views.into_iter().map(InstallationRow::from).collect())
 }
@@ -38,34 +48,41 @@ pub async fn decide_installation<R: Runtime>(
     installation_id: String,
     decision: InstallationDecisionKind,
     reason: Option<String>,
-) -> Reply<InstallationRow> {
+) -> Reply<DecidedInstallation> {
     let session = app.state::<AppState>().session();
     let workbench = session.workbench()?;
-    let guard = connection(&session, &workbench).await?;
-    let client = &guard.as_ref().expect("opened by connection()").client;
+    let mut guard = connection(&session, &workbench).await?;
+    let kept = guard.as_mut().expect("opened by connection()");
     let decision = match decision {
         InstallationDecisionKind::Approve => InstallationDecision::Approve,
         InstallationDecisionKind::Reject => InstallationDecision::Reject,
     };
     let decided = workbench
-        .decide_installation(
-            client,
-            &app_id,
-            &installation_id,
-            decision,
-            reason.as_deref(),
-        )
+        .with_fresh_token(kept, now(), |client| {
+            let (workbench, app_id, id, reason) =
+                (&workbench, &app_id, &installation_id, reason.as_deref());
+            async move {
+                workbench
+                    .decide_installation(&client, app_id, id, decision, reason)
+                    .await
+            }
+        })
         .await?;
-    reply(InstallationRow::from(decided))
+    reply(DecidedInstallation::from(decided))
 }
 
 #[tauri::command]
 pub async fn oauth_clients<R: Runtime>(app: AppHandle<R>) -> Reply<Vec<OAuthClientRow>> {
     let session = app.state::<AppState>().session();
     let workbench = session.workbench()?;
-    let guard = connection(&session, &workbench).await?;
-    let client = &guard.as_ref().expect("opened by connection()").client;
-    let clients = workbench.oauth_clients(client).await?;
+    let mut guard = connection(&session, &workbench).await?;
+    let kept = guard.as_mut().expect("opened by connection()");
+    let clients = workbench
+        .with_fresh_token(kept, now(), |client| {
+            let workbench = &workbench;
+            async move { workbench.oauth_clients(&client).await }
+        })
+        .await?;
     reply(clients.into_iter().map(OAuthClientRow::from).collect())
 }
 
@@ -78,10 +95,13 @@ pub async fn create_oauth_client<R: Runtime>(
 ) -> Reply<CreatedClientView> {
     let session = app.state::<AppState>().session();
     let workbench = session.workbench()?;
-    let guard = connection(&session, &workbench).await?;
-    let client = &guard.as_ref().expect("opened by connection()").client;
+    let mut guard = connection(&session, &workbench).await?;
+    let kept = guard.as_mut().expect("opened by connection()");
     let created = workbench
-        .create_oauth_client(client, &name, &scopes)
+        .with_fresh_token(kept, now(), |client| {
+            let (workbench, name, scopes) = (&workbench, &name, &scopes);
+            async move { workbench.create_oauth_client(&client, name, scopes).await }
+        })
         .await?;
     reply(CreatedClientView {
         client: created.client.into(),
@@ -93,9 +113,14 @@ pub async fn create_oauth_client<R: Runtime>(
 pub async fn delete_oauth_client<R: Runtime>(app: AppHandle<R>, client_id: String) -> Reply<()> {
     let session = app.state::<AppState>().session();
     let workbench = session.workbench()?;
-    let guard = connection(&session, &workbench).await?;
-    let client = &guard.as_ref().expect("opened by connection()").client;
-    workbench.delete_oauth_client(client, &client_id).await?;
+    let mut guard = connection(&session, &workbench).await?;
+    let kept = guard.as_mut().expect("opened by connection()");
+    workbench
+        .with_fresh_token(kept, now(), |client| {
+            let (workbench, id) = (&workbench, &client_id);
+            async move { workbench.delete_oauth_client(&client, id).await }
+        })
+        .await?;
     reply(())
 }
 
@@ -110,8 +135,13 @@ pub fn oauth_client_scopes() -> Reply<Vec<String>> {
 pub async fn partner_account<R: Runtime>(app: AppHandle<R>) -> Reply<PartnerAccountView> {
     let session = app.state::<AppState>().session();
     let workbench = session.workbench()?;
-    let guard = connection(&session, &workbench).await?;
-    let client = &guard.as_ref().expect("opened by connection()").client;
-    let account = workbench.partner_account(client).await?;
+    let mut guard = connection(&session, &workbench).await?;
+    let kept = guard.as_mut().expect("opened by connection()");
+    let account = workbench
+        .with_fresh_token(kept, now(), |client| {
+            let workbench = &workbench;
+            async move { workbench.partner_account(&client).await }
+        })
+        .await?;
     reply(PartnerAccountView::from(account))
 }

@@ -81,6 +81,7 @@ pub fn render() -> String {
         Badge::decl(&cfg),
         BadgeView::decl(&cfg),
         InstallationRow::decl(&cfg),
+        DecidedInstallation::decl(&cfg),
         InstallationDecisionKind::decl(&cfg),
         OAuthClientRow::decl(&cfg),
         CreatedClientView::decl(&cfg),

@@ -125,16 +125,6 @@ impl From<InstallationView> for InstallationRow {
             version_number,
             badges,
         } = view;
-        let mut row = InstallationRow::from(installation);
-        row.version_number = version_number;
-        row.badges = badges.into();
-        row
-    }
-}
-
-impl From<Installation> for InstallationRow {
-    /// An installation as a decision answered it (its badges are fetched with the list again).
-    fn from(installation: Installation) -> Self {
         let Installation {
             id,
             app_id: _,
@@ -152,7 +142,7 @@ impl From<Installation> for InstallationRow {
             id,
             account_name,
             version_id: app_version_id,
-            version_number: None,
+            version_number,
             state: state.into(),
             update: update.map(|u| UpdateState::as_str(u).to_owned()),
             plan,
@@ -160,14 +150,26 @@ impl From<Installation> for InstallationRow {
             trial_start,
             trial_end,
             reason,
-            badges: BadgeView {
-                shown: None,
-                covered: Vec::new(),
-                label: String::new(),
-                dimmed: false,
-                gear: false,
-                force_uninstall: false,
-            },
+            badges: badges.into(),
+        }
+    }
+}
+
+/// What a decision answers: the installation decided on, in the state it is now. Its row, with
+/// badges, comes with the list read again.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+pub struct DecidedInstallation {
+    pub id: String,
+    pub account_name: String,
+    pub state: InstallationState,
+}
+
+impl From<Installation> for DecidedInstallation {
+    fn from(installation: Installation) -> Self {
+        DecidedInstallation {
+            id: installation.id,
+            account_name: installation.account_name,
+            state: installation.state.into(),
         }
     }
 }

@@ -34,8 +34,8 @@ pub use edit::{
     ValueForm, clamp, review_action,
 };
 pub use live::{
-    Badge, BadgeView, CreatedClientView, InstallationDecisionKind, InstallationRow,
-    InstallationState, OAuthClientRow, PartnerAccountView, client_scopes,
+    Badge, BadgeView, CreatedClientView, DecidedInstallation, InstallationDecisionKind,
+    InstallationRow, InstallationState, OAuthClientRow, PartnerAccountView, client_scopes,
 };
 pub use outcome::{
     Decision, Feedback, NotificationPrefs, NotificationsUnavailable, OpenOutcome, OutcomeView,

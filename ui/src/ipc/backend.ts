@@ -27,6 +27,7 @@ import type {
   VersionView,
   CreatedClientView,
   InstallationDecisionKind,
+  DecidedInstallation,
   InstallationRow,
   OAuthClientRow,
   PartnerAccountView,
@@ -130,14 +131,15 @@ export interface Backend {
   installations(appId: string): Promise<InstallationRow[]>;
   /**
    * Approves or rejects a pending installation; a rejection needs a reason (`invalid_input` without one, nothing
-   * sent). Resolves with the installation as the server now has it (without badges: read the list again).
+   * sent). Resolves with the installation's id, account and new state (its row, with badges, comes with the list
+   * read again).
    */
   decideInstallation(
     appId: string,
     installationId: string,
     decision: InstallationDecisionKind,
     reason: string | null,
-  ): Promise<InstallationRow>;
+  ): Promise<DecidedInstallation>;
   /** The partner's OAuth API clients, live. */
   oauthClients(): Promise<OAuthClientRow[]>;
   /** The scopes a client may be given. */

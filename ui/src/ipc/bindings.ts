@@ -400,6 +400,8 @@ trial_start: string | null, trial_end: string | null,
  */
 reason: string | null, badges: BadgeView, };
 
+export type DecidedInstallation = { id: string, account_name: string, state: InstallationState, };
+
 export type InstallationDecisionKind = "approve" | "reject";
 
 export type OAuthClientRow = { id: string, name: string, scopes: Array<string>, 

@@ -6,6 +6,7 @@ import type {
   CommandError,
   CreatedClientView,
   InstallationDecisionKind,
+  DecidedInstallation,
   InstallationRow,
   OAuthClientRow,
   PartnerAccountView,
@@ -125,7 +126,7 @@ export function createFakeLive(options: FakeLiveOptions = {}) {
         installationId: string,
         decision: InstallationDecisionKind,
         reason: string | null,
-      ): Promise<InstallationRow> {
+      ): Promise<DecidedInstallation> {
         calls.decideInstallation.push({ appId, installationId, decision, reason });
         check();
         const found = (installations[appId] ?? []).find((i) => i.id === installationId);
@@ -146,7 +147,7 @@ export function createFakeLive(options: FakeLiveOptions = {}) {
           found.reason = why;
           found.badges = badge('Rejected');
         }
-        return copy(found);
+        return { id: found.id, account_name: found.account_name, state: found.state };
       },
       async oauthClients(): Promise<OAuthClientRow[]> {
         check();

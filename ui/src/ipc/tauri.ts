@@ -24,6 +24,7 @@ import type {
   ValidationReport,
   VersionView,
   CreatedClientView,
+  DecidedInstallation,
   InstallationRow,
   OAuthClientRow,
   PartnerAccountView,
@@ -83,7 +84,7 @@ export function createTauriBackend(): Backend {
     onOpenOutcome: (listener) => listen<OpenOutcome>(OPEN_OUTCOME_EVENT, (event) => listener(event.payload)),
     installations: (appId) => call<InstallationRow[]>('installations', { appId }),
     decideInstallation: (appId, installationId, decision, reason) =>
-      call<InstallationRow>('decide_installation', { appId, installationId, decision, reason }),
+      call<DecidedInstallation>('decide_installation', { appId, installationId, decision, reason }),
     oauthClients: () => call<OAuthClientRow[]>('oauth_clients'),
     oauthClientScopes: () => call<string[]>('oauth_client_scopes'),
     createOAuthClient: (name, scopes) => call<CreatedClientView>('create_oauth_client', { name, scopes }),

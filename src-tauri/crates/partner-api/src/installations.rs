@@ -15,6 +15,11 @@ pub fn installation_path(app_id: &str, id: &str) -> String {
     format!("/apps/{app_id}/installations/{id}")
 }
 
+/// The longest reason of a decision, in characters: the server refuses a longer one, and the
+/// workbench refuses it before sending. (The schemas below state it as the literal 2000, which
+/// a test keeps equal to this.)
+pub const REASON_MAX_CHARS: usize = 2000;
+
 pub fn state_path(app_id: &str, id: &str) -> String {
     format!("/apps/{app_id}/installations/{id}/state")
 }
@@ -161,6 +166,18 @@ pub enum Decision {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_documented_reason_limit_is_the_constant() {
+        let document = serde_json::to_value(crate::openapi::document()).unwrap();
+        for schema in ["Approval", "Rejection"] {
+            assert_eq!(
+                document["components"]["schemas"][schema]["properties"]["reason"]["maxLength"],
+                REASON_MAX_CHARS,
+                "{schema}"
+            );
+        }
+    }
 
     #[test]
     fn states_round_trip_through_their_wire_names() {

@@ -543,6 +543,7 @@ mod routes {
             ("app_id" = String, Path, description = "The app's id"),
             ("id" = String, Path, description = "The installation's id"),
             ("If-Match" = String, Header, description = "The installation's current ETag (or `*`)"),
+            ("Idempotency-Key" = Option<String>, Header, description = "A replay with the same key and request (its reply lost) returns the first reply instead of a 409, and changes nothing again", min_length = 1, max_length = 255),
         ),
         request_body(content = StateChangeBody, content_type = "application/json"),
         responses(
@@ -554,6 +555,7 @@ mod routes {
             (status = 412, description = "`If-Match` names none of the installation's ETags", body = ApiError),
             (status = 413, description = "The body is larger than 64 KiB", body = ApiError),
             (status = 415, description = "The body is not `application/json`", body = ApiError),
+            (status = 422, description = "The `Idempotency-Key` was used for another request (code `idempotency_key_reused`)", body = ApiError),
             (status = 428, description = "`If-Match` is missing", body = ApiError),
         ))]
     fn set_installation_state() {}
@@ -592,10 +594,15 @@ mod routes {
     fn get_oauth_client() {}
 
     #[utoipa::path(delete, path = "/oauth-clients/{id}", tag = "oauth-clients",
-        params(("id" = String, Path, description = "The client's id")),
+        params(
+            ("id" = String, Path, description = "The client's id"),
+            ("Idempotency-Key" = Option<String>, Header, description = "A replay with the same key (its reply lost) returns the first 204 instead of a 404", min_length = 1, max_length = 255),
+        ),
         responses(
             (status = 204, description = "The client is deleted"),
+            (status = 400, description = "An `Idempotency-Key` that is not 1 to 255 visible ASCII characters", body = ApiError),
             (status = 404, description = "No such client", body = ApiError),
+            (status = 422, description = "The `Idempotency-Key` was used for another request (code `idempotency_key_reused`)", body = ApiError),
         ))]
     fn delete_oauth_client() {}
 

@@ -21,7 +21,7 @@ use crate::seed;
 
 mod partner;
 
-pub use partner::{Created, Decided, installation_etag};
+pub use partner::{Created, Decided, decide_installation, delete_oauth_client, installation_etag};
 
 const SCHEMA_VERSION: i64 = 1;
 

@@ -208,6 +208,63 @@ async fn approving_a_pending_installation_completes_it_once() {
 }
 
 #[tokio::test]
+async fn a_decision_and_a_delete_replay_under_their_idempotency_key() {
+    let api = Api::start().await;
+    let path = format!("{ACME_INSTALLATIONS}/inst-acme-crm-02");
+    let etag = api
+        .get(&path)
+        .await
+        .headers()
+        .get(header::ETAG)
+        .unwrap()
+        .to_str()
+        .unwrap()
+        .to_owned();
+    let decide = |body: serde_json::Value| {
+        api.request(Method::POST, &format!("{path}/state"))
+            .header(header::IF_MATCH, &etag)
+            .header("Idempotency-Key", "decide-02")
+            .json(&body)
+            .send()
+    };
+    let first = decide(json!({"state": "approve"})).await.unwrap();
+    assert_eq!(first.status(), StatusCode::OK);
+    let first: Installation = first.json().await.unwrap();
+    // The retry of a decision whose reply was lost: the ETag it carries is stale now, but the
+    // key answers the first reply.
+    let replay = decide(json!({"state": "approve"})).await.unwrap();
+    assert_eq!(replay.status(), StatusCode::OK);
+    assert_eq!(replay.json::<Installation>().await.unwrap(), first);
+    // The key with another decision is refused, and changes nothing.
+    let reused = decide(json!({"state": "reject", "reason": "no"}))
+        .await
+        .unwrap();
+    assert_eq!(reused.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let fetched: Installation = api.json(&path).await;
+    assert_eq!(fetched.state, InstallationState::Completed);
+
+    let created: CreatedOAuthClient = api
+        .send_json(
+            Method::POST,
+            "/oauth-clients",
+            &json!({"name": "CI", "scopes": ["apps:read"]}),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let client = format!("/oauth-clients/{}", created.client.id);
+    let delete = || {
+        api.request(Method::DELETE, &client)
+            .header("Idempotency-Key", "delete-ci")
+            .send()
+    };
+    assert_eq!(delete().await.unwrap().status(), StatusCode::NO_CONTENT);
+    assert_eq!(delete().await.unwrap().status(), StatusCode::NO_CONTENT);
+    error(api.get(&client).await, StatusCode::NOT_FOUND).await;
+}
+
+#[tokio::test]
 async fn rejecting_needs_a_reason_and_keeps_it() {
     let api = Api::start().await;
     let path = "/apps/app-beacon-analytics/installations/inst-beacon-analytics-02";

@@ -66,7 +66,9 @@ fn installations_show_the_badge_each_customer_sees() {
     assert_eq!(globex["plan"], "Trial");
     assert_eq!(globex["licenses"], 10);
     assert_eq!(globex["trial_end"], "2026-04-01T09:00:00Z");
-    assert_eq!(globex["badges"]["shown"], "trial_expired");
+    // Its trial ended, but it is still pending: no "Trial Expired" before it is live.
+    assert_eq!(globex["state"], "pending");
+    assert_eq!(globex["badges"]["shown"], "installing");
 
     // Beacon 1.0.0 is manually provisioned: the mark shows, the label stays the state's.
     let beacon = expect(
@@ -361,6 +363,39 @@ fn a_client_is_created_with_its_secret_shown_once_kept_nowhere_and_deleted() {
     assert!(deleted.stdout.contains(&id));
     assert_eq!(server.get_json("/oauth-clients")["total"], 0);
     expect(&server, data.path(), &["clients", "delete", &id], NOT_FOUND);
+}
+
+#[test]
+fn a_client_whose_secret_was_lost_with_its_reply_is_deleted_and_said_so() {
+    let server = Server::start();
+    let data = tempfile::tempdir().unwrap();
+    // The creating reply is cut off: the retry, under the same Idempotency-Key, is answered
+    // from the server's record, which keeps no secret.
+    server.arm("/oauth-clients", "truncate");
+    let lost = expect(
+        &server,
+        data.path(),
+        &[
+            "clients",
+            "create",
+            "--name",
+            "Lost",
+            "--scope",
+            "apps:read",
+        ],
+        SERVER,
+    );
+    assert!(
+        lost.stderr.contains("came without its secret"),
+        "{}",
+        lost.stderr
+    );
+    assert!(lost.stderr.contains("it was deleted"), "{}", lost.stderr);
+    assert_eq!(
+        server.get_json("/oauth-clients")["total"],
+        0,
+        "no client is left that nobody has the secret of"
+    );
 }
 
 #[test]

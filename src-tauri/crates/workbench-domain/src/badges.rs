@@ -159,8 +159,11 @@ pub struct InstalledVersion<'a> {
 
 /// The facts of an installation: `trial_expired` when its trial ended before `now` (both in
 /// Unix seconds), `upgrade_available` when its version is older than the app's latest
-/// Available one, `manually_provisioned` from its version. The partner cannot see the
-/// customer's permissions, so the gear and force uninstall are off.
+/// Available one, both only while the installation is live in the customer's account
+/// (completed or suspended: a pending, failed, rejected or revoked one has nothing to upgrade
+/// and no trial running, and its own badge or label says so); `manually_provisioned` from its
+/// version. The partner cannot see the customer's permissions, so the gear and force uninstall
+/// are off.
 pub fn facts(
     state: InstallState,
     update: Option<UpdateState>,
@@ -168,6 +171,7 @@ pub fn facts(
     now: i64,
     version: InstalledVersion<'_>,
 ) -> BadgeFacts {
+    let live = matches!(state, InstallState::Completed | InstallState::Suspended);
     let upgrade_available = match (version.version_number, version.latest_available) {
         (Some(installed), Some(latest)) => version_sort_key(installed) < version_sort_key(latest),
         _ => false,
@@ -175,8 +179,8 @@ pub fn facts(
     BadgeFacts {
         state,
         update,
-        upgrade_available,
-        trial_expired: trial_end.is_some_and(|end| end < now),
+        upgrade_available: live && upgrade_available,
+        trial_expired: live && trial_end.is_some_and(|end| end < now),
         manually_provisioned: version.manually_provisioned,
         can_manage: false,
         force_uninstall: false,
@@ -272,5 +276,32 @@ mod tests {
             latest_available: Some("2.0.0"),
         };
         assert!(!facts(InstallState::Completed, None, None, 0, unknown).upgrade_available);
+    }
+
+    #[test]
+    fn only_a_live_installation_has_an_upgrade_or_an_expired_trial() {
+        use InstallState::*;
+        let older = InstalledVersion {
+            version_number: Some("1.0.0"),
+            manually_provisioned: false,
+            latest_available: Some("2.0.0"),
+        };
+        for state in [Completed, Suspended] {
+            let f = facts(state, None, Some(100), 101, older);
+            assert!(f.upgrade_available && f.trial_expired, "{state:?}");
+        }
+        // Each of the others keeps its own badge or label, not "Upgrade Available".
+        for (state, label) in [
+            (Installing, "Installing"),
+            (Pending, "Installing"),
+            (Timeout, "Failed Installation"),
+            (Failed, "Failed Installation"),
+            (Rejected, "Rejected"),
+            (Revoked, "Revoked"),
+        ] {
+            let f = facts(state, None, Some(100), 101, older);
+            assert!(!f.upgrade_available && !f.trial_expired, "{state:?}");
+            assert_eq!(badges(&f).label, label, "{state:?}");
+        }
     }
 }

@@ -102,19 +102,31 @@ pub fn currency_prefix(currency: &str) -> String {
     }
 }
 
+/// `amount` (minor units of `currency`) as a number with all of the currency's minor digits,
+/// thousands grouped with ",", a leading "-" when negative: "1,250.00", "-0.05", "1,234,567"
+/// (JPY). The card's prices and the account's credit balance are both written with it.
+pub fn format_amount(amount: i64, currency: &str) -> String {
+    let digits = minor_digits(currency);
+    let scale = 10u64.pow(digits);
+    let magnitude = amount.unsigned_abs();
+    let (whole, minor) = (magnitude / scale, magnitude % scale);
+    let sign = if amount < 0 { "-" } else { "" };
+    let mut out = format!("{sign}{}", group_thousands(whole));
+    if digits > 0 {
+        out.push_str(&format!(".{minor:0width$}", width = digits as usize));
+    }
+    out
+}
+
 /// `price` (minor units of `currency`) as the card prints it: whole amounts without decimals,
 /// others with exactly two, thousands grouped with ",", after the currency's prefix.
 pub fn format_price(price: i64, currency: &str) -> String {
+    let mut amount = format_amount(price, currency);
     let digits = minor_digits(currency);
-    let scale = 10u64.pow(digits);
-    let magnitude = price.unsigned_abs();
-    let (whole, minor) = (magnitude / scale, magnitude % scale);
-    let mut amount = group_thousands(whole);
-    if minor != 0 {
-        amount.push_str(&format!(".{minor:0width$}", width = digits as usize));
+    if digits > 0 && price.unsigned_abs().is_multiple_of(10u64.pow(digits)) {
+        amount.truncate(amount.len() - digits as usize - 1);
     }
-    let sign = if price < 0 { "-" } else { "" };
-    format!("{}{sign}{amount}", currency_prefix(currency))
+    format!("{}{amount}", currency_prefix(currency))
 }
 
 fn group_thousands(n: u64) -> String {
@@ -154,14 +166,18 @@ pub fn price_line(plans: &[SubscriptionPlan]) -> Option<String> {
 /// The trial days of a trial plan that does not say (or says 0).
 pub const DEFAULT_TRIAL_DAYS: u32 = 30;
 
+/// The days of a trial plan: its `trial_days`, or [`DEFAULT_TRIAL_DAYS`] when it does not say
+/// (or says 0).
+pub fn trial_days(plan: &SubscriptionPlan) -> u32 {
+    plan.trial_days
+        .filter(|&days| days > 0)
+        .unwrap_or(DEFAULT_TRIAL_DAYS)
+}
+
 /// "30-day free trial", from the first trial plan; `None` when there is none.
 pub fn trial_mark(plans: &[SubscriptionPlan]) -> Option<String> {
     let trial = plans.iter().find(|plan| plan.kind == PlanType::Trial)?;
-    let days = trial
-        .trial_days
-        .filter(|&days| days > 0)
-        .unwrap_or(DEFAULT_TRIAL_DAYS);
-    Some(format!("{days}-day free trial"))
+    Some(format!("{}-day free trial", trial_days(trial)))
 }
 
 #[cfg(test)]
@@ -195,6 +211,21 @@ mod tests {
 
     fn cases() -> Cases {
         serde_json::from_str(CASES).expect("the shared case file parses")
+    }
+
+    #[test]
+    fn amounts_keep_every_minor_digit_and_prices_drop_zero_ones() {
+        assert_eq!(format_amount(125_000, "USD"), "1,250.00");
+        assert_eq!(format_amount(-5, "USD"), "-0.05");
+        assert_eq!(format_amount(0, "EUR"), "0.00");
+        assert_eq!(format_amount(1_234_567, "JPY"), "1,234,567");
+        assert_eq!(format_price(125_000, "USD"), "$1,250");
+        assert_eq!(format_price(-5, "USD"), "$-0.05");
+        assert_eq!(format_price(1_234_567, "JPY"), "¥1,234,567");
+        assert_eq!(
+            format_price(i64::MIN, "XYZ"),
+            "XYZ -92,233,720,368,547,758.08"
+        );
     }
 
     #[test]

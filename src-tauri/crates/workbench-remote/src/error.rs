@@ -8,6 +8,10 @@ use partner_api::ApiError;
 pub enum RemoteError {
     #[error("{reason}")]
     InvalidServer { reason: String },
+    /// The caller's request is not one to send (a rejection without a reason): refused before
+    /// anything went out.
+    #[error("{reason}")]
+    InvalidRequest { reason: String },
     #[error("cannot reach the server at {server} ({}); check the address and your network", root_cause(.source))]
     Unreachable {
         server: String,
@@ -70,7 +74,9 @@ impl RemoteError {
         match self {
             RemoteError::Unreachable { .. } | RemoteError::Interrupted { .. } => true,
             RemoteError::Status { status, .. } => matches!(status, 429 | 500 | 502 | 503 | 504),
-            RemoteError::InvalidServer { .. } | RemoteError::Malformed { .. } => false,
+            RemoteError::InvalidServer { .. }
+            | RemoteError::InvalidRequest { .. }
+            | RemoteError::Malformed { .. } => false,
         }
     }
 

@@ -3,7 +3,7 @@
 
 use partner_api::installations::{Decision, InstallationState, UpdateState};
 use partner_sandbox::{Config, Sandbox, Seed};
-use workbench_remote::{PartnerClient, RemoteError, SecretToken};
+use workbench_remote::{PartnerClient, RemoteError, RetryPolicy, SecretToken};
 
 struct Server {
     sandbox: Sandbox,
@@ -29,10 +29,28 @@ async fn start() -> Server {
 }
 
 impl Server {
+    /// Arms a sandbox fault of `kind` on the next request under `path_prefix`.
+    async fn arm(&self, path_prefix: &str, kind: &str) {
+        let response = reqwest::Client::new()
+            .post(format!("{}/_sandbox/faults", self.sandbox.base_url()))
+            .bearer_auth(&self.token)
+            .json(&serde_json::json!({"path_prefix": path_prefix, "kind": kind, "times": 1}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 201);
+    }
+
     fn client(&self) -> PartnerClient {
         PartnerClient::new(&self.sandbox.base_url())
             .unwrap()
             .with_token(SecretToken::new(self.token.clone()))
+            // Quick retries, so a reply lost to an armed fault is retried at once.
+            .with_retry(RetryPolicy {
+                attempts: 3,
+                base: std::time::Duration::from_millis(2),
+                max: std::time::Duration::from_secs(1),
+            })
     }
 }
 
@@ -61,13 +79,29 @@ async fn a_pending_installation_is_approved_or_rejected_once() {
     let server = start().await;
     let client = server.client();
 
+    // The decision's reply is lost: the client's retry carries the same Idempotency-Key and
+    // gets the decision's reply, where a new request would meet a 409.
+    let state = "/apps/app-acme-crm/installations/inst-acme-crm-03/state";
+    server.arm(state, "truncate").await;
     let approved = client
-        .decide_installation("app-acme-crm", "inst-acme-crm-03", Decision::Approve, None)
+        .decide_installation(
+            "app-acme-crm",
+            "inst-acme-crm-03",
+            Decision::Approve,
+            None,
+            "k-approve",
+        )
         .await
         .unwrap();
     assert_eq!(approved.state, InstallationState::Completed);
     let again = client
-        .decide_installation("app-acme-crm", "inst-acme-crm-03", Decision::Approve, None)
+        .decide_installation(
+            "app-acme-crm",
+            "inst-acme-crm-03",
+            Decision::Approve,
+            None,
+            "k-approve-again",
+        )
         .await
         .unwrap_err();
     assert_eq!(again.status(), Some(409));
@@ -84,10 +118,15 @@ async fn a_pending_installation_is_approved_or_rejected_once() {
             "inst-acme-crm-02",
             Decision::Reject,
             Some(" "),
+            "k-blank",
         )
         .await
         .unwrap_err();
     assert!(blank.to_string().contains("needs a reason"), "{blank}");
+    assert!(
+        matches!(blank, RemoteError::InvalidRequest { .. }),
+        "{blank:?}"
+    );
     assert_eq!(client.requests_sent(), sent);
 
     let rejected = client
@@ -96,6 +135,7 @@ async fn a_pending_installation_is_approved_or_rejected_once() {
             "inst-acme-crm-02",
             Decision::Reject,
             Some("Not in your region yet."),
+            "k-reject",
         )
         .await
         .unwrap();
@@ -149,9 +189,16 @@ async fn oauth_clients_are_created_with_a_secret_listed_without_it_and_deleted()
         .unwrap_err();
     assert_eq!(refused.status(), Some(400), "{refused}");
 
-    client.delete_oauth_client(&made.client.id).await.unwrap();
+    // A lost reply: the retry under the same key gets the 204, not a 404.
+    server
+        .arm(&format!("/oauth-clients/{}", made.client.id), "truncate")
+        .await;
+    client
+        .delete_oauth_client(&made.client.id, "k-delete")
+        .await
+        .unwrap();
     let gone = client
-        .delete_oauth_client(&made.client.id)
+        .delete_oauth_client(&made.client.id, "k-delete-again")
         .await
         .unwrap_err();
     assert_eq!(gone.status(), Some(404));

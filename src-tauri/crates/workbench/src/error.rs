@@ -122,6 +122,7 @@ impl From<RemoteError> for WorkbenchError {
     fn from(error: RemoteError) -> Self {
         match error {
             RemoteError::Status { status: 401, .. } => WorkbenchError::NotSignedIn(error),
+            RemoteError::InvalidRequest { reason } => WorkbenchError::InvalidInput(reason),
             error => WorkbenchError::Remote(error),
         }
     }
@@ -173,6 +174,7 @@ impl WorkbenchError {
                 RemoteError::Interrupted { .. } | RemoteError::Malformed { .. } => {
                     ErrorCode::MalformedReply
                 }
+                RemoteError::InvalidRequest { .. } => ErrorCode::InvalidInput,
             },
             WorkbenchError::UnknownVersion(_)
             | WorkbenchError::WrongApp { .. }

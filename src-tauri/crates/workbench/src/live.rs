@@ -17,7 +17,7 @@ use workbench_remote::{ClientSecret, PartnerClient, RemoteError};
 use crate::{Workbench, WorkbenchError};
 
 /// The longest rejection reason, in characters (the contract's limit).
-pub const REASON_MAX_CHARS: usize = 2000;
+pub use partner_api::installations::REASON_MAX_CHARS;
 
 /// An installation as the partner sees it: the server's record, the installed version's
 /// number when the cache knows it, and the badge its customer sees.
@@ -151,8 +151,10 @@ impl Workbench {
             }
             InstallationDecision::Reject => Decision::Reject,
         };
+        // One key for the call: the client's retries of it replay rather than meet a 409.
+        let key = crate::edit::new_key();
         client
-            .decide_installation(app_id, installation_id, decision, reason)
+            .decide_installation(app_id, installation_id, decision, reason, &key)
             .await
             .map_err(live("installations"))
     }
@@ -204,21 +206,30 @@ impl Workbench {
                 wanted.push(scope.clone());
             }
         }
-        let mut key = [0u8; 16];
-        getrandom::fill(&mut key).map_err(|e| {
-            WorkbenchError::InvalidInput(format!("no randomness from the operating system: {e}"))
-        })?;
-        let key = format!("pwb-client-{}", hex::encode(key));
+        let key = crate::edit::new_key();
         let created = client
             .create_oauth_client(name, &wanted, &key)
             .await
             .map_err(live("OAuth clients"))?;
-        let secret = created.secret.ok_or_else(|| {
-            WorkbenchError::Remote(RemoteError::Malformed {
+        let Some(secret) = created.secret else {
+            // The creating reply was lost and the retry was answered from the server's record,
+            // which keeps no secret: a client nobody can use. Delete it rather than leave it.
+            let id = created.client.id;
+            let reason = match self.delete_oauth_client(client, &id).await {
+                Ok(()) => format!(
+                    "the new client {id} came without its secret (the first reply was lost), so \
+                     it was deleted; create it again"
+                ),
+                Err(error) => format!(
+                    "client {id} was created but its secret was lost, and deleting it failed \
+                     ({error}); delete it with `pwb clients delete {id}`"
+                ),
+            };
+            return Err(WorkbenchError::Remote(RemoteError::Malformed {
                 url: format!("{}/oauth-clients", client.server()),
-                reason: "the new client came without its secret".to_owned(),
-            })
-        })?;
+                reason,
+            }));
+        };
         Ok(CreatedClient {
             client: created.client,
             secret,
@@ -231,8 +242,9 @@ impl Workbench {
         client: &PartnerClient,
         id: &str,
     ) -> Result<(), WorkbenchError> {
+        let key = crate::edit::new_key();
         client
-            .delete_oauth_client(id)
+            .delete_oauth_client(id, &key)
             .await
             .map_err(live("OAuth clients"))
     }
@@ -261,29 +273,12 @@ fn install_state(state: installations::InstallationState) -> InstallState {
 }
 
 /// A credit balance in minor units, with its currency: "1,250.00 USD" (0 decimals for the
-/// currencies that have none).
+/// currencies that have none), written as the card writes amounts.
 pub fn format_credits(balance: i64, currency: &str) -> String {
-    let decimals = match currency {
-        "JPY" | "KRW" | "CLP" | "ISK" | "VND" => 0,
-        _ => 2,
-    };
-    let negative = balance < 0;
-    let minor = balance.unsigned_abs();
-    let scale = 10u64.pow(decimals);
-    let whole = (minor / scale).to_string();
-    let mut grouped = String::new();
-    for (i, c) in whole.chars().enumerate() {
-        if i > 0 && (whole.len() - i).is_multiple_of(3) {
-            grouped.push(',');
-        }
-        grouped.push(c);
-    }
-    let sign = if negative { "-" } else { "" };
-    if decimals == 0 {
-        format!("{sign}{grouped} {currency}")
-    } else {
-        format!("{sign}{grouped}.{:02} {currency}", minor % scale)
-    }
+    format!(
+        "{} {currency}",
+        workbench_domain::card::format_amount(balance, currency)
+    )
 }
 
 #[cfg(test)]

@@ -121,7 +121,7 @@ impl NotificationPrefs {
 /// Reads a notification kind as the partner types it (`approved`, `rejected`).
 pub fn parse_notification_kind(text: &str) -> Result<Verdict, WorkbenchError> {
     Verdict::parse(text.trim()).ok_or_else(|| {
-        WorkbenchError::InvalidEdit(format!(
+        WorkbenchError::InvalidInput(format!(
             "no notification kind {text:?}: the kinds are approved and rejected"
         ))
     })
@@ -251,6 +251,10 @@ mod tests {
             Verdict::Approved
         );
         let error = parse_notification_kind("everything").unwrap_err();
+        assert!(
+            matches!(error, WorkbenchError::InvalidInput(_)),
+            "{error:?}"
+        );
         assert!(error.to_string().contains("approved and rejected"));
     }
 }

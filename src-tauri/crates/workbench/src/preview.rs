@@ -26,8 +26,7 @@ use pulldown_cmark::{CowStr, Event, LinkType, Options, Parser, Tag, TagEnd};
 use url::Url;
 use workbench_domain::card::{self, CardSize};
 use workbench_domain::{
-    App, AppVersion, AssetType, IconFile, LicenseType, PlanType, SubscriptionPlan, UrlType,
-    VersionContent,
+    App, AppVersion, AssetType, IconFile, PlanType, SubscriptionPlan, UrlType, VersionContent,
 };
 
 use crate::{Workbench, WorkbenchError};
@@ -101,8 +100,9 @@ impl Workbench {
     }
 
     /// `url`, normalized, when the window may open it outside the app: an `https:`, `http:` or
-    /// `mailto:` address that appears in the cached version (its working copy or the server's
-    /// copy): a link of the description, a declared URL, an asset, the support page or email.
+    /// `mailto:` address that the preview of the cached version (its working copy or the
+    /// server's copy) shows: a link of the description, a marketplace URL, a screenshot, the
+    /// support page or email.
     /// Anything else is refused with [`WorkbenchError::NotAListingLink`].
     pub fn listing_link(&self, version_id: &str, url: &str) -> Result<String, WorkbenchError> {
         let refused = |reason: &str| WorkbenchError::NotAListingLink {
@@ -135,24 +135,28 @@ pub fn web_link(url: &str) -> Option<String> {
         .then(|| parsed.to_string())
 }
 
-/// Every address of `content` a preview shows as a link or loads, normalized (see [`web_link`]).
+/// Every address of `content` a preview shows as a link or loads, normalized (see [`web_link`]):
+/// the description's links, the marketplace URLs, the support page and email, the screenshots.
+/// Nothing else (the technical URLs, an icon asset) is ever a link of the preview.
 pub fn listing_links(content: &VersionContent) -> BTreeSet<String> {
     let marketplace = &content.marketplace;
-    let support_email = (!marketplace.support.email.is_empty())
-        .then(|| format!("mailto:{}", marketplace.support.email));
     description_links(&marketplace.description)
         .into_iter()
-        .chain(
-            marketplace
-                .urls
-                .iter()
-                .chain(&content.technical.urls)
-                .filter_map(|u| web_link(&u.url)),
-        )
-        .chain(marketplace.assets.iter().filter_map(|a| web_link(&a.url)))
+        .chain(marketplace.urls.iter().filter_map(|u| web_link(&u.url)))
+        .chain(screenshots(content).into_iter().map(|(url, _)| url))
         .chain(web_link(&marketplace.support.url))
-        .chain(support_email.as_deref().and_then(web_link))
+        .chain(support_mailto(&marketplace.support.email))
         .collect()
+}
+
+/// The support email as the preview links it: `mailto:` and the trimmed address, normalized;
+/// `None` when it is blank or no mail address.
+fn support_mailto(email: &str) -> Option<String> {
+    let email = email.trim();
+    if email.is_empty() {
+        return None;
+    }
+    web_link(&format!("mailto:{email}"))
 }
 
 /// The link addresses of a description that the preview keeps, normalized.
@@ -282,10 +286,13 @@ fn screenshots(content: &VersionContent) -> Vec<(String, &str)> {
 
 /// The page's Content-Security-Policy: nothing by default, inline styles (the page's own),
 /// images from `data:` (the icon) and the screenshots' origins only. No script source at all.
+/// An origin goes in only when its host is a plain name or address (`[A-Za-z0-9.-]`, or an
+/// IPv6 literal in brackets), so no partner text can add a source or a directive.
 pub fn page_csp(content: &VersionContent) -> String {
     let origins: BTreeSet<String> = screenshots(content)
         .iter()
         .filter_map(|(url, _)| Url::parse(url).ok())
+        .filter(|url| url.host().is_some_and(|host| csp_safe_host(&host)))
         .map(|url| url.origin().ascii_serialization())
         .filter(|origin| origin != "null")
         .collect();
@@ -297,6 +304,20 @@ pub fn page_csp(content: &VersionContent) -> String {
     format!(
         "default-src 'none'; style-src 'unsafe-inline'; img-src {img_src}; base-uri 'none'; form-action 'none'"
     )
+}
+
+/// Whether `host` can stand in a CSP source as it serializes: a domain of ASCII letters, digits,
+/// dots and hyphens, or an IP address.
+fn csp_safe_host(host: &url::Host<&str>) -> bool {
+    match host {
+        url::Host::Domain(domain) => {
+            !domain.is_empty()
+                && domain
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'.' || b == b'-')
+        }
+        url::Host::Ipv4(_) | url::Host::Ipv6(_) => true,
+    }
 }
 
 const STYLE: &str = r#"
@@ -345,7 +366,7 @@ th, td { text-align: left; border-bottom: 1px solid #e4e7ec; padding: 6px 8px; v
 /// The whole exported page of `version` of `app`, with `icon` when it has one.
 pub fn render_page(app: &App, version: &AppVersion, icon: Option<&IconFile>) -> String {
     let content = &version.content;
-    let name = display_name(app, content);
+    let name = display_name(content).unwrap_or(NO_DISPLAY_NAME);
     let icon_src = icon.and_then(icon_data_url);
     let mut page = String::with_capacity(16 * 1024 + content.marketplace.description.len() * 2);
     let _ = write!(
@@ -355,11 +376,12 @@ pub fn render_page(app: &App, version: &AppVersion, icon: Option<&IconFile>) -> 
          <meta name=\"referrer\" content=\"no-referrer\">\n\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
          <title>{title} {number}: marketplace preview</title>\n<style>{STYLE}</style>\n</head>\n<body>\n<main>\n\
-         <h1><span class=\"partner\">{title}</span> {number}</h1>\n\
+         <h1><span class=\"partner\">{heading}</span> {number}</h1>\n\
          <p class=\"note\">Marketplace preview of the working copy, exported by Partner Workbench. \
          Customers see the card in the marketplace and the listing page when they open it.</p>\n",
         csp = escape(&page_csp(content)),
         title = escape(name),
+        heading = name_html(content),
         number = escape(&version.version_number),
     );
     page.push_str("<h2 class=\"part\">Marketplace card</h2>\n<div class=\"cards\">\n");
@@ -374,13 +396,31 @@ pub fn render_page(app: &App, version: &AppVersion, icon: Option<&IconFile>) -> 
     page
 }
 
-fn display_name<'a>(app: &'a App, content: &'a VersionContent) -> &'a str {
-    let own = content.general.display_name.trim();
-    if own.is_empty() {
-        &app.display_name
-    } else {
-        own
+/// What the window shows in place of a blank display name.
+const NO_DISPLAY_NAME: &str = "No display name";
+
+/// The version's display name, trimmed; `None` when blank (the window shows
+/// [`NO_DISPLAY_NAME`] then, and so does the page).
+fn display_name(content: &VersionContent) -> Option<&str> {
+    Some(content.general.display_name.trim()).filter(|name| !name.is_empty())
+}
+
+/// The display name as an escaped HTML fragment: the name, or the window's words for none.
+fn name_html(content: &VersionContent) -> String {
+    match display_name(content) {
+        Some(name) => escape(name),
+        None => format!("<span class=\"empty\">{NO_DISPLAY_NAME}</span>"),
     }
+}
+
+/// The category the card and the listing show: the first non-blank one, trimmed.
+fn first_category(content: &VersionContent) -> Option<&str> {
+    content
+        .marketplace
+        .categories
+        .iter()
+        .map(|c| c.trim())
+        .find(|c| !c.is_empty())
 }
 
 fn icon_data_url(icon: &IconFile) -> Option<String> {
@@ -393,7 +433,7 @@ fn icon_data_url(icon: &IconFile) -> Option<String> {
     })
 }
 
-fn render_icon(page: &mut String, icon_src: Option<&str>, name: &str) {
+fn render_icon(page: &mut String, icon_src: Option<&str>, name: Option<&str>) {
     match icon_src {
         Some(src) => {
             let _ = write!(
@@ -403,15 +443,14 @@ fn render_icon(page: &mut String, icon_src: Option<&str>, name: &str) {
             );
         }
         None => {
+            // As the window: the name's first character, upper-cased; "?" without a name.
             let initial: String = name
-                .chars()
-                .find(|c| c.is_alphanumeric())
-                .into_iter()
-                .collect();
+                .and_then(|name| name.chars().next())
+                .map_or_else(|| "?".to_owned(), |c| c.to_uppercase().collect());
             let _ = write!(
                 page,
                 "<div class=\"icon missing\" aria-hidden=\"true\">{}</div>",
-                escape(&initial.to_uppercase())
+                escape(&initial)
             );
         }
     }
@@ -425,7 +464,7 @@ fn render_card(
     size: CardSize,
     dark: bool,
 ) {
-    let name = display_name(app, content);
+    let name = display_name(content);
     let (size_class, size_label) = match size {
         CardSize::Small => ("small", "Small"),
         CardSize::Large => ("large", "Large"),
@@ -444,10 +483,10 @@ fn render_card(
     let _ = write!(
         page,
         "<div><p class=\"name partner\">{}</p><p class=\"vendor partner\">by {}</p>",
-        escape(name),
+        name_html(content),
         escape(&app.created_type)
     );
-    if let Some(category) = content.marketplace.categories.first() {
+    if let Some(category) = first_category(content) {
         let _ = write!(
             page,
             "<p class=\"category partner\">{}</p>",
@@ -479,22 +518,17 @@ fn render_card(
 
 fn render_listing(page: &mut String, app: &App, content: &VersionContent, icon_src: Option<&str>) {
     let marketplace = &content.marketplace;
-    let name = display_name(app, content);
+    let name = display_name(content);
     page.push_str("<section class=\"listing\">\n<header>");
     render_icon(page, icon_src, name);
     let _ = write!(
         page,
         "<div><h2 class=\"partner\">{}</h2><p class=\"meta partner\">by {}</p>",
-        escape(name),
+        name_html(content),
         escape(&app.created_type)
     );
-    if !marketplace.categories.is_empty() {
-        let categories: Vec<String> = marketplace.categories.iter().map(|c| escape(c)).collect();
-        let _ = write!(
-            page,
-            "<p class=\"meta partner\">{}</p>",
-            categories.join(" · ")
-        );
+    if let Some(category) = first_category(content) {
+        let _ = write!(page, "<p class=\"meta partner\">{}</p>", escape(category));
     }
     let plans = &content.subscription_types;
     let offer: Vec<String> = card::price_line(plans)
@@ -570,18 +604,10 @@ fn render_plans(page: &mut String, plans: &[SubscriptionPlan]) {
     );
     for plan in plans {
         let kind = match plan.kind {
-            PlanType::Trial => format!(
-                "{}-day trial",
-                plan.trial_days
-                    .filter(|&d| d > 0)
-                    .unwrap_or(card::DEFAULT_TRIAL_DAYS)
-            ),
+            PlanType::Trial => format!("{}-day trial", card::trial_days(plan)),
             PlanType::Paid => "Paid".to_owned(),
         };
-        let per = match plan.license_type {
-            LicenseType::Individual => "seat",
-            LicenseType::Universal => "account",
-        };
+        let per = card::per(plan.license_type);
         let _ = writeln!(
             page,
             "<tr><td class=\"partner\">{}</td><td>{}</td><td>{} / {}</td><td>{}–{}</td><td class=\"partner\">{}</td></tr>",
@@ -643,14 +669,15 @@ fn render_urls(page: &mut String, content: &VersionContent) {
     if !support.url.is_empty() {
         let _ = write!(page, "<li>Support: {}</li>", link_or_text(&support.url));
     }
-    if !support.email.is_empty() {
-        let shown = match web_link(&format!("mailto:{}", support.email)) {
+    if !support.email.trim().is_empty() {
+        let email = support.email.trim();
+        let shown = match support_mailto(email) {
             Some(href) => format!(
                 "<a href=\"{}\" rel=\"{LINK_REL}\" class=\"partner\">{}</a>",
                 escape(&href),
-                escape(&support.email)
+                escape(email)
             ),
-            None => format!("<span class=\"partner\">{}</span>", escape(&support.email)),
+            None => format!("<span class=\"partner\">{}</span>", escape(email)),
         };
         let _ = write!(page, "<li>Support email: {shown}</li>");
     }

@@ -209,28 +209,46 @@ impl Connection {
 }
 
 impl Workbench {
+    /// Runs `call` with `connection`'s client; when the server answers 401 to an account's
+    /// token (it expired while the connection was kept), refreshes the token once, keeps the
+    /// new one in `connection` and runs `call` again. A 401 means nothing was done, so the
+    /// second run is no repeat. Every request of a kept connection goes through here: the sync
+    /// and each live call (installations, OAuth clients, the account).
+    pub async fn with_fresh_token<T, F, Fut>(
+        &self,
+        connection: &mut Connection,
+        now: i64,
+        call: F,
+    ) -> Result<T, WorkbenchError>
+    where
+        F: Fn(PartnerClient) -> Fut,
+        Fut: std::future::Future<Output = Result<T, WorkbenchError>>,
+    {
+        match call(connection.client.clone()).await {
+            Err(WorkbenchError::NotSignedIn(_)) if connection.access == Access::Account => {
+                let auth = connection.auth_server().await?;
+                let token = self.refresh_access_token(auth, now).await?;
+                connection.client = connection.client.clone().with_token(token);
+                call(connection.client.clone()).await
+            }
+            other => other,
+        }
+    }
+
     /// [`Workbench::pull`] through `connection`; when the server answers 401 to an account's
-    /// token, refreshes it once and tries again.
+    /// token, refreshes it once and tries again ([`Workbench::with_fresh_token`]).
     pub async fn sync(
         &self,
         connection: &mut Connection,
         started_at: OffsetDateTime,
         on_progress: impl Fn(PullProgress),
     ) -> Result<PullReport, WorkbenchError> {
-        let first = self
-            .pull(&connection.client, started_at, &on_progress)
-            .await;
-        match first {
-            Err(WorkbenchError::NotSignedIn(_)) if connection.access == Access::Account => {
-                let auth = connection.auth_server().await?;
-                let token = self
-                    .refresh_access_token(auth, started_at.unix_timestamp())
-                    .await?;
-                connection.client = connection.client.clone().with_token(token);
-                self.pull(&connection.client, started_at, &on_progress)
-                    .await
-            }
-            other => other,
-        }
+        let on_progress = &on_progress;
+        self.with_fresh_token(
+            connection,
+            started_at.unix_timestamp(),
+            |client| async move { self.pull(&client, started_at, on_progress).await },
+        )
+        .await
     }
 }

@@ -212,55 +212,6 @@ impl Db {
         get_installation(&self.conn(), app_id, id)
     }
 
-    /// Approves (→ `completed`) or rejects (→ `rejected`, keeping `reason`) a pending
-    /// installation, atomically: the state is checked and changed under one lock.
-    pub fn decide_installation(
-        &self,
-        app_id: &str,
-        id: &str,
-        decision: Decision,
-        reason: Option<&str>,
-        if_match: &[String],
-    ) -> rusqlite::Result<Decided> {
-        let conn = self.conn();
-        let tx = conn.unchecked_transaction()?;
-        let Some(found) = get_installation(&tx, app_id, id)? else {
-            return Ok(Decided::NoSuchInstallation);
-        };
-        if found.state != InstallationState::Pending {
-            return Ok(Decided::NotPending(found.state));
-        }
-        let current = installation_etag(&found);
-        if !if_match.iter().any(|tag| *tag == current || tag == "*") {
-            return Ok(Decided::Stale(current));
-        }
-        let (state, reason) = match decision {
-            Decision::Approve => (InstallationState::Completed, None),
-            Decision::Reject => (InstallationState::Rejected, reason),
-        };
-        tx.execute(
-            "UPDATE installations SET state = ?1, reason = ?2
-             WHERE app_id = ?3 AND id = ?4 AND state = 'pending'",
-            params![state.as_str(), reason, app_id, id],
-        )?;
-        let Some(updated) = get_installation(&tx, app_id, id)? else {
-            return Ok(Decided::NoSuchInstallation);
-        };
-        // The feed entry is written in the same transaction as the decision.
-        record(
-            &tx,
-            NewChange::other(
-                ChangeKind::InstallationDecided,
-                ResourceType::Installation,
-                id,
-                Some(app_id),
-                Some(installation_etag(&updated)),
-            ),
-        )?;
-        tx.commit()?;
-        Ok(Decided::Done(updated))
-    }
-
     pub fn list_oauth_clients(
         &self,
         offset: u64,
@@ -338,27 +289,6 @@ impl Db {
             .optional()
     }
 
-    /// Whether a client was deleted.
-    pub fn delete_oauth_client(&self, id: &str) -> rusqlite::Result<bool> {
-        let conn = self.conn();
-        let tx = conn.unchecked_transaction()?;
-        let deleted = tx.execute("DELETE FROM oauth_clients WHERE id = ?1", [id])? > 0;
-        if deleted {
-            record(
-                &tx,
-                NewChange::other(
-                    ChangeKind::OauthClientDeleted,
-                    ResourceType::OauthClient,
-                    id,
-                    None,
-                    None,
-                ),
-            )?;
-        }
-        tx.commit()?;
-        Ok(deleted)
-    }
-
     pub fn account(&self) -> rusqlite::Result<Account> {
         self.conn().query_row(
             "SELECT licenses_total, licenses_used, free_developer, credits_balance, currency
@@ -392,4 +322,69 @@ fn get_installation(
         installation_from_row,
     )
     .optional()
+}
+
+/// Approves (→ `completed`) or rejects (→ `rejected`, keeping `reason`) a pending
+/// installation, inside the write transaction the caller commits (the route runs it under its
+/// `Idempotency-Key`): the state is checked and changed under one lock.
+pub fn decide_installation(
+    tx: &Connection,
+    app_id: &str,
+    id: &str,
+    decision: Decision,
+    reason: Option<&str>,
+    if_match: &[String],
+) -> rusqlite::Result<Decided> {
+    let Some(found) = get_installation(tx, app_id, id)? else {
+        return Ok(Decided::NoSuchInstallation);
+    };
+    if found.state != InstallationState::Pending {
+        return Ok(Decided::NotPending(found.state));
+    }
+    let current = installation_etag(&found);
+    if !if_match.iter().any(|tag| *tag == current || tag == "*") {
+        return Ok(Decided::Stale(current));
+    }
+    let (state, reason) = match decision {
+        Decision::Approve => (InstallationState::Completed, None),
+        Decision::Reject => (InstallationState::Rejected, reason),
+    };
+    tx.execute(
+        "UPDATE installations SET state = ?1, reason = ?2
+         WHERE app_id = ?3 AND id = ?4 AND state = 'pending'",
+        params![state.as_str(), reason, app_id, id],
+    )?;
+    let Some(updated) = get_installation(tx, app_id, id)? else {
+        return Ok(Decided::NoSuchInstallation);
+    };
+    // The feed entry is written in the same transaction as the decision.
+    record(
+        tx,
+        NewChange::other(
+            ChangeKind::InstallationDecided,
+            ResourceType::Installation,
+            id,
+            Some(app_id),
+            Some(installation_etag(&updated)),
+        ),
+    )?;
+    Ok(Decided::Done(updated))
+}
+
+/// Deletes a client, inside the write transaction the caller commits; whether one was deleted.
+pub fn delete_oauth_client(tx: &Connection, id: &str) -> rusqlite::Result<bool> {
+    let deleted = tx.execute("DELETE FROM oauth_clients WHERE id = ?1", [id])? > 0;
+    if deleted {
+        record(
+            tx,
+            NewChange::other(
+                ChangeKind::OauthClientDeleted,
+                ResourceType::OauthClient,
+                id,
+                None,
+                None,
+            ),
+        )?;
+    }
+    Ok(deleted)
 }

@@ -12,15 +12,13 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
 use partner_api::Page;
-use partner_api::installations::{self, Decision, Installation};
+use partner_api::installations::{self, Decision, Installation, REASON_MAX_CHARS};
 use serde_json::Value;
 
+use super::body::Reply;
 use super::{AppState, Paging, app_not_found, body, not_modified, path};
-use crate::db::{Decided, installation_etag};
+use crate::db::{Decided, decide_installation, installation_etag};
 use crate::error::{HttpError, field};
-
-/// The longest rejection reason, in characters.
-pub const REASON_MAX_CHARS: usize = 2000;
 
 pub async fn list(
     State(state): State<AppState>,
@@ -58,38 +56,57 @@ pub async fn get(
     Ok(([(header::ETAG, etag)], Json(installation)).into_response())
 }
 
+/// The partner's decision, with the installation's ETag in `If-Match` and an optional
+/// `Idempotency-Key`: a retry after a lost reply gets the first reply instead of a 409.
 pub async fn set_state(
     State(state): State<AppState>,
     ids: Result<Path<(String, String)>, PathRejection>,
     headers: HeaderMap,
     bytes: Result<Bytes, BytesRejection>,
-) -> Result<Response, HttpError> {
+) -> Result<Reply, HttpError> {
     let (app_id, id) = path(ids)?;
     // The body is checked before `If-Match`, as on every write route.
     let object = body::json_object(&headers, bytes)?;
     let (decision, reason) = parse_change(&object)?;
     let if_match = body::if_match(&headers)?;
-    let (a, i, tags) = (app_id.clone(), id.clone(), if_match);
-    let decided = state
-        .query(move |db| db.decide_installation(&a, &i, decision, reason.as_deref(), &tags))
-        .await?;
-    match decided {
-        Decided::NoSuchInstallation => Err(not_found(&app_id, &id)),
-        Decided::NotPending(current) => Err(HttpError::new(
-            StatusCode::CONFLICT,
-            "conflict",
-            format!(
-                "installation {id} is {}; only a pending installation can be approved or \
-                 rejected",
-                current.as_str()
-            ),
-        )),
-        Decided::Stale(current) => Err(body::stale(&current)),
-        Decided::Done(installation) => {
-            let etag = installation_etag(&installation);
-            Ok(([(header::ETAG, etag)], Json(installation)).into_response())
-        }
-    }
+    let key = body::idempotency_key(&headers)?;
+    // The parsed change, not the raw bytes: the same decision spelt with other whitespace is
+    // the same request.
+    let change = serde_json::json!({ "state": decision, "reason": reason }).to_string();
+    let fingerprint = body::fingerprint(
+        "POST",
+        &installations::state_path(&app_id, &id),
+        change.as_bytes(),
+    );
+    body::write(&state, move |conn| {
+        body::idempotent(conn, key.as_deref(), &fingerprint, |conn| {
+            let decided =
+                decide_installation(conn, &app_id, &id, decision, reason.as_deref(), &if_match)?;
+            match decided {
+                Decided::NoSuchInstallation => Err(not_found(&app_id, &id)),
+                Decided::NotPending(current) => Err(HttpError::new(
+                    StatusCode::CONFLICT,
+                    "conflict",
+                    format!(
+                        "installation {id} is {}; only a pending installation can be approved \
+                         or rejected",
+                        current.as_str()
+                    ),
+                )),
+                Decided::Stale(current) => Err(body::stale(&current)),
+                Decided::Done(installation) => {
+                    let etag = installation_etag(&installation);
+                    Ok(Reply::json(
+                        StatusCode::OK,
+                        &installation,
+                        Some(&etag),
+                        None,
+                    ))
+                }
+            }
+        })
+    })
+    .await
 }
 
 /// Reads `{"state": "approve"|"reject", "reason": "..."}`; a rejection needs a reason.

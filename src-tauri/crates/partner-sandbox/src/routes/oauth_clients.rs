@@ -12,8 +12,9 @@ use partner_api::oauth_clients::{self, CreatedOAuthClient, NAME_MAX_CHARS, OAuth
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 
+use super::body::Reply;
 use super::{AppState, Paging, body, path};
-use crate::db::Created;
+use crate::db::{Created, delete_oauth_client};
 use crate::error::{HttpError, field};
 
 const IDEMPOTENCY_KEY: HeaderName = HeaderName::from_static("idempotency-key");
@@ -85,20 +86,26 @@ pub async fn create(
     })
 }
 
+/// Deletes a client, under an optional `Idempotency-Key`: a retry after a lost reply gets
+/// the first 204 instead of a 404.
 pub async fn delete(
     State(state): State<AppState>,
     id: Result<Path<String>, PathRejection>,
-) -> Result<StatusCode, HttpError> {
+    headers: HeaderMap,
+) -> Result<Reply, HttpError> {
     let id = path(id)?;
-    let wanted = id.clone();
-    if state
-        .query(move |db| db.delete_oauth_client(&wanted))
-        .await?
-    {
-        Ok(StatusCode::NO_CONTENT)
-    } else {
-        Err(not_found(&id))
-    }
+    let key = body::idempotency_key(&headers)?;
+    let fingerprint = body::fingerprint("DELETE", &oauth_clients::client_path(&id), b"");
+    body::write(&state, move |conn| {
+        body::idempotent(conn, key.as_deref(), &fingerprint, |conn| {
+            if delete_oauth_client(conn, &id)? {
+                Ok(Reply::no_content())
+            } else {
+                Err(not_found(&id))
+            }
+        })
+    })
+    .await
 }
 
 /// The request's `Idempotency-Key`, if any. Kept in one place (and stored beside the client it

@@ -179,6 +179,13 @@ impl Server {
         );
     }
 
+    /// `POST /_sandbox/faults`: a fault of `kind` on the next request under `path_prefix`.
+    pub fn arm(&self, path_prefix: &str, kind: &str) {
+        let fault = serde_json::json!({"path_prefix": path_prefix, "kind": kind, "times": 1});
+        let (status, reply) = self.send(reqwest::Method::POST, "/_sandbox/faults", Some(fault));
+        assert_eq!(status, 201, "the sandbox takes the fault: {reply}");
+    }
+
     pub fn clear_faults(&self) {
         let (status, _) = self.send(reqwest::Method::DELETE, "/_sandbox/faults", None);
         assert_eq!(status, 204);

@@ -51,19 +51,21 @@ impl PartnerClient {
     }
 
     /// Approves or rejects a pending installation (`POST .../installations/{id}/state`), with
-    /// the installation's current ETag as `If-Match` (read first). A rejection needs a
-    /// non-blank reason, refused here before anything is sent. Answers the installation after
-    /// the decision.
+    /// the installation's current ETag as `If-Match` (read first) and `key` as its
+    /// `Idempotency-Key`, so a retry after a lost reply gets the decision's reply rather than a
+    /// 409. A rejection needs a non-blank reason, refused here before anything is sent. Answers
+    /// the installation after the decision.
     pub async fn decide_installation(
         &self,
         app_id: &str,
         id: &str,
         decision: Decision,
         reason: Option<&str>,
+        key: &str,
     ) -> Result<Installation, RemoteError> {
         let reason = reason.map(str::trim).filter(|r| !r.is_empty());
         if decision == Decision::Reject && reason.is_none() {
-            return Err(RemoteError::InvalidServer {
+            return Err(RemoteError::InvalidRequest {
                 reason: "a rejection needs a reason the customer will see".to_owned(),
             });
         }
@@ -88,6 +90,7 @@ impl PartnerClient {
             url: state_url.clone(),
             headers: vec![
                 (IF_MATCH, header_value("the If-Match ETag", &etag)?),
+                (IDEMPOTENCY_KEY, idempotency_key(key)?),
                 (reqwest::header::CONTENT_TYPE, content_type),
             ],
             body: Some(body),
@@ -138,13 +141,14 @@ impl PartnerClient {
         })
     }
 
-    /// Deletes an OAuth client (`DELETE /oauth-clients/{id}`).
-    pub async fn delete_oauth_client(&self, id: &str) -> Result<(), RemoteError> {
+    /// Deletes an OAuth client (`DELETE /oauth-clients/{id}`) under `key` as its
+    /// `Idempotency-Key`, so a retry after a lost reply gets the 204 rather than a 404.
+    pub async fn delete_oauth_client(&self, id: &str, key: &str) -> Result<(), RemoteError> {
         let url = self.segments(&["oauth-clients", id])?;
         let call = Call {
             method: Method::DELETE,
             url,
-            headers: Vec::new(),
+            headers: vec![(IDEMPOTENCY_KEY, idempotency_key(key)?)],
             body: None,
         };
         self.exchange(&call, MAX_RESOURCE_BYTES).await?;

@@ -5,7 +5,8 @@
 use scraper::{ElementRef, Html, Node};
 use time::OffsetDateTime;
 use workbench_domain::{
-    Asset, General, Marketplace, ReviewStatus, SupportContact, Technical, TypedUrl, VersionStatus,
+    Asset, General, LicenseType, Marketplace, ReviewStatus, SupportContact, Technical, TypedUrl,
+    VersionStatus,
 };
 use workbench_store::fixtures;
 
@@ -749,8 +750,55 @@ fn an_empty_version_shows_what_is_missing() {
     ] {
         assert!(text.contains(missing), "says {missing:?}");
     }
-    // The app's own display name stands in for the version's empty one.
-    assert!(text.contains("Acme <script>alert('app')</script>"));
+    // A blank display name reads as the window shows it, not as the app's name.
+    assert!(text.contains("No display name"), "{text}");
+    assert!(!text.contains("Acme <script>alert('app')</script>"));
+}
+
+#[test]
+fn the_card_shows_the_first_category_that_is_not_blank_trimmed() {
+    let mut version = hostile_version();
+    version.content.marketplace.categories = vec!["  ".into(), " Sales ".into(), "Zqx".into()];
+    let html = Html::parse_document(&render_page(&hostile_app(), &version, None));
+    let shown: Vec<String> = html
+        .root_element()
+        .descendants()
+        .filter_map(ElementRef::wrap)
+        .filter(|e| e.value().classes().any(|c| c == "category"))
+        .map(|e| e.text().collect())
+        .collect();
+    assert_eq!(shown, ["Sales"; 4], "each card shows it");
+    let text: String = html.root_element().text().collect();
+    assert!(!text.contains("Zqx"), "the listing shows the same one");
+}
+
+#[test]
+fn an_origin_whose_host_could_add_a_source_stays_out_of_the_policy() {
+    let asset = |kind, url: &str, description: &str| Asset {
+        kind,
+        description: description.into(),
+        url: url.into(),
+    };
+    let mut content = VersionContent::default();
+    content.marketplace.assets = vec![
+        asset(
+            AssetType::Screenshot,
+            "https://a;script-src*.example/x.png",
+            "",
+        ),
+        asset(
+            AssetType::Screenshot,
+            "https://b'unsafe-eval'.example/x.png",
+            "",
+        ),
+        asset(AssetType::Screenshot, "https://cdn.acme.example/ok.png", ""),
+        asset(AssetType::Screenshot, "http://[::1]:8080/ok.png", ""),
+    ];
+    assert_eq!(
+        page_csp(&content),
+        "default-src 'none'; style-src 'unsafe-inline'; img-src data: \
+         http://[::1]:8080 https://cdn.acme.example; base-uri 'none'; form-action 'none'"
+    );
 }
 
 // The facade's side: a cache with a version.
@@ -762,12 +810,19 @@ fn cached_workbench(dir: &Path) -> Workbench {
         let marketplace = &mut entry.version.content.marketplace;
         marketplace.description =
             "See [the docs](https://acme.example/docs) and [bad](javascript:alert(1)).".into();
-        marketplace.support.email = "help@acme.example".into();
-        marketplace.assets = vec![Asset {
-            kind: AssetType::Screenshot,
-            description: String::new(),
-            url: "https://cdn.acme.example/shot.png".into(),
-        }];
+        marketplace.support.email = " help@acme.example ".into();
+        marketplace.assets = vec![
+            Asset {
+                kind: AssetType::Screenshot,
+                description: String::new(),
+                url: "https://cdn.acme.example/shot.png".into(),
+            },
+            Asset {
+                kind: AssetType::Icon,
+                description: String::new(),
+                url: "https://cdn.acme.example/icon.png".into(),
+            },
+        ];
     }
     workbench
         .store()
@@ -790,8 +845,8 @@ fn only_web_and_mail_links_of_the_cached_listing_open() {
     for url in [
         "https://acme.example/docs",
         "HTTPS://ACME.EXAMPLE/docs",
+        // The support email as the window shows it: trimmed.
         "mailto:help@acme.example",
-        "https://acme.example/cb",
         "https://cdn.acme.example/shot.png",
     ] {
         let opened = workbench.listing_link(EDITABLE, url).unwrap();
@@ -800,6 +855,9 @@ fn only_web_and_mail_links_of_the_cached_listing_open() {
     for url in [
         "https://evil.example/",
         "https://acme.example/docs/other",
+        // A technical URL and an icon asset: the preview shows neither as a link.
+        "https://acme.example/cb",
+        "https://cdn.acme.example/icon.png",
         "javascript:alert(1)",
         "file:///etc/passwd",
         "data:text/html,x",
