@@ -7,7 +7,7 @@ use serde::Serialize;
 use workbench_domain::Track;
 use workbench_store::{TimelineEvent, TimelineKind};
 
-pub use workbench_store::{FeedbackEntry, Verdict};
+pub use workbench_store::{Announcer, FeedbackEntry, Verdict};
 
 use crate::{Workbench, WorkbenchError};
 
@@ -159,6 +159,22 @@ impl Workbench {
     ) -> Result<NotificationPrefs, WorkbenchError> {
         self.store().set_notifies(kind, on)?;
         self.notification_prefs()
+    }
+
+    /// The review outcomes `announcer` has not announced yet, oldest first, whichever process's
+    /// sync recorded them (the desktop app's, a `pwb sync`, another `pwb status --watch`),
+    /// named from the cache. They are marked announced as they are taken: the caller announces
+    /// each once (the desktop takes those of a kind turned off too, so turning it back on does
+    /// not replay them).
+    pub fn take_outcomes(
+        &self,
+        announcer: Announcer,
+        now: time::OffsetDateTime,
+    ) -> Result<Vec<ReviewOutcome>, WorkbenchError> {
+        let events = self
+            .store()
+            .take_unannounced(announcer, &crate::pull::rfc3339(now))?;
+        self.outcomes_of(&events)
     }
 
     /// The outcomes among newly recorded timeline events, named from the cache.
