@@ -1,5 +1,5 @@
-//! Review outcomes on the command line: `pwb status` (and `--watch`, which syncs every few
-//! seconds and prints each decision as it arrives), `pwb timeline` and `pwb notifications`.
+//! Review outcomes on the command line: `pwb status` (and `--watch`, which syncs every
+//! `--interval` seconds and prints each decision it has not printed yet), `pwb timeline` and `pwb notifications`.
 
 use std::time::Duration;
 
@@ -203,11 +203,9 @@ pub fn timeline(workbench: &Workbench, version_id: &str, json: bool) -> Result<u
     }
     for event in &timeline.events {
         let what = match (event.kind, event.decision) {
-            (workbench::TimelineKind::Reviewed, Some(decision)) => match event.feedback.len() {
-                0 => format!("review {}", decision.as_str()),
-                1 => format!("review {}, 1 issue", decision.as_str()),
-                n => format!("review {}, {n} issues", decision.as_str()),
-            },
+            (workbench::TimelineKind::Reviewed, Some(decision)) => {
+                workbench::review_words(decision, event.feedback.len())
+            }
             (kind, _) => kind.as_str().replace('_', " "),
         };
         say!(

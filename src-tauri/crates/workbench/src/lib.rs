@@ -37,7 +37,7 @@ pub use error::{ErrorCode, WorkbenchError};
 pub use live::{CreatedClient, InstallationDecision, InstallationView};
 pub use outcomes::{
     Announcer, FeedbackEntry, NotificationPrefs, NotificationText, ReviewOutcome, Timeline,
-    TimelineEntry, Verdict, parse_notification_kind,
+    TimelineEntry, Verdict, parse_notification_kind, review_words,
 };
 pub use pull::{PullProgress, PullReport, SyncStage};
 pub use push::PushReport;

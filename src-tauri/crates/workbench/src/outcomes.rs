@@ -39,18 +39,13 @@ impl ReviewOutcome {
     /// entry ("field: message"). Partner- and reviewer-written text is passed through as text;
     /// whoever shows it must not interpret it as markup.
     pub fn notification(&self) -> NotificationText {
-        let mut summary = format!(
-            "{} {}: {} review {}",
+        let summary = format!(
+            "{} {}: {} {}",
             self.app_name,
             self.version_number,
             self.track.as_str(),
-            self.decision.as_str()
+            review_words(self.decision, self.feedback.len())
         );
-        match self.feedback.len() {
-            0 => {}
-            1 => summary.push_str(", 1 issue"),
-            n => summary.push_str(&format!(", {n} issues")),
-        }
         let body = self
             .feedback
             .iter()
@@ -58,6 +53,16 @@ impl ReviewOutcome {
             .collect::<Vec<_>>()
             .join("\n");
         NotificationText { summary, body }
+    }
+}
+
+/// "review rejected, 2 issues", "review rejected, 1 issue", "review approved": how a review's
+/// verdict and the number of feedback entries read, in a notification and in `pwb timeline`.
+pub fn review_words(decision: Verdict, issues: usize) -> String {
+    match issues {
+        0 => format!("review {}", decision.as_str()),
+        1 => format!("review {}, 1 issue", decision.as_str()),
+        n => format!("review {}, {n} issues", decision.as_str()),
     }
 }
 
@@ -254,6 +259,19 @@ mod tests {
         let approved = outcome(Verdict::Approved, 0).notification();
         assert_eq!(approved.summary, "Acme CRM 1.3: technical review approved");
         assert_eq!(approved.body, "");
+    }
+
+    #[test]
+    fn review_words_count_the_issues() {
+        assert_eq!(review_words(Verdict::Approved, 0), "review approved");
+        assert_eq!(
+            review_words(Verdict::Rejected, 1),
+            "review rejected, 1 issue"
+        );
+        assert_eq!(
+            review_words(Verdict::Rejected, 3),
+            "review rejected, 3 issues"
+        );
     }
 
     #[test]
