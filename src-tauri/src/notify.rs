@@ -3,13 +3,18 @@
 //! brings the window forward and tells it (`open-outcome`) to open that version with the fields
 //! named in the feedback marked. When the desktop cannot show a notification (no notification
 //! service on the session bus, or any error), the window is told (`notifications-unavailable`)
-//! and shows the outcomes in a banner instead. Everything that talks to D-Bus runs on threads of
-//! its own: showing a notification and waiting for its action block.
+//! and shows the outcomes in a banner instead. Showing notifications runs on a thread of its own
+//! (the calls block); waiting for a notification's action is a task on the async runtime, for at
+//! most `ACTION_WAIT`, after which the notification is closed.
 
 use std::sync::Arc;
+use std::time::Duration;
+
+use notify_rust::NotificationResponse;
 
 use tauri::{AppHandle, Manager, Runtime};
-use workbench::{NotificationPrefs, ReviewOutcome, Workbench};
+use time::OffsetDateTime;
+use workbench::{Announcer, NotificationPrefs, Workbench};
 
 use crate::AppState;
 use crate::ipc::{self, NotificationsUnavailable, OpenOutcome, OutcomeView};
@@ -21,8 +26,12 @@ pub const OPEN_EVENT: &str = "open-outcome";
 /// is chosen; the label is what a desktop that draws actions as buttons shows.
 const OPEN_ACTION: &str = "default";
 const OPEN_LABEL: &str = "Open";
+/// How long a shown notification's Open action is waited for; the notification is closed then.
+const ACTION_WAIT: Duration = Duration::from_secs(60 * 60);
 
-/// The outcomes the desktop could not show, since the partner last dismissed the banner.
+/// The outcomes the desktop could not show, since the partner last dismissed the banner. They
+/// belong to the profile open when they came: a profile switch forgets them (`dismiss`), and
+/// outcomes of a profile no longer open are not kept.
 #[derive(Default)]
 pub struct Unshown(std::sync::Mutex<Option<NotificationsUnavailable>>);
 
@@ -31,7 +40,9 @@ impl Unshown {
         self.0.lock().unwrap_or_else(|p| p.into_inner())
     }
 
-    fn add(&self, event: &NotificationsUnavailable) {
+    /// Adds `event`'s outcomes to those kept; answers the whole kept list (what the window's
+    /// banner shows: the event replaces the window's list, so an outcome is never listed twice).
+    fn add(&self, event: &NotificationsUnavailable) -> NotificationsUnavailable {
         let mut kept = self.lock();
         match kept.as_mut() {
             Some(kept) => {
@@ -40,6 +51,7 @@ impl Unshown {
             }
             None => *kept = Some(event.clone()),
         }
+        kept.clone().expect("set just above")
     }
 
     pub fn get(&self) -> Option<NotificationsUnavailable> {
@@ -51,14 +63,22 @@ impl Unshown {
     }
 }
 
-/// Shows the outcomes a sync of `session` brought, those of the kinds the partner has on.
-pub fn outcomes<R: Runtime>(
-    app: &AppHandle<R>,
-    session: &Arc<Session>,
-    workbench: &Workbench,
-    outcomes: &[ReviewOutcome],
-) {
-    if outcomes.is_empty() || !app.state::<AppState>().is_current(session) {
+/// After a sync of `session` (whatever its result): shows the review outcomes the desktop has not
+/// announced yet, whichever process's sync recorded them (a `pwb sync` may have read them
+/// first), those of the kinds the partner has on. Each is taken once: those of a kind turned off
+/// are marked too, so turning the kind back on does not replay them.
+pub fn announce<R: Runtime>(app: &AppHandle<R>, session: &Arc<Session>, workbench: &Workbench) {
+    if !app.state::<AppState>().is_current(session) {
+        return;
+    }
+    let outcomes = match workbench.take_outcomes(Announcer::Desktop, OffsetDateTime::now_utc()) {
+        Ok(outcomes) => outcomes,
+        Err(e) => {
+            tracing::warn!("cannot read the review outcomes to notify: {e}");
+            return;
+        }
+    };
+    if outcomes.is_empty() {
         return;
     }
     let prefs = workbench.notification_prefs().unwrap_or_else(|e| {
@@ -69,24 +89,24 @@ pub fn outcomes<R: Runtime>(
         }
     });
     let wanted: Vec<OutcomeView> = outcomes
-        .iter()
+        .into_iter()
         .filter(|o| prefs.wants(o.decision))
-        .cloned()
         .map(OutcomeView::from)
         .collect();
     if wanted.is_empty() {
         return;
     }
     let app = app.clone();
+    let session = Arc::clone(session);
     let spawned = std::thread::Builder::new()
         .name("notifications".into())
-        .spawn(move || show_all(&app, wanted));
+        .spawn(move || show_all(&app, &session, wanted));
     if let Err(e) = spawned {
         tracing::warn!("cannot start the notifications thread: {e}");
     }
 }
 
-fn show_all<R: Runtime>(app: &AppHandle<R>, outcomes: Vec<OutcomeView>) {
+fn show_all<R: Runtime>(app: &AppHandle<R>, session: &Arc<Session>, outcomes: Vec<OutcomeView>) {
     // Reviewer-written text must show as written: where the server reads markup, escape it.
     let markup = notify_rust::get_capabilities()
         .map(|caps| caps.iter().any(|c| c == "body-markup"))
@@ -109,18 +129,24 @@ fn show_all<R: Runtime>(app: &AppHandle<R>, outcomes: Vec<OutcomeView>) {
             Ok(handle) => {
                 let app = app.clone();
                 let open = OpenOutcome::from(&outcome);
-                let waiting = std::thread::Builder::new()
-                    .name("notification-action".into())
-                    .spawn(move || {
-                        handle.wait_for_action(|action| {
-                            if action == OPEN_ACTION {
+                // A task on the async runtime, not a thread: no thread sits blocked for as long
+                // as the desktop keeps the notification. The wait is bounded: a notification
+                // not acted upon within ACTION_WAIT is closed (the outcome stays in the
+                // version's timeline), so no waiting outlives it.
+                tauri::async_runtime::spawn(async move {
+                    let waited = tokio::time::timeout(
+                        ACTION_WAIT,
+                        handle.wait_for_action_async(|response| {
+                            if opens(response) {
                                 open_outcome(&app, open);
                             }
-                        })
-                    });
-                if let Err(e) = waiting {
-                    tracing::warn!("cannot wait for the notification's action: {e}");
-                }
+                        }),
+                    )
+                    .await;
+                    if waited.is_err() {
+                        handle.close_async().await;
+                    }
+                });
             }
             Err(e) => {
                 tracing::warn!("cannot show a desktop notification: {e}");
@@ -130,16 +156,31 @@ fn show_all<R: Runtime>(app: &AppHandle<R>, outcomes: Vec<OutcomeView>) {
         }
     }
     if let Some(reason) = reason {
+        if !app.state::<AppState>().is_current(session) {
+            // The partner switched profiles meanwhile: the banner is the new profile's.
+            return;
+        }
         let event = NotificationsUnavailable {
             reason: unavailable_reason(&reason),
             outcomes: unshown,
         };
         // Kept until the partner dismisses them, so a window that was not listening yet (the
-        // sync at start) still shows them: it asks with `unshown_outcomes` once it listens.
-        app.state::<Unshown>().add(&event);
-        if let Err(e) = ipc::emit(app, UNAVAILABLE_EVENT, event) {
+        // sync at start) still shows them: it asks with `unshown_outcomes` once it listens. The
+        // event carries the whole kept list, which replaces the window's.
+        let kept = app.state::<Unshown>().add(&event);
+        if let Err(e) = ipc::emit(app, UNAVAILABLE_EVENT, kept) {
             tracing::warn!("cannot tell the window the notifications are unavailable: {e}");
         }
+    }
+}
+
+/// Whether the partner's response to a notification asks to open its version: the notification
+/// itself chosen, or its Open action.
+fn opens(response: &NotificationResponse) -> bool {
+    match response {
+        NotificationResponse::Default => true,
+        NotificationResponse::Action(action) => action == OPEN_ACTION,
+        _ => false,
     }
 }
 
@@ -188,6 +229,16 @@ mod tests {
             "no notification service is running on this desktop"
         );
         assert!(unavailable_reason("timeout").contains("(timeout)"));
+    }
+
+    #[test]
+    fn choosing_the_notification_or_its_open_action_opens_it_and_closing_does_not() {
+        assert!(opens(&NotificationResponse::Default));
+        assert!(opens(&NotificationResponse::Action(OPEN_ACTION.into())));
+        assert!(!opens(&NotificationResponse::Action("other".into())));
+        assert!(!opens(&NotificationResponse::Closed(
+            notify_rust::CloseReason::Dismissed
+        )));
     }
 
     #[test]

@@ -210,6 +210,7 @@ async fn run<R: Runtime>(
         Err(error) => {
             let status = workbench.status_after(session.server.label(), &Err(error));
             announce(app, state, session, status.clone());
+            crate::notify::announce(app, session, workbench);
             return status;
         }
     };
@@ -240,9 +241,8 @@ async fn run<R: Runtime>(
     }
     let status = workbench.status_after(&server, &result);
     announce(app, state, session, status.clone());
-    if let Ok(report) = &result {
-        crate::notify::outcomes(app, session, workbench, &report.outcomes);
-    }
+    // Also after a failed sync: another process's sync may have recorded outcomes meanwhile.
+    crate::notify::announce(app, session, workbench);
     status
 }
 

@@ -32,6 +32,8 @@ pub async fn switch_profile<R: Runtime>(app: AppHandle<R>, name: String) -> Repl
     let switched = state.switch_to(&profiles, name.trim()).await?;
     let status = state.status();
     if let Switched::To(_) = switched {
+        // The banner's outcomes were the previous profile's.
+        app.state::<crate::notify::Unshown>().dismiss();
         if let Err(e) = ipc::emit(
             &app,
             crate::sync::STATUS_EVENT,

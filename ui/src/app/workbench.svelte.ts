@@ -209,16 +209,18 @@ export class Workbench {
       this.screen = null;
       this.signInFrom = null;
       this.notice = `Switched to profile ${current.name} (${current.server}).`;
+      // The banner listed the previous profile's outcomes (the shell forgets them too).
+      this.unshownOutcomes = null;
       await this.reload();
     } finally {
       this.switching = false;
     }
   }
 
-  /** The desktop could not show some outcomes: they join those the banner already lists. */
+  /** The desktop could not show some outcomes: the event carries every outcome the shell keeps unshown, which
+   *  replaces the banner's list (so one also read with `unshownOutcomes()` is never listed twice). */
   notificationsUnavailable(event: NotificationsUnavailable): void {
-    const before = this.unshownOutcomes?.outcomes ?? [];
-    this.unshownOutcomes = { reason: event.reason, outcomes: [...before, ...event.outcomes] };
+    this.unshownOutcomes = event;
   }
 
   /** Closes the banner of unshown outcomes. */

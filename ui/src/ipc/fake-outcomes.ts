@@ -12,7 +12,8 @@ export interface FakeOutcomesOptions {
 }
 
 export interface FakeOutcomesControls {
-  /** Delivers a "notifications-unavailable" event, as the shell does when the desktop cannot show a notification. */
+  /** Delivers a "notifications-unavailable" event, as the shell does when the desktop cannot show a notification: the
+   *  event's outcomes join those kept, and the listeners get the whole kept list. */
   emitNotificationsUnavailable(event: NotificationsUnavailable): void;
   /** Delivers an "open-outcome" event, as the shell does when the partner chooses a notification. */
   emitOpenOutcome(event: OpenOutcome): void;
@@ -103,8 +104,10 @@ export function createFakeOutcomes(
   };
   const controls: FakeOutcomesControls = {
     emitNotificationsUnavailable(event) {
-      unshown = unshown ? { reason: event.reason, outcomes: [...unshown.outcomes, ...copy(event.outcomes)] } : copy(event);
-      for (const listener of [...unavailable]) listener(copy(event));
+      // As the shell does: the outcomes join those kept, and the event carries the whole kept list.
+      const kept = unshown ? { reason: event.reason, outcomes: [...unshown.outcomes, ...copy(event.outcomes)] } : copy(event);
+      unshown = kept;
+      for (const listener of [...unavailable]) listener(copy(kept));
     },
     emitOpenOutcome(event) {
       for (const listener of [...open]) listener(copy(event));

@@ -471,6 +471,8 @@ export function createFakeBackend(options: FakeOptions = {}): FakeBackend {
         }
         current = name;
         chosenBy = null;
+        // As the shell does: the outcomes kept unshown were the profile before's.
+        void outcomes.backend.dismissUnshownOutcomes();
         apps = copy(next.apps ?? []);
         syncResult = next.syncResult ?? {};
         const embedded = next.row.kind === 'sandbox';

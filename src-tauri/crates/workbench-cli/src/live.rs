@@ -127,15 +127,12 @@ pub async fn installations(
     choice: &ServerChoice,
     args: InstallationsArgs,
 ) -> Result<u8, WorkbenchError> {
-    let mut connection = connect(workbench, choice).await?;
+    let connection = connect(workbench, choice).await?;
     let result = match args.action {
         None => {
             let app = args.app.unwrap_or_default();
-            // The badges need the app's versions: bring the cache up to date first. When that
-            // fails the installations' request says why.
-            let _ = workbench
-                .sync(&mut connection, OffsetDateTime::now_utc(), |_| {})
-                .await;
+            // The badges take the app's versions from the cache as it is: listing neither
+            // pushes nor syncs (that is `pwb sync`); the output says how old the cache is.
             list(workbench, &connection, &app, args.state, args.json).await
         }
         Some(InstallationsAction::Approve {
@@ -174,6 +171,25 @@ pub async fn installations(
     result
 }
 
+/// Says on stderr (so `--json` stays one document) where the badges' version facts come from:
+/// the cache as last synced, or nothing when it holds no versions of the app.
+fn cache_note(workbench: &Workbench, app: &str) -> Result<(), WorkbenchError> {
+    let holds_app = workbench
+        .list_apps()?
+        .iter()
+        .any(|a| a.app.id == app && !a.versions.is_empty());
+    match workbench.status_cached().last_synced_at {
+        Some(at) if holds_app => eprintln!(
+            "Badges use the app's versions as the cache had them at {at} (`pwb sync` updates it)."
+        ),
+        _ => eprintln!(
+            "The cache holds no versions of app {app}: badges that need them (Upgrade \
+             Available, Installing) cannot show; run `pwb sync` first."
+        ),
+    }
+    Ok(())
+}
+
 async fn list(
     workbench: &Workbench,
     connection: &Connection,
@@ -184,6 +200,7 @@ async fn list(
     let all = workbench
         .installations(&connection.client, app, OffsetDateTime::now_utc())
         .await?;
+    cache_note(workbench, app)?;
     let wanted: Option<InstallationState> = state.map(Into::into);
     let shown: Vec<&InstallationView> = all
         .iter()

@@ -1,12 +1,12 @@
-//! Review outcomes on the command line: `pwb status` (and `--watch`, which syncs every few
-//! seconds and prints each decision as it arrives), `pwb timeline` and `pwb notifications`.
+//! Review outcomes on the command line: `pwb status` (and `--watch`, which syncs every
+//! `--interval` seconds and prints each decision it has not printed yet), `pwb timeline` and `pwb notifications`.
 
 use std::time::Duration;
 
 use serde_json::{Value, json};
 use time::OffsetDateTime;
 use workbench::server::{Connection, ServerChoice};
-use workbench::{ErrorCode, ReviewOutcome, Verdict, Workbench, WorkbenchError};
+use workbench::{Announcer, ErrorCode, ReviewOutcome, Verdict, Workbench, WorkbenchError};
 
 use crate::output::{self, say};
 use crate::{account, exit};
@@ -71,7 +71,7 @@ fn passing(error: &WorkbenchError) -> bool {
 }
 
 /// `pwb status --watch`: syncs now and every `interval`, printing each review outcome as it
-/// arrives, until Ctrl+C or stdin closes. Quiet otherwise; a server that cannot be reached is
+/// arrives (also one another process's sync recorded, once), until Ctrl+C or stdin closes. Quiet otherwise; a server that cannot be reached is
 /// said once on stderr (and when it is back), then tried again.
 pub async fn watch(
     workbench: &Workbench,
@@ -98,12 +98,9 @@ pub async fn watch(
             outcome = round => outcome,
         };
         match outcome {
-            Ok(report) => {
+            Ok(_) => {
                 if trouble.take().is_some() {
                     eprintln!("connected again");
-                }
-                for outcome in &report.outcomes {
-                    print_outcome(outcome, json);
                 }
             }
             Err(error) if passing(&error) => {
@@ -117,6 +114,11 @@ pub async fn watch(
                 trouble = Some(message);
             }
             Err(error) => break Err(error),
+        }
+        // Every outcome this watch has not printed yet, whichever process's sync recorded it
+        // (this one's, a `pwb sync`, the desktop app's): each is printed once.
+        for outcome in &workbench.take_outcomes(Announcer::Watch, OffsetDateTime::now_utc())? {
+            print_outcome(outcome, json);
         }
         if output::write_failed() {
             break Ok(exit::FAILURE);
@@ -201,11 +203,9 @@ pub fn timeline(workbench: &Workbench, version_id: &str, json: bool) -> Result<u
     }
     for event in &timeline.events {
         let what = match (event.kind, event.decision) {
-            (workbench::TimelineKind::Reviewed, Some(decision)) => match event.feedback.len() {
-                0 => format!("review {}", decision.as_str()),
-                1 => format!("review {}, 1 issue", decision.as_str()),
-                n => format!("review {}, {n} issues", decision.as_str()),
-            },
+            (workbench::TimelineKind::Reviewed, Some(decision)) => {
+                workbench::review_words(decision, event.feedback.len())
+            }
             (kind, _) => kind.as_str().replace('_', " "),
         };
         say!(

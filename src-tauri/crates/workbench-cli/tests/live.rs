@@ -29,6 +29,26 @@ fn installations_show_the_badge_each_customer_sees() {
     let server = Server::start();
     let data = tempfile::tempdir().unwrap();
 
+    // Listing neither pushes nor syncs: with an empty cache it says the badges lack the versions.
+    let unsynced = expect(
+        &server,
+        data.path(),
+        &["installations", "--app", ACME],
+        SUCCESS,
+    );
+    assert!(
+        unsynced.stderr.contains("holds no versions of app"),
+        "{}",
+        unsynced.stderr
+    );
+    let status = expect(&server, data.path(), &["status", "--json"], SUCCESS).json();
+    assert_eq!(
+        status["last_synced_at"],
+        serde_json::Value::Null,
+        "{status}"
+    );
+    expect(&server, data.path(), &["sync"], SUCCESS);
+
     let printed = expect(
         &server,
         data.path(),

@@ -185,6 +185,46 @@ fn a_rejection_reaches_status_watch_as_it_arrives_and_the_timeline_keeps_the_fee
 }
 
 #[test]
+fn an_outcome_another_sync_recorded_first_is_still_printed_once_by_status_watch() {
+    let (server, data) = synced();
+    let (_app, version) = submitted(&server, data.path());
+    reject(&server, &version);
+    // `pwb sync` reads the rejection first (as the desktop app's background sync may): the
+    // watch started after it must still print it, once.
+    expect(&server, data.path(), &["sync"], SUCCESS);
+    let watch = Watch::start(&server, data.path(), &[]);
+    assert_eq!(
+        watch.next_line(Duration::from_secs(20)),
+        "Delta Surveys 1.0.0: technical review rejected, 2 issues"
+    );
+    assert_eq!(
+        watch.next_line(Duration::from_secs(5)),
+        "  general.display_name: Say what the app does"
+    );
+    assert_eq!(
+        watch.next_line(Duration::from_secs(5)),
+        "  technical.scopes_reason: Explain why each scope is needed"
+    );
+    assert!(
+        watch
+            .lines
+            .recv_timeout(Duration::from_millis(2500))
+            .is_err(),
+        "printed once: the next rounds are quiet"
+    );
+    drop(watch);
+    // A new watch has nothing left to print.
+    let again = Watch::start(&server, data.path(), &[]);
+    assert!(
+        again
+            .lines
+            .recv_timeout(Duration::from_millis(2500))
+            .is_err(),
+        "an outcome this watch printed is not printed by the next one"
+    );
+}
+
+#[test]
 fn status_watch_prints_the_text_and_ends_when_stdin_closes() {
     let (server, data) = synced();
     let (_, version) = submitted(&server, data.path());

@@ -35,7 +35,7 @@ pub use snapshot::{Snapshot, SnapshotApp, SnapshotVersion};
 pub use suppressions::StoredSuppression;
 pub use sync::{Applied, EditRecord, FeedBatch, ICON_FIELD, InFlight, Received, StoredConflict};
 pub use sync_state::SyncState;
-pub use timeline::{FeedbackEntry, TimelineEvent, TimelineKind, Verdict};
+pub use timeline::{Announcer, FeedbackEntry, TimelineEvent, TimelineKind, Verdict};
 pub use versions::{CachedVersion, VersionSummary};
 
 /// How long a writer waits for another connection's lock before giving up.
@@ -259,6 +259,16 @@ impl Store {
     /// A version's review timeline, oldest first.
     pub fn timeline(&self, version_id: &str) -> Result<Vec<TimelineEvent>, StoreError> {
         timeline::for_version(&self.conn, version_id)
+    }
+
+    /// The review outcomes `announcer` has not announced yet, oldest first, marked announced at
+    /// `at` as they are taken (one transaction).
+    pub fn take_unannounced(
+        &mut self,
+        announcer: Announcer,
+        at: &str,
+    ) -> Result<Vec<TimelineEvent>, StoreError> {
+        timeline::take_unannounced(&mut self.conn, announcer, at)
     }
 
     /// Whether the partner wants a desktop notification for outcomes of `kind` (on by default).

@@ -23,6 +23,10 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         "0005_timeline.sql",
         include_str!("../migrations/0005_timeline.sql"),
     ),
+    (
+        "0006_announcements.sql",
+        include_str!("../migrations/0006_announcements.sql"),
+    ),
 ];
 
 pub fn latest_version() -> u32 {

@@ -456,3 +456,38 @@ fn migrating_a_cache_of_schema_1_keeps_its_data_and_adds_the_new_tables() {
     store.put_suppression("app-00000-v0", &kept, "t2").unwrap();
     assert_eq!(store.suppressions("app-00000-v0").unwrap(), [kept]);
 }
+
+#[test]
+fn migrating_a_cache_of_schema_5_marks_its_outcomes_announced_and_keeps_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("cache.sqlite3");
+    {
+        // A cache as migration 0005 left it, with an outcome its own sync announced back then.
+        let mut conn = Connection::open(&path).unwrap();
+        rusqlite_migration::Migrations::new(
+            migrations::MIGRATIONS[..5]
+                .iter()
+                .map(|(_, sql)| rusqlite_migration::M::up(sql))
+                .collect(),
+        )
+        .to_latest(&mut conn)
+        .unwrap();
+        assert_eq!(migrations::schema_version(&conn).unwrap(), 5);
+        conn.execute(
+            "INSERT INTO timeline (cursor, version_id, app_id, kind, at, track, decision)
+             VALUES ('c1', 'v', 'a', 'reviewed', 't1', 'technical', 'rejected')",
+            [],
+        )
+        .unwrap();
+    }
+
+    let mut store = Store::open(&path).unwrap();
+
+    assert_eq!(store.timeline("v").unwrap().len(), 1, "the history stays");
+    for announcer in [crate::Announcer::Desktop, crate::Announcer::Watch] {
+        assert!(
+            store.take_unannounced(announcer, "t2").unwrap().is_empty(),
+            "an upgrade must not replay {announcer:?}'s old outcomes"
+        );
+    }
+}

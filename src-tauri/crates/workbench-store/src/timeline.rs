@@ -118,59 +118,118 @@ pub(crate) fn record(tx: &Transaction<'_>, event: &TimelineEvent) -> Result<bool
     Ok(inserted == 1)
 }
 
+/// Who announces review outcomes; each has its own mark on the timeline, so every one of them
+/// announces each outcome once, whichever process's sync recorded it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Announcer {
+    /// The desktop app's notifications (or its banner when none can be shown).
+    Desktop,
+    /// `pwb status --watch`.
+    Watch,
+}
+
+impl Announcer {
+    fn column(self) -> &'static str {
+        match self {
+            Announcer::Desktop => "notified_at",
+            Announcer::Watch => "watched_at",
+        }
+    }
+}
+
+const COLUMNS: &str = "cursor, version_id, app_id, kind, at, track, decision, feedback";
+
 /// A version's events, oldest first (in feed order).
 pub(crate) fn for_version(
     conn: &Connection,
     version_id: &str,
 ) -> Result<Vec<TimelineEvent>, StoreError> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT cursor, version_id, app_id, kind, at, track, decision, feedback
-         FROM timeline WHERE version_id = ?1 ORDER BY id",
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {COLUMNS} FROM timeline WHERE version_id = ?1 ORDER BY id"
+    ))?;
+    let rows = stmt.query_map([version_id], read_row)?;
+    rows.map(|row| parse_row(row?)).collect()
+}
+
+/// The review outcomes `announcer` has not announced yet, oldest first, marked as announced at
+/// `at` in the same transaction: two processes of one announcer never both take an outcome.
+pub(crate) fn take_unannounced(
+    conn: &mut Connection,
+    announcer: Announcer,
+    at: &str,
+) -> Result<Vec<TimelineEvent>, StoreError> {
+    let column = announcer.column();
+    let tx = crate::sync::immediate(conn)?;
+    let events = {
+        let mut stmt = tx.prepare_cached(&format!(
+            "SELECT {COLUMNS} FROM timeline
+             WHERE kind = 'reviewed' AND {column} IS NULL ORDER BY id"
+        ))?;
+        let rows = stmt.query_map([], read_row)?;
+        rows.map(|row| parse_row(row?))
+            .collect::<Result<Vec<_>, _>>()?
+    };
+    tx.execute(
+        &format!("UPDATE timeline SET {column} = ?1 WHERE kind = 'reviewed' AND {column} IS NULL"),
+        [at],
     )?;
-    let rows = stmt.query_map([version_id], |row| {
-        Ok((
-            row.get::<_, String>(0)?,
-            row.get::<_, String>(1)?,
-            row.get::<_, String>(2)?,
-            row.get::<_, String>(3)?,
-            row.get::<_, Option<String>>(4)?,
-            row.get::<_, Option<String>>(5)?,
-            row.get::<_, Option<String>>(6)?,
-            row.get::<_, String>(7)?,
-        ))
-    })?;
-    let mut events = Vec::new();
-    for row in rows {
-        let (cursor, version_id, app_id, kind, at, track, decision, feedback) = row?;
-        let kind = TimelineKind::parse(&kind)
-            .ok_or_else(|| StoreError::corrupt(format!("unknown timeline kind {kind}")))?;
-        let track = match track.as_deref() {
-            None => None,
-            Some("technical") => Some(Track::Technical),
-            Some("marketplace") => Some(Track::Marketplace),
-            Some(other) => return Err(StoreError::corrupt(format!("unknown track {other}"))),
-        };
-        let decision = match decision.as_deref() {
-            None => None,
-            Some(text) => Some(
-                Verdict::parse(text)
-                    .ok_or_else(|| StoreError::corrupt(format!("unknown decision {text}")))?,
-            ),
-        };
-        let feedback = serde_json::from_str(&feedback)
-            .map_err(|e| StoreError::corrupt(format!("timeline feedback: {e}")))?;
-        events.push(TimelineEvent {
-            cursor,
-            version_id,
-            app_id,
-            kind,
-            at,
-            track,
-            decision,
-            feedback,
-        });
-    }
+    tx.commit()?;
     Ok(events)
+}
+
+type Row = (
+    String,
+    String,
+    String,
+    String,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    String,
+);
+
+fn read_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<Row> {
+    Ok((
+        row.get(0)?,
+        row.get(1)?,
+        row.get(2)?,
+        row.get(3)?,
+        row.get(4)?,
+        row.get(5)?,
+        row.get(6)?,
+        row.get(7)?,
+    ))
+}
+
+fn parse_row(row: Row) -> Result<TimelineEvent, StoreError> {
+    let (cursor, version_id, app_id, kind, at, track, decision, feedback) = row;
+    let kind = TimelineKind::parse(&kind)
+        .ok_or_else(|| StoreError::corrupt(format!("unknown timeline kind {kind}")))?;
+    let track = match track.as_deref() {
+        None => None,
+        Some("technical") => Some(Track::Technical),
+        Some("marketplace") => Some(Track::Marketplace),
+        Some(other) => return Err(StoreError::corrupt(format!("unknown track {other}"))),
+    };
+    let decision = match decision.as_deref() {
+        None => None,
+        Some(text) => Some(
+            Verdict::parse(text)
+                .ok_or_else(|| StoreError::corrupt(format!("unknown decision {text}")))?,
+        ),
+    };
+    let feedback = serde_json::from_str(&feedback)
+        .map_err(|e| StoreError::corrupt(format!("timeline feedback: {e}")))?;
+    Ok(TimelineEvent {
+        cursor,
+        version_id,
+        app_id,
+        kind,
+        at,
+        track,
+        decision,
+        feedback,
+    })
 }
 
 /// Whether a desktop notification is wanted for outcomes of `kind` (on unless turned off).

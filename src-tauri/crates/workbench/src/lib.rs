@@ -36,8 +36,8 @@ pub use edit::{Allowed, Edit, EditOutcome, LocalChanges, ReviewAction, Submissio
 pub use error::{ErrorCode, WorkbenchError};
 pub use live::{CreatedClient, InstallationDecision, InstallationView};
 pub use outcomes::{
-    FeedbackEntry, NotificationPrefs, NotificationText, ReviewOutcome, Timeline, TimelineEntry,
-    Verdict, parse_notification_kind,
+    Announcer, FeedbackEntry, NotificationPrefs, NotificationText, ReviewOutcome, Timeline,
+    TimelineEntry, Verdict, parse_notification_kind, review_words,
 };
 pub use pull::{PullProgress, PullReport, SyncStage};
 pub use push::PushReport;

@@ -7,7 +7,7 @@ use serde::Serialize;
 use workbench_domain::Track;
 use workbench_store::{TimelineEvent, TimelineKind};
 
-pub use workbench_store::{FeedbackEntry, Verdict};
+pub use workbench_store::{Announcer, FeedbackEntry, Verdict};
 
 use crate::{Workbench, WorkbenchError};
 
@@ -39,18 +39,13 @@ impl ReviewOutcome {
     /// entry ("field: message"). Partner- and reviewer-written text is passed through as text;
     /// whoever shows it must not interpret it as markup.
     pub fn notification(&self) -> NotificationText {
-        let mut summary = format!(
-            "{} {}: {} review {}",
+        let summary = format!(
+            "{} {}: {} {}",
             self.app_name,
             self.version_number,
             self.track.as_str(),
-            self.decision.as_str()
+            review_words(self.decision, self.feedback.len())
         );
-        match self.feedback.len() {
-            0 => {}
-            1 => summary.push_str(", 1 issue"),
-            n => summary.push_str(&format!(", {n} issues")),
-        }
         let body = self
             .feedback
             .iter()
@@ -58,6 +53,16 @@ impl ReviewOutcome {
             .collect::<Vec<_>>()
             .join("\n");
         NotificationText { summary, body }
+    }
+}
+
+/// "review rejected, 2 issues", "review rejected, 1 issue", "review approved": how a review's
+/// verdict and the number of feedback entries read, in a notification and in `pwb timeline`.
+pub fn review_words(decision: Verdict, issues: usize) -> String {
+    match issues {
+        0 => format!("review {}", decision.as_str()),
+        1 => format!("review {}, 1 issue", decision.as_str()),
+        n => format!("review {}, {n} issues", decision.as_str()),
     }
 }
 
@@ -161,6 +166,22 @@ impl Workbench {
         self.notification_prefs()
     }
 
+    /// The review outcomes `announcer` has not announced yet, oldest first, whichever process's
+    /// sync recorded them (the desktop app's, a `pwb sync`, another `pwb status --watch`),
+    /// named from the cache. They are marked announced as they are taken: the caller announces
+    /// each once (the desktop takes those of a kind turned off too, so turning it back on does
+    /// not replay them).
+    pub fn take_outcomes(
+        &self,
+        announcer: Announcer,
+        now: time::OffsetDateTime,
+    ) -> Result<Vec<ReviewOutcome>, WorkbenchError> {
+        let events = self
+            .store()
+            .take_unannounced(announcer, &crate::pull::rfc3339(now))?;
+        self.outcomes_of(&events)
+    }
+
     /// The outcomes among newly recorded timeline events, named from the cache.
     pub(crate) fn outcomes_of(
         &self,
@@ -238,6 +259,19 @@ mod tests {
         let approved = outcome(Verdict::Approved, 0).notification();
         assert_eq!(approved.summary, "Acme CRM 1.3: technical review approved");
         assert_eq!(approved.body, "");
+    }
+
+    #[test]
+    fn review_words_count_the_issues() {
+        assert_eq!(review_words(Verdict::Approved, 0), "review approved");
+        assert_eq!(
+            review_words(Verdict::Rejected, 1),
+            "review rejected, 1 issue"
+        );
+        assert_eq!(
+            review_words(Verdict::Rejected, 3),
+            "review rejected, 3 issues"
+        );
     }
 
     #[test]

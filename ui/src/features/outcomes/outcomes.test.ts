@@ -163,6 +163,24 @@ describe('review outcomes from the shell', () => {
     await waitFor(async () => expect(await backend.unshownOutcomes()).toBeNull());
   });
 
+  it('lists an outcome once when it is both read at start and carried by an event', async () => {
+    const later: OutcomeView = { ...OUTCOME, version_id: 'ver-later', summary: 'Acme CRM Connector 2.2.0: technical review approved', body: '', feedback: [] };
+    const { backend } = renderApp({
+      apps: [ACME],
+      versions: DEMO_VERSIONS,
+      status: status('idle'),
+      unshown: { reason: 'no notification service is running on this desktop', outcomes: [OUTCOME] },
+    });
+    const banner = await screen.findByTestId('notifications-unavailable');
+    await waitFor(() => expect(within(banner).getAllByTestId('unshown-outcome')).toHaveLength(1));
+    // The shell's event carries every outcome it keeps, the one the window already read included.
+    backend.emitNotificationsUnavailable({ reason: 'no notification service is running on this desktop', outcomes: [later] });
+    await waitFor(() => expect(within(banner).getAllByTestId('unshown-outcome')).toHaveLength(2));
+    const texts = within(banner).getAllByTestId('unshown-outcome').map((item) => item.textContent ?? '');
+    expect(texts[0]).toContain('2.1.0: technical review rejected');
+    expect(texts[1]).toContain('2.2.0: technical review approved');
+  });
+
   it('opens the version with its fields marked when the partner chooses a notification', async () => {
     const { backend } = render();
     await screen.findByText('Acme CRM Connector');

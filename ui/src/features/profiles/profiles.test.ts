@@ -98,6 +98,33 @@ describe('the profile switch', () => {
     expect(screen.getByTestId('current-profile-name').textContent).toBe('sandbox');
   });
 
+  it('forgets the banner of outcomes the desktop could not show: they were the previous profile\'s', async () => {
+    const unshown = {
+      reason: 'no notification service is running on this desktop',
+      outcomes: [
+        {
+          app_id: CRM.id,
+          app_name: 'Acme CRM Connector',
+          version_id: 'v-crm',
+          version_number: '2.1.0',
+          track: 'technical' as const,
+          decision: 'rejected' as const,
+          feedback: [],
+          at: null,
+          summary: 'Acme CRM Connector 2.1.0: technical review rejected',
+          body: '',
+        },
+      ],
+    };
+    const { backend } = await openAccount({ unshown });
+    expect(await screen.findByTestId('notifications-unavailable')).toBeTruthy();
+
+    await fireEvent.click(within(row('eu')).getByTestId('switch-profile'));
+    expect(await screen.findByText('Euro Dialer')).toBeTruthy();
+    expect(screen.queryByTestId('notifications-unavailable')).toBeNull();
+    expect(await backend.unshownOutcomes()).toBeNull();
+  });
+
   it('refuses to switch while a sign-in is waiting, and says why', async () => {
     const { backend } = await openAccount();
     // A sign-in the backend is still waiting on (the sign-in screen cancels its own when left, so start it here).

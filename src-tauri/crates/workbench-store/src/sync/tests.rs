@@ -386,3 +386,44 @@ fn notification_kinds_are_on_until_turned_off() {
     store.set_notifies(crate::Verdict::Rejected, true).unwrap();
     assert!(store.notifies(crate::Verdict::Rejected).unwrap());
 }
+
+#[test]
+fn each_announcer_takes_each_outcome_once_whoever_recorded_it() {
+    use crate::Announcer::{Desktop, Watch};
+    let (_dir, mut store) = store_with(1, 1);
+    let submitted = crate::TimelineEvent {
+        kind: crate::TimelineKind::Submitted,
+        decision: None,
+        track: None,
+        feedback: vec![],
+        ..review_event("c1", crate::Verdict::Rejected)
+    };
+    let batch = crate::FeedBatch {
+        timeline: vec![submitted, review_event("c2", crate::Verdict::Rejected)],
+        cursor: "c2".into(),
+        ..Default::default()
+    };
+    // One process's sync records the events; both announcers still get the outcome, once.
+    store.apply_changes(&batch, AT).unwrap();
+    let desktop = store.take_unannounced(Desktop, AT).unwrap();
+    assert_eq!(desktop, vec![review_event("c2", crate::Verdict::Rejected)]);
+    assert!(store.take_unannounced(Desktop, AT).unwrap().is_empty());
+    let watch = store.take_unannounced(Watch, AT).unwrap();
+    assert_eq!(watch, desktop);
+    assert!(store.take_unannounced(Watch, AT).unwrap().is_empty());
+    // The page read again records nothing, so nothing is announced again.
+    store.apply_changes(&batch, AT).unwrap();
+    assert!(store.take_unannounced(Desktop, AT).unwrap().is_empty());
+    // A later outcome is the only one taken next.
+    let later = crate::FeedBatch {
+        timeline: vec![review_event("c3", crate::Verdict::Approved)],
+        cursor: "c3".into(),
+        ..Default::default()
+    };
+    store.apply_changes(&later, AT).unwrap();
+    assert_eq!(
+        store.take_unannounced(Watch, AT).unwrap(),
+        vec![review_event("c3", crate::Verdict::Approved)]
+    );
+    assert_eq!(store.take_unannounced(Desktop, AT).unwrap().len(), 1);
+}
