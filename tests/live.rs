@@ -34,21 +34,30 @@ async fn installations_come_with_their_badges_as_of_the_given_time() {
         find(&early, "Globex Support").badges.shown,
         Some(Badge::Installing)
     );
-    // After: the ended trial outranks Installing.
+    // After the trial's end: a pending installation is not in the customer's account yet, so
+    // an ended trial does not apply to it; it stays Installing.
     let late = cache
         .workbench
         .installations(&client, "app-acme-crm", datetime!(2026-04-02 00:00 UTC))
         .await
         .unwrap();
     let globex = find(&late, "Globex Support");
-    assert_eq!(globex.badges.shown, Some(Badge::TrialExpired));
-    assert_eq!(globex.badges.covered, [Badge::Installing]);
+    assert_eq!(globex.badges.shown, Some(Badge::Installing));
+    assert!(globex.badges.covered.is_empty());
     assert_eq!(find(&late, "Massive Dynamic").badges.label, "Failed Update");
     assert_eq!(find(&late, "Pied Piper Desk").badges.label, "Updating");
+    // A completed installation on an older version whose trial ended: the upgrade outranks
+    // the ended trial, which it covers.
+    let oceanic = find(&late, "Oceanic Air");
+    assert_eq!(oceanic.version_number.as_deref(), Some("1.0.0"));
+    assert_eq!(oceanic.badges.shown, Some(Badge::UpgradeAvailable));
+    assert_eq!(oceanic.badges.covered, [Badge::TrialExpired]);
+    assert_eq!(oceanic.badges.label, "Upgrade Available");
+    // A revoked one on an older version is offered no upgrade: it reads as revoked.
     let stark = find(&late, "Stark Logistics");
     assert_eq!(stark.version_number.as_deref(), Some("1.0.0"));
-    assert_eq!(stark.badges.shown, Some(Badge::UpgradeAvailable));
-    assert_eq!(stark.badges.label, "Upgrade Available");
+    assert_eq!(stark.badges.shown, None);
+    assert_eq!(stark.badges.label, "Revoked");
 
     let beacon = cache
         .workbench
