@@ -200,8 +200,8 @@ Split of the medians, input event to the frame's \`requestAnimationFrame\` (the 
 then to after its paint: preview on ${ms(onSplit.script)} + ${ms(onSplit.frame)}, off ${ms(offSplit.script)} + ${ms(offSplit.frame)}.
 
 Target: median at most ${TARGET_MS} ms with the preview on: **${met ? 'met' : 'not met'}**. Measured ${today} on
-${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GiB, load average ${load.toFixed(1)} at the start (other
-builds shared the cores; both figures ran under the same load). Both include waiting for the next frame, so neither
+${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GiB, load average ${load.toFixed(1)} at the start (both
+figures ran one after the other in the same run, under the same load). Both include waiting for the next frame, so neither
 can be below the time to the next vsync of the headless compositor.
 
 What keeps it there: markdown-it parses the whole description on each keystroke (about 1 ms), but the DOM keeps the
