@@ -8,12 +8,10 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
-import { openSession, startDriver } from './webdriver.mjs';
+import { openSession, startDriver, startSandbox } from './webdriver.mjs';
 
 const app = process.env.PWB_APP_BINARY;
 const sandboxBinary = process.env.PWB_SANDBOX_BINARY;
@@ -24,29 +22,15 @@ const APP_ID = 'app-acme-crm';
 const INSTALLATION_ID = 'inst-acme-crm-03';
 
 let workDir;
-let sandbox;
+let stopSandbox;
 let server;
 let token;
 before(async () => {
   workDir = mkdtempSync(join(tmpdir(), 'pwb-desktop-installations-'));
-  sandbox = spawn(sandboxBinary, ['--listen', '127.0.0.1:0', '--data', join(workDir, 'sandbox'), '--seed', 'demo'], {
-    stdio: ['ignore', 'pipe', 'ignore'],
-  });
-  const lines = createInterface({ input: sandbox.stdout });
-  server = await new Promise((resolve, reject) => {
-    sandbox.once('exit', (code) => reject(new Error(`the sandbox exited with ${code}`)));
-    lines.once('line', (line) => resolve(line.replace(/^listening on /, '')));
-  });
-  const issued = await fetch(`${server}/_sandbox/tokens`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: '{}',
-  });
-  assert.equal(issued.status, 200, 'the sandbox issues a token');
-  token = (await issued.json()).access_token;
+  ({ server, token, stop: stopSandbox } = await startSandbox(sandboxBinary, join(workDir, 'sandbox')));
 });
 after(() => {
-  sandbox?.kill();
+  stopSandbox?.();
   rmSync(workDir, { recursive: true, force: true });
 });
 

@@ -6,6 +6,7 @@ import { closeSync, openSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createInterface } from 'node:readline';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 export async function freePort() {
@@ -127,4 +128,31 @@ export async function openSession(driverUrl, application) {
     screenshot: () => call('GET', `${base}/screenshot`),
     close: () => call('DELETE', base).catch(() => {}),
   };
+}
+
+/**
+ * Starts `partner-sandbox` (the binary at `binary`) on a loopback port with its data in `dataDir` and the demo seed
+ * (plus `extraArgs`), and has it issue an access token through its admin route. Resolves with the server's URL, the
+ * token and a `stop` function.
+ */
+export async function startSandbox(binary, dataDir, extraArgs = []) {
+  const child = spawn(binary, ['--listen', '127.0.0.1:0', '--data', dataDir, '--seed', 'demo', ...extraArgs], {
+    stdio: ['ignore', 'pipe', 'ignore'],
+  });
+  const lines = createInterface({ input: child.stdout });
+  const server = await new Promise((resolve, reject) => {
+    child.once('exit', (code) => reject(new Error(`the sandbox exited with ${code}`)));
+    lines.once('line', (line) => resolve(line.replace(/^listening on /, '')));
+  });
+  const issued = await fetch(`${server}/_sandbox/tokens`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: '{}',
+  });
+  if (issued.status !== 200) {
+    child.kill();
+    throw new Error(`the sandbox did not issue a token: ${issued.status}`);
+  }
+  const token = (await issued.json()).access_token;
+  return { server, token, stop: () => child.kill() };
 }
