@@ -1,0 +1,89 @@
+// The installable package: `./dev test` builds a .deb with Tauri's bundler (`tauri build --bundles deb`), installs
+// it on this machine with apt, then runs this test. It checks what the package put on the machine (the binary it
+// just built, a desktop entry that starts it, the icons), then starts the INSTALLED app in the real window
+// (tauri-driver + WebKitWebDriver under Xvfb), on a fresh data folder: it starts its embedded sandbox and shows the
+// demo apps, as a partner sees it after installing.
+//
+// Needs PWB_DEB (the .deb that was installed) and PWB_RELEASE_BINARY (the binary the bundler packed, in the release
+// target folder), a display (xvfb-run) and tauri-driver on PATH.
+
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { openSession, startDriver } from '../desktop/webdriver.mjs';
+
+const deb = process.env.PWB_DEB;
+const built = process.env.PWB_RELEASE_BINARY;
+assert.ok(deb && built, 'PWB_DEB and PWB_RELEASE_BINARY must name the installed .deb and the binary it packs');
+
+const PACKAGE = 'partner-workbench';
+const dpkgField = (field, file) =>
+  execFileSync('dpkg-deb', ['--field', file, field]).toString().trim();
+
+let dataDir;
+before(() => {
+  dataDir = mkdtempSync(join(tmpdir(), 'pwb-installed-'));
+});
+after(() => rmSync(dataDir, { recursive: true, force: true }));
+
+const sha256 = (path) => createHash('sha256').update(readFileSync(path)).digest('hex');
+
+/** The files the installed package owns, from dpkg's own records. */
+function installedFiles() {
+  const status = execFileSync('dpkg-query', ['--show', '--showformat=${Status} ${Version}', PACKAGE]).toString();
+  assert.match(status, /^install ok installed /, `the package is installed: ${status}`);
+  assert.equal(status.split(' ').pop(), dpkgField('Version', deb), 'the installed version is the one just built');
+  return execFileSync('dpkg-query', ['--listfiles', PACKAGE]).toString().split('\n').filter(Boolean);
+}
+
+test('the package installs the binary just built, a desktop entry that starts it, and the icons', () => {
+  assert.equal(dpkgField('Package', deb), PACKAGE);
+  const depends = dpkgField('Depends', deb);
+  assert.match(depends, /libwebkit2gtk-4\.1-0/, `the package depends on the WebKitGTK it links: ${depends}`);
+
+  const files = installedFiles();
+  const binary = `/usr/bin/${PACKAGE}`;
+  assert.ok(files.includes(binary), `the package installs ${binary}: ${files.join(', ')}`);
+  assert.equal(sha256(binary), sha256(built), 'the installed binary is the release build the bundler packed');
+
+  const desktop = files.find((f) => f.startsWith('/usr/share/applications/') && f.endsWith('.desktop'));
+  assert.ok(desktop, 'the package installs a desktop entry');
+  const entry = readFileSync(desktop, 'utf8');
+  assert.match(entry, /^Name=Partner Workbench$/m);
+  assert.match(entry, new RegExp(`^Exec=${PACKAGE}\\b`, 'm'), `the entry starts the app:\n${entry}`);
+  const icon = entry.match(/^Icon=(.+)$/m)?.[1];
+  assert.ok(icon, 'the entry names an icon');
+  assert.ok(
+    files.some((f) => f.startsWith('/usr/share/icons/') && f.endsWith(`/${icon}.png`) && existsSync(f)),
+    `the icon ${icon} is installed under /usr/share/icons`,
+  );
+});
+
+test('the installed app starts its embedded sandbox and shows the demo apps', async () => {
+  const env = { PWB_DATA_DIR: dataDir, PWB_SERVER: '', PWB_PROFILE: '' };
+  const driver = await startDriver(env);
+  const session = await openSession(driver.url, `/usr/bin/${PACKAGE}`);
+  try {
+    await session.waitFor(
+      `const el = document.querySelector('[data-testid="sync-indicator"]');
+       return el !== null && el.getAttribute('data-state') === 'idle';`,
+      'the first sync with the embedded sandbox to finish',
+      60_000,
+    );
+    const names = await session.waitFor(
+      `const names = Array.from(document.querySelectorAll('[data-testid="app-name"]'), (n) => n.textContent.trim());
+       return names.length >= 3 && names;`,
+      'the demo apps',
+    );
+    assert.ok(names.includes('Acme CRM Connector'), `the demo apps are listed: ${names.join(', ')}`);
+    const title = await session.execute('return document.title;');
+    assert.match(title, /Partner Workbench/);
+  } finally {
+    await session.close();
+    await driver.stop();
+  }
+});
