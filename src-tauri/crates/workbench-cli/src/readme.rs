@@ -210,15 +210,16 @@ fn the_readme_exit_code_tables_are_the_ones_pwb_help_prints() {
     let tables = tables("### `pwb` exit codes");
     assert_eq!(tables.len(), 2, "the general codes, then `pwb validate`'s");
     for (table, codes) in tables.iter().zip([crate::exit::CODES, crate::exit::VALIDATE_CODES]) {
-        let readme: Vec<(String, String)> = table
-            .iter()
-            .map(|row| (row[0].clone(), row[1].clone()))
-            .collect();
-        let listed: Vec<(String, String)> = codes
-            .iter()
-            .map(|c| (c.code.to_string(), c.meaning.to_owned()))
-            .collect();
-        assert_eq!(readme, listed);
+        let readme: Vec<&str> = table.iter().map(|row| row[0].as_str()).collect();
+        let listed: Vec<String> = codes.iter().map(|c| c.code.to_string()).collect();
+        assert_eq!(readme, listed, "the README lists the same codes");
+        for (row, code) in table.iter().zip(codes) {
+            assert_eq!(
+                row[1], code.meaning,
+                "exit code {}: the README says what src/exit.rs says",
+                code.code
+            );
+        }
     }
 }
 

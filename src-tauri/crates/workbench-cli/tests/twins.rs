@@ -453,3 +453,43 @@ fn help_ends_with_every_exit_code() {
     let validate = run(&mut command);
     assert!(validate.stdout.contains("   1  errors found"), "{}", validate.stdout);
 }
+
+/// `pwb ARGS` in a pseudo-terminal (util-linux's `script`), on the embedded sandbox with its
+/// data in `data`: its exit code and everything the terminal got, stdout and stderr together.
+fn in_terminal(data: &Path, args: &str) -> (i32, String) {
+    let output = std::process::Command::new("script")
+        .args(["-qec", &format!("'{}' {args}", common::PWB), "/dev/null"])
+        .env("PWB_DATA_DIR", data)
+        .env_remove("PWB_SERVER")
+        .env_remove("PWB_PROFILE")
+        .env_remove("PWB_TOKEN")
+        .stdin(std::process::Stdio::null())
+        .output()
+        .expect("util-linux's `script` runs pwb in a pseudo-terminal");
+    (
+        output.status.code().expect("script exits"),
+        String::from_utf8_lossy(&output.stdout).into_owned(),
+    )
+}
+
+#[test]
+fn a_sync_in_a_terminal_draws_its_progress_bar_but_not_with_json() {
+    let data = tempfile::tempdir().unwrap();
+
+    let (code, screen) = in_terminal(data.path(), "sync");
+    assert_eq!(code, SUCCESS, "{screen}");
+    assert!(
+        screen.contains("receiving") && screen.contains("\u{1b}["),
+        "the bar is drawn, then cleared: {screen:?}"
+    );
+    assert!(screen.contains("synced with"), "{screen}");
+
+    // A first sync again, which would draw the same bar.
+    let fresh = tempfile::tempdir().unwrap();
+    let (code, screen) = in_terminal(fresh.path(), "sync --json");
+    assert_eq!(code, SUCCESS, "{screen}");
+    assert!(
+        !screen.contains("receiving") && !screen.contains('\u{1b}'),
+        "no bar with --json, even in a terminal: {screen:?}"
+    );
+}
