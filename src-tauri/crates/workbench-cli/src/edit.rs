@@ -451,7 +451,10 @@ pub fn discard(
         Some(id) => workbench.discard_entry(&target.version, id)?,
         None => workbench.discard_edits(&target.version)?,
     }
-    let pending = workbench.local_changes(Some(&target.version))?.entries.len();
+    let pending = workbench
+        .local_changes(Some(&target.version))?
+        .entries
+        .len();
     if json {
         output::print_json(&json!({
             "version_id": target.version,

@@ -230,7 +230,9 @@ mod tests {
         for code in CODES.iter().chain(VALIDATE_CODES) {
             let meaning: Vec<&str> = code.meaning.split_whitespace().collect();
             assert!(
-                words.windows(meaning.len()).any(|w| w == meaning.as_slice()),
+                words
+                    .windows(meaning.len())
+                    .any(|w| w == meaning.as_slice()),
                 "the help says {:?} whole",
                 code.meaning
             );

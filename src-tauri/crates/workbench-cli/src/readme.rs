@@ -6,6 +6,7 @@
 //!   of its rows (the global `--profile`, `--server`, `--data-dir` and `--help`, `--version`
 //!   apart). A command that only groups subcommands (`pwb profile`) needs no row of its own;
 //! - its exit-code tables and [`crate::exit`]'s lists, code by code and word for word;
+//! - and, from the same command tree, that every command takes `--json`;
 //! - its table "The window and `pwb`" and the desktop app's Tauri commands: every command the
 //!   window can call (`#[tauri::command]` in `src-tauri/src/commands/`, and registered in
 //!   `generate_handler!` in `src-tauri/src/lib.rs`) has a row naming its `pwb` twin, each twin a
@@ -35,7 +36,10 @@ struct Usage {
 /// row as its cells (`\|` inside a cell is a `|`). Tables are told apart by the rows between them.
 fn tables(heading: &str) -> Vec<Vec<Vec<String>>> {
     let mut lines = README.lines().skip_while(|line| !line.starts_with(heading));
-    assert!(lines.next().is_some(), "the README has a heading {heading:?}");
+    assert!(
+        lines.next().is_some(),
+        "the README has a heading {heading:?}"
+    );
     let mut tables = Vec::new();
     let mut current: Vec<Vec<String>> = Vec::new();
     for line in lines.take_while(|line| !line.starts_with('#')) {
@@ -206,10 +210,23 @@ fn every_command_and_every_flag_of_pwb_has_a_readme_row() {
 }
 
 #[test]
+fn every_command_takes_json() {
+    let without: Vec<String> = commands()
+        .into_iter()
+        .filter(|(_, flags)| !flags.contains("json"))
+        .map(|(path, _)| format!("pwb {}", path.join(" ")))
+        .collect();
+    assert!(without.is_empty(), "no --json: {without:?}");
+}
+
+#[test]
 fn the_readme_exit_code_tables_are_the_ones_pwb_help_prints() {
     let tables = tables("### `pwb` exit codes");
     assert_eq!(tables.len(), 2, "the general codes, then `pwb validate`'s");
-    for (table, codes) in tables.iter().zip([crate::exit::CODES, crate::exit::VALIDATE_CODES]) {
+    for (table, codes) in tables
+        .iter()
+        .zip([crate::exit::CODES, crate::exit::VALIDATE_CODES])
+    {
         let readme: Vec<&str> = table.iter().map(|row| row[0].as_str()).collect();
         let listed: Vec<String> = codes.iter().map(|c| c.code.to_string()).collect();
         assert_eq!(readme, listed, "the README lists the same codes");
@@ -270,7 +287,11 @@ fn every_command_of_the_window_has_a_pwb_twin_in_the_readme() {
     assert_eq!(marked, registered, "every #[tauri::command] is registered");
 
     let tables = tables("### The window and `pwb`");
-    assert_eq!(tables.len(), 1, "one table: window command, what it does, twin");
+    assert_eq!(
+        tables.len(),
+        1,
+        "one table: window command, what it does, twin"
+    );
     let mut problems = Vec::new();
     let mut listed = BTreeSet::new();
     for row in &tables[0] {

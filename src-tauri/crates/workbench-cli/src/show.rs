@@ -148,11 +148,12 @@ pub fn show(workbench: &Workbench, args: ShowArgs) -> Result<u8, WorkbenchError>
         say!("  none");
     } else {
         let mut rows = vec![["NAME", "TYPE", "LICENSE", "PRICE", "LICENSES"].map(String::from)];
-        for (plan, value) in content
-            .subscription_types
-            .iter()
-            .zip(sections["subscription_types"].as_array().into_iter().flatten())
-        {
+        for (plan, value) in content.subscription_types.iter().zip(
+            sections["subscription_types"]
+                .as_array()
+                .into_iter()
+                .flatten(),
+        ) {
             rows.push([
                 plan.name.clone(),
                 text(&value["type"]),

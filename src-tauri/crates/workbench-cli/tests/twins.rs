@@ -77,7 +77,10 @@ fn show_prints_a_version_as_the_editor_opens_it_and_writes_its_icon() {
     assert_eq!(shown["app"]["id"], json!(app));
     assert_eq!(shown["version"]["id"], json!(version));
     assert_eq!(shown["version"]["technical"], json!("in_review"));
-    assert_eq!(shown["version"]["marketplace"], served["status"]["marketplace"]);
+    assert_eq!(
+        shown["version"]["marketplace"],
+        served["status"]["marketplace"]
+    );
     for section in ["general", "technical", "marketplace", "subscription_types"] {
         assert_eq!(shown["content"][section], served[section], "{section}");
     }
@@ -119,7 +122,10 @@ fn show_prints_a_version_as_the_editor_opens_it_and_writes_its_icon() {
         shown["icon"]["sha256"],
         json!(hex::encode(sha2::Sha256::digest(&bytes)))
     );
-    assert_eq!(served["icon"]["sha256"], shown["icon"]["sha256"], "{served}");
+    assert_eq!(
+        served["icon"]["sha256"], shown["icon"]["sha256"],
+        "{served}"
+    );
     assert_eq!(shown["icon"]["changed"], json!(false));
 
     // The same as text, for people.
@@ -131,8 +137,16 @@ fn show_prints_a_version_as_the_editor_opens_it_and_writes_its_icon() {
     );
     let display_name = served["general"]["display_name"].as_str().expect("a name");
     assert!(text.stdout.contains(display_name), "{}", text.stdout);
-    assert!(text.stdout.contains("technical review: In Review"), "{}", text.stdout);
-    assert!(text.stdout.contains("withdraw technical: allowed"), "{}", text.stdout);
+    assert!(
+        text.stdout.contains("technical review: In Review"),
+        "{}",
+        text.stdout
+    );
+    assert!(
+        text.stdout.contains("withdraw technical: allowed"),
+        "{}",
+        text.stdout
+    );
     quiet(&["show"], &text);
 }
 
@@ -153,7 +167,10 @@ fn show_lists_local_changes_and_refuses_what_is_not_there() {
         &["show", "--app", &app, "--version", &version, "--json"],
         SUCCESS,
     );
-    assert_eq!(shown["content"]["general"]["notes"], json!("Changed with pwb"));
+    assert_eq!(
+        shown["content"]["general"]["notes"],
+        json!("Changed with pwb")
+    );
     assert_eq!(shown["changed_since_server"], json!(["general.notes"]));
     assert_eq!(shown["local"]["unsent"], json!(1));
     assert_eq!(shown["icon"], Value::Null, "Delta Surveys has no icon");
@@ -182,7 +199,14 @@ fn show_lists_local_changes_and_refuses_what_is_not_there() {
     expect(
         &server,
         data.path(),
-        &["show", "--app", &app, "--version", "no-such-version", "--json"],
+        &[
+            "show",
+            "--app",
+            &app,
+            "--version",
+            "no-such-version",
+            "--json",
+        ],
         NOT_FOUND,
     );
     let (other_app, _) = server.find(ACME);
@@ -192,7 +216,11 @@ fn show_lists_local_changes_and_refuses_what_is_not_there() {
         &["show", "--app", &other_app, "--version", &version, "--json"],
         NOT_FOUND,
     );
-    assert!(ran.stdout.is_empty(), "errors go to stderr only: {}", ran.stdout);
+    assert!(
+        ran.stdout.is_empty(),
+        "errors go to stderr only: {}",
+        ran.stdout
+    );
 }
 
 #[test]
@@ -215,12 +243,18 @@ fn every_command_with_json_prints_one_json_document() {
 
     let apps = json(with(&["apps", "--json"], &[]), SUCCESS);
     assert!(apps["apps"].as_array().is_some_and(|a| !a.is_empty()));
-    assert_eq!(json(with(&["sync", "--json"], &[]), SUCCESS)["phase"], "idle");
+    assert_eq!(
+        json(with(&["sync", "--json"], &[]), SUCCESS)["phase"],
+        "idle"
+    );
     assert!(json(with(&["rules", "--json"], &[]), SUCCESS)["rules"].is_array());
     json(with(&["status", "--json"], &[]), SUCCESS);
     json(with(&["whoami", "--json"], &[]), SUCCESS);
     json(with(&["notifications", "--json"], &[]), SUCCESS);
-    json(with(&["timeline", "--version", &version, "--json"], &[]), SUCCESS);
+    json(
+        with(&["timeline", "--version", &version, "--json"], &[]),
+        SUCCESS,
+    );
     let validate: Vec<&str> = ["validate"]
         .into_iter()
         .chain(target)
@@ -235,14 +269,15 @@ fn every_command_with_json_prints_one_json_document() {
     let suppressed = json(
         with(&["suppress"], &target)
             .into_iter()
-            .chain(
-                ["--rule", rule, "--reason", "Short on purpose", "--json"]
-                    .map(String::from),
-            )
+            .chain(["--rule", rule, "--reason", "Short on purpose", "--json"].map(String::from))
             .collect(),
         SUCCESS,
     );
-    assert_eq!(suppressed["suppressed"]["rule"], json!(rule), "{suppressed}");
+    assert_eq!(
+        suppressed["suppressed"]["rule"],
+        json!(rule),
+        "{suppressed}"
+    );
     let removed = json(
         with(&["unsuppress"], &target)
             .into_iter()
@@ -289,7 +324,12 @@ fn every_command_with_json_prints_one_json_document() {
     assert_eq!(retried["released"], json!(0));
 
     // A conflict settled.
-    common::edit(&server, data, (&app, &version), "marketplace.listing_summary=Mine");
+    common::edit(
+        &server,
+        data,
+        (&app, &version),
+        "marketplace.listing_summary=Mine",
+    );
     let mut marketplace = server.version(&app, &version)["marketplace"].clone();
     marketplace["listing_summary"] = json!("Theirs");
     server.portal_edit(&version, json!({ "marketplace": marketplace }));
@@ -299,8 +339,13 @@ fn every_command_with_json_prints_one_json_document() {
         with(&["resolve"], &target)
             .into_iter()
             .chain(
-                ["--field", "marketplace.listing_summary", "--theirs", "--json"]
-                    .map(String::from),
+                [
+                    "--field",
+                    "marketplace.listing_summary",
+                    "--theirs",
+                    "--json",
+                ]
+                .map(String::from),
             )
             .collect(),
         SUCCESS,
@@ -343,13 +388,18 @@ fn every_command_with_json_prints_one_json_document() {
         SUCCESS,
     );
     assert!(
-        page["html"].as_str().is_some_and(|h| h.starts_with("<!DOCTYPE html>")),
+        page["html"]
+            .as_str()
+            .is_some_and(|h| h.starts_with("<!DOCTYPE html>")),
         "{page}"
     );
 
     // Live data and OAuth clients.
     json(with(&["account", "--json"], &[]), SUCCESS);
-    json(with(&["installations", "--app", &app, "--json"], &[]), SUCCESS);
+    json(
+        with(&["installations", "--app", &app, "--json"], &[]),
+        SUCCESS,
+    );
     let scopes = json(with(&["clients", "scopes", "--json"], &[]), SUCCESS);
     assert_eq!(
         scopes["scopes"],
@@ -358,14 +408,25 @@ fn every_command_with_json_prints_one_json_document() {
     );
     let created = json(
         with(
-            &["clients", "create", "--name", "CI", "--scope", "apps:read", "--json"],
+            &[
+                "clients",
+                "create",
+                "--name",
+                "CI",
+                "--scope",
+                "apps:read",
+                "--json",
+            ],
             &[],
         ),
         SUCCESS,
     );
     let client = created["client"]["id"].as_str().expect("an id").to_owned();
     json(with(&["clients", "--json"], &[]), SUCCESS);
-    let deleted = json(with(&["clients", "delete", &client, "--json"], &[]), SUCCESS);
+    let deleted = json(
+        with(&["clients", "delete", &client, "--json"], &[]),
+        SUCCESS,
+    );
     assert_eq!(deleted["deleted"], json!(client));
 }
 
@@ -395,7 +456,10 @@ fn profile_changes_print_json_too() {
     ]);
     assert_eq!(added["added"]["name"], json!("staging"));
     assert_eq!(added["added"]["url"], json!("https://partners.example.com"));
-    assert_eq!(pwb(&["profile", "use", "staging", "--json"])["active"]["name"], json!("staging"));
+    assert_eq!(
+        pwb(&["profile", "use", "staging", "--json"])["active"]["name"],
+        json!("staging")
+    );
     pwb(&["profile", "use", "sandbox", "--json"]);
     assert_eq!(
         pwb(&["profile", "remove", "staging", "--json"])["removed"]["name"],
@@ -415,7 +479,12 @@ fn profile_changes_print_json_too() {
 fn a_sync_and_a_refresh_in_a_pipe_draw_no_progress_bar() {
     let server = Server::start();
     let data = tempfile::tempdir().unwrap();
-    for args in [&["sync"][..], &["apps"], &["sync", "--json"], &["apps", "--json"]] {
+    for args in [
+        &["sync"][..],
+        &["apps"],
+        &["sync", "--json"],
+        &["apps", "--json"],
+    ] {
         let ran = expect(&server, data.path(), args, SUCCESS);
         quiet(args, &ran);
         assert!(
@@ -444,14 +513,21 @@ fn help_ends_with_every_exit_code() {
         .filter_map(|line| line.split_whitespace().next()?.parse().ok())
         .collect();
     assert_eq!(listed, (0..=13).collect::<Vec<_>>(), "{codes}");
-    assert!(codes.contains("`pwb validate` has three of its own"), "{codes}");
+    assert!(
+        codes.contains("`pwb validate` has three of its own"),
+        "{codes}"
+    );
 
     let mut command = std::process::Command::new(common::PWB);
     command
         .env("PWB_DATA_DIR", data.path())
         .args(["validate", "--help"]);
     let validate = run(&mut command);
-    assert!(validate.stdout.contains("   1  errors found"), "{}", validate.stdout);
+    assert!(
+        validate.stdout.contains("   1  errors found"),
+        "{}",
+        validate.stdout
+    );
 }
 
 /// `pwb ARGS` in a pseudo-terminal (util-linux's `script`), on the embedded sandbox with its
