@@ -657,9 +657,9 @@ async fn act(
 }
 
 /// Pulls from the chosen server and says how it went, with a progress bar on stderr when asked
-/// for and stderr is a terminal (never in a pipe or a file). A failed pull, or a server that cannot even
-/// be set up, is not an error here: the status says offline or what went wrong, and the cache is
-/// untouched for the caller to show.
+/// for and stderr is a terminal (never in a pipe or a file). A failed pull, or a server that
+/// cannot even be set up, is not an error here: the status says offline or what went wrong, and
+/// the cache is untouched for the caller to show.
 async fn sync(workbench: &Workbench, choice: &ServerChoice, show_progress: bool) -> SyncStatus {
     let mut connection = match Connection::open(choice, workbench, account::now()).await {
         Ok(connection) => connection,

@@ -72,21 +72,36 @@ pub fn print_json_line(value: &Value) {
     say!("{value}");
 }
 
-/// The cached apps with their versions, each with its local changes (`unsent`, of which `held`,
-/// and `conflicts`) as the window's list marks them, and the sync status.
-pub fn apps_json(apps: &[AppListing], changes: &LocalChanges, status: &SyncStatus) -> Value {
-    let count = |version: &str| {
-        let entries = changes.entries.iter().filter(|e| e.version_id == version);
-        (
-            entries.clone().count(),
-            entries.filter(|e| e.held).count(),
-            changes
+/// A version's local changes as the window's list marks them: outbox entries waiting to be sent,
+/// of which `held` the server refused for good, and open conflicts.
+#[derive(Debug, Clone, Copy, serde::Serialize)]
+pub struct LocalCounts {
+    pub unsent: usize,
+    pub held: usize,
+    pub conflicts: usize,
+}
+
+impl LocalCounts {
+    pub fn of(changes: &LocalChanges, version_id: &str) -> LocalCounts {
+        let entries = changes
+            .entries
+            .iter()
+            .filter(|e| e.version_id == version_id);
+        LocalCounts {
+            unsent: entries.clone().count(),
+            held: entries.filter(|e| e.held).count(),
+            conflicts: changes
                 .conflicts
                 .iter()
-                .filter(|c| c.version_id == version)
+                .filter(|c| c.version_id == version_id)
                 .count(),
-        )
-    };
+        }
+    }
+}
+
+/// The cached apps with their versions, each with its `local` changes ([`LocalCounts`]), and
+/// the sync status.
+pub fn apps_json(apps: &[AppListing], changes: &LocalChanges, status: &SyncStatus) -> Value {
     let apps: Vec<Value> = apps
         .iter()
         .map(|listing| {
@@ -97,19 +112,14 @@ pub fn apps_json(apps: &[AppListing], changes: &LocalChanges, status: &SyncStatu
                 "display_name": app.display_name,
                 "created_type": app.created_type,
                 "app_type": app.app_type,
-                "versions": listing.versions.iter().map(|v| {
-                    let (unsent, held, conflicts) = count(&v.id);
-                    json!({
-                        "id": v.id,
-                        "version_number": v.version_number,
-                        "technical": v.status.technical,
-                        "marketplace": v.status.marketplace,
-                        "has_icon": v.has_icon,
-                        "unsent": unsent,
-                        "held": held,
-                        "conflicts": conflicts,
-                    })
-                }).collect::<Vec<_>>(),
+                "versions": listing.versions.iter().map(|v| json!({
+                    "id": v.id,
+                    "version_number": v.version_number,
+                    "technical": v.status.technical,
+                    "marketplace": v.status.marketplace,
+                    "has_icon": v.has_icon,
+                    "local": LocalCounts::of(changes, &v.id),
+                })).collect::<Vec<_>>(),
             })
         })
         .collect();

@@ -55,9 +55,7 @@ pub fn show(workbench: &Workbench, args: ShowArgs) -> Result<u8, WorkbenchError>
         };
         workbench::preview::write_file_atomically(path, &icon.bytes)?;
     }
-    let unsent = changes.entries.len();
-    let held = changes.entries.iter().filter(|e| e.held).count();
-    let conflicts = changes.conflicts.len();
+    let local = output::LocalCounts::of(&changes, &target.version);
     if json {
         output::print_json(&json!({
             "app": {
@@ -92,7 +90,7 @@ pub fn show(workbench: &Workbench, args: ShowArgs) -> Result<u8, WorkbenchError>
                     "refused_because": allowed.as_ref().err(),
                 })
             }).collect::<Vec<_>>(),
-            "local": { "unsent": unsent, "held": held, "conflicts": conflicts },
+            "local": local,
             "changed_since_server": changed,
         }));
         return Ok(exit::SUCCESS);
@@ -127,7 +125,12 @@ pub fn show(workbench: &Workbench, args: ShowArgs) -> Result<u8, WorkbenchError>
     if let Some(path) = &icon_out {
         say!("wrote the icon to {}", path.display());
     }
-    say!("local changes: {unsent} waiting to be sent ({held} held), {conflicts} conflict(s)");
+    say!(
+        "local changes: {} waiting to be sent ({} held), {} conflict(s)",
+        local.unsent,
+        local.held,
+        local.conflicts
+    );
     match &changed {
         None => say!("the server has no copy of it yet"),
         Some(fields) if fields.is_empty() => say!("no field differs from the server's copy"),

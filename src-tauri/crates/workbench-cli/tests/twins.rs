@@ -296,6 +296,20 @@ fn every_command_with_json_prints_one_json_document() {
         SUCCESS,
     );
     assert_eq!(edited["changed"], json!(["general.notes"]));
+    let listed = json(with(&["apps", "--offline", "--json"], &[]), SUCCESS);
+    let row = listed["apps"]
+        .as_array()
+        .expect("apps")
+        .iter()
+        .flat_map(|a| a["versions"].as_array().expect("versions"))
+        .find(|v| v["id"] == version.as_str())
+        .expect("the edited version is listed")
+        .clone();
+    assert_eq!(
+        row["local"],
+        json!({"unsent": 1, "held": 0, "conflicts": 0}),
+        "the list marks the unsent edit, as the window's does"
+    );
     let outbox = json(
         with(&["outbox"], &target)
             .into_iter()
