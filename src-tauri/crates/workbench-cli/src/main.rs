@@ -258,7 +258,8 @@ enum Command {
     /// An app's installations in customer accounts, with the badge each customer sees; approve
     /// or reject a pending one. Live: asked of the server (exit 4 offline).
     Installations(live::InstallationsArgs),
-    /// Your OAuth API clients: list, create (the secret is shown once), delete. Live.
+    /// Your OAuth API clients: list, create (the secret is shown once), delete. Live. And the
+    /// scopes a client can be given.
     Clients(live::ClientsArgs),
     /// Your licenses and credit balance. Live.
     Account {

@@ -161,7 +161,7 @@ pub fn show(workbench: &Workbench, args: ShowArgs) -> Result<u8, WorkbenchError>
                 plan.name.clone(),
                 text(&value["type"]),
                 text(&value["license_type"]),
-                format!("{} {}", plan.price, plan.currency),
+                workbench_domain::card::format_price(plan.price, &plan.currency),
                 format!("{} to {}", plan.min_licenses, plan.max_licenses),
             ]);
         }
