@@ -6,11 +6,12 @@
 //!   of its rows (the global `--profile`, `--server`, `--data-dir` and `--help`, `--version`
 //!   apart). A command that only groups subcommands (`pwb profile`) needs no row of its own;
 //! - its exit-code tables and [`crate::exit`]'s lists, code by code and word for word;
-//! - and, from the same command tree, that every command takes `--json`;
 //! - its table "The window and `pwb`" and the desktop app's Tauri commands: every command the
 //!   window can call (`#[tauri::command]` in `src-tauri/src/commands/`, and registered in
 //!   `generate_handler!` in `src-tauri/src/lib.rs`) has a row naming its `pwb` twin, each twin a
 //!   command line that exists, or saying why it is `window only:`.
+//!
+//! And, from the same command tree, that every command takes `--json`.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
