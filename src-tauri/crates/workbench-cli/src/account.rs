@@ -1,10 +1,8 @@
 //! `pwb login`, `pwb logout` and `pwb whoami`: the device flow in a terminal, with the code,
 //! the page, a QR code of the page with the code filled in, and a countdown.
 
-use std::io::IsTerminal;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use indicatif::{ProgressBar, ProgressStyle};
 use qrcode::QrCode;
 use qrcode::render::unicode::Dense1x2;
 use serde_json::json;
@@ -99,13 +97,7 @@ async fn sign_in(
             }
         }
     }
-    let countdown = if !json && std::io::stderr().is_terminal() {
-        ProgressBar::new_spinner()
-    } else {
-        ProgressBar::hidden()
-    };
-    countdown
-        .set_style(ProgressStyle::with_template("{spinner} {msg}").expect("the template is valid"));
+    let countdown = output::progress(!json, "{spinner} {msg}");
     let expires_at = device.expires_at;
     let ticker = {
         let countdown = countdown.clone();

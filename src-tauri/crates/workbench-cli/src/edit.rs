@@ -241,26 +241,38 @@ pub struct ResolveArgs {
     /// Use this value instead (JSON; plain text is taken as a string).
     #[arg(long, value_name = "JSON")]
     pub value: Option<String>,
+    /// Print JSON instead of a sentence.
+    #[arg(long)]
+    pub json: bool,
 }
 
 pub fn resolve(workbench: &Workbench, args: ResolveArgs) -> Result<u8, WorkbenchError> {
     workbench.check_version_of_app(&args.target.app, &args.target.version)?;
     let conflict = workbench.conflict(&args.target.version, &args.field)?;
-    let (value, label) = if args.mine {
-        (conflict.mine, "your value")
+    let (value, chosen, label) = if args.mine {
+        (conflict.mine, "mine", "your value")
     } else if args.theirs {
-        (conflict.theirs, "the server's value")
+        (conflict.theirs, "theirs", "the server's value")
     } else {
         let text = args.value.unwrap_or_default();
         let value = serde_json::from_str(&text).unwrap_or(Value::String(text));
-        (value, "the value given")
+        (value, "value", "the value given")
     };
     workbench.resolve(
         &args.target.version,
         &args.field,
-        value,
+        value.clone(),
         OffsetDateTime::now_utc(),
     )?;
+    if args.json {
+        output::print_json(&json!({
+            "version_id": args.target.version,
+            "field": args.field,
+            "chosen": chosen,
+            "value": value,
+        }));
+        return Ok(exit::SUCCESS);
+    }
     say!(
         "resolved {} of version {} with {label}; `pwb sync` sends it",
         args.field,
@@ -369,10 +381,26 @@ pub fn preview(
     Ok(exit::SUCCESS)
 }
 
-/// `pwb outbox`: what waits to be sent, and what the server refused (held, with why).
-pub fn outbox(workbench: &Workbench, json: bool) -> Result<u8, WorkbenchError> {
-    let changes = workbench.local_changes(None)?;
-    if json {
+#[derive(Debug, clap::Args)]
+pub struct OutboxArgs {
+    /// Only this app's version (with --version).
+    #[arg(long, value_name = "ID", requires = "version")]
+    pub app: Option<String>,
+    #[arg(long, value_name = "ID", requires = "app")]
+    pub version: Option<String>,
+    /// Print JSON instead of lines.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `pwb outbox`: what waits to be sent, and what the server refused (held, with why), of every
+/// version or one.
+pub fn outbox(workbench: &Workbench, args: OutboxArgs) -> Result<u8, WorkbenchError> {
+    if let (Some(app), Some(version)) = (&args.app, &args.version) {
+        workbench.check_version_of_app(app, version)?;
+    }
+    let changes = workbench.local_changes(args.version.as_deref())?;
+    if args.json {
         let list: Vec<Value> = changes
             .entries
             .iter()
@@ -405,6 +433,41 @@ pub fn outbox(workbench: &Workbench, json: bool) -> Result<u8, WorkbenchError> {
                     .map(|why| format!(": {why}"))
                     .unwrap_or_default()
             );
+        }
+    }
+    Ok(exit::SUCCESS)
+}
+
+/// `pwb discard`: drops a version's unsent content edits and conflicts, or one queued change of
+/// it (`--change`, as the window's Discard of a held change; a content edit still takes them all).
+pub fn discard(
+    workbench: &Workbench,
+    target: &VersionArgs,
+    change: Option<i64>,
+    json: bool,
+) -> Result<u8, WorkbenchError> {
+    workbench.check_version_of_app(&target.app, &target.version)?;
+    match change {
+        Some(id) => workbench.discard_entry(&target.version, id)?,
+        None => workbench.discard_edits(&target.version)?,
+    }
+    let pending = workbench
+        .local_changes(Some(&target.version))?
+        .entries
+        .len();
+    if json {
+        output::print_json(&json!({
+            "version_id": target.version,
+            "change": change,
+            "pending": pending,
+        }));
+    } else {
+        match change {
+            Some(id) => say!(
+                "dropped change {id} of version {}; {pending} change(s) of it still wait",
+                target.version
+            ),
+            None => say!("version {} is back to the server's copy", target.version),
         }
     }
     Ok(exit::SUCCESS)

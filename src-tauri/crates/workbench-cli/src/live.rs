@@ -4,6 +4,7 @@
 
 use clap::{Args, Subcommand, ValueEnum};
 use partner_api::installations::InstallationState;
+use partner_api::oauth_clients::SCOPES;
 use serde_json::json;
 use time::OffsetDateTime;
 use workbench::live::format_credits;
@@ -111,6 +112,15 @@ enum ClientsAction {
     Delete {
         /// The client's id (`pwb clients` lists them).
         id: String,
+        /// Print JSON instead of a sentence.
+        #[arg(long)]
+        json: bool,
+    },
+    /// The scopes a client can be given. Known to `pwb` itself: works offline.
+    Scopes {
+        /// Print JSON instead of lines.
+        #[arg(long)]
+        json: bool,
     },
 }
 
@@ -289,6 +299,16 @@ pub async fn clients(
     choice: &ServerChoice,
     args: ClientsArgs,
 ) -> Result<u8, WorkbenchError> {
+    if let Some(ClientsAction::Scopes { json }) = args.action {
+        if json {
+            print_json(&json!({ "scopes": SCOPES }));
+        } else {
+            for scope in SCOPES {
+                say!("{scope}");
+            }
+        }
+        return Ok(exit::SUCCESS);
+    }
     let connection = connect(workbench, choice).await?;
     let client = &connection.client;
     let result = async {
@@ -330,10 +350,15 @@ pub async fn clients(
                     );
                 }
             }
-            Some(ClientsAction::Delete { id }) => {
+            Some(ClientsAction::Delete { id, json }) => {
                 workbench.delete_oauth_client(client, &id).await?;
-                say!("deleted OAuth client {id}");
+                if json {
+                    print_json(&json!({ "deleted": id }));
+                } else {
+                    say!("deleted OAuth client {id}");
+                }
             }
+            Some(ClientsAction::Scopes { .. }) => unreachable!("answered above, offline"),
         }
         Ok(exit::SUCCESS)
     }

@@ -9,12 +9,14 @@ mod live;
 mod outcomes;
 mod output;
 mod profile;
+#[cfg(test)]
+mod readme;
+mod show;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{ArgGroup, Parser, Subcommand};
-use indicatif::{ProgressBar, ProgressStyle};
 use time::OffsetDateTime;
 use workbench::profiles::Profiles;
 use workbench::server::{Connection, ServerChoice};
@@ -25,7 +27,8 @@ use workbench_domain::validation::Suppression;
 #[command(
     name = "pwb",
     version,
-    about = "Partner Workbench on the command line: your AppConnect apps, offline and scriptable."
+    about = "Partner Workbench on the command line: your AppConnect apps, offline and scriptable.",
+    after_help = exit::help()
 )]
 struct Cli {
     /// The profile to use for this command instead of the active one (`pwb profile list`).
@@ -54,6 +57,9 @@ enum Command {
         #[arg(long)]
         offline: bool,
     },
+    /// A cached version as the window's editor opens it: content, plans, icon, what is locked and
+    /// why, the review actions allowed, local changes. Works offline.
+    Show(show::ShowArgs),
     /// Fetch everything from the server into the local cache, the rules pack included.
     Sync {
         /// Print JSON instead of a summary.
@@ -63,7 +69,10 @@ enum Command {
     /// Check a cached version, or an icon file alone, against the rules pack. Works offline.
     /// Exits 0 when no errors are found (warnings and info allowed), 1 when errors are found,
     /// 2 when the check could not run.
-    #[command(group(ArgGroup::new("target").required(true).args(["app", "icon"])))]
+    #[command(
+        group(ArgGroup::new("target").required(true).args(["app", "icon"])),
+        after_help = exit::validate_help()
+    )]
     Validate {
         /// The app of the version to check (with --version).
         #[arg(long, value_name = "ID", requires = "version")]
@@ -91,6 +100,9 @@ enum Command {
         /// Why the warning does not apply; shown beside it by `pwb validate`.
         #[arg(long, value_name = "TEXT")]
         reason: String,
+        /// Print the suppression as recorded as JSON.
+        #[arg(long)]
+        json: bool,
     },
     /// Sign in with the device flow: prints a code and a page (and a QR code of it) to approve
     /// in a browser, then waits. The tokens go to the OS keyring, nowhere else.
@@ -125,6 +137,9 @@ enum Command {
     Unsuppress {
         #[command(flatten)]
         target: SuppressionTarget,
+        /// Print JSON instead of a sentence.
+        #[arg(long)]
+        json: bool,
     },
     /// Change a version's content, plans or icon in the cache, offline; `pwb sync` sends it.
     /// Refused (exit 10) where the review track locks the part, saying why.
@@ -134,20 +149,26 @@ enum Command {
     /// Settle a conflict: keep yours, take the server's, or give a value.
     Resolve(edit::ResolveArgs),
     /// What waits to be sent, and what the server refused (held, with why).
-    Outbox {
-        /// Print JSON instead of lines.
-        #[arg(long)]
-        json: bool,
-    },
+    Outbox(edit::OutboxArgs),
     /// Let a version's held changes be tried again at the next sync.
     Retry {
         #[command(flatten)]
         target: edit::VersionArgs,
+        /// Print JSON instead of a sentence.
+        #[arg(long)]
+        json: bool,
     },
     /// Drop a version's unsent content edits and conflicts: it goes back to the server's copy.
+    /// With --change, only that queued change (a content edit still takes every unsent edit).
     Discard {
         #[command(flatten)]
         target: edit::VersionArgs,
+        /// One queued change of the version, by the id `pwb outbox` shows.
+        #[arg(long, value_name = "ID")]
+        change: Option<i64>,
+        /// Print JSON instead of a sentence.
+        #[arg(long)]
+        json: bool,
     },
     /// Submit a track for review. Checked first with the track's rules (exit 11 on errors);
     /// queued, then sent by a sync now (or the next one when offline).
@@ -176,6 +197,9 @@ enum Command {
         /// The file to write (replaced whole, never left half-written), or `-` for stdout.
         #[arg(long, value_name = "FILE")]
         out: PathBuf,
+        /// Print JSON: where the page went and its size (with `--out -`, the page itself as `html`).
+        #[arg(long)]
+        json: bool,
     },
     /// Withdraw a track from review (back to Draft).
     Withdraw {
@@ -234,7 +258,8 @@ enum Command {
     /// An app's installations in customer accounts, with the badge each customer sees; approve
     /// or reject a pending one. Live: asked of the server (exit 4 offline).
     Installations(live::InstallationsArgs),
-    /// Your OAuth API clients: list, create (the secret is shown once), delete. Live.
+    /// Your OAuth API clients: list, create (the secret is shown once), delete. Live. And the
+    /// scopes a client can be given.
     Clients(live::ClientsArgs),
     /// Your licenses and credit balance. Live.
     Account {
@@ -311,17 +336,19 @@ async fn run(cli: Cli) -> Result<u8, WorkbenchError> {
             let status = if offline {
                 workbench.status_cached()
             } else {
-                sync(&workbench, &choice, false).await
+                sync(&workbench, &choice, !json).await
             };
             let apps = workbench.list_apps()?;
             if json {
-                output::print_json(&output::apps_json(&apps, &status));
+                let changes = workbench.local_changes(None)?;
+                output::print_json(&output::apps_json(&apps, &changes, &status));
             } else {
                 output::print_apps_table(&apps);
                 output::print_status_note(&status);
             }
             Ok(exit::SUCCESS)
         }
+        Command::Show(args) => show::show(&workbench, args),
         Command::Sync { json } => {
             let status = sync(&workbench, &choice, !json).await;
             if json {
@@ -393,7 +420,11 @@ async fn run(cli: Cli) -> Result<u8, WorkbenchError> {
             }
             Ok(exit::SUCCESS)
         }
-        Command::Suppress { target, reason } => {
+        Command::Suppress {
+            target,
+            reason,
+            json,
+        } => {
             workbench.check_version_of_app(&target.app, &target.version)?;
             let recorded = workbench.suppress(
                 &target.version,
@@ -404,6 +435,13 @@ async fn run(cli: Cli) -> Result<u8, WorkbenchError> {
                 },
                 OffsetDateTime::now_utc(),
             )?;
+            if json {
+                output::print_json(&serde_json::json!({
+                    "version_id": target.version,
+                    "suppressed": recorded,
+                }));
+                return Ok(exit::SUCCESS);
+            }
             output::say!(
                 "suppressed {} on {} of version {}: {}",
                 recorded.rule,
@@ -425,28 +463,50 @@ async fn run(cli: Cli) -> Result<u8, WorkbenchError> {
         Command::Edit(args) => edit::edit(&workbench, args),
         Command::Conflicts(args) => edit::conflicts(&workbench, args),
         Command::Resolve(args) => edit::resolve(&workbench, args),
-        Command::Outbox { json } => edit::outbox(&workbench, json),
-        Command::Retry { target } => {
+        Command::Outbox(args) => edit::outbox(&workbench, args),
+        Command::Retry { target, json } => {
             workbench.check_version_of_app(&target.app, &target.version)?;
             let n = workbench.retry_held(&target.version)?;
-            output::say!(
-                "{n} held change(s) of version {} will be tried again at the next sync",
-                target.version
-            );
+            if json {
+                output::print_json(&serde_json::json!({
+                    "version_id": target.version,
+                    "released": n,
+                }));
+            } else {
+                output::say!(
+                    "{n} held change(s) of version {} will be tried again at the next sync",
+                    target.version
+                );
+            }
             Ok(exit::SUCCESS)
         }
-        Command::Discard { target } => {
-            workbench.check_version_of_app(&target.app, &target.version)?;
-            workbench.discard_edits(&target.version)?;
-            output::say!("version {} is back to the server's copy", target.version);
-            Ok(exit::SUCCESS)
-        }
-        Command::Preview { app, version, out } => {
+        Command::Discard {
+            target,
+            change,
+            json,
+        } => edit::discard(&workbench, &target, change, json),
+        Command::Preview {
+            app,
+            version,
+            out,
+            json,
+        } => {
             let page = workbench.export_preview(&app, &version)?;
-            if out.as_os_str() == "-" {
+            let to_stdout = out.as_os_str() == "-";
+            if !to_stdout {
+                workbench::preview::write_file_atomically(&out, page.as_bytes())?;
+            }
+            if json {
+                output::print_json(&serde_json::json!({
+                    "app_id": app,
+                    "version_id": version,
+                    "out": (!to_stdout).then_some(&out),
+                    "bytes": page.len(),
+                    "html": to_stdout.then_some(&page),
+                }));
+            } else if to_stdout {
                 output::say!("{}", page.trim_end());
             } else {
-                workbench::preview::write_file_atomically(&out, page.as_bytes())?;
                 output::say!(
                     "wrote the preview of version {version} to {}",
                     out.display()
@@ -526,14 +586,21 @@ async fn run(cli: Cli) -> Result<u8, WorkbenchError> {
         Command::Installations(args) => live::installations(&workbench, &choice, args).await,
         Command::Clients(args) => live::clients(&workbench, &choice, args).await,
         Command::Account { json } => live::account_summary(&workbench, &choice, json).await,
-        Command::Unsuppress { target } => {
+        Command::Unsuppress { target, json } => {
             workbench.check_version_of_app(&target.app, &target.version)?;
             workbench.unsuppress(&target.version, &target.rule, target.field.as_deref())?;
-            output::say!(
-                "removed the suppression of {} on version {}",
-                target.rule,
-                target.version
-            );
+            if json {
+                output::print_json(&serde_json::json!({
+                    "version_id": target.version,
+                    "removed": {"rule": target.rule, "field": target.field},
+                }));
+            } else {
+                output::say!(
+                    "removed the suppression of {} on version {}",
+                    target.rule,
+                    target.version
+                );
+            }
             Ok(exit::SUCCESS)
         }
     }
@@ -549,7 +616,13 @@ async fn act(
 ) -> Result<u8, WorkbenchError> {
     edit::queue(workbench, &args.target, action, suppressions)?;
     if args.no_sync {
-        output::say!("queued; `pwb sync` sends it");
+        if args.json {
+            let mut value = output::status_json(&workbench.status_cached());
+            value["sent"] = false.into();
+            output::print_json(&value);
+        } else {
+            output::say!("queued; `pwb sync` sends it");
+        }
         return Ok(exit::SUCCESS);
     }
     let status = sync(workbench, choice, !args.json).await;
@@ -559,7 +632,10 @@ async fn act(
         .into_iter()
         .find(|e| e.held);
     if args.json {
-        output::print_json(&output::status_json(&status));
+        let mut value = output::status_json(&status);
+        value["sent"] = (held.is_none() && status.phase == SyncPhase::Idle).into();
+        value["not_sent_because"] = held.as_ref().and_then(|e| e.last_error.clone()).into();
+        output::print_json(&value);
     } else if let Some(entry) = &held {
         output::say!(
             "not sent: {}",
@@ -581,24 +657,17 @@ async fn act(
     })
 }
 
-/// Pulls from the chosen server and says how it went. A failed pull, or a server that cannot even
-/// be set up, is not an error here: the status says offline or what went wrong, and the cache is
-/// untouched for the caller to show.
+/// Pulls from the chosen server and says how it went, with a progress bar on stderr when asked
+/// for and stderr is a terminal (never in a pipe or a file). A failed pull, or a server that
+/// cannot even be set up, is not an error here: the status says offline or what went wrong, and
+/// the cache is untouched for the caller to show.
 async fn sync(workbench: &Workbench, choice: &ServerChoice, show_progress: bool) -> SyncStatus {
     let mut connection = match Connection::open(choice, workbench, account::now()).await {
         Ok(connection) => connection,
         Err(error) => return workbench.status_after(choice.label(), &Err(error)),
     };
     let server = connection.client.server().to_owned();
-    let bar = if show_progress {
-        ProgressBar::new(0)
-    } else {
-        ProgressBar::hidden()
-    };
-    bar.set_style(
-        ProgressStyle::with_template("{spinner} {msg} {pos}/{len} {wide_bar}")
-            .expect("the template is valid"),
-    );
+    let bar = output::progress(show_progress, "{spinner} {msg} {pos}/{len} {wide_bar}");
     let result = workbench
         .sync(&mut connection, OffsetDateTime::now_utc(), |progress| {
             bar.set_message(match progress.stage {

@@ -83,7 +83,14 @@ pub async fn watch(
     tokio::pin!(stop);
     let mut connection: Option<Connection> = None;
     let mut trouble: Option<String> = None;
+    // In a terminal, a spinner on stderr says the watch is alive; outcomes and notes are
+    // printed above it. Hidden with --json or when stderr is not a terminal.
+    let spinner = output::progress(!json, "{spinner} {msg}");
+    if !spinner.is_hidden() {
+        spinner.enable_steady_tick(Duration::from_millis(120));
+    }
     let result = loop {
+        spinner.set_message("syncing…");
         let round = async {
             if connection.is_none() {
                 connection = Some(Connection::open(choice, workbench, account::now()).await?);
@@ -100,16 +107,18 @@ pub async fn watch(
         match outcome {
             Ok(_) => {
                 if trouble.take().is_some() {
-                    eprintln!("connected again");
+                    spinner.suspend(|| eprintln!("connected again"));
                 }
             }
             Err(error) if passing(&error) => {
                 let message = error.to_string();
                 if trouble.as_deref() != Some(&message) {
-                    eprintln!(
-                        "cannot sync: {message}; trying again every {}s",
-                        interval.as_secs()
-                    );
+                    spinner.suspend(|| {
+                        eprintln!(
+                            "cannot sync: {message}; trying again every {}s",
+                            interval.as_secs()
+                        )
+                    });
                 }
                 trouble = Some(message);
             }
@@ -117,17 +126,31 @@ pub async fn watch(
         }
         // Every outcome this watch has not printed yet, whichever process's sync recorded it
         // (this one's, a `pwb sync`, the desktop app's): each is printed once.
-        for outcome in &workbench.take_outcomes(Announcer::Watch, OffsetDateTime::now_utc())? {
-            print_outcome(outcome, json);
-        }
+        let outcomes = workbench.take_outcomes(Announcer::Watch, OffsetDateTime::now_utc())?;
+        spinner.suspend(|| {
+            for outcome in &outcomes {
+                print_outcome(outcome, json);
+            }
+        });
         if output::write_failed() {
             break Ok(exit::FAILURE);
         }
+        let now = OffsetDateTime::now_utc();
+        spinner.set_message(format!(
+            "watching for review decisions: {} at {:02}:{:02}:{:02} UTC, again every {}s \
+             (Ctrl+C to stop)",
+            if trouble.is_some() { "tried" } else { "synced" },
+            now.hour(),
+            now.minute(),
+            now.second(),
+            interval.as_secs()
+        ));
         tokio::select! {
             _ = &mut stop => break Ok(exit::SUCCESS),
             _ = tokio::time::sleep(interval) => {}
         }
     };
+    spinner.finish_and_clear();
     if let Some(connection) = connection {
         connection.close().await;
     }

@@ -3,12 +3,13 @@
 //! Everything goes through [`say!`], never `println!`: a reader that stops early (`pwb rules |
 //! head`) closes the pipe, and `println!` would panic on it.
 
-use std::io::Write;
+use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
 
+use indicatif::{ProgressBar, ProgressStyle};
 use serde_json::{Value, json};
-use workbench::{ActivePack, AppListing, PackInfo, SyncPhase, SyncStatus};
+use workbench::{ActivePack, AppListing, LocalChanges, PackInfo, SyncPhase, SyncStatus};
 use workbench_domain::validation::{Report, Severity};
 
 /// `println!` that does not panic when stdout is gone: a closed pipe ends the output silently,
@@ -46,6 +47,19 @@ pub fn write_failed() -> bool {
     WRITE_FAILED.load(Ordering::Relaxed)
 }
 
+/// A progress bar or spinner on stderr in `template`'s style, drawn only when `wanted` (the
+/// caller's output is not `--json`) and stderr is a terminal: in a pipe, a file or CI it is
+/// hidden and writes nothing.
+pub fn progress(wanted: bool, template: &str) -> ProgressBar {
+    let bar = if wanted && std::io::stderr().is_terminal() {
+        ProgressBar::new_spinner()
+    } else {
+        ProgressBar::hidden()
+    };
+    bar.set_style(ProgressStyle::with_template(template).expect("the template is valid"));
+    bar
+}
+
 pub fn print_json(value: &Value) {
     say!(
         "{}",
@@ -58,7 +72,36 @@ pub fn print_json_line(value: &Value) {
     say!("{value}");
 }
 
-pub fn apps_json(apps: &[AppListing], status: &SyncStatus) -> Value {
+/// A version's local changes as the window's list marks them: outbox entries waiting to be sent,
+/// of which `held` the server refused for good, and open conflicts.
+#[derive(Debug, Clone, Copy, serde::Serialize)]
+pub struct LocalCounts {
+    pub unsent: usize,
+    pub held: usize,
+    pub conflicts: usize,
+}
+
+impl LocalCounts {
+    pub fn of(changes: &LocalChanges, version_id: &str) -> LocalCounts {
+        let entries = changes
+            .entries
+            .iter()
+            .filter(|e| e.version_id == version_id);
+        LocalCounts {
+            unsent: entries.clone().count(),
+            held: entries.filter(|e| e.held).count(),
+            conflicts: changes
+                .conflicts
+                .iter()
+                .filter(|c| c.version_id == version_id)
+                .count(),
+        }
+    }
+}
+
+/// The cached apps with their versions, each with its `local` changes ([`LocalCounts`]), and
+/// the sync status.
+pub fn apps_json(apps: &[AppListing], changes: &LocalChanges, status: &SyncStatus) -> Value {
     let apps: Vec<Value> = apps
         .iter()
         .map(|listing| {
@@ -75,6 +118,7 @@ pub fn apps_json(apps: &[AppListing], status: &SyncStatus) -> Value {
                     "technical": v.status.technical,
                     "marketplace": v.status.marketplace,
                     "has_icon": v.has_icon,
+                    "local": LocalCounts::of(changes, &v.id),
                 })).collect::<Vec<_>>(),
             })
         })

@@ -27,12 +27,25 @@ pub enum ProfileCommand {
         /// The server's base URL.
         #[arg(long, value_name = "URL")]
         url: String,
+        /// Print the new profile as JSON.
+        #[arg(long)]
+        json: bool,
     },
     /// Make a profile the active one: the one every command uses unless --profile says otherwise.
-    Use { name: String },
+    Use {
+        name: String,
+        /// Print the profile now active as JSON.
+        #[arg(long)]
+        json: bool,
+    },
     /// Remove a profile you added, and its cache. Not a built-in one, not the active one, not one
     /// that is signed in (sign out first), not one with edits not yet sent.
-    Remove { name: String },
+    Remove {
+        name: String,
+        /// Print the removed profile as JSON.
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 pub fn run(profiles: &Profiles, command: ProfileCommand) -> Result<u8, WorkbenchError> {
@@ -45,8 +58,12 @@ pub fn run(profiles: &Profiles, command: ProfileCommand) -> Result<u8, Workbench
                 print_list(&entries);
             }
         }
-        ProfileCommand::Add { name, url } => {
+        ProfileCommand::Add { name, url, json } => {
             let profile = profiles.add(&name, &url)?;
+            if json {
+                output::print_json(&json!({ "added": profile_json(&profile) }));
+                return Ok(exit::SUCCESS);
+            }
             say!(
                 "added profile {} for {}; `pwb profile use {}` makes it the active one, \
                  `pwb --profile {} login` signs in to it",
@@ -56,16 +73,24 @@ pub fn run(profiles: &Profiles, command: ProfileCommand) -> Result<u8, Workbench
                 profile.name
             );
         }
-        ProfileCommand::Use { name } => {
+        ProfileCommand::Use { name, json } => {
             let profile = profiles.set_active(&name)?;
+            if json {
+                output::print_json(&json!({ "active": profile_json(&profile) }));
+                return Ok(exit::SUCCESS);
+            }
             say!(
                 "the active profile is now {} ({})",
                 profile.name,
                 server_label(&profile)
             );
         }
-        ProfileCommand::Remove { name } => {
+        ProfileCommand::Remove { name, json } => {
             let profile = profiles.remove(&name)?;
+            if json {
+                output::print_json(&json!({ "removed": profile_json(&profile) }));
+                return Ok(exit::SUCCESS);
+            }
             say!(
                 "removed profile {} ({}) and its cache",
                 profile.name,
