@@ -185,9 +185,13 @@ const syncStateIs = (state) => `const s = (() => {${INDICATOR}})(); return s && 
 const SYNCED_ALL = `const s = (() => {${INDICATOR}})();
   return s && s.state === 'idle' && !document.querySelector('[data-testid="count-pending"]')
     && !document.querySelector('[data-testid="count-held"]') && s;`;
-const onVersionPage = `const p = document.querySelector('[data-testid="version-page"]');
-  return p !== null && p.getAttribute('data-version-id') === ${JSON.stringify(VERSION_ID)}
-    && document.querySelector('[data-testid="review-panel"]') !== null;`;
+/** The version is open in the window, with its review panel. */
+const VERSION_OPEN = `document.querySelector('[data-testid="version-page"]')?.getAttribute('data-version-id') === ${JSON.stringify(VERSION_ID)}
+  && document.querySelector('[data-testid="review-panel"]') !== null`;
+const onVersionPage = `return ${VERSION_OPEN};`;
+/** The window opened the version from the notification of `summary` (the recorder chose it): its marks say so. */
+const openedFrom = (summary) => `return ${VERSION_OPEN}
+  && document.querySelector('[data-testid="reviewer-marks"] .summary')?.textContent.trim() === ${JSON.stringify(summary)};`;
 const trackStatusIs = (track, label) => `
   const s = document.querySelector('[data-testid="track-${track}"] [data-testid="track-status"]');
   return s !== null && s.textContent.trim() === ${JSON.stringify(label)};`;
@@ -242,7 +246,12 @@ test('the full story: sign in, offline edit and icon, preview, back online, reje
       `the edit of ${selector} to be saved`,
     );
   };
+  /** Sync now, once no sync runs (a click then is ignored): the sync it starts sees what happened before it. */
   const syncNow = async () => {
+    await session.waitFor(
+      `const b = document.querySelector('[data-testid="sync-now"]'); return b !== null && b.getAttribute('aria-disabled') !== 'true';`,
+      'the running sync to end before Sync now',
+    );
     await click(byTestId('sync-now'), 'Sync now');
   };
   /** Checks a track from the review panel, looks at what will be sent, and submits it. */
@@ -417,8 +426,8 @@ test('the full story: sign in, offline edit and icon, preview, back online, reje
       sandbox = { ...(await startSandbox(sandboxBinary, sandboxDir, SANDBOX_ARGS, { listen, issueToken: false })), token };
       assert.equal(sandbox.server, server, 'the same address');
       // It kept its state: the token it issued before still lets this test in.
-      const kept = await serverGet(`/apps/${APP_ID}/versions/${VERSION_ID}`);
-      assert.equal(kept.status, 200, 'the token issued before the restart is still valid');
+      const before = await serverGet(`/apps/${APP_ID}/versions/${VERSION_ID}`);
+      assert.equal(before.status, 200, 'the token issued before the restart is still valid');
 
       await syncNow();
       await session.waitFor(SYNCED_ALL, 'a sync with nothing left to send', 30_000);
@@ -432,8 +441,10 @@ test('the full story: sign in, offline edit and icon, preview, back online, reje
       const icon = await serverGet(`/apps/${APP_ID}/versions/${VERSION_ID}/icon`);
       assert.equal(icon.status, 200, 'the server has an icon');
       assert.equal(sha256(Buffer.from(await icon.arrayBuffer())), sha256(readFileSync(join(ICONS, GOOD_ICON))), 'the good icon, byte for byte');
-      // The app's own tokens were kept by the sandbox too: it synced without signing in again.
-      assert.equal(pwbJson(['whoami']).signed_in, true);
+      // The app's own token, from the keyring, was kept by the sandbox too (the app synced without signing in again).
+      const [appTokens] = keptTokens();
+      const asTheApp = await fetch(`${sandbox.server}/apps`, { headers: { authorization: `Bearer ${appTokens.access_token}` } });
+      assert.equal(asTheApp.status, 200, "the app's token issued before the restart is still valid");
     });
 
     await step('submit the technical review from the window', async () => {
@@ -456,7 +467,7 @@ test('the full story: sign in, offline edit and icon, preview, back online, reje
       assert.deepEqual(notification.actions, ['default', 'Open']);
 
       // The recorder chooses it: the version opens with the field the reviewer named marked.
-      await session.waitFor(onVersionPage, 'the version to open from the notification');
+      await session.waitFor(openedFrom(notification.summary), 'the version to open from the notification');
       const marked = await session.waitFor(
         `const flagged = [...document.querySelectorAll('.review-flagged')];
          return flagged.length > 0 && flagged.map((el) => ({
@@ -485,6 +496,7 @@ test('the full story: sign in, offline edit and icon, preview, back online, reje
       await syncNow();
       const notifications = await recorded(recordFile, 'the technical approval', 2);
       assert.equal(notifications[1].summary, 'Delta Surveys 1.0.0: technical review approved');
+      await session.waitFor(openedFrom(notifications[1].summary), 'the window to open the approval');
       await session.waitFor(trackStatusIs('technical', 'Approved'), 'the window to show Approved');
       await click(`[data-testid="track-technical"] ${byTestId('action-make_available')}`, 'Make available');
       await serverVersionWhere((v) => v.status.technical === 'available', 'technical Available');
@@ -499,6 +511,7 @@ test('the full story: sign in, offline edit and icon, preview, back online, reje
       await syncNow();
       const notifications = await recorded(recordFile, 'the marketplace approval', 3);
       assert.equal(notifications[2].summary, 'Delta Surveys 1.0.0: marketplace review approved');
+      await session.waitFor(openedFrom(notifications[2].summary), 'the window to open the approval');
       await session.waitFor(trackStatusIs('marketplace', 'Approved'), 'the window to show the marketplace Approved');
       await click(`[data-testid="track-marketplace"] ${byTestId('action-advertise')}`, 'Advertise');
       await serverVersionWhere((v) => v.status.marketplace === 'advertised', 'marketplace Advertised');
