@@ -11,20 +11,16 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
-import { setTimeout as sleep } from 'node:timers/promises';
+import { join } from 'node:path';
+import { recorded, startRecorder } from './notifications.mjs';
 import { openSession, startDriver, startSandbox } from './webdriver.mjs';
 
 const app = process.env.PWB_APP_BINARY;
 const sandboxBinary = process.env.PWB_SANDBOX_BINARY;
 assert.ok(app && sandboxBinary, 'PWB_APP_BINARY and PWB_SANDBOX_BINARY must point at the built binaries');
 assert.ok(process.env.DBUS_SESSION_BUS_ADDRESS, 'the desktop suite runs inside a D-Bus session (dbus-run-session)');
-const RECORDER = join(dirname(fileURLToPath(import.meta.url)), 'notification-recorder.py');
 
 /** Demo versions whose technical track can be submitted: Delta Surveys 1.0.0 (Draft), Beacon Analytics 1.1.0 (Rejected). */
 const DELTA = { app: 'app-delta-surveys', version: 'ver-delta-surveys-1-0-0', name: 'Delta Surveys', number: '1.0.0' };
@@ -42,8 +38,8 @@ before(async () => {
   workDir = mkdtempSync(join(tmpdir(), 'pwb-desktop-outcome-'));
   ({ server, token, stop: stopSandbox } = await startSandbox(sandboxBinary, join(workDir, 'sandbox'), ['--review', 'manual']));
 });
-after(() => {
-  stopSandbox?.();
+after(async () => {
+  await stopSandbox?.();
   rmSync(workDir, { recursive: true, force: true });
 });
 
@@ -69,35 +65,6 @@ async function reject({ version }) {
     body: JSON.stringify({ track: 'technical', decision: 'reject', feedback: FEEDBACK }),
   });
   assert.ok(reviewed.ok, `the review of ${version}: ${reviewed.status} ${await reviewed.text()}`);
-}
-
-/** Starts the notification recorder on the session bus; resolves once it owns the name. */
-async function startRecorder(recordFile) {
-  const child = spawn(RECORDER, [recordFile, '--invoke', 'default'], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const lines = createInterface({ input: child.stdout });
-  await new Promise((resolve, reject) => {
-    child.once('exit', (code) => reject(new Error(`the notification recorder exited with ${code}`)));
-    lines.once('line', (line) => (line === 'ready' ? resolve() : reject(new Error(`recorder said ${line}`))));
-  });
-  return {
-    async stop() {
-      const exited = new Promise((resolve) => child.once('exit', resolve));
-      child.kill('SIGTERM');
-      await exited;
-    },
-  };
-}
-
-async function recorded(recordFile, what) {
-  const deadline = Date.now() + 30_000;
-  while (Date.now() < deadline) {
-    if (existsSync(recordFile)) {
-      const lines = readFileSync(recordFile, 'utf8').split('\n').filter(Boolean);
-      if (lines.length > 0) return lines.map((line) => JSON.parse(line));
-    }
-    await sleep(100);
-  }
-  throw new Error(`no notification was recorded within 30 s (${what})`);
 }
 
 const indicator = `

@@ -10,10 +10,10 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { filesUnder, keptTokenSets, tokenStrings } from './secrets.mjs';
 import { openSession, startDriver } from './webdriver.mjs';
 
 const app = process.env.PWB_APP_BINARY;
@@ -31,37 +31,6 @@ before(() => {
   tracePath = join(workDir, 'ipc-trace.jsonl');
 });
 after(() => rmSync(workDir, { recursive: true, force: true }));
-
-/**
- * The token sets the Secret Service holds for Partner Workbench under the vault key `key`, as `secret-tool` reads
- * them. (The keyring's files live in the home folder, which other test runs share: only this session's key counts.)
- */
-function keptTokenSets(key) {
-  let out;
-  try {
-    out = execFileSync('secret-tool', ['search', '--all', 'service', 'partner-workbench', 'username', key], {
-      stdio: ['ignore', 'pipe', 'ignore'],
-    }).toString();
-  } catch (error) {
-    // secret-tool exits 1 when nothing matches.
-    if (error.status === 1) return [];
-    throw error;
-  }
-  return out
-    .split('\n')
-    .filter((line) => line.startsWith('secret = '))
-    .map((line) => line.slice('secret = '.length))
-    .filter((secret) => secret.startsWith('{'))
-    .map((secret) => JSON.parse(secret));
-}
-
-/** Every file under `dir`, recursively. */
-function filesUnder(dir) {
-  return readdirSync(dir).flatMap((name) => {
-    const path = join(dir, name);
-    return statSync(path).isDirectory() ? filesUnder(path) : [path];
-  });
-}
 
 const READ_ACCOUNT = `
   const access = document.querySelector('[data-testid="account-access"]');
@@ -112,14 +81,18 @@ test('sign in from the window, approved through the sandbox; sign out; no token 
          page: document.querySelector('[data-testid="verification-uri"]').textContent.trim(),
          countdown: document.querySelector('[data-testid="countdown"]').textContent.trim(),
          qr: qr && qr.getAttribute('src').slice(0, 26),
-         qrLoaded: qr !== null && qr.complete && qr.naturalWidth > 0,
        };`,
       'the user code',
     );
     assert.match(shown.code, /^[A-Z0-9]{4}-[A-Z0-9]{4}$/, `a user code like WDJB-MJHT: ${shown.code}`);
     assert.match(shown.countdown, /^The code expires in \d+:\d\d$/);
     assert.equal(shown.qr, 'data:image/svg+xml;base64,');
-    assert.ok(shown.qrLoaded, 'the QR code image renders under the CSP');
+    // The image decodes after the page shows: wait for it, briefly.
+    await session.waitFor(
+      `const qr = document.querySelector('[data-testid="qr-code"]'); return qr !== null && qr.complete && qr.naturalWidth > 0;`,
+      'the QR code image to render under the CSP',
+      5_000,
+    );
     // Copy puts the code on the clipboard, or (where the webview has no clipboard) selects it for Ctrl+C.
     await session.click(await session.find(byTestId('copy-code')));
     const copied = await session.waitFor(
@@ -160,7 +133,7 @@ test('sign in from the window, approved through the sandbox; sign out; no token 
     assert.equal(account.vault, 'secret_service');
     const sets = keptTokenSets(account.key);
     assert.equal(sets.length, 1, 'one token set kept');
-    tokens = [sets[0].access_token, sets[0].refresh_token].filter((t) => typeof t === 'string' && t.length >= 16);
+    tokens = tokenStrings(sets);
     assert.equal(tokens.length, 2, 'an access token and a refresh token');
 
     // Sign out: revoked, deleted from the keyring, demo access again.

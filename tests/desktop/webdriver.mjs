@@ -131,28 +131,36 @@ export async function openSession(driverUrl, application) {
 }
 
 /**
- * Starts `partner-sandbox` (the binary at `binary`) on a loopback port with its data in `dataDir` and the demo seed
- * (plus `extraArgs`), and has it issue an access token through its admin route. Resolves with the server's URL, the
- * token and a `stop` function.
+ * Starts `partner-sandbox` (the binary at `binary`) with its data in `dataDir` and the demo seed (plus `extraArgs`), on
+ * `listen` (a free loopback port unless given: pass the address of a sandbox stopped earlier to start it again where
+ * its clients look for it), and, unless `issueToken` is false, has it issue an access token through its admin route.
+ * Resolves with the server's URL, the token and `stop`, which ends the process and resolves once it has exited (its
+ * port is free again then).
  */
-export async function startSandbox(binary, dataDir, extraArgs = []) {
-  const child = spawn(binary, ['--listen', '127.0.0.1:0', '--data', dataDir, '--seed', 'demo', ...extraArgs], {
+export async function startSandbox(binary, dataDir, extraArgs = [], { listen = '127.0.0.1:0', issueToken = true } = {}) {
+  const child = spawn(binary, ['--listen', listen, '--data', dataDir, '--seed', 'demo', ...extraArgs], {
     stdio: ['ignore', 'pipe', 'ignore'],
   });
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  const stop = async () => {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+    await exited;
+  };
   const lines = createInterface({ input: child.stdout });
   const server = await new Promise((resolve, reject) => {
-    child.once('exit', (code) => reject(new Error(`the sandbox exited with ${code}`)));
+    exited.then((code) => reject(new Error(`the sandbox exited with ${code} before listening on ${listen}`)));
     lines.once('line', (line) => resolve(line.replace(/^listening on /, '')));
   });
+  if (!issueToken) return { server, token: null, stop };
   const issued = await fetch(`${server}/_sandbox/tokens`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: '{}',
   });
   if (issued.status !== 200) {
-    child.kill();
+    await stop();
     throw new Error(`the sandbox did not issue a token: ${issued.status}`);
   }
   const token = (await issued.json()).access_token;
-  return { server, token, stop: () => child.kill() };
+  return { server, token, stop };
 }
