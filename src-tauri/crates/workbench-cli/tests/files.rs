@@ -327,12 +327,15 @@ fn a_locked_part_exits_10_and_a_bad_icon_11_and_neither_changes_the_cache() {
     assert!(outbox(&server, data.path()).0.is_empty());
 }
 
+/// What a hostile folder is, how to make one from an export, the exit code and what stderr says.
+type Case = (&'static str, fn(&Path), i32, &'static str);
+
 #[test]
 fn hostile_folders_are_refused_with_the_file_named_and_the_cache_unchanged() {
     let (server, data) = synced();
     let (app, version) = server.find(DELTA);
     let work = tempfile::tempdir().expect("a work folder");
-    let cases: [(&str, fn(&Path), i32, &str); 4] = [
+    let cases: [Case; 4] = [
         (
             "unknown key",
             |dir| {
