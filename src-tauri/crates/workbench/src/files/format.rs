@@ -181,11 +181,11 @@ pub fn parse<T: DeserializeOwned>(file: &str, text: &str) -> Result<T, FileProbl
         file: file.to_owned(),
         reason,
     };
-    let deserializer = toml::de::Deserializer::parse(text)
-        .map_err(|e| problem(e.to_string().trim().to_owned()))?;
+    let deserializer =
+        toml::de::Deserializer::parse(text).map_err(|e| problem(toml_problem(text, &e)))?;
     let mut unknown = Vec::new();
     let value: T = serde_ignored::deserialize(deserializer, |path| unknown.push(key_path(&path)))
-        .map_err(|e| problem(e.to_string().trim().to_owned()))?;
+        .map_err(|e| problem(toml_problem(text, &e)))?;
     match unknown.as_slice() {
         [] => Ok(value),
         [key] => Err(problem(format!(
@@ -199,6 +199,24 @@ pub fn parse<T: DeserializeOwned>(file: &str, text: &str) -> Result<T, FileProbl
                 .join(", ")
         ))),
     }
+}
+
+/// The longest message of the TOML parser shown: it may quote a value, which may be huge.
+const MESSAGE_CHARS: usize = 300;
+
+/// A TOML error as `line L, column C: what` (the parser's own rendering quotes the whole line,
+/// which in a hostile file may be a megabyte long).
+fn toml_problem(text: &str, error: &toml::de::Error) -> String {
+    let mut message: String = error.message().trim().chars().take(MESSAGE_CHARS).collect();
+    if error.message().trim().chars().count() > MESSAGE_CHARS {
+        message.push('…');
+    }
+    let Some(before) = error.span().and_then(|span| text.get(..span.start)) else {
+        return message;
+    };
+    let line = before.matches('\n').count() + 1;
+    let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    format!("line {line}, column {column}: {message}")
 }
 
 /// A key's path in the domain's vocabulary: `marketplace.support.mail`, `subscription_types[1].cost`

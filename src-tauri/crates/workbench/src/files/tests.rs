@@ -438,6 +438,34 @@ fn malformed_toml_and_wrong_types_say_the_line() {
 }
 
 #[test]
+fn a_toml_error_names_the_line_and_column_without_quoting_a_huge_line() {
+    let setup = Setup::new();
+    let dir = setup.export(EDITABLE, "listing");
+    let deep = format!("x = {}{}\n", "[".repeat(200_000), "]".repeat(200_000));
+    std::fs::write(dir.join(format::PLANS), deep).unwrap();
+    let message = setup
+        .workbench
+        .import_files(&dir, AT)
+        .unwrap_err()
+        .to_string();
+    assert!(message.contains("plans.toml: line 1, column "), "{message}");
+    assert!(message.len() < 1000, "{} bytes", message.len());
+
+    edit_file(&dir, format::PLANS, |_| {
+        "[[subscription_types]]\ntype = \"paid\"\nprice = \"4900\"\n".into()
+    });
+    let message = setup
+        .workbench
+        .import_files(&dir, AT)
+        .unwrap_err()
+        .to_string();
+    assert!(
+        message.contains("plans.toml: line 3, column 9: invalid type"),
+        "{message}"
+    );
+}
+
+#[test]
 fn duplicate_plans_misplaced_screenshots_and_stray_files_are_refused() {
     refused(
         EDITABLE,
