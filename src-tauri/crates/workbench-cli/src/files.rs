@@ -175,7 +175,7 @@ pub async fn diff(
     if let Some(Ok(diff)) = &server {
         say!("against the server ({}):", choice.label());
         if diff.moved_since_export {
-            say!("  (the server's copy changed since the export; `pwb sync` brings it in)");
+            say!("  (the server's copy changed since the export)");
         }
         print_changes(&diff.changes);
     }
