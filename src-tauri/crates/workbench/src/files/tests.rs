@@ -898,6 +898,30 @@ fn text_of<'f>(files: &'f [(String, Vec<u8>)], name: &str) -> &'f str {
     std::str::from_utf8(bytes).unwrap()
 }
 
+/// Reads rendered files back as the content they were rendered from (applied to `current`).
+fn read_back(files: &[(String, Vec<u8>)], current: &VersionContent) -> VersionContent {
+    format::content(
+        format::parse(format::LISTING, text_of(files, format::LISTING)).unwrap(),
+        format::parse(format::PLANS, text_of(files, format::PLANS)).unwrap(),
+        format::parse(format::SCREENSHOTS, text_of(files, format::SCREENSHOTS)).unwrap(),
+        current,
+    )
+    .unwrap()
+}
+
+#[test]
+fn an_empty_version_round_trips_with_every_section_present() {
+    let empty = VersionContent::default();
+    let files = format::render(&version_of(empty.clone()), None);
+    let listing = text_of(&files, format::LISTING);
+    for section in ["[general]", "[technical]", "[marketplace]"] {
+        assert!(listing.contains(section), "{listing}");
+    }
+    assert!(text_of(&files, format::PLANS).contains("subscription_types = []"));
+    assert!(!text_of(&files, format::HEADER).contains("\nserver_etag ="));
+    assert_eq!(read_back(&files, &empty), empty);
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(256))]
 
@@ -907,13 +931,7 @@ proptest! {
     ) {
         let version = version_of(content.clone());
         let files = format::render(&version, Some("\"etag\""));
-        let back = format::content(
-            format::parse(format::LISTING, text_of(&files, format::LISTING)).unwrap(),
-            format::parse(format::PLANS, text_of(&files, format::PLANS)).unwrap(),
-            format::parse(format::SCREENSHOTS, text_of(&files, format::SCREENSHOTS)).unwrap(),
-            &content,
-        )
-        .unwrap();
+        let back = read_back(&files, &content);
         prop_assert_eq!(&back, &content);
         prop_assert_eq!(format::render(&version_of(back), Some("\"etag\"")), files);
     }
