@@ -391,11 +391,8 @@ fn check_export_target(dir: &Path, cached: &CachedVersion) -> Result<bool, Strin
     if names.is_empty() {
         return Ok(false);
     }
-    let not_export = |why: &str| {
-        format!(
-            "it is not empty and {why}; export into a new or empty folder (nothing was written)"
-        )
-    };
+    let not_export =
+        |why: &str| format!("it is not empty and {why}; export into a new or empty folder");
     let shots = match dir.join(SCREENSHOTS_DIR) {
         shots if shots.is_dir() => entry_names(&shots).map_err(|e| e.to_string())?,
         _ => Vec::new(),
@@ -415,7 +412,7 @@ fn check_export_target(dir: &Path, cached: &CachedVersion) -> Result<bool, Strin
         .map_err(|_| not_export(&format!("has no readable {HEADER}: it is not an export")))?;
     if header.app_id != cached.version.app_id || header.version_id != cached.version.id {
         return Err(format!(
-            "it holds the export of version {} of app {}, not of this version; export into a new or empty folder (nothing was written)",
+            "it holds the export of version {} of app {}, not of this version; export into a new or empty folder",
             header.version_id, header.app_id
         ));
     }
