@@ -48,8 +48,10 @@ pub const CODES: &[Code] = &[
         code: USAGE,
         meaning: "the command line was wrong, or asked for something not allowed (suppressing an \
                   error, a suppression without a reason or of a rule the pack does not have; a \
-                  profile change refused, a bad server URL, `--profile` with `--server`; a file \
-                  that cannot be written, such as `pwb preview --out FILE`)",
+                  profile change refused, a bad server URL, `--profile` with `--server`; a `pwb \
+                  preview --out` file that cannot be written; a `pwb export` folder that is \
+                  neither empty nor an earlier export of the version; a `pwb import` or `pwb \
+                  diff` folder whose files cannot be used)",
     },
     Code {
         code: CACHE,

@@ -5,6 +5,7 @@
 mod account;
 mod edit;
 mod exit;
+mod files;
 mod live;
 mod outcomes;
 mod output;
@@ -201,6 +202,15 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Write a cached version (its working copy, unsent edits included) as files to keep in
+    /// git: pwb.toml, listing.toml, plans.toml, the icon, screenshots/. Works offline.
+    Export(files::ExportArgs),
+    /// Apply a folder written by `pwb export` to its version as local edits, all or nothing:
+    /// exit 10 when the review track locks a part it changes, 11 when the icon breaks a rule.
+    Import(files::ImportArgs),
+    /// Show field by field what `pwb import DIR` would change, against the cache and against
+    /// the server's copy (offline: the cache only, and stderr says so).
+    Diff(files::DiffArgs),
     /// Withdraw a track from review (back to Draft).
     Withdraw {
         #[command(flatten)]
@@ -514,6 +524,9 @@ async fn run(cli: Cli) -> Result<u8, WorkbenchError> {
             }
             Ok(exit::SUCCESS)
         }
+        Command::Export(args) => files::export(&workbench, args),
+        Command::Import(args) => files::import(&workbench, args),
+        Command::Diff(args) => files::diff(&workbench, &choice, args).await,
         Command::Submit {
             action,
             track,

@@ -7,7 +7,8 @@ mod common;
 use std::path::Path;
 
 use common::{
-    ACME, CONFLICTS, DELTA, INVALID_CONTENT, LOCKED, SUCCESS, Server, expect, field, outbox,
+    ACME, CONFLICTS, DELTA, INVALID_CONTENT, LOCKED, SUCCESS, Server, cache_bytes, expect, field,
+    outbox,
 };
 use serde_json::json;
 
@@ -17,26 +18,6 @@ fn synced() -> (Server, tempfile::TempDir) {
     let data = tempfile::tempdir().expect("a data folder");
     expect(&server, data.path(), &["sync"], SUCCESS);
     (server, data)
-}
-
-/// The cache's files, byte for byte (the database and its write-ahead log).
-fn cache_bytes(data: &Path) -> Vec<(String, Vec<u8>)> {
-    let cache = common::cache_file(data);
-    let folder = cache.parent().expect("the cache's folder").to_owned();
-    let mut files: Vec<(String, Vec<u8>)> = std::fs::read_dir(&folder)
-        .expect("the folder lists")
-        .map(|entry| entry.expect("an entry").path())
-        .filter(|path| {
-            path.file_name()
-                .is_some_and(|n| n.to_string_lossy().starts_with("cache.sqlite3"))
-        })
-        .map(|path| {
-            let bytes = std::fs::read(&path).expect("a cache file reads");
-            (path.display().to_string(), bytes)
-        })
-        .collect();
-    files.sort();
-    files
 }
 
 #[test]

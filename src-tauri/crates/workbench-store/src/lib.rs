@@ -33,7 +33,9 @@ pub use outbox::{Operation, OutboxEntry};
 pub use rules_pack::CachedPack;
 pub use snapshot::{Snapshot, SnapshotApp, SnapshotVersion};
 pub use suppressions::StoredSuppression;
-pub use sync::{Applied, EditRecord, FeedBatch, ICON_FIELD, InFlight, Received, StoredConflict};
+pub use sync::{
+    Applied, Changes, EditRecord, FeedBatch, ICON_FIELD, InFlight, Received, StoredConflict,
+};
 pub use sync_state::SyncState;
 pub use timeline::{Announcer, FeedbackEntry, TimelineEvent, TimelineKind, Verdict};
 pub use versions::{CachedVersion, VersionSummary};
@@ -188,6 +190,17 @@ impl Store {
         at: &str,
     ) -> Result<(), StoreError> {
         sync::set_icon(&mut self.conn, version_id, icon, key, at)
+    }
+
+    /// Applies a content edit and an icon together, in one transaction, or nothing (see
+    /// [`Changes`]).
+    pub fn apply(
+        &mut self,
+        version_id: &str,
+        changes: Changes<'_>,
+        at: &str,
+    ) -> Result<(), StoreError> {
+        sync::apply(&mut self.conn, version_id, changes, at)
     }
 
     /// The icon a push must upload: the working one, when it differs from the server's.

@@ -183,15 +183,81 @@ pub(crate) fn set_icon(
 ) -> Result<(), StoreError> {
     let tx = immediate(conn)?;
     working(&tx, version_id)?;
-    icons::put_local(&tx, version_id, icon)?;
+    record_icon(&tx, version_id, icon, key, at)?;
+    tx.commit()?;
+    Ok(())
+}
+
+/// Writes a version's working icon and queues its upload, in the caller's transaction.
+fn record_icon(
+    tx: &Transaction<'_>,
+    version_id: &str,
+    icon: &IconFile,
+    key: &str,
+    at: &str,
+) -> Result<(), StoreError> {
+    icons::put_local(tx, version_id, icon)?;
     outbox::add(
-        &tx,
+        tx,
         version_id,
         Operation::Icon,
         &serde_json::json!({ "sha256": icon.sha256 }),
         key,
         at,
     )?;
+    Ok(())
+}
+
+/// Several changes to one version applied together or not at all (`pwb import`): what the
+/// caller checked them against, and the changes.
+#[derive(Debug, Clone, Copy)]
+pub struct Changes<'a> {
+    /// The working copy the changes were computed from and checked against.
+    pub before: &'a VersionContent,
+    /// The checksum of the working icon they were checked against (`None`: no icon).
+    pub icon_before: Option<&'a str>,
+    /// The new content, with its idempotency key (`None`: the content stays).
+    pub content: Option<(&'a VersionContent, &'a str)>,
+    /// The new icon, with its idempotency key (`None`: the icon stays).
+    pub icon: Option<(&'a IconFile, &'a str)>,
+    /// What the edit is called in the undo history and the outbox.
+    pub summary: &'a str,
+}
+
+/// Applies [`Changes`] in one transaction: the content as one edit (working copy, undo record,
+/// outbox entry) and the icon with its upload queued. Refused, writing nothing, when the
+/// version's working copy or icon is no longer what the changes were checked against (another
+/// edit came in between).
+pub(crate) fn apply(
+    conn: &mut Connection,
+    version_id: &str,
+    changes: Changes<'_>,
+    at: &str,
+) -> Result<(), StoreError> {
+    let tx = immediate(conn)?;
+    let current = working(&tx, version_id)?.version.content;
+    let icon_now = icons::get(&tx, version_id)?.map(|icon| icon.sha256);
+    if &current != changes.before || icon_now.as_deref() != changes.icon_before {
+        return Err(StoreError::Invalid(format!(
+            "version {version_id} was changed by another edit meanwhile; nothing was applied, try again"
+        )));
+    }
+    if let Some((after, key)) = changes.content
+        && after != changes.before
+    {
+        record_edit(
+            &tx,
+            version_id,
+            changes.before,
+            after,
+            changes.summary,
+            key,
+            at,
+        )?;
+    }
+    if let Some((icon, key)) = changes.icon {
+        record_icon(&tx, version_id, icon, key, at)?;
+    }
     tx.commit()?;
     Ok(())
 }

@@ -127,6 +127,19 @@ impl Workbench {
     ) -> Result<(), WorkbenchError> {
         let cached = self.cached(version_id)?;
         self.check_editable(&cached, &[ContentPart::Icon])?;
+        let icon = self.checked_icon(bytes, file_name)?;
+        Ok(self
+            .store()
+            .set_icon(version_id, &icon, &new_key(), &rfc3339(at))?)
+    }
+
+    /// `bytes` (read from `file_name`) as an icon to store, once the icon rules of the pack in
+    /// force have found no error in them (else `ValidationFailed` with the errors).
+    pub(crate) fn checked_icon(
+        &self,
+        bytes: Vec<u8>,
+        file_name: &str,
+    ) -> Result<IconFile, WorkbenchError> {
         let report = self.validate_icon(&bytes, file_name)?;
         if report.has_errors() {
             return Err(WorkbenchError::ValidationFailed {
@@ -138,14 +151,11 @@ impl Workbench {
             validation::icon::RealFormat::Unknown => "application/octet-stream".to_owned(),
             format => format!("image/{}", format.as_str()),
         };
-        let icon = IconFile {
+        Ok(IconFile {
             sha256: hex::encode(<sha2::Sha256 as sha2::Digest>::digest(&bytes)),
             media_type,
             bytes,
-        };
-        Ok(self
-            .store()
-            .set_icon(version_id, &icon, &new_key(), &rfc3339(at))?)
+        })
     }
 
     /// Undoes a version's latest edit (as a new queued edit); what was undone, or `None`.
@@ -417,7 +427,7 @@ impl Workbench {
             .any(|v| v.status.technical == ReviewStatus::Available || v.status.is_published()))
     }
 
-    fn check_editable(
+    pub(crate) fn check_editable(
         &self,
         cached: &CachedVersion,
         parts: &[ContentPart],
@@ -446,7 +456,7 @@ pub(crate) fn part_name(part: ContentPart) -> &'static str {
 }
 
 /// The content parts that differ between two contents.
-fn parts_changed(a: &VersionContent, b: &VersionContent) -> Vec<ContentPart> {
+pub(crate) fn parts_changed(a: &VersionContent, b: &VersionContent) -> Vec<ContentPart> {
     let mut parts = Vec::new();
     if a.general != b.general {
         parts.push(ContentPart::General);

@@ -89,6 +89,15 @@ pub enum WorkbenchError {
         path: std::path::PathBuf,
         reason: String,
     },
+    /// A file of an export folder (`pwb import`, `pwb diff`) that cannot be used: which file,
+    /// and what is wrong where. Nothing was changed.
+    #[error("{}: {reason}; nothing was changed", .path.display())]
+    ExportFile {
+        path: std::path::PathBuf,
+        reason: String,
+        /// The file (or the version its header names) does not exist.
+        missing: bool,
+    },
     /// A profile, or a change to the profiles, that is not allowed or not well formed: the
     /// message says why and what to do. Nothing was changed.
     #[error("{0}")]
@@ -180,12 +189,14 @@ impl WorkbenchError {
             | WorkbenchError::WrongApp { .. }
             | WorkbenchError::NoSuchSuppression { .. }
             | WorkbenchError::IconFile { missing: true, .. }
+            | WorkbenchError::ExportFile { missing: true, .. }
             | WorkbenchError::UnknownProfile { .. } => ErrorCode::NotFound,
             WorkbenchError::Locked { .. } => ErrorCode::Locked,
             WorkbenchError::ValidationFailed { .. } => ErrorCode::ValidationFailed,
             WorkbenchError::InvalidSuppression(_)
             | WorkbenchError::InvalidEdit(_)
             | WorkbenchError::IconFile { .. }
+            | WorkbenchError::ExportFile { .. }
             | WorkbenchError::InvalidProfile(_)
             | WorkbenchError::NotAListingLink { .. }
             | WorkbenchError::OutputFile { .. }

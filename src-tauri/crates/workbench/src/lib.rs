@@ -10,12 +10,14 @@
 //! embedded in the app; [`profiles`] gives each server (the embedded sandbox, Talkdesk's regions,
 //! custom ones) a data folder of its own under the data root, and keeps which is active.
 //! [`preview`] renders a version's marketplace card and listing page (`pwb preview`) and decides
-//! which of its links the window may open. Time
+//! which of its links the window may open. [`files`] writes a version as files a partner keeps
+//! in git and reads them back as local edits (`pwb export`, `pwb import`, `pwb diff`). Time
 //! comes in as an argument, so nothing here reads a clock.
 
 pub mod account;
 mod edit;
 mod error;
+pub mod files;
 pub mod live;
 mod loopback;
 mod outcomes;

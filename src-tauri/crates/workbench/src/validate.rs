@@ -245,7 +245,7 @@ impl Workbench {
         }
     }
 
-    fn cached_version_of_app(
+    pub(crate) fn cached_version_of_app(
         &self,
         app_id: &str,
         version_id: &str,
@@ -267,7 +267,7 @@ impl Workbench {
 
 /// Reads at most [`MAX_ICON_FILE_BYTES`] of a file; a longer one (or an endless one, such as a
 /// device) is refused.
-fn read_icon_file(path: &Path) -> Result<Vec<u8>, WorkbenchError> {
+pub(crate) fn read_icon_file(path: &Path) -> Result<Vec<u8>, WorkbenchError> {
     let error = |reason: String, missing: bool| WorkbenchError::IconFile {
         path: path.to_owned(),
         reason,

@@ -1,4 +1,4 @@
-//! What the sync tests of the real `pwb` binary share (`edit.rs`, `crash.rs`): a demo sandbox
+//! What the sync tests of the real `pwb` binary share (`edit.rs`, `crash.rs`, `files.rs`): a demo sandbox
 //! on 127.0.0.1 served by its own runtime, reviews waiting for a decision, and direct HTTP to
 //! see what it serves; `pwb` pointed at it by URL with a token (`PWB_SERVER`, `PWB_TOKEN`).
 
@@ -302,4 +302,24 @@ pub fn cache_file(data_dir: &Path) -> PathBuf {
         .find(|path| path.join("cache.sqlite3").exists())
         .expect("a server folder with a cache");
     folder.join("cache.sqlite3")
+}
+
+/// The cache's files, byte for byte (the database and its write-ahead log).
+pub fn cache_bytes(data: &Path) -> Vec<(String, Vec<u8>)> {
+    let cache = cache_file(data);
+    let folder = cache.parent().expect("the cache's folder").to_owned();
+    let mut files: Vec<(String, Vec<u8>)> = std::fs::read_dir(&folder)
+        .expect("the folder lists")
+        .map(|entry| entry.expect("an entry").path())
+        .filter(|path| {
+            path.file_name()
+                .is_some_and(|n| n.to_string_lossy().starts_with("cache.sqlite3"))
+        })
+        .map(|path| {
+            let bytes = std::fs::read(&path).expect("a cache file reads");
+            (path.display().to_string(), bytes)
+        })
+        .collect();
+    files.sort();
+    files
 }

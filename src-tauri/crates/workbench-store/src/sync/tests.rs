@@ -427,3 +427,52 @@ fn each_announcer_takes_each_outcome_once_whoever_recorded_it() {
     );
     assert_eq!(store.take_unannounced(Desktop, AT).unwrap().len(), 1);
 }
+
+#[test]
+fn changes_applied_together_land_together_or_not_at_all() {
+    let (_dir, mut store) = store_with(1, 1);
+    let before = content(&store, ID);
+    let icon_before = store.icon(ID).unwrap().map(|icon| icon.sha256);
+    let after = with_name(before.clone(), "Imported");
+    let icon = IconFile {
+        media_type: "image/png".into(),
+        bytes: b"new icon".to_vec(),
+        sha256: "ab".repeat(32),
+    };
+    let changes = crate::Changes {
+        before: &before,
+        icon_before: icon_before.as_deref(),
+        content: Some((&after, "k-content")),
+        icon: Some((&icon, "k-icon")),
+        summary: "import files",
+    };
+
+    // Checked against a working copy that another edit has changed since: nothing is applied.
+    let meanwhile = with_name(before.clone(), "Meanwhile");
+    assert!(store.edit(ID, &meanwhile, "set name", "k0", AT).unwrap());
+    let error = store.apply(ID, changes, AT).unwrap_err();
+    assert!(
+        error.to_string().contains("changed by another edit"),
+        "{error}"
+    );
+    assert_eq!(content(&store, ID), meanwhile);
+    assert_eq!(store.icon(ID).unwrap().map(|i| i.sha256), icon_before);
+    assert_eq!(store.outbox().unwrap().len(), 1);
+    store.undo(ID, "k-undo", AT).unwrap();
+
+    // Against the working copy they were checked against: the edit and the icon, both queued.
+    let queued = store.outbox().unwrap().len();
+    store.apply(ID, changes, AT).unwrap();
+    assert_eq!(content(&store, ID), after);
+    assert_eq!(store.icon(ID).unwrap().unwrap().bytes, b"new icon");
+    let outbox = store.outbox().unwrap();
+    let new: Vec<_> = outbox[queued..]
+        .iter()
+        .map(|e| (e.operation, e.idempotency_key.as_str()))
+        .collect();
+    assert_eq!(
+        new,
+        [(Operation::Edit, "k-content"), (Operation::Icon, "k-icon")]
+    );
+    assert_eq!(store.edit_history(ID).unwrap()[0].summary, "import files");
+}

@@ -1,0 +1,682 @@
+//! Listings as files (`pwb export`, `pwb import`, `pwb diff`): a cached version's working copy
+//! written as files a partner edits and keeps in git, and read back as ordinary local edits.
+//!
+//! The layout is [`format`]'s. Export writes the whole folder beside its target and renames it
+//! into place, so a failure leaves no half export; it replaces only an empty folder or an
+//! earlier export of the same version. Import reads and checks every file before the first
+//! write, then applies the content (sections and plans) as one edit and the icon through the
+//! icon rules, both in one cache transaction ([`workbench_store::Changes`]): all or nothing.
+//! Fields the files leave as they are give no outbox entry. Diff compares what import would
+//! make of the working copy with the working copy, and with the server's copy.
+
+pub mod format;
+
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+
+use serde::Serialize;
+use serde_json::Value;
+use time::OffsetDateTime;
+use workbench_domain::merge::{changed_fields, field_value};
+use workbench_domain::validation::icon::RealFormat;
+use workbench_domain::{ContentPart, IconFile, VersionContent};
+use workbench_remote::PartnerClient;
+use workbench_store::{CachedVersion, Changes};
+
+use crate::edit::{new_key, parts_changed};
+use crate::pull::rfc3339;
+use crate::validate::read_icon_file;
+use crate::{Workbench, WorkbenchError};
+use format::{
+    FileProblem, HEADER, Header, LISTING, PLANS, SCREENSHOTS, SCREENSHOTS_DIR, is_icon_name,
+};
+
+/// The largest TOML file of an export read: far above any real listing.
+pub const MAX_TEXT_FILE_BYTES: u64 = 1024 * 1024;
+
+/// What `pwb export` wrote.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ExportReport {
+    pub app_id: String,
+    pub version_id: String,
+    pub version_number: String,
+    pub dir: PathBuf,
+    /// Every file written, by its path inside `dir`, in the order written.
+    pub files: Vec<String>,
+    pub icon: Option<ExportedIcon>,
+    pub screenshots: usize,
+    /// `dir` held an earlier export of this version, now replaced.
+    pub replaced: bool,
+}
+
+/// The icon an export wrote, under the name of its real format.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ExportedIcon {
+    pub file: String,
+    /// `png`, `jpeg`, `gif`, `webp`, `bmp` or `unknown`, read from the bytes.
+    pub format: String,
+    pub sha256: String,
+}
+
+/// One field that differs, in the domain's path vocabulary (`general.display_name`,
+/// `subscription_types[Pro].price`, `subscription_types[Trial]` for a plan only one side has,
+/// `subscription_types.order`), with its value on each side (`null`: absent).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct FieldChange {
+    pub field: String,
+    pub from: Value,
+    pub to: Value,
+}
+
+/// The icon changes: its SHA-256 before (`None`: no icon) and in the files.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct IconChange {
+    pub from: Option<String>,
+    pub to: String,
+}
+
+/// What the files change against one copy of the version.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct FileChanges {
+    pub fields: Vec<FieldChange>,
+    pub icon: Option<IconChange>,
+}
+
+impl FileChanges {
+    fn between(
+        a: &VersionContent,
+        a_icon: Option<&str>,
+        b: &VersionContent,
+        b_icon: Option<&str>,
+    ) -> FileChanges {
+        let fields = changed_fields(a, b)
+            .into_iter()
+            .map(|field| FieldChange {
+                from: field_value(a, &field).unwrap_or(Value::Null),
+                to: field_value(b, &field).unwrap_or(Value::Null),
+                field,
+            })
+            .collect();
+        let icon = match b_icon {
+            Some(to) if a_icon != Some(to) => Some(IconChange {
+                from: a_icon.map(str::to_owned),
+                to: to.to_owned(),
+            }),
+            _ => None,
+        };
+        FileChanges { fields, icon }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.fields.is_empty() && self.icon.is_none()
+    }
+}
+
+/// An export folder read and checked against the cache: what importing it would make of the
+/// version.
+#[derive(Debug, Clone)]
+pub struct ExportedFiles {
+    pub header: Header,
+    cached: CachedVersion,
+    icon_now: Option<IconFile>,
+    /// The working copy with the files applied.
+    content: VersionContent,
+    icon: Option<FolderIcon>,
+}
+
+#[derive(Debug, Clone)]
+struct FolderIcon {
+    file: String,
+    bytes: Vec<u8>,
+    sha256: String,
+}
+
+impl ExportedFiles {
+    /// What importing would change in the working copy.
+    pub fn against_cache(&self) -> FileChanges {
+        FileChanges::between(
+            &self.cached.version.content,
+            self.icon_now.as_ref().map(|icon| icon.sha256.as_str()),
+            &self.content,
+            self.new_icon().map(|icon| icon.sha256.as_str()),
+        )
+    }
+
+    /// Whether the cache's copy of the server's version is no longer the one exported from:
+    /// a sync brought the server's changes since, and importing may set those fields back.
+    pub fn server_moved_since_export(&self) -> bool {
+        self.header.server_etag != self.cached.etag
+    }
+
+    fn icon_sha256(&self) -> Option<&str> {
+        self.icon.as_ref().map(|icon| icon.sha256.as_str())
+    }
+
+    /// The folder's icon when its bytes are not the cached icon's.
+    fn new_icon(&self) -> Option<&FolderIcon> {
+        self.icon.as_ref().filter(|icon| {
+            self.icon_now
+                .as_ref()
+                .is_none_or(|now| now.bytes != icon.bytes)
+        })
+    }
+}
+
+/// What `pwb import` did.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ImportReport {
+    pub app_id: String,
+    pub version_id: String,
+    pub version_number: String,
+    /// The fields changed (empty: nothing was queued).
+    pub fields: Vec<String>,
+    /// The icon was replaced (and its upload queued).
+    pub icon: bool,
+    /// Outbox entries now waiting (all versions).
+    pub pending: u64,
+    /// See [`ExportedFiles::server_moved_since_export`].
+    pub server_moved_since_export: bool,
+}
+
+/// The server's copy of the version against the files.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ServerDiff {
+    /// The server's ETag now.
+    pub etag: String,
+    /// The server's copy is no longer the one the export was based on.
+    pub moved_since_export: bool,
+    pub changes: FileChanges,
+}
+
+impl Workbench {
+    /// Writes the cached version `version_id` of `app_id` (its working copy, unsent edits
+    /// included) as files into `dir` (see [`format`]). `dir` may be missing, empty, or an
+    /// earlier export of the same version; anything else is refused and left untouched. The
+    /// files are written into a folder beside `dir`, then renamed into place.
+    pub fn export_files(
+        &self,
+        app_id: &str,
+        version_id: &str,
+        dir: &Path,
+    ) -> Result<ExportReport, WorkbenchError> {
+        let cached = self.cached_version_of_app(app_id, version_id)?;
+        let icon = self.store().icon(version_id)?;
+        let failed = |reason: String| WorkbenchError::OutputFile {
+            path: dir.to_owned(),
+            reason,
+        };
+        let replaced = check_export_target(dir, &cached).map_err(failed)?;
+        let mut files = format::render(&cached.version, cached.etag.as_deref());
+        let exported_icon = icon.as_ref().map(|icon| {
+            let file = format::icon_file_name(&icon.bytes);
+            files.push((file.clone(), icon.bytes.clone()));
+            ExportedIcon {
+                file,
+                format: RealFormat::sniff(&icon.bytes).as_str().to_owned(),
+                sha256: icon.sha256.clone(),
+            }
+        });
+        write_folder(dir, &files, replaced).map_err(failed)?;
+        let screenshots = cached
+            .version
+            .content
+            .marketplace
+            .assets
+            .iter()
+            .filter(|a| a.kind == workbench_domain::AssetType::Screenshot)
+            .count();
+        Ok(ExportReport {
+            app_id: cached.version.app_id.clone(),
+            version_id: cached.version.id.clone(),
+            version_number: cached.version.version_number.clone(),
+            dir: dir.to_owned(),
+            files: files.into_iter().map(|(path, _)| path).collect(),
+            icon: exported_icon,
+            screenshots,
+            replaced,
+        })
+    }
+
+    /// Reads the export folder `dir` and checks it against the cache: every file parsed, no
+    /// key or file an export does not have, no link out of `dir`, the header naming a cached
+    /// version of its app with its version number. Changes nothing.
+    pub fn read_export(&self, dir: &Path) -> Result<ExportedFiles, WorkbenchError> {
+        let folder = Folder::open(dir)?;
+        let header: Header = folder.parse(HEADER)?;
+        if header.format != format::FORMAT {
+            return Err(folder.problem(
+                HEADER,
+                format!(
+                    "format {} is not one this pwb reads (it reads format {}); export again with this pwb",
+                    header.format,
+                    format::FORMAT
+                ),
+            ));
+        }
+        let cached = self.store().version(&header.version_id)?.ok_or_else(|| {
+            folder.missing(
+                HEADER,
+                format!(
+                    "it names version {}, which is not in the cache: run `pwb sync`, or check the id with `pwb apps`",
+                    header.version_id
+                ),
+            )
+        })?;
+        if cached.version.app_id != header.app_id {
+            return Err(folder.missing(
+                HEADER,
+                format!(
+                    "it names app {} and version {}, but that version belongs to app {}: the files are of another version",
+                    header.app_id, header.version_id, cached.version.app_id
+                ),
+            ));
+        }
+        if cached.version.version_number != header.version_number {
+            return Err(folder.problem(
+                HEADER,
+                format!(
+                    "it names version number {}, but version {} is {} in the cache: the files are of another version",
+                    header.version_number, header.version_id, cached.version.version_number
+                ),
+            ));
+        }
+        let listing = folder.parse(LISTING)?;
+        let plans = folder.parse(PLANS)?;
+        let screenshots = folder.parse(&format!("{SCREENSHOTS_DIR}/{SCREENSHOTS}"))?;
+        let content = format::content(listing, plans, screenshots, &cached.version.content)
+            .map_err(|p| folder.problem(&p.file, p.reason))?;
+        let icon_now = self.store().icon(&header.version_id)?;
+        let icon = folder.icon()?;
+        if icon.is_none() && icon_now.is_some() {
+            return Err(folder.missing(
+                "icon.png",
+                "the version has an icon and the folder has none; Partner Project cannot remove an \
+                 icon: put it back (`pwb export` writes it)"
+                    .into(),
+            ));
+        }
+        Ok(ExportedFiles {
+            header,
+            cached,
+            icon_now,
+            content,
+            icon,
+        })
+    }
+
+    /// Applies the export folder `dir` to its version as local edits: the sections and plans as
+    /// one edit, the icon (when its bytes differ) after the icon rules found no error in it; both
+    /// in one transaction, or nothing. Refused, changing nothing, when a file cannot be used,
+    /// when the review track locks a part the files change ([`WorkbenchError::Locked`]) or the
+    /// icon breaks a rule ([`WorkbenchError::ValidationFailed`]). Files equal to the working
+    /// copy queue nothing.
+    pub fn import_files(
+        &self,
+        dir: &Path,
+        at: OffsetDateTime,
+    ) -> Result<ImportReport, WorkbenchError> {
+        let files = self.read_export(dir)?;
+        let cached = &files.cached;
+        let before = &cached.version.content;
+        let mut parts = parts_changed(before, &files.content);
+        let new_icon = files.new_icon();
+        if new_icon.is_some() {
+            parts.push(ContentPart::Icon);
+        }
+        self.check_editable(cached, &parts)?;
+        let icon = new_icon
+            .map(|icon| self.checked_icon(icon.bytes.clone(), &icon.file))
+            .transpose()?;
+        let fields = changed_fields(before, &files.content);
+        if !fields.is_empty() || icon.is_some() {
+            let (content_key, icon_key) = (new_key(), new_key());
+            let changes = Changes {
+                before,
+                icon_before: files.icon_now.as_ref().map(|icon| icon.sha256.as_str()),
+                content: (!fields.is_empty()).then_some((&files.content, content_key.as_str())),
+                icon: icon.as_ref().map(|icon| (icon, icon_key.as_str())),
+                summary: "import files",
+            };
+            self.store()
+                .apply(&cached.version.id, changes, &rfc3339(at))?;
+        }
+        Ok(ImportReport {
+            app_id: cached.version.app_id.clone(),
+            version_id: cached.version.id.clone(),
+            version_number: cached.version.version_number.clone(),
+            fields,
+            icon: icon.is_some(),
+            pending: self.store().pending_edits()?,
+            server_moved_since_export: files.server_moved_since_export(),
+        })
+    }
+
+    /// The files against the server's copy of their version, fetched now through `client`.
+    pub async fn diff_with_server(
+        &self,
+        client: &PartnerClient,
+        files: &ExportedFiles,
+    ) -> Result<ServerDiff, WorkbenchError> {
+        let header = &files.header;
+        let served = client.version(&header.app_id, &header.version_id).await?;
+        Ok(ServerDiff {
+            moved_since_export: header.server_etag.as_deref() != Some(served.etag.as_str()),
+            changes: FileChanges::between(
+                &served.version.content,
+                served.icon.as_ref().map(|icon| icon.sha256.as_str()),
+                &files.content,
+                files.icon_sha256(),
+            ),
+            etag: served.etag,
+        })
+    }
+}
+
+/// Whether `dir` may receive an export of `cached`: `Ok(false)` when it does not exist or is
+/// empty, `Ok(true)` when it holds an earlier export of the same version (to be replaced),
+/// else why not.
+fn check_export_target(dir: &Path, cached: &CachedVersion) -> Result<bool, String> {
+    let meta = match std::fs::symlink_metadata(dir) {
+        Ok(meta) => meta,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(false),
+        Err(e) => return Err(e.to_string()),
+    };
+    if meta.file_type().is_symlink() {
+        return Err("it is a symbolic link; name the folder itself".into());
+    }
+    if !meta.is_dir() {
+        return Err("it is not a folder".into());
+    }
+    let names = entry_names(dir).map_err(|e| e.to_string())?;
+    if names.is_empty() {
+        return Ok(false);
+    }
+    let not_export =
+        |why: &str| format!("it is not empty and {why}; export into a new or empty folder");
+    let shots = match dir.join(SCREENSHOTS_DIR) {
+        shots if shots.is_dir() => entry_names(&shots).map_err(|e| e.to_string())?,
+        _ => Vec::new(),
+    };
+    let mut others = names
+        .iter()
+        .filter(|name| !is_export_entry(name))
+        .chain(shots.iter().filter(|name| name.as_str() != SCREENSHOTS));
+    if let Some(other) = others.next() {
+        return Err(not_export(&format!(
+            "holds {other}, which is not part of an export"
+        )));
+    }
+    let folder = Folder::open(dir).map_err(|e| not_export(&format!("cannot be read ({e})")))?;
+    let header: Header = folder
+        .parse(HEADER)
+        .map_err(|_| not_export(&format!("has no readable {HEADER}: it is not an export")))?;
+    if header.app_id != cached.version.app_id || header.version_id != cached.version.id {
+        return Err(format!(
+            "it holds the export of version {} of app {}, not of this version; export into a new or empty folder",
+            header.version_id, header.app_id
+        ));
+    }
+    Ok(true)
+}
+
+/// The entries an export folder holds at its top.
+fn is_export_entry(name: &str) -> bool {
+    [HEADER, LISTING, PLANS, SCREENSHOTS_DIR].contains(&name) || is_icon_name(name)
+}
+
+/// The names in a folder, sorted.
+fn entry_names(dir: &Path) -> std::io::Result<Vec<String>> {
+    let mut names = std::fs::read_dir(dir)?
+        .map(|entry| entry.map(|e| e.file_name().to_string_lossy().into_owned()))
+        .collect::<std::io::Result<Vec<_>>>()?;
+    names.sort();
+    Ok(names)
+}
+
+/// Writes `files` into a new folder beside `dir`, then puts it in `dir`'s place (moving an
+/// earlier export aside first when `replace`, and back should the rename fail).
+fn write_folder(dir: &Path, files: &[(String, Vec<u8>)], replace: bool) -> Result<(), String> {
+    let name = dir
+        .file_name()
+        .ok_or_else(|| "name a folder (not `..` or `/`)".to_owned())?
+        .to_string_lossy()
+        .into_owned();
+    let parent = match dir.parent() {
+        Some(parent) if !parent.as_os_str().is_empty() => parent.to_owned(),
+        _ => PathBuf::from("."),
+    };
+    if !parent.is_dir() {
+        return Err(format!("the folder {} does not exist", parent.display()));
+    }
+    let staging = tempfile::Builder::new()
+        .prefix(&format!(".{name}.pwb-export-"))
+        .tempdir_in(&parent)
+        .map_err(|e| format!("cannot create a folder in {}: {e}", parent.display()))?;
+    for (path, bytes) in files {
+        let target = staging.path().join(path);
+        if let Some(folder) = target.parent() {
+            std::fs::create_dir_all(folder).map_err(|e| e.to_string())?;
+        }
+        std::fs::File::create(&target)
+            .and_then(|mut file| file.write_all(bytes).and_then(|()| file.sync_all()))
+            .map_err(|e| format!("cannot write {path}: {e}"))?;
+    }
+    #[cfg(unix)]
+    {
+        // A temporary folder is private (0700); an export is no secret, and is shared through git.
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(staging.path(), std::fs::Permissions::from_mode(0o755))
+            .map_err(|e| e.to_string())?;
+    }
+    if replace {
+        let aside = tempfile::Builder::new()
+            .prefix(&format!(".{name}.pwb-old-"))
+            .tempdir_in(&parent)
+            .map_err(|e| format!("cannot create a folder in {}: {e}", parent.display()))?;
+        // Renaming over the empty folder `aside` moves the earlier export there.
+        std::fs::rename(dir, aside.path())
+            .map_err(|e| format!("cannot move the earlier export aside: {e}"))?;
+        if let Err(e) = std::fs::rename(staging.path(), dir) {
+            let _ = std::fs::rename(aside.path(), dir);
+            return Err(format!("cannot put the export in place: {e}"));
+        }
+        // `aside` (the earlier export) is deleted when dropped.
+        drop(aside);
+    } else {
+        // Renaming over an empty folder replaces it.
+        std::fs::rename(staging.path(), dir)
+            .map_err(|e| format!("cannot put the export in place: {e}"))?;
+    }
+    // The staging folder is `dir` now: nothing left to delete.
+    let _ = staging.keep();
+    Ok(())
+}
+
+/// An export folder being read: every path is checked to stay inside it.
+struct Folder {
+    /// As the partner named it, for messages.
+    shown: PathBuf,
+    /// Canonical, for checking where links lead.
+    root: PathBuf,
+}
+
+impl Folder {
+    fn open(dir: &Path) -> Result<Folder, WorkbenchError> {
+        let error = |reason: String, missing: bool| WorkbenchError::ExportFile {
+            path: dir.to_owned(),
+            reason,
+            missing,
+        };
+        let root = dir.canonicalize().map_err(|e| {
+            let missing = e.kind() == std::io::ErrorKind::NotFound;
+            error(
+                if missing {
+                    "no such folder".into()
+                } else {
+                    e.to_string()
+                },
+                missing,
+            )
+        })?;
+        if !root.is_dir() {
+            return Err(error("it is not a folder".into(), false));
+        }
+        let folder = Folder {
+            shown: dir.to_owned(),
+            root,
+        };
+        folder.check_entries("", is_export_entry)?;
+        folder.check_entries(SCREENSHOTS_DIR, |name| name == SCREENSHOTS)?;
+        Ok(folder)
+    }
+
+    fn problem(&self, file: &str, reason: String) -> WorkbenchError {
+        WorkbenchError::ExportFile {
+            path: self.shown.join(file),
+            reason,
+            missing: false,
+        }
+    }
+
+    fn missing(&self, file: &str, reason: String) -> WorkbenchError {
+        WorkbenchError::ExportFile {
+            path: self.shown.join(file),
+            reason,
+            missing: true,
+        }
+    }
+
+    /// Refuses a file or folder in `sub` (a folder of the export) that an export does not have;
+    /// hidden ones (an editor's swap file, `.gitkeep`) are left alone.
+    fn check_entries(&self, sub: &str, known: impl Fn(&str) -> bool) -> Result<(), WorkbenchError> {
+        let Some(path) = self.resolve(sub)? else {
+            return Ok(());
+        };
+        if !path.is_dir() {
+            return Err(self.problem(sub, "it must be a folder".into()));
+        }
+        let names = entry_names(&path).map_err(|e| self.problem(sub, e.to_string()))?;
+        let shown = |name: &str| {
+            if sub.is_empty() {
+                name.to_owned()
+            } else {
+                format!("{sub}/{name}")
+            }
+        };
+        if let Some(other) = names
+            .iter()
+            .find(|name| !name.starts_with('.') && !known(name))
+        {
+            return Err(self.problem(
+                &shown(other),
+                format!(
+                    "an export holds only {HEADER}, {LISTING}, {PLANS}, the icon (icon.png, or \
+                     icon.jpg ... for its real format) and {SCREENSHOTS_DIR}/{SCREENSHOTS}: \
+                     move this file out of the folder"
+                ),
+            ));
+        }
+        Ok(())
+    }
+
+    /// Where `file` (a path inside the folder) really is, `None` when it does not exist;
+    /// refused when a link takes it out of the folder.
+    fn resolve(&self, file: &str) -> Result<Option<PathBuf>, WorkbenchError> {
+        let path = self.root.join(file);
+        match std::fs::symlink_metadata(&path) {
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+            Err(e) => return Err(self.problem(file, e.to_string())),
+            Ok(_) => {}
+        }
+        let real = path
+            .canonicalize()
+            .map_err(|e| self.problem(file, format!("it is a link that leads nowhere ({e})")))?;
+        if !real.starts_with(&self.root) {
+            return Err(self.problem(
+                file,
+                format!(
+                    "it is a link to {}, outside the folder: an export's files must be in it",
+                    real.display()
+                ),
+            ));
+        }
+        Ok(Some(real))
+    }
+
+    /// The regular file `file`, where it really is; a missing one is refused.
+    fn regular_file(&self, file: &str) -> Result<PathBuf, WorkbenchError> {
+        let path = self.resolve(file)?.ok_or_else(|| {
+            self.missing(
+                file,
+                "no such file: an export has it (`pwb export` writes it)".into(),
+            )
+        })?;
+        if !path.is_file() {
+            return Err(self.problem(file, "it is not a regular file".into()));
+        }
+        Ok(path)
+    }
+
+    /// Reads and parses the TOML file `file` (at most [`MAX_TEXT_FILE_BYTES`], UTF-8).
+    fn parse<T: serde::de::DeserializeOwned>(&self, file: &str) -> Result<T, WorkbenchError> {
+        let path = self.regular_file(file)?;
+        let mut bytes = Vec::new();
+        std::fs::File::open(&path)
+            .and_then(|f| f.take(MAX_TEXT_FILE_BYTES + 1).read_to_end(&mut bytes))
+            .map_err(|e| self.problem(file, e.to_string()))?;
+        if bytes.len() as u64 > MAX_TEXT_FILE_BYTES {
+            return Err(self.problem(
+                file,
+                format!("it is larger than {} KiB", MAX_TEXT_FILE_BYTES / 1024),
+            ));
+        }
+        let text = String::from_utf8(bytes).map_err(|e| {
+            self.problem(
+                file,
+                format!(
+                    "it is not UTF-8 text (byte {} is not)",
+                    e.utf8_error().valid_up_to()
+                ),
+            )
+        })?;
+        format::parse(file, &text)
+            .map_err(|FileProblem { file, reason }| self.problem(&file, reason))
+    }
+
+    /// The icon file, when the folder has one (two are refused).
+    fn icon(&self) -> Result<Option<FolderIcon>, WorkbenchError> {
+        let names = entry_names(&self.root).map_err(|e| self.problem("", e.to_string()))?;
+        let icons: Vec<&String> = names.iter().filter(|name| is_icon_name(name)).collect();
+        let file = match icons.as_slice() {
+            [] => return Ok(None),
+            [one] => one.as_str(),
+            several => {
+                return Err(self.problem(
+                    several[1],
+                    format!(
+                        "the folder has {} icon files ({}): keep one",
+                        several.len(),
+                        several
+                            .iter()
+                            .map(|s| s.as_str())
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ),
+                ));
+            }
+        };
+        let path = self.regular_file(file)?;
+        let bytes = read_icon_file(&path).map_err(|e| match e {
+            WorkbenchError::IconFile { reason, .. } => self.problem(file, reason),
+            other => other,
+        })?;
+        Ok(Some(FolderIcon {
+            file: file.to_owned(),
+            sha256: hex::encode(<sha2::Sha256 as sha2::Digest>::digest(&bytes)),
+            bytes,
+        }))
+    }
+}
+
+#[cfg(test)]
+mod tests;
