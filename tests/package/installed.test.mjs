@@ -4,8 +4,8 @@
 // (tauri-driver + WebKitWebDriver under Xvfb), on a fresh data folder: it starts its embedded sandbox and shows the
 // demo apps, as a partner sees it after installing.
 //
-// Needs PWB_DEB (the .deb that was installed) and PWB_RELEASE_BINARY (the binary the bundler packed, in the release
-// target folder), a display (xvfb-run) and tauri-driver on PATH.
+// Needs PWB_DEB (the .deb just built and installed; `dev` deletes earlier bundles before building), a display
+// (xvfb-run) and tauri-driver on PATH.
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -17,8 +17,7 @@ import { join } from 'node:path';
 import { openSession, startDriver } from '../desktop/webdriver.mjs';
 
 const deb = process.env.PWB_DEB;
-const built = process.env.PWB_RELEASE_BINARY;
-assert.ok(deb && built, 'PWB_DEB and PWB_RELEASE_BINARY must name the installed .deb and the binary it packs');
+assert.ok(deb, 'PWB_DEB must name the .deb that was installed');
 
 const PACKAGE = 'partner-workbench';
 const dpkgField = (field, file) =>
@@ -30,7 +29,14 @@ before(() => {
 });
 after(() => rmSync(dataDir, { recursive: true, force: true }));
 
-const sha256 = (path) => createHash('sha256').update(readFileSync(path)).digest('hex');
+const sha256 = (bytes) => createHash('sha256').update(bytes).digest('hex');
+
+/** A file's bytes as the .deb holds them (its data archive, read by dpkg-deb and tar). */
+const packed = (path) =>
+  execFileSync('tar', ['--extract', '--to-stdout', path.slice(1)], {
+    input: execFileSync('dpkg-deb', ['--fsys-tarfile', deb], { maxBuffer: 1 << 30 }),
+    maxBuffer: 1 << 30,
+  });
 
 /** The files the installed package owns, from dpkg's own records. */
 function installedFiles() {
@@ -40,7 +46,7 @@ function installedFiles() {
   return execFileSync('dpkg-query', ['--listfiles', PACKAGE]).toString().split('\n').filter(Boolean);
 }
 
-test('the package installs the binary just built, a desktop entry that starts it, and the icons', () => {
+test('the package installs the binary it holds, a desktop entry that starts it, and the icons', () => {
   assert.equal(dpkgField('Package', deb), PACKAGE);
   const depends = dpkgField('Depends', deb);
   assert.match(depends, /libwebkit2gtk-4\.1-0/, `the package depends on the WebKitGTK it links: ${depends}`);
@@ -48,7 +54,7 @@ test('the package installs the binary just built, a desktop entry that starts it
   const files = installedFiles();
   const binary = `/usr/bin/${PACKAGE}`;
   assert.ok(files.includes(binary), `the package installs ${binary}: ${files.join(', ')}`);
-  assert.equal(sha256(binary), sha256(built), 'the installed binary is the release build the bundler packed');
+  assert.equal(sha256(readFileSync(binary)), sha256(packed(binary)), 'the installed binary is the one the new .deb holds');
 
   const desktop = files.find((f) => f.startsWith('/usr/share/applications/') && f.endsWith('.desktop'));
   assert.ok(desktop, 'the package installs a desktop entry');
