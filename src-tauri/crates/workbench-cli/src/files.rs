@@ -21,9 +21,13 @@ pub struct ExportArgs {
     #[command(flatten)]
     pub target: edit::VersionArgs,
     /// The folder to write (created; or an empty folder, or an earlier export of this version,
-    /// which is replaced whole). Anything else is refused and left as it is.
+    /// which is replaced whole; hidden entries such as `.git` stay). Anything else is refused
+    /// and left as it is.
     #[arg(value_name = "DIR")]
     pub dir: PathBuf,
+    /// Replace an earlier export even when its files hold changes not imported (which are lost).
+    #[arg(long)]
+    pub force: bool,
     /// Print JSON instead of a summary.
     #[arg(long)]
     pub json: bool,
@@ -53,7 +57,12 @@ pub struct DiffArgs {
 }
 
 pub fn export(workbench: &Workbench, args: ExportArgs) -> Result<u8, WorkbenchError> {
-    let report = workbench.export_files(&args.target.app, &args.target.version, &args.dir)?;
+    let report = workbench.export_files(
+        &args.target.app,
+        &args.target.version,
+        &args.dir,
+        args.force,
+    )?;
     if args.json {
         output::print_json(&serde_json::to_value(&report).expect("the report serializes"));
         return Ok(exit::SUCCESS);
@@ -89,12 +98,11 @@ pub fn export(workbench: &Workbench, args: ExportArgs) -> Result<u8, WorkbenchEr
 pub fn import(workbench: &Workbench, args: ImportArgs) -> Result<u8, WorkbenchError> {
     let report = workbench.import_files(&args.dir, OffsetDateTime::now_utc())?;
     let changed_any = !report.fields.is_empty() || report.icon;
-    if report.server_moved_since_export && changed_any {
+    if !report.overridden.is_empty() {
         eprintln!(
-            "note: a sync brought the server's changes to version {} after this export; \
-             where the files still hold the older values, this import set them back \
-             (`pwb diff` shows such fields before an import)",
-            report.version_id
+            "note: changed both in the files and in the cache since the export (a sync or an \
+             edit): {}; the files' values were applied over the cache's",
+            report.overridden.join(", ")
         );
     }
     if args.json {
@@ -116,6 +124,12 @@ pub fn import(workbench: &Workbench, args: ImportArgs) -> Result<u8, WorkbenchEr
             changed.join(", "),
             report.version_id,
             report.pending
+        );
+    }
+    if !report.kept.is_empty() {
+        say!(
+            "kept the cache's newer {} (the files left them as exported)",
+            report.kept.join(", ")
         );
     }
     Ok(exit::SUCCESS)
@@ -171,7 +185,20 @@ pub async fn diff(
         header.version_number,
         header.version_id
     );
-    print_changes(&cache);
+    print_changes(&cache.changes);
+    for field in &cache.overridden {
+        say!(
+            "  {field}: changed in the cache too since the export; import applies the files' value"
+        );
+    }
+    for kept in &cache.kept {
+        say!(
+            "  {}: kept as the cache has it, {} (the files hold the exported {})",
+            kept.field,
+            shown(&kept.to),
+            shown(&kept.from)
+        );
+    }
     if let Some(Ok(diff)) = &server {
         say!("against the server ({}):", choice.label());
         if diff.moved_since_export {

@@ -510,7 +510,7 @@ async fn run(cli: Cli) -> Result<u8, WorkbenchError> {
                 output::print_json(&serde_json::json!({
                     "app_id": app,
                     "version_id": version,
-                    "out": (!to_stdout).then_some(&out),
+                    "out": (!to_stdout).then(|| out.to_string_lossy()),
                     "bytes": page.len(),
                     "html": to_stdout.then_some(&page),
                 }));

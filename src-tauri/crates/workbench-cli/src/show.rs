@@ -77,7 +77,7 @@ pub fn show(workbench: &Workbench, args: ShowArgs) -> Result<u8, WorkbenchError>
                 "sha256": icon.sha256,
                 "changed": source.icon_changed,
             })),
-            "icon_written_to": icon_out,
+            "icon_written_to": icon_out.as_ref().map(|path| path.to_string_lossy()),
             "locks": locks.iter().map(|(part, why)| json!({
                 "part": part,
                 "locked_because": why,

@@ -661,6 +661,42 @@ pub fn changed_fields(a: &VersionContent, b: &VersionContent) -> Vec<String> {
     out
 }
 
+/// Every path that has a value in `content` (same path vocabulary; an absent path's value is
+/// `null`): each section field, each plan whole and field by field (of plans sharing a name, the
+/// first, which [`field_value`] reads), the whole plan list `subscription_types`, and
+/// `subscription_types.order`. With [`field_value`], a record of what a copy held, field by field.
+pub fn field_paths(content: &VersionContent) -> Vec<String> {
+    let mut out = Vec::new();
+    let whole = json(content);
+    for (key, shape) in SECTIONS {
+        value_paths(key, *shape, get(&whole, &[key]), &mut out);
+    }
+    for ((name, nth), value) in keyed(&content.subscription_types) {
+        if nth == 0 {
+            let path = plan_path(&name);
+            out.push(path.clone());
+            value_paths(&path, Object(PLAN), &value, &mut out);
+        }
+    }
+    out.push(PLANS.to_owned());
+    out.push(ORDER.to_owned());
+    out
+}
+
+fn value_paths(path: &str, shape: Shape, value: &Value, out: &mut Vec<String>) {
+    if value.is_null() {
+        return;
+    }
+    match shape {
+        Leaf => out.push(path.to_owned()),
+        Object(children) => {
+            for (key, child) in children {
+                value_paths(&format!("{path}.{key}"), *child, get(value, &[key]), out);
+            }
+        }
+    }
+}
+
 fn diff_value(path: &str, shape: Shape, a: &Value, b: &Value, out: &mut Vec<String>) {
     if a == b {
         return;

@@ -39,6 +39,12 @@ pub enum StoreError {
     NoConflict { version_id: String, field: String },
     #[error("{0}")]
     Invalid(String),
+    /// A change checked against a version that an edit or a sync changed before it was
+    /// written: nothing was written, and running it again checks it anew.
+    #[error(
+        "version {version_id} changed while this ran (an edit or a sync); nothing was applied: run it again"
+    )]
+    ChangedMeanwhile { version_id: String },
     #[error("the cache holds a value it cannot read ({what}); run a sync to refill it")]
     Corrupt { what: String },
 }

@@ -10,7 +10,7 @@
 use rusqlite::{Connection, OptionalExtension, Transaction, TransactionBehavior, params};
 use serde_json::Value;
 use workbench_domain::merge::{self, FieldConflict};
-use workbench_domain::{App, AppVersion, IconFile, VersionContent};
+use workbench_domain::{App, AppVersion, IconFile, VersionContent, VersionStatus};
 
 use crate::outbox::{self, Operation};
 use crate::{StoreError, apps, icons, versions};
@@ -216,6 +216,8 @@ pub struct Changes<'a> {
     pub before: &'a VersionContent,
     /// The checksum of the working icon they were checked against (`None`: no icon).
     pub icon_before: Option<&'a str>,
+    /// The review status the edit was allowed under (what the review track locks depends on it).
+    pub status: VersionStatus,
     /// The new content, with its idempotency key (`None`: the content stays).
     pub content: Option<(&'a VersionContent, &'a str)>,
     /// The new icon, with its idempotency key (`None`: the icon stays).
@@ -226,8 +228,8 @@ pub struct Changes<'a> {
 
 /// Applies [`Changes`] in one transaction: the content as one edit (working copy, undo record,
 /// outbox entry) and the icon with its upload queued. Refused, writing nothing, when the
-/// version's working copy or icon is no longer what the changes were checked against (another
-/// edit came in between).
+/// version's working copy, icon or review status is no longer what the changes were checked
+/// against (an edit or a sync came in between): [`StoreError::ChangedMeanwhile`].
 pub(crate) fn apply(
     conn: &mut Connection,
     version_id: &str,
@@ -235,13 +237,17 @@ pub(crate) fn apply(
     at: &str,
 ) -> Result<(), StoreError> {
     let tx = immediate(conn)?;
-    let current = working(&tx, version_id)?.version.content;
+    let current = working(&tx, version_id)?.version;
     let icon_now = icons::get(&tx, version_id)?.map(|icon| icon.sha256);
-    if &current != changes.before || icon_now.as_deref() != changes.icon_before {
-        return Err(StoreError::Invalid(format!(
-            "version {version_id} was changed by another edit meanwhile; nothing was applied, try again"
-        )));
+    if &current.content != changes.before
+        || icon_now.as_deref() != changes.icon_before
+        || current.status != changes.status
+    {
+        return Err(StoreError::ChangedMeanwhile {
+            version_id: version_id.to_owned(),
+        });
     }
+    // Content equal to the working copy is no edit (`record_edit` would record one).
     if let Some((after, key)) = changes.content
         && after != changes.before
     {

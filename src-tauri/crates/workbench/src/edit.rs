@@ -152,7 +152,7 @@ impl Workbench {
             format => format!("image/{}", format.as_str()),
         };
         Ok(IconFile {
-            sha256: hex::encode(<sha2::Sha256 as sha2::Digest>::digest(&bytes)),
+            sha256: sha256_hex(&bytes),
             media_type,
             bytes,
         })
@@ -314,7 +314,7 @@ impl Workbench {
         let json = serde_json::to_string_pretty(&cached.version.content).map_err(|e| {
             WorkbenchError::InvalidEdit(format!("cannot show version {version_id}: {e}"))
         })?;
-        let sha256 = hex::encode(<sha2::Sha256 as sha2::Digest>::digest(json.as_bytes()));
+        let sha256 = sha256_hex(json.as_bytes());
         let icon_sha256 = self.store().icon(version_id)?.map(|icon| icon.sha256);
         Ok(SubmissionPreview {
             version_id: version_id.to_owned(),
@@ -455,7 +455,13 @@ pub(crate) fn part_name(part: ContentPart) -> &'static str {
     }
 }
 
+/// The SHA-256 of `bytes` in lower-case hex, as icons and fingerprints are named.
+pub(crate) fn sha256_hex(bytes: &[u8]) -> String {
+    hex::encode(<sha2::Sha256 as sha2::Digest>::digest(bytes))
+}
+
 /// The content parts that differ between two contents.
+
 pub(crate) fn parts_changed(a: &VersionContent, b: &VersionContent) -> Vec<ContentPart> {
     let mut parts = Vec::new();
     if a.general != b.general {

@@ -164,13 +164,15 @@ pub enum ErrorCode {
     SignIn,
     /// No keyring works, or the one in use failed.
     Keyring,
-    /// Anything else: a bug or a broken installation.
+    /// Anything else: a version that changed while a command ran (run it again), a bug, or a
+    /// broken installation.
     Internal,
 }
 
 impl WorkbenchError {
     pub fn code(&self) -> ErrorCode {
         match self {
+            WorkbenchError::Store(StoreError::ChangedMeanwhile { .. }) => ErrorCode::Internal,
             WorkbenchError::Store(_)
             | WorkbenchError::NoDataDir
             | WorkbenchError::CachedPack(_) => ErrorCode::Cache,

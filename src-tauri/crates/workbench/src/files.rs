@@ -16,14 +16,16 @@ use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 use serde_json::Value;
+use std::collections::BTreeMap;
 use time::OffsetDateTime;
-use workbench_domain::merge::{changed_fields, field_value};
+
+use workbench_domain::merge::{changed_fields, field_paths, field_value, set_field};
 use workbench_domain::validation::icon::RealFormat;
 use workbench_domain::{ContentPart, IconFile, VersionContent};
 use workbench_remote::PartnerClient;
 use workbench_store::{CachedVersion, Changes};
 
-use crate::edit::{new_key, parts_changed};
+use crate::edit::{new_key, parts_changed, sha256_hex};
 use crate::pull::rfc3339;
 use crate::validate::read_icon_file;
 use crate::{Workbench, WorkbenchError};
@@ -40,6 +42,8 @@ pub struct ExportReport {
     pub app_id: String,
     pub version_id: String,
     pub version_number: String,
+    /// A name that is not UTF-8 is written with U+FFFD for its other bytes.
+    #[serde(serialize_with = "lossy_path")]
     pub dir: PathBuf,
     /// Every file written, by its path inside `dir`, in the order written.
     pub files: Vec<String>,
@@ -47,6 +51,10 @@ pub struct ExportReport {
     pub screenshots: usize,
     /// `dir` held an earlier export of this version, now replaced.
     pub replaced: bool,
+}
+
+fn lossy_path<S: serde::Serializer>(path: &Path, serializer: S) -> Result<S::Ok, S::Error> {
+    serializer.serialize_str(&path.to_string_lossy())
 }
 
 /// The icon an export wrote, under the name of its real format.
@@ -112,6 +120,22 @@ impl FileChanges {
     }
 }
 
+/// What the files change in the working copy, judged field by field against what was exported
+/// (`pwb.toml`'s `[exported]`) and what the cache holds now.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CacheDiff {
+    /// What import changes in the working copy: the fields the files changed since the export,
+    /// from the cache's value to the files'.
+    #[serde(flatten)]
+    pub changes: FileChanges,
+    /// Of those, the fields the cache changed too since the export (a sync brought the server's
+    /// change, or a local edit): import puts the files' value over the cache's.
+    pub overridden: Vec<String>,
+    /// The fields the files left as exported but the cache has changed since: import keeps the
+    /// cache's value. `from` is the files' (the exported) value, `to` the cache's.
+    pub kept: Vec<FieldChange>,
+}
+
 /// An export folder read and checked against the cache: what importing it would make of the
 /// version.
 #[derive(Debug, Clone)]
@@ -119,9 +143,15 @@ pub struct ExportedFiles {
     pub header: Header,
     cached: CachedVersion,
     icon_now: Option<IconFile>,
-    /// The working copy with the files applied.
+    /// The content as the files have it.
     content: VersionContent,
     icon: Option<FolderIcon>,
+    /// The working copy with the files' changes since the export applied.
+    resolved: VersionContent,
+    /// The icon import puts in place (the files' changed icon).
+    new_icon: Option<FolderIcon>,
+    overridden: Vec<String>,
+    kept: Vec<FieldChange>,
 }
 
 #[derive(Debug, Clone)]
@@ -131,34 +161,121 @@ struct FolderIcon {
     sha256: String,
 }
 
-impl ExportedFiles {
-    /// What importing would change in the working copy.
-    pub fn against_cache(&self) -> FileChanges {
-        FileChanges::between(
-            &self.cached.version.content,
-            self.icon_now.as_ref().map(|icon| icon.sha256.as_str()),
-            &self.content,
-            self.new_icon().map(|icon| icon.sha256.as_str()),
-        )
-    }
+/// The key of the icon's fingerprint in `[exported]`: its SHA-256.
+const ICON_KEY: &str = "icon";
 
-    /// Whether the cache's copy of the server's version is no longer the one exported from:
-    /// a sync brought the server's changes since, and importing may set those fields back.
-    pub fn server_moved_since_export(&self) -> bool {
-        self.header.server_etag != self.cached.etag
+/// The fingerprint of a field's value: the SHA-256 of its JSON (`null`: absent).
+fn fingerprint(value: &Value) -> String {
+    sha256_hex(value.to_string().as_bytes())
+}
+
+/// What an export records of `content` and its icon: each field's fingerprint by its path.
+fn fingerprints(content: &VersionContent, icon_sha256: Option<&str>) -> BTreeMap<String, String> {
+    let mut exported: BTreeMap<String, String> = field_paths(content)
+        .into_iter()
+        .map(|path| {
+            let value = field_value(content, &path).unwrap_or(Value::Null);
+            (path, fingerprint(&value))
+        })
+        .collect();
+    if let Some(sha256) = icon_sha256 {
+        exported.insert(ICON_KEY.to_owned(), sha256.to_owned());
+    }
+    exported
+}
+
+/// The files' content judged against what was exported: the working copy `cache` with every
+/// field the files changed since the export set to the files' value, the others left as the
+/// cache has them.
+struct Resolution {
+    content: VersionContent,
+    overridden: Vec<String>,
+    kept: Vec<FieldChange>,
+}
+
+fn resolve(
+    exported: &BTreeMap<String, String>,
+    files: &VersionContent,
+    cache: &VersionContent,
+) -> Result<Resolution, WorkbenchError> {
+    let null = fingerprint(&Value::Null);
+    let as_exported =
+        |path: &str, value: &Value| exported.get(path).unwrap_or(&null) == &fingerprint(value);
+    let value =
+        |content: &VersionContent, path: &str| field_value(content, path).unwrap_or(Value::Null);
+    let unique = |content: &VersionContent| {
+        let mut names = std::collections::HashSet::new();
+        content
+            .subscription_types
+            .iter()
+            .all(|p| names.insert(p.name.as_str()))
+    };
+    // Plans are told apart by name; where a name repeats, the plan list is one field.
+    let by_plan = unique(files) && unique(cache);
+    let mut paths: Vec<String> = changed_fields(cache, files)
+        .into_iter()
+        .filter(|path| by_plan || !path.starts_with(PLAN_LIST))
+        .collect();
+    if !by_plan && files.subscription_types != cache.subscription_types {
+        paths.push(PLAN_LIST.to_owned());
+    }
+    let mut resolution = Resolution {
+        content: cache.clone(),
+        overridden: Vec::new(),
+        kept: Vec::new(),
+    };
+    for path in paths {
+        let (mine, theirs) = (value(files, &path), value(cache, &path));
+        if as_exported(&path, &mine) {
+            resolution.kept.push(FieldChange {
+                field: path,
+                from: mine,
+                to: theirs,
+            });
+            continue;
+        }
+        if !as_exported(&path, &theirs) {
+            resolution.overridden.push(path.clone());
+        }
+        let mine = match (path.as_str(), mine) {
+            // Only the plans there are: one the cache removed and the files left stays removed.
+            (PLAN_ORDER, Value::Array(names)) => {
+                let there = value(&resolution.content, PLAN_ORDER);
+                Value::Array(
+                    names
+                        .into_iter()
+                        .filter(|name| there.as_array().is_some_and(|t| t.contains(name)))
+                        .collect(),
+                )
+            }
+            (_, mine) => mine,
+        };
+        set_field(&mut resolution.content, &path, mine)
+            .map_err(|e| WorkbenchError::InvalidEdit(e.to_string()))?;
+    }
+    Ok(resolution)
+}
+
+const PLAN_LIST: &str = "subscription_types";
+const PLAN_ORDER: &str = "subscription_types.order";
+
+impl ExportedFiles {
+    /// What importing would change in the working copy, and what it keeps of the cache.
+    pub fn against_cache(&self) -> CacheDiff {
+        CacheDiff {
+            changes: FileChanges::between(
+                &self.cached.version.content,
+                self.icon_now.as_ref().map(|icon| icon.sha256.as_str()),
+                &self.resolved,
+                self.new_icon.as_ref().map(|icon| icon.sha256.as_str()),
+            ),
+            overridden: self.overridden.clone(),
+            kept: self.kept.clone(),
+        }
     }
 
     fn icon_sha256(&self) -> Option<&str> {
         self.icon.as_ref().map(|icon| icon.sha256.as_str())
-    }
-
-    /// The folder's icon when its bytes are not the cached icon's.
-    fn new_icon(&self) -> Option<&FolderIcon> {
-        self.icon.as_ref().filter(|icon| {
-            self.icon_now
-                .as_ref()
-                .is_none_or(|now| now.bytes != icon.bytes)
-        })
     }
 }
 
@@ -174,8 +291,10 @@ pub struct ImportReport {
     pub icon: bool,
     /// Outbox entries now waiting (all versions).
     pub pending: u64,
-    /// See [`ExportedFiles::server_moved_since_export`].
-    pub server_moved_since_export: bool,
+    /// See [`CacheDiff::overridden`].
+    pub overridden: Vec<String>,
+    /// The fields kept as the cache has them: see [`CacheDiff::kept`].
+    pub kept: Vec<String>,
 }
 
 /// The server's copy of the version against the files.
@@ -190,14 +309,17 @@ pub struct ServerDiff {
 
 impl Workbench {
     /// Writes the cached version `version_id` of `app_id` (its working copy, unsent edits
-    /// included) as files into `dir` (see [`format`]). `dir` may be missing, empty, or an
-    /// earlier export of the same version; anything else is refused and left untouched. The
-    /// files are written into a folder beside `dir`, then renamed into place.
+    /// included) as files into `dir` (see [`format`]). `dir` may be missing, empty (but for hidden
+    /// entries such as `.git`, which stay), or an earlier export of the same version whose
+    /// changes are all in the cache (all of them imported); with `force`, also one whose changes
+    /// are not. Anything else is refused and left untouched. The files are written into a
+    /// folder beside `dir`, then renamed into place.
     pub fn export_files(
         &self,
         app_id: &str,
         version_id: &str,
         dir: &Path,
+        force: bool,
     ) -> Result<ExportReport, WorkbenchError> {
         let cached = self.cached_version_of_app(app_id, version_id)?;
         let icon = self.store().icon(version_id)?;
@@ -205,8 +327,10 @@ impl Workbench {
             path: dir.to_owned(),
             reason,
         };
-        let replaced = check_export_target(dir, &cached).map_err(failed)?;
-        let mut files = format::render(&cached.version, cached.etag.as_deref());
+        let replaced = self.check_export_target(dir, &cached, force)?;
+        let icon_sha256 = icon.as_ref().map(|icon| sha256_hex(&icon.bytes));
+        let exported = fingerprints(&cached.version.content, icon_sha256.as_deref());
+        let mut files = format::render(&cached.version, cached.etag.as_deref(), exported);
         let exported_icon = icon.as_ref().map(|icon| {
             let file = format::icon_file_name(&icon.bytes);
             files.push((file.clone(), icon.bytes.clone()));
@@ -217,14 +341,7 @@ impl Workbench {
             }
         });
         write_folder(dir, &files, replaced).map_err(failed)?;
-        let screenshots = cached
-            .version
-            .content
-            .marketplace
-            .assets
-            .iter()
-            .filter(|a| a.kind == workbench_domain::AssetType::Screenshot)
-            .count();
+        let (screenshots, _) = format::split_assets(&cached.version.content.marketplace.assets);
         Ok(ExportReport {
             app_id: cached.version.app_id.clone(),
             version_id: cached.version.id.clone(),
@@ -232,9 +349,76 @@ impl Workbench {
             dir: dir.to_owned(),
             files: files.into_iter().map(|(path, _)| path).collect(),
             icon: exported_icon,
-            screenshots,
+            screenshots: screenshots.len(),
             replaced,
         })
+    }
+
+    /// Whether `dir` may receive an export of `cached`: `Ok(false)` when it does not exist or
+    /// holds only hidden entries, `Ok(true)` when it holds an earlier export of the same version
+    /// to be replaced (refused, unless `force`, when its files hold changes the cache does not
+    /// have), else why not.
+    fn check_export_target(
+        &self,
+        dir: &Path,
+        cached: &CachedVersion,
+        force: bool,
+    ) -> Result<bool, WorkbenchError> {
+        let failed = |reason: String| WorkbenchError::OutputFile {
+            path: dir.to_owned(),
+            reason,
+        };
+        match std::fs::symlink_metadata(dir) {
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(false),
+            Err(e) => return Err(failed(e.to_string())),
+            Ok(meta) if meta.file_type().is_symlink() => {
+                return Err(failed(
+                    "it is a symbolic link; name the folder itself".into(),
+                ));
+            }
+            Ok(meta) if !meta.is_dir() => return Err(failed("it is not a folder".into())),
+            Ok(_) => {}
+        }
+        let not_export = |why: String| {
+            failed(format!(
+                "it is not empty and {why}; export into a new or empty folder"
+            ))
+        };
+        let folder = Folder::open(dir).map_err(|e| not_export(e.to_string()))?;
+        let names = entry_names(dir).map_err(|e| failed(e.to_string()))?;
+        if names.iter().all(|name| name.starts_with('.')) {
+            return Ok(false);
+        }
+        let header: Header = folder
+            .parse(HEADER)
+            .map_err(|_| not_export(format!("has no readable {HEADER}: it is not an export")))?;
+        if header.app_id != cached.version.app_id || header.version_id != cached.version.id {
+            return Err(failed(format!(
+                "it holds the export of version {} of app {}, not of this version; export into a new or empty folder",
+                header.version_id, header.app_id
+            )));
+        }
+        if force {
+            return Ok(true);
+        }
+        let replace = "`pwb import` it first, or export with --force to replace it";
+        let files = self.read_export(dir).map_err(|e| {
+            failed(format!(
+                "it holds an earlier export whose files cannot be read ({e}): fix them and {replace}"
+            ))
+        })?;
+        let unimported = files.against_cache().changes;
+        if !unimported.is_empty() {
+            let mut changed: Vec<String> = unimported.fields.into_iter().map(|f| f.field).collect();
+            if unimported.icon.is_some() {
+                changed.push(ICON_KEY.to_owned());
+            }
+            return Err(failed(format!(
+                "it holds an earlier export with changes not imported ({}): {replace}",
+                changed.join(", ")
+            )));
+        }
+        Ok(true)
     }
 
     /// Reads the export folder `dir` and checks it against the cache: every file parsed, no
@@ -263,7 +447,7 @@ impl Workbench {
             )
         })?;
         if cached.version.app_id != header.app_id {
-            return Err(folder.missing(
+            return Err(folder.problem(
                 HEADER,
                 format!(
                     "it names app {} and version {}, but that version belongs to app {}: the files are of another version",
@@ -287,29 +471,61 @@ impl Workbench {
             .map_err(|p| folder.problem(&p.file, p.reason))?;
         let icon_now = self.store().icon(&header.version_id)?;
         let icon = folder.icon()?;
-        if icon.is_none() && icon_now.is_some() {
-            return Err(folder.missing(
-                "icon.png",
-                "the version has an icon and the folder has none; Partner Project cannot remove an \
-                 icon: put it back (`pwb export` writes it)"
-                    .into(),
-            ));
-        }
+        let exported_icon = header.exported.get(ICON_KEY);
+        let mut resolution = resolve(&header.exported, &content, &cached.version.content)?;
+        // Of the bytes, as the folder's icon's is.
+        let now_sha256 = icon_now.as_ref().map(|icon| sha256_hex(&icon.bytes));
+        let now_sha256 = now_sha256.as_ref();
+        let new_icon = match &icon {
+            None if exported_icon.is_some() => {
+                return Err(folder.problem(
+                    "icon.png",
+                    "the export had an icon and the folder has none; Partner Project cannot \
+                     remove an icon: put it back (`pwb export` writes it)"
+                        .into(),
+                ));
+            }
+            // Left as exported: the cache's icon stays, whatever it is now.
+            Some(icon) if Some(&icon.sha256) == exported_icon => {
+                if now_sha256 != exported_icon {
+                    resolution.kept.push(FieldChange {
+                        field: ICON_KEY.to_owned(),
+                        from: Value::from(icon.sha256.clone()),
+                        to: now_sha256.map_or(Value::Null, |sha| Value::from(sha.clone())),
+                    });
+                }
+                None
+            }
+            None => None,
+            Some(icon) if Some(&icon.sha256) == now_sha256 => None,
+            Some(icon) => {
+                if now_sha256 != exported_icon {
+                    resolution.overridden.push(ICON_KEY.to_owned());
+                }
+                Some(icon.clone())
+            }
+        };
         Ok(ExportedFiles {
             header,
             cached,
             icon_now,
             content,
             icon,
+            resolved: resolution.content,
+            new_icon,
+            overridden: resolution.overridden,
+            kept: resolution.kept,
         })
     }
 
-    /// Applies the export folder `dir` to its version as local edits: the sections and plans as
-    /// one edit, the icon (when its bytes differ) after the icon rules found no error in it; both
-    /// in one transaction, or nothing. Refused, changing nothing, when a file cannot be used,
-    /// when the review track locks a part the files change ([`WorkbenchError::Locked`]) or the
-    /// icon breaks a rule ([`WorkbenchError::ValidationFailed`]). Files equal to the working
-    /// copy queue nothing.
+    /// Applies the export folder `dir` to its version as local edits: the fields the files
+    /// changed since the export (see [`ExportedFiles::against_cache`]) as one edit, the icon
+    /// (when the files changed it) after the icon rules found no error in it; both in one
+    /// transaction, or nothing. The fields the files left as exported keep the cache's value,
+    /// whatever a sync or an edit made of it since. Refused, changing nothing, when a file
+    /// cannot be used, when the review track locks a part the files change
+    /// ([`WorkbenchError::Locked`]) or the icon breaks a rule
+    /// ([`WorkbenchError::ValidationFailed`]). Files that change nothing queue nothing.
     pub fn import_files(
         &self,
         dir: &Path,
@@ -318,22 +534,24 @@ impl Workbench {
         let files = self.read_export(dir)?;
         let cached = &files.cached;
         let before = &cached.version.content;
-        let mut parts = parts_changed(before, &files.content);
-        let new_icon = files.new_icon();
-        if new_icon.is_some() {
+        let mut parts = parts_changed(before, &files.resolved);
+        if files.new_icon.is_some() {
             parts.push(ContentPart::Icon);
         }
         self.check_editable(cached, &parts)?;
-        let icon = new_icon
+        let icon = files
+            .new_icon
+            .as_ref()
             .map(|icon| self.checked_icon(icon.bytes.clone(), &icon.file))
             .transpose()?;
-        let fields = changed_fields(before, &files.content);
+        let fields = changed_fields(before, &files.resolved);
         if !fields.is_empty() || icon.is_some() {
             let (content_key, icon_key) = (new_key(), new_key());
             let changes = Changes {
                 before,
                 icon_before: files.icon_now.as_ref().map(|icon| icon.sha256.as_str()),
-                content: (!fields.is_empty()).then_some((&files.content, content_key.as_str())),
+                status: cached.version.status,
+                content: (!fields.is_empty()).then_some((&files.resolved, content_key.as_str())),
                 icon: icon.as_ref().map(|icon| (icon, icon_key.as_str())),
                 summary: "import files",
             };
@@ -347,7 +565,8 @@ impl Workbench {
             fields,
             icon: icon.is_some(),
             pending: self.store().pending_edits()?,
-            server_moved_since_export: files.server_moved_since_export(),
+            overridden: files.overridden.clone(),
+            kept: files.kept.iter().map(|kept| kept.field.clone()).collect(),
         })
     }
 
@@ -372,53 +591,6 @@ impl Workbench {
     }
 }
 
-/// Whether `dir` may receive an export of `cached`: `Ok(false)` when it does not exist or is
-/// empty, `Ok(true)` when it holds an earlier export of the same version (to be replaced),
-/// else why not.
-fn check_export_target(dir: &Path, cached: &CachedVersion) -> Result<bool, String> {
-    let meta = match std::fs::symlink_metadata(dir) {
-        Ok(meta) => meta,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(false),
-        Err(e) => return Err(e.to_string()),
-    };
-    if meta.file_type().is_symlink() {
-        return Err("it is a symbolic link; name the folder itself".into());
-    }
-    if !meta.is_dir() {
-        return Err("it is not a folder".into());
-    }
-    let names = entry_names(dir).map_err(|e| e.to_string())?;
-    if names.is_empty() {
-        return Ok(false);
-    }
-    let not_export =
-        |why: &str| format!("it is not empty and {why}; export into a new or empty folder");
-    let shots = match dir.join(SCREENSHOTS_DIR) {
-        shots if shots.is_dir() => entry_names(&shots).map_err(|e| e.to_string())?,
-        _ => Vec::new(),
-    };
-    let mut others = names
-        .iter()
-        .filter(|name| !is_export_entry(name))
-        .chain(shots.iter().filter(|name| name.as_str() != SCREENSHOTS));
-    if let Some(other) = others.next() {
-        return Err(not_export(&format!(
-            "holds {other}, which is not part of an export"
-        )));
-    }
-    let folder = Folder::open(dir).map_err(|e| not_export(&format!("cannot be read ({e})")))?;
-    let header: Header = folder
-        .parse(HEADER)
-        .map_err(|_| not_export(&format!("has no readable {HEADER}: it is not an export")))?;
-    if header.app_id != cached.version.app_id || header.version_id != cached.version.id {
-        return Err(format!(
-            "it holds the export of version {} of app {}, not of this version; export into a new or empty folder",
-            header.version_id, header.app_id
-        ));
-    }
-    Ok(true)
-}
-
 /// The entries an export folder holds at its top.
 fn is_export_entry(name: &str) -> bool {
     [HEADER, LISTING, PLANS, SCREENSHOTS_DIR].contains(&name) || is_icon_name(name)
@@ -433,8 +605,9 @@ fn entry_names(dir: &Path) -> std::io::Result<Vec<String>> {
     Ok(names)
 }
 
-/// Writes `files` into a new folder beside `dir`, then puts it in `dir`'s place (moving an
-/// earlier export aside first when `replace`, and back should the rename fail).
+/// Writes `files` into a new folder beside `dir`, then puts it in `dir`'s place (with the hidden
+/// entries `dir` holds, such as `.git`, moved into it; an earlier export when `replace` is
+/// deleted only once the new one is in place).
 fn write_folder(dir: &Path, files: &[(String, Vec<u8>)], replace: bool) -> Result<(), String> {
     let name = dir
         .file_name()
@@ -448,10 +621,19 @@ fn write_folder(dir: &Path, files: &[(String, Vec<u8>)], replace: bool) -> Resul
     if !parent.is_dir() {
         return Err(format!("the folder {} does not exist", parent.display()));
     }
-    let staging = tempfile::Builder::new()
-        .prefix(&format!(".{name}.pwb-export-"))
-        .tempdir_in(&parent)
-        .map_err(|e| format!("cannot create a folder in {}: {e}", parent.display()))?;
+    let new_folder = |kind: &str| {
+        let prefix = format!(".{name}.pwb-{kind}-");
+        let mut builder = tempfile::Builder::new();
+        builder.prefix(&prefix);
+        // Made as any folder is, the umask deciding (a temporary folder is private, 0700): an
+        // export is shared through git.
+        #[cfg(unix)]
+        builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o777));
+        builder
+            .tempdir_in(&parent)
+            .map_err(|e| format!("cannot create a folder in {}: {e}", parent.display()))
+    };
+    let staging = new_folder("export")?;
     for (path, bytes) in files {
         let target = staging.path().join(path);
         if let Some(folder) = target.parent() {
@@ -461,34 +643,104 @@ fn write_folder(dir: &Path, files: &[(String, Vec<u8>)], replace: bool) -> Resul
             .and_then(|mut file| file.write_all(bytes).and_then(|()| file.sync_all()))
             .map_err(|e| format!("cannot write {path}: {e}"))?;
     }
-    #[cfg(unix)]
-    {
-        // A temporary folder is private (0700); an export is no secret, and is shared through git.
-        use std::os::unix::fs::PermissionsExt;
-        std::fs::set_permissions(staging.path(), std::fs::Permissions::from_mode(0o755))
-            .map_err(|e| e.to_string())?;
-    }
-    if replace {
-        let aside = tempfile::Builder::new()
-            .prefix(&format!(".{name}.pwb-old-"))
-            .tempdir_in(&parent)
-            .map_err(|e| format!("cannot create a folder in {}: {e}", parent.display()))?;
-        // Renaming over the empty folder `aside` moves the earlier export there.
-        std::fs::rename(dir, aside.path())
-            .map_err(|e| format!("cannot move the earlier export aside: {e}"))?;
-        if let Err(e) = std::fs::rename(staging.path(), dir) {
-            let _ = std::fs::rename(aside.path(), dir);
-            return Err(format!("cannot put the export in place: {e}"));
-        }
-        // `aside` (the earlier export) is deleted when dropped.
-        drop(aside);
+    let hidden = move_hidden(dir, staging.path())
+        .map_err(|e| format!("cannot move the folder's hidden files into the new export: {e}"))?;
+    let aside = if replace {
+        Some(new_folder("old")?)
     } else {
-        // Renaming over an empty folder replaces it.
-        std::fs::rename(staging.path(), dir)
-            .map_err(|e| format!("cannot put the export in place: {e}"))?;
+        None
+    };
+    match put_in_place(
+        staging.path(),
+        dir,
+        aside.as_ref().map(|aside| aside.path()),
+        &|from, to| std::fs::rename(from, to),
+    ) {
+        Ok(()) => {
+            // The staging folder is `dir` now; `aside` (the earlier export) is deleted on drop.
+            let _ = staging.keep();
+            Ok(())
+        }
+        Err(Failed::PutBack(reason)) => {
+            // Neither folder may be deleted: one holds the earlier export, the other the new one
+            // with the hidden files.
+            let (old, new) = (aside.map(|a| a.keep()), staging.keep());
+            Err(format!(
+                "{reason}; the earlier export is kept in {}, the new one (with the folder's \
+                 hidden files) in {}",
+                old.as_deref().unwrap_or(dir).display(),
+                new.display()
+            ))
+        }
+        Err(Failed::Unchanged(reason)) => {
+            for path in &hidden {
+                let _ = std::fs::rename(staging.path().join(path), dir.join(path));
+            }
+            Err(reason)
+        }
     }
-    // The staging folder is `dir` now: nothing left to delete.
-    let _ = staging.keep();
+}
+
+/// Moves the hidden entries of `dir` and of its screenshots folder into the same places in
+/// `into`; the paths moved, inside the folders. Nothing is moved when one cannot be.
+fn move_hidden(dir: &Path, into: &Path) -> std::io::Result<Vec<PathBuf>> {
+    let mut moved: Vec<PathBuf> = Vec::new();
+    for sub in ["", SCREENSHOTS_DIR] {
+        let folder = dir.join(sub);
+        if !folder.is_dir() {
+            continue;
+        }
+        for name in entry_names(&folder)? {
+            if !name.starts_with('.') {
+                continue;
+            }
+            let path = Path::new(sub).join(&name);
+            if let Err(e) = std::fs::rename(dir.join(&path), into.join(&path)) {
+                for done in &moved {
+                    let _ = std::fs::rename(into.join(done), dir.join(done));
+                }
+                return Err(e);
+            }
+            moved.push(path);
+        }
+    }
+    Ok(moved)
+}
+
+/// Why the new export could not be put in place.
+#[derive(Debug)]
+enum Failed {
+    /// `dir` is as it was.
+    Unchanged(String),
+    /// The earlier export was moved aside and could not be moved back.
+    PutBack(String),
+}
+
+/// Renames `staging` to `dir`; with `aside` (an empty folder), the earlier export in `dir` is
+/// first moved there, and moved back should the new one not go in.
+fn put_in_place(
+    staging: &Path,
+    dir: &Path,
+    aside: Option<&Path>,
+    rename: &dyn Fn(&Path, &Path) -> std::io::Result<()>,
+) -> Result<(), Failed> {
+    let in_place = |e: std::io::Error| format!("cannot put the export in place: {e}");
+    let Some(aside) = aside else {
+        // Renaming over an empty folder replaces it.
+        return rename(staging, dir).map_err(|e| Failed::Unchanged(in_place(e)));
+    };
+    // Renaming over the empty folder `aside` moves the earlier export there.
+    rename(dir, aside)
+        .map_err(|e| Failed::Unchanged(format!("cannot move the earlier export aside: {e}")))?;
+    if let Err(e) = rename(staging, dir) {
+        return match rename(aside, dir) {
+            Ok(()) => Err(Failed::Unchanged(in_place(e))),
+            Err(back) => Err(Failed::PutBack(format!(
+                "{}, nor the earlier export back ({back})",
+                in_place(e)
+            ))),
+        };
+    }
     Ok(())
 }
 
@@ -606,7 +858,7 @@ impl Folder {
     /// The regular file `file`, where it really is; a missing one is refused.
     fn regular_file(&self, file: &str) -> Result<PathBuf, WorkbenchError> {
         let path = self.resolve(file)?.ok_or_else(|| {
-            self.missing(
+            self.problem(
                 file,
                 "no such file: an export has it (`pwb export` writes it)".into(),
             )
@@ -672,7 +924,7 @@ impl Folder {
         })?;
         Ok(Some(FolderIcon {
             file: file.to_owned(),
-            sha256: hex::encode(<sha2::Sha256 as sha2::Digest>::digest(&bytes)),
+            sha256: sha256_hex(&bytes),
             bytes,
         }))
     }

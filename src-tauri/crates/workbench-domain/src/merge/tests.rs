@@ -949,6 +949,38 @@ fn the_schema_matches_the_model() {
     sections.as_object_mut().unwrap().remove(PLANS);
     check(&sections, SECTIONS, "the content");
     check(&value[PLANS][0], PLAN, "a plan");
+
+    // field_paths names every field of the filled version, each with a value, and no other.
+    let paths = field_paths(&full);
+    let leaves = |shape: &[(&str, Shape)]| -> usize {
+        shape
+            .iter()
+            .map(|(_, s)| match s {
+                Object(children) => children.len(),
+                Leaf => 1,
+            })
+            .sum()
+    };
+    let section_leaves = leaves(GENERAL) + leaves(TECHNICAL) + leaves(MARKETPLACE);
+    // The sections' fields, the plan whole and its fields, the plan list, the order.
+    assert_eq!(
+        paths.len(),
+        section_leaves + 1 + PLAN.len() + 2,
+        "{paths:?}"
+    );
+    for path in &paths {
+        assert!(!field_value(&full, path).unwrap().is_null(), "{path}");
+    }
+    assert!(paths.contains(&"marketplace.support.phone".to_owned()));
+    assert!(paths.contains(&"subscription_types[P].trial_days".to_owned()));
+    assert_eq!(paths[paths.len() - 2..], [PLANS, ORDER]);
+    // An absent field is not listed; a repeated plan name is listed once.
+    let mut sparse = full.clone();
+    sparse.general.notes.clear();
+    sparse.subscription_types.push(plan("P", 2));
+    let sparse_paths = field_paths(&sparse);
+    assert!(!sparse_paths.contains(&"general.notes".to_owned()));
+    assert_eq!(sparse_paths.len(), paths.len() - 1);
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -6,7 +6,7 @@ use serde_json::json;
 use tempfile::TempDir;
 use workbench_domain::{AppVersion, IconFile, VersionContent};
 
-use crate::{Operation, Store, fixtures};
+use crate::{Operation, Store, StoreError, fixtures};
 
 const AT: &str = "2026-11-27T10:00:00Z";
 
@@ -439,22 +439,71 @@ fn changes_applied_together_land_together_or_not_at_all() {
         bytes: b"new icon".to_vec(),
         sha256: "ab".repeat(32),
     };
+    let status = store.version(ID).unwrap().unwrap().version.status;
     let changes = crate::Changes {
         before: &before,
         icon_before: icon_before.as_deref(),
+        status,
         content: Some((&after, "k-content")),
         icon: Some((&icon, "k-icon")),
         summary: "import files",
     };
+    let outbox_keys = |store: &Store| -> Vec<String> {
+        store
+            .outbox()
+            .unwrap()
+            .into_iter()
+            .map(|e| e.idempotency_key)
+            .collect()
+    };
+
+    // A write inside the transaction fails after the content was written (the icon's outbox
+    // entry reuses the content's key, which the outbox holds once): all of it is rolled back.
+    let clashing = crate::Changes {
+        icon: Some((&icon, "k-content")),
+        ..changes
+    };
+    let (keys, history) = (outbox_keys(&store), store.edit_history(ID).unwrap().len());
+    store.apply(ID, clashing, AT).unwrap_err();
+    assert_eq!(
+        content(&store, ID),
+        before,
+        "the working copy is rolled back"
+    );
+    assert_eq!(store.icon(ID).unwrap().map(|i| i.sha256), icon_before);
+    assert_eq!(outbox_keys(&store), keys, "no outbox entry stays");
+    assert_eq!(
+        store.edit_history(ID).unwrap().len(),
+        history,
+        "no undo record stays"
+    );
+
+    // Checked under another review status than the cache has now (a sync came in between):
+    // nothing is applied, and the error says to run it again.
+    let other_status = crate::Changes {
+        status: workbench_domain::VersionStatus {
+            technical: workbench_domain::ReviewStatus::InReview,
+            ..status
+        },
+        ..changes
+    };
+    assert_ne!(other_status.status, status, "the fixture's status differs");
+    let error = store.apply(ID, other_status, AT).unwrap_err();
+    assert!(
+        matches!(error, StoreError::ChangedMeanwhile { .. }),
+        "{error}"
+    );
+    assert_eq!(content(&store, ID), before);
 
     // Checked against a working copy that another edit has changed since: nothing is applied.
     let meanwhile = with_name(before.clone(), "Meanwhile");
     assert!(store.edit(ID, &meanwhile, "set name", "k0", AT).unwrap());
     let error = store.apply(ID, changes, AT).unwrap_err();
     assert!(
-        error.to_string().contains("changed by another edit"),
+        matches!(error, StoreError::ChangedMeanwhile { .. }),
         "{error}"
     );
+    assert!(error.to_string().contains("run it again"), "{error}");
     assert_eq!(content(&store, ID), meanwhile);
     assert_eq!(store.icon(ID).unwrap().map(|i| i.sha256), icon_before);
     assert_eq!(store.outbox().unwrap().len(), 1);

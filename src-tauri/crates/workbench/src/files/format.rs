@@ -2,15 +2,17 @@
 //! (`parse_*`), with every key a version does not have refused by name. No I/O here: `files.rs`
 //! reads and writes the folder.
 //!
-//! The layout (`FORMAT` 1):
+//! The layout (`FORMAT` 2):
 //!
 //! | file | holds |
 //! | --- | --- |
-//! | `pwb.toml` | the header: app, version, version number, the server copy's ETag the export was based on |
+//! | `pwb.toml` | the header: app, version, version number, the server copy's ETag the export was based on, and `[exported]`: the SHA-256 of each field's value as exported (what import compares the files and the cache with) |
 //! | `listing.toml` | the `general`, `technical` and `marketplace` sections (the marketplace assets other than screenshots included) |
 //! | `plans.toml` | `subscription_types`, in order |
 //! | `screenshots/screenshots.toml` | the marketplace assets of type screenshot, in order: URL and description |
 //! | `icon.png` | the icon's bytes as cached (`icon.jpg`, `icon.gif`, ... when that is the real format) |
+
+use std::collections::BTreeMap;
 
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
@@ -20,7 +22,7 @@ use workbench_domain::{
 };
 
 /// The version of the layout; `pwb.toml` says which one it is written in.
-pub const FORMAT: u32 = 1;
+pub const FORMAT: u32 = 2;
 pub const HEADER: &str = "pwb.toml";
 pub const LISTING: &str = "listing.toml";
 pub const PLANS: &str = "plans.toml";
@@ -33,7 +35,9 @@ const HEADER_NOTE: &str = "\
 # Partner Workbench export of one app version. `pwb diff DIR` shows what `pwb import DIR`
 # would change; `pwb import DIR` applies these files as local edits (sent by `pwb sync`).
 # The ids name the version the files belong to; server_etag is the server's copy the export
-# was based on.
+# was based on. [exported] records each field as exported (a SHA-256 of its value): import
+# applies only the fields the files changed since, and keeps newer values the cache got for
+# the others. Leave this file as it is.
 ";
 const LISTING_NOTE: &str = "\
 # The version's listing: its general, technical and marketplace sections. Field names are
@@ -59,6 +63,11 @@ pub struct Header {
     /// The ETag of the server's copy the cache held at export (absent when it had none).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub server_etag: Option<String>,
+    /// Each field's fingerprint at export, by its path (`general.display_name`,
+    /// `subscription_types[Pro].price`, `subscription_types.order`, `icon`); a path not listed
+    /// was absent. (Read as empty when missing, so that an older format is refused by number.)
+    #[serde(default)]
+    pub exported: BTreeMap<String, String>,
 }
 
 /// `listing.toml`. The sections are required: a file without one is refused rather than read
@@ -119,7 +128,11 @@ pub fn is_icon_name(name: &str) -> bool {
 
 /// The text files of an export of `version` (the icon is written as it is, beside them): each
 /// path inside the folder with its bytes.
-pub fn render(version: &AppVersion, server_etag: Option<&str>) -> Vec<(String, Vec<u8>)> {
+pub fn render(
+    version: &AppVersion,
+    server_etag: Option<&str>,
+    exported: BTreeMap<String, String>,
+) -> Vec<(String, Vec<u8>)> {
     let content = &version.content;
     let (screenshots, others) = split_assets(&content.marketplace.assets);
     let header = Header {
@@ -128,6 +141,7 @@ pub fn render(version: &AppVersion, server_etag: Option<&str>) -> Vec<(String, V
         version_id: version.id.clone(),
         version_number: version.version_number.clone(),
         server_etag: server_etag.map(str::to_owned),
+        exported,
     };
     let mut marketplace = content.marketplace.clone();
     marketplace.assets = others;
@@ -167,7 +181,7 @@ fn toml_file<T: Serialize>(note: &str, value: &T) -> Vec<u8> {
 }
 
 /// (screenshots, every other asset), each in its order.
-fn split_assets(assets: &[Asset]) -> (Vec<Asset>, Vec<Asset>) {
+pub fn split_assets(assets: &[Asset]) -> (Vec<Asset>, Vec<Asset>) {
     assets
         .iter()
         .cloned()
@@ -264,12 +278,14 @@ pub fn content(
             ),
         });
     }
-    let mut names = std::collections::HashSet::new();
-    if let Some(twice) = plans
-        .subscription_types
-        .iter()
-        .find(|plan| !names.insert(plan.name.as_str()))
-    {
+    // A name given twice is refused, unless the working copy already has it as often: a
+    // server copy may hold such plans, and its export must still import.
+    let count =
+        |list: &[SubscriptionPlan], name: &str| list.iter().filter(|p| p.name == name).count();
+    if let Some(twice) = plans.subscription_types.iter().find(|plan| {
+        let n = count(&plans.subscription_types, &plan.name);
+        n > 1 && n > count(&current.subscription_types, &plan.name)
+    }) {
         return Err(FileProblem {
             file: PLANS.to_owned(),
             reason: format!(

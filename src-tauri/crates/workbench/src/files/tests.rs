@@ -66,7 +66,9 @@ impl Setup {
     /// Exports `version` into a new folder `name`.
     fn export(&self, version: &str, name: &str) -> PathBuf {
         let dir = self.dir(name);
-        self.workbench.export_files(APP, version, &dir).unwrap();
+        self.workbench
+            .export_files(APP, version, &dir, false)
+            .unwrap();
         dir
     }
 
@@ -208,7 +210,10 @@ fn export_then_import_changes_nothing_and_exports_the_same_bytes_for_every_fixtu
                 setup.dir(&format!("{version}-1")),
                 setup.dir(&format!("{version}-2")),
             );
-            setup.workbench.export_files(app, version, &first).unwrap();
+            setup
+                .workbench
+                .export_files(app, version, &first, false)
+                .unwrap();
             let before = setup.state(version);
             let report = setup.workbench.import_files(&first, AT).unwrap();
             assert!(
@@ -221,10 +226,14 @@ fn export_then_import_changes_nothing_and_exports_the_same_bytes_for_every_fixtu
                     .read_export(&first)
                     .unwrap()
                     .against_cache()
+                    .changes
                     .is_empty()
             );
             assert_eq!(setup.state(version), before, "{version}: nothing changed");
-            setup.workbench.export_files(app, version, &second).unwrap();
+            setup
+                .workbench
+                .export_files(app, version, &second, false)
+                .unwrap();
             assert_eq!(files_of(&first), files_of(&second), "{version}");
         }
     }
@@ -280,7 +289,12 @@ fn an_import_is_one_edit_of_the_fields_changed_plus_the_icon_and_undoes_as_one()
     std::fs::write(dir.join("icon.png"), icon_fixture("valid.png")).unwrap();
 
     let diff = setup.workbench.read_export(&dir).unwrap().against_cache();
-    let fields: Vec<&str> = diff.fields.iter().map(|f| f.field.as_str()).collect();
+    let fields: Vec<&str> = diff
+        .changes
+        .fields
+        .iter()
+        .map(|f| f.field.as_str())
+        .collect();
     assert_eq!(
         fields,
         [
@@ -289,9 +303,9 @@ fn an_import_is_one_edit_of_the_fields_changed_plus_the_icon_and_undoes_as_one()
             "subscription_types[Business].price"
         ]
     );
-    assert_eq!(diff.fields[2].from, json!(4900));
-    assert_eq!(diff.fields[2].to, json!(5900));
-    assert!(diff.icon.is_some());
+    assert_eq!(diff.changes.fields[2].from, json!(4900));
+    assert_eq!(diff.changes.fields[2].to, json!(5900));
+    assert!(diff.changes.icon.is_some());
 
     let report = setup.workbench.import_files(&dir, AT).unwrap();
     assert_eq!(report.fields, fields);
@@ -375,7 +389,11 @@ fn an_unknown_key_is_refused_by_name() {
     );
     refused(
         EDITABLE,
-        |dir| edit_file(dir, format::HEADER, |t| format!("{t}extra = true\n")),
+        |dir| {
+            edit_file(dir, format::HEADER, |t| {
+                t.replacen("format = 2", "format = 2\nextra = true", 1)
+            })
+        },
         ErrorCode::InvalidInput,
         "pwb.toml",
         "`extra`",
@@ -508,14 +526,14 @@ fn duplicate_plans_misplaced_screenshots_and_stray_files_are_refused() {
     refused(
         EDITABLE,
         |dir| std::fs::remove_file(dir.join(format::PLANS)).unwrap(),
-        ErrorCode::NotFound,
+        ErrorCode::InvalidInput,
         "plans.toml",
         "no such file",
     );
     refused(
         DRAFT,
         |dir| std::fs::remove_file(dir.join("icon.bin")).unwrap(),
-        ErrorCode::NotFound,
+        ErrorCode::InvalidInput,
         "icon.png",
         "cannot remove an icon",
     );
@@ -565,7 +583,7 @@ fn a_header_naming_another_version_or_app_is_refused() {
                 t.replace("app_id = \"app-00000\"", "app_id = \"app-00001\"")
             })
         },
-        ErrorCode::NotFound,
+        ErrorCode::InvalidInput,
         "pwb.toml",
         "belongs to app app-00000",
     );
@@ -591,12 +609,25 @@ fn a_header_naming_another_version_or_app_is_refused() {
         EDITABLE,
         |dir| {
             edit_file(dir, format::HEADER, |t| {
-                t.replace("format = 1", "format = 2")
+                t.replace("format = 2", "format = 3")
             })
         },
         ErrorCode::InvalidInput,
         "pwb.toml",
-        "format 2",
+        "format 3",
+    );
+    // The first format recorded no fingerprints: refused, saying to export again.
+    refused(
+        EDITABLE,
+        |dir| {
+            edit_file(dir, format::HEADER, |t| {
+                let head = t.split("\n[exported]").next().unwrap().to_owned();
+                head.replace("format = 2", "format = 1")
+            })
+        },
+        ErrorCode::InvalidInput,
+        "pwb.toml",
+        "format 1 is not one this pwb reads (it reads format 2); export again",
     );
 }
 
@@ -619,7 +650,10 @@ fn a_locked_part_refuses_the_whole_import() {
     let setup = Setup::new();
     let (app, version) = PUBLISHED;
     let dir = setup.dir("published");
-    setup.workbench.export_files(app, version, &dir).unwrap();
+    setup
+        .workbench
+        .export_files(app, version, &dir, false)
+        .unwrap();
     edit_file(&dir, format::PLANS, |t| {
         t.replace("price = 4900", "price = 5900")
     });
@@ -666,7 +700,7 @@ fn export_refuses_a_folder_that_is_not_an_earlier_export_of_the_version() {
     std::fs::write(busy.join("thesis.txt"), "mine").unwrap();
     let error = setup
         .workbench
-        .export_files(APP, EDITABLE, &busy)
+        .export_files(APP, EDITABLE, &busy, false)
         .unwrap_err();
     assert_eq!(error.code(), ErrorCode::InvalidInput, "{error}");
     assert!(error.to_string().contains("thesis.txt"), "{error}");
@@ -676,7 +710,7 @@ fn export_refuses_a_folder_that_is_not_an_earlier_export_of_the_version() {
     let before = files_of(&other);
     let error = setup
         .workbench
-        .export_files(APP, EDITABLE, &other)
+        .export_files(APP, EDITABLE, &other, false)
         .unwrap_err();
     assert!(error.to_string().contains(IN_REVIEW), "{error}");
     assert_eq!(files_of(&other), before, "untouched");
@@ -687,12 +721,45 @@ fn export_refuses_a_folder_that_is_not_an_earlier_export_of_the_version() {
     assert!(
         !setup
             .workbench
-            .export_files(APP, EDITABLE, &empty)
+            .export_files(APP, EDITABLE, &empty, false)
             .unwrap()
             .replaced
     );
+    let unedited = files_of(&empty);
+    assert!(
+        setup
+            .workbench
+            .export_files(APP, EDITABLE, &empty, false)
+            .unwrap()
+            .replaced,
+        "an export with nothing left to import is replaced"
+    );
+    assert_eq!(files_of(&empty), unedited);
+
+    // An earlier export holding an edit not imported is refused, naming the field; --force
+    // replaces it.
     edit_file(&empty, format::PLANS, |t| t.replace("4900", "1"));
-    let report = setup.workbench.export_files(APP, EDITABLE, &empty).unwrap();
+    let edited = files_of(&empty);
+    let error = setup
+        .workbench
+        .export_files(APP, EDITABLE, &empty, false)
+        .unwrap_err();
+    assert_eq!(error.code(), ErrorCode::InvalidInput, "{error}");
+    let message = error.to_string();
+    assert!(
+        message.contains("subscription_types[Business].price"),
+        "{message}"
+    );
+    assert!(
+        message.contains("pwb import") && message.contains("--force"),
+        "{message}"
+    );
+    assert!(!message.contains("icon"), "{message}");
+    assert_eq!(files_of(&empty), edited, "untouched");
+    let report = setup
+        .workbench
+        .export_files(APP, EDITABLE, &empty, true)
+        .unwrap();
     assert!(report.replaced);
     assert!(
         std::fs::read_to_string(empty.join(format::PLANS))
@@ -718,7 +785,10 @@ fn export_names_the_icon_by_its_real_format() {
         .set_icon(EDITABLE, icon_fixture("valid.jpg"), "valid.jpg", AT)
         .unwrap();
     let dir = setup.dir("jpeg");
-    let report = setup.workbench.export_files(APP, EDITABLE, &dir).unwrap();
+    let report = setup
+        .workbench
+        .export_files(APP, EDITABLE, &dir, false)
+        .unwrap();
     let icon = report.icon.unwrap();
     assert_eq!(
         (icon.file.as_str(), icon.format.as_str()),
@@ -729,7 +799,10 @@ fn export_names_the_icon_by_its_real_format() {
         icon_fixture("valid.jpg")
     );
     let none = setup.dir("none");
-    let report = setup.workbench.export_files(APP, IN_REVIEW, &none).unwrap();
+    let report = setup
+        .workbench
+        .export_files(APP, IN_REVIEW, &none, false)
+        .unwrap();
     assert!(report.icon.is_none());
     assert!(!none.join("icon.bin").exists() && !none.join("icon.png").exists());
 }
@@ -912,7 +985,7 @@ fn read_back(files: &[(String, Vec<u8>)], current: &VersionContent) -> VersionCo
 #[test]
 fn an_empty_version_round_trips_with_every_section_present() {
     let empty = VersionContent::default();
-    let files = format::render(&version_of(empty.clone()), None);
+    let files = format::render(&version_of(empty.clone()), None, Default::default());
     let listing = text_of(&files, format::LISTING);
     for section in ["[general]", "[technical]", "[marketplace]"] {
         assert!(listing.contains(section), "{listing}");
@@ -930,9 +1003,9 @@ proptest! {
         content in content()
     ) {
         let version = version_of(content.clone());
-        let files = format::render(&version, Some("\"etag\""));
+        let files = format::render(&version, Some("\"etag\""), Default::default());
         let back = read_back(&files, &content);
         prop_assert_eq!(&back, &content);
-        prop_assert_eq!(format::render(&version_of(back), Some("\"etag\"")), files);
+        prop_assert_eq!(format::render(&version_of(back), Some("\"etag\""), Default::default()), files);
     }
 }
