@@ -335,7 +335,7 @@ fn hostile_folders_are_refused_with_the_file_named_and_the_cache_unchanged() {
     let (server, data) = synced();
     let (app, version) = server.find(DELTA);
     let work = tempfile::tempdir().expect("a work folder");
-    let cases: [Case; 4] = [
+    let cases: [Case; 5] = [
         (
             "unknown key",
             |dir| {
@@ -358,8 +358,14 @@ fn hostile_folders_are_refused_with_the_file_named_and_the_cache_unchanged() {
         (
             "another app",
             |dir| rewrite(dir, "pwb.toml", "app_id = \"", "app_id = \"x"),
-            NOT_FOUND,
+            USAGE,
             "pwb.toml",
+        ),
+        (
+            "a file missing",
+            |dir| std::fs::remove_file(dir.join("listing.toml")).expect("removed"),
+            USAGE,
+            "listing.toml: no such file",
         ),
         (
             "a link out of the folder",
@@ -437,4 +443,210 @@ fn export_refuses_a_folder_holding_anything_else_and_writes_nothing() {
         NOT_FOUND,
     );
     assert!(ran.stderr.contains("no-such"), "{}", ran.stderr);
+}
+
+/// The reviewer's scenario: a colleague edits the description on the portal after the export,
+/// CI syncs it into the cache, then the partner's edited files are imported. The description
+/// the files never touched stays the colleague's, on the server too after the next sync.
+#[test]
+fn a_portal_edit_synced_after_the_export_is_kept_by_import_and_diff_says_so() {
+    let (server, data) = synced();
+    let (app, version) = server.find(DELTA);
+    let work = tempfile::tempdir().expect("a work folder");
+    let dir = work.path().join("delta");
+    export(&server, data.path(), (&app, &version), &dir);
+
+    let mut marketplace = server.version(&app, &version)["marketplace"].clone();
+    marketplace["description"] = json!("The colleague's description, from the portal");
+    server.portal_edit(&version, json!({ "marketplace": marketplace }));
+    expect(&server, data.path(), &["sync"], SUCCESS);
+
+    let old_name = field(&server.version(&app, &version), "general.display_name");
+    rewrite(
+        &dir,
+        "listing.toml",
+        &format!("display_name = {old_name}"),
+        "display_name = \"Delta Surveys ✓\"",
+    );
+    let diff = expect(
+        &server,
+        data.path(),
+        &["diff", path_arg(&dir), "--offline", "--json"],
+        SUCCESS,
+    )
+    .json();
+    assert_eq!(fields(&diff["cache"]), ["general.display_name"], "{diff}");
+    assert_eq!(diff["cache"]["kept"][0]["field"], "marketplace.description");
+    assert_eq!(
+        diff["cache"]["kept"][0]["to"],
+        "The colleague's description, from the portal"
+    );
+    assert_eq!(diff["cache"]["overridden"], json!([]));
+    let text = expect(
+        &server,
+        data.path(),
+        &["diff", path_arg(&dir), "--offline"],
+        SUCCESS,
+    )
+    .stdout;
+    assert!(
+        text.contains("marketplace.description: kept as the cache has it"),
+        "{text}"
+    );
+
+    let imported = expect(
+        &server,
+        data.path(),
+        &["import", path_arg(&dir), "--json"],
+        SUCCESS,
+    )
+    .json();
+    assert_eq!(imported["fields"], json!(["general.display_name"]));
+    assert_eq!(imported["kept"], json!(["marketplace.description"]));
+    expect(&server, data.path(), &["sync"], SUCCESS);
+    let served = server.version(&app, &version);
+    assert_eq!(field(&served, "general.display_name"), "Delta Surveys ✓");
+    assert_eq!(
+        field(&served, "marketplace.description"),
+        "The colleague's description, from the portal"
+    );
+}
+
+/// A field changed both in the files and on the server since the export: the files' value is
+/// applied (it is the partner's explicit edit), and stderr and --json say so.
+#[test]
+fn a_field_changed_in_the_files_and_on_the_server_takes_the_files_value_and_says_so() {
+    let (server, data) = synced();
+    let (app, version) = server.find(DELTA);
+    let work = tempfile::tempdir().expect("a work folder");
+    let dir = work.path().join("delta");
+    export(&server, data.path(), (&app, &version), &dir);
+    let served = server.version(&app, &version);
+    let mut marketplace = served["marketplace"].clone();
+    marketplace["listing_summary"] = json!("Theirs, from the portal");
+    server.portal_edit(&version, json!({ "marketplace": marketplace }));
+    expect(&server, data.path(), &["sync"], SUCCESS);
+    let summary = field(&served, "marketplace.listing_summary");
+    rewrite(
+        &dir,
+        "listing.toml",
+        &format!("listing_summary = {summary}"),
+        "listing_summary = \"Mine, from the files\"",
+    );
+    let ran = expect(
+        &server,
+        data.path(),
+        &["import", path_arg(&dir), "--json"],
+        SUCCESS,
+    );
+    let imported = ran.json();
+    assert_eq!(imported["fields"], json!(["marketplace.listing_summary"]));
+    assert_eq!(
+        imported["overridden"],
+        json!(["marketplace.listing_summary"])
+    );
+    assert!(
+        ran.stderr
+            .contains("changed both in the files and in the cache")
+            && ran.stderr.contains("marketplace.listing_summary"),
+        "{}",
+        ran.stderr
+    );
+    expect(&server, data.path(), &["sync"], SUCCESS);
+    assert_eq!(
+        field(
+            &server.version(&app, &version),
+            "marketplace.listing_summary"
+        ),
+        "Mine, from the files"
+    );
+}
+
+/// A folder whose name is not UTF-8: `--json` writes it with U+FFFD, and pwb does not panic.
+#[test]
+fn export_json_names_a_folder_that_is_not_utf8() {
+    use std::os::unix::ffi::OsStrExt;
+    let (server, data) = synced();
+    let (app, version) = server.find(DELTA);
+    let work = tempfile::tempdir().expect("a work folder");
+    let dir = work
+        .path()
+        .join(std::ffi::OsStr::from_bytes(b"listing-\xff"));
+    let ran = common::run(
+        server
+            .pwb(data.path())
+            .args(["export", "--app", &app, "--version", &version, "--json"])
+            .arg(&dir),
+    );
+    assert_eq!(ran.code, SUCCESS, "{}", ran.stderr);
+    let report = ran.json();
+    let shown = report["dir"].as_str().expect("the folder as text");
+    assert!(shown.ends_with("listing-\u{fffd}"), "{shown}");
+    assert!(dir.join("pwb.toml").is_file());
+}
+
+/// The export folder is made as any folder is: the umask decides its permissions.
+#[test]
+fn the_export_folder_respects_the_umask() {
+    use std::os::unix::fs::PermissionsExt;
+    let (server, data) = synced();
+    let (app, version) = server.find(DELTA);
+    let work = tempfile::tempdir().expect("a work folder");
+    for (umask, mode) in [("077", 0o700), ("002", 0o775)] {
+        let dir = work.path().join(format!("umask-{umask}"));
+        let mut command = std::process::Command::new("sh");
+        command
+            .arg("-c")
+            .arg(format!("umask {umask} && exec \"$0\" \"$@\""))
+            .arg(server.pwb(data.path()).get_program())
+            .args(["export", "--app", &app, "--version", &version])
+            .arg(&dir)
+            .envs(
+                server
+                    .pwb(data.path())
+                    .get_envs()
+                    .filter_map(|(k, v)| Some((k.to_owned(), v?.to_owned()))),
+            )
+            .env_remove("PWB_PROFILE");
+        let ran = common::run(&mut command);
+        assert_eq!(ran.code, SUCCESS, "{}", ran.stderr);
+        let found = std::fs::metadata(&dir)
+            .expect("the folder")
+            .permissions()
+            .mode()
+            & 0o777;
+        assert_eq!(found, mode, "umask {umask}: {found:o}");
+    }
+}
+
+/// Hidden entries (`.git`, `.gitkeep`) do not stop an export, and stay through a re-export.
+#[test]
+fn export_keeps_the_hidden_entries_of_its_folder() {
+    let (server, data) = synced();
+    let (app, version) = server.find(DELTA);
+    let work = tempfile::tempdir().expect("a work folder");
+    let dir = work.path().join("repo");
+    std::fs::create_dir_all(dir.join(".git")).expect("a folder");
+    std::fs::write(dir.join(".git/HEAD"), "ref: refs/heads/main\n").expect("written");
+    std::fs::write(dir.join(".gitkeep"), "").expect("written");
+    let report = export(&server, data.path(), (&app, &version), &dir);
+    assert_eq!(report["replaced"], false, "{report}");
+    std::fs::write(dir.join("screenshots/.gitkeep"), "").expect("written");
+    let report = export(&server, data.path(), (&app, &version), &dir);
+    assert_eq!(report["replaced"], true, "{report}");
+    for hidden in [".git/HEAD", ".gitkeep", "screenshots/.gitkeep"] {
+        assert!(dir.join(hidden).is_file(), "{hidden} stays");
+    }
+    assert_eq!(
+        std::fs::read_to_string(dir.join(".git/HEAD")).expect("read"),
+        "ref: refs/heads/main\n"
+    );
+    let imported = expect(
+        &server,
+        data.path(),
+        &["import", path_arg(&dir), "--json"],
+        SUCCESS,
+    )
+    .json();
+    assert_eq!(imported["fields"], json!([]));
 }

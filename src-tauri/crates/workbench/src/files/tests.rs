@@ -343,6 +343,168 @@ fn an_import_is_one_edit_of_the_fields_changed_plus_the_icon_and_undoes_as_one()
 
 /// Runs `break_it` on a fresh export of `version`, then checks that importing it fails with
 /// `code`, a message naming `file` and containing `says`, and leaves the cache as it was.
+/// The cache changes after the export (here by local edits; `pwb sync` bringing a colleague's
+/// portal edit is the same for the files, and the CLI test does it over HTTP): import applies
+/// only what the files changed since the export and keeps the cache's newer values of the rest.
+#[test]
+fn import_applies_only_what_the_files_changed_and_keeps_newer_cache_values() {
+    let setup = Setup::new();
+    let dir = setup.export(EDITABLE, "listing");
+    let exported = setup.workbench.version(EDITABLE).unwrap().version.content;
+    let plan_names = |c: &VersionContent| -> Vec<String> {
+        c.subscription_types
+            .iter()
+            .map(|p| p.name.clone())
+            .collect()
+    };
+    assert!(
+        exported.subscription_types.len() >= 2,
+        "{:?}",
+        plan_names(&exported)
+    );
+    let (first, second) = (
+        exported.subscription_types[0].name.clone(),
+        exported.subscription_types[1].name.clone(),
+    );
+
+    // Since the export, the cache got: a new description, a new price of the second plan, a
+    // new plan, and the first plan's summary.
+    let mut newer = exported.clone();
+    newer.marketplace.description = "Newer description from the portal".into();
+    newer.subscription_types[1].price = 7700;
+    newer.subscription_types[0].listing_summary = "Newer summary".into();
+    let mut team = newer.subscription_types[1].clone();
+    team.name = "Team".into();
+    newer.subscription_types.push(team);
+    setup.set_content(EDITABLE, newer.clone());
+
+    // The files, meanwhile: a new name, the second plan's price set otherwise (both changed),
+    // and the first plan's price.
+    edit_file(&dir, format::LISTING, |t| {
+        t.replace(
+            "display_name = \"app-00000 2\"",
+            "display_name = \"Renamed\"",
+        )
+    });
+    edit_file(&dir, format::PLANS, |t| {
+        t.replace("price = 4900", "price = 5900")
+    });
+    let first_price = exported.subscription_types[0].price;
+    edit_file(&dir, format::PLANS, |t| {
+        t.replacen(
+            &format!("price = {first_price}\n"),
+            &format!("price = {}\n", first_price + 1),
+            1,
+        )
+    });
+    let second_price = format!("subscription_types[{second}].price");
+    let first_price_field = format!("subscription_types[{first}].price");
+
+    let diff = setup.workbench.read_export(&dir).unwrap().against_cache();
+    let applied: Vec<&str> = diff
+        .changes
+        .fields
+        .iter()
+        .map(|f| f.field.as_str())
+        .collect();
+    assert_eq!(
+        applied,
+        [
+            "general.display_name",
+            first_price_field.as_str(),
+            second_price.as_str()
+        ],
+        "{diff:#?}"
+    );
+    assert_eq!(diff.overridden, [second_price.clone()]);
+    let kept: Vec<&str> = diff.kept.iter().map(|f| f.field.as_str()).collect();
+    assert_eq!(
+        kept,
+        [
+            "marketplace.description".to_owned(),
+            format!("subscription_types[{first}].listing_summary"),
+            "subscription_types[Team]".to_owned(),
+        ]
+    );
+    assert_eq!(diff.kept[0].to, json!("Newer description from the portal"));
+
+    let report = setup.workbench.import_files(&dir, AT).unwrap();
+    assert_eq!(report.fields, applied);
+    assert_eq!(report.overridden, [second_price]);
+    assert_eq!(report.kept, kept);
+    let now = setup.workbench.version(EDITABLE).unwrap().version.content;
+    let mut expected = newer;
+    expected.general.display_name = "Renamed".into();
+    expected.subscription_types[0].price = first_price + 1;
+    expected.subscription_types[1].price = 5900;
+    assert_eq!(
+        now, expected,
+        "the newer cache values stay; the files' edits are applied"
+    );
+
+    // Imported again, the folder changes nothing: its edits are in the cache.
+    let again = setup.workbench.import_files(&dir, AT).unwrap();
+    assert!(again.fields.is_empty() && !again.icon, "{again:?}");
+}
+
+#[test]
+fn plans_removed_added_and_reordered_in_the_files_apply_as_such() {
+    let setup = Setup::new();
+    let dir = setup.export(EDITABLE, "listing");
+    let exported = setup.workbench.version(EDITABLE).unwrap().version.content;
+    let names: Vec<String> = exported
+        .subscription_types
+        .iter()
+        .map(|p| p.name.clone())
+        .collect();
+    // The files drop the first plan and put the others in reverse order; the cache meanwhile
+    // adds a plan at the end.
+    let mut files = exported.clone();
+    files.subscription_types.remove(0);
+    files.subscription_types.reverse();
+    let rendered = format::render(&version_of(files.clone()), None, Default::default());
+    std::fs::write(dir.join(format::PLANS), text_of(&rendered, format::PLANS)).unwrap();
+    let mut newer = exported.clone();
+    let mut team = newer.subscription_types[0].clone();
+    team.name = "Team".into();
+    newer.subscription_types.push(team.clone());
+    setup.set_content(EDITABLE, newer);
+
+    let report = setup.workbench.import_files(&dir, AT).unwrap();
+    assert!(
+        report.kept.contains(&"subscription_types[Team]".to_owned()),
+        "{report:?}"
+    );
+    let now = setup.workbench.version(EDITABLE).unwrap().version.content;
+    let mut expected = files.subscription_types.clone();
+    expected.push(team);
+    assert_eq!(
+        now.subscription_types, expected,
+        "{names:?}: the first plan removed, the rest reversed, the cache's new plan kept"
+    );
+}
+
+#[test]
+fn an_icon_the_files_left_as_exported_keeps_the_cache_s_newer_icon() {
+    let setup = Setup::new();
+    let dir = setup.export(DRAFT, "listing");
+    setup
+        .workbench
+        .set_icon(DRAFT, icon_fixture("valid.png"), "valid.png", AT)
+        .unwrap();
+    let diff = setup.workbench.read_export(&dir).unwrap().against_cache();
+    assert!(diff.changes.is_empty(), "{diff:?}");
+    assert_eq!(diff.kept.len(), 1);
+    assert_eq!(diff.kept[0].field, "icon");
+    let report = setup.workbench.import_files(&dir, AT).unwrap();
+    assert!(!report.icon && report.fields.is_empty(), "{report:?}");
+    assert_eq!(
+        setup.workbench.icon(DRAFT).unwrap().unwrap().bytes,
+        icon_fixture("valid.png"),
+        "the newer icon stays"
+    );
+}
+
 fn refused(version: &str, break_it: impl FnOnce(&Path), code: ErrorCode, file: &str, says: &str) {
     let setup = Setup::new();
     let dir = setup.export(version, "listing");
