@@ -250,8 +250,13 @@ fn resolve(
             }
             (_, mine) => mine,
         };
-        set_field(&mut resolution.content, &path, mine)
-            .map_err(|e| WorkbenchError::InvalidEdit(e.to_string()))?;
+        if path == PLAN_LIST {
+            // As the files have them, repeated names and all (`set_field` refuses those).
+            resolution.content.subscription_types = files.subscription_types.clone();
+        } else {
+            set_field(&mut resolution.content, &path, mine)
+                .map_err(|e| WorkbenchError::InvalidEdit(e.to_string()))?;
+        }
     }
     Ok(resolution)
 }
@@ -340,7 +345,8 @@ impl Workbench {
                 sha256: icon.sha256.clone(),
             }
         });
-        write_folder(dir, &files, replaced).map_err(failed)?;
+        write_folder(dir, &files, replaced, &|from, to| std::fs::rename(from, to))
+            .map_err(failed)?;
         let (screenshots, _) = format::split_assets(&cached.version.content.marketplace.assets);
         Ok(ExportReport {
             app_id: cached.version.app_id.clone(),
@@ -608,7 +614,13 @@ fn entry_names(dir: &Path) -> std::io::Result<Vec<String>> {
 /// Writes `files` into a new folder beside `dir`, then puts it in `dir`'s place (with the hidden
 /// entries `dir` holds, such as `.git`, moved into it; an earlier export when `replace` is
 /// deleted only once the new one is in place).
-fn write_folder(dir: &Path, files: &[(String, Vec<u8>)], replace: bool) -> Result<(), String> {
+/// `rename` is `std::fs::rename` but in tests, which make it fail.
+fn write_folder(
+    dir: &Path,
+    files: &[(String, Vec<u8>)],
+    replace: bool,
+    rename: &dyn Fn(&Path, &Path) -> std::io::Result<()>,
+) -> Result<(), String> {
     let name = dir
         .file_name()
         .ok_or_else(|| "name a folder (not `..` or `/`)".to_owned())?
@@ -654,7 +666,7 @@ fn write_folder(dir: &Path, files: &[(String, Vec<u8>)], replace: bool) -> Resul
         staging.path(),
         dir,
         aside.as_ref().map(|aside| aside.path()),
-        &|from, to| std::fs::rename(from, to),
+        rename,
     ) {
         Ok(()) => {
             // The staging folder is `dir` now; `aside` (the earlier export) is deleted on drop.

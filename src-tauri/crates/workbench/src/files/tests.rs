@@ -505,6 +505,132 @@ fn an_icon_the_files_left_as_exported_keeps_the_cache_s_newer_icon() {
     );
 }
 
+/// The new export cannot be renamed in and the earlier one cannot be moved back (failures a
+/// test cannot cause on a real disk, so the renames fail on purpose here): the earlier export
+/// is never deleted, and the error names where it is.
+#[test]
+fn an_export_that_cannot_be_put_in_place_never_deletes_the_earlier_one() {
+    use super::{Failed, put_in_place};
+    let work = tempfile::tempdir().unwrap();
+    let (staging, dir, aside) = (
+        work.path().join("staging"),
+        work.path().join("dir"),
+        work.path().join("aside"),
+    );
+    for folder in [&staging, &dir, &aside] {
+        std::fs::create_dir(folder).unwrap();
+    }
+    std::fs::write(dir.join("pwb.toml"), "earlier").unwrap();
+    // Only the first rename (the earlier export moved aside) succeeds.
+    let calls = std::cell::Cell::new(0);
+    let rename = |from: &Path, to: &Path| {
+        calls.set(calls.get() + 1);
+        if calls.get() == 1 {
+            std::fs::rename(from, to)
+        } else {
+            Err(std::io::Error::other("disk on fire"))
+        }
+    };
+    let failed = put_in_place(&staging, &dir, Some(&aside), &rename).unwrap_err();
+    assert!(matches!(failed, Failed::PutBack(_)), "{failed:?}");
+    assert_eq!(
+        std::fs::read_to_string(aside.join("pwb.toml")).unwrap(),
+        "earlier"
+    );
+
+    // Through write_folder: the earlier export (moved aside) and the new one are both kept,
+    // and the error says where.
+    let setup = Setup::new();
+    let dir = setup.export(EDITABLE, "listing");
+    let earlier = files_of(&dir);
+    let calls = std::cell::Cell::new(0);
+    let rename = |from: &Path, to: &Path| {
+        calls.set(calls.get() + 1);
+        if calls.get() == 1 {
+            std::fs::rename(from, to)
+        } else {
+            Err(std::io::Error::other("disk on fire"))
+        }
+    };
+    let files = [("pwb.toml".to_owned(), b"new".to_vec())];
+    let error = super::write_folder(&dir, &files, true, &rename).unwrap_err();
+    assert!(!dir.exists(), "neither could be put in place");
+    let kept: Vec<PathBuf> = std::fs::read_dir(setup.work.path())
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    let old = kept
+        .iter()
+        .find(|path| path.to_string_lossy().contains(".listing.pwb-old-"))
+        .unwrap_or_else(|| panic!("the earlier export is kept: {kept:?}"));
+    assert_eq!(files_of(old), earlier, "whole");
+    assert!(error.contains(&old.display().to_string()), "{error}");
+    assert!(error.contains("disk on fire"), "{error}");
+
+    // When the earlier export goes back, all is as it was.
+    let dir = setup.export(EDITABLE, "second");
+    let earlier = files_of(&dir);
+    let calls = std::cell::Cell::new(0);
+    let rename = |from: &Path, to: &Path| {
+        calls.set(calls.get() + 1);
+        if calls.get() == 2 {
+            Err(std::io::Error::other("disk on fire"))
+        } else {
+            std::fs::rename(from, to)
+        }
+    };
+    let error = super::write_folder(&dir, &files, true, &rename).unwrap_err();
+    assert!(error.contains("cannot put the export in place"), "{error}");
+    assert_eq!(files_of(&dir), earlier, "the earlier export is back");
+}
+
+/// A server copy may hold two plans of one name: its export imports (as nothing), an edit of
+/// it imports, and only a name the files repeat more often than the version is refused.
+#[test]
+fn a_version_with_two_plans_of_one_name_round_trips_and_imports_edits() {
+    let setup = Setup::new();
+    let mut twins = setup.workbench.version(EDITABLE).unwrap().version.content;
+    let name = twins.subscription_types[0].name.clone();
+    twins.subscription_types[1].name = name.clone();
+    setup.set_content(EDITABLE, twins.clone());
+    let entries = setup.outbox_len();
+
+    let dir = setup.export(EDITABLE, "twins");
+    let report = setup.workbench.import_files(&dir, AT).unwrap();
+    assert!(report.fields.is_empty() && !report.icon, "{report:?}");
+    assert_eq!(setup.outbox_len(), entries);
+    let again = setup.export(EDITABLE, "again");
+    assert_eq!(files_of(&dir), files_of(&again));
+
+    // The second twin's price changed in the files: the plan list is applied as one field.
+    let price = twins.subscription_types[1].price;
+    edit_file(&dir, format::PLANS, |t| {
+        let at = t.rfind(&format!("price = {price}\n")).unwrap();
+        format!(
+            "{}price = {}\n{}",
+            &t[..at],
+            price + 1,
+            &t[at + format!("price = {price}\n").len()..]
+        )
+    });
+    let report = setup.workbench.import_files(&dir, AT).unwrap();
+    assert!(!report.fields.is_empty(), "{report:?}");
+    let now = setup.workbench.version(EDITABLE).unwrap().version.content;
+    let mut expected = twins.clone();
+    expected.subscription_types[1].price = price + 1;
+    assert_eq!(now, expected);
+
+    // A third plan of that name is not the version's: refused.
+    let third = setup.export(EDITABLE, "third");
+    edit_file(&third, format::PLANS, |t| {
+        assert_eq!(t.matches(&format!("name = \"{name}\"")).count(), 2, "{t}");
+        let last = &t[t.rfind("[[subscription_types]]").unwrap()..];
+        format!("{t}\n{last}")
+    });
+    let error = setup.workbench.import_files(&third, AT).unwrap_err();
+    assert!(error.to_string().contains("two plans are named"), "{error}");
+}
+
 fn refused(version: &str, break_it: impl FnOnce(&Path), code: ErrorCode, file: &str, says: &str) {
     let setup = Setup::new();
     let dir = setup.export(version, "listing");
