@@ -38,11 +38,13 @@ pub struct Code {
 pub const CODES: &[Code] = &[
     Code {
         code: SUCCESS,
-        meaning: "success (for `pwb apps`, also when offline: the cache was shown and stderr says so)",
+        meaning: "success (for `pwb apps` and `pwb diff`, also when offline: the cache was shown \
+                  or compared, and stderr says so)",
     },
     Code {
         code: FAILURE,
-        meaning: "any other failure",
+        meaning: "any other failure (among them: the version changed while `pwb import` ran; \
+                  nothing was applied, run it again)",
     },
     Code {
         code: USAGE,
@@ -69,7 +71,8 @@ pub const CODES: &[Code] = &[
     },
     Code {
         code: NOT_FOUND,
-        meaning: "what was asked for does not exist (a version, a suppression, a profile)",
+        meaning: "what was asked for does not exist (a version, also the one a `pwb import` or \
+                  `pwb diff` folder names; a suppression, a profile; that folder)",
     },
     Code {
         code: NOT_SIGNED_IN,

@@ -299,21 +299,39 @@ pub async fn clients(
     choice: &ServerChoice,
     args: ClientsArgs,
 ) -> Result<u8, WorkbenchError> {
-    if let Some(ClientsAction::Scopes { json }) = args.action {
-        if json {
-            print_json(&json!({ "scopes": SCOPES }));
-        } else {
-            for scope in SCOPES {
-                say!("{scope}");
-            }
-        }
-        return Ok(exit::SUCCESS);
+    // What asks the server; the scopes are answered here, offline.
+    enum Live {
+        List,
+        Create {
+            name: String,
+            scopes: Vec<String>,
+            json: bool,
+        },
+        Delete {
+            id: String,
+            json: bool,
+        },
     }
+    let action = match args.action {
+        Some(ClientsAction::Scopes { json }) => {
+            if json {
+                print_json(&json!({ "scopes": SCOPES }));
+            } else {
+                for scope in SCOPES {
+                    say!("{scope}");
+                }
+            }
+            return Ok(exit::SUCCESS);
+        }
+        None => Live::List,
+        Some(ClientsAction::Create { name, scopes, json }) => Live::Create { name, scopes, json },
+        Some(ClientsAction::Delete { id, json }) => Live::Delete { id, json },
+    };
     let connection = connect(workbench, choice).await?;
     let client = &connection.client;
     let result = async {
-        match args.action {
-            None => {
+        match action {
+            Live::List => {
                 let clients = workbench.oauth_clients(client).await?;
                 if args.json {
                     print_json(&serde_json::to_value(&clients).expect("clients serialize"));
@@ -334,7 +352,7 @@ pub async fn clients(
                     print_table(&rows);
                 }
             }
-            Some(ClientsAction::Create { name, scopes, json }) => {
+            Live::Create { name, scopes, json } => {
                 let created = workbench.create_oauth_client(client, &name, &scopes).await?;
                 if json {
                     print_json(&json!({
@@ -350,7 +368,7 @@ pub async fn clients(
                     );
                 }
             }
-            Some(ClientsAction::Delete { id, json }) => {
+            Live::Delete { id, json } => {
                 workbench.delete_oauth_client(client, &id).await?;
                 if json {
                     print_json(&json!({ "deleted": id }));
@@ -358,7 +376,6 @@ pub async fn clients(
                     say!("deleted OAuth client {id}");
                 }
             }
-            Some(ClientsAction::Scopes { .. }) => unreachable!("answered above, offline"),
         }
         Ok(exit::SUCCESS)
     }

@@ -631,6 +631,17 @@ fn a_version_with_two_plans_of_one_name_round_trips_and_imports_edits() {
     assert!(error.to_string().contains("two plans are named"), "{error}");
 }
 
+/// A version that changed between import's check and its write (the store refuses the write,
+/// see `workbench-store`'s test) is not a damaged cache: `pwb` exits 1 and says to run again.
+#[test]
+fn a_version_changed_while_importing_is_not_a_cache_error() {
+    let error = WorkbenchError::from(workbench_store::StoreError::ChangedMeanwhile {
+        version_id: EDITABLE.into(),
+    });
+    assert_eq!(error.code(), ErrorCode::Internal, "{error}");
+    assert!(error.to_string().contains("run it again"), "{error}");
+}
+
 fn refused(version: &str, break_it: impl FnOnce(&Path), code: ErrorCode, file: &str, says: &str) {
     let setup = Setup::new();
     let dir = setup.export(version, "listing");
