@@ -461,7 +461,6 @@ pub(crate) fn sha256_hex(bytes: &[u8]) -> String {
 }
 
 /// The content parts that differ between two contents.
-
 pub(crate) fn parts_changed(a: &VersionContent, b: &VersionContent) -> Vec<ContentPart> {
     let mut parts = Vec::new();
     if a.general != b.general {

@@ -2,12 +2,15 @@
 //! written as files a partner edits and keeps in git, and read back as ordinary local edits.
 //!
 //! The layout is [`format`]'s. Export writes the whole folder beside its target and renames it
-//! into place, so a failure leaves no half export; it replaces only an empty folder or an
-//! earlier export of the same version. Import reads and checks every file before the first
-//! write, then applies the content (sections and plans) as one edit and the icon through the
-//! icon rules, both in one cache transaction ([`workbench_store::Changes`]): all or nothing.
+//! into place, so a failure leaves no half export and never loses the earlier one; it replaces
+//! only a folder with nothing but hidden entries (kept) or an earlier export of the same version
+//! with nothing left to import (or, forced, any earlier export of it). It records each field's
+//! fingerprint, so that import applies only the fields the files changed since the export and
+//! keeps what the cache got since for the others. Import reads and checks every file before the
+//! first write, then applies the content (sections and plans) as one edit and the icon through
+//! the icon rules, both in one cache transaction ([`workbench_store::Changes`]): all or nothing.
 //! Fields the files leave as they are give no outbox entry. Diff compares what import would
-//! make of the working copy with the working copy, and with the server's copy.
+//! make of the working copy with the working copy, and the files with the server's copy.
 
 pub mod format;
 

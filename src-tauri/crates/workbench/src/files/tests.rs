@@ -416,7 +416,7 @@ fn import_applies_only_what_the_files_changed_and_keeps_newer_cache_values() {
         ],
         "{diff:#?}"
     );
-    assert_eq!(diff.overridden, [second_price.clone()]);
+    assert_eq!(diff.overridden, std::slice::from_ref(&second_price));
     let kept: Vec<&str> = diff.kept.iter().map(|f| f.field.as_str()).collect();
     assert_eq!(
         kept,
