@@ -14,14 +14,13 @@
 
 pub mod format;
 
+use std::collections::BTreeMap;
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 use serde_json::Value;
-use std::collections::BTreeMap;
 use time::OffsetDateTime;
-
 use workbench_domain::merge::{changed_fields, field_paths, field_value, set_field};
 use workbench_domain::validation::icon::RealFormat;
 use workbench_domain::{ContentPart, IconFile, VersionContent};
@@ -393,7 +392,14 @@ impl Workbench {
                 "it is not empty and {why}; export into a new or empty folder"
             ))
         };
-        let folder = Folder::open(dir).map_err(|e| not_export(e.to_string()))?;
+        let folder = Folder::open(dir).map_err(|e| match e {
+            // A file an export does not have (`Folder::check_entries`).
+            WorkbenchError::ExportFile { path, .. } if path != dir => not_export(format!(
+                "holds {}, which is not part of an export",
+                path.strip_prefix(dir).unwrap_or(&path).display()
+            )),
+            other => failed(other.to_string()),
+        })?;
         let names = entry_names(dir).map_err(|e| failed(e.to_string()))?;
         if names.iter().all(|name| name.starts_with('.')) {
             return Ok(false);
