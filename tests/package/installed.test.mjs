@@ -31,9 +31,9 @@ after(() => rmSync(dataDir, { recursive: true, force: true }));
 
 const sha256 = (bytes) => createHash('sha256').update(bytes).digest('hex');
 
-/** A file's bytes as the .deb holds them (its data archive, read by dpkg-deb and tar). */
+/** A file's bytes as the .deb holds them (its data archive, read by dpkg-deb and tar; entries with or without `./`). */
 const packed = (path) =>
-  execFileSync('tar', ['--extract', '--to-stdout', path.slice(1)], {
+  execFileSync('tar', ['--extract', '--to-stdout', '--wildcards', `*${path.slice(1)}`], {
     input: execFileSync('dpkg-deb', ['--fsys-tarfile', deb], { maxBuffer: 1 << 30 }),
     maxBuffer: 1 << 30,
   });
@@ -74,16 +74,17 @@ test('the installed app starts its embedded sandbox and shows the demo apps', as
   const driver = await startDriver(env);
   const session = await openSession(driver.url, `/usr/bin/${PACKAGE}`);
   try {
-    await session.waitFor(
-      `const el = document.querySelector('[data-testid="sync-indicator"]');
-       return el !== null && el.getAttribute('data-state') === 'idle';`,
-      'the first sync with the embedded sandbox to finish',
-      60_000,
-    );
+    // The data folder is new, so its cache is empty: the apps can only come from the first sync with the sandbox.
     const names = await session.waitFor(
       `const names = Array.from(document.querySelectorAll('[data-testid="app-name"]'), (n) => n.textContent.trim());
        return names.length >= 3 && names;`,
-      'the demo apps',
+      'the demo apps from the embedded sandbox',
+      60_000,
+    );
+    await session.waitFor(
+      `const el = document.querySelector('[data-testid="sync-indicator"]');
+       return el !== null && el.getAttribute('data-state') === 'idle';`,
+      'the first sync to finish',
     );
     assert.ok(names.includes('Acme CRM Connector'), `the demo apps are listed: ${names.join(', ')}`);
     const title = await session.execute('return document.title;');
