@@ -1,15 +1,21 @@
 // The start-up and memory measurements of the real window: a private Xvfb display, a process started and timed to
-// its "painted" log line, and the proportional set size of its process tree. Used by `suite.mjs`.
+// its "painted" log line, and the proportional set size of its process tree; and the two caches they start on.
+// Used by `suite.mjs`.
 
-import { spawn } from 'node:child_process';
+import assert from 'node:assert/strict';
+import { spawn, spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
-import { basename } from 'node:path';
+import { loadavg } from 'node:os';
+import { basename, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { stats } from './report.mjs';
 
 /** The line the app and the minimal window log once their first list (or page) was painted. */
 const PAINTED = /painted (\d+) ms after start/;
 const PAINT_TIMEOUT_MS = 120_000;
+/** How long a program is left alone after its first paint before its memory is read. */
+const SETTLE_SECONDS = 10;
 
 /** Starts Xvfb on a free display (it picks one and writes its number to fd 3); resolves with it and `stop`. */
 export async function startXvfb() {
@@ -40,13 +46,13 @@ export async function startXvfb() {
 }
 
 /**
- * Starts `binary` with `env` added and times it from just before `spawn` to the moment its "painted" line reaches
+ * Starts `binary` with the environment `env` and times it from just before `spawn` to the moment its "painted" line reaches
  * this process. Resolves with `{ ms, selfReported, pid, stop }`: `selfReported` is the time the process itself
  * logged, `stop` ends its process group. The process leads a group of its own, so its WebKit processes end with it.
  */
 export async function launch(binary, env) {
   const t0 = performance.now();
-  const child = spawn(binary, [], { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'pipe'], detached: true });
+  const child = spawn(binary, [], { env, stdio: ['ignore', 'ignore', 'pipe'], detached: true });
   const exited = new Promise((resolve) => child.once('exit', resolve));
   let log = '';
   const lines = createInterface({ input: child.stderr });
@@ -137,4 +143,147 @@ export function treePss(root) {
   for (const { pid, name } of processTree(root)) byName.set(name, (byName.get(name) ?? 0) + pss(pid));
   const processes = [...byName].map(([name, kib]) => ({ name, pss: kib })).sort((a, b) => b.pss - a.pss);
   return { total: processes.reduce((sum, p) => sum + p.pss, 0), processes };
+}
+
+/** Starts the release sandbox with the scale seed; resolves with its URL, an access token it issued, and `stop`. */
+async function startScaleSandbox(binary, dataDir) {
+  const child = spawn(binary, ['--listen', '127.0.0.1:0', '--data', dataDir, '--seed', 'scale'], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const server = await new Promise((resolve, reject) => {
+    child.once('exit', (code) => reject(new Error(`the sandbox exited with ${code}`)));
+    createInterface({ input: child.stdout }).once('line', (line) => resolve(line.replace(/^listening on /, '')));
+  });
+  child.removeAllListeners('exit');
+  const issued = await fetch(`${server}/_sandbox/tokens`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: '{}',
+  });
+  assert.equal(issued.status, 200, 'the sandbox issues a token');
+  const { access_token: token } = await issued.json();
+  return {
+    server,
+    token,
+    stop: async () => {
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGTERM');
+      await exited;
+    },
+  };
+}
+
+/** The environment of a desktop run: this one without any Partner Workbench setting, plus `extra`. */
+function desktopEnv(extra) {
+  const env = { ...process.env };
+  for (const name of ['PWB_DATA_DIR', 'PWB_PROFILE', 'PWB_SERVER', 'PWB_TOKEN', 'PWB_IPC_TRACE', 'PWB_LOG']) delete env[name];
+  return { ...env, ...extra };
+}
+
+/** `pwb` with `env`, answering its stdout. */
+function pwb(binary, args, env) {
+  const result = spawnSync(binary, args, {
+    env: desktopEnv(env),
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+    maxBuffer: 64 * 2 ** 20, // the listing of 5,000 versions
+  });
+  if (result.status !== 0) throw new Error(`pwb ${args.join(' ')} failed (${result.status})`);
+  return result.stdout;
+}
+
+/** Starts and stops the app and the minimal window in turn, `runs` times each after a warm-up of each. */
+async function startup(app, minimal, runs) {
+  const once = async (program) => {
+    const started = await launch(program.binary, program.env);
+    await started.stop();
+    await sleep(300);
+    return started;
+  };
+  await once(app);
+  await once(minimal);
+  const times = { app: [], minimal: [], selfReported: [] };
+  for (let i = 0; i < runs; i += 1) {
+    const a = await once(app);
+    times.app.push(a.ms);
+    times.selfReported.push(a.selfReported);
+    times.minimal.push((await once(minimal)).ms);
+  }
+  return { app: stats(times.app), minimal: stats(times.minimal), selfReported: stats(times.selfReported) };
+}
+
+/** The PSS of each program's process tree, SETTLE_SECONDS after its first paint; the run with the median total. */
+async function memory(app, minimal, runs) {
+  const measure = async (program) => {
+    const started = await launch(program.binary, program.env);
+    try {
+      await sleep(SETTLE_SECONDS * 1000);
+      return treePss(started.pid);
+    } finally {
+      await started.stop();
+      await sleep(300);
+    }
+  };
+  const results = { app: [], minimal: [] };
+  for (let i = 0; i < runs; i += 1) {
+    results.app.push(await measure(app));
+    results.minimal.push(await measure(minimal));
+  }
+  const medianRun = (list) => [...list].sort((a, b) => a.total - b.total)[Math.floor((list.length - 1) / 2)];
+  return { app: medianRun(results.app), minimal: medianRun(results.minimal) };
+}
+
+/**
+ * The start-up and memory figures of the release app in `release` against the minimal window, with scratch files in
+ * `work`: fills the two caches, starts Xvfb, runs both programs in turn, and stops everything it started.
+ */
+export async function measureDesktop(release, work, { startupRuns, memoryRuns, say }) {
+  const binaries = {
+    app: join(release, 'partner-workbench'),
+    minimal: join(release, 'minimal-window'),
+    pwb: join(release, 'pwb'),
+    sandbox: join(release, 'partner-sandbox'),
+  };
+  const xvfb = await startXvfb();
+  const xdg = join(work, 'xdg');
+  const common = {
+    DISPLAY: xvfb.display,
+    XDG_DATA_HOME: join(xdg, 'data'),
+    XDG_CACHE_HOME: join(xdg, 'cache'),
+    XDG_CONFIG_HOME: join(xdg, 'config'),
+  };
+  const minimal = { binary: binaries.minimal, env: desktopEnv(common) };
+  let sandbox = null;
+  try {
+    say('desktop: filling the caches (the embedded sandbox\'s demo partner; 5,000 versions from a scale sandbox)');
+    const demoData = join(work, 'demo');
+    pwb(binaries.pwb, ['sync'], { PWB_DATA_DIR: demoData });
+    const demoApps = JSON.parse(pwb(binaries.pwb, ['apps', '--offline', '--json'], { PWB_DATA_DIR: demoData })).apps.length;
+    assert.ok(demoApps > 0, 'the demo cache has apps');
+    sandbox = await startScaleSandbox(binaries.sandbox, join(work, 'sandbox'));
+    const scaleEnv = { PWB_DATA_DIR: join(work, 'scale'), PWB_SERVER: sandbox.server, PWB_TOKEN: sandbox.token };
+    pwb(binaries.pwb, ['sync'], scaleEnv);
+    const scaleListing = JSON.parse(pwb(binaries.pwb, ['apps', '--offline', '--json'], scaleEnv)).apps;
+    const versions = scaleListing.reduce((sum, listing) => sum + listing.versions.length, 0);
+    assert.equal(versions, 5_000, 'the scale cache holds 5,000 versions');
+
+    const demo = { binary: binaries.app, env: desktopEnv({ ...common, PWB_DATA_DIR: demoData }) };
+    const scale = { binary: binaries.app, env: desktopEnv({ ...common, ...scaleEnv }) };
+
+    say(`desktop: start-up, ${startupRuns} runs each, alternating with the minimal window`);
+    const startupLoad = loadavg()[0];
+    const startupDemo = await startup(demo, minimal, startupRuns);
+    const startupScale = await startup(scale, minimal, startupRuns);
+
+    say(`desktop: memory with 5,000 cached versions, ${memoryRuns} runs each, ${SETTLE_SECONDS} s after the first paint`);
+    const memoryLoad = loadavg()[0];
+    const memoryFigures = await memory(scale, minimal, memoryRuns);
+    return {
+      startup: { load: startupLoad, runs: startupRuns, demo: { apps: demoApps, ...startupDemo }, scale: startupScale },
+      memory: { load: memoryLoad, runs: memoryRuns, settleSeconds: SETTLE_SECONDS, ...memoryFigures },
+    };
+  } finally {
+    await sandbox?.stop();
+    await xvfb.stop();
+  }
 }
