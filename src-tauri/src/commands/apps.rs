@@ -57,7 +57,10 @@ impl Startup {
 #[tauri::command]
 pub fn app_list_painted(startup: State<'_, Startup>) -> Reply<()> {
     if let Some(after) = startup.first_paint() {
-        tracing::info!("first app list painted {} ms after start", after.as_millis());
+        tracing::info!(
+            "first app list painted {} ms after start",
+            after.as_millis()
+        );
     }
     reply(())
 }
