@@ -18,7 +18,7 @@ const PAINT_TIMEOUT_MS = 120_000;
 const SETTLE_SECONDS = 10;
 
 /** Starts Xvfb on a free display (it picks one and writes its number to fd 3); resolves with it and `stop`. */
-export async function startXvfb() {
+async function startXvfb() {
   const child = spawn('Xvfb', ['-displayfd', '3', '-screen', '0', '1280x800x24', '-nolisten', 'tcp'], {
     stdio: ['ignore', 'ignore', 'pipe', 'pipe'],
   });
@@ -50,7 +50,7 @@ export async function startXvfb() {
  * this process. Resolves with `{ ms, selfReported, pid, stop }`: `selfReported` is the time the process itself
  * logged, `stop` ends its process group. The process leads a group of its own, so its WebKit processes end with it.
  */
-export async function launch(binary, env) {
+async function launch(binary, env) {
   const t0 = performance.now();
   const child = spawn(binary, [], { env, stdio: ['ignore', 'ignore', 'pipe'], detached: true });
   const exited = new Promise((resolve) => child.once('exit', resolve));
@@ -92,7 +92,7 @@ export async function launch(binary, env) {
 }
 
 /** Every process in the tree under `root` (itself included): `[{ pid, name }]`, from `/proc/PID/stat` and `exe`. */
-export function processTree(root) {
+function processTree(root) {
   const children = new Map();
   const names = new Map();
   for (const entry of readdirSync('/proc')) {
@@ -128,7 +128,7 @@ export function processTree(root) {
 }
 
 /** The `Pss:` line of `/proc/PID/smaps_rollup`, in KiB (0 for a process that ended meanwhile). */
-export function pss(pid) {
+function pss(pid) {
   try {
     const match = /^Pss:\s+(\d+) kB$/m.exec(readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8'));
     return match ? Number(match[1]) : 0;
@@ -138,7 +138,7 @@ export function pss(pid) {
 }
 
 /** The PSS of the tree under `root`: the total in KiB, and per process name (summed over processes of that name). */
-export function treePss(root) {
+function treePss(root) {
   const byName = new Map();
   for (const { pid, name } of processTree(root)) byName.set(name, (byName.get(name) ?? 0) + pss(pid));
   const processes = [...byName].map(([name, kib]) => ({ name, pss: kib })).sort((a, b) => b.pss - a.pss);
