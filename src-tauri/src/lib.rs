@@ -39,6 +39,7 @@ pub fn run() {
 /// The app with its state, commands and start-up work, on any runtime.
 pub fn build_app<R: Runtime>(builder: Builder<R>) -> Builder<R> {
     builder
+        .manage(commands::apps::Startup::now())
         .plugin(tauri_plugin_opener::init())
         .setup(|app| {
             app.manage(AppState::open());
@@ -51,6 +52,7 @@ pub fn build_app<R: Runtime>(builder: Builder<R>) -> Builder<R> {
         .invoke_handler(tauri::generate_handler![
             commands::apps::list_apps,
             commands::apps::version_icon,
+            commands::apps::app_list_painted,
             commands::sync::sync_status,
             commands::sync::sync_now,
             commands::versions::open_version,

@@ -3,7 +3,9 @@
 // (performance.mark, in a capturing listener that runs before the editor's own) to the first moment after the next
 // frame was painted (requestAnimationFrame, then a setTimeout 0), with the preview's Listing tab showing the
 // description, then the same keystrokes on the same page with the preview turned off (the baseline). Prints the
-// median and p95 of each and writes them into BENCHMARKS.md between its markers.
+// median and p95 of each and writes them into BENCHMARKS.md between its markers (the section is rendered by
+// `tests/benches/report.mjs`, as the whole file is when the benchmark suite runs it). With `--json FILE` it writes its
+// figures to FILE instead and leaves BENCHMARKS.md alone: the suite (`tests/benches/suite.mjs`) runs it that way.
 //
 //   npm --prefix ui run build && node tests/preview/bench.mjs        (KEYSTROKES=N to change the count, default 300)
 
@@ -12,6 +14,8 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { ms, previewSection, replacePreviewSection, stats } from '../benches/report.mjs';
 import { launchChromium, openPreview, ROOT, serveDist } from './support.mjs';
 
 const KEYSTROKES = Number(process.env.KEYSTROKES ?? 300);
@@ -19,8 +23,7 @@ const WARMUP = 20;
 const LENGTH = 4_000;
 const TARGET_MS = 16;
 const DESCRIPTION_FIELD = '[id="field:marketplace.description"]';
-const START = '<!-- bench:preview-keystroke:start -->';
-const END = '<!-- bench:preview-keystroke:end -->';
+const { values: options } = parseArgs({ options: { json: { type: 'string' } } });
 
 assert.ok(KEYSTROKES >= 200, 'KEYSTROKES must be at least 200');
 
@@ -71,18 +74,6 @@ function install() {
     },
     true,
   );
-}
-
-function stats(durations) {
-  const sorted = [...durations].sort((a, b) => a - b);
-  const at = (q) => sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)];
-  return {
-    n: sorted.length,
-    median: at(0.5),
-    p95: at(0.95),
-    mean: sorted.reduce((a, b) => a + b, 0) / sorted.length,
-    max: sorted[sorted.length - 1],
-  };
 }
 
 /** Types `count` letters at the end of the description, one at a time, each measured; resolves with the durations. */
@@ -158,66 +149,37 @@ const baseline = stats(off.durations);
 const chromiumVersion = execFileSync(process.env.PWB_CHROMIUM ?? '/usr/bin/chromium', ['--version'], { stdio: ['ignore', 'pipe', 'ignore'] })
   .toString()
   .trim();
-const ms = (value) => `${value.toFixed(1)} ms`;
-const met = withPreview.median <= TARGET_MS;
-const today = new Date().toISOString().slice(0, 10);
-
-console.log(`keystroke to updated preview, ${LENGTH}-character description, ${KEYSTROKES} keystrokes each (after ${WARMUP} warm-up):`);
-console.log(`  preview on (Listing tab):  median ${ms(withPreview.median)}  p95 ${ms(withPreview.p95)}  mean ${ms(withPreview.mean)}  max ${ms(withPreview.max)}`);
-console.log(`  preview off (baseline):    median ${ms(baseline.median)}  p95 ${ms(baseline.p95)}  mean ${ms(baseline.mean)}  max ${ms(baseline.max)}`);
 /** The median split of a run: from the input event to the frame's rAF (script), and from there to after the paint. */
 const split = (run) => ({
   script: stats(run.frames.map((f) => f[0])).median,
   frame: stats(run.frames.map((f) => f[1])).median,
 });
-const onSplit = split(on);
-const offSplit = split(off);
-console.log(`  split (medians): on ${ms(onSplit.script)} to the frame + ${ms(onSplit.frame)} to after its paint; off ${ms(offSplit.script)} + ${ms(offSplit.frame)}`);
-console.log(`  target: median <= ${TARGET_MS} ms with the preview on: ${met ? 'met' : 'NOT met'}`);
+const figures = {
+  chromium: chromiumVersion,
+  length: LENGTH,
+  keystrokes: KEYSTROKES,
+  warmup: WARMUP,
+  targetMs: TARGET_MS,
+  load,
+  date: new Date().toISOString().slice(0, 10),
+  cores: cpus().length,
+  memoryGiB: Math.round(totalmem() / 2 ** 30),
+  on: withPreview,
+  off: baseline,
+  split: { on: split(on), off: split(off) },
+};
 
-const section = `${START}
-## Preview: keystroke to updated preview (issue 7)
+console.log(`keystroke to updated preview, ${LENGTH}-character description, ${KEYSTROKES} keystrokes each (after ${WARMUP} warm-up):`);
+console.log(`  preview on (Listing tab):  median ${ms(withPreview.median)}  p95 ${ms(withPreview.p95)}  mean ${ms(withPreview.mean)}  max ${ms(withPreview.max)}`);
+console.log(`  preview off (baseline):    median ${ms(baseline.median)}  p95 ${ms(baseline.p95)}  mean ${ms(baseline.mean)}  max ${ms(baseline.max)}`);
+console.log(`  split (medians): on ${ms(figures.split.on.script)} to the frame + ${ms(figures.split.on.frame)} to after its paint; off ${ms(figures.split.off.script)} + ${ms(figures.split.off.frame)}`);
+console.log(`  target: median <= ${TARGET_MS} ms with the preview on: ${withPreview.median <= TARGET_MS ? 'met' : 'NOT met'}`);
 
-The version editor in Chromium (${chromiumVersion}, headless, through playwright-core) on the built window and the
-fake backend, with a ${LENGTH.toLocaleString('en-US')}-character description (headings, emphasis, links, lists, quotes,
-inline code) and the preview's Listing tab scrolled to its end, so the paragraph being typed is on screen and must be
-painted. Each keystroke typed at the end of the description is timed with the page's Performance API: a
-\`performance.mark\` in a capturing \`input\` listener (before the editor's own), and a second one after the next frame
-was painted (\`requestAnimationFrame\`, then \`setTimeout 0\`); the benchmark also checks that the preview showed the
-typed letter by then. The baseline, in the same run on the same page, is the same keystrokes with the preview turned
-off (what the editor itself costs per keystroke: the form, the draft, the debounced checks and save).
-
-\`\`\`sh
-npm --prefix ui run build && node tests/preview/bench.mjs
-\`\`\`
-
-| measurement (${KEYSTROKES} keystrokes each, after ${WARMUP} warm-up) | median | p95 |
-| --- | --- | --- |
-| preview on (Listing tab, description rendered) | **${ms(withPreview.median)}** | ${ms(withPreview.p95)} |
-| preview off (baseline) | ${ms(baseline.median)} | ${ms(baseline.p95)} |
-
-Split of the medians, input event to the frame's \`requestAnimationFrame\` (the editor's and the preview's script)
-then to after its paint: preview on ${ms(onSplit.script)} + ${ms(onSplit.frame)}, off ${ms(offSplit.script)} + ${ms(offSplit.frame)}.
-
-Target: median at most ${TARGET_MS} ms with the preview on: **${met ? 'met' : 'not met'}**. Measured ${today} on
-${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GiB, load average ${load.toFixed(1)} at the start (both
-figures ran one after the other in the same run, under the same load). Both include waiting for the next frame, so neither
-can be below the time to the next vsync of the headless compositor.
-
-What keeps it there: markdown-it parses the whole description on each keystroke (about 1 ms), but the DOM keeps the
-top-level blocks that did not change (\`patchBlocks\`), and the listing is laid out and painted in its own containment
-(\`contain: content\`, and \`layout paint\` on the description), so the browser redoes the paragraph being typed, not
-the window. Before those two, a first version of this benchmark (the listing not scrolled to its end) gave a median
-of 29.8 ms against 12.8 ms.
-${END}`;
-
-const file = join(ROOT, 'BENCHMARKS.md');
-const current = readFileSync(file, 'utf8');
-const start = current.indexOf(START);
-const end = current.indexOf(END);
-const next =
-  start !== -1 && end > start
-    ? `${current.slice(0, start)}${section}${current.slice(end + END.length)}`
-    : `${current.trimEnd()}\n\n${section}\n`;
-writeFileSync(file, next);
-console.log(`wrote the section to BENCHMARKS.md`);
+if (options.json) {
+  writeFileSync(options.json, `${JSON.stringify(figures, null, 2)}\n`);
+  console.log(`wrote the figures to ${options.json}`);
+} else {
+  const file = join(ROOT, 'BENCHMARKS.md');
+  writeFileSync(file, replacePreviewSection(readFileSync(file, 'utf8'), previewSection(figures)));
+  console.log('wrote the section to BENCHMARKS.md');
+}

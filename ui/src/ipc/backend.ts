@@ -38,6 +38,8 @@ export type * from './bindings';
 export interface Backend {
   /** The partner's apps from the local cache; instant, works offline. Versions come newest first. */
   listApps(): Promise<AppList>;
+  /** Tells the shell the window painted its first non-empty app list (it logs the time since start, once). */
+  appListPainted(): Promise<void>;
   syncStatus(): Promise<SyncStatus>;
   /** Pulls from the server; resolves with the final status. */
   syncNow(): Promise<SyncStatus>;

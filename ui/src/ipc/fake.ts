@@ -104,6 +104,7 @@ export const FAKE_PROFILES: FakeProfile[] = [
 
 export interface FakeCalls {
   listApps: number;
+  appListPainted: number;
   syncStatus: number;
   switchProfile: string[];
   syncNow: number;
@@ -183,6 +184,7 @@ export function createFakeBackend(options: FakeOptions = {}): FakeBackend {
   const listeners = new Set<(status: SyncStatus) => void>();
   const calls: FakeCalls = {
     listApps: 0,
+    appListPainted: 0,
     syncStatus: 0,
     switchProfile: [],
     syncNow: 0,
@@ -340,6 +342,10 @@ export function createFakeBackend(options: FakeOptions = {}): FakeBackend {
       calls.listApps += 1;
       if (failList) throw copy(failList);
       return { apps: listed() };
+    },
+
+    async appListPainted(): Promise<void> {
+      calls.appListPainted += 1;
     },
 
     async syncStatus(): Promise<SyncStatus> {

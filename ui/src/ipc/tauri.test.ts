@@ -18,6 +18,7 @@ describe('the Tauri backend', () => {
     invoke.mockResolvedValue('result');
 
     await backend.listApps();
+    await backend.appListPainted();
     await backend.syncStatus();
     await backend.syncNow();
     await expect(backend.versionIcon('ver-1')).resolves.toBe('result');
@@ -32,6 +33,7 @@ describe('the Tauri backend', () => {
 
     expect(invoke.mock.calls).toEqual([
       ['list_apps', undefined],
+      ['app_list_painted', undefined],
       ['sync_status', undefined],
       ['sync_now', undefined],
       ['version_icon', { versionId: 'ver-1' }],

@@ -156,3 +156,32 @@ describe('a failed list load', () => {
     expect(within(problem).queryByText("Couldn't read the local cache")).toBeNull();
   });
 });
+
+describe('telling the shell the first app list was painted', () => {
+  /** Resolves after the next frame was painted, as the report itself waits. */
+  const afterNextPaint = () => new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
+
+  it('tells it once, after the first list with apps, not for an empty one nor for later loads', async () => {
+    const { backend } = renderApp({
+      apps: [],
+      status: status('idle', { last_synced_at: null }),
+      syncResult: { apps: [TICKETS] },
+    });
+
+    const empty = await screen.findByTestId('empty-state');
+    await afterNextPaint();
+    await afterNextPaint();
+    expect(backend.calls.appListPainted).toBe(0);
+
+    await fireEvent.click(within(empty).getByRole('button', { name: 'Sync now' }));
+    expect(await screen.findByText('Ticket Bridge')).toBeTruthy();
+    await waitFor(() => expect(backend.calls.appListPainted).toBe(1));
+
+    const loads = backend.calls.listApps;
+    await fireEvent.click(screen.getByTestId('sync-now'));
+    await waitFor(() => expect(backend.calls.listApps).toBeGreaterThan(loads));
+    await afterNextPaint();
+    await afterNextPaint();
+    expect(backend.calls.appListPainted).toBe(1);
+  });
+});
