@@ -1,5 +1,5 @@
 import { fireEvent, screen, waitFor, within } from '@testing-library/svelte';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { app, renderApp, status, version } from '../../test/fixtures';
 
 const CRM = app(
@@ -183,5 +183,82 @@ describe('telling the shell the first app list was painted', () => {
     await afterNextPaint();
     await afterNextPaint();
     expect(backend.calls.appListPainted).toBe(1);
+  });
+});
+
+describe('a long list', () => {
+  /**
+   * The browser's IntersectionObserver, which jsdom lacks, played by the test: `reveal()` tells every observer that its
+   * target came within reach, as scrolling near the end of what is drawn does.
+   */
+  function observeByHand() {
+    const observers = new Set<{ callback: IntersectionObserverCallback; targets: Element[] }>();
+    class ByHand {
+      #entry: { callback: IntersectionObserverCallback; targets: Element[] };
+      constructor(callback: IntersectionObserverCallback) {
+        this.#entry = { callback, targets: [] };
+        observers.add(this.#entry);
+      }
+      observe(target: Element) {
+        this.#entry.targets.push(target);
+      }
+      disconnect() {
+        observers.delete(this.#entry);
+      }
+      unobserve() {}
+      takeRecords() {
+        return [];
+      }
+    }
+    vi.stubGlobal('IntersectionObserver', ByHand);
+    return {
+      reveal() {
+        for (const { callback, targets } of [...observers]) {
+          callback(
+            targets.map((target) => ({ target, isIntersecting: true }) as unknown as IntersectionObserverEntry),
+            {} as IntersectionObserver,
+          );
+        }
+      },
+    };
+  }
+
+  const many = (n: number) =>
+    Array.from({ length: n }, (_, i) => app(`app-${i}`, `App ${i}`, [version(`v-${i}`, '1.0.0', 'draft', 'draft')]));
+
+  afterEach(() => vi.unstubAllGlobals());
+
+  it('draws the first cards at once and more as the end comes into reach, until every app is drawn', async () => {
+    const observer = observeByHand();
+    renderApp({ apps: many(130), status: status('idle') });
+
+    await screen.findByText('App 0');
+    expect(screen.getAllByTestId('app')).toHaveLength(40);
+    expect(screen.getByTestId('list-more').textContent).toMatch(/Showing 40 of 130 apps/);
+    expect(screen.getByText('130')).toBeTruthy();
+
+    observer.reveal();
+    await waitFor(() => expect(screen.getAllByTestId('app')).toHaveLength(100));
+    observer.reveal();
+    await waitFor(() => expect(screen.getAllByTestId('app')).toHaveLength(130));
+    expect(screen.queryByTestId('list-more')).toBeNull();
+    expect(screen.getAllByTestId('app').map((el) => el.dataset.appId)).toEqual(many(130).map((a) => a.id));
+  });
+
+  it('draws the card of a version the keyboard comes back to, however far down it is', async () => {
+    const observer = observeByHand();
+    renderApp({ apps: many(130), status: status('idle') });
+    await screen.findByText('App 0');
+    observer.reveal();
+    observer.reveal();
+    const row = await screen.findByText('App 120');
+    await fireEvent.click(within(row.closest('[data-testid="app"]') as HTMLElement).getByTestId('open-version'));
+
+    // The list is drawn again from its first part when the version closes; the card left from is drawn with it.
+    await fireEvent.click(await screen.findByTestId('back'));
+    await waitFor(() =>
+      expect(document.activeElement?.closest('[data-version-id]')?.getAttribute('data-version-id')).toBe('v-120'),
+    );
+    expect(screen.getAllByTestId('app')).toHaveLength(121);
   });
 });
