@@ -176,23 +176,31 @@ fn read_icon(workbench: &Workbench, path: &Path) -> Result<Vec<u8>, WorkbenchErr
     workbench.read_icon_file(path)
 }
 
+/// The arguments of `pwb conflicts` and `pwb outbox`: every version's, or one version's.
 #[derive(Debug, clap::Args)]
-pub struct ConflictArgs {
+pub struct LocalChangesArgs {
     /// Only this app's version (with --version).
     #[arg(long, value_name = "ID", requires = "version")]
     pub app: Option<String>,
     #[arg(long, value_name = "ID", requires = "app")]
     pub version: Option<String>,
-    /// Print JSON instead of a table.
+    /// Print JSON instead of lines.
     #[arg(long)]
     pub json: bool,
 }
 
-pub fn conflicts(workbench: &Workbench, args: ConflictArgs) -> Result<u8, WorkbenchError> {
-    if let (Some(app), Some(version)) = (&args.app, &args.version) {
-        workbench.check_version_of_app(app, version)?;
+impl LocalChangesArgs {
+    /// The local changes asked for, after checking that the version is one of that app's.
+    fn changes(&self, workbench: &Workbench) -> Result<workbench::LocalChanges, WorkbenchError> {
+        if let (Some(app), Some(version)) = (&self.app, &self.version) {
+            workbench.check_version_of_app(app, version)?;
+        }
+        workbench.local_changes(self.version.as_deref())
     }
-    let conflicts = workbench.local_changes(args.version.as_deref())?.conflicts;
+}
+
+pub fn conflicts(workbench: &Workbench, args: LocalChangesArgs) -> Result<u8, WorkbenchError> {
+    let conflicts = args.changes(workbench)?.conflicts;
     if args.json {
         let list: Vec<Value> = conflicts
             .iter()
@@ -381,25 +389,10 @@ pub fn preview(
     Ok(exit::SUCCESS)
 }
 
-#[derive(Debug, clap::Args)]
-pub struct OutboxArgs {
-    /// Only this app's version (with --version).
-    #[arg(long, value_name = "ID", requires = "version")]
-    pub app: Option<String>,
-    #[arg(long, value_name = "ID", requires = "app")]
-    pub version: Option<String>,
-    /// Print JSON instead of lines.
-    #[arg(long)]
-    pub json: bool,
-}
-
 /// `pwb outbox`: what waits to be sent, and what the server refused (held, with why), of every
 /// version or one.
-pub fn outbox(workbench: &Workbench, args: OutboxArgs) -> Result<u8, WorkbenchError> {
-    if let (Some(app), Some(version)) = (&args.app, &args.version) {
-        workbench.check_version_of_app(app, version)?;
-    }
-    let changes = workbench.local_changes(args.version.as_deref())?;
+pub fn outbox(workbench: &Workbench, args: LocalChangesArgs) -> Result<u8, WorkbenchError> {
+    let changes = args.changes(workbench)?;
     if args.json {
         let list: Vec<Value> = changes
             .entries

@@ -146,11 +146,11 @@ enum Command {
     /// Refused (exit 10) where the review track locks the part, saying why.
     Edit(edit::EditArgs),
     /// List the fields you and the server changed differently: base, mine and theirs.
-    Conflicts(edit::ConflictArgs),
+    Conflicts(edit::LocalChangesArgs),
     /// Settle a conflict: keep yours, take the server's, or give a value.
     Resolve(edit::ResolveArgs),
     /// What waits to be sent, and what the server refused (held, with why).
-    Outbox(edit::OutboxArgs),
+    Outbox(edit::LocalChangesArgs),
     /// Let a version's held changes be tried again at the next sync.
     Retry {
         #[command(flatten)]
