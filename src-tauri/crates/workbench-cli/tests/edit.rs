@@ -7,18 +7,10 @@ mod common;
 use std::path::Path;
 
 use common::{
-    ACME, CONFLICTS, DELTA, INVALID_CONTENT, LOCKED, SUCCESS, Server, cache_bytes, expect, field,
-    outbox,
+    ACME, CONFLICTS, DELTA, INVALID_CONTENT, LOCKED, SUCCESS, cache_bytes, expect, field, outbox,
+    synced,
 };
 use serde_json::json;
-
-/// A server and a data folder whose cache a first `pwb sync` filled.
-fn synced() -> (Server, tempfile::TempDir) {
-    let server = Server::start();
-    let data = tempfile::tempdir().expect("a data folder");
-    expect(&server, data.path(), &["sync"], SUCCESS);
-    (server, data)
-}
 
 #[test]
 fn an_edit_then_a_sync_puts_the_value_on_the_server() {

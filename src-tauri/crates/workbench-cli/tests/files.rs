@@ -8,20 +8,10 @@ mod common;
 use std::path::{Path, PathBuf};
 
 use common::{
-    ACME, DELTA, INVALID_CONTENT, LOCKED, SUCCESS, Server, cache_bytes, expect, field, outbox,
+    ACME, DELTA, INVALID_CONTENT, LOCKED, NOT_FOUND, SUCCESS, Server, USAGE, cache_bytes, expect,
+    field, outbox, synced,
 };
 use serde_json::{Value, json};
-
-const USAGE: i32 = 2;
-const NOT_FOUND: i32 = 6;
-
-/// A server and a data folder whose cache a first `pwb sync` filled.
-fn synced() -> (Server, tempfile::TempDir) {
-    let server = Server::start();
-    let data = tempfile::tempdir().expect("a data folder");
-    expect(&server, data.path(), &["sync"], SUCCESS);
-    (server, data)
-}
 
 fn export(server: &Server, data: &Path, (app, version): (&str, &str), dir: &Path) -> Value {
     let dir = dir.to_str().expect("a UTF-8 path");

@@ -6,14 +6,10 @@ mod common;
 
 use std::path::Path;
 
-use common::{SUCCESS, Server, expect};
+use common::{NOT_FOUND, OFFLINE, SERVER, SUCCESS, Server, USAGE, expect};
 use serde_json::Value;
 
 // The exit codes of `src/exit.rs`.
-const USAGE: i32 = 2;
-const OFFLINE: i32 = 4;
-const SERVER: i32 = 5;
-const NOT_FOUND: i32 = 6;
 
 const ACME: &str = "app-acme-crm";
 const BEACON: &str = "app-beacon-analytics";

@@ -9,18 +9,8 @@ use std::process::{Child, Stdio};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
-use common::{DELTA, SUCCESS, Server, expect};
+use common::{DELTA, NOT_FOUND, SUCCESS, Server, USAGE, expect, synced};
 use serde_json::{Value, json};
-
-const NOT_FOUND: i32 = 6;
-const USAGE: i32 = 2;
-
-fn synced() -> (Server, tempfile::TempDir) {
-    let server = Server::start();
-    let data = tempfile::tempdir().expect("a data folder");
-    expect(&server, data.path(), &["sync"], SUCCESS);
-    (server, data)
-}
 
 /// Submits Delta Surveys 1.0.0's technical track; answers (app id, version id).
 fn submitted(server: &Server, data: &std::path::Path) -> (String, String) {

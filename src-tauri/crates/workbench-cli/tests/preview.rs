@@ -6,18 +6,7 @@ mod common;
 
 use std::path::Path;
 
-use common::{ACME, DELTA, SUCCESS, Server, expect};
-
-const USAGE: i32 = 2;
-const NOT_FOUND: i32 = 6;
-
-/// A server and a data folder whose cache a first `pwb sync` filled.
-fn synced() -> (Server, tempfile::TempDir) {
-    let server = Server::start();
-    let data = tempfile::tempdir().expect("a data folder");
-    expect(&server, data.path(), &["sync"], SUCCESS);
-    (server, data)
-}
+use common::{ACME, DELTA, NOT_FOUND, SUCCESS, USAGE, expect, synced};
 
 fn entries(dir: &Path) -> Vec<String> {
     let mut names: Vec<String> = std::fs::read_dir(dir)

@@ -7,20 +7,9 @@ mod common;
 
 use std::path::Path;
 
-use common::{ACME, CONFLICTS, DELTA, Ran, SUCCESS, Server, expect, run};
+use common::{ACME, CONFLICTS, DELTA, NOT_FOUND, Ran, SUCCESS, Server, USAGE, expect, run, synced};
 use serde_json::{Value, json};
 use sha2::Digest;
-
-const USAGE: i32 = 2;
-const NOT_FOUND: i32 = 6;
-
-/// A server and a data folder whose cache a first `pwb sync` filled.
-fn synced() -> (Server, tempfile::TempDir) {
-    let server = Server::start();
-    let data = tempfile::tempdir().expect("a data folder");
-    expect(&server, data.path(), &["sync"], SUCCESS);
-    (server, data)
-}
 
 /// Stdout is exactly one JSON document, and stderr carries no terminal escape or carriage
 /// return (no progress bar, no colour).

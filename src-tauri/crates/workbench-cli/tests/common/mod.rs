@@ -1,4 +1,4 @@
-//! What the sync tests of the real `pwb` binary share (`edit.rs`, `crash.rs`, `files.rs`): a demo sandbox
+//! What the tests of the real `pwb` binary against a sandbox share (all but `cli.rs`, `login.rs`, `profiles.rs`): a demo sandbox
 //! on 127.0.0.1 served by its own runtime, reviews waiting for a decision, and direct HTTP to
 //! see what it serves; `pwb` pointed at it by URL with a token (`PWB_SERVER`, `PWB_TOKEN`).
 
@@ -16,6 +16,10 @@ pub const PWB: &str = env!("CARGO_BIN_EXE_pwb");
 
 // The exit codes of `src/exit.rs`.
 pub const SUCCESS: i32 = 0;
+pub const USAGE: i32 = 2;
+pub const OFFLINE: i32 = 4;
+pub const SERVER: i32 = 5;
+pub const NOT_FOUND: i32 = 6;
 pub const LOCKED: i32 = 10;
 pub const INVALID_CONTENT: i32 = 11;
 pub const CONFLICTS: i32 = 13;
@@ -322,4 +326,12 @@ pub fn cache_bytes(data: &Path) -> Vec<(String, Vec<u8>)> {
         .collect();
     files.sort();
     files
+}
+
+/// A server and a data folder whose cache a first `pwb sync` filled.
+pub fn synced() -> (Server, tempfile::TempDir) {
+    let server = Server::start();
+    let data = tempfile::tempdir().expect("a data folder");
+    expect(&server, data.path(), &["sync"], SUCCESS);
+    (server, data)
 }
