@@ -13,6 +13,9 @@ import {
   duration,
   parseBomb,
   pick,
+  durabilitySection,
+  DURABILITY_END,
+  DURABILITY_START,
   PREVIEW_END,
   PREVIEW_START,
   previewSection,
@@ -20,6 +23,7 @@ import {
   readCriterion,
   render,
   replacePreviewSection,
+  replaceSection,
   size,
   stats,
 } from './report.mjs';
@@ -61,10 +65,12 @@ function sampleRun(overrides = {}) {
     machine: { cpu: 'Some CPU @ 2.20GHz', cores: 2, memoryGiB: 24, os: 'Debian GNU/Linux 12 (bookworm)', rustc: '1.95.0' },
     loadStart: 1.5,
     loadEnd: 2.25,
-    loads: { store: 1.1, validate: 1.2, pull: 1.3, sync: 1.4 },
+    loads: { store: 1.1, commit: 1.15, validate: 1.2, pull: 1.3, sync: 1.4 },
     criterion: {
       storeList: c(21.4e6),
       storeBare: c(15.7e6),
+      commitFull: c(2.1e6),
+      commitNormal: c(0.4e6),
       pull: c(2.29e9, 10),
       pullBare: c(1.77e9, 10),
       idle: c(52.2e6, 20),
@@ -208,6 +214,10 @@ describe('BENCHMARKS.md', () => {
     assert.doesNotMatch(text, /undefined|NaN|\[object Object\]|NOT met/);
     assert.equal(text.split(PREVIEW_START).length, 2);
     assert.equal(text.split(PREVIEW_END).length, 2);
+    assert.match(text, /\| one edit committed, `synchronous=FULL` \(shipped\) \| 2\.10 ms \|/);
+    assert.match(text, /\| ratio \| \*\*5\.25×\*\* \|/);
+    assert.equal(text.split(DURABILITY_START).length, 2);
+    assert.equal(text.split(DURABILITY_END).length, 2);
   });
 
   it('says NOT met where a figure is over its budget', () => {
@@ -229,5 +239,20 @@ describe('BENCHMARKS.md', () => {
     assert.equal(replaced.slice(0, whole.indexOf(PREVIEW_START)), whole.slice(0, whole.indexOf(PREVIEW_START)));
     assert.equal(replaced.split(PREVIEW_START).length, 2);
     assert.equal(replacePreviewSection('# Benchmarks\n', again), `# Benchmarks\n\n${again}`);
+  });
+
+  it('lets the durability benchmark alone replace its own section and nothing else', () => {
+    const whole = render(sampleRun());
+    const again = durabilitySection({
+      commitFull: { median: 7.7e6, mean: 7.7e6, samples: 100 },
+      commitNormal: { median: 1e6, mean: 1e6, samples: 100 },
+      load: 0.5,
+      date: '2026-12-07 06:00 UTC',
+    });
+    const replaced = replaceSection(whole, DURABILITY_START, DURABILITY_END, again);
+    assert.match(replaced, /\*\*7\.70×\*\*/);
+    assert.doesNotMatch(replaced, /\*\*5\.25×\*\*/);
+    assert.equal(replaced.slice(0, whole.indexOf(DURABILITY_START)), whole.slice(0, whole.indexOf(DURABILITY_START)));
+    assert.equal(replaced.slice(replaced.indexOf(DURABILITY_END)), whole.slice(whole.indexOf(DURABILITY_END)));
   });
 });

@@ -80,6 +80,10 @@ try {
   loads.store = load();
   run('cargo', ['bench', '--locked', '-p', 'workbench-store', '--bench', 'list'], { env: cargoEnv });
 
+  say('store: a local edit committed with synchronous=FULL against NORMAL');
+  loads.commit = load();
+  run('cargo', ['bench', '--locked', '-p', 'workbench-store', '--bench', 'commit'], { env: cargoEnv });
+
   say('validation: icon checks against a bare decode, and the bomb');
   loads.validate = load();
   run('cargo', ['bench', '--locked', '-p', 'workbench-domain', '--bench', 'validate', '--', '--warm-up-time', '1', '--measurement-time', '4'], {

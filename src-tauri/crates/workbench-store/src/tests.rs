@@ -39,6 +39,15 @@ fn pragmas_are_set_on_open() {
         "foreign keys keep versions from outliving their app"
     );
     assert_eq!(busy, BUSY_TIMEOUT.as_millis() as i64);
+    let synchronous: i64 = store
+        .conn
+        .query_row("PRAGMA synchronous", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(
+        synchronous, 2,
+        "FULL: a commit that returned (an edit the window called saved) survives a power cut"
+    );
+    assert!(store.commits_are_durable().unwrap());
 }
 
 #[test]
