@@ -30,7 +30,7 @@ async fn a_pull_without_a_token_is_not_signed_in_and_changes_nothing() {
         assert!(
             error
                 .to_string()
-                .starts_with("not signed in: set PWB_TOKEN or sign in"),
+                .starts_with("not signed in: sign in, or set PWB_TOKEN and name its server"),
             "the message says what to do: {error}"
         );
         assert!(!error.to_string().contains("pwb_at_forged"), "{error}");

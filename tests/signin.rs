@@ -300,7 +300,7 @@ async fn refresh_rotates_and_a_spent_refresh_token_signs_out_keeping_the_cache()
         "the refresh token rotated"
     );
     cache
-        .pull(&server.client_without_token().with_token(token), T1)
+        .pull(&server.client_without_token().with_token(token.clone()), T1)
         .await
         .expect("the refreshed token works");
     let before = cache.image();
@@ -316,7 +316,7 @@ async fn refresh_rotates_and_a_spent_refresh_token_signs_out_keeping_the_cache()
     );
     let error = cache
         .workbench
-        .refresh_access_token(&auth, now())
+        .refresh_access_token(&auth, &token, now())
         .await
         .expect_err("the session is over");
     assert_eq!(error.code(), ErrorCode::NotSignedIn, "{error}");
@@ -468,4 +468,48 @@ fn assert_no_token_in_data_folder(cache: &Cache, tokens: &TokenSet) {
         }
     }
     assert!(files > 0, "the data folder was scanned");
+}
+
+/// After a 401, a token another program saved meanwhile is used only while it is fresh: one it
+/// saved a while ago and that is itself near its end is refreshed, not handed back to fail again.
+#[tokio::test]
+async fn after_a_401_a_newer_stored_token_is_used_only_while_it_is_fresh() {
+    let server = Server::demo().await;
+    let cache = Cache::new();
+    let store = secret_service();
+    let (account, first, auth) = signed_in(&server, &cache, &store).await;
+
+    // Another program refreshed: the store holds `second`, this one still sends `first`.
+    let soon = first.expires_at.expect("access tokens expire") - 30;
+    let second = cache.workbench.access_token(&auth, soon).await.unwrap();
+    assert_ne!(second, first.access_token);
+
+    // While `second` is fresh, a 401 to `first` takes it as it is.
+    let taken = cache
+        .workbench
+        .refresh_access_token(&auth, &first.access_token, now())
+        .await
+        .unwrap();
+    assert_eq!(
+        taken, second,
+        "no second refresh while the newer token is fresh"
+    );
+
+    // Once `second` is near its end too, a 401 to `first` refreshes.
+    let stored = store.load(&account.key).unwrap().unwrap();
+    let later = stored.expires_at.expect("access tokens expire") - 30;
+    let third = cache
+        .workbench
+        .refresh_access_token(&auth, &first.access_token, later)
+        .await
+        .unwrap();
+    assert_ne!(
+        third, second,
+        "a stale newer token is refreshed, not reused"
+    );
+    assert_eq!(
+        store.load(&account.key).unwrap().unwrap().access_token,
+        third
+    );
+    cache.workbench.sign_out(Some(&auth)).await.unwrap();
 }

@@ -8,13 +8,16 @@
 //! background sync (on start, after edits, every minute, with backoff while offline) and
 //! announces its progress;
 //! [`notify`] shows the review outcomes a sync brought as desktop notifications (or tells the
-//! window to show them when it cannot); [`signin`] runs a sign-in from the window. Everything sent to the window goes through
-//! [`ipc::reply`] and [`ipc::emit`], which `PWB_IPC_TRACE=FILE` traces.
+//! window to show them when it cannot); [`signin`] runs a sign-in from the window;
+//! [`single_instance`] keeps one app per data folder (a second launch shows the first window and
+//! exits). Everything sent to the window goes through [`ipc::reply`] and [`ipc::emit`], which
+//! `PWB_IPC_TRACE=FILE` traces.
 
 mod commands;
 pub mod ipc;
 mod notify;
 mod signin;
+mod single_instance;
 mod state;
 mod sync;
 
@@ -31,12 +34,17 @@ pub fn run() {
         )
         .with_writer(std::io::stderr)
         .init();
-    build_app(Builder::default())
-        .run(tauri::generate_context!())
+    let context = tauri::generate_context!();
+    // First of all plugins: a second launch on this data folder must hand over to the first app
+    // before anything of this one starts (its window, cache, embedded sandbox, sync loop).
+    let builder = Builder::default().plugin(single_instance::plugin(&context.config().identifier));
+    build_app(builder)
+        .run(context)
         .expect("the window system could not start Partner Workbench");
 }
 
-/// The app with its state, commands and start-up work, on any runtime.
+/// The app with its state, commands and start-up work, on any runtime. [`run`] puts the
+/// single-instance check before it; tests on the mock runtime go without.
 pub fn build_app<R: Runtime>(builder: Builder<R>) -> Builder<R> {
     builder
         .manage(commands::apps::Startup::now())

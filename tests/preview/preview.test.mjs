@@ -1,8 +1,9 @@
 // The window's preview in Chromium (Debian's, through playwright-core) on the fake backend, from the built UI:
 // the card and the listing render the draft; hostile partner text stays inert, proved by instrumenting the page
 // (traps on alert/eval/a canary global, every request recorded, console errors and page errors collected, a DOM walk
-// against the allowlists), not by matching strings; a link opens through the backend without navigating; the card
-// matches its reference screenshots in light and dark.
+// against the allowlists), not by matching strings; a link opens through the backend without navigating; a screenshot
+// from a host that is not the partner's own is never requested until the partner asks; the card matches its reference
+// screenshots in light and dark.
 //
 // Needs ui/dist (npm --prefix ui run build) and /usr/bin/chromium. `./dev test` runs it.
 // PWB_UPDATE_SCREENSHOTS=1 rewrites the reference screenshots in tests/preview/reference/.
@@ -14,8 +15,12 @@ import { join } from 'node:path';
 import { launchChromium, openPreview, ROOT, serveDist, uiPackage } from './support.mjs';
 
 const REFERENCE = join(ROOT, 'tests', 'preview', 'reference');
+/** The screenshot on the partner's own domain (its support email's): it loads as soon as the listing shows. */
+const OWN_SHOT = 'https://cdn.acme-corp.example/shot-1.png';
+/** The plain fixture's screenshot on another host: it may load only after the partner asks for it. */
+const FOREIGN_SHOT = 'https://media.shots-host.example/acme/report.png';
 /** The assets the fixture declares: the only remote URLs the preview may request. */
-const DECLARED_ASSETS = new Set(['https://cdn.acme-corp.example/shot-1.png']);
+const DECLARED_ASSETS = new Set([OWN_SHOT, FOREIGN_SHOT]);
 
 let server;
 let browser;
@@ -115,7 +120,7 @@ async function assertInert(page, record, what) {
  * links only http(s) or mailto with rel="noopener noreferrer".
  */
 async function walkPreview(page) {
-  return page.evaluate(() => {
+  return page.evaluate((declared) => {
     const DESCRIPTION = new Set(['p', 'br', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'em', 'strong', 'code', 'pre', 'ul', 'ol', 'li', 'blockquote', 'hr', 'a']);
     const DESCRIPTION_ATTRS = { a: ['href', 'rel'], ol: ['start'] };
     const PANE = new Set([
@@ -137,7 +142,7 @@ async function walkPreview(page) {
       }
       if (tag === 'img') {
         const src = el.getAttribute('src') ?? '';
-        if (!src.startsWith('data:') && src !== 'https://cdn.acme-corp.example/shot-1.png') problems.push(`<img src=${src}>`);
+        if (!src.startsWith('data:') && !declared.includes(src)) problems.push(`<img src=${src}>`);
       }
       if (tag === 'a') {
         if (!/^(https?:|mailto:)/i.test(el.getAttribute('href') ?? '')) problems.push(`<a href=${el.getAttribute('href')}>`);
@@ -151,7 +156,7 @@ async function walkPreview(page) {
       }
     }
     return problems;
-  });
+  }, [...DECLARED_ASSETS]);
 }
 
 /** Waits until `predicate(arg)` is truthy in the page (polling with page.evaluate, which the eval trap knows). */
@@ -230,10 +235,22 @@ test('the card and the listing render the draft', async () => {
       await text(page, '[data-testid="listing-scopes-reason"]'),
       'Reads the caller from your contacts and writes each call back to them.',
     );
-    // The declared screenshot is the one remote load, and it loaded; the video asset is not a screenshot.
-    await until(page, () => document.querySelector('[data-testid="listing-screenshots"] img')?.complete);
-    assert.equal(await page.locator('[data-testid="listing-screenshots"] li').count(), 1);
-    assert.ok(record.requests.includes('https://cdn.acme-corp.example/shot-1.png'));
+    // The screenshot on Acme's own domain loads at once; the one on another host waits, as a placeholder naming the
+    // host, and is not requested until the partner asks; the video asset is not a screenshot.
+    const shots = '[data-testid="listing-screenshots"]';
+    await until(page, (src) => document.querySelector(`[data-testid="listing-screenshots"] img[src="${src}"]`)?.complete, OWN_SHOT);
+    assert.equal(await page.locator(`${shots} li`).count(), 2);
+    assert.ok(record.requests.includes(OWN_SHOT));
+    assert.match(await text(page, '[data-testid="screenshot-rule"]'), /^Screenshots load at once only from the domains of this version's own links and support email \(acme-corp\.example\);/);
+    // Time for anything that would load to ask for it: two frames and a macrotask.
+    await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(r, 50)))));
+    assert.equal(await page.locator(`${shots} img[src="${FOREIGN_SHOT}"]`).count(), 0, 'no <img> for the foreign screenshot yet');
+    assert.ok(!record.requests.includes(FOREIGN_SHOT), 'the foreign screenshot was requested before the partner asked');
+    assert.equal(await page.getAttribute('[data-testid="screenshot-held"]', 'data-host'), 'media.shots-host.example');
+    await page.click('[data-testid="screenshot-held"] button:text("Load screenshots from media.shots-host.example")');
+    await until(page, (src) => document.querySelector(`[data-testid="listing-screenshots"] img[src="${src}"]`)?.complete, FOREIGN_SHOT);
+    assert.ok(record.requests.includes(FOREIGN_SHOT), 'the foreign screenshot loads once asked for');
+    assert.equal(await page.locator('[data-testid="screenshot-held"]').count(), 0);
     assert.deepEqual(await page.$$eval('[data-testid="listing-links"] a', (as) => as.map((a) => a.getAttribute('href'))), [
       'https://www.acme-corp.example/privacy',
       'https://www.acme-corp.example/terms',
@@ -301,8 +318,10 @@ test('hostile partner text stays inert in every tab, loaded and typed', async ()
     await until(page, () => document.querySelector('[data-testid="listing-description"]')?.textContent.includes('click me'));
     assert.equal(await page.locator('[data-testid="listing-description"] a').count(), 0);
 
-    // The declared screenshot may load; the hostile screenshot URL and the other assets never do.
-    assert.equal(await page.locator('[data-testid="listing-screenshots"] li').count(), 2);
+    // The screenshot on the partner's own domain may load; the one on another host (a tracking pixel) waits for the
+    // partner, the hostile screenshot URL and the other assets never load: assertInert fails on any request for them.
+    assert.equal(await page.locator('[data-testid="listing-screenshots"] li').count(), 3);
+    assert.equal(await page.getAttribute('[data-testid="screenshot-held"]', 'data-host'), 'evil.example');
     await assertInert(page, record, 'the hostile fixture');
   } finally {
     await page.close();

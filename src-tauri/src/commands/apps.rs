@@ -18,18 +18,20 @@ pub fn list_apps(state: State<'_, AppState>) -> Reply<AppList> {
     ))
 }
 
-/// A version's icon as a `data:` URL for an `<img>`, or `None` when it has none. Only PNG and
-/// JPEG are passed on: anything else the server sent is not shown.
+/// A version's icon as a `data:` URL for an `<img>`, or `None` when it has none or it is not
+/// one to show. Only a PNG or JPEG that passes the icon rules' header and decode limits is passed
+/// on ([`workbench::Workbench::shown_icon`]): anything else the server sent is dropped, with a
+/// note in the log, and the window shows the placeholder. Checked off the main thread (the check
+/// decodes the image).
 #[tauri::command]
-pub fn version_icon(state: State<'_, AppState>, version_id: String) -> Reply<Option<String>> {
-    let icon = state.workbench()?.icon(&version_id)?;
-    reply(
-        icon.filter(|icon| matches!(icon.media_type.as_str(), "image/png" | "image/jpeg"))
-            .map(|icon| {
-                let data = base64::engine::general_purpose::STANDARD.encode(&icon.bytes);
-                format!("data:{};base64,{data}", icon.media_type)
-            }),
-    )
+pub async fn version_icon(state: State<'_, AppState>, version_id: String) -> Reply<Option<String>> {
+    let workbench = state.workbench()?;
+    let icon =
+        super::versions::off_main_thread(move || Ok(workbench.shown_icon(&version_id)?)).await?;
+    reply(icon.map(|icon| {
+        let data = base64::engine::general_purpose::STANDARD.encode(&icon.bytes);
+        format!("data:{};base64,{data}", icon.media_type)
+    }))
 }
 
 /// When the app started, and whether the window has said it painted its first app list.

@@ -1,7 +1,8 @@
 // Fixed content for the preview's browser tests (`?demo=preview` and `?demo=preview-hostile`): one app, one draft
 // version, an icon without text (so screenshots do not depend on fonts), and a live copy that differs in the display
-// name and the cheapest plan. The hostile set puts script, event handlers, CSS and remote loads in every field a
-// partner writes; the preview must show all of it as text and load nothing.
+// name and the cheapest plan; one of its screenshots is on a host that is not the partner's own. The hostile set puts
+// script, event handlers, CSS and remote loads in every field a partner writes; the preview must show all of it as
+// text and load nothing but the screenshot from the partner's own domain.
 import type { AppRow, PlanForm, VersionForm, VersionView } from './bindings';
 import { DEMO_CATEGORIES } from './demo-data';
 import type { FakeOptions } from './fake';
@@ -62,6 +63,8 @@ function content(): VersionForm {
       categories: ['CRM'],
       assets: [
         { type: 'screenshot', description: 'The agent workspace with a screen pop', url: 'https://cdn.acme-corp.example/shot-1.png' },
+        // On a host that is not Acme's own: held back until the partner asks (features/preview/screenshots.ts).
+        { type: 'screenshot', description: 'Call logging report', url: 'https://media.shots-host.example/acme/report.png' },
         { type: 'video', description: 'Tour', url: 'https://cdn.acme-corp.example/tour.mp4' },
       ],
       urls: [
@@ -118,6 +121,7 @@ function hostileContent(): VersionForm {
   form.marketplace.assets = [
     { type: 'screenshot', description: 'Declared screenshot', url: 'https://cdn.acme-corp.example/shot-1.png' },
     { type: 'screenshot', description: '<img src=x onerror=alert(1)>', url: 'javascript:window.__pwned="asset"' },
+    { type: 'screenshot', description: 'Tracking pixel', url: 'https://evil.example/screenshot-pixel.png' },
     { type: 'video', description: 'Not a screenshot', url: 'https://evil.example/video.mp4' },
     { type: 'icon', description: 'Icon asset', url: 'https://evil.example/icon-asset.png' },
   ];

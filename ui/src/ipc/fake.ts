@@ -589,8 +589,8 @@ function demoBackend(search: string): FakeBackend {
       return createFakeBackend({
         ...base,
         account: { server: DEMO_SERVER, embedded: false, access: 'none', account: null },
-        status: { ...synced, state: 'not_signed_in', message: 'not signed in: set PWB_TOKEN or sign in' },
-        syncResult: { code: 'not_signed_in', message: 'not signed in: set PWB_TOKEN or sign in' },
+        status: { ...synced, state: 'not_signed_in', message: 'not signed in: sign in, or set PWB_TOKEN and name its server' },
+        syncResult: { code: 'not_signed_in', message: 'not signed in: sign in, or set PWB_TOKEN and name its server' },
         signIn: { autoDecide: { afterMs: 8_000, decision: 'approve' } },
       });
     case 'no-keyring':

@@ -38,6 +38,15 @@ pub struct Config {
     pub review_delay: Duration,
     /// Token and device code lifetimes, the polling interval, the OAuth clock.
     pub oauth: OAuthConfig,
+    /// Serve other machines (`--public`): without it [`crate::Sandbox::start`] refuses a
+    /// non-loopback address, since the admin routes mint tokens and break the server on
+    /// purpose with no token at all. With it the admin routes are off and the approval pages
+    /// ask for the demo partner's sign-in (see `trust.rs`).
+    pub public: bool,
+    /// The host name the sandbox was started with (`--listen NAME:PORT`), if it was a name and
+    /// not an address: requests may name it in `Host` besides loopback, and the sandbox's URLs
+    /// (its OAuth issuer, the sign-in page's address) use it.
+    pub host_name: Option<String>,
 }
 
 impl Config {
@@ -50,6 +59,8 @@ impl Config {
             review: ReviewMode::Auto,
             review_delay: DEFAULT_REVIEW_DELAY,
             oauth: OAuthConfig::default(),
+            public: false,
+            host_name: None,
         }
     }
 

@@ -38,6 +38,13 @@ pub enum SandboxError {
     Seed(String),
     #[error("cannot issue a token: {0}")]
     Token(String),
+    #[error(
+        "refusing to listen on {0}: it is not a loopback address, so other machines could reach \
+         the sandbox, whose admin routes mint tokens and break it on purpose without a token; \
+         listen on 127.0.0.1 (the default), or pass --public to serve other machines with the \
+         admin routes off and the sign-in pages asking for the demo partner's sign-in"
+    )]
+    NotLoopback(SocketAddr),
     #[error("cannot listen on {addr}: {source}")]
     Bind {
         addr: SocketAddr,
@@ -100,6 +107,7 @@ impl HttpError {
             StatusCode::METHOD_NOT_ALLOWED => "method_not_allowed",
             StatusCode::PAYLOAD_TOO_LARGE => "payload_too_large",
             StatusCode::UNSUPPORTED_MEDIA_TYPE => "unsupported_media_type",
+            StatusCode::MISDIRECTED_REQUEST => "misdirected_request",
             StatusCode::UNPROCESSABLE_ENTITY => "invalid_request",
             s if s.is_server_error() => "internal_error",
             _ => "request_failed",

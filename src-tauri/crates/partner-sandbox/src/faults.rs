@@ -6,6 +6,9 @@
 //! `DELETE /_sandbox/faults` clears them all (204). Admin paths themselves never fault, so a
 //! fault can always be cleared.
 //!
+//! At most [`MAX_ARMED_FAULTS`] are armed at once; the admin guard of `trust.rs` takes only
+//! JSON bodies, so a web page cannot arm one with a cross-site `text/plain` POST.
+//!
 //! `PUT /_sandbox/faults` sets a [`FaultProfile`] (see `profile.rs`) applied to every non-admin
 //! request before the registered faults; `DELETE` clears it too, and `GET` shows it.
 
@@ -28,6 +31,16 @@ mod profile;
 
 pub use profile::FaultProfile;
 use profile::{Action, Active};
+
+/// The most faults armed at once. Each registration is kept in memory until it has fired
+/// `times` times, and every request scans the list; a test arms a few, so a script that keeps
+/// arming without firing or clearing is stopped here (409) instead of growing the sandbox
+/// without end.
+pub const MAX_ARMED_FAULTS: usize = 100;
+
+/// The longest `path_prefix` of a fault, in bytes: longer than any path the API serves, short
+/// enough that the armed list stays small (with [`MAX_ARMED_FAULTS`], 100 KiB at most).
+pub const MAX_PATH_PREFIX_LEN: usize = 1024;
 
 /// How long a truncated body waits after its half before failing (see [`truncate`]).
 const TRUNCATE_FLUSH_DELAY: Duration = Duration::from_millis(50);
@@ -243,7 +256,17 @@ pub async fn register(
     body: Bytes,
 ) -> Result<(StatusCode, Json<Fault>), HttpError> {
     let fault = parse(&body)?;
-    state.faults.lock().push(fault.clone());
+    let mut armed = state.faults.lock();
+    if armed.len() >= MAX_ARMED_FAULTS {
+        return Err(HttpError::new(
+            StatusCode::CONFLICT,
+            "conflict",
+            format!("{MAX_ARMED_FAULTS} faults are armed already, the most the sandbox keeps"),
+        )
+        .with_description("clear them with DELETE /_sandbox/faults, or let them fire first"));
+    }
+    armed.push(fault.clone());
+    drop(armed);
     Ok((StatusCode::CREATED, Json(fault)))
 }
 
@@ -254,7 +277,14 @@ fn parse(body: &[u8]) -> Result<Fault, HttpError> {
     })?;
     let mut fields = Vec::new();
     let path_prefix = match value.get("path_prefix").and_then(|v| v.as_str()) {
-        Some(p) if p.starts_with('/') => p.to_owned(),
+        Some(p) if p.starts_with('/') && p.len() <= MAX_PATH_PREFIX_LEN => p.to_owned(),
+        Some(p) if p.starts_with('/') => {
+            fields.push(field(
+                "path_prefix",
+                format!("must be at most {MAX_PATH_PREFIX_LEN} bytes long"),
+            ));
+            String::new()
+        }
         _ => {
             fields.push(field(
                 "path_prefix",

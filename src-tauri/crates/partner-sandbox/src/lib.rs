@@ -8,7 +8,7 @@
 //! - `config.rs`: [`Config`] and [`Seed`].
 //! - `db.rs`: the schema, seeding and queries; ETags.
 //! - `seed.rs` and `icon.rs`: the demo partners' apps, versions, plans and generated PNG icons.
-//! - `routes.rs`: the read routes, HAL paging, the JSON error layer, the loopback-only admin guard.
+//! - `routes.rs`: the router and its layers, the read routes, HAL paging, the JSON error layer.
 //! - `faults.rs`: fault injection (`/_sandbox/faults`) for testing clients against bad replies.
 //! - `store.rs`, `review.rs`, `routes/{writes,body,apps_write,versions,submissions,changes}.rs`:
 //!   the write side: transactions, ETags and `If-Match`, idempotency keys, the change feed,
@@ -24,6 +24,9 @@
 //!
 //! - `oauth/`: the OAuth 2.0 authorization server and the bearer-token check of every API route;
 //!   [`Sandbox::issue_token`] gives a token without a browser.
+//! - `trust.rs`: the trust model: loopback unless `--public`, the `Host` check of every request
+//!   (421 otherwise, against DNS rebinding), the admin area's guard (loopback peers, no other
+//!   site's pages, JSON bodies only), and the demo partner's sign-in of a public sandbox.
 
 mod config;
 mod db;
@@ -36,6 +39,7 @@ mod routes;
 mod rules;
 mod seed;
 mod store;
+mod trust;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -49,8 +53,9 @@ pub use config::{
     Config, DEFAULT_PAGE_SIZE, DEFAULT_REVIEW_DELAY, MAX_PAGE_SIZE, ReviewMode, Seed,
 };
 pub use error::SandboxError;
-pub use faults::{Fault, FaultKind, FaultProfile};
+pub use faults::{Fault, FaultKind, FaultProfile, MAX_ARMED_FAULTS, MAX_PATH_PREFIX_LEN};
 pub use oauth::{Clock, OAuthConfig};
+pub use trust::{ADMIN_BODY_LIMIT, DEMO_PARTNER_LOGIN, DEMO_PARTNER_PASSWORD};
 
 /// How long [`Sandbox::stop`] lets in-flight requests finish before it gives up on them.
 const SHUTDOWN_GRACE: Duration = Duration::from_secs(5);
@@ -59,6 +64,8 @@ const SHUTDOWN_GRACE: Duration = Duration::from_secs(5);
 #[derive(Debug)]
 pub struct Sandbox {
     addr: SocketAddr,
+    /// `http://HOST:PORT`: how clients reach it (see [`Sandbox::base_url`]).
+    base_url: String,
     shutdown: Option<oneshot::Sender<()>>,
     task: Option<JoinHandle<()>>,
     /// The automatic reviewer (`review.rs`), stopped with the server.
@@ -69,9 +76,13 @@ pub struct Sandbox {
 
 impl Sandbox {
     /// Opens (creating and seeding when new) `DIR/sandbox.sqlite3`, binds `listen` and serves
-    /// in a tokio task. An existing database is reused as it is.
+    /// in a tokio task. An existing database is reused as it is. A `listen` address that is not
+    /// loopback is refused unless [`Config::public`] is set (see `trust.rs`).
     pub async fn start(config: Config, listen: SocketAddr) -> Result<Sandbox, SandboxError> {
         config.validate()?;
+        if !config.public && !listen.ip().to_canonical().is_loopback() {
+            return Err(SandboxError::NotLoopback(listen));
+        }
         std::fs::create_dir_all(&config.data_dir).map_err(|source| SandboxError::DataDir {
             path: config.data_dir.clone(),
             source,
@@ -105,10 +116,14 @@ impl Sandbox {
         let db = Arc::new(db);
         let reviews = Arc::new(review::Reviews::new(config.review, config.review_delay));
         let reviewer = review::spawn(db.clone(), reviews.clone(), rules.clone());
+        let base_url = match &config.host_name {
+            Some(name) => format!("http://{name}:{}", addr.port()),
+            None => loopback_url(addr),
+        };
         let oauth = Arc::new(oauth::OAuth::new(
             tokens,
             config.oauth.clone(),
-            loopback_url(addr),
+            base_url.clone(),
         ));
         let faults = Arc::<faults::Faults>::default();
         let state = routes::AppState {
@@ -118,6 +133,11 @@ impl Sandbox {
             reviews,
             oauth: oauth.clone(),
             rules,
+            trust: Arc::new(trust::Trust::new(
+                addr,
+                config.host_name.as_deref(),
+                config.public,
+            )),
         };
         let app = routes::router(state).into_make_service_with_connect_info::<SocketAddr>();
         let (shutdown, stopped) = oneshot::channel::<()>();
@@ -130,9 +150,15 @@ impl Sandbox {
                 tracing::error!(%error, "sandbox server failed");
             }
         });
-        tracing::info!(%addr, data = %config.data_dir.display(), "sandbox serving");
+        tracing::info!(
+            %addr,
+            data = %config.data_dir.display(),
+            public = config.public,
+            "sandbox serving"
+        );
         Ok(Sandbox {
             addr,
+            base_url,
             shutdown: Some(shutdown),
             task: Some(task),
             reviewer,
@@ -151,10 +177,11 @@ impl Sandbox {
         self.addr
     }
 
-    /// `http://HOST:PORT`, where an unspecified host (`0.0.0.0`, `::`) is given as loopback,
-    /// the address a local client can reach.
+    /// `http://HOST:PORT`: the host name it was started with ([`Config::host_name`]), else
+    /// the address bound, an unspecified one (`0.0.0.0`, `::`) given as loopback, the address a
+    /// local client can reach.
     pub fn base_url(&self) -> String {
-        loopback_url(self.addr)
+        self.base_url.clone()
     }
 
     /// Stops accepting connections, lets in-flight requests finish (up to a few seconds) and

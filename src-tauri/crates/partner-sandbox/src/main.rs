@@ -1,5 +1,6 @@
 //! The `partner-sandbox` binary: runs a [`partner_sandbox::Sandbox`] until Ctrl-C or SIGTERM.
-//! Its first stdout line is `listening on http://HOST:PORT`, which scripts wait for.
+//! Its first stdout line is `listening on http://HOST:PORT`, which scripts wait for. It listens
+//! on loopback only unless `--public` is given (see the library's `trust.rs`).
 
 use std::io::Write;
 use std::net::SocketAddr;
@@ -16,9 +17,15 @@ use partner_sandbox::{
 #[derive(Debug, Parser)]
 #[command(name = "partner-sandbox", version, about)]
 struct Args {
-    /// The address to listen on; port 0 picks a free port.
-    #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:0")]
-    listen: SocketAddr,
+    /// The address to listen on, `IP:PORT` or `NAME:PORT`; port 0 picks a free port. Only
+    /// loopback unless --public is given.
+    #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:0", value_parser = parse_listen)]
+    listen: Listen,
+    /// Serve other machines: allow a non-loopback --listen (such as 0.0.0.0:8080). The admin
+    /// routes (/_sandbox/...) are then off, and the sign-in pages approve only after the demo
+    /// partner's sign-in.
+    #[arg(long)]
+    public: bool,
     /// The directory of the sandbox's database (created when missing; reused as it is).
     #[arg(long, value_name = "DIR")]
     data: PathBuf,
@@ -83,6 +90,39 @@ struct Args {
     /// Fault profile: the seed that makes the faults reproducible.
     #[arg(long, value_name = "N")]
     fault_seed: Option<u64>,
+}
+
+/// Where to listen: the address, and the host name it was given as, if it was a name.
+#[derive(Debug, Clone)]
+struct Listen {
+    addr: SocketAddr,
+    name: Option<String>,
+}
+
+/// `IP:PORT`, `[IPv6]:PORT` or `NAME:PORT`; a name is resolved here (its first address) and
+/// kept, so requests may name it in `Host`.
+fn parse_listen(text: &str) -> Result<Listen, String> {
+    if let Ok(addr) = text.parse::<SocketAddr>() {
+        return Ok(Listen { addr, name: None });
+    }
+    let expected = || format!("expected IP:PORT or NAME:PORT, such as 127.0.0.1:0, not {text:?}");
+    let (name, port) = text.rsplit_once(':').ok_or_else(expected)?;
+    let port: u16 = port.parse().map_err(|_| expected())?;
+    let valid_name = !name.is_empty()
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'.');
+    if !valid_name {
+        return Err(expected());
+    }
+    let addr = std::net::ToSocketAddrs::to_socket_addrs(&(name, port))
+        .map_err(|e| format!("cannot resolve {name:?}: {e}"))?
+        .next()
+        .ok_or_else(|| format!("{name:?} resolves to no address"))?;
+    Ok(Listen {
+        addr,
+        name: Some(name.to_ascii_lowercase()),
+    })
 }
 
 fn parse_seconds(text: &str) -> Result<f64, String> {
@@ -197,8 +237,16 @@ async fn run(args: Args) -> anyhow::Result<()> {
             device_flow: !args.no_device_flow,
             ..OAuthConfig::default()
         },
+        public: args.public,
+        host_name: args.listen.name,
     };
-    let sandbox = Sandbox::start(config, args.listen).await?;
+    let sandbox = Sandbox::start(config, args.listen.addr).await?;
+    if args.public {
+        tracing::warn!(
+            "serving other machines (--public): the admin routes are off, and the sign-in pages \
+             ask for the demo partner's sign-in"
+        );
+    }
     if profile.is_some() {
         tracing::info!(?profile, "fault profile set by flags");
         sandbox.set_fault_profile(profile);

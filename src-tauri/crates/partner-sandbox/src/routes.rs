@@ -1,12 +1,12 @@
 //! The HTTP surface: the router, the read routes of apps and versions, paging, and the layers
-//! that keep every reply in the contract's shape (error bodies, the loopback-only admin area).
+//! that keep every reply in the contract's shape (error bodies) and enforce the trust model of
+//! `trust.rs` (the `Host` check of every request, the admin area's guard).
 
-use std::net::SocketAddr;
 use std::sync::Arc;
 
 use axum::Router;
 use axum::extract::rejection::PathRejection;
-use axum::extract::{ConnectInfo, Path, Query, Request, State};
+use axum::extract::{Path, Query, Request, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, Uri, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
@@ -38,6 +38,8 @@ pub struct AppState {
     pub oauth: Arc<crate::oauth::OAuth>,
     /// The rules pack in force.
     pub rules: Arc<crate::rules::Rules>,
+    /// Which hosts requests may name, and whether the sandbox is public (`trust.rs`).
+    pub trust: Arc<crate::trust::Trust>,
 }
 
 impl AppState {
@@ -124,7 +126,11 @@ pub fn router(state: AppState) -> Router {
             axum::routing::put(rules::put)
                 .layer(axum::extract::DefaultBodyLimit::max(body::JSON_LIMIT)),
         )
-        .merge(crate::oauth::admin_routes());
+        .merge(crate::oauth::admin_routes())
+        // Applies to the routes above that set no limit of their own (the rules route's wins).
+        .layer(axum::extract::DefaultBodyLimit::max(
+            crate::trust::ADMIN_BODY_LIMIT,
+        ));
     Router::new()
         .route(paths::APPS, get(list_apps))
         .route("/apps/{app_id}", get(get_app))
@@ -153,17 +159,25 @@ pub fn router(state: AppState) -> Router {
         .route(partner_api::account::PATH, get(account::get))
         .nest(ADMIN_PREFIX, admin)
         .fallback(no_route)
-        // Layers run outside in: faults first (so they also hit error replies), then the
+        // Layers run outside in: the Host check first (a misdirected request has no effect at
+        // all, not even a fault's), then faults (so they also hit error replies), then the
         // error-body normalizer, then the admin guard, then the bearer token check.
         .layer(middleware::from_fn_with_state(
             state.clone(),
             crate::oauth::middleware::authenticate,
         ))
-        .layer(middleware::from_fn(loopback_only_admin))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            crate::trust::admin_guard,
+        ))
         .layer(middleware::from_fn(json_errors))
         .layer(middleware::from_fn_with_state(
             state.clone(),
             faults::inject,
+        ))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            crate::trust::check_host,
         ))
         .with_state(state)
 }
@@ -376,28 +390,6 @@ async fn json_errors(request: Request, next: Next) -> Response {
         .headers
         .insert(header::CONTENT_LENGTH, HeaderValue::from(body.len()));
     Response::from_parts(parts, Body::from(body))
-}
-
-/// Admin routes answer loopback peers only: they can break the server on purpose.
-async fn loopback_only_admin(request: Request, next: Next) -> Response {
-    let path = request.uri().path();
-    let is_admin = path == ADMIN_PREFIX || path.starts_with(&format!("{ADMIN_PREFIX}/"));
-    if is_admin {
-        // No connection info means an in-process caller we cannot vouch for: refuse it too.
-        let peer = request
-            .extensions()
-            .get::<ConnectInfo<SocketAddr>>()
-            .map(|c| c.0.ip());
-        if !peer.is_some_and(|ip| ip.to_canonical().is_loopback()) {
-            return HttpError::new(
-                StatusCode::FORBIDDEN,
-                "forbidden",
-                "the sandbox admin routes answer only loopback clients",
-            )
-            .into_response();
-        }
-    }
-    next.run(request).await
 }
 
 mod apps_write;

@@ -213,6 +213,7 @@ async fn bad_profiles_are_400_and_leave_the_old_one() {
     }
     let response = api
         .request(Method::PUT, "/_sandbox/faults")
+        .header(reqwest::header::CONTENT_TYPE, "application/json")
         .body("{not json")
         .send()
         .await

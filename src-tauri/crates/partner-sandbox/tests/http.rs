@@ -378,8 +378,9 @@ async fn truncate_fault_sends_about_half_the_bytes_then_closes() {
         .await
         .unwrap();
     let token = fx.sandbox.issue_token(&[]).unwrap().access_token;
+    let host = fx.sandbox.addr();
     let request =
-        format!("GET /apps HTTP/1.1\r\nHost: sandbox\r\nAuthorization: Bearer {token}\r\n\r\n");
+        format!("GET /apps HTTP/1.1\r\nHost: {host}\r\nAuthorization: Bearer {token}\r\n\r\n");
     stream.write_all(request.as_bytes()).await.unwrap();
     let mut received = Vec::new();
     let read = tokio::time::timeout(
@@ -447,6 +448,7 @@ async fn fault_admin_validates_lists_and_clears() {
     let response = fx
         .client
         .post(fx.url("/_sandbox/faults"))
+        .header(reqwest::header::CONTENT_TYPE, "application/json")
         .body("not json")
         .send()
         .await
@@ -510,4 +512,268 @@ async fn start_creates_a_missing_data_dir() {
     assert!(sandbox.base_url().starts_with("http://127.0.0.1:"));
     assert_ne!(sandbox.addr().port(), 0);
     sandbox.stop().await;
+}
+
+/// One HTTP/1.1 request written by hand, so its `Host` (and every other header) is exactly
+/// what the test says: the status and the body of the reply.
+async fn raw(
+    fx: &Fixture,
+    method: &str,
+    path: &str,
+    headers: &[(&str, &str)],
+    body: &str,
+) -> (u16, String) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut stream = tokio::net::TcpStream::connect(fx.sandbox.addr())
+        .await
+        .unwrap();
+    let mut request = format!("{method} {path} HTTP/1.1\r\nConnection: close\r\n");
+    for (name, value) in headers {
+        request.push_str(&format!("{name}: {value}\r\n"));
+    }
+    request.push_str(&format!("Content-Length: {}\r\n\r\n{body}", body.len()));
+    stream.write_all(request.as_bytes()).await.unwrap();
+    let mut reply = Vec::new();
+    stream.read_to_end(&mut reply).await.unwrap();
+    let reply = String::from_utf8_lossy(&reply).into_owned();
+    let status = reply
+        .split(' ')
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or_else(|| panic!("no status line: {reply:?}"));
+    let body = reply
+        .split_once("\r\n\r\n")
+        .map(|(_, b)| b.to_owned())
+        .unwrap_or_default();
+    (status, body)
+}
+
+#[tokio::test]
+async fn a_request_addressed_to_another_host_or_port_is_421_and_does_nothing() {
+    let fx = Fixture::start().await;
+    let port = fx.sandbox.addr().port();
+    let token = fx.sandbox.issue_token(&[]).unwrap().access_token;
+    let bearer = format!("Bearer {token}");
+    let fault = r#"{"path_prefix": "/apps", "kind": "server_error", "times": 1}"#;
+    let wrong_port = format!("127.0.0.1:{}", if port == 65535 { 1 } else { port + 1 });
+    let foreign = [
+        format!("evil.example:{port}"),
+        "evil.example".to_owned(),
+        wrong_port,
+        format!("localhost.evil.example:{port}"),
+        format!("192.0.2.7:{port}"),
+    ];
+    for host in &foreign {
+        for (method, path, body) in [
+            ("GET", "/apps", ""),
+            ("GET", "/device", ""),
+            ("GET", "/.well-known/oauth-authorization-server", ""),
+            ("POST", "/_sandbox/faults", fault),
+            ("POST", "/_sandbox/tokens", "{}"),
+        ] {
+            let headers = [
+                ("Host", host.as_str()),
+                ("Authorization", bearer.as_str()),
+                ("Content-Type", "application/json"),
+            ];
+            let (status, body) = raw(&fx, method, path, &headers, body).await;
+            assert_eq!(status, 421, "{method} {path} with Host {host}: {body}");
+            let error: ApiError = serde_json::from_str(&body).unwrap();
+            assert_eq!(error.code, "misdirected_request");
+            assert!(
+                error.message.contains(&format!("127.0.0.1:{port}")),
+                "{}",
+                error.message
+            );
+        }
+    }
+    let listed: serde_json::Value = fx.json("/_sandbox/faults").await;
+    assert_eq!(
+        listed,
+        json!({"faults": []}),
+        "no misdirected request armed a fault"
+    );
+
+    for host in [
+        format!("127.0.0.1:{port}"),
+        format!("localhost:{port}"),
+        format!("LOCALHOST:{port}"),
+        format!("[::1]:{port}"),
+    ] {
+        let headers = [("Host", host.as_str()), ("Authorization", bearer.as_str())];
+        let (status, body) = raw(&fx, "GET", "/apps", &headers, "").await;
+        assert_eq!(status, 200, "Host {host}: {body}");
+        let (status, _) = raw(&fx, "GET", "/device", &[("Host", host.as_str())], "").await;
+        assert_eq!(status, 200, "the approval page answers Host {host}");
+    }
+    // What reqwest sends (`Host: 127.0.0.1:PORT`) is taken, as every test here shows.
+    let _: Page<App> = fx.json("/apps").await;
+}
+
+#[tokio::test]
+async fn admin_routes_take_only_json_bodies_and_no_other_site_pages() {
+    let fx = Fixture::start().await;
+    let fault = json!({"path_prefix": "/apps", "kind": "server_error", "times": 1}).to_string();
+    // What a page of another site can send without a CORS preflight: text/plain, a form,
+    // multipart, or a body with no Content-Type at all.
+    for content_type in [
+        Some("text/plain"),
+        Some("text/plain;charset=UTF-8"),
+        Some("application/x-www-form-urlencoded"),
+        Some("multipart/form-data; boundary=x"),
+        None,
+    ] {
+        for (method, path) in [
+            (reqwest::Method::POST, "/_sandbox/faults"),
+            (reqwest::Method::PUT, "/_sandbox/faults"),
+            (reqwest::Method::POST, "/_sandbox/tokens"),
+        ] {
+            let mut request = fx
+                .client
+                .request(method.clone(), fx.url(path))
+                .body(fault.clone());
+            if let Some(content_type) = content_type {
+                request = request.header(reqwest::header::CONTENT_TYPE, content_type);
+            }
+            let response = request.send().await.unwrap();
+            assert_eq!(
+                response.status(),
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "{method} {path} as {content_type:?}"
+            );
+            let error: ApiError = response.json().await.unwrap();
+            assert_eq!(error.code, "unsupported_media_type");
+            assert!(
+                error.message.contains("application/json"),
+                "{}",
+                error.message
+            );
+        }
+    }
+    let listed: serde_json::Value = fx.json("/_sandbox/faults").await;
+    assert_eq!(
+        listed,
+        json!({"faults": []}),
+        "no fault armed, no profile set"
+    );
+    let _: Page<App> = fx.json("/apps").await;
+
+    // A browser names the page's site in `Origin`, even on a POST without a body.
+    for (path, body) in [
+        ("/_sandbox/faults", Some(fault.as_str())),
+        ("/_sandbox/device-codes/ABCD-EFGH/approve", None),
+    ] {
+        let mut request = fx
+            .client
+            .post(fx.url(path))
+            .header(reqwest::header::ORIGIN, "https://evil.example");
+        if let Some(body) = body {
+            request = request
+                .header(reqwest::header::CONTENT_TYPE, "application/json")
+                .body(body.to_owned());
+        }
+        let response = request.send().await.unwrap();
+        assert_eq!(response.status(), StatusCode::FORBIDDEN, "{path}");
+        let error: ApiError = response.json().await.unwrap();
+        assert!(error.message.contains("evil.example"), "{}", error.message);
+    }
+    let listed: serde_json::Value = fx.json("/_sandbox/faults").await;
+    assert_eq!(listed, json!({"faults": []}));
+
+    // Programs: JSON, or no body at all for the routes that take none.
+    let response = fx
+        .client
+        .post(fx.url("/_sandbox/device-codes/ABCD-EFGH/approve"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        response.status(),
+        StatusCode::NOT_FOUND,
+        "no such code, but heard"
+    );
+    assert_eq!(
+        fx.add_fault(serde_json::from_str(&fault).unwrap())
+            .await
+            .status(),
+        StatusCode::CREATED
+    );
+}
+
+#[tokio::test]
+async fn admin_routes_cap_what_they_keep_and_read() {
+    let fx = Fixture::start().await;
+    let fault = json!({"path_prefix": "/never", "kind": "server_error", "times": 1});
+    for _ in 0..partner_sandbox::MAX_ARMED_FAULTS {
+        assert_eq!(
+            fx.add_fault(fault.clone()).await.status(),
+            StatusCode::CREATED
+        );
+    }
+    let response = fx.add_fault(fault.clone()).await;
+    assert_eq!(response.status(), StatusCode::CONFLICT);
+    let error: ApiError = response.json().await.unwrap();
+    assert!(
+        error.description.contains("DELETE /_sandbox/faults"),
+        "{}",
+        error.description
+    );
+    let listed: serde_json::Value = fx.json("/_sandbox/faults").await;
+    assert_eq!(
+        listed["faults"].as_array().unwrap().len(),
+        partner_sandbox::MAX_ARMED_FAULTS
+    );
+    fx.client
+        .delete(fx.url("/_sandbox/faults"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        fx.add_fault(fault).await.status(),
+        StatusCode::CREATED,
+        "room again once cleared"
+    );
+
+    let long = format!("/{}", "a".repeat(partner_sandbox::MAX_PATH_PREFIX_LEN));
+    let response = fx
+        .add_fault(json!({"path_prefix": long, "kind": "truncate", "times": 1}))
+        .await;
+    assert_eq!(response.status(), StatusCode::BAD_REQUEST);
+
+    // Bodies past the admin limit are refused before they are read.
+    let huge =
+        json!({"scopes": ["apps:read"], "padding": "x".repeat(partner_sandbox::ADMIN_BODY_LIMIT)});
+    for path in ["/_sandbox/faults", "/_sandbox/tokens"] {
+        let response = fx
+            .client
+            .post(fx.url(path))
+            .json(&huge)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), StatusCode::PAYLOAD_TOO_LARGE, "{path}");
+    }
+}
+
+#[tokio::test]
+async fn only_loopback_listens_without_public() {
+    let dir = tempfile::tempdir().unwrap();
+    for listen in ["0.0.0.0:0", "[::]:0"] {
+        let error = Sandbox::start(
+            Config::new(dir.path().join("data")),
+            listen.parse().unwrap(),
+        )
+        .await
+        .err()
+        .unwrap();
+        let message = error.to_string();
+        assert!(
+            message.contains("--public") && message.contains("loopback"),
+            "{message}"
+        );
+    }
+    assert!(
+        !dir.path().join("data").exists(),
+        "nothing is made before the refusal"
+    );
 }

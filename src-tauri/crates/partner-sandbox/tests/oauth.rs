@@ -24,8 +24,19 @@ struct Fx {
 
 impl Fx {
     async fn start() -> Fx {
+        Fx::with(|_| {}).await
+    }
+
+    /// A `--public` sandbox (on loopback, as a test can reach it).
+    async fn public() -> Fx {
+        Fx::with(|config| config.public = true).await
+    }
+
+    async fn with(adjust: impl FnOnce(&mut Config)) -> Fx {
         let dir = tempfile::tempdir().unwrap();
-        let sandbox = Sandbox::start(Config::new(dir.path()), "127.0.0.1:0".parse().unwrap())
+        let mut config = Config::new(dir.path());
+        adjust(&mut config);
+        let sandbox = Sandbox::start(config, "127.0.0.1:0".parse().unwrap())
             .await
             .unwrap();
         let http = reqwest::Client::builder()
@@ -931,5 +942,110 @@ async fn admin_token_route_and_tokens_survive_a_restart_stored_only_as_hashes() 
         .await
         .unwrap();
     let fx = Fx { sandbox, http, dir };
+    assert_eq!(fx.apps_status(&tokens.access_token).await, StatusCode::OK);
+}
+
+#[tokio::test]
+async fn a_public_sandbox_authorizes_only_after_the_demo_partner_signs_in() {
+    let fx = Fx::public().await;
+    assert_eq!(
+        fx.admin("/_sandbox/device-codes/ABCD-EFGH/approve").await,
+        StatusCode::NOT_FOUND,
+        "no admin routes"
+    );
+    let (verifier, challenge) = pkce('p');
+    let params = [
+        ("response_type", "code"),
+        ("client_id", PUBLIC_CLIENT_ID),
+        ("redirect_uri", REDIRECT),
+        ("scope", "apps:read"),
+        ("state", "xyz-state"),
+        ("code_challenge", challenge.as_str()),
+        ("code_challenge_method", "S256"),
+    ];
+    let html = fx
+        .http
+        .get(fx.url("/oauth/authorize"))
+        .query(&params)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("name=\"password\""), "{html}");
+    for (decision, password) in [
+        ("approve", None),
+        ("approve", Some("wrong")),
+        ("deny", None),
+    ] {
+        let mut form = params.to_vec();
+        form.push(("decision", decision));
+        if let Some(password) = password {
+            form.extend([
+                ("login", partner_sandbox::DEMO_PARTNER_LOGIN),
+                ("password", password),
+            ]);
+        }
+        let response = fx.post_form("/oauth/authorize", &form).await;
+        assert_eq!(
+            response.status(),
+            StatusCode::OK,
+            "{decision} {password:?}: the page again"
+        );
+        let html = response.text().await.unwrap();
+        assert!(html.contains("Sign in as the demo partner"), "{html}");
+        assert!(html.contains("wrong"), "says why: {html}");
+    }
+    let mut form = params.to_vec();
+    form.extend([
+        ("decision", "approve"),
+        ("login", partner_sandbox::DEMO_PARTNER_LOGIN),
+        ("password", partner_sandbox::DEMO_PARTNER_PASSWORD),
+    ]);
+    let response = fx.post_form("/oauth/authorize", &form).await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    let back = url::Url::parse(response.headers()[LOCATION].to_str().unwrap()).unwrap();
+    let code = query(&back, "code").expect("a code once signed in");
+    let tokens = fx.exchange(&code, &verifier, REDIRECT).await.unwrap();
+    assert_eq!(fx.apps_status(&tokens.access_token).await, StatusCode::OK);
+}
+
+#[tokio::test]
+async fn a_public_device_page_decides_only_after_the_demo_partner_signs_in() {
+    let fx = Fx::public().await;
+    let codes = fx.device_authorization(None).await;
+    let refused = fx
+        .post_form(
+            "/device",
+            &[("user_code", &codes.user_code), ("decision", "approve")],
+        )
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(refused.contains("name=\"password\""), "{refused}");
+    fx.advance(5);
+    assert_eq!(
+        error_of(fx.poll(&codes.device_code).await).1,
+        "authorization_pending"
+    );
+    let done = fx
+        .post_form(
+            "/device",
+            &[
+                ("user_code", &codes.user_code),
+                ("decision", "approve"),
+                ("login", partner_sandbox::DEMO_PARTNER_LOGIN),
+                ("password", partner_sandbox::DEMO_PARTNER_PASSWORD),
+            ],
+        )
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(done.contains("Device approved"), "{done}");
+    fx.advance(5);
+    let tokens = fx.poll(&codes.device_code).await.expect("approved");
     assert_eq!(fx.apps_status(&tokens.access_token).await, StatusCode::OK);
 }

@@ -794,6 +794,32 @@ async fn manual_review_waits_for_the_admin() {
     )
     .await
     .error(StatusCode::NOT_FOUND);
+    // A cross-site page's text/plain POST decides nothing (the admin routes take only JSON),
+    // and one decision carries a bounded list of feedback.
+    let decision = json!({"track": "marketplace", "decision": "approve"});
+    let e = fx
+        .send(
+            Method::POST,
+            &format!("/_sandbox/versions/{}/review", v.version.id),
+            Body::Raw("text/plain", decision.to_string().into_bytes()),
+            &[],
+        )
+        .await
+        .error(StatusCode::UNSUPPORTED_MEDIA_TYPE);
+    assert_eq!(e.code, "unsupported_media_type");
+    let too_much: Vec<Value> = (0..101)
+        .map(|i| json!({"field": "general", "message": format!("note {i}")}))
+        .collect();
+    let e = fx
+        .review(&v, "marketplace", "reject", json!(too_much))
+        .await
+        .error(StatusCode::BAD_REQUEST);
+    assert_eq!(e.fields[0].name, "feedback");
+    assert_eq!(
+        fx.version(&v).await.version.status.marketplace,
+        ReviewStatus::InReview,
+        "neither decided anything"
+    );
     let v: VersionResource = fx
         .review(
             &v,

@@ -12,7 +12,7 @@ use workbench::server::{Access, Connection, ServerChoice};
 use workbench::{Workbench, WorkbenchError};
 
 use crate::exit;
-use crate::output::{self, say};
+use crate::output::{self, say, say_err};
 
 pub fn now() -> i64 {
     SystemTime::now()
@@ -31,7 +31,7 @@ pub async fn login(
     } else {
         TokenStore::os().map_err(|e| match e {
             SecretsError::NoKeyring { .. } => {
-                eprintln!(
+                say_err!(
                     "hint: `pwb login --file-store` keeps the tokens in a file readable only by you \
                      instead (less safe than a keyring); in CI, set PWB_TOKEN"
                 );

@@ -10,7 +10,7 @@ use workbench::files::{FileChanges, ServerDiff};
 use workbench::server::{Connection, ServerChoice};
 use workbench::{ErrorCode, Workbench, WorkbenchError};
 
-use crate::output::{self, say};
+use crate::output::{self, say, say_err};
 use crate::{account, edit, exit};
 
 /// The longest value `pwb diff` prints on one line; `--json` has them whole.
@@ -99,7 +99,7 @@ pub fn import(workbench: &Workbench, args: ImportArgs) -> Result<u8, WorkbenchEr
     let report = workbench.import_files(&args.dir, OffsetDateTime::now_utc())?;
     let changed_any = !report.fields.is_empty() || report.icon;
     if !report.overridden.is_empty() {
-        eprintln!(
+        say_err!(
             "note: changed both in the files and in the cache since the export (a sync or an \
              edit): {}; the files' values were applied over the cache's",
             report.overridden.join(", ")
@@ -149,11 +149,11 @@ pub async fn diff(
     };
     let code = match &server {
         Some(Err(error)) if error.code() == ErrorCode::ServerUnreachable => {
-            eprintln!("offline: not compared with the server ({error}); the cache's copy is shown");
+            say_err!("offline: not compared with the server ({error}); the cache's copy is shown");
             exit::SUCCESS
         }
         Some(Err(error)) => {
-            eprintln!("error: not compared with the server: {error}");
+            say_err!("error: not compared with the server: {error}");
             exit::for_error(error)
         }
         _ => exit::SUCCESS,

@@ -11,7 +11,7 @@ use workbench::live::format_credits;
 use workbench::server::{Connection, ServerChoice};
 use workbench::{InstallationDecision, InstallationView, Workbench, WorkbenchError};
 
-use crate::output::{print_json, say};
+use crate::output::{print_json, say, say_err};
 use crate::{account, exit};
 
 #[derive(Debug, Args)]
@@ -189,10 +189,10 @@ fn cache_note(workbench: &Workbench, app: &str) -> Result<(), WorkbenchError> {
         .iter()
         .any(|a| a.app.id == app && !a.versions.is_empty());
     match workbench.status_cached().last_synced_at {
-        Some(at) if holds_app => eprintln!(
+        Some(at) if holds_app => say_err!(
             "Badges use the app's versions as the cache had them at {at} (`pwb sync` updates it)."
         ),
-        _ => eprintln!(
+        _ => say_err!(
             "The cache holds no versions of app {app}: badges that need them (Upgrade \
              Available, Installing) cannot show; run `pwb sync` first."
         ),

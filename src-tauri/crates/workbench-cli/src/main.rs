@@ -303,7 +303,7 @@ fn main() -> ExitCode {
     let runtime = match tokio::runtime::Runtime::new() {
         Ok(runtime) => runtime,
         Err(e) => {
-            eprintln!("error: cannot start: {e}");
+            output::say_err!("error: cannot start: {e}");
             return ExitCode::from(if validating {
                 exit::COULD_NOT_RUN
             } else {
@@ -319,11 +319,11 @@ fn main() -> ExitCode {
         }),
         Ok(code) => ExitCode::from(code),
         Err(error) if validating => {
-            eprintln!("error: could not validate: {error}");
+            output::say_err!("error: could not validate: {error}");
             ExitCode::from(exit::COULD_NOT_RUN)
         }
         Err(error) => {
-            eprintln!("error: {error}");
+            output::say_err!("error: {error}");
             ExitCode::from(exit::for_error(&error))
         }
     }
@@ -335,10 +335,22 @@ async fn run(cli: Cli) -> Result<u8, WorkbenchError> {
         None => workbench::default_data_root()?,
     };
     let profiles = Profiles::at(root);
+    // `PWB_TOKEN` goes only to a server named on this command line or in the environment.
+    let named = [&cli.profile, &cli.server]
+        .iter()
+        .any(|value| value.as_deref().is_some_and(|v| !v.trim().is_empty()));
+    let chosen = profiles.choose(cli.profile.as_deref(), cli.server.as_deref());
+    workbench::server::name_token_server(match &chosen {
+        Ok(profile) if named => Some(&profile.server),
+        _ => None,
+    });
+    if !named && let Some(note) = workbench::server::ignored_token_note() {
+        output::say_err!("note: {note}");
+    }
     if let Command::Profile { command } = cli.command {
         return profile::run(&profiles, command);
     }
-    let profile = profiles.choose(cli.profile.as_deref(), cli.server.as_deref())?;
+    let profile = chosen?;
     let workbench = profiles.open_workbench(&profile)?;
     let choice = profile.server.clone();
     match cli.command {
@@ -406,7 +418,7 @@ async fn run(cli: Cli) -> Result<u8, WorkbenchError> {
                 }
                 // clap already refuses this; say so rather than trust it blindly.
                 _ => {
-                    eprintln!("error: give --icon FILE, or --app ID with --version ID");
+                    output::say_err!("error: give --icon FILE, or --app ID with --version ID");
                     return Ok(exit::COULD_NOT_RUN);
                 }
             };

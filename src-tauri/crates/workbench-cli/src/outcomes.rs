@@ -8,7 +8,7 @@ use time::OffsetDateTime;
 use workbench::server::{Connection, ServerChoice};
 use workbench::{Announcer, ErrorCode, ReviewOutcome, Verdict, Workbench, WorkbenchError};
 
-use crate::output::{self, say};
+use crate::output::{self, say, say_err};
 use crate::{account, exit};
 
 /// `pwb status`: what the cache says about the link to the server. Works offline.
@@ -107,14 +107,14 @@ pub async fn watch(
         match outcome {
             Ok(_) => {
                 if trouble.take().is_some() {
-                    spinner.suspend(|| eprintln!("connected again"));
+                    spinner.suspend(|| say_err!("connected again"));
                 }
             }
             Err(error) if passing(&error) => {
                 let message = error.to_string();
                 if trouble.as_deref() != Some(&message) {
                     spinner.suspend(|| {
-                        eprintln!(
+                        say_err!(
                             "cannot sync: {message}; trying again every {}s",
                             interval.as_secs()
                         )

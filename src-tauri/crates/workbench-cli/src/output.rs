@@ -1,8 +1,20 @@
 //! How `pwb` prints: tables for people, JSON for machines.
 //!
 //! Everything goes through [`say!`], never `println!`: a reader that stops early (`pwb rules |
-//! head`) closes the pipe, and `println!` would panic on it.
+//! head`) closes the pipe, and `println!` would panic on it. Lines for stderr go through
+//! [`say_err!`], never `eprintln!`.
+//!
+//! Both pass every line through [`clean`], so text from a server (an app's name, a reviewer's
+//! feedback, a customer's name, an error message quoting the server) can never drive the
+//! terminal: a control character other than newline and tab (ESC and so every escape sequence,
+//! BEL, CR, the C1 controls such as CSI `\u{9b}`, DEL) is written as a visible escape,
+//! `\u001b`. This is done always, not only when the output is a terminal: the output is then the
+//! same in a pipe, a file or a log that is later shown in a terminal, and a test can check it.
+//! `--json` is unchanged by it: serde already writes C0 controls as `\u00XX` escapes, and the
+//! C1 controls and DEL it leaves raw become the very same JSON escape, so every value parses back
+//! to the server's text exactly.
 
+use std::borrow::Cow;
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -24,22 +36,62 @@ macro_rules! say {
 }
 pub(crate) use say;
 
+/// `eprintln!` through [`clean`]: a note, a warning or an error on stderr, which may quote the
+/// server. A failure to write stderr is ignored: there is nowhere left to say it.
+macro_rules! say_err {
+    ($($arg:tt)*) => {
+        $crate::output::write_err_line(format_args!($($arg)*))
+    };
+}
+pub(crate) use say_err;
+
 /// Set once stdout has failed: later lines are dropped.
 static STDOUT_GONE: AtomicBool = AtomicBool::new(false);
 /// Set when that failure was not a closed pipe (a full disk, say): the command did not deliver.
 static WRITE_FAILED: AtomicBool = AtomicBool::new(false);
 
+/// `text` as a terminal may show it safely: every control character but newline and tab (the
+/// C0 controls, DEL, the C1 controls) is written as a visible `\u00XX` escape (`\u001b` for ESC),
+/// so no escape sequence, bell or carriage return from a server reaches the terminal. A CR right
+/// before a newline is dropped (a CRLF line end is a line end). Text without controls is
+/// returned as it is.
+pub fn clean(text: &str) -> Cow<'_, str> {
+    let unsafe_char = |c: char| c.is_control() && c != '\n' && c != '\t';
+    if !text.contains(unsafe_char) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 16);
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '\r' && chars.peek() == Some(&'\n') {
+            continue;
+        }
+        if unsafe_char(c) {
+            out.push_str(&format!("\\u{:04x}", u32::from(c)));
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
+}
+
 pub fn write_line(text: std::fmt::Arguments<'_>) {
     if STDOUT_GONE.load(Ordering::Relaxed) {
         return;
     }
-    if let Err(error) = writeln!(std::io::stdout().lock(), "{text}") {
+    let text = text.to_string();
+    if let Err(error) = writeln!(std::io::stdout().lock(), "{}", clean(&text)) {
         STDOUT_GONE.store(true, Ordering::Relaxed);
         if error.kind() != std::io::ErrorKind::BrokenPipe {
             WRITE_FAILED.store(true, Ordering::Relaxed);
-            eprintln!("error: cannot write the output: {error}");
+            say_err!("error: cannot write the output: {error}");
         }
     }
+}
+
+pub fn write_err_line(text: std::fmt::Arguments<'_>) {
+    let text = text.to_string();
+    let _ = writeln!(std::io::stderr().lock(), "{}", clean(&text));
 }
 
 /// Whether stdout failed for another reason than a reader that stopped early.
@@ -162,19 +214,8 @@ pub fn print_apps_table(apps: &[AppListing]) {
             ]);
         }
     }
-    let mut widths = [0; 5];
-    for row in &rows {
-        for (width, cell) in widths.iter_mut().zip(row) {
-            *width = (*width).max(cell.chars().count());
-        }
-    }
-    for row in &rows {
-        let line: Vec<String> = row
-            .iter()
-            .zip(widths)
-            .map(|(cell, w)| format!("{cell:<w$}"))
-            .collect();
-        say!("{}", line.join("  ").trim_end());
+    for line in aligned(&rows) {
+        say!("{line}");
     }
 }
 
@@ -182,18 +223,18 @@ pub fn print_apps_table(apps: &[AppListing]) {
 pub fn print_status_note(status: &SyncStatus) {
     let when = status.last_synced_at.as_deref().unwrap_or("never");
     match status.phase {
-        SyncPhase::Offline => eprintln!(
+        SyncPhase::Offline => say_err!(
             "offline: {}; showing the cache (last synced {when})",
             status
                 .message
                 .as_deref()
                 .unwrap_or("the server cannot be reached")
         ),
-        SyncPhase::Error => eprintln!(
+        SyncPhase::Error => say_err!(
             "sync failed: {}; showing the cache (last synced {when})",
             status.message.as_deref().unwrap_or("unknown error")
         ),
-        SyncPhase::Idle | SyncPhase::Syncing => eprintln!("last synced {when}"),
+        SyncPhase::Idle | SyncPhase::Syncing => say_err!("last synced {when}"),
     }
 }
 
@@ -373,9 +414,14 @@ fn print_rows<const N: usize>(rows: &[[String; N]]) {
     }
 }
 
+/// The cells are [`clean`]ed first, so a column is as wide as its cells are shown.
 pub fn aligned<const N: usize>(rows: &[[String; N]]) -> Vec<String> {
+    let rows: Vec<[Cow<'_, str>; N]> = rows
+        .iter()
+        .map(|row| std::array::from_fn(|i| clean(&row[i])))
+        .collect();
     let mut widths = [0; N];
-    for row in rows {
+    for row in &rows {
         for (width, cell) in widths.iter_mut().zip(row) {
             *width = (*width).max(cell.chars().count());
         }
@@ -390,4 +436,45 @@ pub fn aligned<const N: usize>(rows: &[[String; N]]) -> Vec<String> {
             cells.join("  ").trim_end().to_owned()
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::clean;
+
+    #[test]
+    fn clean_shows_every_control_but_newline_and_tab_as_an_escape() {
+        assert_eq!(
+            clean("\u{1b}[31mEVIL\u{1b}[0m\u{7}"),
+            "\\u001b[31mEVIL\\u001b[0m\\u0007"
+        );
+        assert_eq!(
+            clean("csi \u{9b}2J del \u{7f} nul \u{0}"),
+            "csi \\u009b2J del \\u007f nul \\u0000"
+        );
+        assert_eq!(
+            clean("one\r\ntwo\tthree\rover"),
+            "one\ntwo\tthree\\u000dover"
+        );
+        assert_eq!(clean("line\r"), "line\\u000d");
+    }
+
+    #[test]
+    fn clean_leaves_plain_text_alone() {
+        let plain = "Acme CRM Connector — 1.2.0\nsecond line\twith a tab, «ünïcödé» 😀";
+        assert!(matches!(clean(plain), std::borrow::Cow::Borrowed(_)));
+        assert_eq!(clean(plain), plain);
+    }
+
+    #[test]
+    fn cleaned_json_parses_to_the_same_value() {
+        let value = serde_json::json!({"name": "a\u{1b}b\u{9b}c\u{7f}d\n\\u0041"});
+        let text = serde_json::to_string_pretty(&value).unwrap();
+        let shown = clean(&text);
+        assert!(!shown.contains(|c: char| c.is_control() && c != '\n'));
+        assert_eq!(
+            serde_json::from_str::<serde_json::Value>(&shown).unwrap(),
+            value
+        );
+    }
 }

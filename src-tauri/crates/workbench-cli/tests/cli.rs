@@ -1247,3 +1247,219 @@ fn submit_preview_shows_exactly_the_content_and_its_sha256_and_queues_nothing() 
         "a preview queues nothing: {outbox}"
     );
 }
+
+/// Server text made to drive a terminal: a colour escape sequence and the bell.
+const HOSTILE: &str = "\u{1b}[31mEVIL\u{1b}[0m\u{7}";
+
+/// Whether `text` holds a byte that would reach a terminal as a control: ESC, BEL, or any other
+/// C0/C1 control but newline and tab.
+fn has_control(text: &str) -> bool {
+    text.chars()
+        .any(|c| c.is_control() && c != '\n' && c != '\t')
+}
+
+#[test]
+fn server_text_with_escape_sequences_reaches_the_terminal_escaped() {
+    let server = Server::start();
+    let data = tempfile::tempdir().unwrap();
+    sync(data.path(), &server);
+    let served = server.served();
+    let acme = served
+        .iter()
+        .find(|app| app["display_name"] == "Acme CRM Connector")
+        .expect("the demo has Acme");
+    let app_id = acme["id"].as_str().unwrap().to_owned();
+    // Acme 1.2.0's technical track is In Review in the demo seed: a reviewer can decide it.
+    let version_id = acme["versions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|v| v["version_number"] == "1.2.0")
+        .expect("the demo has Acme 1.2.0")["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let name = format!("Acme {HOSTILE}");
+    let feedback = format!("Rejected {HOSTILE}\r\nsecond line");
+    server.runtime.block_on(async {
+        // The app renamed through the API, as the web portal would.
+        let status = server
+            .http
+            .patch(format!(
+                "{}{}",
+                server.url,
+                partner_api::paths::app(&app_id)
+            ))
+            .header("if-match", "*")
+            .json(&serde_json::json!({ "display_name": name }))
+            .send()
+            .await
+            .expect("the app route answers")
+            .status();
+        assert!(status.is_success(), "the sandbox takes the name: {status}");
+        // The reviewer's decision, with feedback, from the sandbox's admin route.
+        let status = server
+            .http
+            .post(format!(
+                "{}/_sandbox/versions/{version_id}/review",
+                server.url
+            ))
+            .json(&serde_json::json!({
+                "track": "technical",
+                "decision": "reject",
+                "feedback": [{"field": "general.display_name", "message": feedback}],
+            }))
+            .send()
+            .await
+            .expect("the review admin route answers")
+            .status();
+        assert!(
+            status.is_success(),
+            "the sandbox takes the review: {status}"
+        );
+    });
+
+    let apps = run(server.pwb(data.path()).arg("apps"));
+    assert_eq!(apps.code, SUCCESS, "{}", apps.stderr);
+    assert!(
+        !has_control(&apps.stdout)
+            && !apps.stdout.contains('\u{1b}')
+            && !apps.stdout.contains('\u{7}'),
+        "no ESC nor BEL reaches the terminal: {:?}",
+        apps.stdout
+    );
+    assert!(
+        apps.stdout.contains(r"Acme \u001b[31mEVIL\u001b[0m\u0007"),
+        "each control is shown as a visible escape: {}",
+        apps.stdout
+    );
+    assert!(!has_control(&apps.stderr), "{:?}", apps.stderr);
+
+    let timeline = run(server
+        .pwb(data.path())
+        .args(["timeline", "--version", &version_id]));
+    assert_eq!(timeline.code, SUCCESS, "{}", timeline.stderr);
+    assert!(
+        !has_control(&timeline.stdout),
+        "the review feedback reaches the terminal escaped: {:?}",
+        timeline.stdout
+    );
+    assert!(
+        timeline
+            .stdout
+            .contains(r"Rejected \u001b[31mEVIL\u001b[0m\u0007"),
+        "{}",
+        timeline.stdout
+    );
+    assert!(
+        timeline.stdout.contains("\nsecond line") || timeline.stdout.contains("second line"),
+        "a multi-line feedback keeps its lines: {}",
+        timeline.stdout
+    );
+
+    // --json keeps the server's text exactly: serde escapes the controls.
+    let json = json_of(&run(server.pwb(data.path()).args([
+        "apps",
+        "--json",
+        "--offline",
+    ])));
+    assert!(
+        json["apps"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|app| app["display_name"] == name.as_str()),
+        "the JSON has the name as the server gave it: {json}"
+    );
+}
+
+/// A URL profile made active, on `server`, with nothing else named.
+fn active_url_profile(data_dir: &Path, server: &Server) {
+    let ran = run(pwb(data_dir).args(["profile", "add", "local", "--url", &server.url]));
+    assert_eq!(ran.code, SUCCESS, "{}", ran.stderr);
+    let ran = run(pwb(data_dir).args(["profile", "use", "local"]));
+    assert_eq!(ran.code, SUCCESS, "{}", ran.stderr);
+}
+
+#[test]
+fn pwb_token_is_not_sent_to_the_active_profile_unless_its_server_is_named() {
+    let server = Server::start();
+    let data = tempfile::tempdir().unwrap();
+    active_url_profile(data.path(), &server);
+
+    // Neither --server/PWB_SERVER nor --profile/PWB_PROFILE: the token stays home, and a note
+    // says how to name the server.
+    let ran = run(pwb(data.path()).env("PWB_TOKEN", &server.token).arg("sync"));
+    assert_eq!(
+        ran.code, NOT_SIGNED_IN,
+        "the active profile's server gets no token: {}",
+        ran.stderr
+    );
+    assert!(
+        ran.stderr.contains("PWB_TOKEN is ignored")
+            && ran.stderr.contains("--server")
+            && ran.stderr.contains("--profile"),
+        "the note says how to name the server: {}",
+        ran.stderr
+    );
+    assert!(
+        !ran.stderr.contains(&server.token),
+        "the token is never printed"
+    );
+    let who = json_of(&run(pwb(data.path())
+        .env("PWB_TOKEN", &server.token)
+        .args(["whoami", "--json"])));
+    assert_eq!(who["access"], "none", "{who}");
+
+    // Named, by URL or by profile, from the command line or the environment: it is sent.
+    for named in [
+        vec!["--server", server.url.as_str()],
+        vec!["--profile", "local"],
+    ] {
+        let ran = run(pwb(data.path())
+            .env("PWB_TOKEN", &server.token)
+            .args(&named)
+            .arg("sync"));
+        assert_eq!(ran.code, SUCCESS, "{named:?}: {}", ran.stderr);
+        assert!(
+            !ran.stderr.contains("PWB_TOKEN is ignored"),
+            "{}",
+            ran.stderr
+        );
+    }
+    for (variable, value) in [
+        ("PWB_SERVER", server.url.as_str()),
+        ("PWB_PROFILE", "local"),
+    ] {
+        let ran = run(pwb(data.path())
+            .env("PWB_TOKEN", &server.token)
+            .env(variable, value)
+            .arg("sync"));
+        assert_eq!(ran.code, SUCCESS, "{variable}: {}", ran.stderr);
+        let who = json_of(&run(pwb(data.path())
+            .env("PWB_TOKEN", &server.token)
+            .env(variable, value)
+            .args(["whoami", "--json"])));
+        assert_eq!(who["access"], "environment", "{variable}: {who}");
+    }
+
+    // Named for one server, it is not sent to another profile's.
+    let other = Server::start();
+    let ran = run(pwb(data.path()).args(["profile", "add", "other", "--url", &other.url]));
+    assert_eq!(ran.code, SUCCESS, "{}", ran.stderr);
+    let list = json_of(&run(pwb(data.path())
+        .env("PWB_TOKEN", &server.token)
+        .env("PWB_PROFILE", "local")
+        .args(["profile", "list", "--json"])));
+    let access_of = |name: &str| {
+        list["profiles"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|p| p["name"] == name)
+            .map(|p| p["access"].clone())
+            .unwrap_or_default()
+    };
+    assert_eq!(access_of("local"), "environment", "{list}");
+    assert_eq!(access_of("other"), "none", "{list}");
+}

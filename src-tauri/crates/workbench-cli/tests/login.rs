@@ -30,6 +30,15 @@ impl Server {
     }
 
     fn with_device_flow(device_flow: bool) -> Server {
+        Server::with(device_flow, None)
+    }
+
+    /// `with_device_flow(true)`, its access tokens expiring after `ttl`.
+    fn with_access_token_ttl(ttl: Duration) -> Server {
+        Server::with(true, Some(ttl))
+    }
+
+    fn with(device_flow: bool, access_token_ttl: Option<Duration>) -> Server {
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(1)
             .enable_all()
@@ -39,6 +48,9 @@ impl Server {
         let mut config = Config::new(dir.path());
         config.oauth.device_interval = Duration::from_secs(1);
         config.oauth.device_flow = device_flow;
+        if let Some(ttl) = access_token_ttl {
+            config.oauth.access_token_ttl = ttl;
+        }
         let listen = SocketAddr::from((Ipv4Addr::LOCALHOST, 0));
         let sandbox = runtime
             .block_on(Sandbox::start(config, listen))
@@ -83,7 +95,12 @@ impl Server {
     /// Runs `pwb login --json`, reads the code from its first line, lets the person decide,
     /// and answers pwb's exit code and its remaining output.
     fn login(&self, data_dir: &Path, decision: &str) -> (i32, String, String) {
-        let (child, code) = self.start_login(data_dir);
+        self.login_with(data_dir, decision, &[])
+    }
+
+    /// `login` with more arguments for `pwb login` (`--file-store`).
+    fn login_with(&self, data_dir: &Path, decision: &str, args: &[&str]) -> (i32, String, String) {
+        let (child, code) = self.start_login_with(data_dir, args);
         let user_code = code["user_code"].as_str().expect("a user code").to_owned();
         assert!(
             code["verification_uri"]
@@ -109,9 +126,14 @@ impl Server {
     /// Starts `pwb login --json` and reads its first line: what to show the person (the code
     /// and page, or the browser page). The rest of stdout stays in the child for its result.
     fn start_login(&self, data_dir: &Path) -> (Child, Value) {
+        self.start_login_with(data_dir, &[])
+    }
+
+    fn start_login_with(&self, data_dir: &Path, args: &[&str]) -> (Child, Value) {
         let mut child = self
             .pwb(data_dir)
             .args(["login", "--json"])
+            .args(args)
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
             .spawn()
@@ -277,4 +299,71 @@ fn a_login_denied_in_the_browser_exits_8() {
     let output = child.wait_with_output().unwrap();
     assert_eq!(output.status.code(), Some(SIGN_IN_FAILED));
     assert!(String::from_utf8_lossy(&output.stderr).contains("denied"));
+}
+
+/// Several `pwb sync` at once, round after round, on one sign-in whose access token is always
+/// near its expiry (its lifetime is shorter than the refresh margin), so every run refreshes,
+/// and the server treats a second use of a rotated refresh token as theft and ends the sign-in.
+/// With the account lock, one program refreshes at a time and the others take its tokens:
+/// every run succeeds and the partner stays signed in.
+fn programs_sync_at_once_through_expiries(programs: usize, login_args: &[&str], vault: &str) {
+    const ROUNDS: usize = 4;
+    let server = Server::with_access_token_ttl(Duration::from_secs(2));
+    let data = tempfile::tempdir().unwrap();
+    let (code, out, stderr) = server.login_with(data.path(), "approve", login_args);
+    assert_eq!(code, SUCCESS, "{out}\n{stderr}");
+    let result: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(result["token_kept_in"], vault, "{result}");
+
+    for round in 0..ROUNDS {
+        let children: Vec<Child> = (0..programs)
+            .map(|_| {
+                server
+                    .pwb(data.path())
+                    .args(["sync", "--json"])
+                    .stdout(Stdio::piped())
+                    .stderr(Stdio::piped())
+                    .spawn()
+                    .expect("pwb starts")
+            })
+            .collect();
+        for (n, child) in children.into_iter().enumerate() {
+            let output = child.wait_with_output().expect("pwb ends");
+            assert_eq!(
+                output.status.code(),
+                Some(SUCCESS),
+                "round {round}, program {n} of {programs}: {}",
+                String::from_utf8_lossy(&output.stderr)
+            );
+        }
+        let (code, out, _) = run(server.pwb(data.path()).args(["whoami", "--json"]));
+        assert_eq!(code, SUCCESS, "round {round}: {out}");
+        let who: Value = serde_json::from_str(&out).unwrap();
+        assert_eq!(
+            who["signed_in"], true,
+            "round {round}: still signed in: {who}"
+        );
+        // Past the access token's lifetime too, so a run also meets an expired token.
+        std::thread::sleep(Duration::from_millis(2100));
+    }
+}
+
+#[test]
+fn two_programs_syncing_at_once_stay_signed_in_with_the_keyring() {
+    programs_sync_at_once_through_expiries(2, &[], "secret_service");
+}
+
+#[test]
+fn four_programs_syncing_at_once_stay_signed_in_with_the_keyring() {
+    programs_sync_at_once_through_expiries(4, &[], "secret_service");
+}
+
+#[test]
+fn two_programs_syncing_at_once_stay_signed_in_with_the_file_store() {
+    programs_sync_at_once_through_expiries(2, &["--file-store"], "file");
+}
+
+#[test]
+fn four_programs_syncing_at_once_stay_signed_in_with_the_file_store() {
+    programs_sync_at_once_through_expiries(4, &["--file-store"], "file");
 }

@@ -8,13 +8,15 @@
 //! redacted.
 
 use std::future::Future;
+use std::pin::Pin;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use oauth2::basic::{BasicClient, BasicErrorResponse, BasicTokenResponse};
 use oauth2::{
-    AuthUrl, AuthorizationCode, ClientId, CsrfToken, DeviceAuthorizationUrl,
-    DeviceCodeErrorResponse, DeviceCodeErrorResponseType, EndpointNotSet, EndpointSet,
-    HttpClientError, PkceCodeChallenge, PkceCodeVerifier, RedirectUrl, RefreshToken,
+    AsyncHttpClient, AuthUrl, AuthorizationCode, ClientId, CsrfToken, DeviceAuthorizationUrl,
+    DeviceCodeErrorResponse, DeviceCodeErrorResponseType, EndpointNotSet, EndpointSet, HttpRequest,
+    HttpResponse, PkceCodeChallenge, PkceCodeVerifier, RedirectUrl, RefreshToken,
     RequestTokenError, Scope, StandardDeviceAuthorizationResponse, StandardRevocableToken,
     TokenResponse as _, TokenUrl,
 };
@@ -23,6 +25,7 @@ use partner_api::oauth::{
 };
 use url::Url;
 
+use crate::bounds::MAX_OAUTH_BYTES;
 use crate::{PartnerClient, RemoteError, SecretToken};
 
 /// The longest a device code is waited for, whatever the server says.
@@ -155,8 +158,77 @@ impl CodeAuthorization {
 /// A Partner Project server's authorization server, as its metadata describes it.
 #[derive(Debug, Clone)]
 pub struct AuthServer {
-    http: reqwest::Client,
+    http: SignInHttp,
     metadata: AuthorizationServerMetadata,
+}
+
+/// The HTTP client oauth2 sends the sign-in's requests with: the server's [`PartnerClient`]
+/// (no token, no retry), so a token, device-code or error reply is read like every other reply,
+/// through its capped reader and deadline, at most [`MAX_OAUTH_BYTES`]. (oauth2's own reqwest
+/// client reads a reply whole, however large, for as long as it lasts.)
+#[derive(Debug, Clone)]
+struct SignInHttp {
+    client: PartnerClient,
+    /// Set while a device code is polled: where a reply that broke a bound is reported, since
+    /// oauth2 takes every failed poll as a passing one and polls again.
+    broken: Option<Arc<BrokenBound>>,
+}
+
+/// The first reply of a device-code poll that broke one of the client's bounds.
+#[derive(Debug, Default)]
+struct BrokenBound {
+    error: Mutex<Option<RemoteError>>,
+    notify: tokio::sync::Notify,
+}
+
+impl BrokenBound {
+    /// Waits for a poll's reply to break a bound, and answers its error.
+    async fn wait(&self) -> RemoteError {
+        loop {
+            self.notify.notified().await;
+            if let Some(error) = self.error.lock().unwrap_or_else(|p| p.into_inner()).take() {
+                return error;
+            }
+        }
+    }
+}
+
+impl SignInHttp {
+    async fn send(&self, request: HttpRequest) -> Result<HttpResponse, RemoteError> {
+        let request =
+            reqwest::Request::try_from(request).map_err(|e| RemoteError::InvalidServer {
+                reason: format!("cannot send the sign-in request: {e}"),
+            })?;
+        let (status, headers, body) =
+            match self.client.execute_capped(request, MAX_OAUTH_BYTES).await {
+                Ok(reply) => reply,
+                Err(RemoteError::Misbehaved { url, reason }) if self.broken.is_some() => {
+                    let broken = self.broken.as_ref().expect("matched");
+                    let copy = RemoteError::Misbehaved {
+                        url: url.clone(),
+                        reason: reason.clone(),
+                    };
+                    *broken.error.lock().unwrap_or_else(|p| p.into_inner()) =
+                        Some(RemoteError::Misbehaved { url, reason });
+                    broken.notify.notify_one();
+                    return Err(copy);
+                }
+                Err(error) => return Err(error),
+            };
+        let mut reply = HttpResponse::new(body);
+        *reply.status_mut() = status;
+        *reply.headers_mut() = headers;
+        Ok(reply)
+    }
+}
+
+impl<'c> AsyncHttpClient<'c> for SignInHttp {
+    type Error = RemoteError;
+    type Future = Pin<Box<dyn Future<Output = Result<HttpResponse, RemoteError>> + Send + 'c>>;
+
+    fn call(&'c self, request: HttpRequest) -> Self::Future {
+        Box::pin(self.send(request))
+    }
 }
 
 type DeviceClient = oauth2::Client<
@@ -178,7 +250,8 @@ impl AuthServer {
     /// loopback, they use HTTPS like the server itself).
     pub async fn discover(server: &PartnerClient) -> Result<AuthServer, AuthError> {
         let url = server.url(paths::METADATA)?;
-        let metadata: AuthorizationServerMetadata = server.get_json(&url).await?;
+        let metadata: AuthorizationServerMetadata =
+            server.get_json_capped(&url, MAX_OAUTH_BYTES).await?;
         for endpoint in [
             Some(&metadata.token_endpoint),
             Some(&metadata.authorization_endpoint),
@@ -198,7 +271,10 @@ impl AuthServer {
             }
         }
         Ok(AuthServer {
-            http: server.http().clone(),
+            http: SignInHttp {
+                client: server.for_sign_in(),
+                broken: None,
+            },
             metadata,
         })
     }
@@ -260,7 +336,10 @@ impl AuthServer {
 
     /// Polls until the code is approved, denied or expired. `sleep` waits between polls: the
     /// server's interval first, raised by 5 s on each `slow_down` (RFC 8628 §3.5); tests pass one
-    /// that moves the sandbox's clock instead of sleeping. Cancel by dropping the future.
+    /// that moves the sandbox's clock instead of sleeping. Cancel by dropping the future. A poll
+    /// failing for a passing reason (no connection) is polled again, as RFC 8628 asks; a reply
+    /// that breaks one of the client's bounds ([`crate::bounds`]) ends the flow with
+    /// [`RemoteError::Misbehaved`] at once.
     pub async fn finish_device_flow<S, F>(
         &self,
         pending: &DeviceAuthorization,
@@ -275,11 +354,20 @@ impl AuthServer {
         // The server wants `interval` between the code's issue and the first poll too; oauth2
         // polls at once, so wait first.
         sleep(pending.interval()).await;
-        let reply = client
+        let broken = Arc::new(BrokenBound::default());
+        let http = SignInHttp {
+            broken: Some(broken.clone()),
+            ..self.http.clone()
+        };
+        let poll = client
             .exchange_device_access_token(&pending.reply)
-            .request_async(&self.http, &sleep, Some(MAX_DEVICE_WAIT))
-            .await
-            .map_err(|e| self.device_error(e))?;
+            .request_async(&http, &sleep, Some(MAX_DEVICE_WAIT));
+        // oauth2 takes a failed poll as a passing failure and polls on until the code expires:
+        // a server that broke a bound stops it here instead.
+        let reply = tokio::select! {
+            reply = poll => reply.map_err(|e| self.device_error(e))?,
+            error = broken.wait() => return Err(AuthError::Remote(error)),
+        };
         Ok(TokenSet::from_reply(&reply, now()))
     }
 
@@ -320,23 +408,20 @@ impl AuthServer {
             ),
             client_id: Some(PUBLIC_CLIENT_ID.to_owned()),
         };
-        let response = self
-            .http
+        let client = &self.http.client;
+        let request = client
+            .http()
             .post(endpoint)
             .form(&form)
-            .send()
-            .await
-            .map_err(|source| {
-                AuthError::Remote(RemoteError::Unreachable {
-                    server: self.metadata.issuer.clone(),
-                    source,
-                })
+            .build()
+            .map_err(|e| RemoteError::InvalidServer {
+                reason: format!("cannot send the revocation: {e}"),
             })?;
-        if response.status().is_success() {
+        let (status, _, body) = client.execute_capped(request, MAX_OAUTH_BYTES).await?;
+        if status.is_success() {
             return Ok(());
         }
-        let status = response.status().as_u16();
-        let body = response.bytes().await.unwrap_or_default();
+        let status = status.as_u16();
         Err(match serde_json::from_slice::<OAuthError>(&body) {
             Ok(error) => AuthError::Refused {
                 error: error.error,
@@ -408,16 +493,6 @@ impl AuthServer {
         Ok(TokenSet::from_reply(&reply, now))
     }
 
-    fn transport_error(&self, error: HttpClientError<reqwest::Error>) -> AuthError {
-        match error {
-            HttpClientError::Reqwest(source) => AuthError::Remote(RemoteError::Unreachable {
-                server: self.metadata.issuer.clone(),
-                source: *source,
-            }),
-            other => self.parse_error(&[], other),
-        }
-    }
-
     fn parse_error(&self, body: &[u8], error: impl std::fmt::Display) -> AuthError {
         AuthError::Remote(RemoteError::Malformed {
             url: self.metadata.token_endpoint.clone(),
@@ -429,7 +504,7 @@ impl AuthServer {
     /// `invalid_grant` means the session is over.
     fn token_error<T>(
         &self,
-        error: RequestTokenError<HttpClientError<reqwest::Error>, T>,
+        error: RequestTokenError<RemoteError, T>,
         refreshing: bool,
     ) -> AuthError
     where
@@ -453,7 +528,7 @@ impl AuthServer {
                     }
                 }
             }
-            RequestTokenError::Request(e) => self.transport_error(e),
+            RequestTokenError::Request(e) => AuthError::Remote(e),
             RequestTokenError::Parse(e, body) => self.parse_error(&body, e),
             RequestTokenError::Other(reason) => self.parse_error(&[], reason),
         }
@@ -461,7 +536,7 @@ impl AuthServer {
 
     fn device_error(
         &self,
-        error: RequestTokenError<HttpClientError<reqwest::Error>, DeviceCodeErrorResponse>,
+        error: RequestTokenError<RemoteError, DeviceCodeErrorResponse>,
     ) -> AuthError {
         match error {
             RequestTokenError::ServerResponse(reply) => match reply.error() {

@@ -3,13 +3,14 @@ use std::time::Duration;
 
 use partner_api::rules::RulesPack;
 use partner_api::{
-    ApiError, CHANGES_PATH, ChangesPage, Page, Submission, UpdateVersion, VersionResource,
+    ApiError, CHANGES_PATH, Change, ChangesPage, Page, Submission, UpdateVersion, VersionResource,
     collections, paths,
 };
 use reqwest::header::{CONTENT_TYPE, ETAG, HeaderMap, HeaderName, HeaderValue, IF_MATCH};
 use reqwest::{Method, Response};
 use serde::de::DeserializeOwned;
 use sha2::{Digest, Sha256};
+use tokio::time::Instant;
 use url::Url;
 use workbench_domain::{App, IconFile, Track};
 
@@ -17,6 +18,11 @@ mod partner;
 
 pub use partner::{ClientSecret, NewClient};
 
+use crate::bounds::{
+    MAX_COLLECTION_BYTES, MAX_COLLECTION_ITEMS, MAX_COLLECTION_PAGES, MAX_FEED_BYTES,
+    MAX_FEED_CHANGES, MAX_FEED_PAGES, MAX_ICON_BYTES, MAX_JSON_BYTES, MAX_RESOURCE_BYTES,
+    MAX_RULES_BYTES, MAX_VERSION_BYTES, REPLY_DEADLINE,
+};
 use crate::retry::RetryPolicy;
 use crate::{RemoteError, SecretToken};
 
@@ -24,18 +30,6 @@ use crate::{RemoteError, SecretToken};
 const IDEMPOTENCY_KEY: HeaderName = HeaderName::from_static("idempotency-key");
 /// The longest `Idempotency-Key` the contract allows.
 const MAX_KEY_LEN: usize = 255;
-/// The largest version reply read (a version with its content; icons are fetched apart).
-const MAX_VERSION_BYTES: usize = 4 * 1024 * 1024;
-
-/// The largest JSON reply read; a bigger one is refused rather than exhausting memory.
-const MAX_JSON_BYTES: usize = 32 * 1024 * 1024;
-/// The largest icon read. Marketplace icons are far smaller; the rules pack sets the real limit.
-const MAX_ICON_BYTES: usize = 8 * 1024 * 1024;
-/// A collection longer than this many pages is taken as a server that loops.
-const MAX_PAGES: usize = 10_000;
-
-/// The largest rules pack read. The shipped pack is about 12 KiB.
-const MAX_RULES_BYTES: usize = 1024 * 1024;
 
 /// A rules pack as a server served it: parsed and checked, and its JSON exactly as received,
 /// so fields this build does not know are kept for a later one.
@@ -43,6 +37,25 @@ const MAX_RULES_BYTES: usize = 1024 * 1024;
 pub struct FetchedRules {
     pub pack: RulesPack,
     pub json: String,
+}
+
+/// The change feed read from a cursor to its current end ([`PartnerClient::changes_after`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FeedRead {
+    /// Every change after the cursor, oldest first.
+    pub changes: Vec<Change>,
+    /// The cursor to ask with next time.
+    pub next_cursor: String,
+    /// The pages read.
+    pub pages: usize,
+}
+
+/// When everything a client does must have ended ([`PartnerClient::with_deadline`]).
+#[derive(Debug, Clone, Copy)]
+struct Deadline {
+    at: Instant,
+    /// The time it allowed, for the message that says it passed.
+    allowed: Duration,
 }
 
 /// A client of one Partner Project server.
@@ -57,6 +70,8 @@ pub struct PartnerClient {
     /// Requests sent (each attempt of a retried one counts), shared by this client's clones: what
     /// a sync cost in round trips, for its report and the benchmarks.
     sent: std::sync::Arc<std::sync::atomic::AtomicU64>,
+    /// When every request of this client (a sync's) must have ended, retries included.
+    deadline: Option<Deadline>,
 }
 
 /// One request, kept whole so it can be sent again as it was.
@@ -111,7 +126,9 @@ impl PartnerClient {
         }
         let mut builder = reqwest::Client::builder()
             .connect_timeout(Duration::from_secs(5))
-            .timeout(Duration::from_secs(60))
+            // Each request also gets its own timeout (the rest of its deadline); this one covers
+            // any request sent without it. It runs to the end of the body, not only the headers.
+            .timeout(REPLY_DEADLINE)
             .user_agent(concat!("partner-workbench/", env!("CARGO_PKG_VERSION")))
             // Never follow redirects: links are followed explicitly (and checked to stay on the
             // server), and an OAuth endpoint that redirects could forward a code or a token.
@@ -130,7 +147,20 @@ impl PartnerClient {
             token: None,
             retry: RetryPolicy::none(),
             sent: Default::default(),
+            deadline: None,
         })
+    }
+
+    /// This client, giving up on any request still running `allowed` from now, retries and
+    /// the waits between them included, with [`RemoteError::Misbehaved`]: how a sync is bounded
+    /// as a whole ([`crate::bounds::SYNC_DEADLINE`]). Each reply is bounded on its own too
+    /// ([`REPLY_DEADLINE`]). An earlier deadline already set is kept.
+    pub fn with_deadline(mut self, allowed: Duration) -> PartnerClient {
+        let at = Instant::now() + allowed;
+        if self.deadline.is_none_or(|d| at < d.at) {
+            self.deadline = Some(Deadline { at, allowed });
+        }
+        self
     }
 
     /// This client, trying each request (reads and writes) up to `policy.attempts` times while
@@ -167,6 +197,11 @@ impl PartnerClient {
         self.token.is_some()
     }
 
+    /// The token this client sends, if any: after a 401, the one the server rejected.
+    pub fn token(&self) -> Option<&SecretToken> {
+        self.token.as_ref()
+    }
+
     /// The server's base URL, without a trailing slash.
     pub fn server(&self) -> &str {
         self.base.as_str().trim_end_matches('/')
@@ -179,8 +214,8 @@ impl PartnerClient {
 
     /// Every version of an app, across all pages.
     pub async fn list_versions(&self, app_id: &str) -> Result<Vec<VersionResource>, RemoteError> {
-        self.collect(&paths::versions(app_id), collections::VERSIONS)
-            .await
+        let url = self.segments(&["apps", app_id, "versions"])?;
+        self.collect_url(url, collections::VERSIONS).await
     }
 
     /// The icon of a version. `expected_sha256` is what the version said of it; bytes that do not
@@ -191,7 +226,7 @@ impl PartnerClient {
         version_id: &str,
         expected_sha256: &str,
     ) -> Result<IconFile, RemoteError> {
-        let url = self.url(&paths::icon(app_id, version_id))?;
+        let url = self.version_url(app_id, version_id, &["icon"])?;
         let reply = self
             .exchange(&Call::get(url.clone()), MAX_ICON_BYTES)
             .await?;
@@ -355,11 +390,82 @@ impl PartnerClient {
         if let Some(cursor) = cursor {
             url.query_pairs_mut().append_pair("cursor", cursor);
         }
-        let page: ChangesPage = self.get_json(&url).await?;
+        Ok(self.changes_page(url).await?.0)
+    }
+
+    /// The change feed from `cursor` to its current end, page after page while pages come full
+    /// ([`partner_api::MAX_CHANGES_PER_PAGE`]). A feed that does not end is stopped with
+    /// [`RemoteError::Misbehaved`]: a `next_cursor` that comes again (the feed goes round), or
+    /// more than [`MAX_FEED_PAGES`] pages, [`MAX_FEED_CHANGES`] changes or [`MAX_FEED_BYTES`]
+    /// bytes in all.
+    pub async fn changes_after(&self, cursor: &str) -> Result<FeedRead, RemoteError> {
+        let mut cursor = cursor.to_owned();
+        let mut seen = HashSet::from([cursor.clone()]);
+        let mut changes = Vec::new();
+        let mut bytes = 0;
+        let mut pages = 0;
+        loop {
+            let mut url = self.url(CHANGES_PATH)?;
+            url.query_pairs_mut().append_pair("cursor", &cursor);
+            if pages == MAX_FEED_PAGES {
+                return Err(misbehaved(
+                    &url,
+                    format!("the change feed did not end after {MAX_FEED_PAGES} full pages"),
+                ));
+            }
+            let (page, len) = self.changes_page(url.clone()).await?;
+            pages += 1;
+            bytes += len;
+            if bytes > MAX_FEED_BYTES {
+                return Err(misbehaved(
+                    &url,
+                    format!(
+                        "the change feed ran past {} MiB before it ended",
+                        MAX_FEED_BYTES >> 20
+                    ),
+                ));
+            }
+            if changes.len() + page.changes.len() > MAX_FEED_CHANGES {
+                return Err(misbehaved(
+                    &url,
+                    format!("the change feed ran past {MAX_FEED_CHANGES} changes before it ended"),
+                ));
+            }
+            let full = page.changes.len() >= partner_api::MAX_CHANGES_PER_PAGE as usize;
+            changes.extend(page.changes);
+            if !full {
+                return Ok(FeedRead {
+                    changes,
+                    next_cursor: page.next_cursor,
+                    pages,
+                });
+            }
+            // A full page means more may follow, from a cursor never asked with before.
+            if !seen.insert(page.next_cursor.clone()) {
+                return Err(misbehaved(
+                    &url,
+                    format!(
+                        "the change feed gave a cursor it had given before ({:?}) after a full page: it goes round in a circle",
+                        shorten(&page.next_cursor)
+                    ),
+                ));
+            }
+            cursor = page.next_cursor;
+        }
+    }
+
+    /// One page of the feed at `url`, and the size of its body.
+    async fn changes_page(&self, url: Url) -> Result<(ChangesPage, usize), RemoteError> {
+        let body = self
+            .exchange(&Call::get(url.clone()), MAX_JSON_BYTES)
+            .await?
+            .body;
+        let page: ChangesPage = serde_json::from_slice(&body)
+            .map_err(|e| malformed(&url, &format!("invalid JSON: {e}")))?;
         if page.next_cursor.is_empty() {
             return Err(malformed(&url, "the change feed gave no next_cursor"));
         }
-        Ok(page)
+        Ok((page, body.len()))
     }
 
     /// Sends a write with `If-Match` and `Idempotency-Key` and reads the version it answers.
@@ -432,7 +538,10 @@ impl PartnerClient {
         self.collect_url(self.url(first)?, name).await
     }
 
-    /// [`Self::collect`] from a URL already built (ids escaped as path segments).
+    /// [`Self::collect`] from a URL already built (ids escaped as path segments). A collection
+    /// that does not end is stopped with [`RemoteError::Misbehaved`]: a `next` link to a page
+    /// already read, or more than [`MAX_COLLECTION_PAGES`] pages, [`MAX_COLLECTION_ITEMS`] items
+    /// or [`MAX_COLLECTION_BYTES`] bytes in all.
     async fn collect_url<T: DeserializeOwned>(
         &self,
         first: Url,
@@ -440,18 +549,50 @@ impl PartnerClient {
     ) -> Result<Vec<T>, RemoteError> {
         let mut items = Vec::new();
         let mut seen = HashSet::new();
+        let mut bytes = 0;
         let mut next = Some(first);
         while let Some(url) = next.take() {
-            if !seen.insert(url.clone()) || seen.len() > MAX_PAGES {
-                return Err(malformed(
+            if !seen.insert(url.clone()) {
+                return Err(misbehaved(
                     &url,
-                    "the collection's next links go round in a circle",
+                    "the collection's next links go round in a circle (a page came again)".into(),
                 ));
             }
-            let mut page: Page<T> = self.get_json(&url).await?;
-            items.extend(page.take(name).ok_or_else(|| {
+            if seen.len() > MAX_COLLECTION_PAGES {
+                return Err(misbehaved(
+                    &url,
+                    format!(
+                        "the collection's next links did not end after {MAX_COLLECTION_PAGES} pages"
+                    ),
+                ));
+            }
+            let body = self
+                .exchange(&Call::get(url.clone()), MAX_JSON_BYTES)
+                .await?
+                .body;
+            bytes += body.len();
+            if bytes > MAX_COLLECTION_BYTES {
+                return Err(misbehaved(
+                    &url,
+                    format!(
+                        "the collection ran past {} MiB before it ended",
+                        MAX_COLLECTION_BYTES >> 20
+                    ),
+                ));
+            }
+            let mut page: Page<T> = serde_json::from_slice(&body)
+                .map_err(|e| malformed(&url, &format!("invalid JSON: {e}")))?;
+            drop(body);
+            let embedded = page.take(name).ok_or_else(|| {
                 malformed(&url, &format!("the page has no `_embedded.{name}` list"))
-            })?);
+            })?;
+            if items.len() + embedded.len() > MAX_COLLECTION_ITEMS {
+                return Err(misbehaved(
+                    &url,
+                    format!("the collection ran past {MAX_COLLECTION_ITEMS} items before it ended"),
+                ));
+            }
+            items.extend(embedded);
             if let Some(link) = page.links.next {
                 next = Some(self.follow(&url, &link.href)?);
             }
@@ -492,19 +633,60 @@ impl PartnerClient {
     }
 
     pub(crate) async fn get_json<T: DeserializeOwned>(&self, url: &Url) -> Result<T, RemoteError> {
-        let bytes = self
-            .exchange(&Call::get(url.clone()), MAX_JSON_BYTES)
-            .await?
-            .body;
+        self.get_json_capped(url, MAX_JSON_BYTES).await
+    }
+
+    /// [`Self::get_json`] of a reply of at most `cap` bytes.
+    pub(crate) async fn get_json_capped<T: DeserializeOwned>(
+        &self,
+        url: &Url,
+        cap: usize,
+    ) -> Result<T, RemoteError> {
+        let bytes = self.exchange(&Call::get(url.clone()), cap).await?.body;
         serde_json::from_slice(&bytes).map_err(|e| malformed(url, &format!("invalid JSON: {e}")))
     }
 
+    /// This client as the sign-in's requests use it: no token (the token endpoint gets what
+    /// oauth2 sends, nothing more) and no retry (a device code is polled by oauth2 itself).
+    pub(crate) fn for_sign_in(&self) -> PartnerClient {
+        PartnerClient {
+            token: None,
+            retry: RetryPolicy::none(),
+            ..self.clone()
+        }
+    }
+
+    /// Sends a request built elsewhere (the sign-in's, by oauth2) once, and reads its reply
+    /// whatever its status, through the same capped reader and deadline as every other reply:
+    /// at most `cap` bytes. The status and headers are the caller's to judge.
+    pub(crate) async fn execute_capped(
+        &self,
+        mut request: reqwest::Request,
+        cap: usize,
+    ) -> Result<(reqwest::StatusCode, HeaderMap, Vec<u8>), RemoteError> {
+        let url = request.url().clone();
+        self.check_deadline(&url)?;
+        let deadline = self.try_deadline();
+        *request.timeout_mut() = Some(deadline.saturating_duration_since(Instant::now()));
+        let response = self
+            .http
+            .execute(request)
+            .await
+            .map_err(|source| self.send_error(&url, source))?;
+        let status = response.status();
+        let headers = response.headers().clone();
+        let body = self.read_capped(response, &url, cap, deadline).await?;
+        Ok((status, headers, body))
+    }
+
     /// Sends `call` and reads its whole reply (at most `cap` bytes), trying again under the
-    /// retry policy while it fails for a passing reason ([`RetryPolicy`]).
+    /// retry policy while it fails for a passing reason ([`RetryPolicy`]), but never past the
+    /// client's deadline ([`PartnerClient::with_deadline`]).
     async fn exchange(&self, call: &Call, cap: usize) -> Result<Exchange, RemoteError> {
         let mut tries = 0;
         loop {
             tries += 1;
+            self.check_deadline(&call.url)?;
             let error = match self.once(call, cap).await {
                 Ok(reply) => return Ok(reply),
                 Err(error) => error,
@@ -517,24 +699,88 @@ impl PartnerClient {
                 _ => None,
             };
             let wait = self.retry.delay(tries, retry_after, rand::random::<f64>());
+            if self.deadline.is_some_and(|d| Instant::now() + wait >= d.at) {
+                // The next try could not end in time: say what the last one met.
+                return Err(error);
+            }
             tokio::time::sleep(wait).await;
         }
     }
 
-    /// One try of `call`: sends it and reads the whole reply.
+    /// [`RemoteError::Misbehaved`] once the client's deadline has passed.
+    fn check_deadline(&self, url: &Url) -> Result<(), RemoteError> {
+        match self.deadline {
+            Some(deadline) if Instant::now() >= deadline.at => Err(misbehaved(
+                url,
+                format!(
+                    "the sync did not end within {} s, the most one may take",
+                    deadline.allowed.as_secs()
+                ),
+            )),
+            _ => Ok(()),
+        }
+    }
+
+    /// When a try started now must have ended: [`REPLY_DEADLINE`] from now, or the client's
+    /// deadline when that comes first.
+    fn try_deadline(&self) -> Instant {
+        let reply = Instant::now() + REPLY_DEADLINE;
+        match self.deadline {
+            Some(deadline) => reply.min(deadline.at),
+            None => reply,
+        }
+    }
+
+    /// The error of a try that ran past `deadline`: the client's deadline, or the reply's.
+    fn too_slow(&self, url: &Url) -> RemoteError {
+        self.check_deadline(url).err().unwrap_or_else(|| {
+            misbehaved(
+                url,
+                format!(
+                    "the reply did not arrive whole within {} s: the server sends it too slowly or never ends it",
+                    REPLY_DEADLINE.as_secs()
+                ),
+            )
+        })
+    }
+
+    /// What a request that got no reply failed with: the client's deadline passed, the server
+    /// cannot be reached (no connection, or no reply within [`REPLY_DEADLINE`]), or the
+    /// connection dropped.
+    fn send_error(&self, url: &Url, source: reqwest::Error) -> RemoteError {
+        if source.is_timeout() && self.check_deadline(url).is_err() {
+            self.too_slow(url)
+        } else if source.is_connect() || source.is_timeout() {
+            RemoteError::Unreachable {
+                server: self.server().to_owned(),
+                source,
+            }
+        } else {
+            RemoteError::Interrupted {
+                url: url.to_string(),
+                source,
+            }
+        }
+    }
+
+    /// One try of `call`: sends it and reads the whole reply, all before the try's deadline.
     async fn once(&self, call: &Call, cap: usize) -> Result<Exchange, RemoteError> {
-        let response = self.send(call).await?;
+        let deadline = self.try_deadline();
+        let response = self.send(call, deadline).await?;
         let headers = response.headers().clone();
-        let body = read_capped(response, &call.url, cap).await?;
+        let body = self.read_capped(response, &call.url, cap, deadline).await?;
         Ok(Exchange { headers, body })
     }
 
     /// Sends `call` once and turns any non-success status into [`RemoteError::Status`] with
     /// the server's error body when it has one, and its `Retry-After`.
-    async fn send(&self, call: &Call) -> Result<Response, RemoteError> {
+    async fn send(&self, call: &Call, deadline: Instant) -> Result<Response, RemoteError> {
         self.sent.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         let url = &call.url;
-        let mut request = self.http.request(call.method.clone(), url.clone());
+        let mut request = self
+            .http
+            .request(call.method.clone(), url.clone())
+            .timeout(deadline.saturating_duration_since(Instant::now()));
         if let Some(token) = &self.token {
             // reqwest marks the header sensitive, so it never appears in debug output.
             request = request.bearer_auth(token.expose());
@@ -545,25 +791,18 @@ impl PartnerClient {
         if let Some(body) = &call.body {
             request = request.body(body.clone());
         }
-        let response = request.send().await.map_err(|source| {
-            if source.is_connect() || source.is_timeout() {
-                RemoteError::Unreachable {
-                    server: self.server().to_owned(),
-                    source,
-                }
-            } else {
-                RemoteError::Interrupted {
-                    url: url.to_string(),
-                    source,
-                }
-            }
-        })?;
+        let response = request
+            .send()
+            .await
+            .map_err(|source| self.send_error(url, source))?;
         let status = response.status();
         if status.is_success() {
             return Ok(response);
         }
         let retry_after = retry_after(response.headers());
-        let body = read_capped(response, url, MAX_JSON_BYTES)
+        // An error body is a few hundred bytes; one that is not is ignored.
+        let body = self
+            .read_capped(response, url, MAX_RESOURCE_BYTES, deadline)
             .await
             .unwrap_or_default();
         let error = serde_json::from_slice::<ApiError>(&body).ok().map(Box::new);
@@ -682,40 +921,72 @@ fn malformed(url: &Url, reason: &str) -> RemoteError {
     }
 }
 
-/// Reads a whole body, but no more than `cap` bytes. A connection that drops mid-body is an
-/// [`RemoteError::Interrupted`], never a short result.
-async fn read_capped(
-    mut response: Response,
-    url: &Url,
-    cap: usize,
-) -> Result<Vec<u8>, RemoteError> {
-    if response
-        .content_length()
-        .is_some_and(|len| len > cap as u64)
-    {
-        return Err(malformed(
-            url,
-            &format!("the reply is larger than {cap} bytes"),
-        ));
+/// [`RemoteError::Misbehaved`]: the server broke one of the client's bounds.
+fn misbehaved(url: &Url, reason: String) -> RemoteError {
+    RemoteError::Misbehaved {
+        url: url.to_string(),
+        reason,
     }
-    let mut body = Vec::new();
-    loop {
-        match response.chunk().await {
-            Ok(Some(chunk)) => {
-                if body.len() + chunk.len() > cap {
-                    return Err(malformed(
-                        url,
-                        &format!("the reply is larger than {cap} bytes"),
-                    ));
+}
+
+/// At most the first 80 characters of a server's string, for a message.
+fn shorten(text: &str) -> String {
+    match text.char_indices().nth(80) {
+        Some((end, _)) => format!("{}…", &text[..end]),
+        None => text.to_owned(),
+    }
+}
+
+/// `cap` in words: "32 MiB", "64 KiB", "100 bytes".
+fn size(cap: usize) -> String {
+    if cap >= 1 << 20 && cap.is_multiple_of(1 << 20) {
+        format!("{} MiB", cap >> 20)
+    } else if cap >= 1 << 10 && cap.is_multiple_of(1 << 10) {
+        format!("{} KiB", cap >> 10)
+    } else {
+        format!("{cap} bytes")
+    }
+}
+
+impl PartnerClient {
+    /// Reads a whole body, but no more than `cap` bytes and not past `deadline`: every reply,
+    /// the sign-in's included, is read here. A body larger than `cap`, or still arriving at
+    /// `deadline`, is [`RemoteError::Misbehaved`]; a connection that drops mid-body is
+    /// [`RemoteError::Interrupted`]. Never a short result.
+    pub(crate) async fn read_capped(
+        &self,
+        mut response: Response,
+        url: &Url,
+        cap: usize,
+        deadline: Instant,
+    ) -> Result<Vec<u8>, RemoteError> {
+        let too_large = || misbehaved(url, format!("the reply is larger than {}", size(cap)));
+        if response
+            .content_length()
+            .is_some_and(|len| len > cap as u64)
+        {
+            return Err(too_large());
+        }
+        let mut body = Vec::new();
+        loop {
+            let chunk = tokio::time::timeout_at(deadline, response.chunk())
+                .await
+                .map_err(|_| self.too_slow(url))?;
+            match chunk {
+                Ok(Some(chunk)) => {
+                    if body.len() + chunk.len() > cap {
+                        return Err(too_large());
+                    }
+                    body.extend_from_slice(&chunk);
                 }
-                body.extend_from_slice(&chunk);
-            }
-            Ok(None) => return Ok(body),
-            Err(source) => {
-                return Err(RemoteError::Interrupted {
-                    url: url.to_string(),
-                    source,
-                });
+                Ok(None) => return Ok(body),
+                Err(source) if source.is_timeout() => return Err(self.too_slow(url)),
+                Err(source) => {
+                    return Err(RemoteError::Interrupted {
+                        url: url.to_string(),
+                        source,
+                    });
+                }
             }
         }
     }

@@ -29,6 +29,14 @@ pub enum RemoteError {
     },
     #[error("the server sent a reply Partner Workbench cannot read from {url}: {reason}")]
     Malformed { url: String, reason: String },
+    /// The server broke one of the client's bounds ([`crate::bounds`]): a reply too large or too
+    /// slow, a change feed or a collection that does not end. The server's fault (or a proxy's in
+    /// front of it); trying again does not help, so it never is.
+    #[error(
+        "the server misbehaved, so Partner Workbench stopped talking to it: {reason} (at {url}); \
+         this is a fault of the server or of a proxy in front of it"
+    )]
+    Misbehaved { url: String, reason: String },
 }
 
 /// The innermost cause ("Connection refused"), which says more than reqwest's outer message.
@@ -54,6 +62,11 @@ impl RemoteError {
         matches!(self, RemoteError::Unreachable { .. })
     }
 
+    /// Whether the server broke one of the client's bounds ([`RemoteError::Misbehaved`]).
+    pub fn is_misbehaving(&self) -> bool {
+        matches!(self, RemoteError::Misbehaved { .. })
+    }
+
     /// The HTTP status the server answered, when it answered one.
     pub fn status(&self) -> Option<u16> {
         match self {
@@ -76,7 +89,8 @@ impl RemoteError {
             RemoteError::Status { status, .. } => matches!(status, 429 | 500 | 502 | 503 | 504),
             RemoteError::InvalidServer { .. }
             | RemoteError::InvalidRequest { .. }
-            | RemoteError::Malformed { .. } => false,
+            | RemoteError::Malformed { .. }
+            | RemoteError::Misbehaved { .. } => false,
         }
     }
 

@@ -5,6 +5,13 @@
 //! the tokens are kept) is `account.json` in the profile's data folder; the tokens themselves
 //! are only in the [`TokenStore`] it names. Signing out, or a refresh the server refuses, removes
 //! both and leaves the cache (drafts, outbox) as it is, so signing in again resumes.
+//!
+//! Several programs share one sign-in: the desktop app and `pwb`, or two `pwb` runs in a script.
+//! The server rotates refresh tokens and takes a second use of a spent one as theft, ending the
+//! whole sign-in; so load → refresh → save, signing in and signing out all run under the
+//! profile's account lock (`account.lock`, an OS file lock), and a program that waited for it
+//! reads the tokens again and uses the ones the other program just saved. A new sign-in saves its
+//! tokens and account before the old tokens are deleted.
 
 use std::fs;
 use std::future::Future;
@@ -25,6 +32,17 @@ use crate::{Workbench, WorkbenchError};
 
 /// A token this close to its expiry (seconds) is refreshed before it is used.
 pub const REFRESH_MARGIN: i64 = 60;
+
+/// How long a program waits for another program's refresh of the same account (the desktop app
+/// and `pwb`, or two `pwb` runs) before giving up without signing out. A refresh is one request,
+/// bounded by the client's timeouts; this only has to outlast the slowest of those.
+const ACCOUNT_LOCK_WAIT: Duration = Duration::from_secs(90);
+
+/// How often a waiting program tries the account lock again.
+const ACCOUNT_LOCK_POLL: Duration = Duration::from_millis(25);
+
+/// The lock file, beside `account.json`, that serialises load → refresh → save across processes.
+const ACCOUNT_LOCK_FILE: &str = "account.lock";
 
 /// The account signed in to a profile, as `account.json` keeps it. No secret in here.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -87,6 +105,41 @@ impl Workbench {
         fs::rename(&temp, &path).map_err(settings)
     }
 
+    /// Takes this profile's account lock: one program at a time loads, refreshes and saves its
+    /// tokens, or signs in or out. Without it, two programs refreshing the same rotating refresh
+    /// token at once look like token theft to the server, which then ends the whole sign-in.
+    /// The OS's advisory file lock goes with the returned file, so a crashed holder frees it.
+    async fn lock_account(&self) -> Result<fs::File, WorkbenchError> {
+        let path = self.data_dir.join(ACCOUNT_LOCK_FILE);
+        let settings =
+            |e: std::io::Error| WorkbenchError::Settings(format!("{}: {e}", path.display()));
+        fs::create_dir_all(&self.data_dir).map_err(settings)?;
+        let file = fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&path)
+            .map_err(settings)?;
+        let deadline = tokio::time::Instant::now() + ACCOUNT_LOCK_WAIT;
+        loop {
+            match file.try_lock() {
+                Ok(()) => return Ok(file),
+                Err(fs::TryLockError::WouldBlock) if tokio::time::Instant::now() < deadline => {
+                    tokio::time::sleep(ACCOUNT_LOCK_POLL).await;
+                }
+                Err(fs::TryLockError::WouldBlock) => {
+                    return Err(WorkbenchError::Settings(format!(
+                        "another program has been renewing this profile's sign-in for {} s ({} is locked); \
+                         try again, or end that program",
+                        ACCOUNT_LOCK_WAIT.as_secs(),
+                        path.display()
+                    )));
+                }
+                Err(fs::TryLockError::Error(e)) => return Err(settings(e)),
+            }
+        }
+    }
+
     fn forget_account(&self, account: &Account) -> Result<(), WorkbenchError> {
         TokenStore::at(account.vault, &self.data_dir).delete(&account.key)?;
         match fs::remove_file(self.account_path()) {
@@ -134,6 +187,7 @@ impl Workbench {
             .finish_device_flow(&pending.device, sleep, &now)
             .await?;
         self.keep_sign_in(&tokens, pending.identity, store, now())
+            .await
     }
 
     /// Signs in through the browser with the authorization code and PKCE (RFC 7636), for a
@@ -160,27 +214,28 @@ impl Workbench {
         let pending =
             server.start_code_flow(&format!("http://127.0.0.1:{port}/callback"), &scopes::ALL)?;
         open(pending.url.as_str());
-        let callback = tokio::time::timeout(wait, loopback::receive(&listener))
+        let callback = tokio::time::timeout(wait, loopback::receive(&listener, pending.state()))
             .await
             .map_err(|_| AuthError::Expired)??;
         let tokens = server
             .finish_code_flow(pending, &callback.code, &callback.state, now())
             .await?;
         self.keep_sign_in(&tokens, identity.to_owned(), store, now())
+            .await
     }
 
     /// Keeps a new sign-in: the tokens in `store`, the account recorded. It replaces the
-    /// previous account of this profile, whose tokens go too.
-    fn keep_sign_in(
+    /// previous account of this profile, whose tokens go only once the new ones are kept: a
+    /// failure on the way leaves the old sign-in working, never none.
+    async fn keep_sign_in(
         &self,
         tokens: &TokenSet,
         identity: String,
         store: &TokenStore,
         now: i64,
     ) -> Result<Account, WorkbenchError> {
-        if let Some(previous) = self.account()? {
-            self.forget_account(&previous)?;
-        }
+        let _lock = self.lock_account().await?;
+        let previous = self.account()?;
         let account = Account {
             key: new_key(),
             server: identity,
@@ -190,6 +245,10 @@ impl Workbench {
         };
         store.save(&account.key, tokens)?;
         self.save_account(&account)?;
+        if let Some(previous) = previous {
+            // The new account is recorded: an old entry that cannot be deleted is only clutter.
+            let _ = TokenStore::at(previous.vault, &self.data_dir).delete(&previous.key);
+        }
         Ok(account)
     }
 
@@ -201,20 +260,42 @@ impl Workbench {
         server: &AuthServer,
         now: i64,
     ) -> Result<SecretToken, WorkbenchError> {
-        let (account, tokens) = self.signed_in()?;
-        if tokens.expires_within(now, REFRESH_MARGIN) {
-            return self.refresh(server, &account, &tokens, now).await;
+        let (_, tokens) = self.signed_in()?;
+        if !tokens.expires_within(now, REFRESH_MARGIN) {
+            return Ok(tokens.access_token);
         }
-        Ok(tokens.access_token)
+        self.refresh_locked(server, None, now).await
     }
 
-    /// Refreshes now, whatever the expiry says: after a 401, once.
+    /// Refreshes after the server answered 401 to `rejected`, once; when another program has
+    /// already replaced that token, its replacement is used without a second refresh.
     pub async fn refresh_access_token(
         &self,
         server: &AuthServer,
+        rejected: &SecretToken,
         now: i64,
     ) -> Result<SecretToken, WorkbenchError> {
+        self.refresh_locked(server, Some(rejected), now).await
+    }
+
+    /// Load → refresh → save under the account lock. The tokens are read again once the lock is
+    /// held: another program (the desktop app, another `pwb`) may have refreshed them while
+    /// this one waited, and then its tokens are used as they are.
+    async fn refresh_locked(
+        &self,
+        server: &AuthServer,
+        rejected: Option<&SecretToken>,
+        now: i64,
+    ) -> Result<SecretToken, WorkbenchError> {
+        let _lock = self.lock_account().await?;
         let (account, tokens) = self.signed_in()?;
+        // Refreshed meanwhile by another program only counts if what it saved is still fresh: a
+        // token saved a while ago by `pwb` may itself be near its end by now.
+        let needed = tokens.expires_within(now, REFRESH_MARGIN)
+            || rejected.is_some_and(|rejected| tokens.access_token == *rejected);
+        if !needed {
+            return Ok(tokens.access_token);
+        }
         self.refresh(server, &account, &tokens, now).await
     }
 
@@ -244,15 +325,24 @@ impl Workbench {
             });
         };
         match server.refresh(refresh_token, now).await {
-            Ok(mut fresh) => {
-                // A server that does not rotate keeps the old refresh token valid.
-                if fresh.refresh_token.is_none() {
-                    fresh.refresh_token = Some(refresh_token.clone());
-                }
-                TokenStore::at(account.vault, &self.data_dir).save(&account.key, &fresh)?;
-                Ok(fresh.access_token)
-            }
+            Ok(fresh) => self.keep_refreshed(account, refresh_token, fresh),
             Err(AuthError::SessionEnded { reason }) => {
+                // A program that renewed the tokens without this lock (an older version, or a
+                // store shared another way) leaves newer ones in the store: read them again
+                // and try once with those before giving the sign-in up.
+                if let Ok((_, stored)) = self.signed_in()
+                    && let Some(newer) = stored
+                        .refresh_token
+                        .as_ref()
+                        .filter(|newer| *newer != refresh_token)
+                {
+                    if !stored.expires_within(now, REFRESH_MARGIN) {
+                        return Ok(stored.access_token);
+                    }
+                    if let Ok(fresh) = server.refresh(newer, now).await {
+                        return self.keep_refreshed(account, newer, fresh);
+                    }
+                }
                 self.forget_account(account)?;
                 Err(WorkbenchError::SignedOut { reason })
             }
@@ -260,10 +350,26 @@ impl Workbench {
         }
     }
 
+    /// Saves a refresh's tokens before the new access token is used.
+    fn keep_refreshed(
+        &self,
+        account: &Account,
+        used: &SecretToken,
+        mut fresh: TokenSet,
+    ) -> Result<SecretToken, WorkbenchError> {
+        // A server that does not rotate keeps the old refresh token valid.
+        if fresh.refresh_token.is_none() {
+            fresh.refresh_token = Some(used.clone());
+        }
+        TokenStore::at(account.vault, &self.data_dir).save(&account.key, &fresh)?;
+        Ok(fresh.access_token)
+    }
+
     /// Signs out: revokes the tokens on the server, then forgets them and the account, whatever
     /// the server said: an unreachable server cannot keep anyone signed in. The cache is
     /// untouched. Signing out when signed out does nothing.
     pub async fn sign_out(&self, server: Option<&AuthServer>) -> Result<SignOut, WorkbenchError> {
+        let _lock = self.lock_account().await?;
         let Some(account) = self.account()? else {
             return Ok(SignOut {
                 was_signed_in: false,

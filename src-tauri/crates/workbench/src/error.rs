@@ -11,7 +11,7 @@ pub enum WorkbenchError {
     #[error(transparent)]
     Remote(RemoteError),
     /// The server refused the request for want of a valid token (401).
-    #[error("not signed in: set PWB_TOKEN or sign in ({0})")]
+    #[error("not signed in: sign in, or set PWB_TOKEN and name its server ({0})")]
     NotSignedIn(RemoteError),
     #[error("cannot start the embedded sandbox: {0}")]
     Sandbox(#[from] partner_sandbox::SandboxError),
@@ -179,9 +179,11 @@ impl WorkbenchError {
             WorkbenchError::Remote(e) => match e {
                 RemoteError::Unreachable { .. } => ErrorCode::ServerUnreachable,
                 RemoteError::Status { status: 404, .. } => ErrorCode::NotFound,
-                RemoteError::Status { .. } | RemoteError::InvalidServer { .. } => {
-                    ErrorCode::ServerError
-                }
+                // A server that broke a bound (too large, too slow, a feed or collection that
+                // does not end) answered wrongly: the server's fault, like an error status.
+                RemoteError::Status { .. }
+                | RemoteError::InvalidServer { .. }
+                | RemoteError::Misbehaved { .. } => ErrorCode::ServerError,
                 RemoteError::Interrupted { .. } | RemoteError::Malformed { .. } => {
                     ErrorCode::MalformedReply
                 }

@@ -1,6 +1,9 @@
 //! The loopback redirect of a browser sign-in (RFC 8252 §7.3): one HTTP request on
 //! 127.0.0.1, parsed with `httparse`, answered with a page that says to go back to the app.
-//! Anything else that connects (a favicon request, a port scan) gets a 404 and is ignored.
+//! Anything else that connects (a favicon request, a port scan) gets a 404 and is ignored, and
+//! so is a callback whose `state` is not this sign-in's: any local process can connect to the
+//! port, and one that could end the wait with a made-up reply could spoil or hijack a sign-in.
+//! Only the caller's deadline ends the wait.
 
 use std::time::Duration;
 
@@ -18,8 +21,8 @@ pub struct Callback {
     pub state: String,
 }
 
-/// Waits for the browser to arrive at `/callback` and answers it.
-pub async fn receive(listener: &TcpListener) -> Result<Callback, AuthError> {
+/// Waits for the browser to arrive at `/callback` with `state` and answers it.
+pub async fn receive(listener: &TcpListener, state: &str) -> Result<Callback, AuthError> {
     loop {
         let mut stream = match listener.accept().await {
             Ok((stream, _)) => stream,
@@ -44,6 +47,15 @@ pub async fn receive(listener: &TcpListener) -> Result<Callback, AuthError> {
                 .find(|(key, _)| key == name)
                 .map(|(_, value)| value.clone())
         };
+        if field("state").as_deref() != Some(state) {
+            respond(
+                &mut stream,
+                "400 Bad Request",
+                "This reply does not belong to the sign-in Partner Workbench is waiting for.",
+            )
+            .await;
+            continue;
+        }
         if let Some(error) = field("error") {
             respond(
                 &mut stream,
@@ -124,4 +136,50 @@ async fn respond(stream: &mut TcpStream, status: &str, message: &str) {
     );
     let _ = stream.write_all(reply.as_bytes()).await;
     let _ = stream.shutdown().await;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Sends one raw GET to the listener and reads the status line of its answer.
+    async fn get(port: u16, target: &str) -> String {
+        let mut stream = TcpStream::connect((std::net::Ipv4Addr::LOCALHOST, port))
+            .await
+            .unwrap();
+        let request = format!("GET {target} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n\r\n");
+        stream.write_all(request.as_bytes()).await.unwrap();
+        let mut reply = String::new();
+        stream.read_to_string(&mut reply).await.unwrap();
+        reply.lines().next().unwrap_or_default().to_owned()
+    }
+
+    #[tokio::test]
+    async fn a_callback_with_another_state_is_refused_and_the_wait_goes_on() {
+        let listener = TcpListener::bind((std::net::Ipv4Addr::LOCALHOST, 0))
+            .await
+            .unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let waiting = tokio::spawn(async move { receive(&listener, "the-state").await });
+
+        // Another local process: a code with the wrong state, an error with none, one with the
+        // wrong state. None of them ends the wait.
+        for target in [
+            "/callback?code=stolen&state=forged",
+            "/callback?error=access_denied",
+            "/callback?error=access_denied&state=forged",
+            "/callback?code=stolen",
+        ] {
+            let status = get(port, target).await;
+            assert!(status.contains("400"), "{target}: {status}");
+            assert!(!waiting.is_finished(), "{target} ended the wait");
+        }
+
+        // The browser with this sign-in's state does.
+        let status = get(port, "/callback?code=real&state=the-state").await;
+        assert!(status.contains("200"), "{status}");
+        let callback = waiting.await.unwrap().expect("the real callback");
+        assert_eq!(callback.code, "real");
+        assert_eq!(callback.state, "the-state");
+    }
 }

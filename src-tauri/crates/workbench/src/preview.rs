@@ -25,6 +25,8 @@ use base64::Engine as _;
 use pulldown_cmark::{CowStr, Event, LinkType, Options, Parser, Tag, TagEnd};
 use url::Url;
 use workbench_domain::card::{self, CardSize};
+use workbench_domain::validation::IconInput;
+use workbench_domain::validation::icon::{DecodeLimits, Pixels, RealFormat, analyse};
 use workbench_domain::{
     App, AppVersion, AssetType, IconFile, PlanType, SubscriptionPlan, UrlType, VersionContent,
 };
@@ -95,8 +97,31 @@ impl Workbench {
     pub fn export_preview(&self, app_id: &str, version_id: &str) -> Result<String, WorkbenchError> {
         self.check_version_of_app(app_id, version_id)?;
         let detail = self.version(version_id)?;
-        let icon = self.icon(version_id)?;
+        let icon = self.shown_icon(version_id)?;
         Ok(render_page(&detail.app, &detail.version, icon.as_ref()))
+    }
+
+    /// The icon of `version_id` as the window (and the exported preview) may show it: only an
+    /// icon that passes [`check_shown_icon`] under the decode limits of the rules pack in force.
+    /// The server's icons reach the cache checked against their checksum only; a bad one (not
+    /// the image its media type says, a header that cannot be read, more pixels than the limits,
+    /// a decode that fails) is dropped here, with a note in the log saying why, and the window
+    /// shows the placeholder instead.
+    pub fn shown_icon(&self, version_id: &str) -> Result<Option<IconFile>, WorkbenchError> {
+        let Some(icon) = self.icon(version_id)? else {
+            return Ok(None);
+        };
+        let limits = match self.active_rules_pack() {
+            Ok(active) => DecodeLimits::from_pack(&active.pack),
+            Err(_) => DecodeLimits::DEFAULT,
+        };
+        match check_shown_icon(&icon, limits) {
+            Ok(()) => Ok(Some(icon)),
+            Err(reason) => {
+                tracing::warn!("not showing the icon of version {version_id}: {reason}");
+                Ok(None)
+            }
+        }
     }
 
     /// `url`, normalized, when the window may open it outside the app: an `https:`, `http:` or
@@ -267,6 +292,52 @@ pub fn escape(text: &str) -> String {
 
 /// The raster formats the page embeds as the icon; anything else shows the placeholder.
 const ICON_TYPES: [&str; 4] = ["image/png", "image/jpeg", "image/gif", "image/webp"];
+
+/// The icons the window shows, by media type: the formats the icon rules decode (and so can
+/// check whole before a webview decodes them).
+const SHOWN_ICON_TYPES: [(&str, RealFormat); 2] = [
+    ("image/png", RealFormat::Png),
+    ("image/jpeg", RealFormat::Jpeg),
+];
+
+/// Whether `icon` may be shown, checked as the icon rules check a file, under `limits` (the
+/// rules pack's `icon_decode_limits`, clamped to the hard caps): a PNG or JPEG whose bytes are
+/// what its media type says, whose header reads, whose pixels are within the limits, and which
+/// decodes whole under them. Else why not, in words.
+pub fn check_shown_icon(icon: &IconFile, limits: DecodeLimits) -> Result<(), String> {
+    let media_type = icon.media_type.trim().to_ascii_lowercase();
+    let Some((_, format)) = SHOWN_ICON_TYPES.iter().find(|(t, _)| *t == media_type) else {
+        return Err(format!(
+            "its media type {:?} is not one the window shows (PNG or JPEG)",
+            icon.media_type.chars().take(80).collect::<String>()
+        ));
+    };
+    let analysis = analyse(
+        IconInput {
+            bytes: &icon.bytes,
+            file_name: "icon",
+        },
+        limits,
+    );
+    if analysis.format != *format {
+        return Err(format!(
+            "it says it is {media_type} but its bytes are {}",
+            analysis.format.as_str()
+        ));
+    }
+    if let Err(why) = &analysis.header {
+        return Err(format!("its header cannot be read ({why})"));
+    }
+    match analysis.pixels {
+        Pixels::Decoded(_) => Ok(()),
+        Pixels::TooLarge { width, height } => Err(format!(
+            "it is {width}×{height} pixels, more than the {} the icon rules decode",
+            limits.max_pixels
+        )),
+        Pixels::Failed(why) => Err(format!("it does not decode ({why})")),
+        Pixels::NotAttempted(why) => Err(format!("it was not decoded ({why})")),
+    }
+}
 
 /// The screenshots a page shows: the declared assets of type screenshot with a web address,
 /// normalized, with their descriptions.

@@ -62,7 +62,10 @@ pub struct PullReport {
 impl Workbench {
     /// One sync: push the outbox, then pull (the feed, or everything the first time). A failure
     /// leaves the cache as the last step that completed left it: every write is its own
-    /// transaction, and the pull's changes land together with the feed cursor.
+    /// transaction, and the pull's changes land together with the feed cursor. A server that
+    /// breaks one of the client's bounds (`workbench_remote::bounds`: a reply too large or too
+    /// slow, a feed or a collection that does not end, the sync's deadline) fails the pull before
+    /// anything of it is written.
     /// `started_at` is recorded as the time of the sync: the data is at least that fresh.
     pub async fn pull(
         &self,
@@ -70,6 +73,12 @@ impl Workbench {
         started_at: OffsetDateTime,
         on_progress: impl Fn(PullProgress),
     ) -> Result<PullReport, WorkbenchError> {
+        // The whole sync is bounded in time, whatever the server does: no reply, retry or wait
+        // runs past this (`workbench_remote::bounds`). The cache lock is never held across a
+        // request: each `self.store()` is one call, released before the next await.
+        let client = &client
+            .clone()
+            .with_deadline(workbench_remote::bounds::SYNC_DEADLINE);
         let sent_before = client.requests_sent();
         let push = self.push(client, started_at, &on_progress).await?;
         let state = self.store().sync_state()?;
@@ -163,17 +172,9 @@ impl Workbench {
         on_progress: &impl Fn(PullProgress),
     ) -> Result<PullReport, WorkbenchError> {
         let synced_at = rfc3339(started_at);
-        let mut cursor = cursor.to_owned();
-        let mut changes = Vec::new();
-        loop {
-            let page = client.changes(Some(&cursor)).await?;
-            let full_page = page.changes.len() >= partner_api::MAX_CHANGES_PER_PAGE as usize;
-            cursor = page.next_cursor;
-            changes.extend(page.changes);
-            if !full_page {
-                break;
-            }
-        }
+        // Bounded: a feed that goes round or does not end stops the sync (`bounds`).
+        let feed = client.changes_after(cursor).await?;
+        let (changes, cursor) = (feed.changes, feed.next_cursor);
         let mut apps = BTreeSet::new();
         let mut new_apps = BTreeSet::new();
         let mut versions: BTreeMap<String, (String, Option<String>)> = BTreeMap::new();

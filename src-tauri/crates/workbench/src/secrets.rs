@@ -183,6 +183,7 @@ impl TokenStore {
         let stored = Stored::from_tokens(tokens);
         match &self.file {
             Some(path) => {
+                let _lock = self.lock_file(path)?;
                 let mut all = self.read_file()?;
                 all.insert(key.to_owned(), stored);
                 self.write_file(path, &all)
@@ -223,6 +224,7 @@ impl TokenStore {
     pub fn delete(&self, key: &str) -> Result<(), SecretsError> {
         match &self.file {
             Some(path) => {
+                let _lock = self.lock_file(path)?;
                 let mut all = self.read_file()?;
                 if all.remove(key).is_some() {
                     self.write_file(path, &all)?;
@@ -234,6 +236,20 @@ impl TokenStore {
                 Err(e) => Err(self.failed(e)),
             },
         }
+    }
+
+    /// Holds `tokens.json.lock` for a read-modify-write of the file, so two programs saving at
+    /// once (each a different account key, or a refresh and a sign-out) never lose each other's
+    /// entry. Held only for local file I/O, never across a request.
+    fn lock_file(&self, path: &Path) -> Result<fs::File, SecretsError> {
+        let lock = fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(path.with_extension("json.lock"))
+            .map_err(|e| self.failed(e))?;
+        lock.lock().map_err(|e| self.failed(e))?;
+        Ok(lock)
     }
 
     fn read_file(&self) -> Result<BTreeMap<String, Stored>, SecretsError> {
@@ -254,26 +270,31 @@ impl TokenStore {
     /// crash leaves the old file or the new one, never half of either.
     fn write_file(&self, path: &Path, all: &BTreeMap<String, Stored>) -> Result<(), SecretsError> {
         let json = serde_json::to_vec_pretty(all).map_err(|e| self.failed(e))?;
-        let temp = path.with_extension("json.tmp");
+        // A name of this write's own: a crashed writer's leftover is never reused.
+        let mut nonce = [0u8; 8];
+        getrandom::fill(&mut nonce).map_err(|e| self.failed(e))?;
+        let temp = path.with_extension(format!(
+            "json.{}-{}.tmp",
+            std::process::id(),
+            hex::encode(nonce)
+        ));
         let mut options = fs::OpenOptions::new();
-        options.write(true).create(true).truncate(true);
+        options.write(true).create_new(true);
         #[cfg(unix)]
         {
             use std::os::unix::fs::OpenOptionsExt;
             options.mode(0o600);
         }
         let mut file = options.open(&temp).map_err(|e| self.failed(e))?;
-        // A leftover temporary file keeps its old mode through `open`: set it again.
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::PermissionsExt;
-            file.set_permissions(fs::Permissions::from_mode(0o600))
-                .map_err(|e| self.failed(e))?;
-        }
-        file.write_all(&json)
+        let written = file
+            .write_all(&json)
             .and_then(|()| file.sync_all())
-            .map_err(|e| self.failed(e))?;
-        fs::rename(&temp, path).map_err(|e| self.failed(e))
+            .and_then(|()| fs::rename(&temp, path));
+        if let Err(e) = written {
+            let _ = fs::remove_file(&temp);
+            return Err(self.failed(e));
+        }
+        Ok(())
     }
 }
 

@@ -2,9 +2,25 @@
 //! app runs the sandbox embedded: in-process, on a loopback port the OS picks, with its data
 //! beside the cache in the `sandbox` profile's folder, so a new user sees something real at
 //! first start.
+//!
+//! # `PWB_TOKEN`
+//!
+//! An access token in `PWB_TOKEN` (CI, scripts) is sent only to the server it was given for:
+//! the one named with it, by URL (`--server` / `PWB_SERVER`) or by profile (`--profile` /
+//! `PWB_PROFILE`). With neither named, it is sent nowhere, not to the active profile's server:
+//! the active profile is a setting of the machine that `pwb profile use` or the window changes
+//! at any time, and a token must not follow it to another server. [`ignored_token_note`] says
+//! so, and how to name the server. The embedded sandbox never gets it (it needs none).
+//!
+//! Which server was named is recorded once per process: `pwb` does it with [`name_token_server`]
+//! from its command line and environment; in a program that does not (the desktop app) it is
+//! read at first use from `PWB_PROFILE` (the profile of that name in the default data root) or
+//! `PWB_SERVER`, as [`Profiles::choose`](crate::profiles::Profiles::choose) reads them. A window
+//! that switches to another profile thus leaves the token behind.
 
 use std::net::{Ipv4Addr, SocketAddr};
 use std::path::Path;
+use std::sync::OnceLock;
 
 use partner_sandbox::Sandbox;
 use std::time::Duration;
@@ -20,7 +36,8 @@ use crate::{PullProgress, PullReport, Workbench, WorkbenchError};
 /// The environment variable that points the app and `pwb` at a server by URL instead of the
 /// active profile (see [`crate::profiles::Profiles::choose`]).
 pub const SERVER_ENV: &str = "PWB_SERVER";
-/// The environment variable holding an access token for a server given by URL (CI, scripts).
+/// The environment variable holding an access token for the server named with it, by URL or
+/// by profile (CI, scripts); see the module's documentation.
 pub const TOKEN_ENV: &str = "PWB_TOKEN";
 /// How long the embedded sandbox's token for this process lives: longer than any session.
 const EMBEDDED_TOKEN_LIFETIME: Duration = Duration::from_secs(365 * 24 * 3600);
@@ -49,7 +66,7 @@ impl ServerChoice {
 pub enum Access {
     /// The token of the account signed in to this server, from the keyring.
     Account,
-    /// `PWB_TOKEN`, for CI and scripts.
+    /// `PWB_TOKEN`, for CI and scripts, on the server named with it.
     Environment,
     /// Not signed in to the embedded sandbox: it lets its own process in as the demo partner.
     Demo,
@@ -65,12 +82,78 @@ fn environment_token() -> Option<String> {
         .filter(|t| !t.is_empty())
 }
 
+/// The [identity](ServerChoice::identity) of the server `PWB_TOKEN` was given for, or `None`
+/// when none was named; recorded once per process (see the module's documentation).
+static TOKEN_SERVER: OnceLock<Option<String>> = OnceLock::new();
+
+/// Records, once for this process and before any connection, the server named for `PWB_TOKEN`:
+/// the server of the profile named by `--profile` / `PWB_PROFILE`, or the one given by
+/// `--server` / `PWB_SERVER`; `None` when neither was named, and `PWB_TOKEN` is sent nowhere.
+/// A later call changes nothing.
+pub fn name_token_server(server: Option<&ServerChoice>) {
+    let _ = TOKEN_SERVER.set(server.map(ServerChoice::identity));
+}
+
+/// The identity of the server named for `PWB_TOKEN`: as recorded by [`name_token_server`], else
+/// read from the environment.
+fn token_server() -> Option<&'static str> {
+    TOKEN_SERVER
+        .get_or_init(|| {
+            named_in(
+                std::env::var(crate::profiles::PROFILE_ENV).ok().as_deref(),
+                std::env::var(SERVER_ENV).ok().as_deref(),
+                crate::profiles::Profiles::open_default,
+            )
+        })
+        .as_deref()
+}
+
+/// The identity of the server that `profile` (a profile's name) or `server` (a URL) names, as
+/// [`Profiles::choose`](crate::profiles::Profiles::choose) would pick it from `profiles`; `None`
+/// when neither is given (blank is not given) or what is given names no server.
+fn named_in(
+    profile: Option<&str>,
+    server: Option<&str>,
+    profiles: impl FnOnce() -> Result<crate::profiles::Profiles, WorkbenchError>,
+) -> Option<String> {
+    let given = |value: Option<&str>| value.is_some_and(|v| !v.trim().is_empty());
+    match (given(profile), given(server)) {
+        (false, false) => None,
+        // Both at once is refused by `choose`; a URL alone needs no data root to be named.
+        (false, true) => crate::profiles::normalize_url(server?).ok(),
+        (true, _) => profiles()
+            .and_then(|profiles| profiles.choose(profile, server))
+            .ok()
+            .map(|profile| profile.server.identity()),
+    }
+}
+
+/// Whether `PWB_TOKEN`, given for the server whose identity is `named`, goes to `choice`: only
+/// to that server, and never to the embedded sandbox.
+fn token_goes_to(choice: &ServerChoice, named: Option<&str>) -> bool {
+    matches!(choice, ServerChoice::Url(_)) && named.is_some_and(|named| named == choice.identity())
+}
+
+/// What to tell the person when `PWB_TOKEN` is set but no server was named for it, so it is
+/// sent nowhere; `None` otherwise.
+pub fn ignored_token_note() -> Option<String> {
+    (environment_token().is_some() && token_server().is_none()).then(|| {
+        format!(
+            "{TOKEN_ENV} is ignored: it is sent only to the server it is given for, and none is \
+             named; name it with --server URL ({SERVER_ENV}) or --profile NAME ({})",
+            crate::profiles::PROFILE_ENV
+        )
+    })
+}
+
 /// How [`Connection::open`] will let requests to `choice` in, given whether an account is signed
-/// in to it: `PWB_TOKEN` for a server given by URL, else the account, else the embedded
-/// sandbox's demo access, else nothing.
+/// in to it: `PWB_TOKEN` when `choice` is the server named for it (see the module's
+/// documentation), else the account, else the embedded sandbox's demo access, else nothing.
 pub fn expected_access(choice: &ServerChoice, signed_in: bool) -> Access {
     match choice {
-        ServerChoice::Url(_) if environment_token().is_some() => Access::Environment,
+        _ if environment_token().is_some() && token_goes_to(choice, token_server()) => {
+            Access::Environment
+        }
         _ if signed_in => Access::Account,
         ServerChoice::Embedded => Access::Demo,
         ServerChoice::Url(_) => Access::None,
@@ -101,7 +184,7 @@ pub struct Connection {
 
 impl Connection {
     /// Starts the embedded sandbox (its data in `data_dir/sandbox`) or checks the server's URL,
-    /// then signs the client in: `PWB_TOKEN` for a server given by URL when set, else the token
+    /// then signs the client in: `PWB_TOKEN` for the server named with it when set, else the token
     /// of the account signed in to this same server (refreshed first when about to expire), else
     /// the embedded sandbox's demo access, else nothing. An account's token is never sent to
     /// another server than the one it was signed in to.
@@ -226,8 +309,12 @@ impl Workbench {
     {
         match call(connection.client.clone()).await {
             Err(WorkbenchError::NotSignedIn(_)) if connection.access == Access::Account => {
+                let rejected = connection.client.token().cloned();
                 let auth = connection.auth_server().await?;
-                let token = self.refresh_access_token(auth, now).await?;
+                let token = match rejected {
+                    Some(rejected) => self.refresh_access_token(auth, &rejected, now).await?,
+                    None => self.access_token(auth, now).await?,
+                };
                 connection.client = connection.client.clone().with_token(token);
                 call(connection.client.clone()).await
             }
@@ -250,5 +337,83 @@ impl Workbench {
             |client| async move { self.pull(&client, started_at, on_progress).await },
         )
         .await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::profiles::Profiles;
+
+    const URL: &str = "https://partner.example.com";
+
+    fn url(text: &str) -> ServerChoice {
+        ServerChoice::Url(text.to_owned())
+    }
+
+    #[test]
+    fn the_token_goes_only_to_the_server_named_for_it() {
+        assert!(token_goes_to(&url(URL), Some(URL)));
+        assert!(
+            token_goes_to(&url(&format!("{URL}/")), Some(URL)),
+            "the same server, however its URL ends"
+        );
+        assert!(!token_goes_to(&url(URL), None), "none named: sent nowhere");
+        assert!(!token_goes_to(
+            &url("https://api.talkdeskapp.eu"),
+            Some(URL)
+        ));
+        assert!(
+            !token_goes_to(&ServerChoice::Embedded, Some("embedded-sandbox")),
+            "the embedded sandbox needs none"
+        );
+    }
+
+    #[test]
+    fn the_server_is_named_by_url_or_by_profile_never_by_the_active_profile() {
+        let root = tempfile::tempdir().unwrap();
+        let profiles = || -> Result<Profiles, WorkbenchError> { Ok(Profiles::at(root.path())) };
+        profiles().unwrap().add("local", URL).unwrap();
+        profiles().unwrap().set_active("local").unwrap();
+        let no_root =
+            || -> Result<Profiles, WorkbenchError> { panic!("a URL alone needs no data root") };
+
+        assert_eq!(
+            named_in(None, None, profiles),
+            None,
+            "the active profile is not named"
+        );
+        assert_eq!(
+            named_in(Some(" "), Some(""), profiles),
+            None,
+            "blank is not named"
+        );
+        assert_eq!(
+            named_in(None, Some(&format!("{URL}/")), no_root).as_deref(),
+            Some(URL)
+        );
+        assert_eq!(
+            named_in(Some("local"), None, profiles).as_deref(),
+            Some(URL)
+        );
+        assert_eq!(
+            named_in(Some("eu"), None, profiles).as_deref(),
+            Some("https://api.talkdeskapp.eu")
+        );
+        assert_eq!(
+            named_in(Some("sandbox"), None, profiles).as_deref(),
+            Some("embedded-sandbox")
+        );
+        assert_eq!(
+            named_in(Some("nope"), None, profiles),
+            None,
+            "no such profile"
+        );
+        assert_eq!(named_in(None, Some("not a url"), no_root), None);
+        assert_eq!(
+            named_in(Some("local"), Some(URL), profiles),
+            None,
+            "both at once is refused"
+        );
     }
 }

@@ -125,7 +125,7 @@ describe('the account screen', () => {
 });
 
 describe('the not-signed-in banner', () => {
-  const notSignedIn = { code: 'not_signed_in' as const, message: 'not signed in: set PWB_TOKEN or sign in' };
+  const notSignedIn = { code: 'not_signed_in' as const, message: 'not signed in: sign in, or set PWB_TOKEN and name its server' };
 
   it('appears when a sync ends "not signed in", keeps the list, and Sign in opens the sign-in screen', async () => {
     renderApp({
@@ -141,7 +141,7 @@ describe('the not-signed-in banner', () => {
 
     const banner = await screen.findByTestId('not-signed-in-banner');
     expect(banner.textContent).toContain(`Not signed in — ${SERVER} wants you to sign in before it syncs.`);
-    expect(banner.textContent).toContain('not signed in: set PWB_TOKEN or sign in');
+    expect(banner.textContent).toContain('not signed in: sign in, or set PWB_TOKEN and name its server');
     expect(screen.getByTestId('sync-indicator').textContent?.trim()).toBe('Not signed in');
     expect(screen.getByText('Acme CRM Connector')).toBeTruthy();
     expect(screen.queryByTestId('offline-banner')).toBeNull();

@@ -1,5 +1,6 @@
 // The preview pane in the version editor, on the fake backend: the toggle (button, Ctrl+P, remembered), the card
-// following the draft as the partner types, Compare with live, the listing's links going to the backend, the badges.
+// following the draft as the partner types, Compare with live, the listing's links going to the backend, screenshots
+// from a foreign host held until asked, the badges.
 import { fireEvent, screen, waitFor, within } from '@testing-library/svelte';
 import userEvent from '@testing-library/user-event';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -148,6 +149,45 @@ describe('the preview pane', () => {
     expect((await screen.findByTestId('link-note')).textContent).toContain('Opened https://acme-corp.example/guide');
     // The link was typed moments ago: the editor saved before asking, so the backend knows it.
     expect(backend.calls.saveDraft.length).toBeGreaterThan(0);
+  });
+
+  it('loads a foreign screenshot only when asked, and remembers the choice while the version stays open', async () => {
+    localStorage.setItem(PREVIEW_OPEN_KEY, 'true');
+    localStorage.setItem(PREVIEW_TAB_KEY, 'listing');
+    openWith();
+    await openVersion('ver-acme-210');
+    await screen.findByTestId('listing-preview');
+    const own = 'https://cdn.acme-corp.example/shot-1.png';
+    const foreign = 'https://tracker.example/pixel.png';
+    const images = () => [...screen.getByTestId('listing-screenshots').querySelectorAll('img')].map((img) => img.getAttribute('src'));
+    expect(images()).toEqual([own]);
+
+    const url = input('marketplace.assets[0].url');
+    await userEvent.clear(url);
+    await userEvent.type(url, foreign);
+    const held = await screen.findByTestId('screenshot-held');
+    expect(held.dataset.host).toBe('tracker.example');
+    expect(document.querySelector(`img[src="${foreign}"]`)).toBeNull();
+    expect(screen.getByTestId('screenshot-rule').textContent).toContain('(acme-corp.example)');
+
+    await userEvent.click(within(held).getByRole('button', { name: 'Load screenshots from tracker.example' }));
+    expect(images()).toEqual([foreign]);
+    // Another tab and back, the pane hidden and shown: still loaded.
+    await userEvent.click(screen.getByRole('tab', { name: 'Card' }));
+    await userEvent.click(screen.getByRole('tab', { name: 'Listing' }));
+    expect(images()).toEqual([foreign]);
+    await userEvent.click(screen.getByTestId('preview-toggle'));
+    await userEvent.click(screen.getByTestId('preview-toggle'));
+    await screen.findByTestId('listing-preview');
+    expect(images()).toEqual([foreign]);
+
+    // Closed and opened again, the version asks again.
+    await userEvent.click(screen.getByTestId('back'));
+    await openVersion('ver-acme-210');
+    await screen.findByTestId('listing-preview');
+    await waitFor(() => expect(input('marketplace.assets[0].url').value).toBe(foreign));
+    expect(screen.getByTestId('screenshot-held').dataset.host).toBe('tracker.example');
+    expect(document.querySelector(`img[src="${foreign}"]`)).toBeNull();
   });
 
   it('moves between tabs with the arrow keys and shows the badges', async () => {

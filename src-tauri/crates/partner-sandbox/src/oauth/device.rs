@@ -4,6 +4,10 @@
 //!
 //! The pages answer 200 even for a wrong code (the form is shown again with the reason), so
 //! the JSON error layer of the router leaves them as HTML.
+//!
+//! On a `--public` sandbox the decision form also asks for the demo partner's sign-in, and a
+//! decision without it (or with a wrong one) decides nothing: the form is shown again (see
+//! `trust.rs`).
 
 use axum::extract::rejection::{FormRejection, PathRejection, QueryRejection};
 use axum::extract::{Path, Query, State};
@@ -73,6 +77,11 @@ pub struct VerificationForm {
     /// `approve` or `deny`; absent means "look the code up" and show what it asks for.
     #[serde(default)]
     decision: Option<String>,
+    /// The demo partner's sign-in, which a `--public` sandbox needs with a decision.
+    #[serde(default)]
+    login: Option<String>,
+    #[serde(default)]
+    password: Option<String>,
 }
 
 /// `GET /device[?user_code=...]`: the form, with the code filled in when given.
@@ -87,11 +96,12 @@ pub async fn verification_page(
     if code.is_empty() {
         return enter_code_page("", None);
     }
-    show_code(&state, &code).await
+    show_code(&state, &code, None).await
 }
 
-/// Shows the request of a pending code with approve/deny buttons, or the form again.
-async fn show_code(state: &AppState, code: &str) -> Response {
+/// Shows the request of a pending code with approve/deny buttons (and the sign-in of a public
+/// sandbox, with `error` when the last one was refused), or the form again.
+async fn show_code(state: &AppState, code: &str, error: Option<&str>) -> Response {
     let lookup = code.to_owned();
     let now = state.oauth.config.clock.now_ms();
     let pending = state
@@ -101,16 +111,24 @@ async fn show_code(state: &AppState, code: &str) -> Response {
     match pending {
         Ok(Some(pending)) => {
             let body = format!(
-                "<p>A device asks to use the Partner Project API with the code \
+                "{error}<p>A device asks to use the Partner Project API with the code \
                  <strong><code>{code}</code></strong>. Check that it is the code your device shows.</p>\
                  <p>It asks for:</p>{scopes}\
-                 <form method=\"post\" action=\"{action}\">{hidden}\
+                 <form method=\"post\" action=\"{action}\">{hidden}{sign_in}\
                  <button type=\"submit\" name=\"decision\" value=\"approve\">Approve</button>\
                  <button type=\"submit\" name=\"decision\" value=\"deny\">Deny</button></form>",
                 code = escape(&pending.user_code),
                 scopes = page::scope_list(&pending.scope),
                 action = paths::DEVICE_VERIFICATION,
                 hidden = page::hidden("user_code", &pending.user_code),
+                sign_in = if state.trust.public {
+                    page::sign_in_fields()
+                } else {
+                    String::new()
+                },
+                error = error
+                    .map(|e| format!("<p class=\"error\">{}</p>", escape(e)))
+                    .unwrap_or_default(),
             );
             page::render(StatusCode::OK, "Sign in a device", &body)
         }
@@ -152,11 +170,20 @@ pub async fn verification_submit(
         return (StatusCode::BAD_REQUEST, page).into_response();
     };
     let approve = match form.decision.as_deref() {
-        None => return show_code(&state, &form.user_code).await,
+        None => return show_code(&state, &form.user_code, None).await,
         Some("approve") => true,
         Some("deny") => false,
         Some(_) => return enter_code_page(&form.user_code, Some("Choose approve or deny.")),
     };
+    // A public sandbox decides only for the demo partner: anyone on the network reaches it.
+    let signed_in = crate::trust::is_demo_partner(
+        form.login.as_deref().unwrap_or(""),
+        form.password.as_deref().unwrap_or(""),
+    );
+    if state.trust.public && !signed_in {
+        tracing::info!("a device decision without the demo partner's sign-in was refused");
+        return show_code(&state, &form.user_code, Some(page::SIGN_IN_REFUSED)).await;
+    }
     let code = form.user_code.clone();
     let now = state.oauth.config.clock.now_ms();
     let decided = state

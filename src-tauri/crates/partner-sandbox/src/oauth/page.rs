@@ -29,7 +29,7 @@ pub fn render(status: StatusCode, title: &str, body: &str) -> Response {
          <style>body{{font-family:system-ui,sans-serif;max-width:32rem;margin:3rem auto;padding:0 1rem}}\
          input[type=text]{{font-size:1.5rem;letter-spacing:.15em;text-transform:uppercase;width:12rem}}\
          button{{font-size:1rem;margin:.5rem .5rem 0 0;padding:.4rem 1rem}}\
-         .error{{color:#a00}} code{{font-size:1.1rem}}</style></head>\
+         .error{{color:#a00}} code{{font-size:1.1rem}} fieldset{{margin:1rem 0}}</style></head>\
          <body><h1>{title}</h1>\n{body}\n</body></html>\n",
         title = escape(title),
     );
@@ -58,6 +58,23 @@ pub fn scope_list(scope: &str) -> String {
         .collect();
     format!("<ul>{items}</ul>")
 }
+
+/// The demo partner's sign-in fields a `--public` sandbox's approval forms carry (see
+/// `trust.rs`). The page does not show the demo credential: whoever decides must know it (the
+/// README gives it), so a passer-by on the network cannot approve a code in one click.
+pub fn sign_in_fields() -> String {
+    "<fieldset><legend>Sign in as the demo partner</legend>\
+     <p>This sandbox serves other machines, so it asks who decides.</p>\
+     <label>E-mail<br><input type=\"email\" name=\"login\" autocomplete=\"username\" \
+     required></label><br>\
+     <label>Password<br><input type=\"password\" name=\"password\" \
+     autocomplete=\"current-password\" required></label></fieldset>"
+        .to_owned()
+}
+
+/// What a page says when the sign-in of a `--public` sandbox is missing or wrong.
+pub const SIGN_IN_REFUSED: &str =
+    "Sign in as the demo partner to decide: the e-mail or the password is missing or wrong.";
 
 /// A hidden form field.
 pub fn hidden(name: &str, value: &str) -> String {

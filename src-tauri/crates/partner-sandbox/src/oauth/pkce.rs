@@ -4,6 +4,9 @@
 //! `GET /oauth/authorize` checks the client and the redirect URI first: when either is wrong
 //! the error is shown here (a JSON OAuth error), never sent to an unchecked URI. Every later
 //! error, and the person's decision, goes back to the redirect URI with `state`.
+//!
+//! On a `--public` sandbox the page also asks for the demo partner's sign-in, as `/device`
+//! does: a decision without it is no decision, and the page is shown again (see `trust.rs`).
 
 use axum::Form;
 use axum::extract::rejection::{FormRejection, QueryRejection};
@@ -41,6 +44,11 @@ pub struct AuthorizeParams {
     /// POST only: `approve` or `deny`.
     #[serde(default)]
     decision: Option<String>,
+    /// POST only: the demo partner's sign-in, which a `--public` sandbox needs.
+    #[serde(default)]
+    login: Option<String>,
+    #[serde(default)]
+    password: Option<String>,
 }
 
 /// A checked authorization request.
@@ -177,7 +185,10 @@ fn redirect(url: &Url) -> Response {
 }
 
 /// `GET /oauth/authorize`: the approve/deny page.
-pub async fn authorize_page(query: Result<Query<AuthorizeParams>, QueryRejection>) -> Response {
+pub async fn authorize_page(
+    State(state): State<AppState>,
+    query: Result<Query<AuthorizeParams>, QueryRejection>,
+) -> Response {
     let params = match query {
         Ok(Query(params)) => params,
         Err(rejection) => {
@@ -189,6 +200,17 @@ pub async fn authorize_page(query: Result<Query<AuthorizeParams>, QueryRejection
         Ok(checked) => checked,
         Err(refusal) => return refusal.into_response(params.state.as_deref()),
     };
+    consent_page(&params, &checked, state.trust.public, None)
+}
+
+/// The approve/deny page of a checked request (with the sign-in of a public sandbox, and
+/// `error` when the last one was refused).
+fn consent_page(
+    params: &AuthorizeParams,
+    checked: &Checked,
+    public: bool,
+    error: Option<&str>,
+) -> Response {
     let fields: String = [
         ("response_type", "code"),
         ("client_id", checked.client_id.as_str()),
@@ -202,16 +224,24 @@ pub async fn authorize_page(query: Result<Query<AuthorizeParams>, QueryRejection
     .map(|(name, value)| page::hidden(name, value))
     .collect();
     let body = format!(
-        "<p>The application <strong>{client}</strong> asks to use the Partner Project API.</p>\
+        "{error}<p>The application <strong>{client}</strong> asks to use the Partner Project API.</p>\
          <p>It asks for:</p>{scopes}\
          <p>After your answer, this page goes back to <code>{redirect}</code> on this computer.</p>\
-         <form method=\"post\" action=\"{action}\">{fields}\
+         <form method=\"post\" action=\"{action}\">{fields}{sign_in}\
          <button type=\"submit\" name=\"decision\" value=\"approve\">Approve</button>\
          <button type=\"submit\" name=\"decision\" value=\"deny\">Deny</button></form>",
         client = escape(&checked.client_id),
         scopes = page::scope_list(&checked.scope),
         redirect = escape(checked.redirect.as_str()),
         action = paths::AUTHORIZE,
+        sign_in = if public {
+            page::sign_in_fields()
+        } else {
+            String::new()
+        },
+        error = error
+            .map(|e| format!("<p class=\"error\">{}</p>", escape(e)))
+            .unwrap_or_default(),
     );
     page::render(StatusCode::OK, "Authorize an application", &body)
 }
@@ -229,6 +259,15 @@ pub async fn authorize_submit(
         Ok(checked) => checked,
         Err(refusal) => return refusal.into_response(params.state.as_deref()),
     };
+    let decided = matches!(params.decision.as_deref(), Some("approve" | "deny"));
+    let signed_in = crate::trust::is_demo_partner(
+        params.login.as_deref().unwrap_or(""),
+        params.password.as_deref().unwrap_or(""),
+    );
+    if decided && state.trust.public && !signed_in {
+        tracing::info!("an authorization decision without the demo partner's sign-in was refused");
+        return consent_page(&params, &checked, true, Some(page::SIGN_IN_REFUSED));
+    }
     let mut url = checked.redirect.clone();
     match params.decision.as_deref() {
         Some("approve") => {

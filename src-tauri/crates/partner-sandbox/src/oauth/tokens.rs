@@ -145,6 +145,10 @@ pub async fn admin_issue(
     body: Result<Json<SandboxTokenRequest>, JsonRejection>,
 ) -> Result<Response, HttpError> {
     let Json(request) = body.map_err(|e| {
+        // A body past the admin limit keeps its 413; any other problem is the body's shape.
+        if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            return HttpError::for_status(e.status()).with_description(e.body_text());
+        }
         HttpError::invalid_request("the body must be JSON: {\"scopes\": [...]}", vec![])
             .with_description(e.body_text())
     })?;

@@ -1,4 +1,7 @@
 //! In-process tests of what cannot be reached over real loopback HTTP: a non-loopback peer.
+//! The state's port is 1, so every request names `127.0.0.1:1` as its `Host`.
+
+use std::net::SocketAddr;
 
 use axum::body::Body;
 use axum::extract::ConnectInfo;
@@ -20,12 +23,21 @@ fn state(dir: &std::path::Path) -> AppState {
             crate::oauth::OAuthConfig::default(),
             "http://127.0.0.1:1".to_owned(),
         )),
+        trust: Arc::new(crate::trust::Trust::new(
+            "127.0.0.1:1".parse().unwrap(),
+            None,
+            false,
+        )),
     }
 }
+
+/// The `Host` of every request of these tests (the state's address).
+const HOST: &str = "127.0.0.1:1";
 
 async fn get_faults(peer: Option<SocketAddr>) -> Response {
     let dir = tempfile::tempdir().unwrap();
     let mut request = Request::get("/_sandbox/faults")
+        .header(header::HOST, HOST)
         .body(Body::empty())
         .unwrap();
     if let Some(peer) = peer {
@@ -57,7 +69,10 @@ async fn admin_routes_accept_loopback_peers_v4_v6_and_mapped() {
 
 /// A request from a loopback peer, as the admin guard wants.
 fn loopback(method: &str, uri: &str, token: Option<&str>) -> Request<Body> {
-    let mut request = Request::builder().method(method).uri(uri);
+    let mut request = Request::builder()
+        .method(method)
+        .uri(uri)
+        .header(header::HOST, HOST);
     if let Some(token) = token {
         request = request.header(header::AUTHORIZATION, format!("Bearer {token}"));
     }
@@ -139,6 +154,7 @@ async fn only_a_loopback_admin_replaces_the_rules_pack() {
     let mut pack = partner_api::rules::default_pack();
     pack.version = "9999.1.0".into();
     let mut request = Request::put("/_sandbox/rules")
+        .header(header::HOST, HOST)
         .header(header::CONTENT_TYPE, "application/json")
         .body(Body::from(serde_json::to_vec(&pack).unwrap()))
         .unwrap();
@@ -148,4 +164,37 @@ async fn only_a_loopback_admin_replaces_the_rules_pack() {
     let response = router(state).oneshot(request).await.unwrap();
     assert_eq!(response.status(), StatusCode::FORBIDDEN);
     assert_eq!(rules.current().pack, partner_api::rules::default_pack());
+}
+
+#[tokio::test]
+async fn a_request_naming_no_host_is_misdirected() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut request = Request::get("/device").body(Body::empty()).unwrap();
+    request
+        .extensions_mut()
+        .insert(ConnectInfo("127.0.0.1:5000".parse::<SocketAddr>().unwrap()));
+    let response = router(state(dir.path())).oneshot(request).await.unwrap();
+    assert_eq!(response.status(), StatusCode::MISDIRECTED_REQUEST);
+    // HTTP/2 names the host in `:authority`, which is the URI's.
+    let request = Request::get("http://127.0.0.1:1/device")
+        .body(Body::empty())
+        .unwrap();
+    let response = router(state(dir.path())).oneshot(request).await.unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+}
+
+#[tokio::test]
+async fn a_public_sandbox_has_no_admin_routes_even_for_loopback() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut state = state(dir.path());
+    state.trust = Arc::new(crate::trust::Trust::new(
+        "127.0.0.1:1".parse().unwrap(),
+        None,
+        true,
+    ));
+    let response = router(state)
+        .oneshot(loopback("POST", "/_sandbox/tokens", None))
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::NOT_FOUND);
 }

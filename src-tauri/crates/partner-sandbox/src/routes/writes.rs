@@ -13,6 +13,7 @@ use partner_api::{CHANGES_PATH, ReviewRequest, UpdateVersion};
 use super::body::{self, ICON_LIMIT, JSON_LIMIT, Reply};
 use super::{ADMIN_PREFIX, AppState, apps_write, changes, path, submissions, versions};
 use crate::error::HttpError;
+use crate::trust::ADMIN_BODY_LIMIT;
 use crate::{review, store};
 
 pub fn routes() -> Router<AppState> {
@@ -58,9 +59,14 @@ pub fn routes() -> Router<AppState> {
         )
         .route(
             &format!("{ADMIN_PREFIX}/versions/{{version_id}}/review"),
-            post(admin_review).layer(json()),
+            post(admin_review).layer(DefaultBodyLimit::max(ADMIN_BODY_LIMIT)),
         )
 }
+
+/// The most feedback entries one review decision may carry. A reviewer's note is a handful of
+/// entries, and the change feed keeps every decision's feedback for good, sent to every client
+/// on its next sync: a bound keeps one admin request from growing every sync by megabytes.
+pub const MAX_REVIEW_FEEDBACK: usize = 100;
 
 /// `PATCH /_sandbox/versions/{version_id}`: an edit made in the web portal. No `If-Match`
 /// (the portal is another client); the edit-lock rule applies, the ETag changes and the feed
@@ -98,8 +104,20 @@ async fn admin_review(
     raw: Result<Bytes, BytesRejection>,
 ) -> Result<Reply, HttpError> {
     let version_id = path(version_id)?;
-    let raw = body::bytes(raw, JSON_LIMIT)?;
+    let raw = body::bytes(raw, ADMIN_BODY_LIMIT)?;
     let request: ReviewRequest = body::json(&headers, &raw, None)?;
+    if request.feedback.len() > MAX_REVIEW_FEEDBACK {
+        return Err(HttpError::invalid_request(
+            "too much feedback",
+            vec![crate::error::field(
+                "feedback",
+                format!(
+                    "at most {MAX_REVIEW_FEEDBACK} entries, not {}",
+                    request.feedback.len()
+                ),
+            )],
+        ));
+    }
     body::write(&state, move |conn| {
         let decided = review::decide(
             conn,

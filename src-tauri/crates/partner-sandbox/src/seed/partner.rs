@@ -168,6 +168,17 @@ pub fn installations(seed: Seed) -> Vec<Installation> {
     .collect()
 }
 
+/// The demo partner's sign-in name, asked by a `--public` sandbox's approval pages (`/device`,
+/// `/oauth/authorize`). The sandbox has one partner, the account that owns the seeded apps and
+/// installations, so it has one sign-in.
+pub const DEMO_PARTNER_LOGIN: &str = "demo@partner.example";
+
+/// The demo partner's password: a published demo credential (the README gives it), not a
+/// secret. A public sandbox holds demo data only; the sign-in keeps a passer-by on the network
+/// from approving a code with one click, and shows where a real server asks for the partner's
+/// own sign-in.
+pub const DEMO_PARTNER_PASSWORD: &str = "sandbox-demo";
+
 /// A developer account: its three free licenses, plus seven bought for the demo.
 pub fn account(seed: Seed) -> Account {
     let (total, used, balance) = match seed {

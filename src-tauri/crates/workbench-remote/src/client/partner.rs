@@ -12,10 +12,7 @@ use super::{
     Call, IDEMPOTENCY_KEY, PartnerClient, header_value, idempotency_key, json_body, malformed,
 };
 use crate::RemoteError;
-
-/// The largest reply of one installation, OAuth client or the account: each is a few hundred
-/// bytes, so anything near this is not one.
-const MAX_RESOURCE_BYTES: usize = 256 * 1024;
+use crate::bounds::MAX_RESOURCE_BYTES;
 
 /// An OAuth client's secret, returned once by the request that created the client. It is a
 /// secret: `Debug` prints `<redacted>`, it has no `Display`, and it is not `Serialize`.

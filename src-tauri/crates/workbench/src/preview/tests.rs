@@ -3,6 +3,7 @@
 //! description holds, no element or attribute outside the allowlist comes out.
 
 use scraper::{ElementRef, Html, Node};
+use sha2::Digest as _;
 use time::OffsetDateTime;
 use workbench_domain::{
     Asset, General, LicenseType, Marketplace, ReviewStatus, SupportContact, Technical, TypedUrl,
@@ -807,6 +808,10 @@ fn cached_workbench(dir: &Path) -> Workbench {
     let workbench = Workbench::open(dir).unwrap();
     let mut snapshot = fixtures::snapshot(1, 2);
     for entry in &mut snapshot.apps[0].versions {
+        if entry.icon.is_some() {
+            // A real PNG: the window shows only an icon that passes the icon rules' limits.
+            entry.icon = Some(fixture_icon("valid.png", "image/png"));
+        }
         let marketplace = &mut entry.version.content.marketplace;
         marketplace.description =
             "See [the docs](https://acme.example/docs) and [bad](javascript:alert(1)).".into();
@@ -829,6 +834,68 @@ fn cached_workbench(dir: &Path) -> Workbench {
         .replace_with_snapshot(&snapshot, "http://127.0.0.1:1", "2026-01-01T00:00:00Z")
         .unwrap();
     workbench
+}
+
+/// An icon file of `tests/fixtures/icons`, sent as `media_type`.
+fn fixture_icon(name: &str, media_type: &str) -> IconFile {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../../tests/fixtures/icons")
+        .join(name);
+    let bytes = std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    IconFile {
+        media_type: media_type.into(),
+        sha256: format!("{:x}", sha2::Sha256::digest(&bytes)),
+        bytes,
+    }
+}
+
+#[test]
+fn only_an_icon_within_the_icon_rules_limits_is_shown() {
+    let limits = DecodeLimits::DEFAULT;
+    for (name, media_type) in [("valid.png", "image/png"), ("valid.jpg", "image/jpeg")] {
+        let icon = fixture_icon(name, media_type);
+        assert_eq!(check_shown_icon(&icon, limits), Ok(()), "{name}");
+    }
+    for (name, media_type, why) in [
+        // 60000×60000 in its header: refused from the header, never decoded.
+        ("bomb-60000.png", "image/png", "more than the"),
+        ("truncated.png", "image/png", "does not decode"),
+        ("not-an-image.png", "image/png", "its bytes are unknown"),
+        ("valid.jpg", "image/png", "its bytes are jpeg"),
+        ("animated.gif", "image/gif", "not one the window shows"),
+        ("valid.png", "image/svg+xml", "not one the window shows"),
+    ] {
+        let icon = fixture_icon(name, media_type);
+        let error = check_shown_icon(&icon, limits).expect_err(name);
+        assert!(error.contains(why), "{name} as {media_type}: {error}");
+    }
+}
+
+#[test]
+fn a_bad_server_icon_is_dropped_before_the_window_or_the_export_sees_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let workbench = Workbench::open(dir.path()).unwrap();
+    let mut snapshot = fixtures::snapshot(1, 1);
+    let bomb = fixture_icon("bomb-60000.png", "image/png");
+    snapshot.apps[0].versions[0].icon = Some(bomb.clone());
+    workbench
+        .store()
+        .replace_with_snapshot(&snapshot, "http://127.0.0.1:1", "2026-01-01T00:00:00Z")
+        .unwrap();
+    let id = &snapshot.apps[0].versions[0].version.id;
+    assert_eq!(workbench.icon(id).unwrap(), Some(bomb), "kept in the cache");
+    assert_eq!(workbench.shown_icon(id).unwrap(), None, "not shown");
+    let page = workbench.export_preview("app-00000", id).unwrap();
+    let html = Html::parse_document(&page);
+    assert!(
+        elements(&html, "img").iter().all(|img| {
+            !img.value()
+                .attr("src")
+                .unwrap_or_default()
+                .starts_with("data:")
+        }),
+        "the export shows the placeholder"
+    );
 }
 
 /// Version 1 of the fixture: marketplace Draft, so its description can be edited.
