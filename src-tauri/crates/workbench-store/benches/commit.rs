@@ -50,8 +50,14 @@ fn commit(c: &mut Criterion) {
     let (mut normal, normal_version) = filled(normal_dir.path(), |p| {
         Store::open_without_full_sync_for_benchmarks(p).unwrap()
     });
-    assert!(full.commits_are_durable().unwrap(), "the shipped store is FULL");
-    assert!(!normal.commits_are_durable().unwrap(), "the baseline is NORMAL");
+    assert!(
+        full.commits_are_durable().unwrap(),
+        "the shipped store is FULL"
+    );
+    assert!(
+        !normal.commits_are_durable().unwrap(),
+        "the baseline is NORMAL"
+    );
 
     let mut group = c.benchmark_group("local edit committed with its outbox entry");
     let mut n = 0;
