@@ -225,10 +225,16 @@ pub struct QueuedChange {
     pub last_error: Option<String>,
     /// Refused by the server for a reason a retry cannot fix: waits for Retry or Discard.
     pub held: bool,
+    /// The open conflicts (their fields, like `marketplace.listing_summary`) this change waits
+    /// on: it is sent once they are settled. Empty: it goes at the next sync (a conflict holds
+    /// back only the changes of its section, the icon only the icon's, and review actions all).
+    pub waits_on: Vec<String>,
 }
 
-impl From<OutboxEntry> for QueuedChange {
-    fn from(entry: OutboxEntry) -> QueuedChange {
+impl QueuedChange {
+    /// The change an outbox entry is, with what it waits on among its version's `conflicts`.
+    pub fn of(entry: OutboxEntry, conflicts: &[StoredConflict]) -> QueuedChange {
+        let waits_on = entry.waits_on(conflicts);
         // The idempotency key is the sync's business; the version is the caller's.
         let OutboxEntry {
             id,
@@ -259,6 +265,7 @@ impl From<OutboxEntry> for QueuedChange {
             attempts,
             last_error,
             held,
+            waits_on,
         }
     }
 }
@@ -341,8 +348,11 @@ impl From<LocalChanges> for LocalState {
     fn from(changes: LocalChanges) -> LocalState {
         let LocalChanges { entries, conflicts } = changes;
         LocalState {
+            queued: entries
+                .into_iter()
+                .map(|entry| QueuedChange::of(entry, &conflicts))
+                .collect(),
             conflicts: conflicts.into_iter().map(ConflictView::from).collect(),
-            queued: entries.into_iter().map(QueuedChange::from).collect(),
         }
     }
 }

@@ -1,6 +1,7 @@
 // The fake backend's local edits: the working copies, the outbox, undo, conflicts and queued review actions, kept
 // the way the real cache keeps them (`workbench::edit`), so the editor, the conflicts view and the submit panel
-// can be shown and tested without Rust. A sync (`sendAll`) sends what is queued, as the real push does.
+// can be shown and tested without Rust. A sync (`sendAll`) sends what is queued, as the real push does: an open
+// conflict holds back only what it touches (the edits of its section, the icon for the icon's, every review action).
 import type {
   ActionKind,
   ChangeKind,
@@ -24,6 +25,10 @@ const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b)
 
 type Section = 'general' | 'technical' | 'marketplace';
 const SECTIONS: Section[] = ['general', 'technical', 'marketplace'];
+const CONTENT_SECTIONS = [...SECTIONS, 'subscription_types'] as const;
+
+/** The content section of a field path (`marketplace.support.email`, `subscription_types[Pro].price`). */
+const sectionOf = (field: string) => field.split(/[.[]/)[0]!;
 const PART_OF: Record<Section | 'subscription_types', Part> = {
   general: 'general',
   technical: 'technical',
@@ -103,6 +108,8 @@ export class FakeLocal {
   readonly #queued = new Map<string, QueuedChange[]>();
   readonly #conflicts = new Map<string, ConflictView[]>();
   readonly #history = new Map<string, VersionForm[]>();
+  /** The sections each queued edit changed, by change id (an edit given without them may touch any). */
+  readonly #sections = new Map<string, string[]>();
   readonly #validate: (draft: VersionForm, hasIcon: boolean) => ValidationReport;
   #nextId = 1;
 
@@ -149,10 +156,12 @@ export class FakeLocal {
     return { pending, held, conflicts };
   }
 
-  #queue(versionId: string, kind: ChangeKind, track: Track | null, summary: string | null): void {
+  #queue(versionId: string, kind: ChangeKind, track: Track | null, summary: string | null, fields: string[] = []): void {
     const list = this.#queued.get(versionId) ?? [];
+    const id = String(this.#nextId++);
+    if (kind === 'edit') this.#sections.set(id, [...new Set(fields.map(sectionOf))]);
     list.push({
-      id: String(this.#nextId++),
+      id,
       kind,
       track,
       summary,
@@ -160,8 +169,20 @@ export class FakeLocal {
       attempts: 0,
       last_error: null,
       held: false,
+      waits_on: [],
     });
     this.#queued.set(versionId, list);
+  }
+
+  /** The open conflicts a queued change waits on, as `workbench_store::OutboxEntry::waits_on` says. */
+  #waitsOn(versionId: string, change: QueuedChange): string[] {
+    const open = (this.#conflicts.get(versionId) ?? []).map((c) => c.field);
+    if (change.kind === 'edit') {
+      const sections: readonly string[] = this.#sections.get(change.id) ?? CONTENT_SECTIONS;
+      return open.filter((field) => sections.includes(sectionOf(field)));
+    }
+    if (change.kind === 'icon') return open.filter((field) => field === 'icon');
+    return open;
   }
 
   #checkUnlocked(view: VersionView, parts: Part[]): void {
@@ -182,7 +203,7 @@ export class FakeLocal {
     if (fields.length > 0) {
       this.#history.set(versionId, [...(this.#history.get(versionId) ?? []), copy(view.content)]);
       view.content = merged;
-      this.#queue(versionId, 'edit', null, 'edit');
+      this.#queue(versionId, 'edit', null, 'edit', fields);
     }
     return { changed: fields.length > 0, fields, pending: this.counts().pending, content: copy(view.content) };
   }
@@ -203,14 +224,15 @@ export class FakeLocal {
     const history = this.#history.get(versionId) ?? [];
     const before = history.pop();
     if (!before) return null;
+    this.#queue(versionId, 'edit', null, 'undo', changedFields(view.content, before));
     view.content = before;
-    this.#queue(versionId, 'edit', null, 'undo');
     return 'edit';
   }
 
   local(versionId: string): LocalState {
     this.view(versionId);
-    return { conflicts: copy(this.#conflicts.get(versionId) ?? []), queued: copy(this.#queued.get(versionId) ?? []) };
+    const queued = (this.#queued.get(versionId) ?? []).map((c) => ({ ...copy(c), waits_on: this.#waitsOn(versionId, c) }));
+    return { conflicts: copy(this.#conflicts.get(versionId) ?? []), queued };
   }
 
   resolve(versionId: string, field: string, choice: ConflictChoice): void {
@@ -232,7 +254,7 @@ export class FakeLocal {
       versionId,
       list.filter((c) => c.field !== field),
     );
-    this.#queue(versionId, 'edit', null, `resolve ${field}`);
+    this.#queue(versionId, 'edit', null, `resolve ${field}`, [field]);
   }
 
   async check(versionId: string, track: Track): Promise<SubmitCheck> {
@@ -295,19 +317,22 @@ export class FakeLocal {
   }
 
   /**
-   * Sends one version's queue, as a push does: a version with open conflicts waits; content goes first; each review
-   * action moves its track, or is held with why the track refuses it. Answers the statuses now.
+   * Sends one version's queue, as a push does: what waits on an open conflict stays (its section keeps the server's
+   * copy); content goes first; each review action moves its track, or is held with why the track refuses it.
    */
   send(versionId: string): void {
-    if ((this.#conflicts.get(versionId)?.length ?? 0) > 0) return;
     const view = this.view(versionId);
+    const held = new Set((this.#conflicts.get(versionId) ?? []).map((c) => sectionOf(c.field)));
     const kept: QueuedChange[] = [];
     for (const change of this.#queued.get(versionId) ?? []) {
-      if (change.held) {
+      if (change.held || this.#waitsOn(versionId, change).length > 0) {
         kept.push(change);
         continue;
       }
-      if (change.kind === 'edit' || change.kind === 'icon') continue;
+      if (change.kind === 'edit' || change.kind === 'icon') {
+        this.#sections.delete(change.id);
+        continue;
+      }
       const result = fakeTransition(view.technical, view.marketplace, change.kind, change.track ?? 'technical');
       if ('refused' in result) {
         kept.push({ ...change, attempts: change.attempts + 1, held: true, last_error: `the server refused it: ${result.refused}` });
@@ -316,7 +341,13 @@ export class FakeLocal {
       if (change.track === 'marketplace' || change.kind === 'advertise') view.marketplace = result.to;
       else view.technical = result.to;
     }
-    this.#server[versionId] = copy(view.content);
+    const server = this.#server[versionId];
+    const sent = copy(view.content);
+    if (server) {
+      const into = sent as unknown as Record<string, unknown>;
+      for (const section of CONTENT_SECTIONS) if (held.has(section)) into[section] = copy(server[section]);
+    }
+    this.#server[versionId] = sent;
     if (kept.length > 0) this.#queued.set(versionId, kept);
     else this.#queued.delete(versionId);
   }

@@ -389,8 +389,9 @@ pub fn preview(
     Ok(exit::SUCCESS)
 }
 
-/// `pwb outbox`: what waits to be sent, and what the server refused (held, with why), of every
-/// version or one.
+/// `pwb outbox`: what waits to be sent, what waits on which open conflict (`waits_on`: the
+/// conflicted fields that hold it back; every other change goes at the next sync), and what the
+/// server refused (held, with why), of every version or one.
 pub fn outbox(workbench: &Workbench, args: LocalChangesArgs) -> Result<u8, WorkbenchError> {
     let changes = args.changes(workbench)?;
     if args.json {
@@ -407,6 +408,7 @@ pub fn outbox(workbench: &Workbench, args: LocalChangesArgs) -> Result<u8, Workb
                     "attempts": e.attempts,
                     "last_error": e.last_error,
                     "held": e.held,
+                    "waits_on": e.waits_on(&changes.conflicts),
                 })
             })
             .collect();
@@ -414,8 +416,17 @@ pub fn outbox(workbench: &Workbench, args: LocalChangesArgs) -> Result<u8, Workb
     } else if changes.entries.is_empty() {
         say!("nothing waits to be sent");
     } else {
+        let mut waiting = false;
         for e in &changes.entries {
-            let state = if e.held { "held" } else { "queued" };
+            let waits_on = e.waits_on(&changes.conflicts);
+            let state = if e.held {
+                "held".to_owned()
+            } else if waits_on.is_empty() {
+                "queued".to_owned()
+            } else {
+                waiting = true;
+                format!("waits on the conflict on {}", waits_on.join(", "))
+            };
             say!(
                 "{:>5} {:<14} {} {state}{}",
                 e.id,
@@ -425,6 +436,12 @@ pub fn outbox(workbench: &Workbench, args: LocalChangesArgs) -> Result<u8, Workb
                     .as_deref()
                     .map(|why| format!(": {why}"))
                     .unwrap_or_default()
+            );
+        }
+        if waiting {
+            say!(
+                "a change that waits on a conflict is sent once it is settled (`pwb conflicts`, \
+                 then `pwb resolve`); the others go at the next sync"
             );
         }
     }

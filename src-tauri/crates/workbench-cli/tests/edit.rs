@@ -10,7 +10,7 @@ use common::{
     ACME, CONFLICTS, DELTA, INVALID_CONTENT, LOCKED, SUCCESS, cache_bytes, expect, field, outbox,
     synced,
 };
-use serde_json::json;
+use serde_json::{Value, json};
 
 #[test]
 fn an_edit_then_a_sync_puts_the_value_on_the_server() {
@@ -187,6 +187,141 @@ fn a_conflict_is_listed_then_resolved_with_theirs_from_the_command_line() {
     assert_eq!(conflicts, 0);
     let listed = expect(&server, data.path(), &["conflicts", "--json"], SUCCESS).json();
     assert_eq!(listed["conflicts"], json!([]));
+}
+
+#[test]
+fn with_a_conflict_waiting_on_one_field_an_edit_of_another_section_reaches_the_server_at_the_next_sync()
+ {
+    let (server, data) = synced();
+    let (app, version) = server.find(DELTA);
+    let summary = "marketplace.listing_summary";
+    let target = (app.as_str(), version.as_str());
+    common::edit(
+        &server,
+        data.path(),
+        target,
+        &format!("{summary}=Mine, from pwb"),
+    );
+    let mut marketplace = server.version(&app, &version)["marketplace"].clone();
+    marketplace["listing_summary"] = json!("Theirs, from the portal");
+    server.portal_edit(&version, json!({ "marketplace": marketplace }));
+    expect(&server, data.path(), &["sync"], CONFLICTS);
+
+    // While the summary waits in conflict: an edit of another section, and a new icon.
+    common::edit(
+        &server,
+        data.path(),
+        target,
+        "general.notes=Sent while the summary waits",
+    );
+    let icon =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../tests/fixtures/icons/valid.png");
+    expect(
+        &server,
+        data.path(),
+        &[
+            "edit",
+            "--app",
+            &app,
+            "--version",
+            &version,
+            "--icon",
+            icon.to_str().expect("a UTF-8 path"),
+        ],
+        SUCCESS,
+    );
+    let (entries, _) = outbox(&server, data.path());
+    let waits: Vec<(&Value, &Value)> = entries
+        .iter()
+        .map(|e| (&e["operation"], &e["waits_on"]))
+        .collect();
+    assert_eq!(
+        waits,
+        [
+            (&json!("edit"), &json!([summary])),
+            (&json!("edit"), &json!([])),
+            (&json!("icon"), &json!([])),
+        ],
+        "only the summary's edit waits on its conflict: {entries:?}"
+    );
+
+    expect(&server, data.path(), &["sync"], CONFLICTS);
+
+    let served = server.version(&app, &version);
+    assert_eq!(
+        field(&served, "general.notes"),
+        json!("Sent while the summary waits"),
+        "the edit of another section reached the server"
+    );
+    assert_eq!(
+        field(&served, summary),
+        json!("Theirs, from the portal"),
+        "the conflicted field on the server is still the server's value"
+    );
+    assert!(
+        served["icon"].is_object(),
+        "the icon is not held back by a content field's conflict: {served}"
+    );
+    let listed = expect(&server, data.path(), &["conflicts", "--json"], SUCCESS).json();
+    let conflicts = listed["conflicts"].as_array().expect("a list");
+    assert_eq!(conflicts.len(), 1, "the conflict is still open: {listed}");
+    assert_eq!(conflicts[0]["field"], json!(summary));
+    assert_eq!(conflicts[0]["mine"], json!("Mine, from pwb"));
+    assert_eq!(conflicts[0]["theirs"], json!("Theirs, from the portal"));
+    let shown = expect(
+        &server,
+        data.path(),
+        &["show", "--app", &app, "--version", &version, "--json"],
+        SUCCESS,
+    )
+    .json();
+    assert_eq!(
+        field(&shown["content"], summary),
+        json!("Mine, from pwb"),
+        "the partner's value is kept locally"
+    );
+    assert_eq!(shown["changed_since_server"], json!([summary]));
+    let (entries, open) = outbox(&server, data.path());
+    assert_eq!(open, 1);
+    assert_eq!(entries.len(), 1, "the notes and the icon left: {entries:?}");
+    assert_eq!(entries[0]["operation"], json!("edit"));
+    assert_eq!(entries[0]["version_id"], json!(version));
+    assert_eq!(entries[0]["held"], json!(false));
+    assert_eq!(entries[0]["waits_on"], json!([summary]));
+    let text = expect(&server, data.path(), &["outbox"], SUCCESS);
+    assert!(
+        text.stdout
+            .contains("waits on the conflict on marketplace.listing_summary"),
+        "{}",
+        text.stdout
+    );
+
+    // Settled: the partner's value goes at the next sync.
+    expect(
+        &server,
+        data.path(),
+        &[
+            "resolve",
+            "--app",
+            &app,
+            "--version",
+            &version,
+            "--field",
+            summary,
+            "--mine",
+        ],
+        SUCCESS,
+    );
+    expect(&server, data.path(), &["sync"], SUCCESS);
+    let served = server.version(&app, &version);
+    assert_eq!(field(&served, summary), json!("Mine, from pwb"));
+    assert_eq!(
+        field(&served, "general.notes"),
+        json!("Sent while the summary waits")
+    );
+    let (entries, open) = outbox(&server, data.path());
+    assert!(entries.is_empty(), "{entries:?}");
+    assert_eq!(open, 0);
 }
 
 #[test]

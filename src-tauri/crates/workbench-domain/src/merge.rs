@@ -624,6 +624,19 @@ pub fn set_field(
     Ok(())
 }
 
+/// The content sections, as the API's `PATCH` of a version names them: each is written whole.
+pub const CONTENT_SECTIONS: [&str; 4] = ["general", "technical", "marketplace", PLANS];
+
+/// The section of the content a field path belongs to (`general`, `technical`, `marketplace` or
+/// `subscription_types`: one of [`CONTENT_SECTIONS`]); `None` for a path that is none of them
+/// (the icon's conflict is on `icon`).
+pub fn section_of(field: &str) -> Option<&'static str> {
+    let head = field.split(['.', '[']).next().unwrap_or_default();
+    CONTENT_SECTIONS
+        .into_iter()
+        .find(|section| *section == head)
+}
+
 /// The leaf field paths whose values differ between a and b (same path vocabulary), for "what changed" lists.
 ///
 /// A plan only one side has is listed whole (`subscription_types[Name]`), a plan both have by its

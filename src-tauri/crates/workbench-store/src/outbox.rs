@@ -5,11 +5,18 @@
 //! sent: one `PATCH` carries every edited section of a version, whatever the number of entries.
 //! Actions (submit, withdraw, make available, advertise) are sent one by one, in order, each
 //! with its own idempotency key, so a replay after a crash is answered with the first result.
+//!
+//! An open conflict holds back only the entries it touches ([`OutboxEntry::waits_on`]): a
+//! content edit waits on the conflicts in the sections it changed (an edit records its fields),
+//! the icon on the icon's conflict, and an action on every conflict of its version (it acts on
+//! the whole version, which is not settled yet).
 
 use rusqlite::{Connection, OptionalExtension, Transaction, params};
 use serde::{Deserialize, Serialize};
+use workbench_domain::VersionContent;
+use workbench_domain::merge::{self, CONTENT_SECTIONS};
 
-use crate::StoreError;
+use crate::{ICON_FIELD, StoreError, StoredConflict};
 
 /// What an outbox entry asks the server to do.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -71,6 +78,63 @@ pub struct OutboxEntry {
     pub last_error: Option<String>,
     /// Refused by the server for a reason a retry cannot fix: waits for the partner.
     pub held: bool,
+}
+
+impl OutboxEntry {
+    /// The content sections (`general`, `technical`, `marketplace`, `subscription_types`) a
+    /// content edit changed, from the fields it recorded; every section for an edit that
+    /// recorded none (queued before edits recorded them). None for any other entry.
+    pub fn sections(&self) -> Vec<&'static str> {
+        if self.operation != Operation::Edit {
+            return Vec::new();
+        }
+        let Some(fields) = self.payload.get("fields").and_then(|f| f.as_array()) else {
+            return CONTENT_SECTIONS.to_vec();
+        };
+        let mut sections: Vec<&'static str> = fields
+            .iter()
+            .map(|field| field.as_str().and_then(merge::section_of))
+            // A field this version cannot place: the edit may touch any section.
+            .collect::<Option<_>>()
+            .unwrap_or_else(|| CONTENT_SECTIONS.to_vec());
+        sections.sort_unstable();
+        sections.dedup();
+        sections
+    }
+
+    /// The open conflicts (their fields, as `pwb conflicts` names them) this entry waits on
+    /// before it can be sent, among `conflicts` (those of other versions are ignored): for a
+    /// content edit, the conflicts in the sections it changed; for the icon, the icon's
+    /// conflict; for an action, every conflict of the version. Empty: it goes at the next sync.
+    pub fn waits_on(&self, conflicts: &[StoredConflict]) -> Vec<String> {
+        let sections = self.sections();
+        conflicts
+            .iter()
+            .filter(|c| c.version_id == self.version_id)
+            .map(|c| c.conflict.field.as_str())
+            .filter(|field| match self.operation {
+                Operation::Edit => {
+                    merge::section_of(field).is_some_and(|section| sections.contains(&section))
+                }
+                Operation::Icon => *field == ICON_FIELD,
+                _ => true,
+            })
+            .map(str::to_owned)
+            .collect()
+    }
+}
+
+/// The payload of a content edit: its summary, and the fields it changed (what decides the
+/// conflicts it waits on, [`OutboxEntry::waits_on`]).
+pub(crate) fn edit_payload(
+    summary: &str,
+    before: &VersionContent,
+    after: &VersionContent,
+) -> serde_json::Value {
+    serde_json::json!({
+        "summary": summary,
+        "fields": merge::changed_fields(before, after),
+    })
 }
 
 pub(crate) fn pending_count(conn: &Connection) -> Result<u64, StoreError> {

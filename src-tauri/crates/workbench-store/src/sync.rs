@@ -101,7 +101,7 @@ fn record_edit(
         tx,
         version_id,
         Operation::Edit,
-        &serde_json::json!({ "summary": summary }),
+        &outbox::edit_payload(summary, before, after),
         key,
         at,
     )?;
@@ -130,14 +130,14 @@ pub(crate) fn undo(
     };
     let before: VersionContent = serde_json::from_str(&before)
         .map_err(|e| StoreError::corrupt(format!("undo history of version {version_id}: {e}")))?;
-    working(&tx, version_id)?;
+    let now = working(&tx, version_id)?.version.content;
     versions::write_working(&tx, version_id, &before)?;
     tx.execute("DELETE FROM edits WHERE id = ?1", [id])?;
     outbox::add(
         &tx,
         version_id,
         Operation::Edit,
-        &serde_json::json!({ "summary": format!("undo {summary}") }),
+        &outbox::edit_payload(&format!("undo {summary}"), &now, &before),
         key,
         at,
     )?;

@@ -2,16 +2,40 @@
 //! the sections that differ from the server's copy, the icon is uploaded only when its checksum
 //! differs, then queued review actions go one by one. Every write carries `If-Match` with the
 //! base ETag and an `Idempotency-Key`; a 412 fetches the server's copy, merges it three ways into
-//! the version (`Store::receive`) and tries again. A version with open conflicts waits for the
-//! partner. What the server refuses for good is held with its reason; a transient failure
-//! (offline, overloaded) stops the push and leaves everything queued.
+//! the version (`Store::receive`) and tries again. What the server refuses for good is held with
+//! its reason; a transient failure (offline, overloaded) stops the push and leaves everything
+//! queued.
+//!
+//! # An open conflict holds back only what it touches
+//!
+//! The contract's `PATCH` replaces whole sections (`general`, `technical`, `marketplace`,
+//! `subscription_types`) and leaves out the ones it does not carry. So, while a field waits in
+//! conflict, the push sends every section that holds no conflicted field and leaves out the
+//! section(s) that do: the server keeps its value there (the base), and the partner's working
+//! copy keeps theirs (mine), untouched, until the conflict is settled. Nothing of the partner's
+//! unresolved work is sent or lost, and nothing on the server is overwritten. The unit is the
+//! section, as the contract's is: another edit in a conflicted section waits with it (sending it
+//! would need the conflicted field's server value written back, which a section write cannot
+//! say apart from the partner's choice). Concretely, per version:
+//!
+//! - the `PATCH` carries `sections_changed(base, working)` minus the conflicted sections, with
+//!   `If-Match` and an idempotency key derived from the body, as always;
+//! - an edit entry whose recorded fields are all outside the conflicted sections leaves the
+//!   outbox when that `PATCH` is answered; one that touches a conflicted section stays until the
+//!   conflict is settled and its section sent (settling queues an edit like any other);
+//! - the icon waits only on the icon's own conflict, never on a content field's;
+//! - review actions (submit, withdraw, ...) wait on every conflict of the version: they act on
+//!   the whole version, which is not settled yet;
+//! - `OutboxEntry::waits_on` says which conflict each entry waits on; `pwb outbox` and the
+//!   window show it. A version with an open conflict counts in `waiting_on_conflicts`, whatever
+//!   of it was sent.
 
 use partner_api::{Submission, UpdateVersion, VersionResource};
 use sha2::{Digest, Sha256};
 use time::OffsetDateTime;
 use workbench_domain::{AppVersion, Track, VersionContent};
 use workbench_remote::{PartnerClient, RemoteError};
-use workbench_store::{InFlight, Operation, OutboxEntry};
+use workbench_store::{InFlight, Operation, OutboxEntry, StoredConflict};
 
 use crate::pull::{PullProgress, SyncStage, rfc3339};
 use crate::{Workbench, WorkbenchError};
@@ -106,9 +130,8 @@ impl Workbench {
         let mut rebases = 0;
         let mut merged = false;
         loop {
-            if !self.store().conflicts(Some(version_id))?.is_empty() {
-                return Ok(Outcome::Conflicts);
-            }
+            // Read again each time: a merge after a 412 may have found new conflicts.
+            let conflicts = self.store().conflicts(Some(version_id))?;
             let cached = self.store().version(version_id)?.ok_or_else(|| {
                 Failure::hold(&remaining, "the version is no longer in the cache")
             })?;
@@ -128,18 +151,25 @@ impl Workbench {
                     &base,
                     &cached.version.content,
                     &remaining,
+                    &conflicts,
                 )
                 .await;
             match step {
-                Ok(Some(sent)) => {
-                    report.writes += 1;
-                    remaining.retain(|e| !sent.contains(&e.id));
+                Ok(Some(Step { wrote, done })) => {
+                    if wrote {
+                        report.writes += 1;
+                    }
+                    remaining.retain(|e| !done.contains(&e.id));
                 }
                 Ok(None) => {
                     if merged {
                         report.merged += 1;
                     }
-                    return Ok(Outcome::Sent);
+                    return Ok(if conflicts.is_empty() {
+                        Outcome::Sent
+                    } else {
+                        Outcome::Conflicts
+                    });
                 }
                 Err(StepError::Remote(error))
                     if error.is_precondition_failed() && rebases < MAX_REBASES =>
@@ -170,7 +200,8 @@ impl Workbench {
     }
 
     /// Sends the next write of a version: the coalesced content, else the icon, else the first
-    /// action. `Ok(Some(ids))`: the entries it settled; `Ok(None)`: nothing left to send.
+    /// action, leaving out what waits on one of the version's open `conflicts` (see the module's
+    /// doc). `Ok(Some(step))`: what it did; `Ok(None)`: nothing left to send in this push.
     #[allow(clippy::too_many_arguments)]
     async fn push_step(
         &self,
@@ -181,7 +212,8 @@ impl Workbench {
         base: &AppVersion,
         working: &VersionContent,
         remaining: &[&OutboxEntry],
-    ) -> Result<Option<Vec<i64>>, StepError> {
+        conflicts: &[StoredConflict],
+    ) -> Result<Option<Step>, StepError> {
         let ids_of = |op: fn(Operation) -> bool| -> Vec<i64> {
             remaining
                 .iter()
@@ -198,13 +230,23 @@ impl Workbench {
                 // The earlier write is on the server: its answer is the base now, and what was
                 // edited since goes in the next write.
                 self.settle(&theirs.version, &theirs.etag, &[], None)?;
-                return Ok(Some(Vec::new()));
+                return Ok(Some(Step::wrote(Vec::new())));
             }
-            let update = sections_changed(&base.content, working);
+            // The edits that wait on no conflict leave the outbox once their sections are on
+            // the server; the others stay, and are done with for this push either way.
+            let ready: Vec<i64> = remaining
+                .iter()
+                .filter(|e| e.operation == Operation::Edit && e.waits_on(conflicts).is_empty())
+                .map(|e| e.id)
+                .collect();
+            let update = sections_changed(&base.content, working, &conflicted_sections(conflicts));
             if update.is_empty() {
-                // Edits that cancelled out (or were merged away): nothing to send.
-                self.settle(base, etag, &edits, None)?;
-                return Ok(Some(edits));
+                // Edits that cancelled out (or were merged away), or that wait on a conflict:
+                // nothing to send.
+                if !ready.is_empty() {
+                    self.settle(base, etag, &ready, None)?;
+                }
+                return Ok(Some(Step::skipped(edits)));
             }
             let body = serde_json::to_vec(&update).unwrap_or_default();
             let key = derived_key(version_id, etag, &body);
@@ -220,15 +262,26 @@ impl Workbench {
             let theirs = self
                 .send_update(client, app_id, version_id, etag, &key, &update)
                 .await?;
-            self.settle(&theirs.version, &theirs.etag, &edits, None)?;
-            return Ok(Some(edits));
+            self.settle(&theirs.version, &theirs.etag, &ready, None)?;
+            return Ok(Some(Step::wrote(edits)));
         }
-        let icons = ids_of(|op| op == Operation::Icon);
+        let icons: Vec<i64> = remaining
+            .iter()
+            .filter(|e| e.operation == Operation::Icon)
+            .map(|e| e.id)
+            .collect();
         if !icons.is_empty() {
+            if remaining
+                .iter()
+                .any(|e| e.operation == Operation::Icon && !e.waits_on(conflicts).is_empty())
+            {
+                // Both sides replaced the icon: it waits for the partner's choice.
+                return Ok(Some(Step::skipped(icons)));
+            }
             let unsent = self.store().unsent_icon(version_id)?;
             let Some(icon) = unsent else {
                 self.settle(base, etag, &icons, None)?;
-                return Ok(Some(icons));
+                return Ok(Some(Step::skipped(icons)));
             };
             let key = derived_key(version_id, etag, icon.sha256.as_bytes());
             let file_name = partner_api::icon_file_name(&icon.media_type);
@@ -236,7 +289,14 @@ impl Workbench {
                 .put_icon(app_id, version_id, etag, &key, &icon, file_name)
                 .await?;
             self.settle(&theirs.version, &theirs.etag, &icons, Some(&icon.sha256))?;
-            return Ok(Some(icons));
+            return Ok(Some(Step::wrote(icons)));
+        }
+        if remaining
+            .first()
+            .is_some_and(|e| !e.waits_on(conflicts).is_empty())
+        {
+            // Actions go in order, and act on the whole version: they wait for every conflict.
+            return Ok(None);
         }
         let Some(action) = remaining.first() else {
             return Ok(None);
@@ -268,7 +328,7 @@ impl Workbench {
             Operation::Edit | Operation::Icon => unreachable!("content entries are sent above"),
         };
         self.settle(&theirs.version, &theirs.etag, &[action.id], None)?;
-        Ok(Some(vec![action.id]))
+        Ok(Some(Step::wrote(vec![action.id])))
     }
 
     /// Sends again, exactly, the content write of a version whose answer never arrived (the
@@ -382,14 +442,56 @@ impl Workbench {
     }
 }
 
-/// The `PATCH` body: every section of `working` that differs from `base`, whole.
-pub(crate) fn sections_changed(base: &VersionContent, working: &VersionContent) -> UpdateVersion {
+/// The `PATCH` body: every section of `working` that differs from `base`, whole, but for the
+/// sections in `held` (those with a field in conflict), which are left out: the server keeps
+/// its copy of them.
+pub(crate) fn sections_changed(
+    base: &VersionContent,
+    working: &VersionContent,
+    held: &[&str],
+) -> UpdateVersion {
+    let send = |section: &str, changed: bool| changed && !held.contains(&section);
     UpdateVersion {
-        general: (base.general != working.general).then(|| working.general.clone()),
-        technical: (base.technical != working.technical).then(|| working.technical.clone()),
-        marketplace: (base.marketplace != working.marketplace).then(|| working.marketplace.clone()),
-        subscription_types: (base.subscription_types != working.subscription_types)
-            .then(|| working.subscription_types.clone()),
+        general: send("general", base.general != working.general).then(|| working.general.clone()),
+        technical: send("technical", base.technical != working.technical)
+            .then(|| working.technical.clone()),
+        marketplace: send("marketplace", base.marketplace != working.marketplace)
+            .then(|| working.marketplace.clone()),
+        subscription_types: send(
+            "subscription_types",
+            base.subscription_types != working.subscription_types,
+        )
+        .then(|| working.subscription_types.clone()),
+    }
+}
+
+/// The content sections holding a field in conflict: a `PATCH` leaves them out.
+fn conflicted_sections(conflicts: &[StoredConflict]) -> Vec<&'static str> {
+    let mut sections: Vec<&'static str> = conflicts
+        .iter()
+        .filter_map(|c| workbench_domain::merge::section_of(&c.conflict.field))
+        .collect();
+    sections.sort_unstable();
+    sections.dedup();
+    sections
+}
+
+/// What one step of a version's push did.
+struct Step {
+    /// A write request was made.
+    wrote: bool,
+    /// The entries done with for this push: sent and settled, or waiting on a conflict (those
+    /// stay in the outbox).
+    done: Vec<i64>,
+}
+
+impl Step {
+    fn wrote(done: Vec<i64>) -> Step {
+        Step { wrote: true, done }
+    }
+
+    fn skipped(done: Vec<i64>) -> Step {
+        Step { wrote: false, done }
     }
 }
 
@@ -468,5 +570,53 @@ fn bad_entry(entry: &OutboxEntry, reason: &str) -> StepError {
     StepError::Refused {
         id: entry.id,
         reason: format!("not sent: {reason}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use workbench_domain::merge::FieldConflict;
+
+    use super::*;
+
+    fn conflict(field: &str) -> StoredConflict {
+        StoredConflict {
+            version_id: "v".into(),
+            conflict: FieldConflict {
+                field: field.into(),
+                base: serde_json::Value::Null,
+                mine: serde_json::Value::Null,
+                theirs: serde_json::Value::Null,
+            },
+            detected_at: "2026-03-01T12:00:00Z".into(),
+        }
+    }
+
+    #[test]
+    fn a_patch_leaves_out_the_sections_that_hold_a_conflicted_field() {
+        let base = VersionContent::default();
+        let mut working = base.clone();
+        working.general.notes = "sent".into();
+        working.marketplace.listing_summary = "mine, in conflict".into();
+        working.marketplace.description = "waits with it".into();
+
+        let held = conflicted_sections(&[
+            conflict("marketplace.listing_summary"),
+            conflict("marketplace.support.email"),
+            conflict(workbench_store::ICON_FIELD),
+        ]);
+        assert_eq!(held, ["marketplace"], "one section, the icon in none");
+        let update = sections_changed(&base, &working, &held);
+        assert_eq!(update.general, Some(working.general.clone()));
+        assert_eq!(update.marketplace, None, "the server keeps its copy");
+        assert_eq!((update.technical, update.subscription_types), (None, None));
+
+        let everything = sections_changed(&base, &working, &[]);
+        assert_eq!(everything.marketplace, Some(working.marketplace.clone()));
+        assert!(sections_changed(&base, &working, &["general", "marketplace"]).is_empty());
+        assert_eq!(
+            conflicted_sections(&[conflict("subscription_types[Pro].price")]),
+            ["subscription_types"]
+        );
     }
 }

@@ -89,20 +89,75 @@ fn a_queued_change_has_its_id_as_text_and_its_track_and_summary() {
         last_error: Some("the technical review is In Review".into()),
         held: true,
     };
-    let submit = QueuedChange::from(entry(
-        Operation::Submit,
-        json!({"track": "marketplace", "suppressions": []}),
-    ));
+    let submit = QueuedChange::of(
+        entry(
+            Operation::Submit,
+            json!({"track": "marketplace", "suppressions": []}),
+        ),
+        &[],
+    );
     assert_eq!(submit.id, "9007199254740993");
     assert_eq!(submit.kind, ChangeKind::Submit);
     assert_eq!(submit.track, Some(Track::Marketplace));
     assert!(submit.held);
-    let edit = QueuedChange::from(entry(
-        Operation::Edit,
-        json!({"summary": "set general.slug"}),
-    ));
+    assert!(submit.waits_on.is_empty());
+    let edit = QueuedChange::of(
+        entry(
+            Operation::Edit,
+            json!({"summary": "set general.slug", "fields": ["general.slug"]}),
+        ),
+        &[],
+    );
     assert_eq!(edit.summary.as_deref(), Some("set general.slug"));
     assert_eq!(edit.track, None);
+}
+
+#[test]
+fn a_queued_change_says_which_conflict_it_waits_on() {
+    let entry = |operation, fields: Value| OutboxEntry {
+        id: 1,
+        version_id: "v".into(),
+        operation,
+        payload: json!({"summary": "edit", "fields": fields}),
+        idempotency_key: "k".into(),
+        created_at: "2026-03-01T12:00:00Z".into(),
+        attempts: 0,
+        last_error: None,
+        held: false,
+    };
+    let conflict = |version_id: &str, field: &str| StoredConflict {
+        version_id: version_id.into(),
+        conflict: FieldConflict {
+            field: field.into(),
+            base: json!("b"),
+            mine: json!("m"),
+            theirs: json!("t"),
+        },
+        detected_at: "2026-03-01T12:00:00Z".into(),
+    };
+    let conflicts = [
+        conflict("v", "marketplace.listing_summary"),
+        conflict("other", "general.notes"),
+    ];
+    let waits = |operation, fields| QueuedChange::of(entry(operation, fields), &conflicts).waits_on;
+    assert_eq!(
+        waits(Operation::Edit, json!(["marketplace.description"])),
+        ["marketplace.listing_summary"],
+        "an edit in the conflicted section waits"
+    );
+    assert!(
+        waits(Operation::Edit, json!(["general.notes"])).is_empty(),
+        "an edit of another section goes (the other version's conflict is not this one's)"
+    );
+    assert!(
+        waits(Operation::Icon, json!(null)).is_empty(),
+        "the icon goes"
+    );
+    assert_eq!(
+        waits(Operation::Advertise, json!(null)),
+        ["marketplace.listing_summary"],
+        "an action waits on every conflict of its version"
+    );
 }
 
 #[test]

@@ -261,6 +261,72 @@ describe('conflicts', () => {
   });
 });
 
+const SUMMARY_CONFLICT: ConflictView = {
+  field: 'marketplace.listing_summary',
+  form: 'text',
+  base: DEMO_VERSIONS[ACME_ID]!.content.marketplace.listing_summary,
+  mine: 'Mine: Acme in Talkdesk',
+  theirs: 'Theirs: Acme, from the portal',
+  detected_at: '2026-03-01T12:00:00Z',
+};
+
+describe('a conflict holds back only what it touches', () => {
+  it('sends an edit of another section, and says what waits on which conflict', async () => {
+    // (The fake's server copy is the version as given; the working copy's summary is the server's here.)
+    const { backend } = openWith({ conflicts: { [ACME_ID]: [SUMMARY_CONFLICT] } });
+    await openVersion(ACME_ID);
+    const conflict = (await screen.findAllByTestId('conflict'))[0]!;
+    expect(within(conflict).getByTestId('holds-back').textContent).toContain('marketplace section is sent once it is settled');
+    expect(screen.getByTestId('conflicts').textContent).toContain('your other edits are sent at the next sync');
+
+    // One edit in the conflicted section, one in another.
+    await userEvent.type(screen.getByLabelText('Notes'), 'Sent despite the conflict.');
+    await waitFor(() => expect(saveState()).toBe('saved'), { timeout: 2_000 });
+    fireEvent.input(screen.getByLabelText('Description'), { target: { value: 'Waits with the summary.' } });
+    await waitFor(() => expect(saveState()).toBe('saved'), { timeout: 2_000 });
+
+    // The marketplace edit waits on the conflict, and the panels say so; the notes do not wait.
+    const waits = await screen.findByTestId('waits-on');
+    expect(waits.dataset.fields).toBe('marketplace.listing_summary');
+    expect(waits.textContent).toContain('Waits on the conflict on marketplace.listing_summary');
+    await waitFor(() =>
+      expect(within(screen.getAllByTestId('conflict')[0]!).getByTestId('holds-back').textContent).toContain('Waiting on it: content edits.'),
+    );
+    expect(screen.getByTestId('save-status').textContent).toContain('but for what waits on a conflict');
+    let local = await backend.localState(ACME_ID);
+    expect(local.queued.map((c) => c.waits_on)).toEqual([[], ['marketplace.listing_summary']]);
+
+    await backend.syncNow();
+    const server = backend.local.server(ACME_ID)!;
+    expect(server.general.notes).toBe('Sent despite the conflict.');
+    expect(server.marketplace.listing_summary).toBe(SUMMARY_CONFLICT.base);
+    expect(server.marketplace.description).toBe(DEMO_VERSIONS[ACME_ID]!.content.marketplace.description);
+    local = await backend.localState(ACME_ID);
+    expect(local.queued.map((c) => c.waits_on)).toEqual([['marketplace.listing_summary']]);
+    expect(local.conflicts.map((c) => c.field)).toEqual(['marketplace.listing_summary']);
+
+    // Settled: the marketplace section goes at the next sync.
+    await userEvent.click(within(screen.getAllByTestId('conflict')[0]!).getByTestId('keep-mine'));
+    await waitFor(() => expect(screen.queryByTestId('conflicts')).toBeNull());
+    await backend.syncNow();
+    expect(backend.local.server(ACME_ID)!.marketplace.listing_summary).toBe(SUMMARY_CONFLICT.mine);
+    expect(backend.local.server(ACME_ID)!.marketplace.description).toBe('Waits with the summary.');
+    expect((await backend.localState(ACME_ID)).queued).toEqual([]);
+  });
+
+  it('holds a review action back while any conflict of its version is open, and says on which', async () => {
+    openWith({ conflicts: { [ACME_ID]: [SUMMARY_CONFLICT] } });
+    await openVersion(ACME_ID);
+    const panel = screen.getByTestId('submit-technical');
+    await userEvent.click(within(panel).getByTestId('check-submission'));
+    await waitFor(() => expect(panel.dataset.state).toBe('ready'));
+    await userEvent.click(within(panel).getByTestId('submit'));
+    const waits = await within(screen.getByTestId('track-technical')).findByTestId('waits-on');
+    expect(waits.textContent).toContain('marketplace.listing_summary');
+    expect(within(screen.getByTestId('track-technical')).getByTestId('track-status').textContent).toBe('Draft');
+  });
+});
+
 describe('the review panel', () => {
   it('lists the errors of a track that cannot be submitted, and offers no Submit', async () => {
     openWith();
@@ -314,6 +380,7 @@ describe('the review panel', () => {
       attempts: 1,
       last_error: 'the server refused it: validation_failed: icon.square',
       held: true,
+      waits_on: [],
     };
     const { backend } = openWith({ queued: { [ACME_ID]: [held] } });
     const row = await findRow(ACME_ID);
@@ -337,6 +404,7 @@ describe('the review panel', () => {
       attempts: 1,
       last_error: 'the server was busy',
       held: true,
+      waits_on: [],
     };
     const { backend } = openWith({ queued: { [ACME_ID]: [held] } });
     await openVersion(ACME_ID);

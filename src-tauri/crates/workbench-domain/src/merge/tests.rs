@@ -878,6 +878,31 @@ fn changed_fields_lists_the_leaf_paths() {
 }
 
 #[test]
+fn every_path_belongs_to_one_section() {
+    for (field, section) in [
+        ("general.notes", Some("general")),
+        ("technical.scopes", Some("technical")),
+        ("marketplace.support.email", Some("marketplace")),
+        ("subscription_types[Pro].price", Some("subscription_types")),
+        ("subscription_types[Pro]", Some("subscription_types")),
+        ("subscription_types.order", Some("subscription_types")),
+        ("subscription_types", Some("subscription_types")),
+        ("icon", None),
+        ("generally", None),
+    ] {
+        assert_eq!(section_of(field), section, "{field}");
+    }
+    let a = base();
+    let b = edited(|c| {
+        c.general.notes = "other".into();
+        the(c, "Pro").price = 3500;
+    });
+    for field in changed_fields(&a, &b) {
+        assert!(section_of(&field).is_some(), "{field} has a section");
+    }
+}
+
+#[test]
 fn a_repeated_plan_name_loses_no_plan() {
     let mut base = base();
     base.subscription_types.push(plan("Pro", 4000));

@@ -152,6 +152,69 @@ fn the_same_field_changed_on_both_sides_is_a_conflict_until_the_partner_resolves
 }
 
 #[test]
+fn a_conflict_holds_back_only_the_entries_that_touch_its_section() {
+    let (_dir, mut store) = store_with(1, 1);
+    let icon = IconFile {
+        media_type: "image/png".into(),
+        bytes: vec![1; 4],
+        sha256: "mine".into(),
+    };
+    let mut mine = content(&store, ID);
+    mine.marketplace.listing_summary = "Mine".into();
+    store.edit(ID, &mine, "set summary", "k1", AT).unwrap();
+    let theirs = server_copy(&store, ID, |c| {
+        c.marketplace.listing_summary = "Theirs".into()
+    });
+    store.receive(&theirs, "\"e2\"", None, AT).unwrap();
+    let mut notes = content(&store, ID);
+    notes.general.notes = "Notes".into();
+    store.edit(ID, &notes, "set notes", "k2", AT).unwrap();
+    store.set_icon(ID, &icon, "k3", AT).unwrap();
+    store
+        .enqueue(ID, Operation::Advertise, &json!({}), "k4", AT)
+        .unwrap();
+    // Undoing the notes edit changes the same fields back.
+    store.undo(ID, "k5", AT).unwrap();
+
+    let conflicts = store.conflicts(Some(ID)).unwrap();
+    let waits: Vec<(Operation, Vec<String>)> = store
+        .outbox()
+        .unwrap()
+        .iter()
+        .map(|e| (e.operation, e.waits_on(&conflicts)))
+        .collect();
+    let summary = vec!["marketplace.listing_summary".to_owned()];
+    assert_eq!(
+        waits,
+        [
+            (Operation::Edit, summary.clone()),
+            (Operation::Edit, vec![]),
+            (Operation::Icon, vec![]),
+            (Operation::Advertise, summary.clone()),
+            (Operation::Edit, vec![]),
+        ],
+        "the summary's edit and the action wait; the notes, their undo and the icon do not"
+    );
+    let outbox = store.outbox().unwrap();
+    assert_eq!(outbox[1].payload["fields"], json!(["general.notes"]));
+    assert_eq!(outbox[1].sections(), ["general"]);
+    assert_eq!(outbox[4].payload["fields"], json!(["general.notes"]));
+
+    // An edit queued before edits recorded their fields may touch anything: it waits.
+    let old = crate::OutboxEntry {
+        payload: json!({ "summary": "edit" }),
+        ..outbox[1].clone()
+    };
+    assert_eq!(old.waits_on(&conflicts), summary);
+    // Another version's conflicts hold back nothing here.
+    let elsewhere = crate::OutboxEntry {
+        version_id: "another".into(),
+        ..outbox[0].clone()
+    };
+    assert!(elsewhere.waits_on(&conflicts).is_empty());
+}
+
+#[test]
 fn a_full_pull_keeps_local_edits_and_versions_the_server_no_longer_lists() {
     let (_dir, mut store) = store_with(2, 2);
     let mine = with_name(content(&store, ID), "Mine");
