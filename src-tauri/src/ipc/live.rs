@@ -65,11 +65,14 @@ impl From<CoreBadge> for Badge {
     }
 }
 
-/// What the customer's icon shows: the one status badge (bottom-left), the ones it covers, the
-/// label, a dimmed icon, the gear (top-right) and force uninstall (bottom-right).
+/// What the customer's icon shows: the one status badge (bottom-left), the ones drawn beside it
+/// and the ones it covers, the label, a dimmed icon, the gear (top-right) and force uninstall
+/// (bottom-right).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 pub struct BadgeView {
     pub shown: Option<Badge>,
+    /// The manually provisioned mark, drawn beside Installing or Trial Expired (FAQ §16).
+    pub beside: Vec<Badge>,
     pub covered: Vec<Badge>,
     pub label: String,
     pub dimmed: bool,
@@ -81,6 +84,7 @@ impl From<Badges> for BadgeView {
     fn from(badges: Badges) -> Self {
         let Badges {
             shown,
+            beside,
             covered,
             label,
             dimmed,
@@ -89,6 +93,7 @@ impl From<Badges> for BadgeView {
         } = badges;
         BadgeView {
             shown: shown.map(Badge::from),
+            beside: beside.into_iter().map(Badge::from).collect(),
             covered: covered.into_iter().map(Badge::from).collect(),
             label,
             dimmed,

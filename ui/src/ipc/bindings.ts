@@ -149,7 +149,13 @@ last_error: string | null,
 /**
  * Refused by the server for a reason a retry cannot fix: waits for Retry or Discard.
  */
-held: boolean, };
+held: boolean, 
+/**
+ * The open conflicts (their fields, like `marketplace.listing_summary`) this change waits
+ * on: it is sent once they are settled. Empty: it goes at the next sync (a conflict holds
+ * back only the changes of its section, the icon only the icon's, and review actions all).
+ */
+waits_on: Array<string>, };
 
 export type ValueForm = "text" | "json";
 
@@ -380,7 +386,11 @@ export type InstallationState = "installing" | "pending" | "timeout" | "complete
 
 export type Badge = "failed_update" | "failed_installation" | "updating" | "upgrade_available" | "trial_expired" | "installing" | "manually_provisioned";
 
-export type BadgeView = { shown: Badge | null, covered: Array<Badge>, label: string, dimmed: boolean, gear: boolean, force_uninstall: boolean, };
+export type BadgeView = { shown: Badge | null, 
+/**
+ * The manually provisioned mark, drawn beside Installing or Trial Expired (FAQ §16).
+ */
+beside: Array<Badge>, covered: Array<Badge>, label: string, dimmed: boolean, gear: boolean, force_uninstall: boolean, };
 
 export type InstallationRow = { id: string, account_name: string, version_id: string, 
 /**

@@ -14,8 +14,15 @@ import type {
 
 export const CLIENT_SCOPES = ['apps:read', 'apps:write', 'oauth-clients:write', 'account:read'];
 
-const badge = (label: string, shown: BadgeView['shown'] = null, covered: BadgeView['covered'] = [], dimmed = false): BadgeView => ({
+const badge = (
+  label: string,
+  shown: BadgeView['shown'] = null,
+  covered: BadgeView['covered'] = [],
+  dimmed = false,
+  beside: BadgeView['beside'] = [],
+): BadgeView => ({
   shown,
+  beside,
   covered,
   label,
   dimmed,
@@ -65,6 +72,17 @@ export const DEMO_INSTALLATIONS: Record<string, InstallationRow[]> = {
     row(11, 'Cyberdyne Help', 'rejected', badge('Rejected'), { reason: "The account's region is not supported yet." }),
     row(12, 'Tyrell Retail', 'suspended', badge('Suspended')),
     row(13, 'Stark Logistics', 'revoked', badge('Revoked')),
+    // FAQ §16: the manually provisioned mark shows beside Installing and Trial Expired, and only Upgrade Available,
+    // Updating, Failed Update and Failed Installation hide it.
+    row(14, 'Soylent Foods', 'installing', badge('Installing', 'installing', [], false, ['manually_provisioned'])),
+    row(
+      15,
+      'Initrode Billing',
+      'completed',
+      badge('Trial Expired', 'trial_expired', [], false, ['manually_provisioned']),
+      MARCH_TRIAL,
+    ),
+    row(16, 'Bluth Company', 'completed', badge('Updating', 'updating', ['manually_provisioned']), { update: 'updating' }),
   ],
 };
 

@@ -251,7 +251,11 @@ async fn list(
                 .clone()
                 .unwrap_or_else(|| i.app_version_id.clone()),
             i.state.as_str().to_owned(),
-            view.badges.label.clone(),
+            if view.badges.shows_manually_provisioned() {
+                format!("{} (manually provisioned)", view.badges.label)
+            } else {
+                view.badges.label.clone()
+            },
             i.plan.clone().unwrap_or_else(|| "-".to_owned()),
             i.licenses.to_string(),
             trial,

@@ -149,7 +149,8 @@ enum Command {
     Conflicts(edit::LocalChangesArgs),
     /// Settle a conflict: keep yours, take the server's, or give a value.
     Resolve(edit::ResolveArgs),
-    /// What waits to be sent, and what the server refused (held, with why).
+    /// What waits to be sent, what waits on which conflict, and what the server refused (held,
+    /// with why).
     Outbox(edit::LocalChangesArgs),
     /// Let a version's held changes be tried again at the next sync.
     Retry {

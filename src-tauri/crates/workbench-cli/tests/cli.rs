@@ -958,6 +958,55 @@ fn validate_icon_reports_each_fixture_s_rule_ids_and_exits_1_on_errors() {
 }
 
 #[test]
+fn validate_icon_fails_a_png_whose_header_checksum_is_broken() {
+    let (dir, _) = icon_fixtures();
+    let data = tempfile::tempdir().unwrap();
+    let path = dir.join("broken-crc.png");
+
+    let ran = run(pwb(data.path()).args(["validate", "--icon"]).arg(&path));
+
+    assert_eq!(ran.code, INVALID, "{}\n{}", ran.stdout, ran.stderr);
+    let errors = ran
+        .stdout
+        .split("\n\n")
+        .find(|block| block.starts_with("errors (1):"))
+        .unwrap_or_else(|| panic!("one error, under its severity:\n{}", ran.stdout));
+    assert!(
+        errors.contains("icon.decodes") && errors.to_lowercase().contains("crc"),
+        "the error names the rule and the broken checksum:\n{}",
+        ran.stdout
+    );
+    assert!(!ran.stdout.contains("no errors"), "{}", ran.stdout);
+    assert!(ran.stdout.contains("errors found"), "{}", ran.stdout);
+    // The rules that need the decoded image are not checked, and say it is because it does not
+    // decode (not that its header "could not be read", as if the tool had not looked).
+    let not_checked = ran
+        .stdout
+        .split("\n\n")
+        .find(|block| block.starts_with("not checked ("))
+        .unwrap_or_else(|| panic!("a not-checked list:\n{}", ran.stdout));
+    for rule in [
+        "icon.square",
+        "icon.pixel_bounds",
+        "icon.not_blank",
+        "icon.corners_clear",
+    ] {
+        let line = not_checked
+            .lines()
+            .find(|l| l.contains(rule))
+            .unwrap_or_else(|| panic!("{rule} is listed as not checked:\n{not_checked}"));
+        assert!(line.contains("could not be decoded"), "{line}");
+    }
+
+    let json = json_of(&run(pwb(data.path())
+        .args(["validate", "--json", "--icon"])
+        .arg(&path)));
+    assert_eq!(json["clean"], false, "{json}");
+    assert_eq!(rule_ids(&json["report"]), ["icon.decodes"], "{json}");
+    assert_eq!(json["report"]["diagnostics"][0]["severity"], "error");
+}
+
+#[test]
 fn validate_exits_2_when_it_cannot_run_and_says_why() {
     let server = Server::start();
     let served = server.served();

@@ -102,6 +102,43 @@ fn installations_show_the_badge_each_customer_sees() {
         by_account(beacon, "Cyberdyne Help")["badges"]["label"],
         "Rejected"
     );
+    // FAQ §16: the mark is hidden only by "upgrade available, updating, failed
+    // update/installation or generic alerts"; with Installing and Trial Expired it shows beside.
+    for (account, shown) in [
+        ("Soylent Foods", "installing"),
+        ("Tyrell Retail", "trial_expired"),
+    ] {
+        let badges = &by_account(beacon, account)["badges"];
+        assert_eq!(badges["shown"], shown, "{account}: {badges}");
+        assert_eq!(
+            badges["beside"],
+            serde_json::json!(["manually_provisioned"]),
+            "{account}: {badges}"
+        );
+        assert_eq!(
+            badges["covered"],
+            serde_json::json!([]),
+            "{account}: {badges}"
+        );
+    }
+    let table = expect(
+        &server,
+        data.path(),
+        &["installations", "--app", BEACON],
+        SUCCESS,
+    );
+    for (account, badge) in [
+        ("Wayne Services", "Active (manually provisioned)"),
+        ("Soylent Foods", "Installing (manually provisioned)"),
+        ("Tyrell Retail", "Trial Expired (manually provisioned)"),
+    ] {
+        let line = table
+            .stdout
+            .lines()
+            .find(|l| l.contains(account))
+            .unwrap_or_else(|| panic!("{account}:\n{}", table.stdout));
+        assert!(line.contains(badge), "{line}");
+    }
 
     // The table: a header and one row per installation, with the badge label.
     let table = expect(

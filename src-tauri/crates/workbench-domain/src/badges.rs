@@ -2,9 +2,13 @@
 //! them (ARCHITECTURE.md, "Preview rules"; the window's TypeScript twin passes the same cases).
 //!
 //! One status badge is drawn (bottom-left), the highest in priority among those that apply;
-//! the others are covered by it. The manage gear (top-right) and force uninstall
-//! (bottom-right) are not status badges and are drawn beside it. A failed installation also
-//! dims the icon.
+//! the others are covered by it. The manually provisioned mark is the exception: FAQ §16 says it
+//! "will be temporarily hidden whenever higher priority icons need to be displayed, including
+//! upgrade available, updating, failed update/installation or generic alerts", so only those
+//! ([`Badge::hides_manually_provisioned`]) cover it; with Installing or Trial Expired it is drawn
+//! beside the shown badge, and alone (an Active installation) it is the shown one. The manage
+//! gear (top-right) and force uninstall (bottom-right) are not status badges and are drawn
+//! beside them. A failed installation also dims the icon.
 //!
 //! [`facts`] derives the inputs from an installation and the app's versions; [`badges`] applies
 //! the priority. Both are pure: the clock's reading is an argument.
@@ -68,6 +72,19 @@ pub enum Badge {
 }
 
 impl Badge {
+    /// Whether this badge hides the manually provisioned mark (FAQ §16: "upgrade available,
+    /// updating, failed update/installation"). Installing and Trial Expired do not: the mark is
+    /// drawn beside them.
+    pub fn hides_manually_provisioned(self) -> bool {
+        matches!(
+            self,
+            Badge::FailedUpdate
+                | Badge::FailedInstallation
+                | Badge::Updating
+                | Badge::UpgradeAvailable
+        )
+    }
+
     pub fn label(self) -> &'static str {
         match self {
             Badge::FailedUpdate => "Failed Update",
@@ -84,8 +101,11 @@ impl Badge {
 /// What the icon shows.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Badges {
-    /// The one status badge drawn (bottom-left), if any.
+    /// The one status badge drawn (bottom-left), if any: the highest in priority that applies.
     pub shown: Option<Badge>,
+    /// Status badges drawn beside `shown` rather than hidden by it: the manually provisioned
+    /// mark when the shown badge is Installing or Trial Expired (FAQ §16).
+    pub beside: Vec<Badge>,
     /// The other status badges that apply, hidden by `shown`, in priority order.
     pub covered: Vec<Badge>,
     /// The text a customer reads for the installation.
@@ -96,6 +116,15 @@ pub struct Badges {
     pub gear: bool,
     /// The force-uninstall mark (bottom-right).
     pub force_uninstall: bool,
+}
+
+impl Badges {
+    /// Whether the manually provisioned mark is drawn: shown alone, or beside Installing or
+    /// Trial Expired.
+    pub fn shows_manually_provisioned(&self) -> bool {
+        self.shown == Some(Badge::ManuallyProvisioned)
+            || self.beside.contains(&Badge::ManuallyProvisioned)
+    }
 }
 
 /// The badges of an installation with these facts.
@@ -124,7 +153,11 @@ pub fn badges(facts: &BadgeFacts) -> Badges {
     applying.sort();
     let mut applying = applying.into_iter();
     let shown = applying.next();
-    let covered: Vec<Badge> = applying.collect();
+    // The mark (always last in priority) is drawn beside any shown badge that does not hide it.
+    let (beside, covered): (Vec<Badge>, Vec<Badge>) = applying.partition(|badge| {
+        *badge == Badge::ManuallyProvisioned
+            && shown.is_some_and(|shown| !shown.hides_manually_provisioned())
+    });
     let label = match shown {
         Some(badge) if badge != Badge::ManuallyProvisioned => badge.label(),
         _ => match facts.state {
@@ -138,6 +171,7 @@ pub fn badges(facts: &BadgeFacts) -> Badges {
     };
     Badges {
         shown,
+        beside,
         covered,
         label: label.to_owned(),
         dimmed: shown == Some(Badge::FailedInstallation),
@@ -193,17 +227,48 @@ mod tests {
 
     #[derive(Deserialize)]
     struct Case {
+        /// The FAQ's words that decide the case, when a passage does.
+        #[serde(default)]
+        faq: Option<String>,
         installation: BadgeFacts,
         expected: Badges,
     }
 
-    #[test]
-    fn every_badges_case_of_the_shared_file_passes() {
+    fn shared_cases() -> Vec<Case> {
         let file: serde_json::Value = serde_json::from_str(include_str!(
             "../../../../tests/fixtures/preview/cases.json"
         ))
         .unwrap();
-        let cases: Vec<Case> = serde_json::from_value(file["badges"].clone()).unwrap();
+        serde_json::from_value(file["badges"].clone()).unwrap()
+    }
+
+    /// The shared file holds §16's cases: the mark with each status badge, quoting §16.
+    #[test]
+    fn the_shared_file_has_the_mark_with_every_status_badge_as_faq_16_says() {
+        let cases = shared_cases();
+        for badge in [
+            Badge::FailedUpdate,
+            Badge::FailedInstallation,
+            Badge::Updating,
+            Badge::UpgradeAvailable,
+            Badge::TrialExpired,
+            Badge::Installing,
+            Badge::ManuallyProvisioned,
+        ] {
+            let case = cases
+                .iter()
+                .find(|c| c.installation.manually_provisioned && c.expected.shown == Some(badge))
+                .unwrap_or_else(|| panic!("no case of the mark with {badge:?}"));
+            assert!(
+                case.faq.as_deref().is_some_and(|q| q.starts_with("§16")),
+                "the case of the mark with {badge:?} quotes §16"
+            );
+        }
+    }
+
+    #[test]
+    fn every_badges_case_of_the_shared_file_passes() {
+        let cases = shared_cases();
         assert!(
             cases.len() >= 10,
             "the case file has {} badge cases",
@@ -236,13 +301,97 @@ mod tests {
             };
             let shown = badges(&facts);
             assert!(!shown.label.is_empty());
-            // Every status badge that applies is either shown or covered, never both.
+            // Every status badge that applies is shown, beside it or covered: one of the three.
             let mut all = shown.covered.clone();
+            all.extend(shown.beside.iter().copied());
             all.extend(shown.shown);
             all.sort();
             all.dedup();
-            assert_eq!(all.len(), shown.covered.len() + 1, "{state:?}");
+            assert_eq!(
+                all.len(),
+                shown.covered.len() + shown.beside.len() + 1,
+                "{state:?}"
+            );
         }
+    }
+
+    /// FAQ §16: the mark "will be temporarily hidden whenever higher priority icons need to be
+    /// displayed, including upgrade available, updating, failed update/installation or generic
+    /// alerts". Every other status badge leaves it drawn beside itself.
+    #[test]
+    fn the_manually_provisioned_mark_is_hidden_only_by_the_badges_faq_16_names() {
+        use InstallState::*;
+        let with = |state, update, upgrade_available, trial_expired| BadgeFacts {
+            state,
+            update,
+            upgrade_available,
+            trial_expired,
+            manually_provisioned: true,
+            can_manage: false,
+            force_uninstall: false,
+        };
+        let cases = [
+            (
+                Badge::FailedUpdate,
+                with(Completed, Some(UpdateState::Failed), false, false),
+            ),
+            (Badge::FailedInstallation, with(Failed, None, false, false)),
+            (Badge::FailedInstallation, with(Timeout, None, false, false)),
+            (
+                Badge::Updating,
+                with(Completed, Some(UpdateState::Updating), false, false),
+            ),
+            (Badge::UpgradeAvailable, with(Completed, None, true, false)),
+            (Badge::TrialExpired, with(Completed, None, false, true)),
+            (Badge::TrialExpired, with(Suspended, None, false, true)),
+            (Badge::Installing, with(Installing, None, false, false)),
+            (Badge::Installing, with(Pending, None, false, false)),
+        ];
+        for (badge, facts) in cases {
+            let drawn = badges(&facts);
+            assert_eq!(drawn.shown, Some(badge), "{facts:?}");
+            assert_eq!(drawn.label, badge.label(), "{facts:?}");
+            assert_eq!(
+                drawn.shows_manually_provisioned(),
+                !badge.hides_manually_provisioned(),
+                "{facts:?}"
+            );
+            if badge.hides_manually_provisioned() {
+                assert!(drawn.beside.is_empty(), "{facts:?}");
+                assert_eq!(drawn.covered, [Badge::ManuallyProvisioned], "{facts:?}");
+            } else {
+                assert_eq!(drawn.beside, [Badge::ManuallyProvisioned], "{facts:?}");
+                assert!(drawn.covered.is_empty(), "{facts:?}");
+            }
+        }
+        // Alone, on an Active installation, the mark is the shown badge and the label Active.
+        let active = badges(&with(Completed, None, false, false));
+        assert_eq!(active.shown, Some(Badge::ManuallyProvisioned));
+        assert!(active.beside.is_empty() && active.covered.is_empty());
+        assert_eq!(active.label, "Active");
+        assert!(active.shows_manually_provisioned());
+        // Exactly the four badges §16 names hide it.
+        let hiding: Vec<Badge> = [
+            Badge::FailedUpdate,
+            Badge::FailedInstallation,
+            Badge::Updating,
+            Badge::UpgradeAvailable,
+            Badge::TrialExpired,
+            Badge::Installing,
+            Badge::ManuallyProvisioned,
+        ]
+        .into_iter()
+        .filter(|b| b.hides_manually_provisioned())
+        .collect();
+        assert_eq!(
+            hiding,
+            [
+                Badge::FailedUpdate,
+                Badge::FailedInstallation,
+                Badge::Updating,
+                Badge::UpgradeAvailable
+            ]
+        );
     }
 
     #[test]

@@ -44,6 +44,23 @@ describe('the installations screen', () => {
     expect(options.some((text) => text.startsWith('Completed'))).toBe(false);
     // The manually provisioned mark keeps the state's label.
     expect(within(row('inst-acme-10')).getByTestId('badge-label').textContent).toMatch(/Active.*manually provisioned/s);
+    // FAQ §16: beside Installing and Trial Expired the mark is drawn too; Updating hides it.
+    for (const [id, label, shown] of [
+      ['inst-acme-14', 'Installing', 'installing'],
+      ['inst-acme-15', 'Trial Expired', 'trial_expired'],
+    ] as const) {
+      const text = within(row(id)).getByTestId('badge-label').textContent;
+      expect(text).toMatch(new RegExp(`${label}.*manually provisioned`, 's'));
+      const icon = within(row(id)).getByTestId('badged-icon');
+      expect(icon.dataset.shown).toBe(shown);
+      expect(icon.dataset.beside).toBe('manually_provisioned');
+      expect(row(id).querySelector(`[data-badge="${shown}"]`)).toBeTruthy();
+      expect(row(id).querySelector('[data-badge="manually_provisioned"]')).toBeTruthy();
+      expect(icon.getAttribute('aria-label')).toMatch(/Manually Provisioned/);
+    }
+    expect(row('inst-acme-16').querySelector('[data-badge="manually_provisioned"]')).toBeNull();
+    expect(within(row('inst-acme-16')).queryByTestId('manually-provisioned')).toBeNull();
+    expect(within(row('inst-acme-16')).getByTestId('badge-label').textContent).toMatch(/covers Manually Provisioned/);
     // A covered badge is said.
     expect(within(row('inst-acme-05')).getByTestId('badge-label').textContent).toMatch(/covers Trial Expired/);
     expect(within(row('inst-acme-05')).getByTestId('installation-trial').textContent).toBe('2 Mar 2026 – 1 Apr 2026');

@@ -225,6 +225,16 @@ describe('the preview pane', () => {
     const priority = within(preview).getAllByTestId('badge-priority-example');
     expect(priority[0]!.textContent).toContain('Failed Update');
     expect(priority[0]!.textContent).toContain('covers Upgrade Available');
+    // FAQ §16: Installing and Trial Expired do not hide the manually provisioned mark; Updating does.
+    const byShown = (shown: string) =>
+      priority.find((p) => p.querySelector<HTMLElement>('[data-testid="badged-icon"]')!.dataset.shown === shown)!;
+    for (const shown of ['installing', 'trial_expired']) {
+      expect(byShown(shown).textContent).toContain('with Manually Provisioned');
+      expect(byShown(shown).textContent).not.toContain('covers');
+      expect(byShown(shown).querySelector('[data-badge="manually_provisioned"]')).toBeTruthy();
+    }
+    expect(byShown('updating').textContent).toContain('covers Manually Provisioned');
+    expect(byShown('updating').querySelector('[data-badge="manually_provisioned"]')).toBeNull();
     expect(preview.querySelectorAll('[data-badge="gear"]').length).toBeGreaterThan(0);
     expect(preview.querySelectorAll('[data-badge="force_uninstall"]').length).toBeGreaterThan(0);
   });

@@ -1,7 +1,16 @@
 // Every case of the shared case file, which the Rust twin (`workbench-domain`) reads too.
 import { describe, expect, it } from 'vitest';
 import cases from '../../../../tests/fixtures/preview/cases.json';
-import { badges, money, priceLine, trialMark, truncate, type BadgeInput, type RulePlan } from './rules';
+import {
+  HIDES_MANUALLY_PROVISIONED,
+  badges,
+  money,
+  priceLine,
+  trialMark,
+  truncate,
+  type BadgeInput,
+  type RulePlan,
+} from './rules';
 
 describe('the shared case file', () => {
   it('has cases for every rule', () => {
@@ -54,6 +63,27 @@ describe('the rules on the editor form', () => {
   it('formats the other currencies with their code', () => {
     expect(money(123456, 'SEK')).toBe('SEK 1,234.56');
     expect(money(1000000, 'KRW')).toBe('KRW 1,000,000');
+  });
+
+  it('lets only the badges FAQ §16 names hide the manually provisioned mark', () => {
+    // §16: "hidden whenever higher priority icons need to be displayed, including upgrade available, updating, failed
+    // update/installation or generic alerts".
+    expect([...HIDES_MANUALLY_PROVISIONED].sort()).toEqual([
+      'failed_installation',
+      'failed_update',
+      'updating',
+      'upgrade_available',
+    ]);
+    expect(badges({ state: 'pending', manually_provisioned: true })).toMatchObject({
+      shown: 'installing',
+      beside: ['manually_provisioned'],
+      covered: [],
+    });
+    expect(badges({ state: 'completed', upgrade_available: true, manually_provisioned: true })).toMatchObject({
+      shown: 'upgrade_available',
+      beside: [],
+      covered: ['manually_provisioned'],
+    });
   });
 
   it('labels a state the rules do not name as Active', () => {

@@ -113,6 +113,18 @@ export const BADGE_PRIORITY = [
 ] as const;
 export type StatusBadge = (typeof BADGE_PRIORITY)[number];
 
+/**
+ * The badges that hide the manually provisioned mark. FAQ §16: it "will be temporarily hidden whenever higher priority
+ * icons need to be displayed, including upgrade available, updating, failed update/installation or generic alerts".
+ * Installing and Trial Expired do not hide it: it is drawn beside them.
+ */
+export const HIDES_MANUALLY_PROVISIONED: ReadonlySet<StatusBadge> = new Set<StatusBadge>([
+  'failed_update',
+  'failed_installation',
+  'updating',
+  'upgrade_available',
+]);
+
 export const BADGE_LABEL: Record<StatusBadge, string> = {
   failed_update: 'Failed Update',
   failed_installation: 'Failed Installation',
@@ -147,6 +159,8 @@ export interface BadgeInput {
 /** What a customer sees on the icon: the one status badge drawn (bottom-left), those it covers, and the rest. */
 export interface Badges {
   shown: StatusBadge | null;
+  /** Drawn beside `shown` rather than hidden by it: the manually provisioned mark with Installing or Trial Expired. */
+  beside: StatusBadge[];
   covered: StatusBadge[];
   label: string;
   /** The icon is drawn dimmed (a failed installation). */
@@ -164,7 +178,11 @@ const STATE_LABEL: Record<string, string> = {
   revoked: 'Revoked',
 };
 
-/** The badges of an installation, by FAQ §16's priority: the highest that applies is shown, it covers the others. */
+/**
+ * The badges of an installation, by FAQ §16's priority: the highest that applies is shown, it covers the others,
+ * except the manually provisioned mark, which only the badges of `HIDES_MANUALLY_PROVISIONED` cover (beside the others
+ * it is drawn too, and alone it is the shown one).
+ */
 export function badges(installation: BadgeInput): Badges {
   const applies = new Set<StatusBadge>();
   if (installation.state === 'installing' || installation.state === 'pending') applies.add('installing');
@@ -176,13 +194,16 @@ export function badges(installation: BadgeInput): Badges {
   if (installation.manually_provisioned) applies.add('manually_provisioned');
   const ordered = BADGE_PRIORITY.filter((badge) => applies.has(badge));
   const shown = ordered[0] ?? null;
+  const isBeside = (badge: StatusBadge) =>
+    badge === 'manually_provisioned' && shown !== null && !HIDES_MANUALLY_PROVISIONED.has(shown);
   const label =
     shown !== null && shown !== 'manually_provisioned'
       ? BADGE_LABEL[shown]
       : (STATE_LABEL[installation.state] ?? (shown === 'manually_provisioned' ? BADGE_LABEL.manually_provisioned : 'Active'));
   return {
     shown,
-    covered: ordered.slice(1),
+    beside: ordered.slice(1).filter(isBeside),
+    covered: ordered.slice(1).filter((badge) => !isBeside(badge)),
     label,
     dimmed: shown === 'failed_installation',
     gear: installation.can_manage === true,

@@ -7,6 +7,13 @@
 //! runs under `image::Limits` (width, height and allocation caps). The caps are clamped to
 //! [`HARD_MAX_PIXELS`] and [`HARD_MAX_ALLOC`] whatever the pack says, so a hostile or mistaken pack
 //! cannot unbound them either.
+//!
+//! A file that does not decode is broken, not unknown: when the header of a PNG, JPEG or GIF
+//! cannot be read (truncated, a chunk whose CRC does not match, no frame header) or the bytes
+//! are no image format at all, `icon_decodes` reports an error, and the rules that need the
+//! header or the pixels are not checked, naming that failure. Only what the engine does not look
+//! at on purpose (a WebP or BMP, a GIF's pixels: `icon_format` refuses those formats) or may not
+//! decode safely (above the pixel limit) is merely not checked.
 
 use std::io::Cursor;
 
@@ -90,9 +97,11 @@ pub enum Pixels {
         width: u32,
         height: u32,
     },
-    /// The decoder failed (truncated or corrupt data, or a limit hit while decoding).
+    /// The file does not decode: its header cannot be read (truncated, a broken checksum, bytes
+    /// that are no image format), or the decoder failed on its data (truncated or corrupt, or a
+    /// limit hit while decoding). `icon_decodes` reports it as an error.
     Failed(String),
-    /// Not attempted, and why (no header, a format the engine does not decode).
+    /// Not attempted, and why: a format the engine does not decode (WebP, BMP, GIF pixels).
     NotAttempted(String),
 }
 
@@ -149,7 +158,9 @@ pub fn analyse(file: IconInput<'_>, limits: DecodeLimits) -> IconAnalysis {
         .map(|(_, ext)| ext.to_ascii_lowercase());
     let header = read_header(bytes, format, limits);
     let pixels = match (&header, format) {
-        (Err(why), _) => Pixels::NotAttempted(format!("the header could not be read: {why}")),
+        (Err(why), RealFormat::Webp | RealFormat::Bmp) => Pixels::NotAttempted(why.clone()),
+        // A PNG, JPEG or GIF whose header cannot be read, or bytes in no known format: broken.
+        (Err(why), _) => Pixels::Failed(why.clone()),
         (Ok(h), _) if u64::from(h.width) * u64::from(h.height) > limits.max_pixels => {
             Pixels::TooLarge {
                 width: h.width,
@@ -194,11 +205,16 @@ fn read_header(bytes: &[u8], format: RealFormat, limits: DecodeLimits) -> Result
                 animated: frames > 1,
             });
         }
-        RealFormat::Webp | RealFormat::Bmp | RealFormat::Unknown => {
+        RealFormat::Webp | RealFormat::Bmp => {
             return Err(format!(
-                "{} is not a supported icon format",
+                "{} images are not decoded; only PNG and JPEG are",
                 format.as_str()
             ));
+        }
+        RealFormat::Unknown => {
+            return Err(
+                "the bytes are not in a known image format (PNG, JPEG, GIF, WebP or BMP)".into(),
+            );
         }
     };
     let image_format = if format == RealFormat::Png {
@@ -226,8 +242,25 @@ fn be_u32(bytes: &[u8], at: usize) -> Option<u32> {
     Some(u32::from_be_bytes([b[0], b[1], b[2], b[3]]))
 }
 
+/// The CRC-32 of PNG chunks (ISO 3309, as zlib computes it).
+fn crc32(bytes: &[u8]) -> u32 {
+    let mut crc = 0xFFFF_FFFFu32;
+    for &byte in bytes {
+        crc ^= u32::from(byte);
+        for _ in 0..8 {
+            crc = if crc & 1 != 0 {
+                (crc >> 1) ^ 0xEDB8_8320
+            } else {
+                crc >> 1
+            };
+        }
+    }
+    !crc
+}
+
 /// The PNG's colour type and whether it is an APNG (an `acTL` chunk before the first `IDAT`,
-/// announcing more than one frame).
+/// announcing more than one frame). The IHDR chunk must be whole and its CRC must match: a
+/// header that fails its checksum is corrupt, whatever its fields say.
 fn png_header(bytes: &[u8]) -> Result<(String, bool), String> {
     let truncated = || "the PNG header is truncated".to_owned();
     if bytes.get(12..16) != Some(b"IHDR") {
@@ -235,6 +268,12 @@ fn png_header(bytes: &[u8]) -> Result<(String, bool), String> {
     }
     let depth = *bytes.get(24).ok_or_else(truncated)?;
     let color_type = *bytes.get(25).ok_or_else(truncated)?;
+    if be_u32(bytes, 8) == Some(13) {
+        let stored = be_u32(bytes, 29).ok_or_else(truncated)?;
+        if crc32(&bytes[12..29]) != stored {
+            return Err("the PNG's IHDR chunk fails its CRC check".into());
+        }
+    }
     let color = match color_type {
         0 => format!("l{depth}"),
         2 => format!("rgb{depth}"),
@@ -350,11 +389,24 @@ fn analysis<'c>(context: &'c Context<'_>) -> Result<&'c IconAnalysis, String> {
         .ok_or_else(|| "no icon file was given".to_owned())
 }
 
+/// The not-checked reason of a rule that needs what a file that does not decode lacks: the
+/// failure, and the rule that reports it as an error.
+fn undecodable(context: &Context<'_>, why: &str) -> String {
+    match context.pack.rule_of_kind("icon_decodes") {
+        Some(rule) => format!(
+            "the icon could not be decoded ({why}); {} reports it as an error",
+            rule.id
+        ),
+        None => format!("the icon could not be decoded ({why})"),
+    }
+}
+
 fn header<'c>(context: &'c Context<'_>) -> Result<&'c Header, String> {
-    analysis(context)?
-        .header
-        .as_ref()
-        .map_err(|why| format!("the icon's header could not be read ({why})"))
+    let icon = analysis(context)?;
+    icon.header.as_ref().map_err(|why| match &icon.pixels {
+        Pixels::Failed(_) => undecodable(context, why),
+        _ => format!("the icon's header was not read ({why})"),
+    })
 }
 
 fn pixels<'c>(context: &'c Context<'_>) -> Result<&'c RgbaImage, String> {
@@ -363,7 +415,7 @@ fn pixels<'c>(context: &'c Context<'_>) -> Result<&'c RgbaImage, String> {
         Pixels::TooLarge { width, height } => Err(format!(
             "the icon ({width}×{height}) is too large to decode safely"
         )),
-        Pixels::Failed(why) => Err(format!("the icon could not be decoded ({why})")),
+        Pixels::Failed(why) => Err(undecodable(context, why)),
         Pixels::NotAttempted(why) => Err(why.clone()),
     }
 }
@@ -436,7 +488,10 @@ pub fn decode_limits(context: &Context<'_>, rule: &Rule) -> Outcome {
     })
 }
 
-/// `icon_decodes`: the whole image decodes (a truncated or corrupt file does not).
+/// `icon_decodes`: the file decodes. One that does not is an error, never "not checked": a
+/// header that cannot be read (truncated, a broken CRC, no frame header), bytes in no known
+/// image format, or pixel data the decoder refuses. Not checked only when the engine did not
+/// try: above the pixel limit, or a format it does not decode (which `icon_format` refuses).
 pub fn decodes(context: &Context<'_>, rule: &Rule) -> Outcome {
     match &analysis(context)?.pixels {
         Pixels::Decoded(_) => Ok(vec![]),

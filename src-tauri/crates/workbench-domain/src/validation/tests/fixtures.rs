@@ -130,6 +130,17 @@ fn apng(png: &[u8]) -> Vec<u8> {
     out
 }
 
+/// `png` with the CRC of its IHDR chunk (bytes 29..33) inverted: the chunk's data is intact, so
+/// a hand-read of width, height and colour type succeeds, but no decoder accepts the file.
+pub fn broken_ihdr_crc(png: &[u8]) -> Vec<u8> {
+    assert_eq!(&png[12..16], b"IHDR", "the IHDR chunk comes first");
+    let mut out = png.to_vec();
+    for byte in &mut out[29..33] {
+        *byte = !*byte;
+    }
+    out
+}
+
 fn animated_gif() -> Vec<u8> {
     let mut out = Vec::new();
     {
@@ -169,6 +180,10 @@ pub fn generated() -> BTreeMap<&'static str, Vec<u8>> {
     files.insert("valid.png", valid_png.clone());
     files.insert("valid.jpg", valid_jpg.clone());
     files.insert("truncated.png", valid_png[..valid_png.len() / 2].to_vec());
+    // Files that cannot be decoded from their header on: each is an icon.decodes error.
+    files.insert("broken-crc.png", broken_ihdr_crc(&valid_png));
+    files.insert("truncated-header.png", valid_png[..20].to_vec());
+    files.insert("truncated-header.jpg", valid_jpg[..24].to_vec());
     files.insert("wrong-extension.png", valid_jpg);
     files.insert("bomb-60000.png", bomb_png(60_000, 60_000));
     files.insert(
@@ -351,6 +366,76 @@ fn the_bomb_is_refused_from_its_header_without_decoding() {
             report.not_checked
         );
     }
+}
+
+/// A file that cannot be decoded is broken, not unknown: `icon.decodes` is an error, and each
+/// rule that needs the header or the pixels is not checked, naming the decode failure.
+#[test]
+fn a_file_that_does_not_decode_is_an_error_and_the_rules_that_need_it_say_why() {
+    let pack = RulesPack::default_pack();
+    let corpus = corpus();
+    // Rules that need no decoding: they run on the bytes and the name.
+    let on_the_bytes = ["icon.format", "icon.extension", "icon.file_size"];
+    for (name, cause) in [
+        ("broken-crc.png", "crc"),
+        ("truncated-header.png", "truncated"),
+        ("truncated-header.jpg", "truncated"),
+        ("not-an-image.png", "not in a known image format"),
+    ] {
+        let report = validate_icon(&corpus[name], name, &pack);
+        assert!(report.has_errors(), "{name}");
+        let decodes: Vec<_> = report
+            .diagnostics
+            .iter()
+            .filter(|d| d.rule == "icon.decodes")
+            .collect();
+        assert_eq!(decodes.len(), 1, "{name}: {:?}", report.diagnostics);
+        assert_eq!(decodes[0].severity, Severity::Error);
+        let error = decodes[0].params["error"].as_str().unwrap().to_lowercase();
+        assert!(error.contains(cause), "{name}: {error}");
+        assert!(
+            decodes[0].message.to_lowercase().contains(cause),
+            "{name}: {}",
+            decodes[0].message
+        );
+        let not_checked: BTreeMap<&str, &str> = report
+            .not_checked
+            .iter()
+            .map(|n| (n.rule.as_str(), n.reason.as_str()))
+            .collect();
+        for rule in pack.rules.iter().filter(|r| r.kind.starts_with("icon_")) {
+            let id = rule.id.as_str();
+            if id == "icon.decodes" || on_the_bytes.contains(&id) {
+                continue;
+            }
+            let reason = not_checked
+                .get(id)
+                .unwrap_or_else(|| panic!("{name}: {id} is not checked: {not_checked:?}"));
+            assert!(
+                reason.contains("could not be decoded")
+                    && reason.to_lowercase().contains(cause)
+                    && reason.contains("icon.decodes"),
+                "{name}: {id} names the decode failure: {reason}"
+            );
+        }
+    }
+    // Not decoding a format on purpose is not a broken file: an animated GIF is refused by
+    // icon.format, and its pixels are not checked.
+    let gif = validate_icon(&corpus["animated.gif"], "animated.gif", &pack);
+    assert!(gif.diagnostics.iter().all(|d| d.rule != "icon.decodes"));
+    assert!(gif.not_checked.iter().any(|n| n.rule == "icon.decodes"));
+}
+
+#[test]
+fn a_broken_ihdr_crc_keeps_the_chunk_data_and_breaks_only_the_checksum() {
+    let valid = &generated()["valid.png"];
+    let broken = broken_ihdr_crc(valid);
+    assert_eq!(broken.len(), valid.len());
+    let differing: Vec<usize> = (0..valid.len())
+        .filter(|&i| valid[i] != broken[i])
+        .collect();
+    assert_eq!(differing, [29, 30, 31, 32], "only the IHDR's CRC changes");
+    assert_eq!(generated()["broken-crc.png"], broken);
 }
 
 #[test]
