@@ -225,7 +225,7 @@ async fn live_data_offline_is_an_error_that_says_so() {
     let client = server.client();
     let cache = Cache::new();
     let account = cache.workbench.partner_account(&client).await.unwrap();
-    assert_eq!(account.licenses.total, 10);
+    assert_eq!(account.licenses.total, 3);
     server.stop().await;
 
     let errors: Vec<WorkbenchError> = vec![

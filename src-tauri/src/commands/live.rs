@@ -5,13 +5,15 @@
 //! "not signed in".
 
 use tauri::{AppHandle, Manager, Runtime};
+use tauri_plugin_opener::OpenerExt;
 use time::OffsetDateTime;
 use workbench::InstallationDecision;
+use workbench::live::CREDITS_HELP_URL;
 
 use crate::AppState;
 use crate::ipc::{
-    CreatedClientView, DecidedInstallation, InstallationDecisionKind, InstallationRow,
-    OAuthClientRow, PartnerAccountView, Reply, reply,
+    CommandError, CreatedClientView, DecidedInstallation, InstallationDecisionKind,
+    InstallationRow, OAuthClientRow, PartnerAccountView, Reply, reply,
 };
 use crate::state::now;
 use crate::sync::connection;
@@ -144,4 +146,14 @@ pub async fn partner_account<R: Runtime>(app: AppHandle<R>) -> Reply<PartnerAcco
         })
         .await?;
     reply(PartnerAccountView::from(account))
+}
+
+/// Opens Talkdesk's help page on adding credits (FAQ §9) in the system's browser: one fixed
+/// https address (`workbench::live::CREDITS_HELP_URL`), so the window names nothing to open.
+#[tauri::command]
+pub fn open_credits_help<R: Runtime>(app: AppHandle<R>) -> Reply<()> {
+    app.opener()
+        .open_url(CREDITS_HELP_URL, None::<&str>)
+        .map_err(|e| CommandError::internal(format!("cannot open the link: {e}")))?;
+    reply(())
 }

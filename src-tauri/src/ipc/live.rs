@@ -7,7 +7,7 @@ use partner_api::oauth_clients::OAuthClient;
 use serde::Serialize;
 use ts_rs::TS;
 use workbench::InstallationView;
-use workbench::live::format_credits;
+use workbench::live::{CREDITS_HELP_URL, format_credits};
 use workbench_domain::badges::{Badge as CoreBadge, Badges};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
@@ -227,10 +227,13 @@ pub struct PartnerAccountView {
     /// Of the total, those that came free with the developer account.
     pub licenses_free_developer: u32,
     pub licenses_available: u32,
-    /// The balance with its currency, formatted: "1,250.00 USD".
+    /// The balance, formatted from its minor units with its currency's prefix: "$25.00".
     pub credits: String,
     /// ISO 4217.
     pub currency: String,
+    /// Talkdesk's help page on adding credits (FAQ §9), to show as text: `open_credits_help`
+    /// opens it, and the window cannot name another address to open.
+    pub credits_help_url: String,
 }
 
 impl From<Account> for PartnerAccountView {
@@ -243,6 +246,7 @@ impl From<Account> for PartnerAccountView {
             licenses_available: licenses.total.saturating_sub(licenses.used),
             credits: format_credits(credits.balance, &credits.currency),
             currency: credits.currency,
+            credits_help_url: CREDITS_HELP_URL.to_owned(),
         }
     }
 }

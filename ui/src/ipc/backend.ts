@@ -151,4 +151,9 @@ export interface Backend {
   deleteOAuthClient(clientId: string): Promise<void>;
   /** The partner's licenses and credit balance, live. */
   partnerAccount(): Promise<PartnerAccountView>;
+  /**
+   * Opens Talkdesk's help page on adding credits (FAQ §9) in the browser: the shell's one fixed address
+   * (`credits_help_url` shows it), so the window names nothing to open.
+   */
+  openCreditsHelp(): Promise<void>;
 }

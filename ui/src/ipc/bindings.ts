@@ -428,13 +428,18 @@ export type PartnerAccountView = { licenses_total: number, licenses_used: number
  */
 licenses_free_developer: number, licenses_available: number, 
 /**
- * The balance with its currency, formatted: "1,250.00 USD".
+ * The balance, formatted from its minor units with its currency's prefix: "$25.00".
  */
 credits: string, 
 /**
  * ISO 4217.
  */
-currency: string, };
+currency: string, 
+/**
+ * Talkdesk's help page on adding credits (FAQ §9), to show as text: `open_credits_help`
+ * opens it, and the window cannot name another address to open.
+ */
+credits_help_url: string, };
 
 export type ErrorCode = "cache" | "server_unreachable" | "server_error" | "malformed_reply" | "not_found" | "not_signed_in" | "sign_in" | "no_keyring" | "keyring" | "invalid_input" | "locked" | "validation_failed" | "busy" | "internal";
 

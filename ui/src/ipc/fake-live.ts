@@ -86,13 +86,15 @@ export const DEMO_INSTALLATIONS: Record<string, InstallationRow[]> = {
   ],
 };
 
+/** The sandbox's demo developer account (FAQ §8): three free licenses and $25.00 of credits, as the shell formats them. */
 export const DEMO_ACCOUNT: PartnerAccountView = {
-  licenses_total: 10,
-  licenses_used: 4,
+  licenses_total: 3,
+  licenses_used: 1,
   licenses_free_developer: 3,
-  licenses_available: 6,
-  credits: '1,250.00 USD',
+  licenses_available: 2,
+  credits: '$25.00',
   currency: 'USD',
+  credits_help_url: 'https://support.talkdesk.com/hc/en-us/articles/206633273-One-Time-Payments',
 };
 
 export interface FakeLiveOptions {
@@ -110,6 +112,8 @@ export interface FakeLiveCalls {
   decideInstallation: { appId: string; installationId: string; decision: InstallationDecisionKind; reason: string | null }[];
   createOAuthClient: { name: string; scopes: string[] }[];
   deleteOAuthClient: string[];
+  /** How many times Talkdesk's help page on adding credits was opened. */
+  openCreditsHelp: number;
 }
 
 const copy = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T;
@@ -121,7 +125,13 @@ export function createFakeLive(options: FakeLiveOptions = {}) {
   let failLive: CommandError | null = options.failLive ?? null;
   const now = options.now ?? (() => new Date());
   let made = 0;
-  const calls: FakeLiveCalls = { installations: [], decideInstallation: [], createOAuthClient: [], deleteOAuthClient: [] };
+  const calls: FakeLiveCalls = {
+    installations: [],
+    decideInstallation: [],
+    createOAuthClient: [],
+    deleteOAuthClient: [],
+    openCreditsHelp: 0,
+  };
 
   function check(): void {
     if (failLive) throw copy(failLive);
@@ -202,6 +212,10 @@ export function createFakeLive(options: FakeLiveOptions = {}) {
       async partnerAccount(): Promise<PartnerAccountView> {
         check();
         return copy(partnerAccount);
+      },
+      async openCreditsHelp(): Promise<void> {
+        // Opens nothing: the shell opens its one fixed address.
+        calls.openCreditsHelp += 1;
       },
     },
   };

@@ -172,6 +172,7 @@ describe('the Tauri backend', () => {
     await backend.createOAuthClient('Reports', ['apps:read']);
     await backend.deleteOAuthClient('oc-1');
     await backend.partnerAccount();
+    await backend.openCreditsHelp();
 
     expect(invoke.mock.calls).toEqual([
       ['installations', { appId: 'app-1' }],
@@ -181,6 +182,7 @@ describe('the Tauri backend', () => {
       ['create_oauth_client', { name: 'Reports', scopes: ['apps:read'] }],
       ['delete_oauth_client', { clientId: 'oc-1' }],
       ['partner_account', undefined],
+      ['open_credits_help', undefined],
     ]);
   });
 });

@@ -91,5 +91,6 @@ export function createTauriBackend(): Backend {
     createOAuthClient: (name, scopes) => call<CreatedClientView>('create_oauth_client', { name, scopes }),
     deleteOAuthClient: (clientId) => call<void>('delete_oauth_client', { clientId }),
     partnerAccount: () => call<PartnerAccountView>('partner_account'),
+    openCreditsHelp: () => call<void>('open_credits_help'),
   };
 }

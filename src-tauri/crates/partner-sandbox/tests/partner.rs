@@ -463,18 +463,29 @@ async fn oauth_client_validation_names_each_field() {
 }
 
 #[tokio::test]
-async fn account_has_licenses_and_credits() {
+async fn account_is_a_developer_account_with_three_free_licenses_and_25_dollars_of_credits() {
+    // FAQ §8: "The developer account includes three free licenses and $25 worth of credits".
     let api = Api::start().await;
     let account: Account = api.json("/account").await;
     assert_eq!(account.licenses.free_developer, 3);
-    assert_eq!((account.licenses.total, account.licenses.used), (10, 4));
-    assert_eq!(account.credits.balance, 125_000);
+    assert_eq!((account.licenses.total, account.licenses.used), (3, 1));
+    assert_eq!(account.credits.balance, 2_500, "$25.00 in cents");
     assert_eq!(account.credits.currency, "USD");
+    let raw: serde_json::Value = api.json("/account").await;
+    assert_eq!(
+        raw["credits"],
+        json!({"balance": 2500, "currency": "USD"}),
+        "minor units as a JSON number, with the currency"
+    );
 
     let empty = Api::with(|config| config.seed = Seed::Empty).await;
     let account: Account = empty.json("/account").await;
     assert_eq!((account.licenses.total, account.licenses.used), (3, 0));
-    assert_eq!(account.credits.balance, 0);
+    assert_eq!(account.licenses.free_developer, 3);
+    assert_eq!(
+        (account.credits.balance, account.credits.currency.as_str()),
+        (2_500, "USD")
+    );
     let none: Page<OAuthClient> = empty.json("/oauth-clients").await;
     assert_eq!(none.total, 0);
 }

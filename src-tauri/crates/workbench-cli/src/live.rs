@@ -7,7 +7,7 @@ use partner_api::installations::InstallationState;
 use partner_api::oauth_clients::SCOPES;
 use serde_json::json;
 use time::OffsetDateTime;
-use workbench::live::format_credits;
+use workbench::live::{CREDITS_HELP_URL, CREDITS_WAYS, CREDITS_WHERE, format_credits};
 use workbench::server::{Connection, ServerChoice};
 use workbench::{InstallationDecision, InstallationView, Workbench, WorkbenchError};
 
@@ -413,6 +413,11 @@ pub async fn account_summary(
         "credit balance: {}",
         format_credits(account.credits.balance, &account.credits.currency)
     );
+    say!("how credits are added (Partner Project FAQ §9):");
+    for way in CREDITS_WAYS {
+        say!("  - {way}");
+    }
+    say!("  where: {CREDITS_WHERE}; see {CREDITS_HELP_URL}");
     Ok(exit::SUCCESS)
 }
 

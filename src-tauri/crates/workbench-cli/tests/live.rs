@@ -452,17 +452,44 @@ fn a_client_whose_secret_was_lost_with_its_reply_is_deleted_and_said_so() {
 }
 
 #[test]
-fn the_account_shows_licenses_and_the_credit_balance_with_its_currency() {
+fn the_account_shows_three_free_licenses_25_dollars_of_credits_and_how_credits_are_added() {
     let server = Server::start();
     let data = tempfile::tempdir().unwrap();
 
     let lines = expect(&server, data.path(), &["account"], SUCCESS).stdout;
     assert!(
-        lines.contains("10 in all, 4 used, 6 available (3 free with the developer account)"),
+        lines.contains("3 in all, 1 used, 2 available (3 free with the developer account)"),
         "{lines}"
     );
-    assert!(lines.contains("credit balance: 1,250.00 USD"), "{lines}");
+    assert!(lines.contains("credit balance: $25.00\n"), "{lines}");
+    // FAQ §9: the two ways, and where.
+    assert!(
+        lines.contains("how credits are added (Partner Project FAQ §9):"),
+        "{lines}"
+    );
+    assert!(
+        lines.contains("On a contract with a talk time commitment"),
+        "{lines}"
+    );
+    assert!(
+        lines.contains("Paying by credit card: an automatic recharge or a one-time payment"),
+        "{lines}"
+    );
+    assert!(
+        lines.contains(
+            "where: in your Talkdesk account, as an administrator: Admin, Usage, Manage credits; \
+             see https://support.talkdesk.com/hc/en-us/articles/206633273-One-Time-Payments"
+        ),
+        "{lines}"
+    );
+
     let json = expect(&server, data.path(), &["account", "--json"], SUCCESS).json();
+    assert_eq!(json["licenses"]["free_developer"], 3);
+    assert_eq!(
+        json["credits"],
+        serde_json::json!({"balance": 2500, "currency": "USD"}),
+        "minor units and the currency, as the server gives them"
+    );
     assert_eq!(json, server.get_json("/account"));
 }
 

@@ -210,9 +210,9 @@ async fn the_account_is_read_and_a_stopped_server_is_offline() {
     let server = start().await;
     let client = server.client();
     let account = client.account().await.unwrap();
-    assert_eq!(account.licenses.total, 10);
-    assert_eq!(account.licenses.used, 4);
-    assert_eq!(account.credits.balance, 125_000);
+    assert_eq!(account.licenses.total, 3);
+    assert_eq!(account.licenses.used, 1);
+    assert_eq!(account.credits.balance, 2_500);
     assert_eq!(account.credits.currency, "USD");
 
     server.sandbox.stop().await;

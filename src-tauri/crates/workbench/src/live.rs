@@ -272,25 +272,64 @@ fn install_state(state: installations::InstallationState) -> InstallState {
     }
 }
 
-/// A credit balance in minor units, with its currency: "1,250.00 USD" (0 decimals for the
-/// currencies that have none), written as the card writes amounts.
+/// A credit balance in minor units as its currency's prefix and the amount with all its minor
+/// digits: "$25.00" for 2,500 USD, "-$0.05", "¥1,234,567", "CHF 10.00" for a currency without a
+/// symbol; written with the card's amounts (`card::format_amount`, `card::currency_prefix`).
 pub fn format_credits(balance: i64, currency: &str) -> String {
-    format!(
-        "{} {currency}",
-        workbench_domain::card::format_amount(balance, currency)
-    )
+    let amount = workbench_domain::card::format_amount(balance, currency);
+    let prefix = workbench_domain::card::currency_prefix(currency);
+    match amount.strip_prefix('-') {
+        Some(magnitude) => format!("-{prefix}{magnitude}"),
+        None => format!("{prefix}{amount}"),
+    }
 }
+
+/// The two ways credits are added to the account, as the Partner Project FAQ says them (§9,
+/// "How Can I Add Credits to My Account?"). `pwb account` prints them; the window's account
+/// screen says the same in its own words file.
+pub const CREDITS_WAYS: [&str; 2] = [
+    "On a contract with a talk time commitment: the account is funded automatically, using \
+     your preferred payment method.",
+    "Paying by credit card: an automatic recharge or a one-time payment, each deducted from \
+     your credit card.",
+];
+
+/// Where credits are added, in the words of Talkdesk's help page at [`CREDITS_HELP_URL`]
+/// ("Log into your Talkdesk account as an Administrator", the Admin section, the Usage tab,
+/// "Manage credits").
+pub const CREDITS_WHERE: &str =
+    "in your Talkdesk account, as an administrator: Admin, Usage, Manage credits";
+
+/// Talkdesk's public help page on adding credits (One-Time Payments: automatic recharge or
+/// one-time payment, and the steps). Talkdesk's "Funding your Account" page,
+/// https://support.talkdesk.com/hc/en-us/articles/206633253-Funding-your-Account, gives the
+/// same two ways as FAQ §9. The desktop opens this address and no other for the account
+/// screen's link (`open_credits_help`); `pwb account` prints it.
+pub const CREDITS_HELP_URL: &str =
+    "https://support.talkdesk.com/hc/en-us/articles/206633273-One-Time-Payments";
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
-    fn credits_are_grouped_with_their_currency() {
-        assert_eq!(format_credits(125_000, "USD"), "1,250.00 USD");
-        assert_eq!(format_credits(0, "EUR"), "0.00 EUR");
-        assert_eq!(format_credits(-5, "USD"), "-0.05 USD");
-        assert_eq!(format_credits(1_234_567, "JPY"), "1,234,567 JPY");
-        assert_eq!(format_credits(100_000_000, "GBP"), "1,000,000.00 GBP");
+    fn credits_are_written_from_minor_units_after_the_currency_prefix() {
+        assert_eq!(format_credits(2_500, "USD"), "$25.00");
+        assert_eq!(format_credits(125_000, "USD"), "$1,250.00");
+        assert_eq!(format_credits(0, "EUR"), "€0.00");
+        assert_eq!(format_credits(-5, "USD"), "-$0.05");
+        assert_eq!(format_credits(1_234_567, "JPY"), "¥1,234,567");
+        assert_eq!(format_credits(100_000_000, "GBP"), "£1,000,000.00");
+        assert_eq!(format_credits(1_000, "CHF"), "CHF 10.00");
+        assert_eq!(
+            format_credits(i64::MIN, "USD"),
+            "-$92,233,720,368,547,758.08"
+        );
+    }
+
+    #[test]
+    fn the_credits_help_page_is_a_fixed_https_address() {
+        assert!(CREDITS_HELP_URL.starts_with("https://support.talkdesk.com/"));
+        assert!(url::Url::parse(CREDITS_HELP_URL).is_ok());
     }
 }

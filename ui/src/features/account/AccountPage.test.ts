@@ -104,6 +104,29 @@ describe('the account screen', () => {
     expect(result.textContent).toContain('could not be told to revoke it (the server was not reachable)');
   });
 
+  it("shows the developer account's three free licenses and $25.00 of credits, and how credits are added (FAQ §8, §9)", async () => {
+    const { backend } = await openAccount({ account: SIGNED_IN });
+
+    expect((await screen.findByTestId('licenses')).textContent).toMatch(/1 of 3 used, 2 available.*3 free with your developer account/s);
+    expect(screen.getByTestId('credits').textContent).toBe('$25.00');
+    const help = screen.getByTestId('credits-help');
+    expect(help.querySelector('h3')?.textContent).toBe('How credits are added');
+    expect(help.textContent).toContain('There are two ways to add credits (FAQ §9):');
+    const ways = Array.from(screen.getByTestId('credits-ways').querySelectorAll('li')).map((li) => li.textContent);
+    expect(ways).toEqual([
+      'On a contract with a talk time commitment: the account is funded automatically, using your preferred payment method.',
+      'Paying by credit card: an automatic recharge or a one-time payment, each deducted from your credit card.',
+    ]);
+    expect(screen.getByTestId('credits-where').textContent).toBe('In your Talkdesk account, as an administrator: Admin, Usage, Manage credits.');
+    const address = 'https://support.talkdesk.com/hc/en-us/articles/206633273-One-Time-Payments';
+    expect(screen.getByTestId('credits-help-url').textContent).toBe(address);
+
+    // The shell opens its one address: the window asks, naming nothing.
+    await fireEvent.click(screen.getByTestId('open-credits-help'));
+    expect((await screen.findByTestId('credits-help-note')).textContent?.trim()).toBe(`Opened ${address} in your browser.`);
+    expect(backend.liveCalls.openCreditsHelp).toBe(1);
+  });
+
   it('is reached from the header with the keyboard, and Escape goes back', async () => {
     const user = userEvent.setup();
     renderApp({ apps: [CRM], status: status('idle'), account: SIGNED_IN });

@@ -56,3 +56,16 @@ export function countdownWords(ms: number): string {
   if (seconds > 0 || minutes === 0) parts.push(`${seconds} second${seconds === 1 ? '' : 's'}`);
   return parts.join(' ');
 }
+
+/**
+ * How credits are added to the account: the two ways of the Partner Project FAQ §9 ("How Can I Add Credits to My
+ * Account?"), and where, after Talkdesk's help page https://support.talkdesk.com/hc/en-us/articles/206633273-One-Time-Payments
+ * (which the account screen's link opens). `pwb account` prints the same words (`workbench::live::CREDITS_WAYS`).
+ */
+export const CREDITS_WAYS: readonly string[] = [
+  'On a contract with a talk time commitment: the account is funded automatically, using your preferred payment method.',
+  'Paying by credit card: an automatic recharge or a one-time payment, each deducted from your credit card.',
+];
+
+/** Where credits are added, in the words of Talkdesk's help page on one-time payments. */
+export const CREDITS_WHERE = 'In your Talkdesk account, as an administrator: Admin, Usage, Manage credits.';

@@ -89,8 +89,8 @@ describe("the account screen's licenses and credits", () => {
     renderApp({ apps: [CRM], status: status('idle') });
     await screen.findByText('Acme CRM Connector');
     await fireEvent.click(screen.getByTestId('account-button'));
-    expect((await screen.findByTestId('licenses')).textContent).toMatch(/4 of 10 used, 6 available.*3 free with your developer account/s);
-    expect(screen.getByTestId('credits').textContent).toBe('1,250.00 USD');
+    expect((await screen.findByTestId('licenses')).textContent).toMatch(/1 of 3 used, 2 available.*3 free with your developer account/s);
+    expect(screen.getByTestId('credits').textContent).toBe('$25.00');
   });
 
   it('says offline when the server cannot be reached', async () => {

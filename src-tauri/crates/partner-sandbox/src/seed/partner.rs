@@ -9,7 +9,10 @@
 //! Available (on Acme 1.0.0 while 1.1.0 is Available), Failed Installation, Installing, and the
 //! manually provisioned mark (Beacon 1.0.0 is manually provisioned, see the seed's versions).
 
-use partner_api::account::{Account, Credits, FREE_DEVELOPER_LICENSES, Licenses};
+use partner_api::account::{
+    Account, Credits, FREE_DEVELOPER_CREDITS, FREE_DEVELOPER_CREDITS_CURRENCY,
+    FREE_DEVELOPER_LICENSES, Licenses,
+};
 use partner_api::installations::{Installation, InstallationState, UpdateState};
 
 use crate::config::Seed;
@@ -179,21 +182,23 @@ pub const DEMO_PARTNER_LOGIN: &str = "demo@partner.example";
 /// own sign-in.
 pub const DEMO_PARTNER_PASSWORD: &str = "sandbox-demo";
 
-/// A developer account: its three free licenses, plus seven bought for the demo.
+/// A developer account as FAQ §8 gives it: three free licenses and $25.00 of credits (USD, in
+/// minor units), nothing bought. The demo uses one of the licenses, so used and available read
+/// apart; an empty sandbox is the account as it arrives.
 pub fn account(seed: Seed) -> Account {
-    let (total, used, balance) = match seed {
-        Seed::Demo | Seed::Scale => (FREE_DEVELOPER_LICENSES + 7, 4, 125_000),
-        Seed::Empty => (FREE_DEVELOPER_LICENSES, 0, 0),
+    let used = match seed {
+        Seed::Demo | Seed::Scale => 1,
+        Seed::Empty => 0,
     };
     Account {
         licenses: Licenses {
-            total,
+            total: FREE_DEVELOPER_LICENSES,
             used,
             free_developer: FREE_DEVELOPER_LICENSES,
         },
         credits: Credits {
-            balance,
-            currency: "USD".to_owned(),
+            balance: FREE_DEVELOPER_CREDITS,
+            currency: FREE_DEVELOPER_CREDITS_CURRENCY.to_owned(),
         },
     }
 }
