@@ -2,6 +2,7 @@
 //! see (the facts from the cache, the clock as an argument), decisions, OAuth clients whose
 //! secret is written nowhere, the account, and offline said as such.
 
+use partner_api::oauth_clients::NewOAuthClient;
 use time::macros::datetime;
 use workbench::{ErrorCode, InstallationDecision, WorkbenchError};
 use workbench_domain::badges::Badge;
@@ -166,10 +167,18 @@ async fn a_created_clients_secret_is_returned_once_and_written_nowhere() {
     let cache = Cache::new();
     cache.pull(&client, T1).await.unwrap();
 
-    let scopes = ["apps:read".to_owned(), "apps:read".to_owned()];
+    let new = |name: &str, scopes: &[&str], redirects: &[&str]| NewOAuthClient {
+        name: name.to_owned(),
+        scopes: scopes.iter().map(|s| (*s).to_owned()).collect(),
+        redirect_uris: redirects.iter().map(|s| (*s).to_owned()).collect(),
+        grant_types: Vec::new(),
+    };
     let created = cache
         .workbench
-        .create_oauth_client(&client, "  Nightly export  ", &scopes)
+        .create_oauth_client(
+            &client,
+            new("  Nightly export  ", &["apps:read", "apps:read"], &[]),
+        )
         .await
         .unwrap();
     assert_eq!(created.client.name, "Nightly export");
@@ -191,15 +200,18 @@ async fn a_created_clients_secret_is_returned_once_and_written_nowhere() {
     assert_eq!(listed.len(), 1);
     assert_eq!(listed[0], created.client);
 
-    for (name, scopes) in [
-        ("", vec!["apps:read".to_owned()]),
-        ("Fine", vec![]),
-        ("Fine", vec!["admin".to_owned()]),
-        ("Bad\u{7}name", vec!["apps:read".to_owned()]),
+    for (name, scopes, redirects) in [
+        ("", &["apps:read"][..], &[][..]),
+        ("Fine", &[], &[]),
+        ("Fine", &["admin"], &[]),
+        // This tool's own scope is not a Talkdesk API scope.
+        ("Fine", &["oauth-clients:write"], &[]),
+        ("Fine", &["users:read"], &["http://example.com/cb"]),
+        ("Bad\u{7}name", &["apps:read"], &[]),
     ] {
         let error = cache
             .workbench
-            .create_oauth_client(&client, name, &scopes)
+            .create_oauth_client(&client, new(name, scopes, redirects))
             .await
             .unwrap_err();
         assert_eq!(error.code(), ErrorCode::InvalidInput, "{name:?}: {error}");

@@ -88,21 +88,30 @@ pub async fn oauth_clients<R: Runtime>(app: AppHandle<R>) -> Reply<Vec<OAuthClie
     reply(clients.into_iter().map(OAuthClientRow::from).collect())
 }
 
-/// Creates an OAuth client; the answer holds its secret, the one time it is shown.
+/// Creates an OAuth client for the Talkdesk APIs; the answer holds its secret, the one time it
+/// is shown. No grant types means client credentials.
 #[tauri::command]
 pub async fn create_oauth_client<R: Runtime>(
     app: AppHandle<R>,
     name: String,
     scopes: Vec<String>,
+    redirect_uris: Vec<String>,
+    grant_types: Vec<String>,
 ) -> Reply<CreatedClientView> {
+    let new = partner_api::oauth_clients::NewOAuthClient {
+        name,
+        scopes,
+        redirect_uris,
+        grant_types,
+    };
     let session = app.state::<AppState>().session();
     let workbench = session.workbench()?;
     let mut guard = connection(&session, &workbench).await?;
     let kept = guard.as_mut().expect("opened by connection()");
     let created = workbench
         .with_fresh_token(kept, now(), |client| {
-            let (workbench, name, scopes) = (&workbench, &name, &scopes);
-            async move { workbench.create_oauth_client(&client, name, scopes).await }
+            let (workbench, new) = (&workbench, new.clone());
+            async move { workbench.create_oauth_client(&client, new).await }
         })
         .await?;
     reply(CreatedClientView {

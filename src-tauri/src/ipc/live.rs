@@ -190,7 +190,11 @@ pub enum InstallationDecisionKind {
 pub struct OAuthClientRow {
     pub id: String,
     pub name: String,
+    /// Talkdesk API scopes, from the catalogue.
     pub scopes: Vec<String>,
+    /// https, or http on loopback; empty for a client-credentials client.
+    pub redirect_uris: Vec<String>,
+    pub grant_types: Vec<String>,
     /// RFC 3339.
     pub created_at: String,
 }
@@ -201,12 +205,16 @@ impl From<OAuthClient> for OAuthClientRow {
             id,
             name,
             scopes,
+            redirect_uris,
+            grant_types,
             created_at,
         } = client;
         OAuthClientRow {
             id,
             name,
             scopes,
+            redirect_uris,
+            grant_types,
             created_at,
         }
     }
@@ -251,10 +259,11 @@ impl From<Account> for PartnerAccountView {
     }
 }
 
-/// The scopes an OAuth client may be given, for the create dialog.
+/// The Talkdesk API scopes an OAuth client may be given (the catalogue's), for the create
+/// dialog.
 pub fn client_scopes() -> Vec<String> {
-    partner_api::oauth_clients::SCOPES
-        .iter()
-        .map(|s| (*s).to_owned())
+    partner_api::oauth_clients::scope_names()
+        .into_iter()
+        .map(str::to_owned)
         .collect()
 }

@@ -144,10 +144,13 @@ export interface Backend {
   ): Promise<DecidedInstallation>;
   /** The partner's OAuth API clients, live. */
   oauthClients(): Promise<OAuthClientRow[]>;
-  /** The scopes a client may be given. */
+  /** The Talkdesk API scopes a client may be given (the catalogue of Talkdesk's published scopes). */
   oauthClientScopes(): Promise<string[]>;
-  /** Creates a client; the answer holds its secret, the only time it is shown: keep it nowhere. */
-  createOAuthClient(name: string, scopes: string[]): Promise<CreatedClientView>;
+  /**
+   * Creates a client for the Talkdesk APIs; the answer holds its secret, the only time it is shown: keep it nowhere.
+   * Redirect URIs are https (or http on loopback); no grant types means client_credentials.
+   */
+  createOAuthClient(name: string, scopes: string[], redirectUris: string[], grantTypes: string[]): Promise<CreatedClientView>;
   deleteOAuthClient(clientId: string): Promise<void>;
   /** The partner's licenses and credit balance, live. */
   partnerAccount(): Promise<PartnerAccountView>;

@@ -414,7 +414,15 @@ export type DecidedInstallation = { id: string, account_name: string, state: Ins
 
 export type InstallationDecisionKind = "approve" | "reject";
 
-export type OAuthClientRow = { id: string, name: string, scopes: Array<string>, 
+export type OAuthClientRow = { id: string, name: string, 
+/**
+ * Talkdesk API scopes, from the catalogue.
+ */
+scopes: Array<string>, 
+/**
+ * https, or http on loopback; empty for a client-credentials client.
+ */
+redirect_uris: Array<string>, grant_types: Array<string>, 
 /**
  * RFC 3339.
  */

@@ -11,8 +11,11 @@ import type {
   OAuthClientRow,
   PartnerAccountView,
 } from './bindings';
+import catalogue from '../../../src-tauri/crates/partner-api/talkdesk-scopes.json';
+import { redirectUriProblem } from '../features/clients/redirect';
 
-export const CLIENT_SCOPES = ['apps:read', 'apps:write', 'oauth-clients:write', 'account:read'];
+/** The Talkdesk API scopes a client may be given: the catalogue the Rust side serves. */
+export const CLIENT_SCOPES: string[] = catalogue.scopes.map((scope) => scope.name);
 
 const badge = (
   label: string,
@@ -110,7 +113,7 @@ export interface FakeLiveOptions {
 export interface FakeLiveCalls {
   installations: string[];
   decideInstallation: { appId: string; installationId: string; decision: InstallationDecisionKind; reason: string | null }[];
-  createOAuthClient: { name: string; scopes: string[] }[];
+  createOAuthClient: { name: string; scopes: string[]; redirectUris: string[]; grantTypes: string[] }[];
   deleteOAuthClient: string[];
   /** How many times Talkdesk's help page on adding credits was opened. */
   openCreditsHelp: number;
@@ -184,17 +187,34 @@ export function createFakeLive(options: FakeLiveOptions = {}) {
       async oauthClientScopes(): Promise<string[]> {
         return [...CLIENT_SCOPES];
       },
-      async createOAuthClient(name: string, scopes: string[]): Promise<CreatedClientView> {
-        calls.createOAuthClient.push({ name, scopes: [...scopes] });
+      async createOAuthClient(
+        name: string,
+        scopes: string[],
+        redirectUris: string[],
+        grantTypes: string[],
+      ): Promise<CreatedClientView> {
+        calls.createOAuthClient.push({ name, scopes: [...scopes], redirectUris: [...redirectUris], grantTypes: [...grantTypes] });
         check();
         const trimmed = name.trim();
-        if (trimmed === '') throw invalid('the client needs a name');
-        if (scopes.length === 0) throw invalid(`give the client at least one scope: ${CLIENT_SCOPES.join(', ')}`);
+        if (trimmed === '') throw invalid('name: must not be empty');
+        if (scopes.length === 0) throw invalid('scopes: must list at least one Talkdesk API scope');
+        const unknown = scopes.findIndex((scope) => !CLIENT_SCOPES.includes(scope));
+        if (unknown >= 0) throw invalid(`scopes[${unknown}]: "${scopes[unknown]}" is not a Talkdesk API scope in the catalogue`);
+        for (const [i, uri] of redirectUris.entries()) {
+          const problem = redirectUriProblem(uri);
+          if (problem) throw invalid(`redirect_uris[${i}]: ${problem}`);
+        }
+        const grants = grantTypes.length === 0 ? ['client_credentials'] : [...new Set(grantTypes)];
+        if (grants.includes('authorization_code') && redirectUris.length === 0) {
+          throw invalid('redirect_uris: authorization_code needs at least one redirect URI to return the user to');
+        }
         made += 1;
         const client: OAuthClientRow = {
           id: `oc-demo-${made}`,
           name: trimmed,
           scopes: [...new Set(scopes)],
+          redirect_uris: [...new Set(redirectUris)],
+          grant_types: grants,
           created_at: now().toISOString(),
         };
         clients = [...clients, client];

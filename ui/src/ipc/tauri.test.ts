@@ -169,7 +169,7 @@ describe('the Tauri backend', () => {
     await backend.decideInstallation('app-1', 'inst-1', 'reject', 'Not yet.');
     await backend.oauthClients();
     await backend.oauthClientScopes();
-    await backend.createOAuthClient('Reports', ['apps:read']);
+    await backend.createOAuthClient('Reports', ['users:read'], ['https://crm.example.com/cb'], ['authorization_code']);
     await backend.deleteOAuthClient('oc-1');
     await backend.partnerAccount();
     await backend.openCreditsHelp();
@@ -179,7 +179,10 @@ describe('the Tauri backend', () => {
       ['decide_installation', { appId: 'app-1', installationId: 'inst-1', decision: 'reject', reason: 'Not yet.' }],
       ['oauth_clients', undefined],
       ['oauth_client_scopes', undefined],
-      ['create_oauth_client', { name: 'Reports', scopes: ['apps:read'] }],
+      [
+        'create_oauth_client',
+        { name: 'Reports', scopes: ['users:read'], redirectUris: ['https://crm.example.com/cb'], grantTypes: ['authorization_code'] },
+      ],
       ['delete_oauth_client', { clientId: 'oc-1' }],
       ['partner_account', undefined],
       ['open_credits_help', undefined],

@@ -88,7 +88,8 @@ export function createTauriBackend(): Backend {
       call<DecidedInstallation>('decide_installation', { appId, installationId, decision, reason }),
     oauthClients: () => call<OAuthClientRow[]>('oauth_clients'),
     oauthClientScopes: () => call<string[]>('oauth_client_scopes'),
-    createOAuthClient: (name, scopes) => call<CreatedClientView>('create_oauth_client', { name, scopes }),
+    createOAuthClient: (name, scopes, redirectUris, grantTypes) =>
+      call<CreatedClientView>('create_oauth_client', { name, scopes, redirectUris, grantTypes }),
     deleteOAuthClient: (clientId) => call<void>('delete_oauth_client', { clientId }),
     partnerAccount: () => call<PartnerAccountView>('partner_account'),
     openCreditsHelp: () => call<void>('open_credits_help'),

@@ -67,7 +67,7 @@ pub fn is_open_path(path: &str) -> bool {
         (name = "changes", description = "The change feed"),
         (name = "rules", description = "The rules pack"),
         (name = "installations", description = "Installations of the partner's apps in customer accounts"),
-        (name = "oauth-clients", description = "The partner's own OAuth API clients"),
+        (name = "oauth-clients", description = "The partner's OAuth clients for the Talkdesk APIs (scopes from the catalogue of Talkdesk API scopes)"),
         (name = "account", description = "Licenses and credits"),
         (name = "oauth", description = "The OAuth 2.0 authorization server (RFC 8414, RFC 8628, RFC 6749, RFC 7636, RFC 7009). No bearer token; errors are `OAuthError`."),
         (name = "sandbox-admin", description = "Sandbox only: these routes exist only in `partner-sandbox`, never in the real service, and answer only loopback peers (403 otherwise). Tests and demos drive the sandbox through them: device-code decisions, review decisions, portal edits, the rules pack, faults and tokens without a browser. Every operation carries `x-sandbox-only: true`."),
@@ -123,13 +123,18 @@ impl utoipa::Modify for Security {
             .description("The peer is not on the loopback interface")
             .content("application/json", error())
             .build();
-        // A client's scopes are each listed once (utoipa has no attribute for `uniqueItems`).
+        // A client's scopes, redirect URIs and grant types are each listed once (utoipa has no
+        // attribute for `uniqueItems`).
         if let Some(utoipa::openapi::RefOr::T(utoipa::openapi::Schema::Object(client))) =
             components.schemas.get_mut("NewOAuthClient")
-            && let Some(utoipa::openapi::RefOr::T(utoipa::openapi::Schema::Array(scopes))) =
-                client.properties.get_mut("scopes")
         {
-            scopes.unique_items = true;
+            for list in ["scopes", "redirect_uris", "grant_types"] {
+                if let Some(utoipa::openapi::RefOr::T(utoipa::openapi::Schema::Array(items))) =
+                    client.properties.get_mut(list)
+                {
+                    items.unique_items = true;
+                }
+            }
         }
         // `POST /apps/{app_id}/versions` takes an empty body as well as `{}`.
         if let Some(body) = openapi
@@ -579,7 +584,7 @@ mod routes {
         responses(
             (status = 201, description = "The client and, this once, its secret", body = CreatedOAuthClient,
                 headers(("Idempotent-Replayed" = String, description = "`true` on a replay of an `Idempotency-Key`"))),
-            (status = 400, description = "Malformed JSON or invalid fields", body = ApiError),
+            (status = 400, description = "Malformed JSON or invalid fields (code `invalid_request`): `fields` names each, as `redirect_uris[0]` or `scopes[1]`: a scope not in the catalogue of Talkdesk API scopes, a redirect URI that is not https (or http on a loopback host), `authorization_code` without a redirect URI", body = ApiError),
             (status = 413, description = "The body is larger than 64 KiB", body = ApiError),
             (status = 415, description = "The body is not `application/json`", body = ApiError),
         ))]

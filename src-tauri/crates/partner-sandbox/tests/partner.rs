@@ -394,6 +394,76 @@ async fn oauth_client_secret_is_returned_once_and_never_listed() {
 }
 
 #[tokio::test]
+async fn an_oauth_client_for_the_talkdesk_apis_has_redirect_uris_grant_types_and_catalogue_scopes()
+{
+    let api = Api::start().await;
+    let body = json!({
+        "name": "Acme CRM sign-in",
+        "scopes": ["users:read", "contacts:read", "account:read"],
+        "redirect_uris": ["https://crm.example.com/talkdesk/callback", "http://127.0.0.1:8080/cb"],
+        "grant_types": ["client_credentials", "authorization_code", "refresh_token"],
+    });
+    let response = api.send_json(Method::POST, "/oauth-clients", &body).await;
+    assert_eq!(response.status(), StatusCode::CREATED);
+    let created: CreatedOAuthClient = response.json().await.unwrap();
+    assert_eq!(
+        created.client.scopes,
+        ["users:read", "contacts:read", "account:read"]
+    );
+    assert_eq!(
+        created.client.redirect_uris,
+        [
+            "https://crm.example.com/talkdesk/callback",
+            "http://127.0.0.1:8080/cb"
+        ]
+    );
+    assert_eq!(
+        created.client.grant_types,
+        ["client_credentials", "authorization_code", "refresh_token"]
+    );
+    let listed: Vec<OAuthClient> = api.walk("/oauth-clients", "oauth_clients").await;
+    assert_eq!(listed, std::slice::from_ref(&created.client));
+
+    // A client-credentials client needs no redirect URI: grant types default to it.
+    let server_to_server: CreatedOAuthClient = api
+        .send_json(
+            Method::POST,
+            "/oauth-clients",
+            &json!({"name": "Nightly export", "scopes": ["data-reports:read"]}),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(server_to_server.client.grant_types, ["client_credentials"]);
+    assert!(server_to_server.client.redirect_uris.is_empty());
+
+    // http off loopback is refused, naming the URI's field; nothing is created.
+    let refused = api
+        .send_json(
+            Method::POST,
+            "/oauth-clients",
+            &json!({
+                "name": "Plain http",
+                "scopes": ["users:read"],
+                "redirect_uris": ["http://example.com/cb", "https://example.com/cb"],
+                "grant_types": ["authorization_code"],
+            }),
+        )
+        .await;
+    let refused = error(refused, StatusCode::BAD_REQUEST).await;
+    assert_eq!(refused.code, "invalid_request");
+    assert_eq!(field_names(&refused), ["redirect_uris[0]"]);
+    assert!(
+        refused.fields[0].description.contains("https"),
+        "{:?}",
+        refused.fields
+    );
+    let listed: Page<OAuthClient> = api.json("/oauth-clients").await;
+    assert_eq!(listed.total, 2, "the refused client was not created");
+}
+
+#[tokio::test]
 async fn an_idempotency_key_replays_the_first_client_without_its_secret() {
     let api = Api::start().await;
     let create = || {
@@ -432,14 +502,35 @@ async fn oauth_client_validation_names_each_field() {
         (json!({"name": "ok", "scopes": "apps:read"}), vec!["scopes"]),
         (
             json!({"name": "ok", "scopes": ["apps:admin"]}),
-            vec!["scopes"],
+            vec!["scopes[0]"],
+        ),
+        // This tool's own scope is not a Talkdesk API scope.
+        (
+            json!({"name": "ok", "scopes": ["users:read", "oauth-clients:write"]}),
+            vec!["scopes[1]"],
         ),
         (
             json!({"name": "ok", "scopes": ["apps:read", "apps:read"]}),
-            vec!["scopes"],
+            vec!["scopes[1]"],
         ),
-        (json!({"name": "ok", "scopes": [1]}), vec!["scopes"]),
+        (json!({"name": "ok", "scopes": [1]}), vec!["scopes[0]"]),
         (json!({}), vec!["name", "scopes"]),
+        (
+            json!({"name": "ok", "scopes": ["users:read"], "redirect_uris": "https://a.example/cb"}),
+            vec!["redirect_uris"],
+        ),
+        (
+            json!({"name": "ok", "scopes": ["users:read"], "grant_types": ["implicit"]}),
+            vec!["grant_types[0]"],
+        ),
+        (
+            json!({"name": "ok", "scopes": ["users:read"], "grant_types": ["authorization_code"]}),
+            vec!["redirect_uris"],
+        ),
+        (
+            json!({"name": "ok", "scopes": ["users:read"], "grant_types": []}),
+            vec!["grant_types"],
+        ),
     ];
     for (body, fields) in cases {
         let response = api.send_json(Method::POST, "/oauth-clients", &body).await;

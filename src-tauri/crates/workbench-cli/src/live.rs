@@ -4,7 +4,7 @@
 
 use clap::{Args, Subcommand, ValueEnum};
 use partner_api::installations::InstallationState;
-use partner_api::oauth_clients::SCOPES;
+use partner_api::oauth_clients::{self, AUTHORIZATION_CODE, CLIENT_CREDENTIALS, NewOAuthClient};
 use serde_json::json;
 use time::OffsetDateTime;
 use workbench::live::{CREDITS_HELP_URL, CREDITS_WAYS, CREDITS_WHERE, format_credits};
@@ -95,15 +95,25 @@ pub struct ClientsArgs {
 
 #[derive(Debug, Subcommand)]
 enum ClientsAction {
-    /// Create an OAuth client. Its secret is printed once and never shown again.
+    /// Create an OAuth client for the Talkdesk APIs. Its secret is printed once and never shown
+    /// again.
     Create {
         /// A name to know it by (at most 100 characters).
         #[arg(long, value_name = "NAME")]
         name: String,
-        /// A scope to give it: apps:read, apps:write, oauth-clients:write, account:read.
-        /// Repeatable; at least one.
+        /// A Talkdesk API scope to give it, such as users:read or contacts:read
+        /// (`pwb clients scopes` lists them). Repeatable; at least one.
         #[arg(long = "scope", value_name = "SCOPE", required = true, num_args = 1..)]
         scopes: Vec<String>,
+        /// Where an authorization-code sign-in returns: https, or http on localhost, 127.0.0.1
+        /// or [::1]. Repeatable.
+        #[arg(long = "redirect-uri", value_name = "URI", num_args = 1..)]
+        redirect_uris: Vec<String>,
+        /// A grant type: client_credentials, authorization_code or refresh_token. Repeatable.
+        /// Without it: client_credentials, and authorization_code too when a --redirect-uri is
+        /// given.
+        #[arg(long = "grant-type", value_name = "GRANT", num_args = 1..)]
+        grant_types: Vec<String>,
         /// Print the client and its secret as JSON.
         #[arg(long)]
         json: bool,
@@ -116,7 +126,8 @@ enum ClientsAction {
         #[arg(long)]
         json: bool,
     },
-    /// The scopes a client can be given. Known to `pwb` itself: works offline.
+    /// The Talkdesk API scopes and grant types a client can be given, with the Talkdesk page
+    /// each comes from. Known to `pwb` itself: works offline.
     Scopes {
         /// Print JSON instead of lines.
         #[arg(long)]
@@ -306,29 +317,69 @@ pub async fn clients(
     // What asks the server; the scopes are answered here, offline.
     enum Live {
         List,
-        Create {
-            name: String,
-            scopes: Vec<String>,
-            json: bool,
-        },
-        Delete {
-            id: String,
-            json: bool,
-        },
+        Create { new: NewOAuthClient, json: bool },
+        Delete { id: String, json: bool },
     }
     let action = match args.action {
         Some(ClientsAction::Scopes { json }) => {
+            let catalogue = oauth_clients::catalogue();
             if json {
-                print_json(&json!({ "scopes": SCOPES }));
+                print_json(&json!({
+                    "scopes": oauth_clients::scope_names(),
+                    "grant_types": oauth_clients::grant_type_names(),
+                    "catalogue": catalogue,
+                }));
             } else {
-                for scope in SCOPES {
-                    say!("{scope}");
+                let mut rows = vec![["SCOPE", "API", "WHAT IT ALLOWS"].map(String::from)];
+                for scope in &catalogue.scopes {
+                    rows.push([
+                        scope.name.clone(),
+                        scope.api.clone().unwrap_or_default(),
+                        scope.description.clone(),
+                    ]);
                 }
+                print_table(&rows);
+                say!("");
+                say!(
+                    "Grant types: {}",
+                    oauth_clients::grant_type_names().join(", ")
+                );
+                let mut sources: Vec<&str> = catalogue
+                    .scopes
+                    .iter()
+                    .chain(&catalogue.grant_types)
+                    .map(|entry| entry.source.as_str())
+                    .collect();
+                sources.sort_unstable();
+                sources.dedup();
+                say!("Source: Talkdesk's published pages, {}", sources.join(", "));
             }
             return Ok(exit::SUCCESS);
         }
         None => Live::List,
-        Some(ClientsAction::Create { name, scopes, json }) => Live::Create { name, scopes, json },
+        Some(ClientsAction::Create {
+            name,
+            scopes,
+            redirect_uris,
+            mut grant_types,
+            json,
+        }) => {
+            if grant_types.is_empty() {
+                grant_types.push(CLIENT_CREDENTIALS.to_owned());
+                if !redirect_uris.is_empty() {
+                    grant_types.push(AUTHORIZATION_CODE.to_owned());
+                }
+            }
+            Live::Create {
+                new: NewOAuthClient {
+                    name,
+                    scopes,
+                    redirect_uris,
+                    grant_types,
+                },
+                json,
+            }
+        }
         Some(ClientsAction::Delete { id, json }) => Live::Delete { id, json },
     };
     let connection = connect(workbench, choice).await?;
@@ -341,23 +392,32 @@ pub async fn clients(
                     print_json(&serde_json::to_value(&clients).expect("clients serialize"));
                 } else if clients.is_empty() {
                     say!(
-                        "No OAuth clients yet. `pwb clients create --name NAME --scope apps:read` creates one."
+                        "No OAuth clients yet. `pwb clients create --name NAME --scope users:read` creates one."
                     );
                 } else {
-                    let mut rows = vec![["ID", "NAME", "SCOPES", "CREATED"].map(String::from)];
+                    let mut rows = vec![
+                        ["ID", "NAME", "SCOPES", "GRANT TYPES", "REDIRECT URIS", "CREATED"]
+                            .map(String::from),
+                    ];
                     for c in &clients {
                         rows.push([
                             c.id.clone(),
                             c.name.clone(),
                             c.scopes.join(" "),
+                            c.grant_types.join(" "),
+                            if c.redirect_uris.is_empty() {
+                                "-".to_owned()
+                            } else {
+                                c.redirect_uris.join(" ")
+                            },
                             c.created_at.clone(),
                         ]);
                     }
                     print_table(&rows);
                 }
             }
-            Live::Create { name, scopes, json } => {
-                let created = workbench.create_oauth_client(client, &name, &scopes).await?;
+            Live::Create { new, json } => {
+                let created = workbench.create_oauth_client(client, new).await?;
                 if json {
                     print_json(&json!({
                         "client": created.client,
@@ -366,6 +426,10 @@ pub async fn clients(
                 } else {
                     say!("created OAuth client {} ({})", created.client.id, created.client.name);
                     say!("scopes: {}", created.client.scopes.join(" "));
+                    say!("grant types: {}", created.client.grant_types.join(" "));
+                    if !created.client.redirect_uris.is_empty() {
+                        say!("redirect URIs: {}", created.client.redirect_uris.join(" "));
+                    }
                     say!("secret: {}", created.secret.expose());
                     say!(
                         "Copy the secret now: it will not be shown again, and Partner Workbench does not keep it."

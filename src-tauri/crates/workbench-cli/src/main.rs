@@ -269,8 +269,9 @@ enum Command {
     /// An app's installations in customer accounts, with the badge each customer sees; approve
     /// or reject a pending one. Live: asked of the server (exit 4 offline).
     Installations(live::InstallationsArgs),
-    /// Your OAuth API clients: list, create (the secret is shown once), delete. Live. And the
-    /// scopes a client can be given.
+    /// Your OAuth clients for the Talkdesk APIs: list, create (with redirect URIs and grant
+    /// types; the secret is shown once), delete. Live. And the Talkdesk API scopes a client can
+    /// be given.
     Clients(live::ClientsArgs),
     /// Your licenses and credit balance. Live.
     Account {

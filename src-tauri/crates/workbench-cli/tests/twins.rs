@@ -406,7 +406,7 @@ fn every_command_with_json_prints_one_json_document() {
     let scopes = json(with(&["clients", "scopes", "--json"], &[]), SUCCESS);
     assert_eq!(
         scopes["scopes"],
-        json!(partner_api::oauth_clients::SCOPES),
+        json!(partner_api::oauth_clients::scope_names()),
         "the scopes the window offers"
     );
     let created = json(

@@ -2,6 +2,7 @@
 //! walked through `_links.next`, a decision with `If-Match`, OAuth clients and the account.
 
 use partner_api::installations::{Decision, InstallationState, UpdateState};
+use partner_api::oauth_clients::NewOAuthClient;
 use partner_sandbox::{Config, Sandbox, Seed};
 use workbench_remote::{PartnerClient, RemoteError, RetryPolicy, SecretToken};
 
@@ -152,9 +153,18 @@ async fn oauth_clients_are_created_with_a_secret_listed_without_it_and_deleted()
     let client = server.client();
     assert!(client.oauth_clients().await.unwrap().is_empty());
 
-    let scopes = vec!["apps:read".to_owned(), "account:read".to_owned()];
+    let new = |name: &str, scopes: &[&str]| NewOAuthClient {
+        name: name.to_owned(),
+        scopes: scopes.iter().map(|s| (*s).to_owned()).collect(),
+        redirect_uris: vec!["https://reports.example.com/cb".to_owned()],
+        grant_types: vec![
+            "client_credentials".to_owned(),
+            "authorization_code".to_owned(),
+        ],
+    };
+    let scopes = ["users:read", "account:read"];
     let made = client
-        .create_oauth_client("Reports", &scopes, "key-reports-1")
+        .create_oauth_client(&new("Reports", &scopes), "key-reports-1")
         .await
         .unwrap();
     let secret = made
@@ -162,12 +172,20 @@ async fn oauth_clients_are_created_with_a_secret_listed_without_it_and_deleted()
         .clone()
         .expect("the creating reply has the secret");
     assert!(secret.expose().starts_with("pwbs_"));
+    assert_eq!(
+        made.client.redirect_uris,
+        ["https://reports.example.com/cb"]
+    );
+    assert_eq!(
+        made.client.grant_types,
+        ["client_credentials", "authorization_code"]
+    );
     let debug = format!("{made:?}");
     assert!(!debug.contains(secret.expose()), "{debug}");
     assert!(debug.contains("<redacted>"));
     // A retry under the same key creates nothing new and has no secret.
     let replay = client
-        .create_oauth_client("Reports", &scopes, "key-reports-1")
+        .create_oauth_client(&new("Reports", &scopes), "key-reports-1")
         .await
         .unwrap();
     assert_eq!(replay.client.id, made.client.id);
@@ -175,7 +193,10 @@ async fn oauth_clients_are_created_with_a_secret_listed_without_it_and_deleted()
 
     for i in 0..3 {
         client
-            .create_oauth_client(&format!("Extra {i}"), &scopes, &format!("key-extra-{i}"))
+            .create_oauth_client(
+                &new(&format!("Extra {i}"), &scopes),
+                &format!("key-extra-{i}"),
+            )
             .await
             .unwrap();
     }
@@ -184,7 +205,7 @@ async fn oauth_clients_are_created_with_a_secret_listed_without_it_and_deleted()
     assert_eq!(listed[0], made.client);
 
     let refused = client
-        .create_oauth_client("Bad", &["admin".to_owned()], "key-bad")
+        .create_oauth_client(&new("Bad", &["admin"]), "key-bad")
         .await
         .unwrap_err();
     assert_eq!(refused.status(), Some(400), "{refused}");

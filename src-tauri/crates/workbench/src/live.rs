@@ -6,7 +6,7 @@
 
 use partner_api::account::Account;
 use partner_api::installations::{self, Decision, Installation};
-use partner_api::oauth_clients::{NAME_MAX_CHARS, OAuthClient, SCOPES};
+use partner_api::oauth_clients::{NewOAuthClient, OAuthClient};
 use serde::Serialize;
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
@@ -167,48 +167,38 @@ impl Workbench {
         client.oauth_clients().await.map_err(live("OAuth clients"))
     }
 
-    /// Creates an OAuth client with `scopes` (each one of [`SCOPES`], at least one). Its
-    /// secret is in the answer, this once; it is not kept anywhere.
+    /// Creates an OAuth client for the Talkdesk APIs: scopes from the catalogue of Talkdesk API
+    /// scopes, redirect URIs (https, or http on loopback) and grant types, checked here as the
+    /// server checks them ([`NewOAuthClient::problems`]) before anything is sent. Its secret is in
+    /// the answer, this once; it is not kept anywhere.
     pub async fn create_oauth_client(
         &self,
         client: &PartnerClient,
-        name: &str,
-        scopes: &[String],
+        mut new: NewOAuthClient,
     ) -> Result<CreatedClient, WorkbenchError> {
-        let name = name.trim();
-        let invalid = |m: String| Err(WorkbenchError::InvalidInput(m));
-        if name.is_empty() {
-            return invalid("the client needs a name".to_owned());
-        }
-        if name.chars().count() > NAME_MAX_CHARS {
-            return invalid(format!(
-                "the name is longer than {NAME_MAX_CHARS} characters; shorten it"
-            ));
-        }
-        if name.chars().any(char::is_control) {
-            return invalid("the name must not contain control characters".to_owned());
-        }
-        if scopes.is_empty() {
-            return invalid(format!(
-                "give the client at least one scope: {}",
-                SCOPES.join(", ")
-            ));
-        }
-        let mut wanted: Vec<String> = Vec::new();
-        for scope in scopes {
-            if !SCOPES.contains(&scope.as_str()) {
-                return invalid(format!(
-                    "{scope:?} is not a scope a client can have; use {}",
-                    SCOPES.join(", ")
-                ));
-            }
-            if !wanted.contains(scope) {
-                wanted.push(scope.clone());
-            }
+        new.name = new.name.trim().to_owned();
+        let dedup = |list: &mut Vec<String>| {
+            let mut seen = Vec::new();
+            list.retain(|item| {
+                let first = !seen.contains(item);
+                seen.push(item.clone());
+                first
+            });
+        };
+        dedup(&mut new.scopes);
+        dedup(&mut new.redirect_uris);
+        dedup(&mut new.grant_types);
+        let problems = new.problems();
+        if !problems.is_empty() {
+            let lines: Vec<String> = problems
+                .iter()
+                .map(|p| format!("{}: {}", p.name, p.description))
+                .collect();
+            return Err(WorkbenchError::InvalidInput(lines.join("; ")));
         }
         let key = crate::edit::new_key();
         let created = client
-            .create_oauth_client(name, &wanted, &key)
+            .create_oauth_client(&new, &key)
             .await
             .map_err(live("OAuth clients"))?;
         let Some(secret) = created.secret else {

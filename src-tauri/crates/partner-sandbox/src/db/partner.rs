@@ -39,6 +39,9 @@ CREATE TABLE IF NOT EXISTS oauth_clients (
     id TEXT NOT NULL UNIQUE,
     name TEXT NOT NULL,
     scopes TEXT NOT NULL,
+    -- JSON arrays of strings.
+    redirect_uris TEXT NOT NULL DEFAULT '[]',
+    grant_types TEXT NOT NULL DEFAULT '[\"client_credentials\"]',
     -- Lower-case hex SHA-256 of the secret; the secret itself is never stored.
     secret_sha256 TEXT NOT NULL,
     created_at TEXT NOT NULL,
@@ -67,6 +70,20 @@ pub fn ensure(conn: &Connection, seed: Option<Seed>) -> rusqlite::Result<()> {
         conn.execute_batch(
             "ALTER TABLE installations ADD COLUMN update_state TEXT
                  CHECK (update_state IN ('updating', 'failed'))",
+        )?;
+    }
+    // A database made before clients had redirect URIs and grant types gains them (none, and
+    // client credentials).
+    let has_redirects: bool = conn.query_row(
+        "SELECT count(*) > 0 FROM pragma_table_info('oauth_clients') WHERE name = 'redirect_uris'",
+        [],
+        |row| row.get(0),
+    )?;
+    if !has_redirects {
+        conn.execute_batch(
+            "ALTER TABLE oauth_clients ADD COLUMN redirect_uris TEXT NOT NULL DEFAULT '[]';
+             ALTER TABLE oauth_clients ADD COLUMN grant_types TEXT NOT NULL
+                 DEFAULT '[\"client_credentials\"]';",
         )?;
     }
     let account = seed::partner::account(seed.unwrap_or(Seed::Empty));
@@ -171,17 +188,25 @@ pub enum Created {
     Replayed(OAuthClient),
 }
 
-const CLIENT_COLUMNS: &str = "id, name, scopes, created_at";
+const CLIENT_COLUMNS: &str = "id, name, scopes, created_at, redirect_uris, grant_types";
 
 fn client_from_row(row: &Row<'_>) -> rusqlite::Result<OAuthClient> {
-    let scopes: String = row.get(2)?;
-    let scopes = serde_json::from_str(&scopes).map_err(|e| {
-        rusqlite::Error::FromSqlConversionFailure(2, rusqlite::types::Type::Text, Box::new(e))
-    })?;
+    let list = |index: usize| -> rusqlite::Result<Vec<String>> {
+        let text: String = row.get(index)?;
+        serde_json::from_str(&text).map_err(|e| {
+            rusqlite::Error::FromSqlConversionFailure(
+                index,
+                rusqlite::types::Type::Text,
+                Box::new(e),
+            )
+        })
+    };
     Ok(OAuthClient {
         id: row.get(0)?,
         name: row.get(1)?,
-        scopes,
+        scopes: list(2)?,
+        redirect_uris: list(4)?,
+        grant_types: list(5)?,
         created_at: row.get(3)?,
     })
 }
@@ -251,15 +276,20 @@ impl Db {
         {
             return Ok(Created::Replayed(earlier));
         }
-        let scopes = serde_json::to_string(&client.scopes)
-            .map_err(|e| rusqlite::Error::ToSqlConversionFailure(Box::new(e)))?;
+        let json = |list: &Vec<String>| {
+            serde_json::to_string(list)
+                .map_err(|e| rusqlite::Error::ToSqlConversionFailure(Box::new(e)))
+        };
         tx.execute(
-            "INSERT INTO oauth_clients (id, name, scopes, secret_sha256, created_at, idempotency_key)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            "INSERT INTO oauth_clients (id, name, scopes, redirect_uris, grant_types,
+                                        secret_sha256, created_at, idempotency_key)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
             params![
                 client.id,
                 client.name,
-                scopes,
+                json(&client.scopes)?,
+                json(&client.redirect_uris)?,
+                json(&client.grant_types)?,
                 secret_sha256,
                 client.created_at,
                 idempotency_key

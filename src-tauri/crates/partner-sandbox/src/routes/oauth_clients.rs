@@ -8,7 +8,7 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderMap, HeaderName, HeaderValue, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use partner_api::Page;
-use partner_api::oauth_clients::{self, CreatedOAuthClient, NAME_MAX_CHARS, OAuthClient, SCOPES};
+use partner_api::oauth_clients::{self, CreatedOAuthClient, NewOAuthClient, OAuthClient};
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 
@@ -55,12 +55,15 @@ pub async fn create(
 ) -> Result<Response, HttpError> {
     let key = idempotency_key(&headers)?;
     let object = body::json_object(&headers, bytes)?;
-    let (name, scopes) = parse_new(&object)?;
+    let new = parse_new(&object)?;
     let secret = format!("pwbs_{}", random_hex(32)?);
+    let grant_types = new.grant_types_or_default();
     let client = OAuthClient {
         id: format!("oc-{}", random_hex(8)?),
-        name,
-        scopes,
+        name: new.name.trim().to_owned(),
+        scopes: new.scopes,
+        redirect_uris: new.redirect_uris,
+        grant_types,
         created_at: now_rfc3339(),
     };
     let secret_sha256 = hex::encode(Sha256::digest(secret.as_bytes()));
@@ -126,55 +129,64 @@ fn idempotency_key(headers: &HeaderMap) -> Result<Option<String>, HttpError> {
     }
 }
 
-/// Reads `{"name": "...", "scopes": ["apps:read", ...]}`.
-fn parse_new(object: &serde_json::Map<String, Value>) -> Result<(String, Vec<String>), HttpError> {
+/// Reads `{"name": "...", "scopes": ["users:read", ...], "redirect_uris": [...],
+/// "grant_types": [...]}`: first the shape of each member, then the contract's own checks
+/// ([`NewOAuthClient::problems`]: scopes from the catalogue of Talkdesk API scopes, redirect URIs
+/// https or http on loopback). Every problem is a field error naming the member (`redirect_uris[0]`).
+fn parse_new(object: &serde_json::Map<String, Value>) -> Result<NewOAuthClient, HttpError> {
     let mut fields = Vec::new();
     let name = match object.get("name") {
-        Some(Value::String(name)) => {
-            let name = name.trim();
-            if name.is_empty() {
-                fields.push(field("name", "must not be empty"));
-            } else if name.chars().count() > NAME_MAX_CHARS {
-                fields.push(field(
-                    "name",
-                    format!("must be at most {NAME_MAX_CHARS} characters"),
-                ));
-            } else if name.chars().any(char::is_control) {
-                fields.push(field("name", "must not contain control characters"));
-            }
-            name.to_owned()
-        }
+        Some(Value::String(name)) => name.clone(),
         _ => {
             fields.push(field("name", "must be a string"));
             String::new()
         }
     };
-    let mut scopes = Vec::new();
-    match object.get("scopes") {
-        Some(Value::Array(items)) if !items.is_empty() => {
-            for item in items {
-                match item.as_str() {
-                    Some(scope) if SCOPES.contains(&scope) => {
-                        if scopes.iter().any(|s| s == scope) {
-                            fields.push(field("scopes", format!("{scope} is listed twice")));
-                        } else {
-                            scopes.push(scope.to_owned());
-                        }
+    let mut strings = |member: &str, required: bool| -> Vec<String> {
+        match object.get(member) {
+            None | Some(Value::Null) if !required => Vec::new(),
+            Some(Value::Array(items)) => items
+                .iter()
+                .enumerate()
+                .filter_map(|(i, item)| match item {
+                    Value::String(s) => Some(s.clone()),
+                    _ => {
+                        fields.push(field(&format!("{member}[{i}]"), "must be a string"));
+                        None
                     }
-                    _ => fields.push(field(
-                        "scopes",
-                        format!("{item} is not one of {}", SCOPES.join(", ")),
-                    )),
-                }
+                })
+                .collect(),
+            _ => {
+                fields.push(field(member, "must be an array of strings"));
+                Vec::new()
             }
         }
-        _ => fields.push(field(
-            "scopes",
-            format!("must be a non-empty array of {}", SCOPES.join(", ")),
-        )),
+    };
+    let scopes = strings("scopes", true);
+    let redirect_uris = strings("redirect_uris", false);
+    let grant_types = strings("grant_types", false);
+    if matches!(object.get("grant_types"), Some(Value::Array(items)) if items.is_empty()) {
+        fields.push(field(
+            "grant_types",
+            "must list at least one grant type, or be left out for client_credentials",
+        ));
     }
+    let new = NewOAuthClient {
+        name,
+        scopes,
+        redirect_uris,
+        grant_types,
+    };
+    // The contract's checks, but not twice for a member whose shape is already wrong.
+    let base = |name: &str| name.split('[').next().unwrap_or_default().to_owned();
+    let wrong: Vec<String> = fields.iter().map(|f| base(&f.name)).collect();
+    fields.extend(
+        new.problems()
+            .into_iter()
+            .filter(|problem| !wrong.contains(&base(&problem.name))),
+    );
     if fields.is_empty() {
-        Ok((name, scopes))
+        Ok(new)
     } else {
         Err(HttpError::invalid_request(
             "the OAuth client is invalid",

@@ -111,15 +111,11 @@ impl PartnerClient {
     /// so a retried request creates one client. The reply holds the secret, this once.
     pub async fn create_oauth_client(
         &self,
-        name: &str,
-        scopes: &[String],
+        new: &NewOAuthClient,
         key: &str,
     ) -> Result<NewClient, RemoteError> {
         let url = self.url(oauth_clients::PATH)?;
-        let (content_type, body) = json_body(&NewOAuthClient {
-            name: name.to_owned(),
-            scopes: scopes.to_vec(),
-        })?;
+        let (content_type, body) = json_body(new)?;
         let call = Call {
             method: Method::POST,
             url: url.clone(),
