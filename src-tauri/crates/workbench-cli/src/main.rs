@@ -57,6 +57,12 @@ enum Command {
         /// Do not contact the server: show the cache as it is.
         #[arg(long)]
         offline: bool,
+        /// Only the apps TEXT finds, case-insensitively, in an app's name, display name or slug
+        /// (listed with all their versions) or in a version's number or either status as printed
+        /// ("in review", "rejected"; the app listed with only those versions). Says how many of
+        /// the cached apps match.
+        #[arg(long, value_name = "TEXT")]
+        filter: Option<String>,
     },
     /// A cached version as the window's editor opens it: content, plans, icon, what is locked and
     /// why, the review actions allowed, local changes. Works offline.
@@ -356,18 +362,36 @@ async fn run(cli: Cli) -> Result<u8, WorkbenchError> {
     let workbench = profiles.open_workbench(&profile)?;
     let choice = profile.server.clone();
     match cli.command {
-        Command::Apps { json, offline } => {
+        Command::Apps {
+            json,
+            offline,
+            filter,
+        } => {
             let status = if offline {
                 workbench.status_cached()
             } else {
                 sync(&workbench, &choice, !json).await
             };
             let apps = workbench.list_apps()?;
+            let filtered = filter.as_deref().map(|text| {
+                let matched = workbench::filter_apps(&apps, text);
+                (text, matched, apps.len())
+            });
+            let shown = filtered.as_ref().map_or(&apps, |(_, matched, _)| matched);
             if json {
                 let changes = workbench.local_changes(None)?;
-                output::print_json(&output::apps_json(&apps, &changes, &status));
+                let mut value = output::apps_json(shown, &changes, &status);
+                if let Some((text, matched, total)) = &filtered {
+                    value["filter"] = output::filter_json(text, matched.len(), *total);
+                }
+                output::print_json(&value);
             } else {
-                output::print_apps_table(&apps);
+                match &filtered {
+                    Some((text, matched, total)) if *total > 0 => {
+                        output::print_filtered_apps(text, matched, *total)
+                    }
+                    _ => output::print_apps_table(shown),
+                }
                 output::print_status_note(&status);
             }
             Ok(exit::SUCCESS)

@@ -219,6 +219,24 @@ pub fn print_apps_table(apps: &[AppListing]) {
     }
 }
 
+/// What `pwb apps --filter TEXT --json` adds: the text, how many apps it kept, of how many.
+pub fn filter_json(text: &str, matched: usize, total: usize) -> Value {
+    json!({ "text": text, "matched": matched, "total": total })
+}
+
+/// The apps a filter kept (`matched`, of `total` cached), then a line with the count; only the
+/// line when none matched.
+pub fn print_filtered_apps(text: &str, matched: &[AppListing], total: usize) {
+    let text = clean(text);
+    let noun = if total == 1 { "app" } else { "apps" };
+    if matched.is_empty() {
+        say!("No app matches \"{text}\" (0 of {total} {noun}).");
+        return;
+    }
+    print_apps_table(matched);
+    say!("{} of {total} {noun} match \"{text}\"", matched.len());
+}
+
 /// One line on stderr saying how fresh the list is, so stdout stays a clean table.
 pub fn print_status_note(status: &SyncStatus) {
     let when = status.last_synced_at.as_deref().unwrap_or("never");

@@ -433,6 +433,145 @@ fn every_command_with_json_prints_one_json_document() {
     assert_eq!(deleted["deleted"], json!(client));
 }
 
+/// `(app id, [version ids])` of each app a `pwb apps --json` lists.
+fn listed(json: &Value) -> Vec<(String, Vec<String>)> {
+    let ids = |list: &Value| -> Vec<Value> { list.as_array().expect("a list").clone() };
+    ids(&json["apps"])
+        .iter()
+        .map(|app| {
+            let versions = ids(&app["versions"])
+                .iter()
+                .map(|v| v["id"].as_str().unwrap().to_owned())
+                .collect();
+            (app["id"].as_str().unwrap().to_owned(), versions)
+        })
+        .collect()
+}
+
+#[test]
+fn apps_filter_lists_only_what_it_finds_with_the_count_offline_too() {
+    let (server, data) = synced();
+    let data = data.path();
+    let all = json_of(&server, data, &["apps", "--json", "--offline"], SUCCESS);
+    let apps = all["apps"].as_array().expect("an `apps` list");
+    let total = apps.len();
+    assert!(total >= 3, "the demo seed has apps: {all}");
+
+    // By name: Acme alone, with every one of its versions.
+    let acme = json_of(
+        &server,
+        data,
+        &["apps", "--filter", "acme", "--json"],
+        SUCCESS,
+    );
+    let whole_acme: Vec<_> = listed(&all)
+        .into_iter()
+        .filter(|(id, _)| {
+            apps.iter()
+                .any(|a| a["id"] == id.as_str() && a["display_name"] == ACME.0)
+        })
+        .collect();
+    assert_eq!(whole_acme.len(), 1, "the demo has {:?}: {all}", ACME.0);
+    assert_eq!(
+        listed(&acme),
+        whole_acme,
+        "only Acme, with all its versions: {acme}"
+    );
+    assert_eq!(
+        acme["filter"],
+        json!({ "text": "acme", "matched": 1, "total": total })
+    );
+    assert_eq!(acme["sync"]["phase"], "idle", "still the sync status");
+
+    // By status on either track, offline: each app with a version In Review, with only those
+    // versions (no demo app's own fields say "in review").
+    let in_review = |v: &Value| v["technical"] == "in_review" || v["marketplace"] == "in_review";
+    let expected: Vec<(String, Vec<String>)> = apps
+        .iter()
+        .filter_map(|app| {
+            for field in ["name", "display_name"] {
+                let own = app[field].as_str().unwrap().to_lowercase();
+                assert!(!own.contains("in review"), "{own}");
+            }
+            let versions: Vec<String> = app["versions"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter(|v| in_review(v))
+                .map(|v| v["id"].as_str().unwrap().to_owned())
+                .collect();
+            (!versions.is_empty()).then(|| (app["id"].as_str().unwrap().to_owned(), versions))
+        })
+        .collect();
+    let tracks = |track: &str| {
+        apps.iter()
+            .flat_map(|a| a["versions"].as_array().unwrap())
+            .any(|v| v[track] == "in_review")
+    };
+    assert!(
+        tracks("technical") && tracks("marketplace"),
+        "the demo has a version In Review on each track: {all}"
+    );
+    let args = ["apps", "--filter", "In REVIEW", "--offline", "--json"];
+    let found = json_of(&server, data, &args, SUCCESS);
+    assert_eq!(listed(&found), expected, "{found}");
+    assert_eq!(found["filter"]["matched"], expected.len());
+    assert_eq!(found["filter"]["total"], total);
+
+    // The table says how many match.
+    let ran = expect(
+        &server,
+        data,
+        &["apps", "--filter", "in review", "--offline"],
+        SUCCESS,
+    );
+    quiet(&["apps"], &ran);
+    let line = format!("{} of {total} apps match \"in review\"", expected.len());
+    assert_eq!(
+        ran.stdout.lines().last(),
+        Some(line.as_str()),
+        "{}",
+        ran.stdout
+    );
+    for app in apps
+        .iter()
+        .filter(|a| expected.iter().any(|(id, _)| a["id"] == id.as_str()))
+    {
+        let name = app["display_name"].as_str().unwrap();
+        assert!(
+            ran.stdout.contains(name),
+            "{name} is listed: {}",
+            ran.stdout
+        );
+    }
+    assert!(ran.stdout.contains("In Review"), "{}", ran.stdout);
+
+    // Nothing found: still exit 0, an empty list, and a line saying so.
+    let nothing = "no such app zzz";
+    let none = json_of(
+        &server,
+        data,
+        &["apps", "--filter", nothing, "--json"],
+        SUCCESS,
+    );
+    assert_eq!(none["apps"], json!([]));
+    assert_eq!(
+        none["filter"],
+        json!({ "text": nothing, "matched": 0, "total": total })
+    );
+    let ran = expect(
+        &server,
+        data,
+        &["apps", "--offline", "--filter", nothing],
+        SUCCESS,
+    );
+    assert_eq!(
+        ran.stdout,
+        format!("No app matches \"{nothing}\" (0 of {total} apps).\n"),
+        "no table, one line"
+    );
+}
+
 #[test]
 fn profile_changes_print_json_too() {
     let data = tempfile::tempdir().unwrap();

@@ -18,6 +18,7 @@ pub mod account;
 mod edit;
 mod error;
 pub mod files;
+mod filter;
 pub mod live;
 mod loopback;
 mod outcomes;
@@ -36,6 +37,7 @@ use std::sync::{Mutex, MutexGuard};
 
 pub use edit::{Allowed, Edit, EditOutcome, LocalChanges, ReviewAction, SubmissionPreview};
 pub use error::{ErrorCode, WorkbenchError};
+pub use filter::{AppFilter, filter_apps};
 pub use live::{CreatedClient, InstallationDecision, InstallationView};
 pub use outcomes::{
     Announcer, FeedbackEntry, NotificationPrefs, NotificationText, ReviewOutcome, Timeline,
@@ -81,7 +83,8 @@ impl Workbench {
         &self.data_dir
     }
 
-    /// Every cached app with its versions: works offline and answers at once.
+    /// Every cached app with its versions: works offline and answers at once. [`filter_apps`]
+    /// narrows it to what a filter text finds.
     pub fn list_apps(&self) -> Result<Vec<AppListing>, WorkbenchError> {
         Ok(self.store().list_apps()?)
     }
