@@ -242,22 +242,6 @@ fn be_u32(bytes: &[u8], at: usize) -> Option<u32> {
     Some(u32::from_be_bytes([b[0], b[1], b[2], b[3]]))
 }
 
-/// The CRC-32 of PNG chunks (ISO 3309, as zlib computes it).
-fn crc32(bytes: &[u8]) -> u32 {
-    let mut crc = 0xFFFF_FFFFu32;
-    for &byte in bytes {
-        crc ^= u32::from(byte);
-        for _ in 0..8 {
-            crc = if crc & 1 != 0 {
-                (crc >> 1) ^ 0xEDB8_8320
-            } else {
-                crc >> 1
-            };
-        }
-    }
-    !crc
-}
-
 /// The PNG's colour type and whether it is an APNG (an `acTL` chunk before the first `IDAT`,
 /// announcing more than one frame). The IHDR chunk must be whole and its CRC must match: a
 /// header that fails its checksum is corrupt, whatever its fields say.
@@ -270,7 +254,7 @@ fn png_header(bytes: &[u8]) -> Result<(String, bool), String> {
     let color_type = *bytes.get(25).ok_or_else(truncated)?;
     if be_u32(bytes, 8) == Some(13) {
         let stored = be_u32(bytes, 29).ok_or_else(truncated)?;
-        if crc32(&bytes[12..29]) != stored {
+        if crc32fast::hash(&bytes[12..29]) != stored {
             return Err("the PNG's IHDR chunk fails its CRC check".into());
         }
     }
