@@ -144,7 +144,7 @@ fn parse_new(object: &serde_json::Map<String, Value>) -> Result<NewOAuthClient, 
     };
     let mut strings = |member: &str, required: bool| -> Vec<String> {
         match object.get(member) {
-            None | Some(Value::Null) if !required => Vec::new(),
+            None if !required => Vec::new(),
             Some(Value::Array(items)) => items
                 .iter()
                 .enumerate()
