@@ -868,7 +868,9 @@ fn the_sandbox_and_the_tool_agree_on_a_thousand_generated_versions() {
     // The generator reaches every kind of verdict, or the comparison proves little.
     let tally = tally.into_inner();
     eprintln!("parity: {tally:?}");
-    assert!(tally.icons_refused >= 300, "{tally:?}");
+    // Only safety refuses an icon (decoding limits, bytes that do not decode); the house icon
+    // rules are warnings since every rule gained a source, so fewer generated icons are refused.
+    assert!(tally.icons_refused >= 100, "{tally:?}");
     assert!(tally.submissions_refused >= 200, "{tally:?}");
     assert!(tally.approved >= 200, "{tally:?}");
     assert!(tally.rejected >= 30, "{tally:?}");

@@ -251,7 +251,7 @@ async fn suppressions_apply_to_the_versions_report_and_survive_a_pull() {
     };
     for (error, says) in [
         (
-            refused("icon.square", "fine", &version_id),
+            refused("plans.trial_days", "fine", &version_id),
             "errors cannot be suppressed",
         ),
         (

@@ -12,6 +12,10 @@ export const PREVIEW_END = '<!-- bench:preview-keystroke:end -->';
 export const DURABILITY_START = '<!-- bench:commit-durability:start -->';
 export const DURABILITY_END = '<!-- bench:commit-durability:end -->';
 
+/** The offline-creation push benchmark's section markers: `tests/benches/create.mjs` run alone rewrites them. */
+export const CREATE_START = '<!-- bench:push-created:start -->';
+export const CREATE_END = '<!-- bench:push-created:end -->';
+
 /** The criterion benchmarks the suite reads, by their full id (`group/function`). */
 export const CRITERION_IDS = {
   storeList: 'list 1000 apps x 5 versions/store list_apps',
@@ -24,6 +28,8 @@ export const CRITERION_IDS = {
   idleBare: 'sync with nothing to do, 50 ms latency/one bare GET /changes round trip (baseline)',
   push: 'push of 100 edited versions/workbench sync (100 coalesced PATCHes + feed pull)',
   pushBare: 'push of 100 edited versions/100 bare PATCH requests (baseline)',
+  created: 'push of 100 versions started offline/workbench sync (100 creates, 100 PATCHes + feed pull)',
+  createdBare: 'push of 100 versions started offline/100 bare creates and PATCHes (baseline)',
   decode: 'icon_1024/image_decode_alone',
   decodeLimits: 'icon_1024/image_decode_with_limits',
   validate: 'icon_1024/validate_version',
@@ -206,6 +212,13 @@ function summary(run) {
       'at most 100 writes: met (asserted on every sample)',
     ],
     [
+      'Push of 100 versions started offline',
+      median(c.created),
+      `${median(c.createdBare)} (bare creates and PATCHes)`,
+      ratio(c.created.median, c.createdBare.median),
+      `1.5×: ${verdict(c.created.median / c.createdBare.median <= 1.5)}; at most 200 writes: met (asserted)`,
+    ],
+    [
       'Validation of a version with a 1024² icon',
       median(c.validate),
       `${median(c.decode)} (decode alone)`,
@@ -335,6 +348,35 @@ cargo bench -p workbench-store --bench list
 The benchmark also asserts that both read the same 5,000 rows, so it cannot go fast by reading
 less. \`./dev test\` runs it once in test mode (\`cargo test --all-targets\`), which checks those
 assertions on every CI run but does not time it.
+`;
+}
+
+/** The offline-creation push section from its two figures, the load at the start and the date of the run. */
+export function createSection({ created, createdBare, load: loadAtStart, date }) {
+  return `${CREATE_START}
+## Sync: a push of 100 versions started offline (issue 16)
+
+Before each sample, the first version of each of 100 apps registered on a demo sandbox is started
+offline (\`Workbench::create_version\`, a local id) and its listing summary edited (100 creates and
+100 edits in the outbox); the sample is the sync that sends them: per version, \`POST
+.../versions\` with the idempotency key recorded when it was started, the move of the local id to
+the server's in one transaction, then one \`PATCH\` of the edited section with the ETag the create
+answered; then the feed read. The baseline makes the same requests from a bare reqwest loop (a
+create, then a \`PATCH\` of the same body with the ETag it answered). Between samples the versions
+are deleted on the server (not timed). The benchmark asserts, on every sample, that all 100 were
+created and that the push made at most one create and one content write per version.
+
+\`\`\`sh
+node tests/benches/create.mjs     # this benchmark alone; rewrites this section
+\`\`\`
+
+| measurement (median of ${created.samples} samples, criterion; load average ${load(loadAtStart)} at its start; ${date}) | time |
+| --- | --- |
+| \`Workbench::pull\` sending 100 versions started offline (100 creates, 100 \`PATCH\`es, then the feed read) | ${median(created)} |
+| the same 200 requests from a bare loop (baseline) | ${median(createdBare)} |
+| ratio | **${ratio(created.median, createdBare.median)}** (budget 1.5×: ${verdict(created.median / createdBare.median <= 1.5)}) |
+| writes | **at most 200** (asserted on every sample: met) |
+${CREATE_END}
 `;
 }
 
@@ -526,6 +568,12 @@ export function render(run) {
     }),
     pullSection(run),
     syncSection(run),
+    createSection({
+      created: run.criterion.created,
+      createdBare: run.criterion.createdBare,
+      load: run.loads.sync,
+      date: run.date,
+    }),
     validationSection(run),
     previewSection(run.preview),
   ].join('\n');

@@ -77,6 +77,8 @@ function sampleRun(overrides = {}) {
       idleBare: c(51.9e6, 20),
       push: c(103.7e6, 10),
       pushBare: c(44.7e6, 10),
+      created: c(160e6, 10),
+      createdBare: c(120e6, 10),
       decode: c(1.0e6),
       decodeLimits: c(0.98e6),
       validate: c(1.28e6),

@@ -5,7 +5,11 @@
 //!   fault profile, against one bare `GET /changes` round trip through the same latency: the
 //!   budget is 1.5× that round trip, and the benchmark asserts the sync sends one request;
 //! - a push of 100 edited versions (two edits each, in one section), against 100 bare `PATCH`
-//!   requests of the same bodies: the benchmark asserts the push makes at most 100 writes.
+//!   requests of the same bodies: the benchmark asserts the push makes at most 100 writes;
+//! - a push of 100 versions started offline (issue 16), the first version of each of 100 apps,
+//!   each with one edit, against the same requests from a bare loop (a `POST .../versions`, then
+//!   a `PATCH` of the edited section with the ETag it answered): the benchmark asserts the push
+//!   makes at most one create and one content write per version.
 //!
 //! Run with `cargo bench -p workbench-tests --bench sync`.
 
@@ -201,5 +205,152 @@ fn push_100(c: &mut Criterion) {
     runtime.block_on(server.sandbox.stop());
 }
 
-criterion_group!(benches, nothing_to_do, push_100);
+/// Deletes every version of `apps` on the server (bare requests), so each gets a first version again.
+async fn delete_versions(server: &Server, apps: &[String]) {
+    for app_id in apps {
+        for version in server.client.list_versions(app_id).await.unwrap() {
+            let response = server
+                .http
+                .delete(format!(
+                    "{}/apps/{app_id}/versions/{}",
+                    server.base, version.version.id
+                ))
+                .bearer_auth(&server.token)
+                .header("If-Match", "*")
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(response.status().as_u16(), 204);
+        }
+    }
+}
+
+fn push_100_created(c: &mut Criterion) {
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let server = start(&runtime, Seed::Demo);
+    // 100 apps registered on the server, with no version yet.
+    let apps: Vec<String> = runtime.block_on(async {
+        let mut apps = Vec::new();
+        for i in 0..VERSIONS {
+            let registration = partner_api::RegisterApp {
+                name: format!("bench-app-{i}"),
+                slug: format!("bench-app-{i}"),
+                display_name: format!("Bench App {i}"),
+                created_type: "Bench Inc".into(),
+                app_type: workbench_domain::AppType::Standalone,
+                render: workbench_domain::Render::Portal,
+            };
+            let key = format!("bench-register-{i}");
+            apps.push(
+                server
+                    .client
+                    .register_app(&registration, &key)
+                    .await
+                    .unwrap()
+                    .id,
+            );
+        }
+        apps
+    });
+    let cache = tempfile::tempdir().unwrap();
+    let workbench = Workbench::open(cache.path()).unwrap();
+    let sync = || {
+        runtime
+            .block_on(workbench.pull(&server.client, OffsetDateTime::now_utc(), |_| {}))
+            .unwrap()
+    };
+    sync();
+    // Before each sample: the versions of the last one deleted on the server (and so from the
+    // cache by a sync), then a first version started offline for each app, with one edit.
+    let start_all = || {
+        runtime.block_on(delete_versions(&server, &apps));
+        sync();
+        for app_id in &apps {
+            let version = workbench
+                .create_version(app_id, OffsetDateTime::now_utc())
+                .unwrap();
+            let edit = Edit::Set {
+                field: "marketplace.listing_summary".into(),
+                value: json!("Started offline."),
+            };
+            workbench
+                .edit(&version.id, edit, OffsetDateTime::now_utc())
+                .unwrap();
+        }
+    };
+    let push = || {
+        let report = sync();
+        assert_eq!(report.push.created, VERSIONS, "{:?}", report.push);
+        assert!(
+            report.push.writes <= 2 * VERSIONS,
+            "at most one create and one content write per version, made {} writes",
+            report.push.writes
+        );
+    };
+    start_all();
+    push();
+
+    // The baseline: the same requests from a bare loop, one create and one PATCH each.
+    let body = serde_json::to_vec(&json!({
+        "marketplace": workbench
+            .version(&workbench.list_apps().unwrap().iter()
+                .find(|l| l.app.id == apps[0]).unwrap().versions[0].id)
+            .unwrap()
+            .version
+            .content
+            .marketplace
+    }))
+    .unwrap();
+    let round = std::cell::Cell::new(0u64);
+    let bare = || {
+        round.set(round.get() + 1);
+        runtime.block_on(async {
+            for (i, app_id) in apps.iter().enumerate() {
+                let created = server
+                    .http
+                    .post(format!("{}/apps/{app_id}/versions", server.base))
+                    .bearer_auth(&server.token)
+                    .header("Idempotency-Key", format!("bench-{}-{i}", round.get()))
+                    .header("Content-Type", "application/json")
+                    .body("{}")
+                    .send()
+                    .await
+                    .unwrap();
+                assert_eq!(created.status().as_u16(), 201);
+                let etag = created.headers()["etag"].to_str().unwrap().to_owned();
+                let version: serde_json::Value = created.json().await.unwrap();
+                let version_id = version["id"].as_str().unwrap();
+                let response = server
+                    .http
+                    .patch(format!(
+                        "{}/apps/{app_id}/versions/{version_id}",
+                        server.base
+                    ))
+                    .bearer_auth(&server.token)
+                    .header("If-Match", etag)
+                    .header("Content-Type", "application/json")
+                    .body(body.clone())
+                    .send()
+                    .await
+                    .unwrap();
+                assert!(response.status().is_success(), "{}", response.status());
+                response.bytes().await.unwrap();
+            }
+        })
+    };
+    let clear = || runtime.block_on(delete_versions(&server, &apps));
+    let mut group = c.benchmark_group("push of 100 versions started offline");
+    group.sample_size(10);
+    group.bench_function(
+        "workbench sync (100 creates, 100 PATCHes + feed pull)",
+        |b| b.iter_batched(&start_all, |()| push(), BatchSize::PerIteration),
+    );
+    group.bench_function("100 bare creates and PATCHes (baseline)", |b| {
+        b.iter_batched(&clear, |()| bare(), BatchSize::PerIteration)
+    });
+    group.finish();
+    runtime.block_on(server.sandbox.stop());
+}
+
+criterion_group!(benches, nothing_to_do, push_100, push_100_created);
 criterion_main!(benches);

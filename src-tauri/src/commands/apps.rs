@@ -5,7 +5,7 @@ use base64::Engine;
 use tauri::State;
 
 use crate::AppState;
-use crate::ipc::{AppList, Reply, reply};
+use crate::ipc::{AppList, FieldProblem, NewAppForm, Reply, reply};
 
 /// The cached apps, at once, online or not, each version marked with its unsent changes, held
 /// changes and conflicts.
@@ -32,6 +32,51 @@ pub async fn version_icon(state: State<'_, AppState>, version_id: String) -> Rep
         let data = base64::engine::general_purpose::STANDARD.encode(&icon.bytes);
         format!("data:{};base64,{data}", icon.media_type)
     }))
+}
+
+/// What is wrong with the **New app** form's fields, as typed (nothing is written).
+#[tauri::command]
+pub fn check_new_app(form: NewAppForm) -> Reply<Vec<FieldProblem>> {
+    reply(FieldProblem::of(&form))
+}
+
+/// Registers an app: in the cache at once under a local id, sent at the next sync. Its id.
+#[tauri::command]
+pub fn create_app(state: State<'_, AppState>, form: NewAppForm) -> Reply<String> {
+    let workbench = state.workbench()?;
+    let app = workbench.create_app(&form.into(), time::OffsetDateTime::now_utc())?;
+    reply(app.id)
+}
+
+/// Renames an app whose registration the server refused; sent again at the next sync.
+#[tauri::command]
+pub fn rename_app(state: State<'_, AppState>, app_id: String, name: String) -> Reply<()> {
+    state.workbench()?.rename_app(&app_id, &name)?;
+    reply(())
+}
+
+/// Starts an app's next version (a copy of the latest Available one, or empty): in the cache at
+/// once under a local id, sent at the next sync. Its id, to open in the editor.
+#[tauri::command]
+pub fn create_version(state: State<'_, AppState>, app_id: String) -> Reply<String> {
+    let workbench = state.workbench()?;
+    let version = workbench.create_version(&app_id, time::OffsetDateTime::now_utc())?;
+    reply(version.id)
+}
+
+/// Deletes a draft version: at once if the server never had it, else at the next sync.
+#[tauri::command]
+pub fn delete_version(state: State<'_, AppState>, version_id: String) -> Reply<()> {
+    state
+        .workbench()?
+        .delete_version(&version_id, time::OffsetDateTime::now_utc())?;
+    reply(())
+}
+
+/// The server's id of an app or version made here under `id`, once a sync has sent it.
+#[tauri::command]
+pub fn resolve_id(state: State<'_, AppState>, id: String) -> Reply<Option<String>> {
+    reply(state.workbench()?.resolve_local_id(&id)?)
 }
 
 /// When the app started, and whether the window has said it painted its first app list.

@@ -13,6 +13,9 @@ pub fn render() -> String {
     let decls = [
         ReviewStatus::decl(&cfg),
         AppType::decl(&cfg),
+        RenderKind::decl(&cfg),
+        NewAppForm::decl(&cfg),
+        FieldProblem::decl(&cfg),
         VersionRow::decl(&cfg),
         AppRow::decl(&cfg),
         AppList::decl(&cfg),
@@ -49,6 +52,7 @@ pub fn render() -> String {
         SyncStage::decl(&cfg),
         SyncProgress::decl(&cfg),
         Severity::decl(&cfg),
+        RuleSource::decl(&cfg),
         Diagnostic::decl(&cfg),
         NotChecked::decl(&cfg),
         Suppressed::decl(&cfg),

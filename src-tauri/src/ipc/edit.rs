@@ -194,6 +194,12 @@ pub enum ChangeKind {
     Withdraw,
     MakeAvailable,
     Advertise,
+    /// An app registered here, not yet on the server.
+    CreateApp,
+    /// A version started here, not yet on the server.
+    CreateVersion,
+    /// A version deleted here, not yet on the server.
+    DeleteVersion,
 }
 
 impl From<Operation> for ChangeKind {
@@ -205,6 +211,9 @@ impl From<Operation> for ChangeKind {
             Operation::Withdraw => ChangeKind::Withdraw,
             Operation::MakeAvailable => ChangeKind::MakeAvailable,
             Operation::Advertise => ChangeKind::Advertise,
+            Operation::CreateApp => ChangeKind::CreateApp,
+            Operation::CreateVersion => ChangeKind::CreateVersion,
+            Operation::DeleteVersion => ChangeKind::DeleteVersion,
         }
     }
 }

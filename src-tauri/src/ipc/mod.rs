@@ -7,6 +7,7 @@ mod account;
 #[cfg(test)]
 mod bindings;
 mod edit;
+mod lifecycle;
 mod live;
 mod outcome;
 mod preview;
@@ -33,6 +34,7 @@ pub use edit::{
     ReviewActionView, Saved, SubmissionPreview, SubmitCheck, SyncProgress, SyncStage, Track,
     ValueForm, clamp, review_action,
 };
+pub use lifecycle::{FieldProblem, NewAppForm, RenderKind};
 pub use live::{
     Badge, BadgeView, CreatedClientView, DecidedInstallation, InstallationDecisionKind,
     InstallationRow, InstallationState, OAuthClientRow, PartnerAccountView, client_scopes,
@@ -46,8 +48,8 @@ pub use profile::{CurrentProfile, ProfileKind, ProfileList, ProfileRow, Switched
 pub use trace::{Reply, Sent, TRACE_ENV, emit, reply};
 pub use version::{
     AssetForm, AssetKind, Diagnostic, EmailForm, GeneralForm, LicenseKind, MarketplaceForm,
-    NotApplied, NotChecked, PlanForm, PlanKind, Severity, SupportForm, Suppressed, TechnicalForm,
-    UrlForm, UrlKind, ValidationReport, VersionForm, VersionView,
+    NotApplied, NotChecked, PlanForm, PlanKind, RuleSource, Severity, SupportForm, Suppressed,
+    TechnicalForm, UrlForm, UrlKind, ValidationReport, VersionForm, VersionView,
 };
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
@@ -74,7 +76,7 @@ impl From<CoreStatus> for ReviewStatus {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize, TS)]
 #[serde(rename_all = "snake_case")]
 pub enum AppType {
     Standalone,
@@ -103,7 +105,12 @@ pub struct VersionRow {
     pub held: u32,
     /// Its fields changed differently here and on the server, waiting for the partner.
     pub conflicts: u32,
+    /// Started here and not on the server yet: its id is a local one until the next sync.
+    pub not_sent: bool,
 }
+
+/// Per app registered here and refused: (its change's id, the server's reason).
+type Refused = HashMap<String, (i64, String)>;
 
 /// Per version: (unsent, held, conflicts).
 type LocalCounts = HashMap<String, (u32, u32, u32)>;
@@ -132,6 +139,7 @@ impl VersionRow {
         } = summary;
         let (unsent, held, conflicts) = counts.get(&id).copied().unwrap_or_default();
         VersionRow {
+            not_sent: workbench::is_local(&id),
             id,
             version_number,
             technical: status.technical.into(),
@@ -154,10 +162,18 @@ pub struct AppRow {
     /// The newest version that has an icon: the app's face in the list.
     pub icon_version_id: Option<String>,
     pub versions: Vec<VersionRow>,
+    /// Registered here and not on the server yet: its id is a local one until the next sync.
+    pub not_sent: bool,
+    /// Why the server refused its registration for good (its name taken): rename or discard it.
+    pub registration_refused: Option<String>,
+    /// The id of that refused registration's queued change, for **Discard**.
+    pub registration_change_id: Option<String>,
+    /// Why no new version can start now (the latest is not Available); `None`: **New version**.
+    pub new_version_blocked: Option<String>,
 }
 
 impl AppRow {
-    fn new(listing: AppListing, counts: &LocalCounts) -> Self {
+    fn new(listing: AppListing, counts: &LocalCounts, registrations: &Refused) -> Self {
         let AppListing { app, versions } = listing;
         // `render`, `slug` and `sandbox` are not shown in the list.
         let App {
@@ -171,7 +187,15 @@ impl AppRow {
             sandbox: _,
         } = app;
         let icon_version_id = versions.iter().find(|v| v.has_icon).map(|v| v.id.clone());
+        let new_version_blocked = versions.first().and_then(|latest| {
+            workbench_domain::lifecycle::can_follow(&latest.version_number, latest.status).err()
+        });
+        let refused = registrations.get(&id);
         AppRow {
+            not_sent: workbench::is_local(&id),
+            registration_refused: refused.map(|(_, reason)| reason.clone()),
+            registration_change_id: refused.map(|(change, _)| change.to_string()),
+            new_version_blocked,
             id,
             name,
             display_name,
@@ -194,11 +218,20 @@ pub struct AppList {
 impl AppList {
     /// The cached apps, each version marked with its local changes.
     pub fn new(listings: Vec<AppListing>, changes: LocalChanges) -> Self {
+        let refused: Refused = changes
+            .entries
+            .iter()
+            .filter(|e| e.operation == workbench::Operation::CreateApp && e.held)
+            .map(|e| {
+                let reason = e.last_error.clone().unwrap_or_else(|| "refused".to_owned());
+                (e.version_id.clone(), (e.id, reason))
+            })
+            .collect();
         let counts = local_counts(changes);
         AppList {
             apps: listings
                 .into_iter()
-                .map(|l| AppRow::new(l, &counts))
+                .map(|l| AppRow::new(l, &counts, &refused))
                 .collect(),
         }
     }

@@ -15,7 +15,8 @@ use ts_rs::TS;
 use workbench::VersionDetail;
 use workbench_domain::validation::{
     AppliedSuppression, Diagnostic as CoreDiagnostic, NotChecked as CoreNotChecked,
-    RefusedSuppression, Report, Severity as CoreSeverity, Suppression,
+    RefusedSuppression, Report, RuleSource as CoreRuleSource, Severity as CoreSeverity,
+    Suppression,
 };
 use workbench_domain::{
     App, AppVersion, Asset, AssetType, General, LicenseType, Marketplace, NotificationEmail,
@@ -593,6 +594,28 @@ pub struct Diagnostic {
     /// The field it points at, for example `general.display_name` or `subscription_types[1].price`.
     pub field: String,
     pub message: String,
+    /// Where the rule comes from ("why this rule"); `null` for the form's own check.
+    pub source: Option<RuleSource>,
+}
+
+/// Where a rule comes from: a section of Talkdesk's Partner Project FAQ, a public Talkdesk page,
+/// or a limit this tool chose (`house`), which is a warning unless its reason is safety.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum RuleSource {
+    Faq { section: String, quote: String },
+    Page { url: String, quote: String },
+    House { reason: String, safety: bool },
+}
+
+impl From<CoreRuleSource> for RuleSource {
+    fn from(source: CoreRuleSource) -> RuleSource {
+        match source {
+            CoreRuleSource::Faq { section, quote } => RuleSource::Faq { section, quote },
+            CoreRuleSource::Page { url, quote } => RuleSource::Page { url, quote },
+            CoreRuleSource::House { reason, safety } => RuleSource::House { reason, safety },
+        }
+    }
 }
 
 impl From<CoreDiagnostic> for Diagnostic {
@@ -604,12 +627,14 @@ impl From<CoreDiagnostic> for Diagnostic {
             field,
             message,
             params: _,
+            source,
         } = diagnostic;
         Diagnostic {
             rule,
             severity: severity.into(),
             field,
             message,
+            source: source.map(RuleSource::from),
         }
     }
 }
@@ -671,6 +696,7 @@ impl ValidationReport {
             severity: Severity::Error,
             field: p.field.clone(),
             message: p.message.clone(),
+            source: None,
         });
         ValidationReport {
             pack_version,

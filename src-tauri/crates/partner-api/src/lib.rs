@@ -195,7 +195,7 @@ mod tests {
     fn a_client_reads_the_diagnostics_of_a_422_and_ignores_members_it_does_not_know() {
         let body = json!({
             "code": "validation_failed",
-            "message": "the icon breaks 1 rule of rules pack 2026.11.2",
+            "message": "the icon breaks 1 rule of rules pack 2026.12.0",
             "fields": [{"name": "icon", "description": "icon.square: The icon is 320×256; it must be square."}],
             "diagnostics": [
                 {"rule": "icon.square", "severity": "error", "field": "icon",

@@ -106,7 +106,8 @@ impl Rules {
 }
 
 /// Checks a pack an admin sends before it goes in force: what the engine needs to run it and to
-/// name its rules. Kinds, parameters and fields are not checked: a kind the engine does not know
+/// name its rules, and a source for every rule ([`RulesPack::problems`]). Kinds, parameters and
+/// fields are not checked: a kind the engine does not know
 /// is reported as not checked, never as passed, which is what such a pack is for.
 pub fn check_pack(pack: &RulesPack) -> Result<(), HttpError> {
     let mut fields = Vec::new();
@@ -126,6 +127,10 @@ pub fn check_pack(pack: &RulesPack) -> Result<(), HttpError> {
         if rule.kind.trim().is_empty() {
             fields.push(field(&format!("rules[{i}].kind"), "must not be blank"));
         }
+    }
+    // Every rule says where it comes from, and a house rule is an error only for safety.
+    for (at, problem) in pack.problems() {
+        fields.push(field(&at, problem));
     }
     if fields.is_empty() {
         Ok(())

@@ -148,9 +148,9 @@ async fn an_icon_the_rules_refuse_is_a_422_with_the_engines_diagnostics_and_noth
     let v = draft(&api, "zeta").await;
     let before = feed(&api).await;
     let pack = RulesPack::default_pack();
+    // Only safety refuses an icon: decoding limits and bytes that do not decode. The house
+    // rules (shape, animation, extension, ...) are warnings.
     for name in [
-        "non-square.png",
-        "animated.gif",
         "not-an-image.png",
         "bomb-60000.png",
         // Its IHDR fails its CRC: an icon.decodes error here as in the tool.
@@ -187,37 +187,12 @@ async fn an_icon_the_rules_refuse_is_a_422_with_the_engines_diagnostics_and_noth
     let response = api.get(&format!("{}/icon", path(&v))).await;
     assert_eq!(response.status(), StatusCode::NOT_FOUND);
 
-    // A name the route cannot take is 400. Without a name, the declared type names the file,
-    // and a type that is no image gives a name without extension.
+    // A name the route cannot take is 400.
     error(
         put_icon(&api, &v, "../icon.png", png()).await,
         StatusCode::BAD_REQUEST,
     )
     .await;
-    let response = api
-        .request(Method::PUT, &format!("{}/icon", path(&v)))
-        .header("if-match", &v.etag)
-        .header("content-type", "image/gif")
-        .body(fixture("animated.gif"))
-        .send()
-        .await
-        .unwrap();
-    let e = error(response, StatusCode::UNPROCESSABLE_ENTITY).await;
-    let gif = fixture("animated.gif");
-    assert_eq!(
-        e.diagnostics,
-        validate_icon(&gif, "icon.gif", &pack).diagnostics
-    );
-    let response = api
-        .request(Method::PUT, &format!("{}/icon", path(&v)))
-        .header("if-match", &v.etag)
-        .header("content-type", "application/octet-stream")
-        .body(png())
-        .send()
-        .await
-        .unwrap();
-    let e = error(response, StatusCode::UNPROCESSABLE_ENTITY).await;
-    assert_eq!(e.failed_rules(), ["icon.extension"]);
 
     // A warning does not refuse an upload; the stored type is the real format of the bytes.
     let response = put_icon(&api, &v, "corner.png", fixture("corner-content.png")).await;
@@ -227,7 +202,36 @@ async fn an_icon_the_rules_refuse_is_a_422_with_the_engines_diagnostics_and_noth
     let response = put_icon(&api, &with_icon, "valid.jpeg", fixture("valid.jpg")).await;
     assert_eq!(response.status(), StatusCode::OK);
     let with_jpeg: VersionResource = response.json().await.unwrap();
-    assert_eq!(with_jpeg.icon.unwrap().media_type, "image/jpeg");
+    assert_eq!(with_jpeg.icon.as_ref().unwrap().media_type, "image/jpeg");
+    // A non-square icon and an animated one are house warnings: accepted, with the real type.
+    let response = put_icon(
+        &api,
+        &with_jpeg,
+        "non-square.png",
+        fixture("non-square.png"),
+    )
+    .await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let non_square: VersionResource = response.json().await.unwrap();
+    let gif = fixture("animated.gif");
+    assert!(
+        validate_icon(&gif, "icon.gif", &pack)
+            .diagnostics
+            .iter()
+            .any(|d| d.rule == "icon.animated"
+                && d.severity == workbench_domain::validation::Severity::Warning)
+    );
+    let response = api
+        .request(Method::PUT, &format!("{}/icon", path(&non_square)))
+        .header("if-match", &non_square.etag)
+        .header("content-type", "image/gif")
+        .body(gif)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    let animated: VersionResource = response.json().await.unwrap();
+    assert_eq!(animated.icon.unwrap().media_type, "image/gif");
 }
 
 #[tokio::test]
@@ -237,6 +241,8 @@ async fn a_submission_with_errors_is_a_422_for_its_track_and_changes_nothing() {
     let mut body = complete_content();
     body["general"]["slug"] = json!("Zeta Notes");
     body["marketplace"]["categories"] = json!(["Gardening"]);
+    // The redirect receives authorization codes: plain HTTP is a safety error.
+    body["technical"]["urls"] = json!([{"type": "redirect_uri", "url": "http://zeta.io/callback"}]);
     let v = patch(&api, &v, body.clone()).await;
     let content: VersionContent = serde_json::from_value(body).unwrap();
     let before = feed(&api).await;
@@ -249,9 +255,11 @@ async fn a_submission_with_errors_is_a_422_for_its_track_and_changes_nothing() {
     .await;
     let expected = local(&content, None, Track::Technical);
     assert_eq!(e.diagnostics, expected.diagnostics);
-    assert_eq!(rule_ids(&e.diagnostics), ["listing.slug"]);
-    assert_eq!(e.fields[0].name, "general.slug");
-    assert!(e.fields[0].description.starts_with("listing.slug: "));
+    // The slug is a house rule: a warning shown, not a refusal.
+    assert_eq!(rule_ids(&e.diagnostics), ["listing.slug", "listing.https"]);
+    assert_eq!(e.failed_rules(), ["listing.https"]);
+    assert_eq!(e.fields[0].name, "technical.urls[0].url");
+    assert!(e.fields[0].description.starts_with("listing.https: "));
     // The marketplace track looks at everything, the icon too (not checked without one).
     let e = error(
         submit(&api, &v, json!({"track": "marketplace"})).await,
@@ -260,7 +268,8 @@ async fn a_submission_with_errors_is_a_422_for_its_track_and_changes_nothing() {
     .await;
     let expected = local(&content, None, Track::Marketplace);
     assert_eq!(e.diagnostics, expected.diagnostics);
-    assert_eq!(e.failed_rules(), ["listing.slug", "listing.categories"]);
+    assert_eq!(e.failed_rules(), ["listing.https"]);
+    assert!(rule_ids(&e.diagnostics).contains(&"listing.categories"));
     assert_eq!(e.not_checked, expected.not_checked);
     assert!(e.not_checked.iter().any(|n| n.rule == "icon.square"));
 
@@ -270,13 +279,13 @@ async fn a_submission_with_errors_is_a_422_for_its_track_and_changes_nothing() {
             &api,
             &v,
             json!({"track": "technical",
-                   "suppressions": [{"rule": "listing.slug", "reason": "we like capitals"}]}),
+                   "suppressions": [{"rule": "listing.https", "reason": "we like plain HTTP"}]}),
         )
         .await,
         StatusCode::UNPROCESSABLE_ENTITY,
     )
     .await;
-    assert_eq!(e.failed_rules(), ["listing.slug"]);
+    assert_eq!(e.failed_rules(), ["listing.https"]);
     let e = error(
         submit(
             &api,
@@ -399,6 +408,13 @@ async fn the_admin_replaces_the_pack_and_uploads_submissions_and_reviews_follow_
         .find(|r| r.id == "icon.pixel_bounds")
         .unwrap();
     bounds.params.insert("min_side".into(), json!(512));
+    // An error only because a Talkdesk page (here a made-up one) would say so: a house limit
+    // could only be a warning.
+    bounds.severity = workbench_domain::validation::Severity::Error;
+    bounds.source = Some(workbench_domain::validation::RuleSource::Page {
+        url: "https://docs.talkdesk.test/icon-requirements".into(),
+        quote: "Icons are at least 512 pixels a side.".into(),
+    });
     let response = api
         .send_json(
             Method::PUT,
@@ -435,6 +451,13 @@ async fn the_admin_replaces_the_pack_and_uploads_submissions_and_reviews_follow_
         json!({"version": "x", "rules": [
             {"id": "a.b", "kind": "k", "severity": "error", "field": "f", "message": "m"},
             {"id": "a.b", "kind": "k", "severity": "error", "field": "f", "message": "m"}]}),
+        // A rule that says nowhere where it comes from, and a house rule that is an error
+        // without a safety reason.
+        json!({"version": "x", "rules": [
+            {"id": "a.b", "kind": "k", "severity": "warning", "field": "f", "message": "m"}]}),
+        json!({"version": "x", "rules": [
+            {"id": "a.b", "kind": "k", "severity": "error", "field": "f", "message": "m",
+             "source": {"kind": "house", "reason": "we like it"}}]}),
     ] {
         let response = api.send_json(Method::PUT, "/_sandbox/rules", &bad).await;
         error(response, StatusCode::BAD_REQUEST).await;
@@ -470,7 +493,9 @@ async fn a_rule_of_an_unknown_kind_is_not_checked_on_either_side_never_passed() 
     let future: workbench_domain::validation::Rule = serde_json::from_value(json!({
         "id": "listing.video_length", "kind": "video_max_seconds", "severity": "error",
         "field": "marketplace.assets", "message": "The video is too long.",
-        "params": {"max_seconds": 90}, "tracks": ["marketplace"]
+        "params": {"max_seconds": 90}, "tracks": ["marketplace"],
+        "source": {"kind": "page", "url": "https://docs.talkdesk.test/videos",
+                   "quote": "Videos last at most 90 seconds."}
     }))
     .unwrap();
     pack.rules.push(future);
@@ -485,7 +510,7 @@ async fn a_rule_of_an_unknown_kind_is_not_checked_on_either_side_never_passed() 
 
     let v = draft(&api, "zeta").await;
     let mut body = complete_content();
-    body["general"]["slug"] = json!("Zeta Notes");
+    body["technical"]["urls"] = json!([{"type": "redirect_uri", "url": "http://zeta.io/callback"}]);
     let v = patch(&api, &v, body.clone()).await;
     let content: VersionContent = serde_json::from_value(body).unwrap();
     let expected = local_with(&content, None, &[], Track::Marketplace, &pack);
@@ -495,13 +520,13 @@ async fn a_rule_of_an_unknown_kind_is_not_checked_on_either_side_never_passed() 
             .map(|n| n.reason.clone())
     };
     let reason = unknown(&expected.not_checked).expect("the tool says it is not checked");
-    // The server refuses for the slug, and says the unknown rule was not checked either.
+    // The server refuses for the plain HTTP redirect, and says the unknown rule was not checked either.
     let e = error(
         submit(&api, &v, json!({"track": "marketplace"})).await,
         StatusCode::UNPROCESSABLE_ENTITY,
     )
     .await;
-    assert_eq!(e.failed_rules(), ["listing.slug"]);
+    assert_eq!(e.failed_rules(), ["listing.https"]);
     assert_eq!(unknown(&e.not_checked), Some(reason.clone()));
     assert_eq!(e.not_checked, expected.not_checked);
 

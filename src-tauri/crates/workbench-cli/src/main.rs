@@ -6,6 +6,7 @@ mod account;
 mod edit;
 mod exit;
 mod files;
+mod lifecycle;
 mod live;
 mod outcomes;
 mod output;
@@ -50,7 +51,11 @@ struct Cli {
 enum Command {
     /// List your apps and their versions with both review statuses. Refreshes from the server
     /// first; when the server cannot be reached, shows the cache and says it is offline.
+    #[command(args_conflicts_with_subcommands = true)]
     Apps {
+        /// Register an app, or rename one whose registration was refused. Without one: list.
+        #[command(subcommand)]
+        command: Option<lifecycle::AppsCommand>,
         /// Print JSON instead of a table.
         #[arg(long)]
         json: bool,
@@ -63,6 +68,11 @@ enum Command {
         /// the cached apps match.
         #[arg(long, value_name = "TEXT")]
         filter: Option<String>,
+    },
+    /// Start an app's next version, or delete a draft. Queued, sent at the next sync.
+    Versions {
+        #[command(subcommand)]
+        command: lifecycle::VersionsCommand,
     },
     /// A cached version as the window's editor opens it: content, plans, icon, what is locked and
     /// why, the review actions allowed, local changes. Works offline.
@@ -338,7 +348,7 @@ fn main() -> ExitCode {
 }
 
 async fn run(cli: Cli) -> Result<u8, WorkbenchError> {
-    let root = match cli.data_dir {
+    let root = match cli.data_dir.clone() {
         Some(dir) => dir,
         None => workbench::default_data_root()?,
     };
@@ -361,8 +371,20 @@ async fn run(cli: Cli) -> Result<u8, WorkbenchError> {
     let profile = chosen?;
     let workbench = profiles.open_workbench(&profile)?;
     let choice = profile.server.clone();
+    // A local id the server has since replaced names the server's id (with a note).
+    let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    let cli = match lifecycle::resolve_local_ids(&workbench, &args) {
+        Some(resolved) => Cli::parse_from(resolved),
+        None => cli,
+    };
     match cli.command {
         Command::Apps {
+            command: Some(command),
+            ..
+        } => lifecycle::apps(&workbench, command),
+        Command::Versions { command } => lifecycle::versions(&workbench, command),
+        Command::Apps {
+            command: None,
             json,
             offline,
             filter,

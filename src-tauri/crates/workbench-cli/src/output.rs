@@ -160,12 +160,14 @@ pub fn apps_json(apps: &[AppListing], changes: &LocalChanges, status: &SyncStatu
             let app = &listing.app;
             json!({
                 "id": app.id,
+                "not_sent": workbench::is_local(&app.id),
                 "name": app.name,
                 "display_name": app.display_name,
                 "created_type": app.created_type,
                 "app_type": app.app_type,
                 "versions": listing.versions.iter().map(|v| json!({
                     "id": v.id,
+                    "not_sent": workbench::is_local(&v.id),
                     "version_number": v.version_number,
                     "technical": v.status.technical,
                     "marketplace": v.status.marketplace,
@@ -184,15 +186,27 @@ pub fn status_json(status: &SyncStatus) -> Value {
 
 pub fn print_apps_table(apps: &[AppListing]) {
     if apps.is_empty() {
-        say!("No apps in the cache yet. Run `pwb sync` to fetch your apps from Partner Project.");
+        say!(
+            "No apps in the cache yet. Run `pwb sync` to fetch your apps from Partner Project, \
+             or `pwb apps create` to register one."
+        );
         return;
     }
     let mut rows = vec![["APP", "VENDOR", "VERSION", "TECHNICAL", "MARKETPLACE"].map(String::from)];
+    // Made here and not on the server yet.
+    let marked = |text: &str, id: &str| {
+        if workbench::is_local(id) {
+            format!("{text} (not sent yet)")
+        } else {
+            text.to_owned()
+        }
+    };
     for listing in apps {
         let app = &listing.app;
+        let display_name = marked(&app.display_name, &app.id);
         if listing.versions.is_empty() {
             rows.push([
-                app.display_name.clone(),
+                display_name.clone(),
                 app.created_type.clone(),
                 "-".into(),
                 "-".into(),
@@ -201,14 +215,14 @@ pub fn print_apps_table(apps: &[AppListing]) {
         }
         for (i, version) in listing.versions.iter().enumerate() {
             let (name, vendor) = if i == 0 {
-                (app.display_name.clone(), app.created_type.clone())
+                (display_name.clone(), app.created_type.clone())
             } else {
                 Default::default()
             };
             rows.push([
                 name,
                 vendor,
-                version.version_number.clone(),
+                marked(&version.version_number, &version.id),
                 version.status.technical.label().to_owned(),
                 version.status.marketplace.label().to_owned(),
             ]);
@@ -397,6 +411,7 @@ pub fn rules_json(active: &ActivePack) -> Value {
                 "message": rule.message,
                 "kind": rule.kind,
                 "params": rule.params,
+                "source": rule.source,
             })
         })
         .collect();
@@ -411,11 +426,12 @@ pub fn rules_json(active: &ActivePack) -> Value {
 pub fn print_rules(active: &ActivePack) {
     say!("{}", pack_line(&active.info));
     say!();
-    let mut rows = vec![["ID", "SEVERITY", "FIELD", "MESSAGE"].map(String::from)];
+    let mut rows = vec![["ID", "SEVERITY", "SOURCE", "FIELD", "MESSAGE"].map(String::from)];
     rows.extend(active.pack.rules.iter().map(|rule| {
         [
             rule.id.clone(),
             rule.severity.as_str().to_owned(),
+            rule.source.as_ref().map_or("none", |s| s.kind()).to_owned(),
             rule.field.clone(),
             rule.message.clone(),
         ]
@@ -423,6 +439,23 @@ pub fn print_rules(active: &ActivePack) {
     for line in aligned(&rows) {
         say!("{line}");
     }
+    // Why each rule: the FAQ's or Talkdesk's words, or the house reason.
+    say!();
+    say!("why these rules:");
+    let why: Vec<[String; 2]> = active
+        .pack
+        .rules
+        .iter()
+        .map(|rule| {
+            [
+                rule.id.clone(),
+                rule.source
+                    .as_ref()
+                    .map_or_else(|| "no source given".to_owned(), |s| s.summary()),
+            ]
+        })
+        .collect();
+    print_rows(&why);
 }
 
 /// Indented, aligned rows: every column but the last padded to its widest cell.

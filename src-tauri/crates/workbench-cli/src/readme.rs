@@ -340,3 +340,39 @@ fn the_checker_refuses_what_does_not_exist() {
         .expect("a flag's values are not subcommands");
     assert_eq!(parsed.path, ["submit"]);
 }
+
+/// The README's rule table and the shipped rules pack: every rule has one row, with its severity
+/// and where it comes from (`FAQ §N`, a page's address, `house` or `house, safety`), and every
+/// row names a rule of the pack.
+#[test]
+fn the_readme_rule_table_shows_every_rule_with_its_severity_and_source() {
+    use workbench_domain::validation::{RuleSource, RulesPack};
+    let pack = RulesPack::default_pack();
+    let rows: Vec<Vec<String>> = README
+        .lines()
+        .map(str::trim_start)
+        .filter(|line| line.starts_with("| `"))
+        .map(cells)
+        .filter(|row| row.len() == 3 && pack.rule(row[0].trim_matches('`')).is_some())
+        .collect();
+    for rule in &pack.rules {
+        let row = rows
+            .iter()
+            .find(|row| row[0] == format!("`{}`", rule.id))
+            .unwrap_or_else(|| panic!("the README's rule table has no row for {}", rule.id));
+        assert_eq!(row[1], rule.severity.as_str(), "{}", rule.id);
+        let shown = match rule.source.as_ref().expect("every rule has a source") {
+            RuleSource::Faq { section, .. } => format!("FAQ §{section}: "),
+            RuleSource::Page { url, .. } => format!("<{url}>: "),
+            RuleSource::House { safety: true, .. } => "house, safety: ".to_owned(),
+            RuleSource::House { .. } => "house: ".to_owned(),
+        };
+        assert!(
+            row[2].starts_with(&shown),
+            "{}: the README says {:?}, the pack {shown:?}",
+            rule.id,
+            row[2]
+        );
+    }
+    assert_eq!(rows.len(), pack.rules.len(), "one row per rule");
+}

@@ -947,10 +947,10 @@ fn validate_icon_reports_each_fixture_s_rule_ids_and_exits_1_on_errors() {
 
     let ran = run(pwb(data.path())
         .args(["validate", "--icon"])
-        .arg(dir.join("non-square.png")));
+        .arg(dir.join("broken-crc.png")));
     assert_eq!(ran.code, INVALID);
     assert!(
-        ran.stdout.contains("errors (1):") && ran.stdout.contains("icon.square"),
+        ran.stdout.contains("errors (1):") && ran.stdout.contains("icon.decodes"),
         "people see the error under its severity with its rule id:\n{}",
         ran.stdout
     );
@@ -1169,7 +1169,7 @@ fn suppressing_a_warning_moves_it_to_the_suppressed_list_and_suppressing_an_erro
     // Refusals change nothing and say why.
     for (rule, reason, says) in [
         (
-            "icon.square",
+            "plans.trial_days",
             "looks fine to me",
             "errors cannot be suppressed",
         ),

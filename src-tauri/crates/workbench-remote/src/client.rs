@@ -3,8 +3,8 @@ use std::time::Duration;
 
 use partner_api::rules::RulesPack;
 use partner_api::{
-    ApiError, CHANGES_PATH, Change, ChangesPage, Page, Submission, UpdateVersion, VersionResource,
-    collections, paths,
+    ApiError, CHANGES_PATH, Change, ChangesPage, CreateVersion, Page, RegisterApp, Submission,
+    UpdateVersion, VersionResource, collections, paths,
 };
 use reqwest::header::{CONTENT_TYPE, ETAG, HeaderMap, HeaderName, HeaderValue, IF_MATCH};
 use reqwest::{Method, Response};
@@ -282,6 +282,71 @@ impl PartnerClient {
     pub async fn app(&self, app_id: &str) -> Result<App, RemoteError> {
         let url = self.segments(&["apps", app_id])?;
         self.get_json(&url).await
+    }
+
+    /// Registers an app (`POST /apps`) under `key` as its `Idempotency-Key`: a request sent
+    /// again after its reply was lost answers the app it registered the first time.
+    pub async fn register_app(&self, app: &RegisterApp, key: &str) -> Result<App, RemoteError> {
+        let url = self.url(paths::APPS)?;
+        let (content_type, body) = json_body(app)?;
+        let call = Call {
+            method: Method::POST,
+            url: url.clone(),
+            headers: vec![
+                (IDEMPOTENCY_KEY, idempotency_key(key)?),
+                (CONTENT_TYPE, content_type),
+            ],
+            body: Some(body),
+        };
+        let reply = self.exchange(&call, MAX_RESOURCE_BYTES).await?;
+        serde_json::from_slice(&reply.body)
+            .map_err(|e| malformed(&url, &format!("the reply is not an app: {e}")))
+    }
+
+    /// Starts an app's next version (`POST /apps/{app_id}/versions`, an empty body): the first
+    /// one empty, a later one a copy of the latest, which must be Available. Under `key` as its
+    /// `Idempotency-Key`, so a retry after a lost reply creates no second version.
+    pub async fn create_version(
+        &self,
+        app_id: &str,
+        key: &str,
+    ) -> Result<VersionResource, RemoteError> {
+        let url = self.segments(&["apps", app_id, "versions"])?;
+        let (content_type, body) = json_body(&CreateVersion {})?;
+        let call = Call {
+            method: Method::POST,
+            url: url.clone(),
+            headers: vec![
+                (IDEMPOTENCY_KEY, idempotency_key(key)?),
+                (CONTENT_TYPE, content_type),
+            ],
+            body: Some(body),
+        };
+        let reply = self.exchange(&call, MAX_VERSION_BYTES).await?;
+        read_version(&url, reply)
+    }
+
+    /// Deletes a draft version (`DELETE .../versions/{version_id}`) if it is still at
+    /// `if_match`.
+    pub async fn delete_version(
+        &self,
+        app_id: &str,
+        version_id: &str,
+        if_match: &str,
+        key: &str,
+    ) -> Result<(), RemoteError> {
+        let url = self.version_url(app_id, version_id, &[])?;
+        let call = Call {
+            method: Method::DELETE,
+            url,
+            headers: vec![
+                (IF_MATCH, header_value("the If-Match ETag", if_match)?),
+                (IDEMPOTENCY_KEY, idempotency_key(key)?),
+            ],
+            body: None,
+        };
+        self.exchange(&call, MAX_RESOURCE_BYTES).await?;
+        Ok(())
     }
 
     /// Edits a version's content (`PATCH`): the sections present in `update` replace the
@@ -884,8 +949,8 @@ fn idempotency_key(key: &str) -> Result<HeaderValue, RemoteError> {
     header_value("the Idempotency-Key", key)
 }
 
-/// Checks a served rules pack: what the engine needs to read it, and rule ids that name one rule
-/// each (suppressions and the server's refusals name rules by id).
+/// Checks a served rules pack: what the engine needs to read it, rule ids that name one rule
+/// each (suppressions and the server's refusals name rules by id), and a source for every rule.
 fn parse_rules(body: Vec<u8>) -> Result<FetchedRules, String> {
     let json = String::from_utf8(body).map_err(|_| "is not UTF-8 text".to_owned())?;
     let pack: RulesPack =
@@ -901,6 +966,10 @@ fn parse_rules(body: Vec<u8>) -> Result<FetchedRules, String> {
         if !ids.insert(rule.id.as_str()) {
             return Err(format!("has two rules with the id {}", rule.id));
         }
+    }
+    // Every rule says where it comes from; a house rule is an error only for safety.
+    if let Some((at, problem)) = pack.problems().into_iter().next() {
+        return Err(format!("has an unfit rule source at {at}: {problem}"));
     }
     Ok(FetchedRules { pack, json })
 }

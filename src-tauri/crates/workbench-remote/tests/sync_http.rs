@@ -246,15 +246,20 @@ async fn every_write_sends_if_match_and_a_key_and_answers_the_new_version() {
         .await
         .unwrap();
     assert_eq!(with_icon.icon.as_ref().unwrap().sha256, icon.sha256);
-    // The file name reaches the rules: a PNG named .jpg is refused, nothing stored.
+    // An icon the rules refuse (bytes that do not decode: a safety error) is a 422, nothing
+    // stored. (A PNG named .jpg is only a house warning, `icon.extension`, since every rule
+    // gained a source.)
+    let mut broken = icon.clone();
+    broken.bytes.truncate(40);
+    broken.sha256 = hex::encode(Sha256::digest(&broken.bytes));
     let refused = client
         .put_icon(
             app_id,
             version_id,
             &with_icon.etag,
             "k-icon-2",
-            &icon,
-            "zeta.jpg",
+            &broken,
+            "zeta.png",
         )
         .await
         .unwrap_err();

@@ -21,7 +21,9 @@ pub(crate) fn list(conn: &Connection) -> Result<Vec<AppListing>, StoreError> {
                 v.id, v.version_number, v.technical_status, v.marketplace_status,
                 EXISTS (SELECT 1 FROM icons i WHERE i.version_id = v.id)
          FROM apps a
-         LEFT JOIN versions v ON v.app_id = a.id
+         -- A version deleted here and not yet on the server is not listed.
+         LEFT JOIN versions v ON v.app_id = a.id AND NOT EXISTS (
+             SELECT 1 FROM outbox o WHERE o.resource = v.id AND o.operation = 'delete_version')
          ORDER BY a.display_name COLLATE NOCASE, a.id, v.sort_key DESC",
     )?;
     let mut rows = stmt.query([])?;
@@ -50,6 +52,16 @@ pub(crate) fn list(conn: &Connection) -> Result<Vec<AppListing>, StoreError> {
         });
     }
     Ok(listings)
+}
+
+/// One cached app.
+pub(crate) fn get(conn: &Connection, app_id: &str) -> Result<Option<App>, StoreError> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT id, name, slug, display_name, created_type, app_type, render, sandbox
+         FROM apps WHERE id = ?1",
+    )?;
+    let mut rows = stmt.query([app_id])?;
+    rows.next()?.map(app_from_row).transpose()
 }
 
 fn app_from_row(row: &Row<'_>) -> Result<App, StoreError> {

@@ -7,6 +7,7 @@
 //! [`migrations`]. One module per table; [`snapshot`] swaps a whole pull in one transaction.
 
 mod apps;
+mod created;
 mod error;
 pub mod fixtures;
 mod icons;
@@ -28,6 +29,7 @@ use rusqlite::{Connection, OpenFlags};
 use workbench_domain::validation::Suppression;
 
 pub use apps::AppListing;
+pub use created::{APP_REFERENCES, Deletion, LOCAL_PREFIX, VERSION_REFERENCES, is_local};
 pub use error::StoreError;
 pub use outbox::{Operation, OutboxEntry};
 pub use rules_pack::CachedPack;
@@ -160,6 +162,84 @@ impl Store {
     /// Every outbox entry, oldest first.
     pub fn outbox(&self) -> Result<Vec<OutboxEntry>, StoreError> {
         outbox::list(&self.conn)
+    }
+
+    /// One cached app.
+    pub fn app(&self, app_id: &str) -> Result<Option<workbench_domain::App>, StoreError> {
+        apps::get(&self.conn, app_id)
+    }
+
+    /// Registers an app made here (a local id) and queues its registration ([`created`]).
+    pub fn create_app(
+        &mut self,
+        app: &workbench_domain::App,
+        key: &str,
+        at: &str,
+    ) -> Result<(), StoreError> {
+        created::create_app(&mut self.conn, app, key, at)
+    }
+
+    /// Renames an app whose registration waits (refused for its name), under a new key.
+    pub fn rename_app(&mut self, app_id: &str, name: &str, key: &str) -> Result<(), StoreError> {
+        created::rename_app(&mut self.conn, app_id, name, key)
+    }
+
+    /// Starts a version made here (a local id), with the icon it copies, and queues it.
+    pub fn create_version(
+        &mut self,
+        version: &workbench_domain::AppVersion,
+        icon: Option<&workbench_domain::IconFile>,
+        key: &str,
+        at: &str,
+    ) -> Result<(), StoreError> {
+        created::create_version(&mut self.conn, version, icon, key, at)
+    }
+
+    /// Deletes a version: at once if the server never had it, else queued ([`Deletion`]).
+    pub fn delete_version(
+        &mut self,
+        version_id: &str,
+        key: &str,
+        at: &str,
+    ) -> Result<Deletion, StoreError> {
+        created::delete_version(&mut self.conn, version_id, key, at)
+    }
+
+    /// Gives up an app made here and not registered yet, with its versions ([`created`]).
+    pub fn discard_app(&mut self, app_id: &str) -> Result<(), StoreError> {
+        created::discard_app(&mut self.conn, app_id)
+    }
+
+    /// The server deleted the version: it leaves the cache with its queued entries.
+    pub fn version_deleted(&mut self, version_id: &str) -> Result<(), StoreError> {
+        created::deleted(&mut self.conn, version_id)
+    }
+
+    /// Moves every reference of an app made here to the server's id ([`created`]).
+    pub fn remap_app(
+        &mut self,
+        local_id: &str,
+        server: &workbench_domain::App,
+        at: &str,
+    ) -> Result<(), StoreError> {
+        created::remap_app(&mut self.conn, local_id, server, at)
+    }
+
+    /// Moves every reference of a version made here to the server's id ([`created`]).
+    pub fn remap_version(
+        &mut self,
+        local_id: &str,
+        theirs: &workbench_domain::AppVersion,
+        etag: &str,
+        icon_sha256: Option<&str>,
+        at: &str,
+    ) -> Result<(), StoreError> {
+        created::remap_version(&mut self.conn, local_id, theirs, etag, icon_sha256, at)
+    }
+
+    /// The server's id of an app or version made here under `local_id`, once it has one.
+    pub fn resolve_alias(&self, local_id: &str) -> Result<Option<String>, StoreError> {
+        created::resolve(&self.conn, local_id)
     }
 
     /// Whether a version has local changes a pull must merge into rather than replace.

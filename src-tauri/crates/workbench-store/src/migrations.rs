@@ -27,6 +27,10 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         "0006_announcements.sql",
         include_str!("../migrations/0006_announcements.sql"),
     ),
+    (
+        "0007_created_here.sql",
+        include_str!("../migrations/0007_created_here.sql"),
+    ),
 ];
 
 pub fn latest_version() -> u32 {

@@ -30,6 +30,12 @@ pub enum Operation {
     Withdraw,
     MakeAvailable,
     Advertise,
+    /// Register the app made here (`resource` is its local id; the payload is the body).
+    CreateApp,
+    /// Start the version made here (`resource` is its local id; the payload names its app).
+    CreateVersion,
+    /// Delete the version (the payload holds its app and the ETag it was deleted at).
+    DeleteVersion,
 }
 
 impl Operation {
@@ -41,6 +47,9 @@ impl Operation {
             Operation::Withdraw => "withdraw",
             Operation::MakeAvailable => "make_available",
             Operation::Advertise => "advertise",
+            Operation::CreateApp => "create_app",
+            Operation::CreateVersion => "create_version",
+            Operation::DeleteVersion => "delete_version",
         }
     }
 
@@ -52,6 +61,9 @@ impl Operation {
             Operation::Withdraw,
             Operation::MakeAvailable,
             Operation::Advertise,
+            Operation::CreateApp,
+            Operation::CreateVersion,
+            Operation::DeleteVersion,
         ]
         .into_iter()
         .find(|op| op.as_str() == text)
@@ -193,12 +205,14 @@ pub(crate) fn list(conn: &Connection) -> Result<Vec<OutboxEntry>, StoreError> {
     Ok(entries)
 }
 
-/// Whether a version has local changes not yet on the server (content or icon entries, or
-/// conflicts waiting for the partner): a pull merges into it instead of replacing it.
+/// Whether a version has local changes not yet on the server (content or icon entries, its
+/// creation here, or conflicts waiting for the partner): a pull merges into it instead of
+/// replacing it, and never drops it.
 pub(crate) fn is_dirty(conn: &Connection, version_id: &str) -> Result<bool, StoreError> {
     Ok(conn
         .prepare_cached(
-            "SELECT 1 FROM outbox WHERE resource = ?1 AND operation IN ('edit', 'icon')
+            "SELECT 1 FROM outbox
+             WHERE resource = ?1 AND operation IN ('edit', 'icon', 'create_version')
              UNION ALL SELECT 1 FROM conflicts WHERE version_id = ?1 LIMIT 1",
         )?
         .query_row([version_id], |_| Ok(()))

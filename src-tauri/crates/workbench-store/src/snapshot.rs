@@ -80,7 +80,11 @@ pub(crate) fn replace(
     }
     let app_ids: HashSet<&str> = snapshot.apps.iter().map(|a| a.app.id.as_str()).collect();
     let cached_apps: Vec<String> = tx
-        .prepare("SELECT id FROM apps WHERE id NOT IN (SELECT app_id FROM versions)")?
+        // An app registered here and not yet sent is not the server's to drop.
+        .prepare(
+            "SELECT id FROM apps WHERE id NOT IN (SELECT app_id FROM versions)
+             AND id NOT IN (SELECT resource FROM outbox)",
+        )?
         .query_map([], |row| row.get(0))?
         .collect::<Result<_, _>>()?;
     for id in cached_apps {

@@ -341,6 +341,12 @@ impl Workbench {
             })?;
         match entry.operation {
             Operation::Edit => self.discard_edits(version_id),
+            // Giving up a create gives up what was made here (the server never had it).
+            Operation::CreateApp => Ok(self.store().discard_app(version_id)?),
+            Operation::CreateVersion => {
+                self.store().delete_version(version_id, &new_key(), "")?;
+                Ok(())
+            }
             _ => Ok(self.store().drop_entry(entry.id)?),
         }
     }
@@ -397,7 +403,7 @@ impl Workbench {
         Ok(self.store().discard_edits(version_id)?)
     }
 
-    fn cached(&self, version_id: &str) -> Result<CachedVersion, WorkbenchError> {
+    pub(crate) fn cached(&self, version_id: &str) -> Result<CachedVersion, WorkbenchError> {
         self.store()
             .version(version_id)?
             .ok_or_else(|| WorkbenchError::UnknownVersion(version_id.to_owned()))

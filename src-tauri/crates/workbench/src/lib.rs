@@ -19,6 +19,7 @@ mod edit;
 mod error;
 pub mod files;
 mod filter;
+mod lifecycle;
 pub mod live;
 mod loopback;
 mod outcomes;
@@ -38,6 +39,7 @@ use std::sync::{Mutex, MutexGuard};
 pub use edit::{Allowed, Edit, EditOutcome, LocalChanges, ReviewAction, SubmissionPreview};
 pub use error::{ErrorCode, WorkbenchError};
 pub use filter::{AppFilter, filter_apps};
+pub use lifecycle::{NewApp, NextVersion};
 pub use live::{CreatedClient, InstallationDecision, InstallationView};
 pub use outcomes::{
     Announcer, FeedbackEntry, NotificationPrefs, NotificationText, ReviewOutcome, Timeline,
@@ -50,8 +52,8 @@ pub use validate::{ActivePack, MAX_ICON_FILE_BYTES, PackInfo, PackSource};
 pub use version::VersionDetail;
 pub use workbench_remote::auth::{AuthError, AuthServer, DeviceAuthorization};
 pub use workbench_store::{
-    AppListing, Operation, OutboxEntry, StoredConflict, StoredSuppression, SyncState, TimelineKind,
-    VersionSummary,
+    AppListing, Deletion, Operation, OutboxEntry, StoredConflict, StoredSuppression, SyncState,
+    TimelineKind, VersionSummary, is_local,
 };
 
 use workbench_domain::IconFile;

@@ -1,4 +1,11 @@
-//! Push: the outbox to the server. Per version, content edits are coalesced into one `PATCH` of
+//! Push: the outbox to the server. Apps registered here go first (`POST /apps`), then each
+//! version: one created here is created first (`POST .../versions`) and its local id moved to the
+//! server's (`Store::remap_version`) before its edits; a version of an app not yet registered
+//! waits for it; a deletion is one `DELETE` with the ETag the partner deleted at. Creates carry
+//! the idempotency key their entry recorded when the partner made them, so a create sent again
+//! after a crash or a lost reply is answered with what the server made the first time.
+//!
+//! Per version, content edits are coalesced into one `PATCH` of
 //! the sections that differ from the server's copy, the icon is uploaded only when its checksum
 //! differs, then queued review actions go one by one. Every write carries `If-Match` with the
 //! base ETag and an `Idempotency-Key`; a 412 fetches the server's copy, merges it three ways into
@@ -30,7 +37,7 @@
 //!   window show it. A version with an open conflict counts in `waiting_on_conflicts`, whatever
 //!   of it was sent.
 
-use partner_api::{Submission, UpdateVersion, VersionResource};
+use partner_api::{RegisterApp, Submission, UpdateVersion, VersionResource};
 use sha2::{Digest, Sha256};
 use time::OffsetDateTime;
 use workbench_domain::{AppVersion, Track, VersionContent};
@@ -57,11 +64,17 @@ pub struct PushReport {
     pub waiting_on_conflicts: usize,
     /// Entries the server refused for good, held with their reason.
     pub held: usize,
+    /// Apps and versions made here that the server now has (under its ids).
+    pub created: usize,
+    /// Versions deleted here that the server deleted.
+    pub deleted: usize,
 }
 
 enum Outcome {
     Sent,
     Conflicts,
+    /// A version made here of an app not registered yet: it goes after its app.
+    WaitsForApp,
 }
 
 impl Workbench {
@@ -72,11 +85,15 @@ impl Workbench {
         at: OffsetDateTime,
         on_progress: &impl Fn(PullProgress),
     ) -> Result<PushReport, WorkbenchError> {
-        let mut groups: Vec<(String, Vec<OutboxEntry>)> = Vec::new();
         let mut report = PushReport::default();
+        self.push_registrations(client, at, &mut report).await?;
+        let mut groups: Vec<(String, Vec<OutboxEntry>)> = Vec::new();
         for entry in self.store().outbox()? {
             if entry.held {
                 report.held += 1;
+                continue;
+            }
+            if entry.operation == Operation::CreateApp {
                 continue;
             }
             match groups.iter_mut().find(|(v, _)| *v == entry.version_id) {
@@ -92,11 +109,12 @@ impl Workbench {
                 total,
             });
             match self
-                .push_version(client, &version_id, &entries, at, &mut report)
+                .push_group(client, &version_id, &entries, at, &mut report)
                 .await
             {
                 Ok(Outcome::Sent) => report.versions_sent += 1,
                 Ok(Outcome::Conflicts) => report.waiting_on_conflicts += 1,
+                Ok(Outcome::WaitsForApp) => {}
                 Err(Failure::Stop(error)) => {
                     let ids: Vec<i64> = entries.iter().map(|e| e.id).collect();
                     self.store().note_failure(&ids, &error.to_string(), false)?;
@@ -116,6 +134,137 @@ impl Workbench {
             });
         }
         Ok(report)
+    }
+
+    /// Registers the apps made here, in the order they were made, each moved to its server id
+    /// (and its versions' entries with it) as soon as the server answers.
+    async fn push_registrations(
+        &self,
+        client: &PartnerClient,
+        at: OffsetDateTime,
+        report: &mut PushReport,
+    ) -> Result<(), WorkbenchError> {
+        let entries: Vec<OutboxEntry> = self
+            .store()
+            .outbox()?
+            .into_iter()
+            .filter(|e| e.operation == Operation::CreateApp && !e.held)
+            .collect();
+        for entry in entries {
+            let registration: RegisterApp = match serde_json::from_value(entry.payload.clone()) {
+                Ok(registration) => registration,
+                Err(e) => {
+                    report.held += 1;
+                    let reason = format!("not sent: the queued registration is unreadable: {e}");
+                    self.store().note_failure(&[entry.id], &reason, true)?;
+                    continue;
+                }
+            };
+            match client
+                .register_app(&registration, &entry.idempotency_key)
+                .await
+            {
+                Ok(app) => {
+                    report.writes += 1;
+                    report.created += 1;
+                    self.store()
+                        .remap_app(&entry.version_id, &app, &rfc3339(at))?;
+                }
+                Err(error) => match Failure::classify(error, &[&entry]) {
+                    Failure::Hold { ids, reason } => {
+                        report.writes += 1;
+                        report.held += ids.len();
+                        self.store().note_failure(&ids, &reason, true)?;
+                    }
+                    Failure::Stop(error) => {
+                        self.store()
+                            .note_failure(&[entry.id], &error.to_string(), false)?;
+                        return Err(error);
+                    }
+                },
+            }
+        }
+        Ok(())
+    }
+
+    /// One version's entries: its deletion, or its creation here and then its changes.
+    async fn push_group(
+        &self,
+        client: &PartnerClient,
+        version_id: &str,
+        entries: &[OutboxEntry],
+        at: OffsetDateTime,
+        report: &mut PushReport,
+    ) -> Result<Outcome, Failure> {
+        let Some(first) = entries.first() else {
+            return Ok(Outcome::Sent);
+        };
+        let app_id = first.payload["app_id"]
+            .as_str()
+            .unwrap_or_default()
+            .to_owned();
+        match first.operation {
+            Operation::DeleteVersion => {
+                let etag = first.payload["etag"].as_str().unwrap_or_default();
+                let sent = client
+                    .delete_version(&app_id, version_id, etag, &first.idempotency_key)
+                    .await;
+                report.writes += 1;
+                match sent {
+                    // Gone already (deleted elsewhere too) is what was asked.
+                    Ok(()) => {}
+                    Err(error) if error.status() == Some(404) => {}
+                    Err(error) if error.is_precondition_failed() => {
+                        return Err(Failure::hold(
+                            &[first],
+                            "not deleted: the version changed on the server since you deleted it \
+                             here; discard this deletion to get it back, then look again",
+                        ));
+                    }
+                    Err(error) => return Err(Failure::classify(error, &[first])),
+                }
+                self.store().version_deleted(version_id)?;
+                report.deleted += 1;
+                Ok(Outcome::Sent)
+            }
+            Operation::CreateVersion => {
+                if workbench_store::is_local(&app_id) {
+                    // Its app is not registered yet (held, or refused): it waits for it.
+                    return Ok(Outcome::WaitsForApp);
+                }
+                let all: Vec<&OutboxEntry> = entries.iter().collect();
+                let theirs = client
+                    .create_version(&app_id, &first.idempotency_key)
+                    .await
+                    .map_err(|error| Failure::classify(error, &all))?;
+                report.writes += 1;
+                report.created += 1;
+                let icon = theirs.icon.as_ref().map(|i| i.sha256.as_str());
+                self.store().remap_version(
+                    version_id,
+                    &theirs.version,
+                    &theirs.etag,
+                    icon,
+                    &rfc3339(at),
+                )?;
+                let new_id = &theirs.version.id;
+                // Read again: the entries now name the server's id.
+                let rest: Vec<OutboxEntry> = self
+                    .store()
+                    .outbox()?
+                    .into_iter()
+                    .filter(|e| e.version_id == *new_id && !e.held)
+                    .collect();
+                if rest.is_empty() {
+                    return Ok(Outcome::Sent);
+                }
+                self.push_version(client, new_id, &rest, at, report).await
+            }
+            _ => {
+                self.push_version(client, version_id, entries, at, report)
+                    .await
+            }
+        }
     }
 
     async fn push_version(
@@ -326,6 +475,9 @@ impl Workbench {
             }
             Operation::Advertise => client.advertise(app_id, version_id, etag, key).await?,
             Operation::Edit | Operation::Icon => unreachable!("content entries are sent above"),
+            Operation::CreateApp | Operation::CreateVersion | Operation::DeleteVersion => {
+                unreachable!("creations and deletions are sent by push_group")
+            }
         };
         self.settle(&theirs.version, &theirs.etag, &[action.id], None)?;
         Ok(Some(Step::wrote(vec![action.id])))

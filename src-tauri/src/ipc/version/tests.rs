@@ -164,6 +164,10 @@ fn the_report_carries_the_engines_diagnostics_pack_version_and_not_checked_rules
             severity: Severity::Error,
             field: "general.display_name".into(),
             message: "general.display_name is required.".into(),
+            source: Some(RuleSource::Page {
+                url: "https://docs.talkdesk.com/docs/guides".into(),
+                quote: "After all app information fields have been filled in Partner Project, the app version is ready to be submitted for review.".into(),
+            }),
         }]
     );
     assert!(

@@ -6,15 +6,12 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use partner_api::{ChangeKind, FieldError, RegisterApp, UpdateApp, paths};
 use rusqlite::OptionalExtension;
-use workbench_domain::App;
+use workbench_domain::{App, lifecycle};
 
 use super::body::{self, JSON_LIMIT, Reply};
 use super::{AppState, app_not_found, path};
 use crate::error::{HttpError, field};
 use crate::store::{self, NewChange, app_etag};
-
-/// The longest text field of an app.
-const MAX_TEXT: usize = 200;
 
 pub async fn register(
     State(state): State<AppState>,
@@ -40,17 +37,15 @@ pub async fn register(
         ));
     }
     let request: RegisterApp = body::typed(value)?;
-    let mut problems = text_problems(&[
-        ("slug", &request.slug),
-        ("display_name", &request.display_name),
-        ("created_type", &request.created_type),
-    ]);
-    if !valid_name(&request.name) {
-        problems.push(field(
-            "name",
-            "must be 1 to 64 lower-case letters, digits or '-', starting with a letter or digit",
-        ));
-    }
+    let problems: Vec<FieldError> = lifecycle::registration_problems(
+        &request.name,
+        &request.slug,
+        &request.display_name,
+        &request.created_type,
+    )
+    .into_iter()
+    .map(|(name, problem)| field(name, problem))
+    .collect();
     if !problems.is_empty() {
         return Err(HttpError::invalid_request("invalid app", problems));
     }
@@ -161,29 +156,9 @@ pub async fn update(
     .await
 }
 
-fn valid_name(name: &str) -> bool {
-    let bytes = name.as_bytes();
-    (1..=64).contains(&bytes.len())
-        && bytes[0].is_ascii_alphanumeric()
-        && bytes
-            .iter()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || *b == b'-')
-}
-
 fn text_problems(texts: &[(&str, &String)]) -> Vec<FieldError> {
     texts
         .iter()
-        .filter_map(|(name, value)| {
-            if value.trim().is_empty() {
-                Some(field(name, "must not be empty"))
-            } else if value.chars().count() > MAX_TEXT {
-                Some(field(
-                    name,
-                    format!("must be at most {MAX_TEXT} characters"),
-                ))
-            } else {
-                None
-            }
-        })
+        .filter_map(|(name, value)| lifecycle::text_problem(value).map(|p| field(name, p)))
         .collect()
 }

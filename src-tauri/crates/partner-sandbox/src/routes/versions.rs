@@ -12,8 +12,8 @@ use workbench_domain::validation::RulesPack;
 use workbench_domain::validation::icon::RealFormat;
 use workbench_domain::validation::state::edit_context;
 use workbench_domain::{
-    Action, AppVersion, ContentPart, EditContext, IconFile, ReviewStatus, VersionContent,
-    VersionStatus, edit_lock, transition,
+    Action, AppVersion, ContentPart, EditContext, IconFile, ReviewStatus, VersionStatus, edit_lock,
+    lifecycle, transition,
 };
 
 use super::body::{self, ICON_LIMIT, JSON_LIMIT, Reply, locked, refused};
@@ -35,31 +35,16 @@ pub async fn create(
     body::write(&state, move |conn| {
         body::idempotent(conn, key.as_deref(), &fingerprint, |conn| {
             let app = store::load_app(conn, &app_id)?.ok_or_else(|| app_not_found(&app_id))?;
-            let (number, content, icon) = match store::latest_version(conn, &app_id)? {
-                None => {
-                    let mut content = VersionContent::default();
-                    content.general.display_name = app.display_name.clone();
-                    content.general.slug = app.slug.clone();
-                    ("1.0.0".to_owned(), content, None)
-                }
-                Some((_, latest)) => {
-                    let status = latest.version.status;
-                    if status.technical != ReviewStatus::Available {
-                        return Err(HttpError::new(
-                            StatusCode::CONFLICT,
-                            "conflict",
-                            format!(
-                                "a new version can be created only when the latest one is Available; \
-                                 version {} is {} on the technical review",
-                                latest.version.version_number, status.technical
-                            ),
-                        ));
-                    }
-                    let number = next_number(conn, &app_id, &latest.version.version_number)?;
-                    let icon = store::load_icon(conn, &latest.version.id)?;
-                    (number, latest.version.content, icon)
-                }
+            let latest = store::latest_version(conn, &app_id)?.map(|(_, latest)| latest.version);
+            let next = lifecycle::next_version(&app, latest.as_ref(), |number| {
+                number_taken(conn, &app_id, number)
+            })
+            .map_err(|reason| HttpError::new(StatusCode::CONFLICT, "conflict", reason))?;
+            let icon = match &next.copy_of {
+                Some(id) => store::load_icon(conn, id)?,
+                None => None,
             };
+            let (number, content) = (next.version_number, next.content);
             let version = AppVersion {
                 id: store::new_id("ver"),
                 app_id: app_id.clone(),
@@ -68,8 +53,8 @@ pub async fn create(
                 content,
             };
             crate::db::insert_version(conn, &version, icon.as_ref())?;
-            let (_, created) = store::load_version(conn, &app_id, &version.id)?
-                .ok_or_else(HttpError::internal)?;
+            let (_, created) =
+                store::load_version(conn, &app_id, &version.id)?.ok_or_else(HttpError::internal)?;
             store::record(
                 conn,
                 NewChange::version(
@@ -202,17 +187,8 @@ pub async fn delete(
         let (_, version) = store::load_version(conn, &app_id, &version_id)?
             .ok_or_else(|| version_not_found(&app_id, &version_id))?;
         body::check_etag(&wanted, &version.etag)?;
-        if version.version.status != VersionStatus::NEW {
-            let s = version.version.status;
-            return Err(HttpError::new(
-                StatusCode::CONFLICT,
-                "conflict",
-                format!(
-                    "only a draft can be deleted; this version's technical review is {} and its marketplace review is {}",
-                    s.technical, s.marketplace
-                ),
-            ));
-        }
+        lifecycle::deletable(&version.version.version_number, version.version.status)
+            .map_err(|reason| HttpError::new(StatusCode::CONFLICT, "conflict", reason))?;
         conn.execute("DELETE FROM versions WHERE id = ?1", [&version_id])?;
         conn.execute(
             "DELETE FROM pending_reviews WHERE version_id = ?1",
@@ -357,35 +333,13 @@ fn icon_name(uri: &Uri, headers: &HeaderMap) -> Result<String, HttpError> {
 }
 
 /// The minor bump of `number` (`1.2.3` → `1.3.0`, `2.0` → `2.1`) not yet used by the app.
-fn next_number(conn: &Connection, app_id: &str, number: &str) -> Result<String, HttpError> {
-    let parts: Option<Vec<u64>> = number.split('.').map(|p| p.parse().ok()).collect();
-    let Some(mut parts) = parts.filter(|p| p.len() >= 2) else {
-        return Err(HttpError::new(
-            StatusCode::CONFLICT,
-            "conflict",
-            format!("cannot derive the next version number from {number:?}"),
-        ));
-    };
-    loop {
-        parts[1] = parts[1].saturating_add(1);
-        for p in parts.iter_mut().skip(2) {
-            *p = 0;
-        }
-        let candidate = parts
-            .iter()
-            .map(u64::to_string)
-            .collect::<Vec<_>>()
-            .join(".");
-        let used = conn
-            .query_row(
-                "SELECT 1 FROM versions WHERE app_id = ?1 AND version_number = ?2",
-                params![app_id, candidate],
-                |_| Ok(()),
-            )
-            .optional()?
-            .is_some();
-        if !used {
-            return Ok(candidate);
-        }
-    }
+/// Whether the app has a version numbered `number` (a failed read counts as taken).
+fn number_taken(conn: &Connection, app_id: &str, number: &str) -> bool {
+    conn.query_row(
+        "SELECT 1 FROM versions WHERE app_id = ?1 AND version_number = ?2",
+        params![app_id, number],
+        |_| Ok(()),
+    )
+    .optional()
+    .map_or(true, |found| found.is_some())
 }

@@ -95,7 +95,7 @@ impl Server {
         command
     }
 
-    fn send(&self, method: reqwest::Method, path: &str, body: Option<Value>) -> (u16, Value) {
+    pub fn send(&self, method: reqwest::Method, path: &str, body: Option<Value>) -> (u16, Value) {
         self.runtime.block_on(async {
             let mut request = self.http.request(method, format!("{}{path}", self.url));
             if let Some(body) = body {

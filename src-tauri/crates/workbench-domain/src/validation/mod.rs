@@ -28,7 +28,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-pub use pack::{DEFAULT_PACK_JSON, Rule, RulesPack, Severity};
+pub use pack::{DEFAULT_PACK_JSON, Rule, RuleSource, RulesPack, Severity};
 
 use crate::model::VersionContent;
 use crate::review::{ContentPart, Track, VersionStatus};
@@ -120,6 +120,9 @@ pub struct Diagnostic {
     /// The values found and the limits applied.
     #[cfg_attr(feature = "openapi", schema(value_type = Object))]
     pub params: Map<String, Value>,
+    /// Where the rule comes from ("why this rule"), as the pack says.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<RuleSource>,
 }
 
 /// A rule that was not checked, and why. Never to be read as passed.
@@ -380,6 +383,7 @@ fn diagnostic(rule: &Rule, finding: Finding) -> Diagnostic {
         message: render(&rule.message, &finding.params, &rule.params),
         field: finding.field,
         params: finding.params,
+        source: rule.source.clone(),
     }
 }
 

@@ -21,6 +21,13 @@
 //!
 //! Track names are strings, so a pack naming a track this engine does not know still parses
 //! (readers ignore what they do not know); such a name matches no submission.
+//!
+//! **Every rule says where it comes from** ([`RuleSource`]): a section of Talkdesk's Partner
+//! Project FAQ with its words, a public Talkdesk page by address with its words, or `house`, a
+//! limit this tool chose, with a one-line reason. A house rule is a warning, which a partner may
+//! suppress with a reason, unless its reason is safety (decoding limits, secrets in text): only
+//! Talkdesk's words and safety block a submission. [`RulesPack::problems`] checks this when a pack
+//! is loaded (the sandbox on `PUT /rules`, the client on a pull, a test on the shipped pack).
 
 use std::collections::BTreeMap;
 
@@ -69,6 +76,85 @@ pub struct Rule {
     /// empty: both. A local check of a whole version runs every rule whatever this says.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub tracks: Vec<String>,
+    /// Where the rule comes from ("why this rule"). Optional in the format so that a pack from
+    /// before sources still reads; [`RulesPack::problems`] refuses a rule without one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<RuleSource>,
+}
+
+/// Where a rule comes from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum RuleSource {
+    /// A section of Talkdesk's Partner Project FAQ, with its words.
+    Faq {
+        /// The FAQ's section number, for example `11`.
+        section: String,
+        /// The FAQ's words the rule rests on.
+        quote: String,
+    },
+    /// A public Talkdesk page (partner documentation, support article), by address.
+    Page {
+        /// The page's address, for example `https://docs.talkdesk.com/docs/app-requirements`.
+        url: String,
+        /// The page's words the rule rests on.
+        quote: String,
+    },
+    /// A limit this tool chose, not a Talkdesk requirement.
+    House {
+        /// Why the tool checks it, in one line.
+        reason: String,
+        /// The reason is safety (decoding limits, secrets in text): the only house rules that
+        /// may be errors.
+        #[serde(default)]
+        safety: bool,
+    },
+}
+
+impl RuleSource {
+    /// `faq`, `page` or `house`.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            RuleSource::Faq { .. } => "faq",
+            RuleSource::Page { .. } => "page",
+            RuleSource::House { .. } => "house",
+        }
+    }
+
+    /// One line for people: `FAQ §11: "…"`, `https://…: "…"`, `house (safety): …`.
+    pub fn summary(&self) -> String {
+        match self {
+            RuleSource::Faq { section, quote } => format!("FAQ §{section}: \"{quote}\""),
+            RuleSource::Page { url, quote } => format!("{url}: \"{quote}\""),
+            RuleSource::House {
+                reason,
+                safety: true,
+            } => format!("house (safety): {reason}"),
+            RuleSource::House { reason, .. } => format!("house: {reason}"),
+        }
+    }
+
+    /// What is wrong with this source, if anything: a blank section, address, quote or reason,
+    /// or an address that is not `https:`.
+    fn problem(&self) -> Option<&'static str> {
+        let blank = |s: &str| s.trim().is_empty();
+        match self {
+            RuleSource::Faq { section, quote } if blank(section) || blank(quote) => {
+                Some("an FAQ source needs its section and its words")
+            }
+            RuleSource::Page { url, quote } if blank(url) || blank(quote) => {
+                Some("a page source needs its address and its words")
+            }
+            RuleSource::Page { url, .. } if !url.starts_with("https://") => {
+                Some("a page source's address must be https://")
+            }
+            RuleSource::House { reason, .. } if blank(reason) => {
+                Some("a house source needs a one-line reason")
+            }
+            _ => None,
+        }
+    }
 }
 
 /// How serious a diagnostic is. Only warnings and info can be suppressed.
@@ -103,6 +189,38 @@ impl RulesPack {
     /// The first rule with this id.
     pub fn rule(&self, id: &str) -> Option<&Rule> {
         self.rules.iter().find(|rule| rule.id == id)
+    }
+
+    /// What makes this pack unfit to load, as (field path, problem), in rule order: a rule
+    /// without a source, a source with a blank part, or a house rule that is an error without a
+    /// safety reason. Empty: the pack is fit.
+    pub fn problems(&self) -> Vec<(String, String)> {
+        let mut problems = Vec::new();
+        for (i, rule) in self.rules.iter().enumerate() {
+            let at = format!("rules[{i}].source");
+            match &rule.source {
+                None => problems.push((
+                    at,
+                    format!("rule {} says nowhere where it comes from", rule.id),
+                )),
+                Some(source) => {
+                    if let Some(problem) = source.problem() {
+                        problems.push((at, format!("rule {}: {problem}", rule.id)));
+                    } else if let RuleSource::House { safety: false, .. } = source
+                        && rule.severity == Severity::Error
+                    {
+                        problems.push((
+                            at,
+                            format!(
+                                "rule {} is a house rule and an error; a house rule is a warning unless its reason is safety",
+                                rule.id
+                            ),
+                        ));
+                    }
+                }
+            }
+        }
+        problems
     }
 
     /// The first rule of this kind.

@@ -6,6 +6,7 @@ mod fixtures;
 mod fuzz;
 mod listing;
 mod plans;
+mod sources;
 mod state;
 mod tracks;
 

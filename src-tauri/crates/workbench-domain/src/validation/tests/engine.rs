@@ -79,6 +79,7 @@ fn an_unknown_rule_kind_is_not_checked_never_passed() {
         message: "too long".into(),
         params: serde_json::Map::new(),
         tracks: vec![],
+        source: None,
     });
     let content = valid_content();
     let report = validate(

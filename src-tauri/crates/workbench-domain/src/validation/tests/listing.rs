@@ -114,10 +114,17 @@ fn listing_rules() {
             &["general.slug"],
         ),
         ("all HTTPS", |_| {}, "listing.https", &[]),
+        ("all HTTPS links", |_| {}, "listing.https_links", &[]),
+        (
+            "plain HTTP privacy policy: a link, not a carrier of credentials",
+            |c| c.marketplace.urls[0].url = "http://acme.io/privacy".into(),
+            "listing.https",
+            &[],
+        ),
         (
             "plain HTTP privacy policy",
             |c| c.marketplace.urls[0].url = "http://acme.io/privacy".into(),
-            "listing.https",
+            "listing.https_links",
             &["marketplace.urls[0].url"],
         ),
         (
@@ -133,15 +140,21 @@ fn listing_rules() {
             &["technical.urls[0].url"],
         ),
         (
+            "plain HTTP installation webhook: it carries client credentials",
+            |c| c.technical.urls[1].url = "http://app.acme.io/events".into(),
+            "listing.https",
+            &["technical.urls[1].url"],
+        ),
+        (
             "loopback launch URL",
             |c| c.technical.urls[2].url = "http://127.0.0.1/launch".into(),
-            "listing.https",
+            "listing.https_links",
             &["technical.urls[2].url"],
         ),
         (
             "a bare scheme",
             |c| c.marketplace.urls[1].url = "https://".into(),
-            "listing.https",
+            "listing.https_links",
             &["marketplace.urls[1].url"],
         ),
         ("known category", |_| {}, "listing.categories", &[]),

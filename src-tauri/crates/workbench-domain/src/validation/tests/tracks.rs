@@ -173,6 +173,7 @@ fn an_unknown_kind_is_not_checked_on_a_submission_too() {
         message: "too long".into(),
         params: serde_json::Map::new(),
         tracks: vec!["marketplace".into()],
+        source: None,
     });
     let report = submit(&valid_content(), Track::Marketplace, &pack);
     assert!(report.diagnostics.is_empty());
@@ -234,7 +235,7 @@ fn suppressions_apply_after_the_track_filter_and_the_reviewer_sees_what_is_left(
 fn info_is_advice_and_not_held_against_a_version_in_review() {
     let mut pack = RulesPack::default_pack();
     for rule in &mut pack.rules {
-        if rule.id == "listing.https" {
+        if rule.id == "listing.https_links" {
             rule.severity = Severity::Info;
         }
     }
