@@ -2,10 +2,11 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use base64::Engine;
-use tauri::State;
+use tauri::{AppHandle, Manager, Runtime, State};
+use time::OffsetDateTime;
 
 use crate::AppState;
-use crate::ipc::{AppList, FieldProblem, NewAppForm, Reply, reply};
+use crate::ipc::{AppList, CommandError, FieldProblem, NewAppForm, Reply, reply};
 
 /// The cached apps, at once, online or not, each version marked with its unsent changes, held
 /// changes and conflicts.
@@ -40,37 +41,57 @@ pub fn check_new_app(form: NewAppForm) -> Reply<Vec<FieldProblem>> {
     reply(FieldProblem::of(&form))
 }
 
-/// Registers an app: in the cache at once under a local id, sent at the next sync. Its id.
+/// Registers an app: in the cache at once under a local id, sent at the sync this schedules.
+/// Its id.
 #[tauri::command]
-pub fn create_app(state: State<'_, AppState>, form: NewAppForm) -> Reply<String> {
-    let workbench = state.workbench()?;
-    let app = workbench.create_app(&form.into(), time::OffsetDateTime::now_utc())?;
-    reply(app.id)
+pub fn create_app<R: Runtime>(app: AppHandle<R>, form: NewAppForm) -> Reply<String> {
+    local_change(&app, |workbench| {
+        Ok(workbench
+            .create_app(&form.into(), OffsetDateTime::now_utc())?
+            .id)
+    })
 }
 
-/// Renames an app whose registration the server refused; sent again at the next sync.
+/// Renames an app whose registration the server refused; sent again at the sync this schedules.
 #[tauri::command]
-pub fn rename_app(state: State<'_, AppState>, app_id: String, name: String) -> Reply<()> {
-    state.workbench()?.rename_app(&app_id, &name)?;
-    reply(())
+pub fn rename_app<R: Runtime>(app: AppHandle<R>, app_id: String, name: String) -> Reply<()> {
+    local_change(&app, |workbench| {
+        workbench.rename_app(&app_id, &name)?;
+        Ok(())
+    })
 }
 
 /// Starts an app's next version (a copy of the latest Available one, or empty): in the cache at
-/// once under a local id, sent at the next sync. Its id, to open in the editor.
+/// once under a local id, sent at the sync this schedules. Its id, to open in the editor.
 #[tauri::command]
-pub fn create_version(state: State<'_, AppState>, app_id: String) -> Reply<String> {
-    let workbench = state.workbench()?;
-    let version = workbench.create_version(&app_id, time::OffsetDateTime::now_utc())?;
-    reply(version.id)
+pub fn create_version<R: Runtime>(app: AppHandle<R>, app_id: String) -> Reply<String> {
+    local_change(&app, |workbench| {
+        Ok(workbench
+            .create_version(&app_id, OffsetDateTime::now_utc())?
+            .id)
+    })
 }
 
-/// Deletes a draft version: at once if the server never had it, else at the next sync.
+/// Deletes a draft version: at once if the server never had it, else at the sync this schedules.
 #[tauri::command]
-pub fn delete_version(state: State<'_, AppState>, version_id: String) -> Reply<()> {
-    state
-        .workbench()?
-        .delete_version(&version_id, time::OffsetDateTime::now_utc())?;
-    reply(())
+pub fn delete_version<R: Runtime>(app: AppHandle<R>, version_id: String) -> Reply<()> {
+    local_change(&app, |workbench| {
+        workbench.delete_version(&version_id, OffsetDateTime::now_utc())?;
+        Ok(())
+    })
+}
+
+/// Runs one local change on the session's workbench; once the cache has it, the window hears
+/// the new counts and a sync is scheduled, as after an edit (`sync::after_local_change`).
+fn local_change<R: Runtime, T>(
+    app: &AppHandle<R>,
+    change: impl FnOnce(&workbench::Workbench) -> Result<T, CommandError>,
+) -> Reply<T> {
+    let session = app.state::<AppState>().session();
+    let workbench = session.workbench()?;
+    let done = change(&workbench)?;
+    crate::sync::after_local_change(app, &session);
+    reply(done)
 }
 
 /// The server's id of an app or version made here under `id`, once a sync has sent it.

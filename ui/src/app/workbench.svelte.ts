@@ -5,6 +5,7 @@ import type {
   AppRow,
   Backend,
   CommandError,
+  NewAppForm,
   NotificationsUnavailable,
   OpenOutcome,
   OutcomeView,
@@ -14,6 +15,7 @@ import type {
 } from '../ipc';
 import { toCommandError } from '../ipc';
 import type { DraftShelf } from '../features/versions/editor.svelte';
+import { movedIds } from './moved';
 
 export type AppsState =
   | { kind: 'loading' }
@@ -35,8 +37,15 @@ export class Workbench {
   readonly busy = $derived(this.requesting || this.status?.state === 'syncing');
   /** The version shown in the editor; null shows the app list. */
   openVersionId: string | null = $state(null);
+  /**
+   * Counts the versions opened: each opening makes a new editor page, while the open version moving to its server id
+   * (after a sync) keeps the page it has.
+   */
+  openings = $state(0);
   /** The version row to focus when the list comes back, so keyboard users land where they left. */
   returnFocusTo: string | null = $state(null);
+  /** The app card to bring into view and focus when the list shows it: an app just registered, or one whose draft went. */
+  revealAppId: string | null = $state(null);
   /** Drafts not saved yet (a number being typed, a save refused) by version id, kept while the window is open. */
   readonly drafts: DraftShelf = new Map();
   /** The account screens, shown over the list or the editor; null shows neither. */
@@ -149,9 +158,15 @@ export class Workbench {
     const wasSyncing = this.status?.state === 'syncing';
     this.status = status;
     if (status.state !== 'syncing') this.progress = null;
-    if (status.state === 'idle') void this.reload();
-    // A sync ended: the open version may have changed (merged, conflicts, a review moved).
-    if (wasSyncing && status.state !== 'syncing') this.syncedRevision += 1;
+    // A sync ended: the open version may have changed (merged, conflicts, a review moved). After a sync that went
+    // through it is read again once the list is in, under the server's id if the sync sent a version made here.
+    const ended = wasSyncing && status.state !== 'syncing';
+    if (status.state === 'idle') {
+      const reloaded = this.reload();
+      if (ended) void reloaded.then(() => (this.syncedRevision += 1));
+    } else if (ended) {
+      this.syncedRevision += 1;
+    }
   }
 
   /** Reads the cache. Overlapping requests collapse into one extra read after the current one. */
@@ -167,6 +182,7 @@ export class Workbench {
           const list = await this.backend.listApps();
           this.apps = { kind: 'loaded', apps: list.apps };
           if (list.apps.length > 0) this.#reportFirstPaint();
+          await this.followMovedIds(list.apps);
         } catch (error) {
           this.apps = { kind: 'error', error: toCommandError(error) };
         }
@@ -176,6 +192,44 @@ export class Workbench {
       this.#reloading = null;
     });
     return this.#reloading;
+  }
+
+  /**
+   * After a sync sent what was made here: the ids the window holds (the open version, the app to reveal, the row to
+   * focus) that are local and gone from `apps` follow to the server's, with any unsaved draft. The editor stays open:
+   * only the id it saves under changes.
+   */
+  async followMovedIds(apps: AppRow[]): Promise<void> {
+    const held = [this.openVersionId, this.revealAppId, this.returnFocusTo];
+    const moved = await movedIds(held, apps, (id) => this.backend.resolveId(id));
+    if (moved.size === 0) return;
+    for (const [from, to] of moved) {
+      const draft = this.drafts.get(from);
+      if (draft === undefined) continue;
+      this.drafts.set(to, draft);
+      this.drafts.delete(from);
+    }
+    const follow = (id: string | null) => (id === null ? null : (moved.get(id) ?? id));
+    this.openVersionId = follow(this.openVersionId);
+    this.revealAppId = follow(this.revealAppId);
+    this.returnFocusTo = follow(this.returnFocusTo);
+  }
+
+  /**
+   * Registers an app (offline first: in the cache at once, sent at the next sync) and reveals its card once the list is
+   * read again. Rejects as the backend does, registering nothing.
+   */
+  async createApp(form: NewAppForm): Promise<void> {
+    const id = await this.backend.createApp(form);
+    this.revealAppId = id;
+    await this.reload();
+  }
+
+  /** Starts the app's next version and opens it in the editor, as choosing its row does; rejects as the backend does. */
+  async startVersion(appId: string): Promise<void> {
+    const id = await this.backend.createVersion(appId);
+    void this.reload();
+    this.openVersion(id);
   }
 
   /**
@@ -263,6 +317,7 @@ export class Workbench {
   openVersion(versionId: string): void {
     this.returnFocusTo = null;
     this.openVersionId = versionId;
+    this.openings += 1;
   }
 
   /** Back to the app list, focusing the row of the version that was open. */

@@ -6,6 +6,8 @@ import type {
   AppList,
   ConflictChoice,
   Decision,
+  FieldProblem,
+  NewAppForm,
   NotificationPrefs,
   NotificationsUnavailable,
   OpenOutcome,
@@ -72,8 +74,33 @@ export interface Backend {
   queueReviewAction(versionId: string, action: ActionKind, track: Track): Promise<void>;
   /** Lets the version's held changes be tried again, at once; resolves with how many. */
   retryHeld(versionId: string): Promise<number>;
-  /** Gives up one queued change (a content edit: all the version's unsent edits and conflicts). */
+  /**
+   * Gives up one queued change (a content edit: all the version's unsent edits and conflicts). Given an app's id and its
+   * `registration_change_id`, gives up the refused registration: the app and its versions leave the cache.
+   */
   discardChange(versionId: string, changeId: string): Promise<void>;
+  /** What is wrong with the **New app** form's fields as typed (`name`, `slug`, `display_name`, `created_type`); nothing is written. */
+  checkNewApp(form: NewAppForm): Promise<FieldProblem[]>;
+  /**
+   * Registers an app: in the cache at once under a local id (`local-app-…`, its answer), sent at the next sync. Rejects
+   * with `invalid_input` when a field is wrong or the cache has an app of that name, registering nothing.
+   */
+  createApp(form: NewAppForm): Promise<string>;
+  /** Gives an app whose registration the server refused (its name taken) another name, sent at the next sync; `invalid_input` for a bad name. */
+  renameApp(appId: string, name: string): Promise<void>;
+  /**
+   * Starts the app's next version: a copy of the latest, which must be Available (technical review), or an empty 1.0.0
+   * for an app without versions. In the cache at once under a local id (`local-ver-…`, its answer, to open in the
+   * editor), sent at the next sync; `invalid_input` with the reason when the latest is not Available.
+   */
+  createVersion(appId: string): Promise<string>;
+  /**
+   * Deletes a draft version (both tracks Draft): at once when the server never had it, else at the next sync (gone from
+   * the list now). Rejects with `invalid_input` and the reason for any other version.
+   */
+  deleteVersion(versionId: string): Promise<void>;
+  /** The server's id of an app or version made here under the local `id`, once a sync sent it; null until then. */
+  resolveId(id: string): Promise<string | null>;
   /** Subscribes to the "sync-progress" event (stage, n of m); resolves with the function that unsubscribes. */
   onSyncProgress(listener: (progress: SyncProgress) => void): Promise<() => void>;
   /** Subscribes to the "sync-status" event; resolves with the function that unsubscribes. */

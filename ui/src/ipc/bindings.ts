@@ -4,6 +4,24 @@ export type ReviewStatus = "draft" | "in_review" | "approved" | "rejected" | "av
 
 export type AppType = "standalone" | "atlas";
 
+export type RenderKind = "portal" | "canvas";
+
+export type NewAppForm = { 
+/**
+ * The unique identifier.
+ */
+name: string, 
+/**
+ * Empty: the name.
+ */
+slug: string, display_name: string, 
+/**
+ * The vendor: the partner's company name.
+ */
+created_type: string, app_type: AppType, render: RenderKind, };
+
+export type FieldProblem = { field: string, message: string, };
+
 export type VersionRow = { id: string, version_number: string, technical: ReviewStatus, marketplace: ReviewStatus, has_icon: boolean, 
 /**
  * Its changes waiting to be sent, of which `held` the server refused for good.
@@ -12,13 +30,33 @@ unsent: number, held: number,
 /**
  * Its fields changed differently here and on the server, waiting for the partner.
  */
-conflicts: number, };
+conflicts: number, 
+/**
+ * Started here and not on the server yet: its id is a local one until the next sync.
+ */
+not_sent: boolean, };
 
 export type AppRow = { id: string, name: string, display_name: string, created_type: string, app_type: AppType, 
 /**
  * The newest version that has an icon: the app's face in the list.
  */
-icon_version_id: string | null, versions: Array<VersionRow>, };
+icon_version_id: string | null, versions: Array<VersionRow>, 
+/**
+ * Registered here and not on the server yet: its id is a local one until the next sync.
+ */
+not_sent: boolean, 
+/**
+ * Why the server refused its registration for good (its name taken): rename or discard it.
+ */
+registration_refused: string | null, 
+/**
+ * The id of that refused registration's queued change, for **Discard**.
+ */
+registration_change_id: string | null, 
+/**
+ * Why no new version can start now (the latest is not Available); `None`: **New version**.
+ */
+new_version_blocked: string | null, };
 
 export type AppList = { apps: Array<AppRow>, };
 
@@ -127,7 +165,7 @@ pending: number,
  */
 content: VersionForm, };
 
-export type ChangeKind = "edit" | "icon" | "submit" | "withdraw" | "make_available" | "advertise";
+export type ChangeKind = "edit" | "icon" | "submit" | "withdraw" | "make_available" | "advertise" | "create_app" | "create_version" | "delete_version";
 
 export type QueuedChange = { 
 /**
@@ -195,6 +233,8 @@ export type SyncProgress = { stage: SyncStage, done: number, total: number, };
 
 export type Severity = "error" | "warning" | "info";
 
+export type RuleSource = { "kind": "faq", section: string, quote: string, } | { "kind": "page", url: string, quote: string, } | { "kind": "house", reason: string, safety: boolean, };
+
 export type Diagnostic = { 
 /**
  * The rule's id, for example `listing.required`; `form.whole_number` for the form's own check.
@@ -203,7 +243,11 @@ rule: string, severity: Severity,
 /**
  * The field it points at, for example `general.display_name` or `subscription_types[1].price`.
  */
-field: string, message: string, };
+field: string, message: string, 
+/**
+ * Where the rule comes from ("why this rule"); `null` for the form's own check.
+ */
+source: RuleSource | null, };
 
 export type NotChecked = { rule: string, reason: string, };
 

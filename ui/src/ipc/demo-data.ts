@@ -1,6 +1,7 @@
 // Demo content for the fake backend: a small partner portfolio covering every review status.
 import type { AppRow, LicenseKind, PlanForm, PlanKind, VersionForm, VersionRow, VersionView } from './bindings';
-import { fakeActions, fakeLocks } from './fake-review';
+import type { AppMarks } from './fake-lifecycle';
+import { fakeActions, fakeLocks, fakeNewVersionBlocked } from './fake-review';
 
 function monogram(letter: string, from: string, to: string): string {
   const svg =
@@ -15,11 +16,22 @@ function monogram(letter: string, from: string, to: string): string {
 
 export const DEMO_SERVER = 'http://127.0.0.1:8787';
 
-/** A version row with no local changes. */
-const NONE_LOCAL = { unsent: 0, held: 0, conflicts: 0 };
+/** A version row the server has, with no local changes. */
+const NONE_LOCAL = { unsent: 0, held: 0, conflicts: 0, not_sent: false };
+
+/** An app row the server has: registered, and open to a new version once its newest is Available. */
+export function serverApp(app: Omit<AppRow, keyof AppMarks>): AppRow {
+  return {
+    ...app,
+    not_sent: false,
+    registration_refused: null,
+    registration_change_id: null,
+    new_version_blocked: fakeNewVersionBlocked(app.versions[0]),
+  };
+}
 
 export const DEMO_APPS: AppRow[] = [
-  {
+  serverApp({
     id: 'app-acme-crm',
     name: 'acme-crm-connector',
     display_name: 'Acme CRM Connector',
@@ -31,8 +43,8 @@ export const DEMO_APPS: AppRow[] = [
       { id: 'ver-acme-200', version_number: '2.0.0', technical: 'available', marketplace: 'advertised', has_icon: true, ...NONE_LOCAL },
       { id: 'ver-acme-100', version_number: '1.0.0', technical: 'available', marketplace: 'approved', has_icon: true, ...NONE_LOCAL },
     ],
-  },
-  {
+  }),
+  serverApp({
     id: 'app-northwind-tickets',
     name: 'northwind-ticket-bridge',
     display_name: 'Northwind Ticket Bridge',
@@ -43,8 +55,8 @@ export const DEMO_APPS: AppRow[] = [
       { id: 'ver-nw-110', version_number: '1.1.0', technical: 'rejected', marketplace: 'draft', has_icon: true, ...NONE_LOCAL },
       { id: 'ver-nw-100', version_number: '1.0.0', technical: 'available', marketplace: 'advertised', has_icon: true, ...NONE_LOCAL },
     ],
-  },
-  {
+  }),
+  serverApp({
     id: 'app-initech-analytics',
     name: 'initech-call-analytics',
     display_name: 'Initech Call Analytics',
@@ -55,8 +67,8 @@ export const DEMO_APPS: AppRow[] = [
       { id: 'ver-initech-300', version_number: '3.0.0', technical: 'in_review', marketplace: 'in_review', has_icon: true, ...NONE_LOCAL },
       { id: 'ver-initech-221', version_number: '2.2.1', technical: 'available', marketplace: 'advertised', has_icon: true, ...NONE_LOCAL },
     ],
-  },
-  {
+  }),
+  serverApp({
     id: 'app-globex-callbacks',
     name: 'globex-callback-scheduler',
     display_name: 'Globex Callback Scheduler',
@@ -66,7 +78,7 @@ export const DEMO_APPS: AppRow[] = [
     versions: [
       { id: 'ver-globex-010', version_number: '0.1.0', technical: 'draft', marketplace: 'draft', has_icon: false, ...NONE_LOCAL },
     ],
-  },
+  }),
 ];
 
 export const DEMO_ICONS: Record<string, string> = {

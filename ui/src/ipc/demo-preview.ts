@@ -4,7 +4,7 @@
 // script, event handlers, CSS and remote loads in every field a partner writes; the preview must show all of it as
 // text and load nothing but the screenshot from the partner's own domain.
 import type { AppRow, PlanForm, VersionForm, VersionView } from './bindings';
-import { DEMO_CATEGORIES } from './demo-data';
+import { DEMO_CATEGORIES, serverApp } from './demo-data';
 import type { FakeOptions } from './fake';
 import { fakeActions, fakeLocks } from './fake-review';
 
@@ -135,7 +135,7 @@ export function previewFixture(kind: 'plain' | 'hostile'): FakeOptions {
   const live = content();
   live.general.display_name = 'Acme CRM';
   live.subscription_types = live.subscription_types.filter((p) => p.name !== 'Pro');
-  const app: AppRow = {
+  const app: AppRow = serverApp({
     id: 'app-preview',
     name: 'acme-crm-connector',
     display_name: 'Acme CRM Connector',
@@ -143,9 +143,9 @@ export function previewFixture(kind: 'plain' | 'hostile'): FakeOptions {
     app_type: 'standalone',
     icon_version_id: PREVIEW_VERSION_ID,
     versions: [
-      { id: PREVIEW_VERSION_ID, version_number: '3.0.0', technical: 'draft', marketplace: 'draft', has_icon: true, unsent: 0, held: 0, conflicts: 0 },
+      { id: PREVIEW_VERSION_ID, version_number: '3.0.0', technical: 'draft', marketplace: 'draft', has_icon: true, unsent: 0, held: 0, conflicts: 0, not_sent: false },
     ],
-  };
+  });
   const view: VersionView = {
     app_id: app.id,
     app_name: app.display_name,

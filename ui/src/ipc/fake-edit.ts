@@ -27,6 +27,11 @@ type Section = 'general' | 'technical' | 'marketplace';
 const SECTIONS: Section[] = ['general', 'technical', 'marketplace'];
 const CONTENT_SECTIONS = [...SECTIONS, 'subscription_types'] as const;
 
+/** The changes that make or remove an app or version (`fake-lifecycle.ts` sends them), not the version's own. */
+type LifecycleKind = 'create_app' | 'create_version' | 'delete_version';
+const isLifecycle = (kind: ChangeKind): kind is LifecycleKind =>
+  kind === 'create_app' || kind === 'create_version' || kind === 'delete_version';
+
 /** The content section of a field path (`marketplace.support.email`, `subscription_types[Pro].price`). */
 const sectionOf = (field: string) => field.split(/[.[]/)[0]!;
 const PART_OF: Record<Section | 'subscription_types', Part> = {
@@ -36,7 +41,7 @@ const PART_OF: Record<Section | 'subscription_types', Part> = {
   subscription_types: 'subscription_plans',
 };
 
-function fail(code: CommandError['code'], message: string): never {
+export function fail(code: CommandError['code'], message: string): never {
   const error: CommandError = { code, message };
   throw error;
 }
@@ -156,7 +161,7 @@ export class FakeLocal {
     return { pending, held, conflicts };
   }
 
-  #queue(versionId: string, kind: ChangeKind, track: Track | null, summary: string | null, fields: string[] = []): void {
+  #queue(versionId: string, kind: ChangeKind, track: Track | null, summary: string | null, fields: string[] = []): string {
     const list = this.#queued.get(versionId) ?? [];
     const id = String(this.#nextId++);
     if (kind === 'edit') this.#sections.set(id, [...new Set(fields.map(sectionOf))]);
@@ -172,6 +177,63 @@ export class FakeLocal {
       waits_on: [],
     });
     this.#queued.set(versionId, list);
+    return id;
+  }
+
+  /** Queues the creation or deletion of the app or version `resource` (an app's id for its registration); its id. */
+  queueLifecycle(resource: string, kind: LifecycleKind): string {
+    return this.#queue(resource, kind, null, null);
+  }
+
+  /** The queued change of `resource` with the id `changeId`: the live entry, to hold or release. */
+  change(resource: string, changeId: string): QueuedChange | undefined {
+    return this.#queued.get(resource)?.find((c) => c.id === changeId);
+  }
+
+  /** The first queued change of `resource` of that kind: the live entry. */
+  changeOf(resource: string, kind: LifecycleKind): QueuedChange | undefined {
+    return this.#queued.get(resource)?.find((c) => c.kind === kind);
+  }
+
+  /** Drops one queued change of `resource`, or all of them. */
+  drop(resource: string, changeId?: string): void {
+    const kept = (this.#queued.get(resource) ?? []).filter((c) => {
+      const dropped = changeId === undefined || c.id === changeId;
+      if (dropped) this.#sections.delete(c.id);
+      return !dropped;
+    });
+    if (kept.length > 0) this.#queued.set(resource, kept);
+    else this.#queued.delete(resource);
+  }
+
+  /** A version (or an app's registration) moved to the server's id: everything kept under the old id follows it. */
+  move(from: string, to: string): void {
+    for (const map of [this.#queued, this.#conflicts, this.#history] as Map<string, unknown>[]) {
+      if (map.has(from)) map.set(to, map.get(from));
+      map.delete(from);
+    }
+    const view = this.#versions[from];
+    if (view) {
+      view.version_id = to;
+      this.#versions[to] = view;
+      delete this.#versions[from];
+    }
+    if (from in this.#server) this.#server[to] = this.#server[from]!;
+    delete this.#server[from];
+  }
+
+  /** The server has the version as it is now (it was just created there). */
+  markSent(versionId: string): void {
+    this.#server[versionId] = copy(this.view(versionId).content);
+  }
+
+  /** The version is gone (deleted, discarded): nothing of it is kept. */
+  forget(versionId: string): void {
+    this.drop(versionId);
+    this.#conflicts.delete(versionId);
+    this.#history.delete(versionId);
+    delete this.#server[versionId];
+    delete this.#versions[versionId];
   }
 
   /** The open conflicts a queued change waits on, as `workbench_store::OutboxEntry::waits_on` says. */
@@ -311,9 +373,14 @@ export class FakeLocal {
     }
   }
 
-  /** The versions with something to send, for the progress of a sync. */
+  /**
+   * The versions with something of their own to send, for the progress of a sync: not one the server does not have yet
+   * (its creation goes first) or is to delete, nor an app's registration.
+   */
   outgoing(): string[] {
-    return [...this.#queued.entries()].filter(([, list]) => list.some((c) => !c.held)).map(([id]) => id);
+    return [...this.#queued.entries()]
+      .filter(([, list]) => list.some((c) => !c.held) && !list.some((c) => isLifecycle(c.kind)))
+      .map(([id]) => id);
   }
 
   /**
@@ -331,6 +398,10 @@ export class FakeLocal {
       }
       if (change.kind === 'edit' || change.kind === 'icon') {
         this.#sections.delete(change.id);
+        continue;
+      }
+      if (isLifecycle(change.kind)) {
+        kept.push(change);
         continue;
       }
       const result = fakeTransition(view.technical, view.marketplace, change.kind, change.track ?? 'technical');

@@ -92,3 +92,24 @@ export function fakeActions(technical: ReviewStatus, marketplace: ReviewStatus):
     return { action, track, refused_because: 'refused' in result ? result.refused : null };
   });
 }
+
+/**
+ * Why no new version can follow `latest` (the app's newest), or null when one can: only after an Available one on the
+ * technical review (`workbench_domain::lifecycle::can_follow`). An app without versions can always start one.
+ */
+export function fakeNewVersionBlocked(latest: { version_number: string; technical: ReviewStatus } | undefined): string | null {
+  if (!latest || latest.technical === 'available') return null;
+  return (
+    `a new version can be created only when the latest one is Available; version ${latest.version_number} is ` +
+    `${LABEL[latest.technical]} on the technical review`
+  );
+}
+
+/** Why a version cannot be deleted, or null when it can: only a draft, on both tracks (`lifecycle::deletable`). */
+export function fakeDeleteRefused(versionNumber: string, technical: ReviewStatus, marketplace: ReviewStatus): string | null {
+  if (technical === 'draft' && marketplace === 'draft') return null;
+  return (
+    `only a draft can be deleted; version ${versionNumber}'s technical review is ${LABEL[technical]} and its ` +
+    `marketplace review is ${LABEL[marketplace]}`
+  );
+}

@@ -1,9 +1,9 @@
 // A few of the rules pack's rules, re-told in TypeScript for the fake backend, so the browser demo and the
 // component tests see a plausible, live report. The real engine (Rust, `workbench_domain::validation`) is what the
 // desktop app runs; its results are checked end to end by tests/desktop, never by these.
-import type { Diagnostic, NotChecked, Severity, ValidationReport, VersionForm } from './bindings';
+import type { Diagnostic, NotChecked, RuleSource, Severity, ValidationReport, VersionForm } from './bindings';
 
-export const FAKE_PACK_VERSION = 'demo-rules-1';
+export const FAKE_PACK_VERSION = 'demo-rules-2';
 
 const REQUIRED: [string, (form: VersionForm) => boolean][] = [
   ['general.display_name', (f) => f.general.display_name.trim() !== ''],
@@ -16,6 +16,17 @@ const REQUIRED: [string, (form: VersionForm) => boolean][] = [
   ['marketplace.support.email', (f) => f.marketplace.support.email.trim() !== ''],
 ];
 
+// Where the fake's rules come from, as the shipped pack says (rules/default.json).
+const FAKE_SOURCES: Record<string, RuleSource> = {
+  'listing.required': {
+    kind: 'page',
+    url: 'https://docs.talkdesk.com/docs/guides',
+    quote: 'After all app information fields have been filled in Partner Project, the app version is ready to be submitted for review.',
+  },
+  'listing.slug': { kind: 'house', reason: 'A slug that is safe in an address; Talkdesk publishes no slug pattern.', safety: false },
+  'plans.quoted_names': { kind: 'house', reason: 'A plan the listing names should exist; a consistency check chosen here.', safety: false },
+};
+
 const SLUG = /^[a-z0-9]+(-[a-z0-9]+)*$/;
 const QUOTED_PLAN = /\b([A-Z][A-Za-z0-9+]*)\s+plan\b/g;
 const NOT_PLAN_NAMES = new Set(['the', 'this', 'our', 'your', 'each', 'every', 'a', 'an', 'trial', 'paid', 'free']);
@@ -24,7 +35,7 @@ const NOT_PLAN_NAMES = new Set(['the', 'this', 'our', 'your', 'each', 'every', '
 export function fakeValidate(form: VersionForm, hasIcon: boolean): ValidationReport {
   const diagnostics: Diagnostic[] = [];
   const add = (rule: string, severity: Severity, field: string, message: string) =>
-    diagnostics.push({ rule, severity, field, message });
+    diagnostics.push({ rule, severity, field, message, source: FAKE_SOURCES[rule] ?? null });
 
   form.subscription_types.forEach((plan, i) => {
     const at = (name: string) => `subscription_types[${i}].${name}`;
@@ -46,12 +57,16 @@ export function fakeValidate(form: VersionForm, hasIcon: boolean): ValidationRep
   }
   const slug = form.general.slug.trim();
   if (slug !== '' && !SLUG.test(slug)) {
-    add('listing.slug', 'error', 'general.slug', `The slug ${slug} must be lower-case letters and digits separated by single hyphens.`);
+    add('listing.slug', 'warning', 'general.slug', `The slug ${slug} must be lower-case letters and digits separated by single hyphens.`);
   }
   for (const section of ['technical', 'marketplace'] as const) {
     form[section].urls.forEach((url, i) => {
       if (url.url.trim() !== '' && !url.url.trim().startsWith('https://')) {
-        add('listing.https', 'error', `${section}.urls[${i}].url`, `The ${url.type} URL ${url.url.trim()} must use HTTPS.`);
+        // The URLs that carry credentials are errors (safety); the links customers open are warnings.
+        const carrier = url.type === 'redirect_uri' || url.type === 'installation_subscription';
+        const at = `${section}.urls[${i}].url`;
+        if (carrier) add('listing.https', 'error', at, `The ${url.type} URL ${url.url.trim()} must use HTTPS: it carries credentials.`);
+        else add('listing.https_links', 'warning', at, `The ${url.type} URL ${url.url.trim()} must use HTTPS.`);
       }
     });
   }
@@ -60,12 +75,12 @@ export function fakeValidate(form: VersionForm, hasIcon: boolean): ValidationRep
   if (trials !== 1) add('plans.one_trial', 'error', 'subscription_types', `There are ${trials} trial plans; there must be exactly one.`);
   form.subscription_types.forEach((plan, i) => {
     if (!/^[A-Z]{3}$/.test(plan.currency)) {
-      add('plans.currency', 'error', `subscription_types[${i}].currency`, `${plan.currency} is not an active ISO 4217 currency code.`);
+      add('plans.currency', 'warning', `subscription_types[${i}].currency`, `${plan.currency} is not an active ISO 4217 currency code.`);
     }
     const min = Number(plan.min_licenses);
     const max = Number(plan.max_licenses);
     if (Number.isInteger(min) && Number.isInteger(max) && min > max) {
-      add('plans.licenses_range', 'error', `subscription_types[${i}].max_licenses`, `The minimum licenses (${min}) exceed the maximum (${max}).`);
+      add('plans.licenses_range', 'warning', `subscription_types[${i}].max_licenses`, `The minimum licenses (${min}) exceed the maximum (${max}).`);
     }
   });
 

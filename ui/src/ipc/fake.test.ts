@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import type { SyncStatus } from './bindings';
+import { DEMO_APPS, DEMO_ICONS, DEMO_VERSIONS } from './demo-data';
 import { createDemoBackend, createFakeBackend } from './fake';
+
+/** The demo portfolio, syncing at once. */
+const demo = () => createFakeBackend({ apps: DEMO_APPS, versions: DEMO_VERSIONS, icons: DEMO_ICONS });
 
 describe('the fake backend', () => {
   it('announces syncing then idle, and swaps in the synced apps', async () => {
@@ -49,10 +53,67 @@ describe('the fake backend', () => {
 
     const globex = await backend.validateDraft('ver-globex-010', null);
     expect(globex.diagnostics.map((d) => d.rule)).toEqual(
-      expect.arrayContaining(['listing.required', 'listing.https', 'plans.one_trial']),
+      expect.arrayContaining(['listing.required', 'listing.https_links', 'plans.one_trial']),
     );
 
     await expect(backend.openVersion('nope')).rejects.toMatchObject({ code: 'not_found' });
     await expect(backend.validateDraft('nope', null)).rejects.toMatchObject({ code: 'not_found' });
+  });
+
+  it('registers apps and starts versions under local ids, not sent until a sync moves them to server ids', async () => {
+    const backend = demo();
+    const form = {
+      name: 'fresh-app',
+      slug: '',
+      display_name: 'Fresh App',
+      created_type: 'Fresh Ltd',
+      app_type: 'atlas',
+      render: 'canvas',
+    } as const;
+    expect(await backend.checkNewApp({ ...form, name: 'Fresh', display_name: ' ' })).toEqual([
+      { field: 'name', message: "must be 1 to 64 lower-case letters, digits or '-', starting with a letter or digit" },
+      { field: 'display_name', message: 'must not be empty' },
+    ]);
+    await expect(backend.createApp({ ...form, name: 'acme-crm-connector' })).rejects.toMatchObject({ code: 'invalid_input' });
+
+    const appId = await backend.createApp(form);
+    const versionId = await backend.createVersion(appId);
+    expect([appId, versionId]).toEqual([expect.stringMatching(/^local-app-/), expect.stringMatching(/^local-ver-/)]);
+    const listed = (await backend.listApps()).apps.find((a) => a.id === appId)!;
+    expect(listed).toMatchObject({
+      not_sent: true,
+      registration_refused: null,
+      versions: [{ id: versionId, version_number: '1.0.0', not_sent: true }],
+    });
+    expect(listed.new_version_blocked).toMatch(/version 1.0.0 is Draft on the technical review/);
+    await expect(backend.createVersion(appId)).rejects.toMatchObject({
+      code: 'invalid_input',
+      message: expect.stringMatching(/^cannot start a version: /),
+    });
+    expect(await backend.resolveId(versionId)).toBeNull();
+
+    await backend.syncNow();
+
+    const [newApp, newVersion] = [await backend.resolveId(appId), await backend.resolveId(versionId)];
+    const synced = (await backend.listApps()).apps.find((a) => a.id === newApp)!;
+    expect(synced).toMatchObject({ not_sent: false, display_name: 'Fresh App', versions: [{ id: newVersion, not_sent: false }] });
+    expect((await backend.openVersion(newVersion!)).app_id).toBe(newApp);
+    expect((await backend.syncStatus()).pending).toBe(0);
+  });
+
+  it('copies an Available latest with the next free number, and deletes a draft the server never had at once', async () => {
+    const backend = demo();
+    await backend.deleteVersion('ver-acme-210');
+    const copyId = await backend.createVersion('app-acme-crm');
+    const copy = await backend.openVersion(copyId);
+    expect(copy.version_number).toBe('2.1.0');
+    expect(copy.content).toEqual((await backend.openVersion('ver-acme-200')).content);
+    expect(await backend.versionIcon(copyId)).toBe(await backend.versionIcon('ver-acme-200'));
+
+    await expect(backend.deleteVersion('ver-acme-200')).rejects.toMatchObject({ code: 'invalid_input' });
+    await backend.deleteVersion(copyId);
+    await expect(backend.openVersion(copyId)).rejects.toMatchObject({ code: 'not_found' });
+    // Only the deletion of the version the server has waits for the sync.
+    expect((await backend.syncStatus()).pending).toBe(1);
   });
 });

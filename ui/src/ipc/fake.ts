@@ -7,6 +7,7 @@ import type {
   AppRow,
   CommandError,
   ActionKind,
+  NewAppForm,
   ConflictChoice,
   PreviewSource,
   ProfileList,
@@ -25,6 +26,7 @@ import { isCommandError } from './errors';
 import { createFakeAccount, EMBEDDED, type FakeAccountCalls, type FakeAccountControls, type FakeSignInOptions } from './fake-account';
 import { FakeLocal, type FakeEditOptions } from './fake-edit';
 import { createFakeOutcomes, DEMO_TIMELINES, type FakeOutcomesControls, type FakeOutcomesOptions } from './fake-outcomes';
+import { FakeLifecycle, fakeRegistrationProblems, isLocal, type FakeLifecycleOptions } from './fake-lifecycle';
 import { createFakeLive, type FakeLiveCalls, type FakeLiveOptions } from './fake-live';
 import { fakeValidate } from './fake-rules';
 
@@ -34,7 +36,7 @@ export interface FakeSyncOutcome {
   status?: Partial<SyncStatus>;
 }
 
-export interface FakeOptions extends FakeEditOptions, FakeOutcomesOptions, FakeLiveOptions {
+export interface FakeOptions extends FakeEditOptions, FakeOutcomesOptions, FakeLiveOptions, FakeLifecycleOptions {
   /** The cached apps; none by default. */
   apps?: AppRow[];
   /** The initial status; idle, never synced, by default. */
@@ -121,6 +123,12 @@ export interface FakeCalls {
   discardChange: { versionId: string; changeId: string }[];
   previewSource: string[];
   openListingLink: { versionId: string; url: string }[];
+  checkNewApp: NewAppForm[];
+  createApp: NewAppForm[];
+  renameApp: { appId: string; name: string }[];
+  createVersion: string[];
+  deleteVersion: string[];
+  resolveId: string[];
 }
 
 export interface FakeBackend extends Backend, FakeAccountControls, FakeOutcomesControls {
@@ -140,6 +148,8 @@ export interface FakeBackend extends Backend, FakeAccountControls, FakeOutcomesC
   setFailSave(error: CommandError | null): void;
   /** The fake's local edits (working copies, outbox, conflicts), for tests that look inside. */
   readonly local: FakeLocal;
+  /** The apps and versions made or deleted here, for tests that look inside. */
+  readonly lifecycle: FakeLifecycle;
   listenerCount(): number;
 }
 
@@ -201,6 +211,12 @@ export function createFakeBackend(options: FakeOptions = {}): FakeBackend {
     discardChange: [],
     previewSource: [],
     openListingLink: [],
+    checkNewApp: [],
+    createApp: [],
+    renameApp: [],
+    createVersion: [],
+    deleteVersion: [],
+    resolveId: [],
   };
   const versions: Record<string, VersionView> = copy(options.versions ?? {});
   const validate = options.validate ?? fakeValidate;
@@ -208,6 +224,7 @@ export function createFakeBackend(options: FakeOptions = {}): FakeBackend {
   let failValidate: CommandError | null = null;
   let failSave: CommandError | null = null;
   const local = new FakeLocal(versions, validate, options);
+  const lifecycle = new FakeLifecycle({ apps: () => apps, listed, versions, icons, local }, options);
   const progressListeners = new Set<(progress: SyncProgress) => void>();
   status = { ...status, ...local.counts() };
   // After a sign-in the real backend syncs at once; so does this one.
@@ -260,22 +277,28 @@ export function createFakeBackend(options: FakeOptions = {}): FakeBackend {
     for (const listener of [...progressListeners]) listener({ ...next });
   }
 
-  /** The cached apps with each version's statuses and local changes, as the real list marks them. */
+  /**
+   * The cached apps with each version's statuses and local changes, as the real list marks them; a version to be
+   * deleted at the next sync is left out already.
+   */
   function listed(): AppRow[] {
-    return copy(apps).map((app) => ({
-      ...app,
-      versions: app.versions.map((row) => {
-        const view = versions[row.id];
-        const counts = local.counts(row.id);
-        return {
-          ...row,
-          ...(view ? { technical: view.technical, marketplace: view.marketplace, has_icon: view.has_icon } : {}),
-          unsent: counts.pending,
-          held: counts.held,
-          conflicts: counts.conflicts,
-        };
-      }),
-    }));
+    return copy(apps).map((app) => {
+      const rows = app.versions
+        .filter((row) => !lifecycle.deleting(row.id))
+        .map((row) => {
+          const view = versions[row.id];
+          const counts = local.counts(row.id);
+          return {
+            ...row,
+            ...(view ? { technical: view.technical, marketplace: view.marketplace, has_icon: view.has_icon } : {}),
+            unsent: counts.pending,
+            held: counts.held,
+            conflicts: counts.conflicts,
+            not_sent: isLocal(row.id),
+          };
+        });
+      return { ...app, versions: rows, ...lifecycle.marks(app.id, rows) };
+    });
   }
 
   /** A local change then syncs in the background, as the real shell schedules one. */
@@ -292,11 +315,14 @@ export function createFakeBackend(options: FakeOptions = {}): FakeBackend {
       emit({ ...status, state, message: result.message, ...local.counts() });
       throw copy(result);
     }
+    // As the push: registrations and new versions first, then each version's changes, then deletions.
+    lifecycle.sendCreates();
     const outgoing = local.outgoing();
     outgoing.forEach((versionId, i) => {
       progress({ stage: 'sending', done: i, total: outgoing.length });
       local.send(versionId);
     });
+    lifecycle.sendDeletes();
     progress({ stage: 'receiving', done: 0, total: 0 });
     if (result.apps) apps = copy(result.apps);
     emit({ ...status, state: 'idle', last_synced_at: now().toISOString(), message: null, ...local.counts(), ...result.status });
@@ -336,6 +362,7 @@ export function createFakeBackend(options: FakeOptions = {}): FakeBackend {
       failSave = error;
     },
     local,
+    lifecycle,
     listenerCount: () => listeners.size,
 
     async listApps(): Promise<AppList> {
@@ -431,8 +458,44 @@ export function createFakeBackend(options: FakeOptions = {}): FakeBackend {
 
     async discardChange(versionId, changeId) {
       calls.discardChange.push({ versionId, changeId });
-      local.discard(versionId, changeId);
+      if (!lifecycle.discard(versionId, changeId)) local.discard(versionId, changeId);
       emitCounts();
+    },
+
+    async checkNewApp(form) {
+      calls.checkNewApp.push(copy(form));
+      return fakeRegistrationProblems(form);
+    },
+
+    async createApp(form) {
+      calls.createApp.push(copy(form));
+      const id = lifecycle.createApp(copy(form));
+      emitCounts();
+      return id;
+    },
+
+    async renameApp(appId, name) {
+      calls.renameApp.push({ appId, name });
+      lifecycle.rename(appId, name);
+      emitCounts();
+    },
+
+    async createVersion(appId) {
+      calls.createVersion.push(appId);
+      const id = lifecycle.createVersion(appId);
+      emitCounts();
+      return id;
+    },
+
+    async deleteVersion(versionId) {
+      calls.deleteVersion.push(versionId);
+      lifecycle.deleteVersion(versionId);
+      emitCounts();
+    },
+
+    async resolveId(id) {
+      calls.resolveId.push(id);
+      return lifecycle.resolve(id);
     },
 
     async onSyncProgress(listener): Promise<() => void> {

@@ -76,6 +76,35 @@ describe('the Tauri backend', () => {
     ]);
   });
 
+  it('calls the commands that register apps and start or delete versions, with camelCase arguments', async () => {
+    const backend = createTauriBackend();
+    invoke.mockResolvedValue(null);
+    const form = {
+      name: 'acme',
+      slug: '',
+      display_name: 'Acme',
+      created_type: 'Acme Corp',
+      app_type: 'standalone',
+      render: 'portal',
+    } as const;
+
+    await backend.checkNewApp(form);
+    await backend.createApp(form);
+    await backend.renameApp('local-app-1', 'acme-2');
+    await backend.createVersion('app-1');
+    await backend.deleteVersion('local-ver-1');
+    await backend.resolveId('local-ver-1');
+
+    expect(invoke.mock.calls).toEqual([
+      ['check_new_app', { form }],
+      ['create_app', { form }],
+      ['rename_app', { appId: 'local-app-1', name: 'acme-2' }],
+      ['create_version', { appId: 'app-1' }],
+      ['delete_version', { versionId: 'local-ver-1' }],
+      ['resolve_id', { id: 'local-ver-1' }],
+    ]);
+  });
+
   it("calls the preview's commands by their names, with camelCase arguments", async () => {
     const backend = createTauriBackend();
     invoke.mockResolvedValue(null);

@@ -2,21 +2,24 @@
 import { render } from '@testing-library/svelte';
 import App from '../App.svelte';
 import type { AppRow, ReviewStatus, SyncStatus, VersionRow } from '../ipc';
+import { serverApp } from '../ipc/demo-data';
 import { createFakeBackend, type FakeOptions } from '../ipc/fake';
 
 export function version(id: string, versionNumber: string, technical: ReviewStatus, marketplace: ReviewStatus): VersionRow {
-  return { id, version_number: versionNumber, technical, marketplace, has_icon: false, unsent: 0, held: 0, conflicts: 0 };
+  return { id, version_number: versionNumber, technical, marketplace, has_icon: false, unsent: 0, held: 0, conflicts: 0, not_sent: false };
 }
 
 export function app(id: string, displayName: string, versions: VersionRow[], overrides: Partial<AppRow> = {}): AppRow {
   return {
-    id,
-    name: id,
-    display_name: displayName,
-    created_type: 'Acme Corp',
-    app_type: 'standalone',
-    icon_version_id: null,
-    versions,
+    ...serverApp({
+      id,
+      name: id,
+      display_name: displayName,
+      created_type: 'Acme Corp',
+      app_type: 'standalone',
+      icon_version_id: null,
+      versions,
+    }),
     ...overrides,
   };
 }

@@ -159,6 +159,38 @@ fn an_app_and_version_made_offline_reach_the_server_once_with_every_reference_mo
         ],
         SUCCESS,
     );
+    // Enough for the technical review, then its submission queued behind the create.
+    expect(
+        &server,
+        data.path(),
+        &[
+            "edit",
+            "--app",
+            &app,
+            "--version",
+            &version,
+            "--set",
+            r#"technical.scopes=["apps:read"]"#,
+            "--set",
+            r#"technical.urls=[{"type": "redirect_uri", "url": "https://made-offline.example/callback"}]"#,
+        ],
+        SUCCESS,
+    );
+    expect(
+        &server,
+        data.path(),
+        &[
+            "submit",
+            "--app",
+            &app,
+            "--version",
+            &version,
+            "--track",
+            "technical",
+            "--no-sync",
+        ],
+        SUCCESS,
+    );
     expect(
         &server,
         data.path(),

@@ -20,7 +20,7 @@ use serde_json::json;
 use workbench_domain::{App, AppVersion, IconFile, version_sort_key};
 
 use crate::sync::immediate;
-use crate::{Operation, StoreError, apps, icons, outbox, plans, versions};
+use crate::{InFlight, Operation, StoreError, apps, icons, outbox, plans, versions};
 
 /// What every local id starts with: no server id does (the contract's ids are the server's).
 pub const LOCAL_PREFIX: &str = "local-";
@@ -310,13 +310,15 @@ pub(crate) fn remap_app(
 /// The server created the version made here as `theirs` (with `etag`, and an icon of checksum
 /// `icon_sha256` when it copied one): every reference to `local_id` moves to its id, the
 /// server's copy becomes the base (the working copy is left as the partner made it, so the
-/// next write sends what differs), and the create leaves the outbox.
+/// next write sends what differs), and the create leaves the outbox. `next_write`, the content
+/// write the push sends next, is recorded in the same transaction (see `InFlight`).
 pub(crate) fn remap_version(
     conn: &mut Connection,
     local_id: &str,
     theirs: &AppVersion,
     etag: &str,
     icon_sha256: Option<&str>,
+    next_write: Option<&InFlight>,
     at: &str,
 ) -> Result<(), StoreError> {
     let tx = immediate(conn)?;
@@ -341,6 +343,9 @@ pub(crate) fn remap_version(
         params![theirs.id, icon_sha256],
     )?;
     alias(&tx, local_id, &theirs.id, "version", at)?;
+    if let Some(write) = next_write {
+        crate::sync::put_in_flight(&tx, &theirs.id, write)?;
+    }
     tx.commit()?;
     Ok(())
 }

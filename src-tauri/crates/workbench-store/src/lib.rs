@@ -232,9 +232,18 @@ impl Store {
         theirs: &workbench_domain::AppVersion,
         etag: &str,
         icon_sha256: Option<&str>,
+        next_write: Option<&InFlight>,
         at: &str,
     ) -> Result<(), StoreError> {
-        created::remap_version(&mut self.conn, local_id, theirs, etag, icon_sha256, at)
+        created::remap_version(
+            &mut self.conn,
+            local_id,
+            theirs,
+            etag,
+            icon_sha256,
+            next_write,
+            at,
+        )
     }
 
     /// The server's id of an app or version made here under `local_id`, once it has one.

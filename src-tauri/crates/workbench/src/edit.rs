@@ -234,6 +234,9 @@ impl Workbench {
         draft: VersionContent,
         at: OffsetDateTime,
     ) -> Result<(EditOutcome, VersionContent), WorkbenchError> {
+        // A save under a local id that a sync moved to the server's a moment ago goes there.
+        let resolved = self.resolve_local_id(version_id)?;
+        let version_id = resolved.as_deref().unwrap_or(version_id);
         let working = self.cached(version_id)?.version.content;
         let content = if *base == working {
             draft

@@ -239,21 +239,40 @@ impl Workbench {
                     .map_err(|error| Failure::classify(error, &all))?;
                 report.writes += 1;
                 report.created += 1;
+                // The content write that follows is recorded with the move to the server's id,
+                // in its transaction: one commit, and a crash after it sends that write again.
+                let working = self
+                    .store()
+                    .version(version_id)?
+                    .ok_or_else(|| Failure::hold(&all, "the version is no longer in the cache"))?
+                    .version
+                    .content;
+                let update = sections_changed(&theirs.version.content, &working, &[]);
+                let next_write = (!update.is_empty()).then(|| {
+                    let body = serde_json::to_vec(&update).unwrap_or_default();
+                    InFlight {
+                        etag: theirs.etag.clone(),
+                        idempotency_key: derived_key(&theirs.version.id, &theirs.etag, &body),
+                        body: String::from_utf8_lossy(&body).into_owned(),
+                    }
+                });
                 let icon = theirs.icon.as_ref().map(|i| i.sha256.as_str());
                 self.store().remap_version(
                     version_id,
                     &theirs.version,
                     &theirs.etag,
                     icon,
+                    next_write.as_ref(),
                     &rfc3339(at),
                 )?;
                 let new_id = &theirs.version.id;
-                // Read again: the entries now name the server's id.
-                let rest: Vec<OutboxEntry> = self
-                    .store()
-                    .outbox()?
-                    .into_iter()
-                    .filter(|e| e.version_id == *new_id && !e.held)
+                // The rest of its entries, as the remap left them: under the server's id.
+                let rest: Vec<OutboxEntry> = entries[1..]
+                    .iter()
+                    .map(|e| OutboxEntry {
+                        version_id: new_id.clone(),
+                        ..e.clone()
+                    })
                     .collect();
                 if rest.is_empty() {
                     return Ok(Outcome::Sent);
@@ -372,15 +391,6 @@ impl Workbench {
         };
         let edits = ids_of(|op| op == Operation::Edit);
         if !edits.is_empty() {
-            if let Some(theirs) = self
-                .replay_in_flight(client, app_id, version_id, etag)
-                .await?
-            {
-                // The earlier write is on the server: its answer is the base now, and what was
-                // edited since goes in the next write.
-                self.settle(&theirs.version, &theirs.etag, &[], None)?;
-                return Ok(Some(Step::wrote(Vec::new())));
-            }
             // The edits that wait on no conflict leave the outbox once their sections are on
             // the server; the others stay, and are done with for this push either way.
             let ready: Vec<i64> = remaining
@@ -388,6 +398,21 @@ impl Workbench {
                 .filter(|e| e.operation == Operation::Edit && e.waits_on(conflicts).is_empty())
                 .map(|e| e.id)
                 .collect();
+            if let Some(theirs) = self
+                .replay_in_flight(client, app_id, version_id, etag)
+                .await?
+            {
+                // The earlier write is on the server: its answer is the base now. When nothing
+                // differs from it any more, it carried every ready edit; else what was edited
+                // since goes in the next write.
+                let held = conflicted_sections(conflicts);
+                if sections_changed(&theirs.version.content, working, &held).is_empty() {
+                    self.settle(&theirs.version, &theirs.etag, &ready, None)?;
+                    return Ok(Some(Step::wrote(edits)));
+                }
+                self.settle(&theirs.version, &theirs.etag, &[], None)?;
+                return Ok(Some(Step::wrote(Vec::new())));
+            }
             let update = sections_changed(&base.content, working, &conflicted_sections(conflicts));
             if update.is_empty() {
                 // Edits that cancelled out (or were merged away), or that wait on a conflict:

@@ -1,5 +1,5 @@
-// The words the window uses for review statuses, tracks and app types (the labels Partner Project shows).
-import type { AppType, ReviewStatus } from '../../ipc';
+// The words the window uses for review statuses, tracks, app types and where an app shows (the labels Partner Project shows).
+import type { AppType, RenderKind, ReviewStatus } from '../../ipc';
 
 export type Track = 'technical' | 'marketplace';
 
@@ -27,3 +27,8 @@ export function initial(name: string): string {
   const first = Array.from(name.trim())[0];
   return first ? first.toLocaleUpperCase() : '?';
 }
+
+export const RENDER_LABEL: Record<RenderKind, string> = {
+  portal: 'Portal',
+  canvas: 'Canvas',
+};

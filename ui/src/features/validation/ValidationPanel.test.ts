@@ -6,9 +6,27 @@ import ValidationPanel from './ValidationPanel.svelte';
 const REPORT: ValidationReport = {
   pack_version: '2026.11.1',
   diagnostics: [
-    { rule: 'plans.quoted_names', severity: 'warning', field: 'marketplace.description', message: 'The listing mentions a Pro plan.' },
-    { rule: 'listing.required', severity: 'error', field: 'general.display_name', message: 'general.display_name is required.' },
-    { rule: 'plans.price', severity: 'error', field: 'subscription_types[1].price', message: 'The price is -5.' },
+    {
+      rule: 'plans.quoted_names',
+      severity: 'warning',
+      field: 'marketplace.description',
+      message: 'The listing mentions a Pro plan.',
+      source: { kind: 'house', reason: 'A plan the listing names should exist.', safety: false },
+    },
+    {
+      rule: 'listing.required',
+      severity: 'error',
+      field: 'general.display_name',
+      message: 'general.display_name is required.',
+      source: { kind: 'page', url: 'https://docs.talkdesk.com/docs/guides', quote: 'After all app information fields have been filled' },
+    },
+    {
+      rule: 'plans.price',
+      severity: 'error',
+      field: 'subscription_types[1].price',
+      message: 'The price is -5.',
+      source: { kind: 'faq', section: '11', quote: 'Pay-as-you-go billing option.' },
+    },
   ],
   not_checked: [{ rule: 'icon.square', reason: 'the version has no icon' }],
   suppressed: [{ rule: 'icon.corners_clear', field: 'icon', reason: 'plain corner' }],
@@ -47,6 +65,18 @@ describe('the validation panel', () => {
     expect(screen.getByTestId('not-checked').textContent).toContain('icon.square: the version has no icon');
     expect(screen.getByTestId('not-checked').textContent).toContain('1 rule not checked');
     expect(screen.getByTestId('suppressed').textContent).toContain('plain corner');
+  });
+
+  it('says why each rule exists: the FAQ section, the Talkdesk page by address, or a house reason', () => {
+    show(REPORT);
+    const whys = screen.getAllByTestId('why');
+    expect(whys.map((w) => w.dataset.source)).toEqual(['page', 'faq', 'house']);
+    expect(whys[0]!.textContent).toContain('Why this rule');
+    expect(whys[0]!.textContent).toContain('https://docs.talkdesk.com/docs/guides');
+    expect(whys[1]!.textContent).toContain('FAQ §11');
+    expect(whys[1]!.textContent).toContain('“Pay-as-you-go billing option.”');
+    expect(whys[2]!.textContent).toContain('not Talkdesk’s');
+    expect(whys[2]!.textContent).toContain('A plan the listing names should exist.');
   });
 
   it('says all clear when nothing was found', () => {

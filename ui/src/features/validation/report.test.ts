@@ -8,6 +8,7 @@ const d = (severity: Severity, field: string, rule = 'r.x'): Diagnostic => ({
   severity,
   field,
   message: `${rule} on ${field}`,
+  source: null,
 });
 
 const report = (diagnostics: Diagnostic[]): ValidationReport => ({

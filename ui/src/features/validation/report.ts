@@ -1,5 +1,5 @@
 // How the validation panel orders and counts a report, and which form elements carry a problem.
-import type { Diagnostic, Severity, ValidationReport, VersionForm } from '../../ipc';
+import type { Diagnostic, RuleSource, Severity, ValidationReport, VersionForm } from '../../ipc';
 import { formTargets, resolveField } from './fields';
 
 export const SEVERITIES: readonly Severity[] = ['error', 'warning', 'info'];
@@ -58,4 +58,29 @@ export function issuesByField(diagnostics: readonly Diagnostic[], draft: Version
     if (SEVERITIES.indexOf(diagnostic.severity) < SEVERITIES.indexOf(issue.severity)) issue.severity = diagnostic.severity;
   }
   return issues;
+}
+
+/** "Why this rule", for people: where the rule comes from, in a title and the words it rests on. */
+export interface SourceText {
+  /** "Talkdesk FAQ §11", "Talkdesk documentation", "Partner Workbench's own rule (safety)". */
+  title: string;
+  /** The FAQ's or the page's words, or the house reason. */
+  words: string;
+  /** The page's address, for a page source. */
+  url: string | null;
+}
+
+export function sourceText(source: RuleSource): SourceText {
+  switch (source.kind) {
+    case 'faq':
+      return { title: `Talkdesk Partner Project FAQ §${source.section}`, words: `“${source.quote}”`, url: null };
+    case 'page':
+      return { title: 'Talkdesk’s published documentation', words: `“${source.quote}”`, url: source.url };
+    case 'house':
+      return {
+        title: source.safety ? 'Partner Workbench’s own rule, for safety' : 'Partner Workbench’s own rule, not Talkdesk’s (a warning you may suppress)',
+        words: source.reason,
+        url: null,
+      };
+  }
 }

@@ -121,7 +121,7 @@ describe('the version page', () => {
     expect((document.activeElement as HTMLElement).dataset.issue).toBe('error');
 
     // A privacy policy on plain HTTP: its input.
-    await fireEvent.click(byRule('listing.https', 'marketplace.urls[0].url'));
+    await fireEvent.click(byRule('listing.https_links', 'marketplace.urls[0].url'));
     expect(document.activeElement).toBe(input('marketplace.urls[0].url'));
 
     // No trial plan: the plans table.

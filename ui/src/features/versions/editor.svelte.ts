@@ -61,7 +61,8 @@ export class VersionEditor {
     ),
   );
 
-  readonly versionId: string;
+  /** The version's id: a local one (`local-ver-…`) until a sync sends it, then the server's (see `moveTo`). */
+  versionId: string = $state('');
   readonly backend: Backend;
   readonly #shelf: DraftShelf;
   readonly #live: LiveValidator<VersionForm, ValidationReport>;
@@ -82,7 +83,7 @@ export class VersionEditor {
     this.#shelf = shelf;
     this.#saveDelayMs = saveDelayMs;
     this.#live = new LiveValidator({
-      validate: (draft) => backend.validateDraft(versionId, draft),
+      validate: (draft) => backend.validateDraft(this.versionId, draft),
       onResult: (report) => {
         this.report = report;
         this.checkError = null;
@@ -143,6 +144,20 @@ export class VersionEditor {
       this.state = { kind: 'error', error: toCommandError(error) };
     }
     await this.loadLocal();
+  }
+
+  /**
+   * A sync sent the version made here and the cache knows it by the server's id now: the editor goes on under it, its
+   * form, unsaved typing and checks as they are (the window moved the kept draft with it).
+   */
+  moveTo(versionId: string): void {
+    this.versionId = versionId;
+  }
+
+  /** Deletes the version (a draft), once what is typed is saved: nothing is lost if the deletion is refused. */
+  async deleteVersion(): Promise<void> {
+    await this.flush();
+    await this.backend.deleteVersion(this.versionId);
   }
 
   /** Called after every change to the draft: keeps it on the shelf, checks it and saves it once typing pauses. */

@@ -1,0 +1,27 @@
+import { describe, expect, it, vi } from 'vitest';
+import { app, version } from '../test/fixtures';
+import { movedIds } from './moved';
+
+describe('the ids a sync moved', () => {
+  const apps = [
+    app('app-1', 'Registered', [version('ver-9', '1.0.0', 'draft', 'draft')]),
+    app('local-app-b', 'Waiting', [version('local-ver-b', '1.0.0', 'draft', 'draft')]),
+  ];
+
+  it('asks only about local ids gone from the list, and keeps those the server answered', async () => {
+    const resolve = vi.fn(async (id: string) => (id === 'local-ver-a' ? 'ver-9' : null));
+
+    const held = ['local-ver-a', 'local-app-b', 'local-ver-b', 'ver-9', 'local-app-gone', null, 'local-ver-a'];
+    const moved = await movedIds(held, apps, resolve);
+
+    expect(moved).toEqual(new Map([['local-ver-a', 'ver-9']]));
+    // Listed still (not sent yet) or a server id: not asked; each id once.
+    expect(resolve.mock.calls.map(([id]) => id)).toEqual(['local-ver-a', 'local-app-gone']);
+  });
+
+  it('leaves an id as it is when the backend cannot tell', async () => {
+    const moved = await movedIds(['local-ver-a'], apps, () => Promise.reject({ code: 'cache', message: 'locked' }));
+
+    expect(moved.size).toBe(0);
+  });
+});
