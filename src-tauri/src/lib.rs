@@ -64,6 +64,7 @@ pub fn build_app<R: Runtime>(builder: Builder<R>) -> Builder<R> {
             commands::apps::check_new_app,
             commands::apps::create_app,
             commands::apps::rename_app,
+            commands::apps::edit_app,
             commands::apps::create_version,
             commands::apps::delete_version,
             commands::apps::resolve_id,

@@ -46,10 +46,10 @@ assert.ok(process.env.DBUS_SESSION_BUS_ADDRESS, 'the desktop suite runs inside a
 
 const ICONS = join(dirname(fileURLToPath(import.meta.url)), '..', 'fixtures', 'icons');
 const expectedIcons = JSON.parse(readFileSync(join(ICONS, 'expected.json'), 'utf8'));
-/** A PNG the icon rules refuse (it is not square), and one they accept. */
-const BAD_ICON = 'non-square.png';
+/** A PNG the icon rules refuse (it does not decode: a safety rule, an error), and one they accept. */
+const BAD_ICON = 'truncated.png';
 const GOOD_ICON = 'valid.png';
-assert.deepEqual(expectedIcons[BAD_ICON].rules, ['icon.square'], `${BAD_ICON} fails icon.square alone`);
+assert.deepEqual(expectedIcons[BAD_ICON].rules, ['icon.decodes'], `${BAD_ICON} fails icon.decodes alone`);
 assert.deepEqual(expectedIcons[GOOD_ICON].rules, [], `${GOOD_ICON} passes every icon rule`);
 
 /**
@@ -372,7 +372,7 @@ test('the full story: sign in, offline edit and icon, preview, back online, reje
          return e && { code: e.getAttribute('data-code'), message: e.textContent.trim() };`,
         'the refusal of the bad icon',
       );
-      assert.match(refused.message, /icon\.square/, `the refusal names the rule: ${refused.message}`);
+      assert.match(refused.message, /icon\.decodes/, `the refusal names the rule: ${refused.message}`);
       const kept = await session.execute(
         `const icon = document.querySelector('[data-testid="version-icon"]');
          return { img: icon.querySelector('img') !== null, caption: icon.querySelector('.caption').textContent.trim() };`,

@@ -6,7 +6,7 @@ use tauri::{AppHandle, Manager, Runtime, State};
 use time::OffsetDateTime;
 
 use crate::AppState;
-use crate::ipc::{AppList, CommandError, FieldProblem, NewAppForm, Reply, reply};
+use crate::ipc::{AppFieldsForm, AppList, CommandError, FieldProblem, NewAppForm, Reply, reply};
 
 /// The cached apps, at once, online or not, each version marked with its unsent changes, held
 /// changes and conflicts.
@@ -69,6 +69,21 @@ pub fn create_version<R: Runtime>(app: AppHandle<R>, app_id: String) -> Reply<St
         Ok(workbench
             .create_version(&app_id, OffsetDateTime::now_utc())?
             .id)
+    })
+}
+
+/// Changes an app's own fields to the form's; merged three ways with the server's at the sync
+/// this schedules. The fields it changed (none: nothing was queued).
+#[tauri::command]
+pub fn edit_app<R: Runtime>(
+    app: AppHandle<R>,
+    app_id: String,
+    form: AppFieldsForm,
+) -> Reply<Vec<String>> {
+    local_change(&app, |workbench| {
+        Ok(workbench
+            .edit_app(&app_id, &form.sets(), OffsetDateTime::now_utc())?
+            .1)
     })
 }
 

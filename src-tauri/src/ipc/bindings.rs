@@ -15,6 +15,7 @@ pub fn render() -> String {
         AppType::decl(&cfg),
         RenderKind::decl(&cfg),
         NewAppForm::decl(&cfg),
+        AppFieldsForm::decl(&cfg),
         FieldProblem::decl(&cfg),
         VersionRow::decl(&cfg),
         AppRow::decl(&cfg),

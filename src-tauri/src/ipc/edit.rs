@@ -200,6 +200,8 @@ pub enum ChangeKind {
     CreateVersion,
     /// A version deleted here, not yet on the server.
     DeleteVersion,
+    /// The app's own fields changed here, not yet on the server.
+    EditApp,
 }
 
 impl From<Operation> for ChangeKind {
@@ -214,6 +216,7 @@ impl From<Operation> for ChangeKind {
             Operation::CreateApp => ChangeKind::CreateApp,
             Operation::CreateVersion => ChangeKind::CreateVersion,
             Operation::DeleteVersion => ChangeKind::DeleteVersion,
+            Operation::EditApp => ChangeKind::EditApp,
         }
     }
 }

@@ -15,6 +15,50 @@ pub enum RenderKind {
     Canvas,
 }
 
+impl From<Render> for RenderKind {
+    fn from(render: Render) -> RenderKind {
+        match render {
+            Render::Portal => RenderKind::Portal,
+            Render::Canvas => RenderKind::Canvas,
+        }
+    }
+}
+
+/// What the **Edit app** form holds: the app's own fields a partner edits.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct AppFieldsForm {
+    pub slug: String,
+    pub display_name: String,
+    /// The vendor: the partner's company name.
+    pub created_type: String,
+    pub app_type: AppType,
+    pub render: RenderKind,
+}
+
+impl AppFieldsForm {
+    /// The form as `app.FIELD` = value pairs, for `Workbench::edit_app`.
+    pub fn sets(self) -> Vec<(String, serde_json::Value)> {
+        let app_type = match self.app_type {
+            AppType::Standalone => "standalone",
+            AppType::Atlas => "atlas",
+        };
+        let render = match self.render {
+            RenderKind::Portal => "portal",
+            RenderKind::Canvas => "canvas",
+        };
+        [
+            ("slug", self.slug),
+            ("display_name", self.display_name),
+            ("created_type", self.created_type),
+            ("app_type", app_type.to_owned()),
+            ("render", render.to_owned()),
+        ]
+        .into_iter()
+        .map(|(field, value)| (format!("app.{field}"), value.into()))
+        .collect()
+    }
+}
+
 /// What the **New app** form holds.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct NewAppForm {

@@ -34,7 +34,7 @@ pub use edit::{
     ReviewActionView, Saved, SubmissionPreview, SubmitCheck, SyncProgress, SyncStage, Track,
     ValueForm, clamp, review_action,
 };
-pub use lifecycle::{FieldProblem, NewAppForm, RenderKind};
+pub use lifecycle::{AppFieldsForm, FieldProblem, NewAppForm, RenderKind};
 pub use live::{
     Badge, BadgeView, CreatedClientView, DecidedInstallation, InstallationDecisionKind,
     InstallationRow, InstallationState, OAuthClientRow, PartnerAccountView, client_scopes,
@@ -170,20 +170,34 @@ pub struct AppRow {
     pub registration_change_id: Option<String>,
     /// Why no new version can start now (the latest is not Available); `None`: **New version**.
     pub new_version_blocked: Option<String>,
+    /// Changes of its own fields waiting to be sent (its registration too, when `not_sent`),
+    /// of which `held` the server refused for good.
+    pub unsent: u32,
+    pub held: u32,
+    pub slug: String,
+    pub render: RenderKind,
+    /// Its own fields (`app.display_name`, ...) changed differently here and on the server,
+    /// waiting for the partner (settled with `resolve_conflict`, the app's id for the version's).
+    pub conflicts: Vec<ConflictView>,
 }
 
 impl AppRow {
-    fn new(listing: AppListing, counts: &LocalCounts, registrations: &Refused) -> Self {
+    fn new(
+        listing: AppListing,
+        counts: &LocalCounts,
+        registrations: &Refused,
+        app_conflicts: &[workbench::StoredConflict],
+    ) -> Self {
         let AppListing { app, versions } = listing;
         // `render`, `slug` and `sandbox` are not shown in the list.
         let App {
             id,
             name,
-            slug: _,
+            slug,
             display_name,
             created_type,
             app_type,
-            render: _,
+            render,
             sandbox: _,
         } = app;
         let icon_version_id = versions.iter().find(|v| v.has_icon).map(|v| v.id.clone());
@@ -191,7 +205,19 @@ impl AppRow {
             workbench_domain::lifecycle::can_follow(&latest.version_number, latest.status).err()
         });
         let refused = registrations.get(&id);
+        let conflicts = app_conflicts
+            .iter()
+            .filter(|c| c.version_id == id)
+            .cloned()
+            .map(ConflictView::from)
+            .collect();
+        let (unsent, held, _) = counts.get(&id).copied().unwrap_or_default();
         AppRow {
+            unsent,
+            held,
+            slug,
+            render: render.into(),
+            conflicts,
             not_sent: workbench::is_local(&id),
             registration_refused: refused.map(|(_, reason)| reason.clone()),
             registration_change_id: refused.map(|(change, _)| change.to_string()),
@@ -227,11 +253,17 @@ impl AppList {
                 (e.version_id.clone(), (e.id, reason))
             })
             .collect();
+        let app_conflicts: Vec<workbench::StoredConflict> = changes
+            .conflicts
+            .iter()
+            .filter(|c| c.conflict.field.starts_with("app."))
+            .cloned()
+            .collect();
         let counts = local_counts(changes);
         AppList {
             apps: listings
                 .into_iter()
-                .map(|l| AppRow::new(l, &counts, &refused))
+                .map(|l| AppRow::new(l, &counts, &refused, &app_conflicts))
                 .collect(),
         }
     }

@@ -316,8 +316,9 @@ export class Workbench {
 
   openVersion(versionId: string): void {
     this.returnFocusTo = null;
+    // Opening the version already open (from a notification, say) keeps its page.
+    if (this.openVersionId !== versionId) this.openings += 1;
     this.openVersionId = versionId;
-    this.openings += 1;
   }
 
   /** Back to the app list, focusing the row of the version that was open. */

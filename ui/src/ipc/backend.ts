@@ -3,6 +3,7 @@
 import type {
   AccountView,
   ActionKind,
+  AppFieldsForm,
   AppList,
   ConflictChoice,
   Decision,
@@ -66,7 +67,10 @@ export interface Backend {
   undoEdit(versionId: string): Promise<string | null>;
   /** The version's queued changes (held ones with why) and open conflicts. */
   localState(versionId: string): Promise<LocalState>;
-  /** Settles the conflict on `field`: keep mine, take theirs, or a value of the partner's own. */
+  /**
+   * Settles the conflict on `field`: keep mine, take theirs, or a value of the partner's own. A conflict on an app's own
+   * field (`app.display_name`, one of `AppRow.conflicts`) is settled with the app's id in place of the version's.
+   */
   resolveConflict(versionId: string, field: string, choice: ConflictChoice): Promise<void>;
   /** The submit panel's check of a track: the rules' errors left, or exactly what a submission sends. */
   checkSubmission(versionId: string, track: Track): Promise<SubmitCheck>;
@@ -88,6 +92,15 @@ export interface Backend {
   createApp(form: NewAppForm): Promise<string>;
   /** Gives an app whose registration the server refused (its name taken) another name, sent at the next sync; `invalid_input` for a bad name. */
   renameApp(appId: string, name: string): Promise<void>;
+  /**
+   * Changes an app's own fields (display name, vendor, slug, type, where it shows; its name is fixed) to the form's: in
+   * the cache at once, sent at the next sync, which merges them three ways with the server's (a field changed
+   * differently there too keeps the partner's value and becomes one of the app's `conflicts`, settled with
+   * `resolveConflict(appId, 'app.FIELD', choice)`; nothing of the app's fields is sent until then). Resolves with the
+   * fields it changed (`app.display_name`, …), none when the app had those values already (nothing queued). Rejects
+   * with `invalid_input` for a bad value (`not changed: app.slug must not be empty`), changing nothing.
+   */
+  editApp(appId: string, form: AppFieldsForm): Promise<string[]>;
   /**
    * Starts the app's next version: a copy of the latest, which must be Available (technical review), or an empty 1.0.0
    * for an app without versions. In the cache at once under a local id (`local-ver-…`, its answer, to open in the

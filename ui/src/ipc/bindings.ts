@@ -20,6 +20,12 @@ slug: string, display_name: string,
  */
 created_type: string, app_type: AppType, render: RenderKind, };
 
+export type AppFieldsForm = { slug: string, display_name: string, 
+/**
+ * The vendor: the partner's company name.
+ */
+created_type: string, app_type: AppType, render: RenderKind, };
+
 export type FieldProblem = { field: string, message: string, };
 
 export type VersionRow = { id: string, version_number: string, technical: ReviewStatus, marketplace: ReviewStatus, has_icon: boolean, 
@@ -56,7 +62,17 @@ registration_change_id: string | null,
 /**
  * Why no new version can start now (the latest is not Available); `None`: **New version**.
  */
-new_version_blocked: string | null, };
+new_version_blocked: string | null, 
+/**
+ * Changes of its own fields waiting to be sent (its registration too, when `not_sent`),
+ * of which `held` the server refused for good.
+ */
+unsent: number, held: number, slug: string, render: RenderKind, 
+/**
+ * Its own fields (`app.display_name`, ...) changed differently here and on the server,
+ * waiting for the partner (settled with `resolve_conflict`, the app's id for the version's).
+ */
+conflicts: Array<ConflictView>, };
 
 export type AppList = { apps: Array<AppRow>, };
 
@@ -165,7 +181,7 @@ pending: number,
  */
 content: VersionForm, };
 
-export type ChangeKind = "edit" | "icon" | "submit" | "withdraw" | "make_available" | "advertise" | "create_app" | "create_version" | "delete_version";
+export type ChangeKind = "edit" | "icon" | "submit" | "withdraw" | "make_available" | "advertise" | "create_app" | "create_version" | "delete_version" | "edit_app";
 
 export type QueuedChange = { 
 /**

@@ -27,6 +27,9 @@ export function serverApp(app: Omit<AppRow, keyof AppMarks>): AppRow {
     registration_refused: null,
     registration_change_id: null,
     new_version_blocked: fakeNewVersionBlocked(app.versions[0]),
+    conflicts: [],
+    unsent: 0,
+    held: 0,
   };
 }
 
@@ -34,9 +37,11 @@ export const DEMO_APPS: AppRow[] = [
   serverApp({
     id: 'app-acme-crm',
     name: 'acme-crm-connector',
+    slug: 'acme-crm-connector',
     display_name: 'Acme CRM Connector',
     created_type: 'Acme Corp',
     app_type: 'standalone',
+    render: 'portal',
     icon_version_id: 'ver-acme-210',
     versions: [
       { id: 'ver-acme-210', version_number: '2.1.0', technical: 'draft', marketplace: 'draft', has_icon: true, ...NONE_LOCAL },
@@ -47,9 +52,11 @@ export const DEMO_APPS: AppRow[] = [
   serverApp({
     id: 'app-northwind-tickets',
     name: 'northwind-ticket-bridge',
+    slug: 'northwind-ticket-bridge',
     display_name: 'Northwind Ticket Bridge',
     created_type: 'Northwind Labs',
     app_type: 'atlas',
+    render: 'canvas',
     icon_version_id: 'ver-nw-110',
     versions: [
       { id: 'ver-nw-110', version_number: '1.1.0', technical: 'rejected', marketplace: 'draft', has_icon: true, ...NONE_LOCAL },
@@ -59,9 +66,11 @@ export const DEMO_APPS: AppRow[] = [
   serverApp({
     id: 'app-initech-analytics',
     name: 'initech-call-analytics',
+    slug: 'initech-call-analytics',
     display_name: 'Initech Call Analytics',
     created_type: 'Initech',
     app_type: 'atlas',
+    render: 'portal',
     icon_version_id: 'ver-initech-300',
     versions: [
       { id: 'ver-initech-300', version_number: '3.0.0', technical: 'in_review', marketplace: 'in_review', has_icon: true, ...NONE_LOCAL },
@@ -71,9 +80,11 @@ export const DEMO_APPS: AppRow[] = [
   serverApp({
     id: 'app-globex-callbacks',
     name: 'globex-callback-scheduler',
+    slug: 'globex-callback-scheduler',
     display_name: 'Globex Callback Scheduler',
     created_type: 'Globex Corporation',
     app_type: 'standalone',
+    render: 'portal',
     icon_version_id: null,
     versions: [
       { id: 'ver-globex-010', version_number: '0.1.0', technical: 'draft', marketplace: 'draft', has_icon: false, ...NONE_LOCAL },
@@ -192,7 +203,7 @@ function demoVersion(app: AppRow, version: VersionRow): VersionView {
   const content: VersionForm = {
     general: {
       display_name: app.display_name,
-      slug: app.name,
+      slug: app.slug,
       notes: '',
       emails: [{ type: 'technical', email: `integrations@${d}` }],
     },

@@ -138,9 +138,11 @@ export function previewFixture(kind: 'plain' | 'hostile'): FakeOptions {
   const app: AppRow = serverApp({
     id: 'app-preview',
     name: 'acme-crm-connector',
+    slug: 'acme-crm-connector',
     display_name: 'Acme CRM Connector',
     created_type: 'Acme Corp',
     app_type: 'standalone',
+    render: 'portal',
     icon_version_id: PREVIEW_VERSION_ID,
     versions: [
       { id: PREVIEW_VERSION_ID, version_number: '3.0.0', technical: 'draft', marketplace: 'draft', has_icon: true, unsent: 0, held: 0, conflicts: 0, not_sent: false },

@@ -27,10 +27,13 @@ type Section = 'general' | 'technical' | 'marketplace';
 const SECTIONS: Section[] = ['general', 'technical', 'marketplace'];
 const CONTENT_SECTIONS = [...SECTIONS, 'subscription_types'] as const;
 
-/** The changes that make or remove an app or version (`fake-lifecycle.ts` sends them), not the version's own. */
-type LifecycleKind = 'create_app' | 'create_version' | 'delete_version';
+/**
+ * The changes `fake-lifecycle.ts` and `fake-app-fields.ts` send: those that make or remove an app or version, and an
+ * app's own fields; not a version's own.
+ */
+type LifecycleKind = 'create_app' | 'create_version' | 'delete_version' | 'edit_app';
 const isLifecycle = (kind: ChangeKind): kind is LifecycleKind =>
-  kind === 'create_app' || kind === 'create_version' || kind === 'delete_version';
+  kind === 'create_app' || kind === 'create_version' || kind === 'delete_version' || kind === 'edit_app';
 
 /** The content section of a field path (`marketplace.support.email`, `subscription_types[Pro].price`). */
 const sectionOf = (field: string) => field.split(/[.[]/)[0]!;
@@ -180,7 +183,7 @@ export class FakeLocal {
     return id;
   }
 
-  /** Queues the creation or deletion of the app or version `resource` (an app's id for its registration); its id. */
+  /** Queues the creation or deletion of the app or version `resource`, or an app's edit (under the app's id); its id. */
   queueLifecycle(resource: string, kind: LifecycleKind): string {
     return this.#queue(resource, kind, null, null);
   }
@@ -193,6 +196,11 @@ export class FakeLocal {
   /** The first queued change of `resource` of that kind: the live entry. */
   changeOf(resource: string, kind: LifecycleKind): QueuedChange | undefined {
     return this.#queued.get(resource)?.find((c) => c.kind === kind);
+  }
+
+  /** The queued changes of `resource` of that kind: the live entries. */
+  changesOf(resource: string, kind: LifecycleKind): QueuedChange[] {
+    return (this.#queued.get(resource) ?? []).filter((c) => c.kind === kind);
   }
 
   /** Drops one queued change of `resource`, or all of them. */
@@ -234,6 +242,34 @@ export class FakeLocal {
     this.#history.delete(versionId);
     delete this.#server[versionId];
     delete this.#versions[versionId];
+  }
+
+  /** The open conflicts of `resource`: a version's, or an app's own fields' (`app.…`) under the app's id. */
+  conflictsOf(resource: string): ConflictView[] {
+    return copy(this.#conflicts.get(resource) ?? []);
+  }
+
+  /** The open conflict on `field` of `resource`; `invalid_input` when there is none. */
+  conflict(resource: string, field: string): ConflictView {
+    const open = this.#conflicts.get(resource)?.find((c) => c.field === field);
+    return open ? copy(open) : fail('invalid_input', `version ${resource} has no open conflict on ${field}`);
+  }
+
+  /** Records a conflict of `resource`, in place of an open one on the same field. */
+  putConflict(resource: string, conflict: ConflictView): void {
+    const list = this.#conflicts.get(resource) ?? [];
+    const at = list.findIndex((c) => c.field === conflict.field);
+    if (at === -1) list.push(copy(conflict));
+    else list[at] = copy(conflict);
+    this.#conflicts.set(resource, list);
+  }
+
+  /** The conflict on `field` of `resource` is settled: it is no longer open. */
+  settle(resource: string, field: string): void {
+    this.#conflicts.set(
+      resource,
+      (this.#conflicts.get(resource) ?? []).filter((c) => c.field !== field),
+    );
   }
 
   /** The open conflicts a queued change waits on, as `workbench_store::OutboxEntry::waits_on` says. */
@@ -299,9 +335,7 @@ export class FakeLocal {
 
   resolve(versionId: string, field: string, choice: ConflictChoice): void {
     const view = this.view(versionId);
-    const list = this.#conflicts.get(versionId) ?? [];
-    const conflict = list.find((c) => c.field === field);
-    if (!conflict) fail('invalid_input', `version ${versionId} has no open conflict on ${field}`);
+    const conflict = this.conflict(versionId, field);
     const text = choice.kind === 'keep_mine' ? conflict.mine : choice.kind === 'take_theirs' ? conflict.theirs : choice.text;
     let value: unknown = text;
     if (conflict.form === 'json') {
@@ -312,10 +346,7 @@ export class FakeLocal {
       }
     }
     setPath(view.content, field, value);
-    this.#conflicts.set(
-      versionId,
-      list.filter((c) => c.field !== field),
-    );
+    this.settle(versionId, field);
     this.#queue(versionId, 'edit', null, `resolve ${field}`, [field]);
   }
 

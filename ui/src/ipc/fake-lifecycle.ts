@@ -2,18 +2,18 @@
 // (`workbench::lifecycle`, `workbench_store::created`): each is made here at once under a local id (`local-app-…`,
 // `local-ver-…`) with its queued change, and shown as not sent until a sync registers it; the sync moves it to the
 // server's id, which `resolve` then answers for the local one. A version the server has is deleted at the next sync
-// (hidden from the list at once); one it never had goes at once. The rules are `workbench_domain::lifecycle`'s.
+// (hidden from the list at once); one it never had goes at once. The rules are `workbench_domain::lifecycle`'s. An
+// app's own fields, edited and merged, are `fake-app-fields.ts`'s.
+import { appTextProblem } from './app-fields';
 import type { AppRow, FieldProblem, NewAppForm, VersionForm, VersionRow, VersionView } from './bindings';
 import { DEMO_CATEGORIES } from './demo-data';
+import type { FakeAppFields } from './fake-app-fields';
 import { fail, type FakeLocal } from './fake-edit';
 import { fakeActions, fakeDeleteRefused, fakeLocks, fakeNewVersionBlocked } from './fake-review';
 
 /** What every local id starts with (`workbench_store::LOCAL_PREFIX`); no server id does. */
 export const LOCAL_PREFIX = 'local-';
 export const isLocal = (id: string) => id.startsWith(LOCAL_PREFIX);
-
-/** The longest text field of an app (`lifecycle::MAX_APP_TEXT`). */
-const MAX_APP_TEXT = 200;
 
 export interface FakeLifecycleOptions {
   /**
@@ -32,10 +32,18 @@ export interface FakeCache {
   versions: Record<string, VersionView>;
   icons: Record<string, string>;
   local: FakeLocal;
+  /** The apps' own fields and the server's copy of them. */
+  appFields: FakeAppFields;
 }
 
-/** What the list derives for an app (`AppRow::new`): made here or not, a refused registration, whether a version can start. */
-export type AppMarks = Pick<AppRow, 'not_sent' | 'registration_refused' | 'registration_change_id' | 'new_version_blocked'>;
+/**
+ * What the list derives for an app (`AppRow::new`): made here or not, a refused registration, whether a version can
+ * start, the conflicts on its own fields.
+ */
+export type AppMarks = Pick<
+  AppRow,
+  'not_sent' | 'registration_refused' | 'registration_change_id' | 'new_version_blocked' | 'conflicts' | 'unsent' | 'held'
+>;
 
 const copy = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T;
 const hex = (n: number, width: number) => n.toString(16).padStart(width, '0');
@@ -46,22 +54,25 @@ function nameProblem(name: string): string | null {
     : "must be 1 to 64 lower-case letters, digits or '-', starting with a letter or digit";
 }
 
-function textProblem(value: string): string | null {
-  if (value.trim() === '') return 'must not be empty';
-  if ([...value].length > MAX_APP_TEXT) return `must be at most ${MAX_APP_TEXT} characters`;
-  return null;
-}
-
 /** Every problem of a registration form, in the form's order (`FieldProblem::of`); an empty slug is the name. */
 export function fakeRegistrationProblems(form: NewAppForm): FieldProblem[] {
   const slug = form.slug.trim() || form.name;
   const checks: [string, string | null][] = [
     ['name', nameProblem(form.name)],
-    ['slug', textProblem(slug)],
-    ['display_name', textProblem(form.display_name)],
-    ['created_type', textProblem(form.created_type)],
+    ['slug', appTextProblem(slug)],
+    ['display_name', appTextProblem(form.display_name)],
+    ['created_type', appTextProblem(form.created_type)],
   ];
   return checks.flatMap(([field, message]) => (message === null ? [] : [{ field, message }]));
+}
+
+/** Puts `row` (new, or renamed) where the cache lists it: by display name (`ORDER BY display_name COLLATE NOCASE`). */
+export function placeApp(apps: AppRow[], row: AppRow): void {
+  const from = apps.indexOf(row);
+  if (from !== -1) apps.splice(from, 1);
+  const key = row.display_name.toLowerCase();
+  const at = apps.findIndex((a) => a.display_name.toLowerCase() > key);
+  apps.splice(at === -1 ? apps.length : at, 0, row);
 }
 
 /** A first version's content: empty but for the app's names. */
@@ -99,8 +110,6 @@ export class FakeLifecycle {
   readonly #cache: FakeCache;
   /** The names the server has registered: a registration under one is refused. */
   readonly #serverNames: Set<string>;
-  /** The slugs of the apps registered here (the list carries none; an app's name stands in for the others'). */
-  readonly #slugs = new Map<string, string>();
   /** Local id → the server's, once a sync sent it (`id_aliases`). */
   readonly #aliases = new Map<string, string>();
   #next = 1;
@@ -132,11 +141,15 @@ export class FakeLifecycle {
   marks(appId: string, versions: VersionRow[]): AppMarks {
     const registration = this.#cache.local.changeOf(appId, 'create_app');
     const refused = registration?.held ? registration : null;
+    const counts = this.#cache.local.counts(appId);
     return {
+      unsent: counts.pending,
+      held: counts.held,
       not_sent: isLocal(appId),
       registration_refused: refused ? (refused.last_error ?? 'refused') : null,
       registration_change_id: refused?.id ?? null,
       new_version_blocked: fakeNewVersionBlocked(versions[0]),
+      conflicts: this.#cache.local.conflictsOf(appId),
     };
   }
 
@@ -151,24 +164,25 @@ export class FakeLifecycle {
       fail('invalid_input', `an app named ${form.name} is already in the cache (${same.id}); app names are unique: choose another`);
     }
     const id = this.#localId('app');
-    this.#slugs.set(id, form.slug.trim() || form.name);
     const row: AppRow = {
       id,
       name: form.name,
+      slug: form.slug.trim() || form.name,
       display_name: form.display_name,
       created_type: form.created_type,
       app_type: form.app_type,
+      render: form.render,
       icon_version_id: null,
       versions: [],
       not_sent: true,
       registration_refused: null,
       registration_change_id: null,
       new_version_blocked: null,
+      conflicts: [],
+      unsent: 0,
+      held: 0,
     };
-    // Where the cache lists it: by display name.
-    const key = form.display_name.toLowerCase();
-    const at = apps.findIndex((a) => a.display_name.toLowerCase() > key);
-    apps.splice(at === -1 ? apps.length : at, 0, row);
+    placeApp(apps, row);
     this.#cache.local.queueLifecycle(id, 'create_app');
     return id;
   }
@@ -207,7 +221,7 @@ export class FakeLifecycle {
       technical: 'draft',
       marketplace: 'draft',
       has_icon: hasIcon,
-      content: from ? copy(from.content) : firstContent(raw.display_name, this.#slugs.get(appId) ?? raw.name),
+      content: from ? copy(from.content) : firstContent(raw.display_name, raw.slug),
       known_categories: from?.known_categories ?? DEMO_CATEGORIES,
       locks: fakeLocks('draft', 'draft'),
       actions: fakeActions('draft', 'draft'),
@@ -248,7 +262,8 @@ export class FakeLifecycle {
 
   /**
    * Gives up a queued creation or deletion (`Workbench::discard_entry`): a registration takes its app and versions with
-   * it, a new version goes, a deletion is undone. False when `changeId` is none of these (the editor's own change).
+   * it, a new version goes, a deletion is undone, an app's edit leaves the queue (its fields stay as edited). False when
+   * `changeId` is none of these (the editor's own change).
    */
   discard(resource: string, changeId: string): boolean {
     const change = this.#cache.local.change(resource, changeId);
@@ -259,13 +274,13 @@ export class FakeLifecycle {
         const apps = this.#cache.apps();
         apps.splice(apps.indexOf(app), 1);
         this.#cache.local.drop(resource);
-        this.#slugs.delete(resource);
         return true;
       }
       case 'create_version':
         this.#remove(resource);
         return true;
       case 'delete_version':
+      case 'edit_app':
         this.#cache.local.drop(resource, changeId);
         return true;
       default:
@@ -280,7 +295,7 @@ export class FakeLifecycle {
 
   /**
    * A sync's first step: registers the apps made here (refusing, for good, a name the server has), then creates the
-   * versions made here of registered apps; each moves to its server id.
+   * versions made here of registered apps; each moves to its server id, with the app's edits queued meanwhile.
    */
   sendCreates(): void {
     const local = this.#cache.local;
@@ -297,15 +312,14 @@ export class FakeLifecycle {
       this.#serverNames.add(app.name);
       const id = this.#serverId('app');
       local.drop(app.id, registration.id);
+      local.move(app.id, id);
       this.#aliases.set(app.id, id);
       for (const version of app.versions) {
         const view = this.#cache.versions[version.id];
         if (view) view.app_id = id;
       }
-      const slug = this.#slugs.get(app.id);
-      if (slug !== undefined) this.#slugs.set(id, slug);
-      this.#slugs.delete(app.id);
       app.id = id;
+      this.#cache.appFields.received([app]);
     }
     for (const app of this.#cache.apps()) {
       if (isLocal(app.id)) continue; // its versions wait for its registration

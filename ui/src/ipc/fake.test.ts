@@ -116,4 +116,33 @@ describe('the fake backend', () => {
     // Only the deletion of the version the server has waits for the sync.
     expect((await backend.syncStatus()).pending).toBe(1);
   });
+
+  it("edits an app's own fields as the backend checks them, and merges them three ways with the server's at the sync", async () => {
+    const backend = demo();
+    const acme = (await backend.listApps()).apps[0]!;
+    const form = { slug: acme.slug, display_name: acme.display_name, created_type: acme.created_type, app_type: acme.app_type, render: acme.render };
+    await expect(backend.editApp(acme.id, { ...form, slug: ' ' })).rejects.toEqual({
+      code: 'invalid_input',
+      message: 'not changed: app.slug must not be empty',
+    });
+    await expect(backend.editApp(acme.id, { ...form, created_type: 'x'.repeat(201) })).rejects.toMatchObject({
+      message: 'not changed: app.created_type must be at most 200 characters',
+    });
+    expect(await backend.editApp(acme.id, form)).toEqual([]);
+    expect((await backend.syncStatus()).pending).toBe(0);
+
+    // Mine: the display name and where it shows; theirs: the slug, and the display name too, alike.
+    expect(await backend.editApp(acme.id, { ...form, display_name: 'Zeta CRM', render: 'canvas' })).toEqual(['app.display_name', 'app.render']);
+    backend.appFields.serverChange(acme.id, { slug: 'acme-crm', display_name: 'Zeta CRM' });
+    const listed = (await backend.listApps()).apps;
+    expect(listed.at(-1)).toMatchObject({ id: acme.id, display_name: 'Zeta CRM', render: 'canvas', slug: acme.slug });
+    expect((await backend.syncStatus()).pending).toBe(1);
+
+    await backend.syncNow();
+
+    const merged = { ...form, slug: 'acme-crm', display_name: 'Zeta CRM', render: 'canvas' };
+    expect(backend.appFields.server(acme.id)).toEqual(merged);
+    expect((await backend.listApps()).apps.at(-1)).toMatchObject({ ...merged, conflicts: [] });
+    expect(await backend.syncStatus()).toMatchObject({ pending: 0, conflicts: 0 });
+  });
 });

@@ -3,6 +3,7 @@
 import type { Backend } from './backend';
 import type {
   AccountView,
+  AppFieldsForm,
   AppList,
   AppRow,
   CommandError,
@@ -24,6 +25,7 @@ import { DEMO_APPS, DEMO_ICONS, DEMO_LIVE, DEMO_SERVER, DEMO_VERSIONS } from './
 import { previewFixture } from './demo-preview';
 import { isCommandError } from './errors';
 import { createFakeAccount, EMBEDDED, type FakeAccountCalls, type FakeAccountControls, type FakeSignInOptions } from './fake-account';
+import { FakeAppFields } from './fake-app-fields';
 import { FakeLocal, type FakeEditOptions } from './fake-edit';
 import { createFakeOutcomes, DEMO_TIMELINES, type FakeOutcomesControls, type FakeOutcomesOptions } from './fake-outcomes';
 import { FakeLifecycle, fakeRegistrationProblems, isLocal, type FakeLifecycleOptions } from './fake-lifecycle';
@@ -126,6 +128,7 @@ export interface FakeCalls {
   checkNewApp: NewAppForm[];
   createApp: NewAppForm[];
   renameApp: { appId: string; name: string }[];
+  editApp: { appId: string; form: AppFieldsForm }[];
   createVersion: string[];
   deleteVersion: string[];
   resolveId: string[];
@@ -150,6 +153,8 @@ export interface FakeBackend extends Backend, FakeAccountControls, FakeOutcomesC
   readonly local: FakeLocal;
   /** The apps and versions made or deleted here, for tests that look inside. */
   readonly lifecycle: FakeLifecycle;
+  /** The apps' own fields and the server's copy of them, for tests that change it as another client would. */
+  readonly appFields: FakeAppFields;
   listenerCount(): number;
 }
 
@@ -214,6 +219,7 @@ export function createFakeBackend(options: FakeOptions = {}): FakeBackend {
     checkNewApp: [],
     createApp: [],
     renameApp: [],
+    editApp: [],
     createVersion: [],
     deleteVersion: [],
     resolveId: [],
@@ -224,7 +230,8 @@ export function createFakeBackend(options: FakeOptions = {}): FakeBackend {
   let failValidate: CommandError | null = null;
   let failSave: CommandError | null = null;
   const local = new FakeLocal(versions, validate, options);
-  const lifecycle = new FakeLifecycle({ apps: () => apps, listed, versions, icons, local }, options);
+  const appFields = new FakeAppFields(() => apps, local, now);
+  const lifecycle = new FakeLifecycle({ apps: () => apps, listed, versions, icons, local, appFields }, options);
   const progressListeners = new Set<(progress: SyncProgress) => void>();
   status = { ...status, ...local.counts() };
   // After a sign-in the real backend syncs at once; so does this one.
@@ -261,6 +268,12 @@ export function createFakeBackend(options: FakeOptions = {}): FakeBackend {
       throw error;
     }
     return local.view(versionId);
+  }
+
+  /** The cache's apps become these (a sync's list, a profile's cache), as the server sent them. */
+  function replaceApps(next: AppRow[]): void {
+    apps = copy(next);
+    appFields.received(apps);
   }
 
   function emit(next: SyncStatus): void {
@@ -315,8 +328,10 @@ export function createFakeBackend(options: FakeOptions = {}): FakeBackend {
       emit({ ...status, state, message: result.message, ...local.counts() });
       throw copy(result);
     }
-    // As the push: registrations and new versions first, then each version's changes, then deletions.
+    // As the push: registrations and new versions first, then the apps' own fields, then each version's changes, then
+    // deletions.
     lifecycle.sendCreates();
+    appFields.sync();
     const outgoing = local.outgoing();
     outgoing.forEach((versionId, i) => {
       progress({ stage: 'sending', done: i, total: outgoing.length });
@@ -324,7 +339,7 @@ export function createFakeBackend(options: FakeOptions = {}): FakeBackend {
     });
     lifecycle.sendDeletes();
     progress({ stage: 'receiving', done: 0, total: 0 });
-    if (result.apps) apps = copy(result.apps);
+    if (result.apps) replaceApps(result.apps);
     emit({ ...status, state: 'idle', last_synced_at: now().toISOString(), message: null, ...local.counts(), ...result.status });
     return copy(status);
   }
@@ -346,9 +361,7 @@ export function createFakeBackend(options: FakeOptions = {}): FakeBackend {
     setFailLive: live.setFailLive,
     calls,
     emit,
-    setApps: (next) => {
-      apps = copy(next);
-    },
+    setApps: replaceApps,
     setFailList: (error) => {
       failList = error;
     },
@@ -363,6 +376,7 @@ export function createFakeBackend(options: FakeOptions = {}): FakeBackend {
     },
     local,
     lifecycle,
+    appFields,
     listenerCount: () => listeners.size,
 
     async listApps(): Promise<AppList> {
@@ -432,7 +446,9 @@ export function createFakeBackend(options: FakeOptions = {}): FakeBackend {
 
     async resolveConflict(versionId, field, choice) {
       calls.resolveConflict.push({ versionId, field, choice: copy(choice) });
-      local.resolve(versionId, field, choice);
+      // An app's own field (`app.…`, the conflict kept under the app's id).
+      if (field.startsWith('app.')) appFields.resolve(versionId, field, choice);
+      else local.resolve(versionId, field, choice);
       emitCounts();
     },
 
@@ -478,6 +494,13 @@ export function createFakeBackend(options: FakeOptions = {}): FakeBackend {
       calls.renameApp.push({ appId, name });
       lifecycle.rename(appId, name);
       emitCounts();
+    },
+
+    async editApp(appId, form) {
+      calls.editApp.push({ appId, form: copy(form) });
+      const changed = appFields.edit(appId, copy(form));
+      if (changed.length > 0) emitCounts();
+      return changed;
     },
 
     async createVersion(appId) {
@@ -542,7 +565,7 @@ export function createFakeBackend(options: FakeOptions = {}): FakeBackend {
         chosenBy = null;
         // As the shell does: the outcomes kept unshown were the profile before's.
         void outcomes.backend.dismissUnshownOutcomes();
-        apps = copy(next.apps ?? []);
+        replaceApps(next.apps ?? []);
         syncResult = next.syncResult ?? {};
         const embedded = next.row.kind === 'sandbox';
         account.setView(

@@ -76,7 +76,7 @@ describe('the Tauri backend', () => {
     ]);
   });
 
-  it('calls the commands that register apps and start or delete versions, with camelCase arguments', async () => {
+  it('calls the commands that register and edit apps and start or delete versions, with camelCase arguments', async () => {
     const backend = createTauriBackend();
     invoke.mockResolvedValue(null);
     const form = {
@@ -91,6 +91,8 @@ describe('the Tauri backend', () => {
     await backend.checkNewApp(form);
     await backend.createApp(form);
     await backend.renameApp('local-app-1', 'acme-2');
+    const fields = { slug: 'acme', display_name: 'Acme', created_type: 'Acme Corp', app_type: 'atlas', render: 'canvas' } as const;
+    await backend.editApp('app-1', fields);
     await backend.createVersion('app-1');
     await backend.deleteVersion('local-ver-1');
     await backend.resolveId('local-ver-1');
@@ -99,6 +101,7 @@ describe('the Tauri backend', () => {
       ['check_new_app', { form }],
       ['create_app', { form }],
       ['rename_app', { appId: 'local-app-1', name: 'acme-2' }],
+      ['edit_app', { appId: 'app-1', form: fields }],
       ['create_version', { appId: 'app-1' }],
       ['delete_version', { versionId: 'local-ver-1' }],
       ['resolve_id', { id: 'local-ver-1' }],

@@ -67,6 +67,7 @@ export function createTauriBackend(): Backend {
     checkNewApp: (form) => call<FieldProblem[]>('check_new_app', { form }),
     createApp: (form) => call<string>('create_app', { form }),
     renameApp: (appId, name) => call<void>('rename_app', { appId, name }),
+    editApp: (appId, form) => call<string[]>('edit_app', { appId, form }),
     createVersion: (appId) => call<string>('create_version', { appId }),
     deleteVersion: (versionId) => call<void>('delete_version', { versionId }),
     resolveId: (id) => call<string | null>('resolve_id', { id }),

@@ -14,9 +14,11 @@ export function app(id: string, displayName: string, versions: VersionRow[], ove
     ...serverApp({
       id,
       name: id,
+      slug: id,
       display_name: displayName,
       created_type: 'Acme Corp',
       app_type: 'standalone',
+      render: 'portal',
       icon_version_id: null,
       versions,
     }),

@@ -226,7 +226,8 @@ pub fn conflicts(workbench: &Workbench, args: LocalChangesArgs) -> Result<u8, Wo
             say!("  theirs: {}", c.conflict.theirs);
         }
         say!(
-            "settle each with `pwb resolve --app ID --version ID --field FIELD --mine|--theirs|--value JSON`"
+            "settle each with `pwb resolve --app ID --version ID --field FIELD --mine|--theirs|--value JSON` \
+             (an app's own field, `app.…`: `pwb apps resolve --app ID --field FIELD ...`)"
         );
     }
     Ok(exit::SUCCESS)

@@ -39,6 +39,44 @@ pub enum AppsCommand {
         #[arg(long)]
         json: bool,
     },
+    /// Change an app's own fields: display_name, slug, created_type (the vendor), app_type
+    /// (standalone or atlas), render (portal or canvas). Queued, then merged three ways with the
+    /// server's copy at the next sync: a field changed differently there too is a conflict
+    /// (`pwb conflicts`, then `pwb apps resolve`).
+    Edit {
+        /// The app.
+        #[arg(long, value_name = "ID")]
+        app: String,
+        /// FIELD=VALUE, for example `display_name=Acme CRM` (`app.display_name` works too);
+        /// repeatable.
+        #[arg(long = "set", value_name = "FIELD=VALUE", required = true)]
+        set: Vec<String>,
+        /// Print JSON instead of a sentence.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Settle a conflict on an app's field, as `pwb conflicts` names it (`app.display_name`).
+    #[command(group(clap::ArgGroup::new("choice").required(true).args(["mine", "theirs", "value"])))]
+    Resolve {
+        /// The app.
+        #[arg(long, value_name = "ID")]
+        app: String,
+        /// The field in conflict, for example `app.display_name`.
+        #[arg(long, value_name = "FIELD")]
+        field: String,
+        /// Keep your value.
+        #[arg(long)]
+        mine: bool,
+        /// Take the server's value.
+        #[arg(long)]
+        theirs: bool,
+        /// Use this value instead.
+        #[arg(long, value_name = "TEXT")]
+        value: Option<String>,
+        /// Print JSON instead of a sentence.
+        #[arg(long)]
+        json: bool,
+    },
     /// Give an app whose registration the server refused (its name was taken) another name; it
     /// is sent again at the next sync.
     Rename {
@@ -124,6 +162,15 @@ pub fn apps(workbench: &Workbench, command: AppsCommand) -> Result<u8, Workbench
         AppsCommand::Rename { app, name, json } => {
             (workbench.rename_app(&app, &name)?, json, "renamed")
         }
+        AppsCommand::Edit { app, set, json } => return edit_app(workbench, &app, &set, json, now),
+        AppsCommand::Resolve {
+            app,
+            field,
+            mine,
+            theirs: _,
+            value,
+            json,
+        } => return resolve_app(workbench, &app, &field, mine, value, json, now),
     };
     let pending = pending(workbench)?;
     if json {
@@ -135,6 +182,65 @@ pub fn apps(workbench: &Workbench, command: AppsCommand) -> Result<u8, Workbench
             app.display_name,
             app.id
         );
+    }
+    Ok(exit::SUCCESS)
+}
+
+fn edit_app(
+    workbench: &Workbench,
+    app_id: &str,
+    sets: &[String],
+    json: bool,
+    now: OffsetDateTime,
+) -> Result<u8, WorkbenchError> {
+    let mut pairs = Vec::new();
+    for set in sets {
+        let Some((field, value)) = set.split_once('=') else {
+            return Err(WorkbenchError::InvalidInput(format!(
+                "--set {set}: give FIELD=VALUE, for example display_name=Acme CRM"
+            )));
+        };
+        pairs.push((field.trim().to_owned(), serde_json::Value::from(value)));
+    }
+    let (app, changed) = workbench.edit_app(app_id, &pairs, now)?;
+    let pending = pending(workbench)?;
+    if json {
+        output::print_json(
+            &json!({ "app": app_json(&app), "changed": changed, "pending": pending }),
+        );
+    } else if changed.is_empty() {
+        output::say!("app {app_id} already has those values: nothing to send");
+    } else {
+        output::say!(
+            "changed {} of app {app_id}; `pwb sync` sends it ({pending} change(s) wait)",
+            changed.join(", ")
+        );
+    }
+    Ok(exit::SUCCESS)
+}
+
+fn resolve_app(
+    workbench: &Workbench,
+    app_id: &str,
+    field: &str,
+    mine: bool,
+    value: Option<String>,
+    json: bool,
+    now: OffsetDateTime,
+) -> Result<u8, WorkbenchError> {
+    let conflict = workbench.conflict(app_id, field)?;
+    let (chosen, label, value) = match (mine, value) {
+        (true, _) => ("mine", "your value", conflict.mine),
+        (false, Some(text)) => ("value", "the value given", serde_json::Value::from(text)),
+        (false, None) => ("theirs", "the server's value", conflict.theirs),
+    };
+    workbench.resolve(app_id, field, value.clone(), now)?;
+    if json {
+        output::print_json(&json!({
+            "app_id": app_id, "field": field, "chosen": chosen, "value": value,
+        }));
+    } else {
+        output::say!("resolved {field} of app {app_id} with {label}; `pwb sync` sends it");
     }
     Ok(exit::SUCCESS)
 }

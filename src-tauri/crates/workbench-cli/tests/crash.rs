@@ -7,7 +7,7 @@ mod common;
 use std::collections::BTreeMap;
 use std::os::unix::process::ExitStatusExt;
 use std::process::Stdio;
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, Instant};
 
 use common::{ACME, BEACON, COBALT, DELTA, SUCCESS, Server, expect, field, outbox};
 use serde_json::{Value, json};
@@ -15,23 +15,6 @@ use serde_json::{Value, json};
 const ROUNDS: usize = 60;
 /// The longest wait before the kill.
 const MAX_DELAY_MS: u64 = 300;
-
-/// SplitMix64: the test's own random numbers, reproducible from the printed seed.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n
-    }
-}
 
 /// A field the rounds edit, until `until` (the round its version is submitted: a track In
 /// Review locks what it covers, so the edits of that version stop there).
@@ -50,17 +33,9 @@ fn pwb_sync_killed_at_random_moments_loses_no_edit_and_sends_each_submission_onc
     expect(&server, data.path(), &["sync"], SUCCESS);
     // From the clock, or `PWB_TEST_SEED` to pick the same edits, delays and latencies again
     // (where the kills land still depends on the machine's speed).
-    let seed = std::env::var("PWB_TEST_SEED")
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or_else(|| {
-            SystemTime::now()
-                .duration_since(UNIX_EPOCH)
-                .map(|d| d.as_nanos() as u64)
-                .unwrap_or(1)
-        });
+    let seed = common::test_seed();
     println!("crash test seed: {seed} (PWB_TEST_SEED={seed} replays it)");
-    let mut rng = Rng(seed);
+    let mut rng = common::Rng(seed);
     // A little latency on every request, so a kill lands mid-request rather than between syncs.
     server.set_fault_profile(json!({ "latency_ms": { "min": 30, "max": 120 }, "seed": seed }));
 

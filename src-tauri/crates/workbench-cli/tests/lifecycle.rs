@@ -6,7 +6,7 @@ mod common;
 use std::os::unix::process::ExitStatusExt;
 use std::path::Path;
 use std::process::Stdio;
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::Duration;
 
 use common::{ACME, DELTA, SUCCESS, Server, expect, field, outbox, synced};
 use serde_json::{Value, json};
@@ -207,6 +207,22 @@ fn an_app_and_version_made_offline_reach_the_server_once_with_every_reference_mo
         ],
         SUCCESS,
     );
+    // Exported while it has only its local ids.
+    let export = tempfile::tempdir().unwrap();
+    let export_dir = export.path().join("listing");
+    expect(
+        &server,
+        data.path(),
+        &[
+            "export",
+            "--app",
+            &app,
+            "--version",
+            &version,
+            export_dir.to_str().unwrap(),
+        ],
+        SUCCESS,
+    );
     // Shown at once, marked as not sent, before any sync.
     let listed = expect(
         &server,
@@ -274,6 +290,29 @@ fn an_app_and_version_made_offline_reach_the_server_once_with_every_reference_mo
         json!(version_id),
         "{}",
         shown.stdout
+    );
+    // The export made before still imports: its pwb.toml's local ids find the version now.
+    let listing = export_dir.join("listing.toml");
+    let text = std::fs::read_to_string(&listing).unwrap();
+    let edited = text.replace(
+        "listing_summary = \"Written before the server knew it\"",
+        "listing_summary = \"Edited in the files\"",
+    );
+    assert_ne!(text, edited, "the export holds the summary: {text}");
+    std::fs::write(&listing, edited).unwrap();
+    expect(
+        &server,
+        data.path(),
+        &["import", export_dir.to_str().unwrap()],
+        SUCCESS,
+    );
+    expect(&server, data.path(), &["sync"], SUCCESS);
+    assert_eq!(
+        field(
+            &server.version(&app_id, &version_id),
+            "marketplace.listing_summary"
+        ),
+        json!("Edited in the files")
     );
     // A new version has errors to fix (exit 1), found under its server id.
     let checked = expect(
@@ -443,34 +482,13 @@ fn a_draft_is_deleted_and_one_that_is_not_a_draft_is_refused_with_nothing_sent()
     assert_eq!(entries.len(), 1, "only the app's registration: {entries:?}");
 }
 
-/// SplitMix64, seeded from the clock (printed) or `PWB_TEST_SEED`.
-fn seed() -> u64 {
-    std::env::var("PWB_TEST_SEED")
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or_else(|| {
-            SystemTime::now()
-                .duration_since(UNIX_EPOCH)
-                .map(|d| d.as_nanos() as u64)
-                .unwrap_or(1)
-        })
-}
-
-fn next(state: &mut u64) -> u64 {
-    *state = state.wrapping_add(0x9E37_79B9_7F4A_7C15);
-    let mut z = *state;
-    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-    z ^ (z >> 31)
-}
-
 #[test]
 fn pwb_sync_killed_while_pushing_an_offline_app_creates_it_once_with_every_edit() {
     const ROUNDS: usize = 30;
     let (server, data) = synced();
-    let seed = seed();
+    let seed = common::test_seed();
     println!("seed {seed} (PWB_TEST_SEED={seed} replays it)");
-    let mut rng = seed;
+    let mut rng = common::Rng(seed);
     // Latency on every request, so a kill lands mid-request rather than between syncs.
     server.set_fault_profile(json!({ "latency_ms": { "min": 40, "max": 120 }, "seed": seed }));
     // Each round makes an app, its first version and two edits offline, then a sync is killed
@@ -501,7 +519,7 @@ fn pwb_sync_killed_while_pushing_an_offline_app_creates_it_once_with_every_edit(
             .stderr(Stdio::null())
             .spawn()
             .expect("pwb sync starts");
-        std::thread::sleep(Duration::from_millis(next(&mut rng) % 500));
+        std::thread::sleep(Duration::from_millis(rng.below(500)));
         let _ = child.kill();
         let status = child.wait().expect("reaped");
         if status.signal() == Some(9) {
@@ -603,4 +621,104 @@ fn a_create_whose_reply_is_lost_is_not_made_twice() {
         field(&versions[0], "general.notes"),
         json!("after a lost reply")
     );
+}
+
+#[test]
+fn an_apps_own_fields_merge_three_ways_and_a_conflict_is_settled_with_pwb() {
+    let (server, data) = synced();
+    let (app, _) = server.find(DELTA);
+    let edited = expect(
+        &server,
+        data.path(),
+        &[
+            "apps",
+            "edit",
+            "--app",
+            &app,
+            "--set",
+            "display_name=Delta, from pwb",
+            "--set",
+            "app.render=portal",
+            "--json",
+        ],
+        SUCCESS,
+    )
+    .json();
+    assert_eq!(
+        edited["changed"],
+        json!(["app.display_name", "app.render"]),
+        "{edited}"
+    );
+    // Meanwhile the portal changes another field.
+    server.portal_edit_app(&app, json!({ "slug": "delta-from-the-portal" }));
+    expect(&server, data.path(), &["sync"], SUCCESS);
+    let served = server.get_json(&format!("/apps/{app}"));
+    assert_eq!(served["display_name"], json!("Delta, from pwb"));
+    assert_eq!(served["render"], json!("portal"));
+    assert_eq!(
+        served["slug"],
+        json!("delta-from-the-portal"),
+        "the portal's edit is kept"
+    );
+    assert!(outbox(&server, data.path()).0.is_empty());
+
+    // Both change the display name: a conflict, the server's value untouched until settled.
+    expect(
+        &server,
+        data.path(),
+        &["apps", "edit", "--app", &app, "--set", "display_name=Mine"],
+        SUCCESS,
+    );
+    server.portal_edit_app(&app, json!({ "display_name": "Theirs" }));
+    expect(&server, data.path(), &["sync"], common::CONFLICTS);
+    let listed = expect(&server, data.path(), &["conflicts", "--json"], SUCCESS).json();
+    let conflict = &listed["conflicts"][0];
+    assert_eq!(conflict["field"], json!("app.display_name"), "{listed}");
+    assert_eq!(
+        (&conflict["base"], &conflict["mine"], &conflict["theirs"]),
+        (&json!("Delta, from pwb"), &json!("Mine"), &json!("Theirs"))
+    );
+    assert_eq!(
+        server.get_json(&format!("/apps/{app}"))["display_name"],
+        json!("Theirs")
+    );
+
+    expect(
+        &server,
+        data.path(),
+        &[
+            "apps",
+            "resolve",
+            "--app",
+            &app,
+            "--field",
+            "app.display_name",
+            "--mine",
+        ],
+        SUCCESS,
+    );
+    expect(&server, data.path(), &["sync"], SUCCESS);
+    assert_eq!(
+        server.get_json(&format!("/apps/{app}"))["display_name"],
+        json!("Mine")
+    );
+    let (entries, conflicts) = outbox(&server, data.path());
+    assert!(
+        entries.is_empty() && conflicts == 0,
+        "{entries:?} {conflicts}"
+    );
+
+    // A field a partner does not edit is refused, nothing queued.
+    let ran = expect(
+        &server,
+        data.path(),
+        &["apps", "edit", "--app", &app, "--set", "name=renamed"],
+        USAGE,
+    );
+    assert!(
+        ran.stderr.contains("not an app field a partner edits"),
+        "{}",
+        ran.stderr
+    );
+    assert!(outbox(&server, data.path()).0.is_empty());
 }

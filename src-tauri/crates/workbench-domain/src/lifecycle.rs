@@ -6,7 +6,10 @@
 //! (`1.4.2` → `1.5.0`), skipping numbers the app already has; the first is `1.0.0`. A client
 //! shows this number for a version it made offline until the server's answer names the real one.
 
-use crate::{App, AppVersion, ReviewStatus, VersionContent, VersionStatus};
+use serde_json::Value;
+
+use crate::merge::FieldConflict;
+use crate::{App, AppType, AppVersion, Render, ReviewStatus, VersionContent, VersionStatus};
 
 /// The longest text field of an app (`slug`, `display_name`, `created_type`): the contract's
 /// limit (`RegisterApp`), the server's and the client's check alike.
@@ -59,6 +62,81 @@ pub fn registration_problems(
         }
     }
     problems
+}
+
+/// The app's own fields a partner edits (its `name` is its identifier, fixed once registered),
+/// as `app.FIELD` names them.
+pub const APP_FIELDS: [&str; 5] = ["slug", "display_name", "created_type", "app_type", "render"];
+
+/// The JSON value of one of [`APP_FIELDS`] of `app`.
+pub fn app_field(app: &App, field: &str) -> Option<Value> {
+    Some(match field {
+        "slug" => Value::from(app.slug.clone()),
+        "display_name" => Value::from(app.display_name.clone()),
+        "created_type" => Value::from(app.created_type.clone()),
+        "app_type" => Value::from(app.app_type.as_str()),
+        "render" => Value::from(app.render.as_str()),
+        _ => return None,
+    })
+}
+
+/// `app` with one of [`APP_FIELDS`] set to `value` (a string), or why it cannot be.
+pub fn set_app_field(app: &App, field: &str, value: &Value) -> Result<App, String> {
+    let text = value
+        .as_str()
+        .ok_or_else(|| format!("app.{field} takes text, not {value}"))?;
+    let mut app = app.clone();
+    match field {
+        "slug" | "display_name" | "created_type" => {
+            if let Some(problem) = text_problem(text) {
+                return Err(format!("app.{field} {problem}"));
+            }
+            let slot = match field {
+                "slug" => &mut app.slug,
+                "display_name" => &mut app.display_name,
+                _ => &mut app.created_type,
+            };
+            *slot = text.to_owned();
+        }
+        "app_type" => {
+            app.app_type = AppType::parse(text)
+                .ok_or_else(|| format!("app.app_type is standalone or atlas, not {text:?}"))?;
+        }
+        "render" => {
+            app.render = Render::parse(text)
+                .ok_or_else(|| format!("app.render is portal or canvas, not {text:?}"))?;
+        }
+        _ => {
+            return Err(format!(
+                "app.{field} is not an app field a partner edits; they are: {}",
+                APP_FIELDS.map(|f| format!("app.{f}")).join(", ")
+            ));
+        }
+    }
+    Ok(app)
+}
+
+/// The three-way merge of an app's fields, like a version's: a field changed on one side only
+/// takes that side's value; changed on both to different values, it keeps `mine` and is a
+/// conflict (named `app.FIELD`) for the partner to settle.
+pub fn merge_app(base: &App, mine: &App, theirs: &App) -> (App, Vec<FieldConflict>) {
+    let mut merged = mine.clone();
+    let mut conflicts = Vec::new();
+    for field in APP_FIELDS {
+        let value = |app: &App| app_field(app, field).unwrap_or(Value::Null);
+        let (b, m, t) = (value(base), value(mine), value(theirs));
+        if m == b && t != b {
+            merged = set_app_field(&merged, field, &t).unwrap_or(merged);
+        } else if m != b && t != b && m != t {
+            conflicts.push(FieldConflict {
+                field: format!("app.{field}"),
+                base: b,
+                mine: m,
+                theirs: t,
+            });
+        }
+    }
+    (merged, conflicts)
 }
 
 /// What a new version of an app starts as: its number and its content.
@@ -211,6 +289,31 @@ mod tests {
         assert_eq!(fields, ["name", "slug", "created_type"]);
         assert!(name_problem(&"a".repeat(65)).is_some());
         assert!(name_problem(&"a".repeat(64)).is_none());
+    }
+
+    #[test]
+    fn app_fields_merge_three_ways_and_a_field_changed_on_both_sides_is_a_conflict() {
+        let base = app();
+        let mine = set_app_field(&base, "display_name", &"Mine".into()).unwrap();
+        let mine = set_app_field(&mine, "render", &"canvas".into()).unwrap();
+        let theirs = set_app_field(&base, "display_name", &"Theirs".into()).unwrap();
+        let theirs = set_app_field(&theirs, "slug", &"their-slug".into()).unwrap();
+        let (merged, conflicts) = merge_app(&base, &mine, &theirs);
+        assert_eq!(merged.slug, "their-slug", "changed on their side only");
+        assert_eq!(merged.render, Render::Canvas, "changed on mine only");
+        assert_eq!(
+            merged.display_name, "Mine",
+            "a conflict keeps mine until settled"
+        );
+        assert_eq!(conflicts.len(), 1);
+        assert_eq!(conflicts[0].field, "app.display_name");
+        assert_eq!(conflicts[0].theirs, Value::from("Theirs"));
+        assert!(
+            set_app_field(&base, "name", &"x".into()).is_err(),
+            "the name is fixed"
+        );
+        assert!(set_app_field(&base, "render", &"web".into()).is_err());
+        assert!(set_app_field(&base, "slug", &" ".into()).is_err());
     }
 
     #[test]

@@ -4,7 +4,7 @@ use std::time::Duration;
 use partner_api::rules::RulesPack;
 use partner_api::{
     ApiError, CHANGES_PATH, Change, ChangesPage, CreateVersion, Page, RegisterApp, Submission,
-    UpdateVersion, VersionResource, collections, paths,
+    UpdateApp, UpdateVersion, VersionResource, collections, paths,
 };
 use reqwest::header::{CONTENT_TYPE, ETAG, HeaderMap, HeaderName, HeaderValue, IF_MATCH};
 use reqwest::{Method, Response};
@@ -90,6 +90,21 @@ impl Call {
             headers: Vec::new(),
             body: None,
         }
+    }
+
+    /// A `POST` of `body` as JSON under `key` as its `Idempotency-Key`: what creates a resource,
+    /// safe to send again (the server answers a repeat with its first reply).
+    fn create<T: serde::Serialize>(url: Url, key: &str, body: &T) -> Result<Call, RemoteError> {
+        let (content_type, body) = json_body(body)?;
+        Ok(Call {
+            method: Method::POST,
+            url,
+            headers: vec![
+                (IDEMPOTENCY_KEY, idempotency_key(key)?),
+                (CONTENT_TYPE, content_type),
+            ],
+            body: Some(body),
+        })
     }
 }
 
@@ -288,16 +303,7 @@ impl PartnerClient {
     /// again after its reply was lost answers the app it registered the first time.
     pub async fn register_app(&self, app: &RegisterApp, key: &str) -> Result<App, RemoteError> {
         let url = self.url(paths::APPS)?;
-        let (content_type, body) = json_body(app)?;
-        let call = Call {
-            method: Method::POST,
-            url: url.clone(),
-            headers: vec![
-                (IDEMPOTENCY_KEY, idempotency_key(key)?),
-                (CONTENT_TYPE, content_type),
-            ],
-            body: Some(body),
-        };
+        let call = Call::create(url.clone(), key, app)?;
         let reply = self.exchange(&call, MAX_RESOURCE_BYTES).await?;
         serde_json::from_slice(&reply.body)
             .map_err(|e| malformed(&url, &format!("the reply is not an app: {e}")))
@@ -312,16 +318,7 @@ impl PartnerClient {
         key: &str,
     ) -> Result<VersionResource, RemoteError> {
         let url = self.segments(&["apps", app_id, "versions"])?;
-        let (content_type, body) = json_body(&CreateVersion {})?;
-        let call = Call {
-            method: Method::POST,
-            url: url.clone(),
-            headers: vec![
-                (IDEMPOTENCY_KEY, idempotency_key(key)?),
-                (CONTENT_TYPE, content_type),
-            ],
-            body: Some(body),
-        };
+        let call = Call::create(url.clone(), key, &CreateVersion {})?;
         let reply = self.exchange(&call, MAX_VERSION_BYTES).await?;
         read_version(&url, reply)
     }
@@ -347,6 +344,40 @@ impl PartnerClient {
         };
         self.exchange(&call, MAX_RESOURCE_BYTES).await?;
         Ok(())
+    }
+
+    /// One app with its ETag (`GET /apps/{app_id}`): what an edit of its fields is sent against.
+    pub async fn app_with_etag(&self, app_id: &str) -> Result<(App, String), RemoteError> {
+        let url = self.segments(&["apps", app_id])?;
+        let reply = self
+            .exchange(&Call::get(url.clone()), MAX_RESOURCE_BYTES)
+            .await?;
+        read_app(&url, reply)
+    }
+
+    /// Edits an app's own fields (`PATCH /apps/{app_id}`) if it is still at `if_match`: the
+    /// fields present in `update` replace the server's. The app as saved, with its new ETag.
+    pub async fn update_app(
+        &self,
+        app_id: &str,
+        if_match: &str,
+        key: &str,
+        update: &UpdateApp,
+    ) -> Result<(App, String), RemoteError> {
+        let url = self.segments(&["apps", app_id])?;
+        let (content_type, body) = json_body(update)?;
+        let call = Call {
+            method: Method::PATCH,
+            url: url.clone(),
+            headers: vec![
+                (IF_MATCH, header_value("the If-Match ETag", if_match)?),
+                (IDEMPOTENCY_KEY, idempotency_key(key)?),
+                (CONTENT_TYPE, content_type),
+            ],
+            body: Some(body),
+        };
+        let reply = self.exchange(&call, MAX_RESOURCE_BYTES).await?;
+        read_app(&url, reply)
     }
 
     /// Edits a version's content (`PATCH`): the sections present in `update` replace the
@@ -894,6 +925,19 @@ fn retry_after(headers: &HeaderMap) -> Option<Duration> {
 
 /// The version a write or a GET answered. Its `etag` must agree with the `ETag` header when
 /// the reply has one: a server whose two ETags disagree cannot be written to safely.
+/// An app and the ETag its reply carried (which it must carry: edits are sent against it).
+fn read_app(url: &Url, reply: Exchange) -> Result<(App, String), RemoteError> {
+    let app: App = serde_json::from_slice(&reply.body)
+        .map_err(|e| malformed(url, &format!("the reply is not an app: {e}")))?;
+    let etag = reply
+        .headers
+        .get(ETAG)
+        .and_then(|h| h.to_str().ok())
+        .filter(|h| !h.is_empty())
+        .ok_or_else(|| malformed(url, "the app has no ETag header"))?;
+    Ok((app, etag.to_owned()))
+}
+
 fn read_version(url: &Url, reply: Exchange) -> Result<VersionResource, RemoteError> {
     let version: VersionResource = serde_json::from_slice(&reply.body)
         .map_err(|e| malformed(url, &format!("the reply is not a version: {e}")))?;

@@ -7,3 +7,7 @@ CREATE TABLE id_aliases (
     kind    TEXT NOT NULL CHECK (kind IN ('app', 'version')),
     at      TEXT NOT NULL  -- RFC 3339, when the server's id arrived
 ) STRICT;
+
+-- The app's fields as the server last sent them (JSON of workbench_domain::App): what an edit of
+-- the app's own fields merges from, three ways, like a version's base. NULL: never received.
+ALTER TABLE apps ADD COLUMN base TEXT;

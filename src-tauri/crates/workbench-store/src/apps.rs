@@ -1,10 +1,11 @@
 //! The `apps` table.
 
-use rusqlite::{Connection, Row, Transaction, params};
+use rusqlite::{Connection, OptionalExtension, Row, Transaction, params};
+use workbench_domain::lifecycle::{self, merge_app};
 use workbench_domain::{App, AppType, Render, ReviewStatus, VersionStatus};
 
-use crate::StoreError;
 use crate::versions::VersionSummary;
+use crate::{Operation, StoreError, outbox};
 
 /// An app with a summary of each of its versions, newest first: what the app list shows.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -104,5 +105,193 @@ pub(crate) fn upsert(tx: &Transaction<'_>, app: &App) -> Result<(), StoreError> 
         app.render.as_str(),
         app.sandbox,
     ])?;
+    Ok(())
+}
+
+/// The app as the server last sent it, if it ever did.
+fn base(conn: &Connection, app_id: &str) -> Result<Option<App>, StoreError> {
+    let json: Option<Option<String>> = conn
+        .prepare_cached("SELECT base FROM apps WHERE id = ?1")?
+        .query_row([app_id], |row| row.get(0))
+        .optional()?;
+    json.flatten()
+        .map(|json| serde_json::from_str(&json))
+        .transpose()
+        .map_err(|e| StoreError::corrupt(format!("server copy of app {app_id}: {e}")))
+}
+
+/// Whether the app's own fields have local changes: queued edits or open conflicts.
+fn is_dirty(conn: &Connection, app_id: &str) -> Result<bool, StoreError> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT 1 FROM outbox WHERE resource = ?1 AND operation = 'edit_app'
+             UNION ALL SELECT 1 FROM conflicts WHERE version_id = ?1 AND field LIKE 'app.%'
+             LIMIT 1",
+        )?
+        .query_row([app_id], |_| Ok(()))
+        .optional()?
+        .is_some())
+}
+
+/// Takes in the server's copy of an app: it replaces a clean one; into one with local changes
+/// it is merged three ways from the last copy received (`lifecycle::merge_app`), a field changed
+/// differently on both sides kept as the partner's and recorded as a conflict. It becomes the
+/// base either way. The number of the app's open conflicts.
+pub(crate) fn receive(tx: &Transaction<'_>, theirs: &App, at: &str) -> Result<usize, StoreError> {
+    let mine = get(tx, &theirs.id)?;
+    let working = match mine {
+        Some(mine) if is_dirty(tx, &theirs.id)? => {
+            // Never received (made here): the registration carried the partner's fields.
+            let base = base(tx, &theirs.id)?.unwrap_or_else(|| theirs.clone());
+            let (merged, conflicts) = merge_app(&base, &mine, theirs);
+            let mut insert = tx.prepare_cached(
+                "INSERT OR REPLACE INTO conflicts (version_id, field, base, mine, theirs, detected_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            )?;
+            for c in conflicts {
+                insert.execute(params![
+                    theirs.id,
+                    c.field,
+                    c.base.to_string(),
+                    c.mine.to_string(),
+                    c.theirs.to_string(),
+                    at
+                ])?;
+            }
+            // An open conflict's `theirs` follows the server.
+            let open: Vec<String> = tx
+                .prepare_cached(
+                    "SELECT field FROM conflicts WHERE version_id = ?1 AND field LIKE 'app.%'",
+                )?
+                .query_map([&theirs.id], |row| row.get(0))?
+                .collect::<Result<_, _>>()?;
+            for field in &open {
+                let name = field.trim_start_matches("app.");
+                if let Some(value) = lifecycle::app_field(theirs, name) {
+                    tx.execute(
+                        "UPDATE conflicts SET theirs = ?3 WHERE version_id = ?1 AND field = ?2",
+                        params![theirs.id, field, value.to_string()],
+                    )?;
+                }
+            }
+            App {
+                name: theirs.name.clone(),
+                sandbox: theirs.sandbox,
+                ..merged
+            }
+        }
+        _ => theirs.clone(),
+    };
+    upsert(tx, &working)?;
+    let json = serde_json::to_string(theirs)
+        .map_err(|e| StoreError::corrupt(format!("app {}: {e}", theirs.id)))?;
+    tx.execute(
+        "UPDATE apps SET base = ?2 WHERE id = ?1",
+        params![theirs.id, json],
+    )?;
+    Ok(tx.query_row(
+        "SELECT COUNT(*) FROM conflicts WHERE version_id = ?1 AND field LIKE 'app.%'",
+        [&theirs.id],
+        |row| row.get::<_, i64>(0),
+    )? as usize)
+}
+
+/// Changes an app's own fields to `after`'s and queues the change (the fields it changed in
+/// the payload), in one transaction; `false` when it changed nothing.
+pub(crate) fn edit(
+    conn: &mut Connection,
+    after: &App,
+    key: &str,
+    at: &str,
+) -> Result<bool, StoreError> {
+    let tx = crate::sync::immediate(conn)?;
+    let before = get(&tx, &after.id)?.ok_or_else(|| {
+        StoreError::Invalid(format!(
+            "no cached app {}: run `pwb apps` to see the cached ones",
+            after.id
+        ))
+    })?;
+    let fields: Vec<String> = lifecycle::APP_FIELDS
+        .iter()
+        .filter(|f| lifecycle::app_field(&before, f) != lifecycle::app_field(after, f))
+        .map(|f| format!("app.{f}"))
+        .collect();
+    if fields.is_empty() {
+        return Ok(false);
+    }
+    upsert(
+        &tx,
+        &App {
+            name: before.name.clone(),
+            sandbox: before.sandbox,
+            ..after.clone()
+        },
+    )?;
+    outbox::add(
+        &tx,
+        &after.id,
+        Operation::EditApp,
+        &serde_json::json!({ "fields": fields }),
+        key,
+        at,
+    )?;
+    tx.commit()?;
+    Ok(true)
+}
+
+/// The server took the app's fields as `theirs`: the working copy and the base become it, and
+/// the entries `done` leave the outbox.
+pub(crate) fn pushed(conn: &mut Connection, theirs: &App, done: &[i64]) -> Result<(), StoreError> {
+    let tx = crate::sync::immediate(conn)?;
+    upsert(&tx, theirs)?;
+    let json = serde_json::to_string(theirs)
+        .map_err(|e| StoreError::corrupt(format!("app {}: {e}", theirs.id)))?;
+    tx.execute(
+        "UPDATE apps SET base = ?2 WHERE id = ?1",
+        params![theirs.id, json],
+    )?;
+    outbox::remove(&tx, done)?;
+    tx.commit()?;
+    Ok(())
+}
+
+/// Settles a conflict on an app's field with `value`: the field takes it, the conflict goes,
+/// and, when it differs from the server's, it is queued to be sent.
+pub(crate) fn resolve(
+    conn: &mut Connection,
+    app_id: &str,
+    field: &str,
+    value: &serde_json::Value,
+    key: &str,
+    at: &str,
+) -> Result<(), StoreError> {
+    let tx = crate::sync::immediate(conn)?;
+    let removed = tx.execute(
+        "DELETE FROM conflicts WHERE version_id = ?1 AND field = ?2",
+        params![app_id, field],
+    )?;
+    if removed == 0 {
+        return Err(StoreError::NoConflict {
+            version_id: app_id.to_owned(),
+            field: field.to_owned(),
+        });
+    }
+    let name = field.trim_start_matches("app.");
+    let mine = get(&tx, app_id)?.ok_or_else(|| StoreError::corrupt("app in conflict"))?;
+    let chosen = lifecycle::set_app_field(&mine, name, value).map_err(StoreError::Invalid)?;
+    upsert(&tx, &chosen)?;
+    let theirs = base(&tx, app_id)?;
+    let sent = theirs.as_ref().and_then(|t| lifecycle::app_field(t, name));
+    if sent.as_ref() != Some(value) {
+        outbox::add(
+            &tx,
+            app_id,
+            Operation::EditApp,
+            &serde_json::json!({ "fields": [field] }),
+            key,
+            at,
+        )?;
+    }
+    tx.commit()?;
     Ok(())
 }

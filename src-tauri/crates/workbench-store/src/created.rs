@@ -20,7 +20,7 @@ use serde_json::json;
 use workbench_domain::{App, AppVersion, IconFile, version_sort_key};
 
 use crate::sync::immediate;
-use crate::{InFlight, Operation, StoreError, apps, icons, outbox, plans, versions};
+use crate::{InFlight, Operation, StoreError, apps, icons, outbox, versions};
 
 /// What every local id starts with: no server id does (the contract's ids are the server's).
 pub const LOCAL_PREFIX: &str = "local-";
@@ -35,6 +35,8 @@ pub const APP_REFERENCES: &[(&str, &str)] = &[
     ("apps", "id"),
     ("versions", "app_id"),
     ("timeline", "app_id"),
+    // Edits of the app's own fields queued before the server had it.
+    ("outbox", "resource"),
 ];
 
 /// Every (table, column) holding a version id.
@@ -158,23 +160,7 @@ pub(crate) fn create_version(
         )));
     }
     let tx = immediate(conn)?;
-    tx.prepare_cached(
-        "INSERT INTO versions (id, app_id, version_number, sort_key, technical_status,
-                               marketplace_status, general, technical, marketplace, etag, base)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, NULL, NULL)",
-    )?
-    .execute(params![
-        version.id,
-        version.app_id,
-        version.version_number,
-        version_sort_key(&version.version_number),
-        version.status.technical.as_str(),
-        version.status.marketplace.as_str(),
-        to_json(&version.content.general, &version.id)?,
-        to_json(&version.content.technical, &version.id)?,
-        to_json(&version.content.marketplace, &version.id)?,
-    ])?;
-    plans::replace_all(&tx, &version.id, &version.content.subscription_types)?;
+    versions::put_local(&tx, version)?;
     if let Some(icon) = icon {
         // A copy of the latest version's icon, which the server copies too: nothing to upload.
         icons::put_local(&tx, &version.id, icon)?;
@@ -301,7 +287,7 @@ pub(crate) fn remap_app(
          WHERE json_extract(payload, '$.app_id') = ?1",
         params![local_id, server.id],
     )?;
-    apps::upsert(&tx, server)?;
+    apps::receive(&tx, server, at)?;
     alias(&tx, local_id, &server.id, "app", at)?;
     tx.commit()?;
     Ok(())
@@ -386,10 +372,4 @@ pub(crate) fn resolve(conn: &Connection, old: &str) -> Result<Option<String>, St
         .prepare_cached("SELECT new_id FROM id_aliases WHERE old_id = ?1")?
         .query_row([old], |row| row.get(0))
         .optional()?)
-}
-
-/// A section as its column holds it, with the version named in the error.
-fn to_json<T: serde::Serialize>(value: &T, version_id: &str) -> Result<String, StoreError> {
-    serde_json::to_string(value)
-        .map_err(|e| StoreError::corrupt(format!("version {version_id}: {e}")))
 }

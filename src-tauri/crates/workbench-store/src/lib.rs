@@ -169,6 +169,50 @@ impl Store {
         apps::get(&self.conn, app_id)
     }
 
+    /// Changes an app's own fields to `after`'s and queues the change; `false` if nothing changed.
+    pub fn edit_app(
+        &mut self,
+        after: &workbench_domain::App,
+        key: &str,
+        at: &str,
+    ) -> Result<bool, StoreError> {
+        apps::edit(&mut self.conn, after, key, at)
+    }
+
+    /// Takes in the server's copy of an app, merged three ways into one with local changes; the
+    /// number of its open conflicts.
+    pub fn receive_app(
+        &mut self,
+        theirs: &workbench_domain::App,
+        at: &str,
+    ) -> Result<usize, StoreError> {
+        let tx = sync::immediate(&mut self.conn)?;
+        let open = apps::receive(&tx, theirs, at)?;
+        tx.commit()?;
+        Ok(open)
+    }
+
+    /// The server took an app's fields as `theirs`; the entries `done` leave the outbox.
+    pub fn app_pushed(
+        &mut self,
+        theirs: &workbench_domain::App,
+        done: &[i64],
+    ) -> Result<(), StoreError> {
+        apps::pushed(&mut self.conn, theirs, done)
+    }
+
+    /// Settles a conflict on an app's field (`app.FIELD`) with `value`.
+    pub fn resolve_app(
+        &mut self,
+        app_id: &str,
+        field: &str,
+        value: &serde_json::Value,
+        key: &str,
+        at: &str,
+    ) -> Result<(), StoreError> {
+        apps::resolve(&mut self.conn, app_id, field, value, key, at)
+    }
+
     /// Registers an app made here (a local id) and queues its registration ([`created`]).
     pub fn create_app(
         &mut self,

@@ -36,6 +36,8 @@ pub enum Operation {
     CreateVersion,
     /// Delete the version (the payload holds its app and the ETag it was deleted at).
     DeleteVersion,
+    /// The app's own fields changed (`resource` is the app; sent as one `PATCH /apps/{id}`).
+    EditApp,
 }
 
 impl Operation {
@@ -50,6 +52,7 @@ impl Operation {
             Operation::CreateApp => "create_app",
             Operation::CreateVersion => "create_version",
             Operation::DeleteVersion => "delete_version",
+            Operation::EditApp => "edit_app",
         }
     }
 
@@ -64,6 +67,7 @@ impl Operation {
             Operation::CreateApp,
             Operation::CreateVersion,
             Operation::DeleteVersion,
+            Operation::EditApp,
         ]
         .into_iter()
         .find(|op| op.as_str() == text)

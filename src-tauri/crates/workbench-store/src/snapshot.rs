@@ -49,7 +49,7 @@ pub(crate) fn replace(
     let tx = sync::immediate(conn)?;
     let mut listed = HashSet::new();
     for entry in &snapshot.apps {
-        apps::upsert(&tx, &entry.app)?;
+        apps::receive(&tx, &entry.app, synced_at)?;
         for version in &entry.versions {
             if version.version.app_id != entry.app.id {
                 return Err(StoreError::corrupt(format!(

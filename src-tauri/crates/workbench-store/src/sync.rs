@@ -572,7 +572,7 @@ pub(crate) fn apply_changes(
         }
     }
     for app in &changes.apps {
-        apps::upsert(&tx, app)?;
+        apps::receive(&tx, app, at)?;
     }
     let mut received = Vec::new();
     for version in &changes.versions {

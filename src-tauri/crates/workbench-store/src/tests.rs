@@ -432,7 +432,17 @@ fn migrating_a_cache_of_schema_1_keeps_its_data_and_adds_the_new_tables() {
         .to_latest(&mut conn)
         .unwrap();
         assert_eq!(migrations::schema_version(&conn).unwrap(), 1);
-        snapshot::replace(&mut conn, &snapshot, "http://127.0.0.1:1", "t1").unwrap();
+        // Filled as that release's pull did: the columns of schema 1 only.
+        let tx = conn.transaction().unwrap();
+        for entry in &snapshot.apps {
+            crate::apps::upsert(&tx, &entry.app).unwrap();
+            for sv in &entry.versions {
+                crate::versions::put_from_server(&tx, &sv.version, &sv.etag).unwrap();
+                crate::icons::receive(&tx, &sv.version.id, sv.icon.as_ref()).unwrap();
+            }
+        }
+        crate::sync_state::record_pull(&tx, "http://127.0.0.1:1", "t1", None).unwrap();
+        tx.commit().unwrap();
         conn.execute(
             "INSERT INTO outbox (resource, operation, payload, idempotency_key, created_at)
              VALUES ('versions/app-00000-v0', 'patch', '{}', 'key-1', 't1')",

@@ -102,10 +102,22 @@ pub(crate) fn put_from_server(
     version: &AppVersion,
     etag: &str,
 ) -> Result<(), StoreError> {
+    put(tx, version, Some(etag))
+}
+
+/// Stores a version made here, which the server does not have yet: no ETag, no base.
+pub(crate) fn put_local(tx: &Transaction<'_>, version: &AppVersion) -> Result<(), StoreError> {
+    put(tx, version, None)
+}
+
+/// The row of `version` with its content as the working copy; with `etag`, the version is the
+/// server's and its base too.
+fn put(tx: &Transaction<'_>, version: &AppVersion, etag: Option<&str>) -> Result<(), StoreError> {
     let json = |value: Result<String, serde_json::Error>| {
         value.map_err(|e| StoreError::corrupt(format!("version {}: {e}", version.id)))
     };
     let content = &version.content;
+    let base = etag.map(|_| json(to_string(version))).transpose()?;
     // An upsert, never a delete and insert: the version's icon and plans hang off the row.
     tx.prepare_cached(
         "INSERT INTO versions (id, app_id, version_number, sort_key, technical_status,
@@ -129,7 +141,7 @@ pub(crate) fn put_from_server(
         json(to_string(&content.technical))?,
         json(to_string(&content.marketplace))?,
         etag,
-        json(to_string(version))?,
+        base,
     ])?;
     plans::replace_all(tx, &version.id, &content.subscription_types)
 }

@@ -377,6 +377,10 @@ impl Workbench {
         value: Value,
         at: OffsetDateTime,
     ) -> Result<(), WorkbenchError> {
+        // An app's own field (`app.…`, the conflict kept under the app's id).
+        if field.starts_with("app.") {
+            return self.resolve_app(version_id, field, &value, at);
+        }
         Ok(self
             .store()
             .resolve(version_id, field, value, &new_key(), &rfc3339(at))?)

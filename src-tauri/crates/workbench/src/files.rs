@@ -407,6 +407,7 @@ impl Workbench {
         let header: Header = folder
             .parse(HEADER)
             .map_err(|_| not_export(format!("has no readable {HEADER}: it is not an export")))?;
+        let (header, _) = self.follow_moved_ids(header)?;
         if header.app_id != cached.version.app_id || header.version_id != cached.version.id {
             return Err(failed(format!(
                 "it holds the export of version {} of app {}, not of this version; export into a new or empty folder",
@@ -436,12 +437,25 @@ impl Workbench {
         Ok(true)
     }
 
+    /// An export of an app or version made here names their local ids: once a sync gave them
+    /// the server's, the header names those (and whether the version's id moved).
+    fn follow_moved_ids(&self, mut header: Header) -> Result<(Header, bool), WorkbenchError> {
+        if let Some(id) = self.resolve_local_id(&header.app_id)? {
+            header.app_id = id;
+        }
+        let moved = self.resolve_local_id(&header.version_id)?;
+        if let Some(id) = &moved {
+            header.version_id = id.clone();
+        }
+        Ok((header, moved.is_some()))
+    }
+
     /// Reads the export folder `dir` and checks it against the cache: every file parsed, no
     /// key or file an export does not have, no link out of `dir`, the header naming a cached
     /// version of its app with its version number. Changes nothing.
     pub fn read_export(&self, dir: &Path) -> Result<ExportedFiles, WorkbenchError> {
         let folder = Folder::open(dir)?;
-        let header: Header = folder.parse(HEADER)?;
+        let (header, moved) = self.follow_moved_ids(folder.parse(HEADER)?)?;
         if header.format != format::FORMAT {
             return Err(folder.problem(
                 HEADER,
@@ -470,7 +484,9 @@ impl Workbench {
                 ),
             ));
         }
-        if cached.version.version_number != header.version_number {
+        // A version made here took the server's number when it was sent; its export has the
+        // number it had before.
+        if !moved && cached.version.version_number != header.version_number {
             return Err(folder.problem(
                 HEADER,
                 format!(

@@ -93,6 +93,47 @@ impl Workbench {
         self.app(app_id)
     }
 
+    /// Changes an app's own fields (`app.display_name`, `app.slug`, `app.created_type`,
+    /// `app.app_type`, `app.render`; the `app.` may be left out) and queues the change, merged
+    /// three ways with the server's at the next sync. The app now and the fields it changed
+    /// (none: it already had those values, nothing was queued).
+    pub fn edit_app(
+        &self,
+        app_id: &str,
+        sets: &[(String, serde_json::Value)],
+        at: OffsetDateTime,
+    ) -> Result<(App, Vec<String>), WorkbenchError> {
+        let before = self.app(app_id)?;
+        let mut after = before.clone();
+        for (field, value) in sets {
+            let name = field.strip_prefix("app.").unwrap_or(field);
+            after = lifecycle::set_app_field(&after, name, value)
+                .map_err(|reason| WorkbenchError::InvalidInput(format!("not changed: {reason}")))?;
+        }
+        let changed: Vec<String> = lifecycle::APP_FIELDS
+            .iter()
+            .filter(|f| lifecycle::app_field(&before, f) != lifecycle::app_field(&after, f))
+            .map(|f| format!("app.{f}"))
+            .collect();
+        self.store().edit_app(&after, &new_key(), &rfc3339(at))?;
+        Ok((after, changed))
+    }
+
+    /// Settles a conflict on an app's field (`app.FIELD`, as `pwb conflicts` names it) with
+    /// `value`; sent at the next sync when it differs from the server's. `Workbench::resolve`
+    /// comes here for an `app.` field.
+    pub(crate) fn resolve_app(
+        &self,
+        app_id: &str,
+        field: &str,
+        value: &serde_json::Value,
+        at: OffsetDateTime,
+    ) -> Result<(), WorkbenchError> {
+        Ok(self
+            .store()
+            .resolve_app(app_id, field, value, &new_key(), &rfc3339(at))?)
+    }
+
     /// One cached app.
     pub fn app(&self, app_id: &str) -> Result<App, WorkbenchError> {
         self.store().app(app_id)?.ok_or_else(|| {

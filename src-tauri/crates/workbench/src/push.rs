@@ -37,7 +37,7 @@
 //!   window show it. A version with an open conflict counts in `waiting_on_conflicts`, whatever
 //!   of it was sent.
 
-use partner_api::{RegisterApp, Submission, UpdateVersion, VersionResource};
+use partner_api::{RegisterApp, Submission, UpdateApp, UpdateVersion, VersionResource};
 use sha2::{Digest, Sha256};
 use time::OffsetDateTime;
 use workbench_domain::{AppVersion, Track, VersionContent};
@@ -87,13 +87,14 @@ impl Workbench {
     ) -> Result<PushReport, WorkbenchError> {
         let mut report = PushReport::default();
         self.push_registrations(client, at, &mut report).await?;
+        self.push_app_edits(client, at, &mut report).await?;
         let mut groups: Vec<(String, Vec<OutboxEntry>)> = Vec::new();
         for entry in self.store().outbox()? {
             if entry.held {
                 report.held += 1;
                 continue;
             }
-            if entry.operation == Operation::CreateApp {
+            if matches!(entry.operation, Operation::CreateApp | Operation::EditApp) {
                 continue;
             }
             match groups.iter_mut().find(|(v, _)| *v == entry.version_id) {
@@ -182,6 +183,93 @@ impl Workbench {
                         return Err(error);
                     }
                 },
+            }
+        }
+        Ok(())
+    }
+
+    /// Sends the edits of apps' own fields, one `PATCH /apps/{id}` per app with what differs
+    /// from the server's copy, read just before with its ETag and merged in three ways first
+    /// (`Store::receive_app`): an app with a field in conflict waits for the partner. An app not
+    /// registered yet waits for its registration.
+    async fn push_app_edits(
+        &self,
+        client: &PartnerClient,
+        at: OffsetDateTime,
+        report: &mut PushReport,
+    ) -> Result<(), WorkbenchError> {
+        let mut apps: Vec<(String, Vec<OutboxEntry>)> = Vec::new();
+        for entry in self.store().outbox()? {
+            if entry.operation != Operation::EditApp
+                || entry.held
+                || workbench_store::is_local(&entry.version_id)
+            {
+                continue;
+            }
+            match apps.iter_mut().find(|(id, _)| *id == entry.version_id) {
+                Some((_, entries)) => entries.push(entry),
+                None => apps.push((entry.version_id.clone(), vec![entry])),
+            }
+        }
+        for (app_id, entries) in apps {
+            let all: Vec<&OutboxEntry> = entries.iter().collect();
+            let ids: Vec<i64> = entries.iter().map(|e| e.id).collect();
+            match self.push_app(client, &app_id, &ids, at, report).await {
+                Ok(()) => {}
+                Err(StepError::Store(error)) => return Err(error.into()),
+                Err(StepError::Refused { id, reason }) => {
+                    report.held += 1;
+                    self.store().note_failure(&[id], &reason, true)?;
+                }
+                Err(StepError::Remote(error)) => match Failure::classify(error, &all) {
+                    Failure::Hold { ids, reason } => {
+                        report.held += ids.len();
+                        self.store().note_failure(&ids, &reason, true)?;
+                    }
+                    Failure::Stop(error) => {
+                        self.store().note_failure(&ids, &error.to_string(), false)?;
+                        return Err(error);
+                    }
+                },
+            }
+        }
+        Ok(())
+    }
+
+    async fn push_app(
+        &self,
+        client: &PartnerClient,
+        app_id: &str,
+        ids: &[i64],
+        at: OffsetDateTime,
+        report: &mut PushReport,
+    ) -> Result<(), StepError> {
+        for _ in 0..=MAX_REBASES {
+            let (theirs, etag) = client.app_with_etag(app_id).await?;
+            let open = self.store().receive_app(&theirs, &rfc3339(at))?;
+            if open > 0 {
+                report.waiting_on_conflicts += 1;
+                return Ok(());
+            }
+            let Some(mine) = self.store().app(app_id)? else {
+                return Ok(());
+            };
+            let update = app_update(&theirs, &mine);
+            if update == UpdateApp::default() {
+                self.store().app_pushed(&theirs, ids)?;
+                return Ok(());
+            }
+            let body = serde_json::to_vec(&update).unwrap_or_default();
+            let key = derived_key(app_id, &etag, &body);
+            report.writes += 1;
+            match client.update_app(app_id, &etag, &key, &update).await {
+                Ok((saved, _)) => {
+                    self.store().app_pushed(&saved, ids)?;
+                    return Ok(());
+                }
+                // Changed meanwhile: read it again and merge.
+                Err(error) if error.is_precondition_failed() => {}
+                Err(error) => return Err(error.into()),
             }
         }
         Ok(())
@@ -500,8 +588,11 @@ impl Workbench {
             }
             Operation::Advertise => client.advertise(app_id, version_id, etag, key).await?,
             Operation::Edit | Operation::Icon => unreachable!("content entries are sent above"),
-            Operation::CreateApp | Operation::CreateVersion | Operation::DeleteVersion => {
-                unreachable!("creations and deletions are sent by push_group")
+            Operation::CreateApp
+            | Operation::CreateVersion
+            | Operation::DeleteVersion
+            | Operation::EditApp => {
+                unreachable!("apps, creations and deletions are sent before")
             }
         };
         self.settle(&theirs.version, &theirs.etag, &[action.id], None)?;
@@ -639,6 +730,18 @@ pub(crate) fn sections_changed(
             base.subscription_types != working.subscription_types,
         )
         .then(|| working.subscription_types.clone()),
+    }
+}
+
+/// The `PATCH /apps/{id}` body: every field of `mine` that differs from `theirs`.
+fn app_update(theirs: &workbench_domain::App, mine: &workbench_domain::App) -> UpdateApp {
+    let differs = |a: &str, b: &str| (a != b).then(|| b.to_owned());
+    UpdateApp {
+        slug: differs(&theirs.slug, &mine.slug),
+        display_name: differs(&theirs.display_name, &mine.display_name),
+        created_type: differs(&theirs.created_type, &mine.created_type),
+        app_type: (theirs.app_type != mine.app_type).then_some(mine.app_type),
+        render: (theirs.render != mine.render).then_some(mine.render),
     }
 }
 

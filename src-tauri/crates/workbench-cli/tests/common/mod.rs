@@ -111,6 +111,22 @@ impl Server {
         })
     }
 
+    /// An edit of an app's own fields made elsewhere (the portal): `PATCH /apps/{id}` over
+    /// whatever the server has (`If-Match: *`).
+    pub fn portal_edit_app(&self, app_id: &str, body: Value) {
+        let status = self.runtime.block_on(async {
+            self.http
+                .patch(format!("{}/apps/{app_id}", self.url))
+                .header("If-Match", "*")
+                .json(&body)
+                .send()
+                .await
+                .expect("the portal's edit is sent")
+                .status()
+        });
+        assert_eq!(status.as_u16(), 200, "the portal's edit of {app_id}");
+    }
+
     pub fn get_json(&self, path: &str) -> Value {
         let (status, body) = self.send(reqwest::Method::GET, path, None);
         assert_eq!(status, 200, "GET {path} must succeed: {body}");
@@ -334,4 +350,34 @@ pub fn synced() -> (Server, tempfile::TempDir) {
     let data = tempfile::tempdir().expect("a data folder");
     expect(&server, data.path(), &["sync"], SUCCESS);
     (server, data)
+}
+
+/// SplitMix64: the test's own random numbers, reproducible from the printed seed.
+pub struct Rng(pub u64);
+
+impl Rng {
+    pub fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+
+    pub fn below(&mut self, n: u64) -> u64 {
+        self.next() % n
+    }
+}
+
+/// The seed of a randomized test: `PWB_TEST_SEED` to replay one, else from the clock. Print it.
+pub fn test_seed() -> u64 {
+    std::env::var("PWB_TEST_SEED")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or_else(|| {
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map(|d| d.as_nanos() as u64)
+                .unwrap_or(1)
+        })
 }

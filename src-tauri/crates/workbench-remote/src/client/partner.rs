@@ -115,16 +115,7 @@ impl PartnerClient {
         key: &str,
     ) -> Result<NewClient, RemoteError> {
         let url = self.url(oauth_clients::PATH)?;
-        let (content_type, body) = json_body(new)?;
-        let call = Call {
-            method: Method::POST,
-            url: url.clone(),
-            headers: vec![
-                (IDEMPOTENCY_KEY, idempotency_key(key)?),
-                (reqwest::header::CONTENT_TYPE, content_type),
-            ],
-            body: Some(body),
-        };
+        let call = Call::create(url.clone(), key, new)?;
         let reply = self.exchange(&call, MAX_RESOURCE_BYTES).await?;
         let created: CreatedOAuthClient = serde_json::from_slice(&reply.body)
             .map_err(|_| malformed(&url, "the reply is not an OAuth client"))?;
