@@ -322,7 +322,15 @@ fn an_app_and_version_made_offline_reach_the_server_once_with_every_reference_mo
         1,
     );
     assert!(checked.stderr.contains(&app_id), "{}", checked.stderr);
-    assert_eq!(checked.json()["target"]["version_id"], json!(version_id));
+    let checked = checked.json();
+    assert_eq!(checked["target"]["version_id"], json!(version_id));
+    // Each finding says where its rule comes from (issue 17: the FAQ, a Talkdesk page, or ours).
+    let diagnostics = checked["report"]["diagnostics"].as_array().unwrap();
+    assert!(!diagnostics.is_empty());
+    for d in diagnostics {
+        let kind = d["source"]["kind"].as_str().unwrap_or_default();
+        assert!(["faq", "page", "house"].contains(&kind), "{d}");
+    }
 }
 
 #[test]

@@ -120,6 +120,17 @@ fn base(conn: &Connection, app_id: &str) -> Result<Option<App>, StoreError> {
         .map_err(|e| StoreError::corrupt(format!("server copy of app {app_id}: {e}")))
 }
 
+/// Records `theirs` as the server's copy of the app: what the next merge starts from.
+fn set_base(tx: &Transaction<'_>, theirs: &App) -> Result<(), StoreError> {
+    let json = serde_json::to_string(theirs)
+        .map_err(|e| StoreError::corrupt(format!("app {}: {e}", theirs.id)))?;
+    tx.execute(
+        "UPDATE apps SET base = ?2 WHERE id = ?1",
+        params![theirs.id, json],
+    )?;
+    Ok(())
+}
+
 /// Whether the app's own fields have local changes: queued edits or open conflicts.
 fn is_dirty(conn: &Connection, app_id: &str) -> Result<bool, StoreError> {
     Ok(conn
@@ -183,12 +194,7 @@ pub(crate) fn receive(tx: &Transaction<'_>, theirs: &App, at: &str) -> Result<us
         _ => theirs.clone(),
     };
     upsert(tx, &working)?;
-    let json = serde_json::to_string(theirs)
-        .map_err(|e| StoreError::corrupt(format!("app {}: {e}", theirs.id)))?;
-    tx.execute(
-        "UPDATE apps SET base = ?2 WHERE id = ?1",
-        params![theirs.id, json],
-    )?;
+    set_base(tx, theirs)?;
     Ok(tx.query_row(
         "SELECT COUNT(*) FROM conflicts WHERE version_id = ?1 AND field LIKE 'app.%'",
         [&theirs.id],
@@ -244,12 +250,7 @@ pub(crate) fn edit(
 pub(crate) fn pushed(conn: &mut Connection, theirs: &App, done: &[i64]) -> Result<(), StoreError> {
     let tx = crate::sync::immediate(conn)?;
     upsert(&tx, theirs)?;
-    let json = serde_json::to_string(theirs)
-        .map_err(|e| StoreError::corrupt(format!("app {}: {e}", theirs.id)))?;
-    tx.execute(
-        "UPDATE apps SET base = ?2 WHERE id = ?1",
-        params![theirs.id, json],
-    )?;
+    set_base(&tx, theirs)?;
     outbox::remove(&tx, done)?;
     tx.commit()?;
     Ok(())
