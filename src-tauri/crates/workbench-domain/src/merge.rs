@@ -228,6 +228,13 @@ fn object(value: &mut Value) -> &mut Map<String, Value> {
 /// Reads a model value back from a merged JSON value. Every value in a merge comes from one of
 /// the three inputs, field by field, so this does not fail; if it ever did, `fallback` is kept.
 fn from_json<T: for<'de> Deserialize<'de> + Clone>(value: Value, fallback: &T) -> T {
+    // A section whose every field was emptied on both sides merges to nothing: it reads back as
+    // the empty section (its fields are all `default`), not as no value at all.
+    let value = if value.is_null() {
+        Value::Object(Map::new())
+    } else {
+        value
+    };
     let read = serde_json::from_value(value);
     debug_assert!(
         read.is_ok(),

@@ -1286,3 +1286,22 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn a_section_both_sides_emptied_merges_to_the_empty_section() {
+    // Found by `conflicts_are_symmetric_and_settle`: the base's marketplace held two fields, mine
+    // emptied one and theirs the other; the merged section came back as no value and did not
+    // read (a debug assertion; a release build kept mine's section, losing theirs' change).
+    let mut base = VersionContent::default();
+    base.marketplace.description = "a".into();
+    base.marketplace.support.url = "a".into();
+    let mut mine = base.clone();
+    mine.marketplace.support.url.clear();
+    let mut theirs = base.clone();
+    theirs.marketplace.description.clear();
+    for (mine, theirs) in [(&mine, &theirs), (&theirs, &mine)] {
+        let merged = merge(&base, mine, theirs);
+        assert_eq!(merged.merged, VersionContent::default());
+        assert!(merged.conflicts.is_empty(), "{:?}", merged.conflicts);
+    }
+}
