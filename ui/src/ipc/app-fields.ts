@@ -1,5 +1,5 @@
 // An app's own fields, the ones a partner edits (**Edit app**), and the rule of its text fields as
-// `workbench_domain::lifecycle` words it: the window's hints and the fake backend's check alike. Its name is its
+// `workbench_domain::lifecycle` words it: the fake backend's check (the window asks the backend). Its name is its
 // identifier and is not one of them.
 import type { AppFieldsForm } from './bindings';
 

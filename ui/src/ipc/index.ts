@@ -5,7 +5,7 @@ import type { Backend } from './backend';
 export type { Backend } from './backend';
 export type * from './bindings';
 export { toCommandError } from './errors';
-export { APP_FIELDS, appFieldOf, appFieldsOf, appTextProblem, MAX_APP_TEXT, type AppField } from './app-fields';
+export { appFieldOf, appFieldsOf, type AppField } from './app-fields';
 
 export function isTauri(): boolean {
   return typeof window !== 'undefined' && '__TAURI_INTERNALS__' in window;

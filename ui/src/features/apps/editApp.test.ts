@@ -77,7 +77,8 @@ describe('the Edit app dialog', () => {
     expect(save.getAttribute('aria-disabled')).toBe('false');
 
     await user.clear(field('display_name'));
-    const problem = within(dialog).getByTestId('edit-app-problem');
+    // Checked by the backend's rules as typed: the answer comes after a short pause.
+    const problem = await within(dialog).findByTestId('edit-app-problem');
     expect(problem.dataset.field).toBe('display_name');
     expect(problem.textContent).toBe('Display name must not be empty');
     expect(field('display_name').getAttribute('aria-invalid')).toBe('true');
@@ -86,10 +87,12 @@ describe('the Edit app dialog', () => {
 
     await user.click(field('slug'));
     await user.paste('x'.repeat(200));
-    expect(within(dialog).getAllByTestId('edit-app-problem').map((p) => p.textContent)).toEqual([
-      'Display name must not be empty',
-      'Slug must be at most 200 characters',
-    ]);
+    await waitFor(() =>
+      expect(within(dialog).getAllByTestId('edit-app-problem').map((p) => p.textContent)).toEqual([
+        'Display name must not be empty',
+        'Slug must be at most 200 characters',
+      ]),
+    );
 
     await user.click(save);
     expect(backend.calls.editApp).toEqual([]);
