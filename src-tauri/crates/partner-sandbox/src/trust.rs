@@ -25,7 +25,7 @@
 //! 4. **With `--public`** the sandbox serves other machines: the admin routes are off (404), and
 //!    the sign-in pages (`/device`, `/oauth/authorize`) approve only after the demo partner's
 //!    sign-in ([`DEMO_PARTNER_LOGIN`], [`DEMO_PARTNER_PASSWORD`]). That is a published demo
-//!    credential: it stops a passer-by's one click, not someone who read the README, so a
+//!    credential: it stops a passer-by's one click, not someone who read the guide, so a
 //!    public sandbox must hold demo data only.
 //!
 //! The embedded sandbox of the desktop app listens on 127.0.0.1 and is reached as

@@ -1,6 +1,6 @@
 //! The exit codes of `pwb`. They are part of its interface (scripts branch on them): never
 //! renumber one. [`CODES`] and [`VALIDATE_CODES`] are the one list of them with their meaning:
-//! `pwb --help` prints them ([`help`]) and a test checks the README's tables say the same.
+//! `pwb --help` prints them ([`help`]) and a test checks the guide's tables (docs/guide.md) say the same.
 //!
 //! `pwb validate` has its own three, as CI scripts expect of a checker: [`VALID`], [`INVALID`],
 //! [`COULD_NOT_RUN`]. They agree with the general ones where they meet: 0 is success, and 2 (a
@@ -27,7 +27,7 @@ pub const VALID: u8 = 0;
 pub const INVALID: u8 = 1;
 pub const COULD_NOT_RUN: u8 = 2;
 
-/// An exit code and what it means, as the README's table and `pwb --help` say it.
+/// An exit code and what it means, as the guide's table and `pwb --help` say it.
 #[derive(Debug, Clone, Copy)]
 pub struct Code {
     pub code: u8,

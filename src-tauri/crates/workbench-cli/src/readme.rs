@@ -1,4 +1,5 @@
-//! The README against `pwb` itself, so the documentation cannot drift from the command line:
+//! The guide (`docs/guide.md`, linked from the guide) against `pwb` itself, so the
+//! documentation cannot drift from the command line:
 //!
 //! - its command tables (rows whose first cell is one code span `` `pwb ...` ``) and clap's
 //!   command tree, both ways: every command has a row, every row names a command that exists,
@@ -20,13 +21,13 @@ use clap::CommandFactory;
 
 use crate::Cli;
 
-const README: &str = include_str!("../../../../README.md");
+const GUIDE: &str = include_str!("../../../../docs/guide.md");
 /// The desktop shell's source, relative to this crate.
 const DESKTOP_SRC: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../src");
 /// Flags every command takes: not shown on each row.
 const UNSHOWN: [&str; 5] = ["profile", "server", "data-dir", "help", "version"];
 
-/// A command line a README row shows: the command's path below `pwb` and the flags it names.
+/// A command line a guide row shows: the command's path below `pwb` and the flags it names.
 #[derive(Debug)]
 struct Usage {
     path: Vec<String>,
@@ -36,10 +37,10 @@ struct Usage {
 /// The table rows under the heading that starts with `heading`, up to the next heading, each
 /// row as its cells (`\|` inside a cell is a `|`). Tables are told apart by the rows between them.
 fn tables(heading: &str) -> Vec<Vec<Vec<String>>> {
-    let mut lines = README.lines().skip_while(|line| !line.starts_with(heading));
+    let mut lines = GUIDE.lines().skip_while(|line| !line.starts_with(heading));
     assert!(
         lines.next().is_some(),
-        "the README has a heading {heading:?}"
+        "the guide has a heading {heading:?}"
     );
     let mut tables = Vec::new();
     let mut current: Vec<Vec<String>> = Vec::new();
@@ -75,9 +76,9 @@ fn cells(line: &str) -> Vec<String> {
     cells.into_iter().map(|c| c.trim().to_owned()).collect()
 }
 
-/// Every row of every table in the README whose first cell is a `pwb` command line.
+/// Every row of every table in the guide whose first cell is a `pwb` command line.
 fn command_rows() -> Vec<String> {
-    README
+    GUIDE
         .lines()
         .filter(|line| line.trim_start().starts_with('|'))
         .filter_map(|line| {
@@ -183,7 +184,7 @@ fn commands() -> BTreeMap<Vec<String>, BTreeSet<String>> {
 #[test]
 fn every_readme_command_row_names_a_command_and_flags_that_exist() {
     let rows = command_rows();
-    assert!(rows.len() > 30, "the README's command tables are found");
+    assert!(rows.len() > 30, "the guide's command tables are found");
     let problems: Vec<String> = rows.iter().filter_map(|row| usage(row).err()).collect();
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
@@ -199,11 +200,11 @@ fn every_command_and_every_flag_of_pwb_has_a_readme_row() {
     for (path, flags) in commands() {
         let command = format!("pwb {}", path.join(" "));
         match shown.get(&path) {
-            None => missing.push(format!("no README row shows `{command}`")),
+            None => missing.push(format!("no guide row shows `{command}`")),
             Some(seen) => missing.extend(
                 flags
                     .difference(seen)
-                    .map(|flag| format!("no README row of `{command}` shows --{flag}")),
+                    .map(|flag| format!("no guide row of `{command}` shows --{flag}")),
             ),
         }
     }
@@ -230,11 +231,11 @@ fn the_readme_exit_code_tables_are_the_ones_pwb_help_prints() {
     {
         let readme: Vec<&str> = table.iter().map(|row| row[0].as_str()).collect();
         let listed: Vec<String> = codes.iter().map(|c| c.code.to_string()).collect();
-        assert_eq!(readme, listed, "the README lists the same codes");
+        assert_eq!(readme, listed, "the guide lists the same codes");
         for (row, code) in table.iter().zip(codes) {
             assert_eq!(
                 row[1], code.meaning,
-                "exit code {}: the README says what src/exit.rs says",
+                "exit code {}: the guide says what src/exit.rs says",
                 code.code
             );
         }
@@ -341,14 +342,14 @@ fn the_checker_refuses_what_does_not_exist() {
     assert_eq!(parsed.path, ["submit"]);
 }
 
-/// The README's rule table and the shipped rules pack: every rule has one row, with its severity
+/// The guide's rule table and the shipped rules pack: every rule has one row, with its severity
 /// and where it comes from (`FAQ §N`, a page's address, `house` or `house, safety`), and every
 /// row names a rule of the pack.
 #[test]
 fn the_readme_rule_table_shows_every_rule_with_its_severity_and_source() {
     use workbench_domain::validation::{RuleSource, RulesPack};
     let pack = RulesPack::default_pack();
-    let rows: Vec<Vec<String>> = README
+    let rows: Vec<Vec<String>> = GUIDE
         .lines()
         .map(str::trim_start)
         .filter(|line| line.starts_with("| `"))
@@ -359,7 +360,7 @@ fn the_readme_rule_table_shows_every_rule_with_its_severity_and_source() {
         let row = rows
             .iter()
             .find(|row| row[0] == format!("`{}`", rule.id))
-            .unwrap_or_else(|| panic!("the README's rule table has no row for {}", rule.id));
+            .unwrap_or_else(|| panic!("the guide's rule table has no row for {}", rule.id));
         assert_eq!(row[1], rule.severity.as_str(), "{}", rule.id);
         let shown = match rule.source.as_ref().expect("every rule has a source") {
             RuleSource::Faq { section, .. } => format!("FAQ §{section}: "),
@@ -369,7 +370,7 @@ fn the_readme_rule_table_shows_every_rule_with_its_severity_and_source() {
         };
         assert!(
             row[2].starts_with(&shown),
-            "{}: the README says {:?}, the pack {shown:?}",
+            "{}: the guide says {:?}, the pack {shown:?}",
             rule.id,
             row[2]
         );

@@ -1,7 +1,7 @@
 //! `pwb export`, `pwb import` and `pwb diff`, the real binary against a real sandbox over HTTP
 //! and a real SQLite cache: every demo version survives the round trip with no outbox entry and
 //! the same bytes, an edited folder reaches the server through the outbox, and refused folders
-//! exit with the README's codes, the file named, the cache unchanged.
+//! exit with the guide's codes, the file named, the cache unchanged.
 
 mod common;
 

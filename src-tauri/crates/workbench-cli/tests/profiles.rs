@@ -12,7 +12,7 @@ use partner_sandbox::{Config, Sandbox};
 use serde_json::{Value, json};
 
 const PWB: &str = env!("CARGO_BIN_EXE_pwb");
-// The exit codes of `src/exit.rs`, as the README lists them.
+// The exit codes of `src/exit.rs`, as docs/guide.md lists them.
 const SUCCESS: i32 = 0;
 const USAGE: i32 = 2;
 const CACHE: i32 = 3;

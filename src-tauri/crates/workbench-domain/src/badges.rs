@@ -1,5 +1,5 @@
 //! The badges a customer sees on an installed app's icon (FAQ §16), as the preview rules state
-//! them (ARCHITECTURE.md, "Preview rules"; the window's TypeScript twin passes the same cases).
+//! them (`tests/fixtures/preview/cases.json`; the window's TypeScript twin passes the same cases).
 //!
 //! One status badge is drawn (bottom-left), the highest in priority among those that apply;
 //! the others are covered by it. The manually provisioned mark is the exception: FAQ §16 says it

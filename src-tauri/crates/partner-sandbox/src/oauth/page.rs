@@ -61,7 +61,7 @@ pub fn scope_list(scope: &str) -> String {
 
 /// The demo partner's sign-in fields a `--public` sandbox's approval forms carry (see
 /// `trust.rs`). The page does not show the demo credential: whoever decides must know it (the
-/// README gives it), so a passer-by on the network cannot approve a code in one click.
+/// guide gives it, docs/guide.md), so a passer-by on the network cannot approve a code in one click.
 pub fn sign_in_fields() -> String {
     "<fieldset><legend>Sign in as the demo partner</legend>\
      <p>This sandbox serves other machines, so it asks who decides.</p>\

@@ -176,7 +176,7 @@ pub fn installations(seed: Seed) -> Vec<Installation> {
 /// installations, so it has one sign-in.
 pub const DEMO_PARTNER_LOGIN: &str = "demo@partner.example";
 
-/// The demo partner's password: a published demo credential (the README gives it), not a
+/// The demo partner's password: a published demo credential (docs/guide.md gives it), not a
 /// secret. A public sandbox holds demo data only; the sign-in keeps a passer-by on the network
 /// from approving a code with one click, and shows where a real server asks for the partner's
 /// own sign-in.
