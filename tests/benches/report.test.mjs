@@ -79,6 +79,7 @@ function sampleRun(overrides = {}) {
       pushBare: c(44.7e6, 10),
       created: c(160e6, 10),
       createdBare: c(120e6, 10),
+      createdInFlight: c(60e6, 10),
       decode: c(1.0e6),
       decodeLimits: c(0.98e6),
       validate: c(1.28e6),

@@ -8,7 +8,8 @@
 //!   requests of the same bodies: the benchmark asserts the push makes at most 100 writes;
 //! - a push of 100 versions started offline (issue 16), the first version of each of 100 apps,
 //!   each with one edit, against the same requests from a bare loop (a `POST .../versions`, then
-//!   a `PATCH` of the edited section with the ETag it answered): the benchmark asserts the push
+//!   a `PATCH` of the edited section with the ETag it answered), and against the same requests
+//!   with four in flight, as the push's fast lane keeps them: the benchmark asserts the push
 //!   makes at most one create and one content write per version.
 //!
 //! Run with `cargo bench -p workbench-tests --bench sync`.
@@ -16,6 +17,7 @@
 use std::net::{Ipv4Addr, SocketAddr};
 
 use criterion::{BatchSize, Criterion, criterion_group, criterion_main};
+use futures_util::StreamExt;
 use partner_sandbox::{Config, FaultProfile, Sandbox, Seed};
 use serde_json::json;
 use time::OffsetDateTime;
@@ -225,6 +227,40 @@ async fn delete_versions(server: &Server, apps: &[String]) {
     }
 }
 
+/// A bare create of the first version of `app_id`, then a `PATCH` of `body` with the ETag it
+/// answered.
+async fn create_and_patch(server: &Server, app_id: &str, key: &str, body: &[u8]) {
+    let created = server
+        .http
+        .post(format!("{}/apps/{app_id}/versions", server.base))
+        .bearer_auth(&server.token)
+        .header("Idempotency-Key", key)
+        .header("Content-Type", "application/json")
+        .body("{}")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(created.status().as_u16(), 201);
+    let etag = created.headers()["etag"].to_str().unwrap().to_owned();
+    let version: serde_json::Value = created.json().await.unwrap();
+    let version_id = version["id"].as_str().unwrap();
+    let response = server
+        .http
+        .patch(format!(
+            "{}/apps/{app_id}/versions/{version_id}",
+            server.base
+        ))
+        .bearer_auth(&server.token)
+        .header("If-Match", etag)
+        .header("Content-Type", "application/json")
+        .body(body.to_vec())
+        .send()
+        .await
+        .unwrap();
+    assert!(response.status().is_success(), "{}", response.status());
+    response.bytes().await.unwrap();
+}
+
 fn push_100_created(c: &mut Criterion) {
     let runtime = tokio::runtime::Runtime::new().unwrap();
     let server = start(&runtime, Seed::Demo);
@@ -306,36 +342,24 @@ fn push_100_created(c: &mut Criterion) {
         round.set(round.get() + 1);
         runtime.block_on(async {
             for (i, app_id) in apps.iter().enumerate() {
-                let created = server
-                    .http
-                    .post(format!("{}/apps/{app_id}/versions", server.base))
-                    .bearer_auth(&server.token)
-                    .header("Idempotency-Key", format!("bench-{}-{i}", round.get()))
-                    .header("Content-Type", "application/json")
-                    .body("{}")
-                    .send()
-                    .await
-                    .unwrap();
-                assert_eq!(created.status().as_u16(), 201);
-                let etag = created.headers()["etag"].to_str().unwrap().to_owned();
-                let version: serde_json::Value = created.json().await.unwrap();
-                let version_id = version["id"].as_str().unwrap();
-                let response = server
-                    .http
-                    .patch(format!(
-                        "{}/apps/{app_id}/versions/{version_id}",
-                        server.base
-                    ))
-                    .bearer_auth(&server.token)
-                    .header("If-Match", etag)
-                    .header("Content-Type", "application/json")
-                    .body(body.clone())
-                    .send()
-                    .await
-                    .unwrap();
-                assert!(response.status().is_success(), "{}", response.status());
-                response.bytes().await.unwrap();
+                let key = format!("bench-{}-{i}", round.get());
+                create_and_patch(&server, app_id, &key, &body).await;
             }
+        })
+    };
+    // The same requests with as many in flight as the push's fast lane keeps: what the push
+    // could do at best with the same concurrency.
+    let bare_in_flight = || {
+        round.set(round.get() + 1);
+        let (server, body, n) = (&server, &body, round.get());
+        runtime.block_on(async {
+            futures_util::stream::iter(apps.iter().enumerate())
+                .map(|(i, app_id)| async move {
+                    create_and_patch(server, app_id, &format!("bench-{n}-{i}"), body).await
+                })
+                .buffer_unordered(4)
+                .collect::<Vec<()>>()
+                .await;
         })
     };
     let clear = || runtime.block_on(delete_versions(&server, &apps));
@@ -347,6 +371,9 @@ fn push_100_created(c: &mut Criterion) {
     );
     group.bench_function("100 bare creates and PATCHes (baseline)", |b| {
         b.iter_batched(&clear, |()| bare(), BatchSize::PerIteration)
+    });
+    group.bench_function("100 bare creates and PATCHes, 4 in flight", |b| {
+        b.iter_batched(&clear, |()| bare_in_flight(), BatchSize::PerIteration)
     });
     group.finish();
     runtime.block_on(server.sandbox.stop());

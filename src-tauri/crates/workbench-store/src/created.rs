@@ -6,7 +6,7 @@
 //! recorded then, before anything is sent, so a create sent again after a crash or a lost reply
 //! is answered with what the server made the first time, never a second app or version.
 //!
-//! When the server answers, [`remap_app`] or [`remap_version`] moves every reference to the
+//! When the server answers, [`remap_app`] or [`remap_versions`] moves every reference to the
 //! server's id in one transaction, table by table ([`APP_REFERENCES`], [`VERSION_REFERENCES`]),
 //! removes the create's entry, and records the old id in `id_aliases`, so a `pwb` command (or an
 //! export's `pwb.toml`) that names the local id still finds it ([`resolve`]).
@@ -293,27 +293,55 @@ pub(crate) fn remap_app(
     Ok(())
 }
 
-/// The server created the version made here as `theirs` (with `etag`, and an icon of checksum
-/// `icon_sha256` when it copied one): every reference to `local_id` moves to its id, the
-/// server's copy becomes the base (the working copy is left as the partner made it, so the
-/// next write sends what differs), and the create leaves the outbox. `next_write`, the content
-/// write the push sends next, is recorded in the same transaction (see `InFlight`).
-pub(crate) fn remap_version(
+/// The server's answer to the create of a version made here under `local_id`.
+#[derive(Debug, Clone, Copy)]
+pub struct VersionRemap<'a> {
+    pub local_id: &'a str,
+    pub theirs: &'a AppVersion,
+    pub etag: &'a str,
+    /// The checksum of the icon the server copied into it, if any.
+    pub icon_sha256: Option<&'a str>,
+    /// The content write the push sends next (see `InFlight`), recorded with the move.
+    pub next_write: Option<&'a InFlight>,
+}
+
+/// The server created versions made here, all in one transaction: for each, every reference to
+/// its local id moves to the server's id, the server's copy becomes the base (the working copy
+/// is left as the partner made it, so the next write sends what differs), the create leaves the
+/// outbox, and the content write the push sends next is recorded (see `InFlight`). One commit
+/// for a whole push's creates: a crash before it sends the creates again, whose idempotency keys
+/// bring back the same versions.
+pub(crate) fn remap_versions(
     conn: &mut Connection,
-    local_id: &str,
-    theirs: &AppVersion,
-    etag: &str,
-    icon_sha256: Option<&str>,
-    next_write: Option<&InFlight>,
+    remaps: &[VersionRemap<'_>],
     at: &str,
 ) -> Result<(), StoreError> {
     let tx = immediate(conn)?;
     tx.pragma_update(None, "defer_foreign_keys", true)?;
+    for remap in remaps {
+        remap_version(&tx, remap, at)?;
+    }
+    tx.commit()?;
+    Ok(())
+}
+
+fn remap_version(
+    tx: &Transaction<'_>,
+    remap: &VersionRemap<'_>,
+    at: &str,
+) -> Result<(), StoreError> {
+    let VersionRemap {
+        local_id,
+        theirs,
+        etag,
+        icon_sha256,
+        next_write,
+    } = *remap;
     tx.execute(
         "DELETE FROM outbox WHERE resource = ?1 AND operation = 'create_version'",
         [local_id],
     )?;
-    move_references(&tx, VERSION_REFERENCES, local_id, &theirs.id)?;
+    move_references(tx, VERSION_REFERENCES, local_id, &theirs.id)?;
     tx.execute(
         "UPDATE versions SET app_id = ?2, version_number = ?3, sort_key = ?4 WHERE id = ?1",
         params![
@@ -323,16 +351,15 @@ pub(crate) fn remap_version(
             version_sort_key(&theirs.version_number)
         ],
     )?;
-    versions::set_base(&tx, theirs, etag)?;
+    versions::set_base(tx, theirs, etag)?;
     tx.execute(
         "UPDATE icons SET base_sha256 = ?2 WHERE version_id = ?1",
         params![theirs.id, icon_sha256],
     )?;
-    alias(&tx, local_id, &theirs.id, "version", at)?;
+    alias(tx, local_id, &theirs.id, "version", at)?;
     if let Some(write) = next_write {
-        crate::sync::put_in_flight(&tx, &theirs.id, write)?;
+        crate::sync::put_in_flight(tx, &theirs.id, write)?;
     }
-    tx.commit()?;
     Ok(())
 }
 

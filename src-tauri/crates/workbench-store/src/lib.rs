@@ -29,14 +29,17 @@ use rusqlite::{Connection, OpenFlags};
 use workbench_domain::validation::Suppression;
 
 pub use apps::AppListing;
-pub use created::{APP_REFERENCES, Deletion, LOCAL_PREFIX, VERSION_REFERENCES, is_local};
+pub use created::{
+    APP_REFERENCES, Deletion, LOCAL_PREFIX, VERSION_REFERENCES, VersionRemap, is_local,
+};
 pub use error::StoreError;
 pub use outbox::{Operation, OutboxEntry};
 pub use rules_pack::CachedPack;
 pub use snapshot::{Snapshot, SnapshotApp, SnapshotVersion};
 pub use suppressions::StoredSuppression;
 pub use sync::{
-    Applied, Changes, EditRecord, FeedBatch, ICON_FIELD, InFlight, Received, StoredConflict,
+    Applied, Changes, EditRecord, FeedBatch, ICON_FIELD, InFlight, Received, Settled,
+    StoredConflict,
 };
 pub use sync_state::SyncState;
 pub use timeline::{Announcer, FeedbackEntry, TimelineEvent, TimelineKind, Verdict};
@@ -269,25 +272,14 @@ impl Store {
         created::remap_app(&mut self.conn, local_id, server, at)
     }
 
-    /// Moves every reference of a version made here to the server's id ([`created`]).
-    pub fn remap_version(
+    /// Moves every reference of versions made here to the server's ids, in one transaction
+    /// ([`created`]).
+    pub fn remap_versions(
         &mut self,
-        local_id: &str,
-        theirs: &workbench_domain::AppVersion,
-        etag: &str,
-        icon_sha256: Option<&str>,
-        next_write: Option<&InFlight>,
+        remaps: &[VersionRemap<'_>],
         at: &str,
     ) -> Result<(), StoreError> {
-        created::remap_version(
-            &mut self.conn,
-            local_id,
-            theirs,
-            etag,
-            icon_sha256,
-            next_write,
-            at,
-        )
+        created::remap_versions(&mut self.conn, remaps, at)
     }
 
     /// The server's id of an app or version made here under `local_id`, once it has one.
@@ -378,15 +370,9 @@ impl Store {
         sync::enqueue(&mut self.conn, version_id, operation, payload, key, at)
     }
 
-    /// Records the server's answer to a write (see [`sync`]'s pushed).
-    pub fn pushed(
-        &mut self,
-        theirs: &workbench_domain::AppVersion,
-        etag: &str,
-        done: &[i64],
-        icon_sent: Option<&str>,
-    ) -> Result<(), StoreError> {
-        sync::pushed(&mut self.conn, theirs, etag, done, icon_sent)
+    /// Records the server's answers to writes, in one transaction (see [`sync`]'s pushed).
+    pub fn pushed(&mut self, answers: &[Settled<'_>]) -> Result<(), StoreError> {
+        sync::pushed(&mut self.conn, answers)
     }
 
     /// The content write of a version sent without its reply recorded, if any.
@@ -394,10 +380,16 @@ impl Store {
         sync::in_flight(&self.conn, version_id)
     }
 
-    /// Records the content write about to be sent (durable when this returns), replacing an
-    /// earlier one of the version. [`Store::pushed`] settles it.
-    pub fn put_in_flight(&self, version_id: &str, write: &InFlight) -> Result<(), StoreError> {
-        sync::put_in_flight(&self.conn, version_id, write)
+    /// Records the content writes about to be sent, `(version id, write)`, in one transaction
+    /// (durable when this returns), each replacing an earlier one of its version.
+    /// [`Store::pushed`] settles them.
+    pub fn put_in_flight(&mut self, writes: &[(&str, &InFlight)]) -> Result<(), StoreError> {
+        let tx = sync::immediate(&mut self.conn)?;
+        for (version_id, write) in writes {
+            sync::put_in_flight(&tx, version_id, write)?;
+        }
+        tx.commit()?;
+        Ok(())
     }
 
     /// Forgets a version's write in flight: the server did not apply it (412) or refused it.

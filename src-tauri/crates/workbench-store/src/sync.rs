@@ -284,23 +284,31 @@ pub(crate) fn enqueue(
     Ok(id)
 }
 
-/// Records what the server answered to a write: its copy becomes the base (and the review
-/// status), the entries the write carried leave the outbox, a write in flight is settled, and,
-/// for an icon upload, the icon is marked as on the server. Edits made while the write was in flight stay queued.
-pub(crate) fn pushed(
-    conn: &mut Connection,
-    theirs: &AppVersion,
-    etag: &str,
-    done: &[i64],
-    icon_sent: Option<&str>,
-) -> Result<(), StoreError> {
+/// What the server answered to one write, for [`pushed`].
+#[derive(Debug, Clone, Copy)]
+pub struct Settled<'a> {
+    pub theirs: &'a AppVersion,
+    pub etag: &'a str,
+    /// The outbox entries the write carried.
+    pub done: &'a [i64],
+    /// For an icon upload, the checksum of the icon sent.
+    pub icon_sent: Option<&'a str>,
+}
+
+/// Records what the server answered to writes, all in one transaction: each server copy becomes
+/// its version's base (and the review status), the entries each write carried leave the outbox,
+/// a write in flight is settled, and, for an icon upload, the icon is marked as on the server.
+/// Edits made while a write was in flight stay queued.
+pub(crate) fn pushed(conn: &mut Connection, answers: &[Settled<'_>]) -> Result<(), StoreError> {
     let tx = immediate(conn)?;
-    versions::set_base(&tx, theirs, etag)?;
-    forget_in_flight(&tx, &theirs.id)?;
-    if let Some(sha256) = icon_sent {
-        icons::mark_sent(&tx, &theirs.id, sha256)?;
+    for answer in answers {
+        versions::set_base(&tx, answer.theirs, answer.etag)?;
+        forget_in_flight(&tx, &answer.theirs.id)?;
+        if let Some(sha256) = answer.icon_sent {
+            icons::mark_sent(&tx, &answer.theirs.id, sha256)?;
+        }
+        outbox::remove(&tx, answer.done)?;
     }
-    outbox::remove(&tx, done)?;
     tx.commit()?;
     Ok(())
 }

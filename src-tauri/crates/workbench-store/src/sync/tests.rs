@@ -6,7 +6,7 @@ use serde_json::json;
 use tempfile::TempDir;
 use workbench_domain::{AppVersion, IconFile, VersionContent};
 
-use crate::{Operation, Store, StoreError, fixtures};
+use crate::{Operation, Settled, Store, StoreError, fixtures};
 
 const AT: &str = "2026-11-27T10:00:00Z";
 
@@ -259,7 +259,14 @@ fn what_a_push_settles_leaves_the_outbox_and_later_edits_stay() {
     store
         .edit(ID, &with_name(content(&store, ID), "Two"), "two", "k2", AT)
         .unwrap();
-    store.pushed(&theirs, "\"e2\"", &[sent], None).unwrap();
+    store
+        .pushed(&[Settled {
+            theirs: &theirs,
+            etag: "\"e2\"",
+            done: &[sent],
+            icon_sent: None,
+        }])
+        .unwrap();
     let outbox = store.outbox().unwrap();
     assert_eq!(outbox.len(), 1);
     assert_eq!(outbox[0].idempotency_key, "k2");
@@ -286,7 +293,12 @@ fn a_new_icon_waits_to_be_uploaded_until_the_server_has_it() {
     assert_eq!(store.icon(ID).unwrap(), Some(icon.clone()));
     let entry = store.outbox().unwrap()[0].id;
     store
-        .pushed(&theirs, "\"e2\"", &[entry], Some("abc"))
+        .pushed(&[Settled {
+            theirs: &theirs,
+            etag: "\"e2\"",
+            done: &[entry],
+            icon_sent: Some("abc"),
+        }])
         .unwrap();
     assert_eq!(store.unsent_icon(ID).unwrap(), None);
     assert!(store.outbox().unwrap().is_empty());

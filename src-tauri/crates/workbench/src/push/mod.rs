@@ -1,6 +1,6 @@
 //! Push: the outbox to the server. Apps registered here go first (`POST /apps`), then each
 //! version: one created here is created first (`POST .../versions`) and its local id moved to the
-//! server's (`Store::remap_version`) before its edits; a version of an app not yet registered
+//! server's (`Store::remap_versions`) before its edits; a version of an app not yet registered
 //! waits for it; a deletion is one `DELETE` with the ETag the partner deleted at. Creates carry
 //! the idempotency key their entry recorded when the partner made them, so a create sent again
 //! after a crash or a lost reply is answered with what the server made the first time.
@@ -12,6 +12,10 @@
 //! the version (`Store::receive`) and tries again. What the server refuses for good is held with
 //! its reason; a transient failure (offline, overloaded) stops the push and leaves everything
 //! queued.
+//!
+//! The creates and the first content writes of many versions go through a fast lane first
+//! ([`batch`]): a few in flight at a time, one commit for all their answers. The rest, described
+//! below, goes one version at a time.
 //!
 //! # An open conflict holds back only what it touches
 //!
@@ -46,6 +50,8 @@ use workbench_store::{InFlight, Operation, OutboxEntry, StoredConflict};
 
 use crate::pull::{PullProgress, SyncStage, rfc3339};
 use crate::{Workbench, WorkbenchError};
+
+mod batch;
 
 /// How many times one version is fetched and merged after a 412 before the push gives up on it
 /// for this sync (someone else is writing it right now).
@@ -103,10 +109,20 @@ impl Workbench {
             }
         }
         let total = groups.len();
+        if total > 0 {
+            on_progress(PullProgress {
+                stage: SyncStage::Sending,
+                done: 0,
+                total,
+            });
+        }
+        self.push_batched(client, &mut groups, at, &mut report)
+            .await?;
+        let finished = total - groups.len();
         for (done, (version_id, entries)) in groups.into_iter().enumerate() {
             on_progress(PullProgress {
                 stage: SyncStage::Sending,
-                done,
+                done: finished + done,
                 total,
             });
             match self
@@ -315,58 +331,9 @@ impl Workbench {
                 report.deleted += 1;
                 Ok(Outcome::Sent)
             }
-            Operation::CreateVersion => {
-                if workbench_store::is_local(&app_id) {
-                    // Its app is not registered yet (held, or refused): it waits for it.
-                    return Ok(Outcome::WaitsForApp);
-                }
-                let all: Vec<&OutboxEntry> = entries.iter().collect();
-                let theirs = client
-                    .create_version(&app_id, &first.idempotency_key)
-                    .await
-                    .map_err(|error| Failure::classify(error, &all))?;
-                report.writes += 1;
-                report.created += 1;
-                // The content write that follows is recorded with the move to the server's id,
-                // in its transaction: one commit, and a crash after it sends that write again.
-                let working = self
-                    .store()
-                    .version(version_id)?
-                    .ok_or_else(|| Failure::hold(&all, "the version is no longer in the cache"))?
-                    .version
-                    .content;
-                let update = sections_changed(&theirs.version.content, &working, &[]);
-                let next_write = (!update.is_empty()).then(|| {
-                    let body = serde_json::to_vec(&update).unwrap_or_default();
-                    InFlight {
-                        etag: theirs.etag.clone(),
-                        idempotency_key: derived_key(&theirs.version.id, &theirs.etag, &body),
-                        body: String::from_utf8_lossy(&body).into_owned(),
-                    }
-                });
-                let icon = theirs.icon.as_ref().map(|i| i.sha256.as_str());
-                self.store().remap_version(
-                    version_id,
-                    &theirs.version,
-                    &theirs.etag,
-                    icon,
-                    next_write.as_ref(),
-                    &rfc3339(at),
-                )?;
-                let new_id = &theirs.version.id;
-                // The rest of its entries, as the remap left them: under the server's id.
-                let rest: Vec<OutboxEntry> = entries[1..]
-                    .iter()
-                    .map(|e| OutboxEntry {
-                        version_id: new_id.clone(),
-                        ..e.clone()
-                    })
-                    .collect();
-                if rest.is_empty() {
-                    return Ok(Outcome::Sent);
-                }
-                self.push_version(client, new_id, &rest, at, report).await
-            }
+            // The fast lane creates every version whose app the server has: one still queued
+            // here waits for its app's registration (held, or refused).
+            Operation::CreateVersion => Ok(Outcome::WaitsForApp),
             _ => {
                 self.push_version(client, version_id, entries, at, report)
                     .await
@@ -501,28 +468,28 @@ impl Workbench {
                 self.settle(&theirs.version, &theirs.etag, &[], None)?;
                 return Ok(Some(Step::wrote(Vec::new())));
             }
-            let update = sections_changed(&base.content, working, &conflicted_sections(conflicts));
-            if update.is_empty() {
+            let held = conflicted_sections(conflicts);
+            let Some((update, in_flight)) =
+                content_write_leaving_out(version_id, etag, &base.content, working, &held)
+            else {
                 // Edits that cancelled out (or were merged away), or that wait on a conflict:
                 // nothing to send.
                 if !ready.is_empty() {
                     self.settle(base, etag, &ready, None)?;
                 }
                 return Ok(Some(Step::skipped(edits)));
-            }
-            let body = serde_json::to_vec(&update).unwrap_or_default();
-            let key = derived_key(version_id, etag, &body);
+            };
             // Recorded before it leaves: if the answer is lost, the next push sends this again.
-            self.store().put_in_flight(
-                version_id,
-                &InFlight {
-                    etag: etag.to_owned(),
-                    idempotency_key: key.clone(),
-                    body: String::from_utf8_lossy(&body).into_owned(),
-                },
-            )?;
+            self.store().put_in_flight(&[(version_id, &in_flight)])?;
             let theirs = self
-                .send_update(client, app_id, version_id, etag, &key, &update)
+                .send_update(
+                    client,
+                    app_id,
+                    version_id,
+                    etag,
+                    &in_flight.idempotency_key,
+                    &update,
+                )
                 .await?;
             self.settle(&theirs.version, &theirs.etag, &ready, None)?;
             return Ok(Some(Step::wrote(edits)));
@@ -668,7 +635,12 @@ impl Workbench {
         done: &[i64],
         icon_sent: Option<&str>,
     ) -> Result<(), StepError> {
-        Ok(self.store().pushed(theirs, etag, done, icon_sent)?)
+        Ok(self.store().pushed(&[workbench_store::Settled {
+            theirs,
+            etag,
+            done,
+            icon_sent,
+        }])?)
     }
 
     /// Fetches the server's copy of a version (and its icon when it changed) and merges it in.
@@ -731,6 +703,38 @@ pub(crate) fn sections_changed(
         )
         .then(|| working.subscription_types.clone()),
     }
+}
+
+/// The content write that sends `working` over `base` (the server's copy at `etag`), ready to
+/// be recorded in flight: `None` when nothing differs.
+fn content_write(
+    version_id: &str,
+    etag: &str,
+    base: &VersionContent,
+    working: &VersionContent,
+) -> Option<(UpdateVersion, InFlight)> {
+    content_write_leaving_out(version_id, etag, base, working, &[])
+}
+
+/// [`content_write`] leaving out the sections in `held` (see [`sections_changed`]).
+fn content_write_leaving_out(
+    version_id: &str,
+    etag: &str,
+    base: &VersionContent,
+    working: &VersionContent,
+    held: &[&str],
+) -> Option<(UpdateVersion, InFlight)> {
+    let update = sections_changed(base, working, held);
+    if update.is_empty() {
+        return None;
+    }
+    let body = serde_json::to_vec(&update).unwrap_or_default();
+    let in_flight = InFlight {
+        etag: etag.to_owned(),
+        idempotency_key: derived_key(version_id, etag, &body),
+        body: String::from_utf8_lossy(&body).into_owned(),
+    };
+    Some((update, in_flight))
 }
 
 /// The `PATCH /apps/{id}` body: every field of `mine` that differs from `theirs`.
