@@ -275,8 +275,18 @@ async fn a_removed_app_keeps_only_its_version_with_unsent_edits() {
     let report = cache.pull(&client, T2).await.expect("the pull");
 
     assert_eq!(
-        report.push.held, 1,
-        "the edit cannot reach a removed version: it waits for the partner, with why"
+        (report.push.held, report.push.waiting_on_conflicts),
+        (0, 1),
+        "the push met the removal (404) and left the edit queued, not held"
+    );
+    let conflicts = cache.store().conflicts(None).unwrap();
+    assert_eq!(
+        conflicts
+            .iter()
+            .map(|c| (c.version_id.as_str(), c.conflict.field.as_str()))
+            .collect::<Vec<_>>(),
+        [(edited.as_str(), workbench_store::DELETED_FIELD)],
+        "the edit cannot reach a removed version: it waits for the partner's choice"
     );
     let listing = cache
         .list_apps()

@@ -102,6 +102,7 @@ pub fn build_app<R: Runtime>(builder: Builder<R>) -> Builder<R> {
             commands::live::delete_oauth_client,
             commands::live::oauth_client_scopes,
             commands::live::partner_account,
+            commands::live::install_link,
             commands::live::open_credits_help,
         ])
 }

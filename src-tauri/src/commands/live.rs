@@ -12,8 +12,8 @@ use workbench::live::CREDITS_HELP_URL;
 
 use crate::AppState;
 use crate::ipc::{
-    CommandError, CreatedClientView, DecidedInstallation, InstallationDecisionKind,
-    InstallationRow, OAuthClientRow, PartnerAccountView, Reply, reply,
+    CommandError, CreatedClientView, DecidedInstallation, InstallLinkView,
+    InstallationDecisionKind, InstallationRow, OAuthClientRow, PartnerAccountView, Reply, reply,
 };
 use crate::state::now;
 use crate::sync::connection;
@@ -155,6 +155,25 @@ pub async fn partner_account<R: Runtime>(app: AppHandle<R>) -> Reply<PartnerAcco
         })
         .await?;
     reply(PartnerAccountView::from(account))
+}
+
+/// A version's private install link, asked of the server (FAQ §14: test it before it is listed).
+#[tauri::command]
+pub async fn install_link<R: Runtime>(
+    app: AppHandle<R>,
+    version_id: String,
+) -> Reply<InstallLinkView> {
+    let session = app.state::<AppState>().session();
+    let workbench = session.workbench()?;
+    let mut guard = connection(&session, &workbench).await?;
+    let kept = guard.as_mut().expect("opened by connection()");
+    let link = workbench
+        .with_fresh_token(kept, now(), |client| {
+            let (workbench, id) = (&workbench, &version_id);
+            async move { workbench.install_link(&client, id).await }
+        })
+        .await?;
+    reply(InstallLinkView::from(link))
 }
 
 /// Opens Talkdesk's help page on adding credits (FAQ §9) in the system's browser: one fixed

@@ -91,6 +91,7 @@ pub fn render() -> String {
         OAuthClientRow::decl(&cfg),
         CreatedClientView::decl(&cfg),
         PartnerAccountView::decl(&cfg),
+        InstallLinkView::decl(&cfg),
         ErrorCode::decl(&cfg),
         CommandError::decl(&cfg),
     ];

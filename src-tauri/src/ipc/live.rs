@@ -244,6 +244,31 @@ pub struct PartnerAccountView {
     pub credits_help_url: String,
 }
 
+/// A version's private install link (FAQ §14), and who can install from it, in words.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+pub struct InstallLinkView {
+    pub version_id: String,
+    /// To show as text and copy: the window opens nothing from it.
+    pub url: String,
+    /// Any Talkdesk account, or only the partner's own developer account (until the technical
+    /// review approves the version).
+    pub any_account: bool,
+    /// `workbench_domain::lifecycle::InstallableOn::describe`.
+    pub who: String,
+}
+
+impl From<partner_api::InstallLink> for InstallLinkView {
+    fn from(link: partner_api::InstallLink) -> Self {
+        use workbench_domain::lifecycle::InstallableOn;
+        InstallLinkView {
+            version_id: link.version_id,
+            url: link.url,
+            any_account: link.installable_on == InstallableOn::AnyAccount,
+            who: link.installable_on.describe().to_owned(),
+        }
+    }
+}
+
 impl From<Account> for PartnerAccountView {
     fn from(account: Account) -> Self {
         let Account { licenses, credits } = account;

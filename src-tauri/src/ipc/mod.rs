@@ -36,8 +36,9 @@ pub use edit::{
 };
 pub use lifecycle::{AppFieldsForm, FieldProblem, NewAppForm, RenderKind};
 pub use live::{
-    Badge, BadgeView, CreatedClientView, DecidedInstallation, InstallationDecisionKind,
-    InstallationRow, InstallationState, OAuthClientRow, PartnerAccountView, client_scopes,
+    Badge, BadgeView, CreatedClientView, DecidedInstallation, InstallLinkView,
+    InstallationDecisionKind, InstallationRow, InstallationState, OAuthClientRow,
+    PartnerAccountView, client_scopes,
 };
 pub use outcome::{
     Decision, Feedback, NotificationPrefs, NotificationsUnavailable, OpenOutcome, OutcomeView,

@@ -34,6 +34,7 @@ import type {
   InstallationRow,
   OAuthClientRow,
   PartnerAccountView,
+  InstallLinkView,
 } from './bindings';
 
 export type * from './bindings';
@@ -194,6 +195,8 @@ export interface Backend {
   deleteOAuthClient(clientId: string): Promise<void>;
   /** The partner's licenses and credit balance, live. */
   partnerAccount(): Promise<PartnerAccountView>;
+  /** A version's private install link, to test it (FAQ §14), asked of the server; none for a version not sent yet. */
+  installLink(versionId: string): Promise<InstallLinkView>;
   /**
    * Opens Talkdesk's help page on adding credits (FAQ §9) in the browser: the shell's one fixed address
    * (`credits_help_url` shows it), so the window names nothing to open.

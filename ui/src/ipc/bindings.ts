@@ -509,6 +509,21 @@ currency: string,
  */
 credits_help_url: string, };
 
+export type InstallLinkView = { version_id: string, 
+/**
+ * To show as text and copy: the window opens nothing from it.
+ */
+url: string, 
+/**
+ * Any Talkdesk account, or only the partner's own developer account (until the technical
+ * review approves the version).
+ */
+any_account: boolean, 
+/**
+ * `workbench_domain::lifecycle::InstallableOn::describe`.
+ */
+who: string, };
+
 export type ErrorCode = "cache" | "server_unreachable" | "server_error" | "malformed_reply" | "not_found" | "not_signed_in" | "sign_in" | "no_keyring" | "keyring" | "invalid_input" | "locked" | "validation_failed" | "busy" | "internal";
 
 export type CommandError = { code: ErrorCode, message: string, };

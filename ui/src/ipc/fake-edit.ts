@@ -336,6 +336,13 @@ export class FakeLocal {
   resolve(versionId: string, field: string, choice: ConflictChoice): void {
     const view = this.view(versionId);
     const conflict = this.conflict(versionId, field);
+    if (field === 'deleted') {
+      // Deleted on the server (`workbench_store::DELETED_FIELD`): kept, it is created again at the next sync.
+      if (choice.kind === 'value') fail('invalid_input', 'a version deleted on the server is kept or let go');
+      this.settle(versionId, field);
+      if (choice.kind === 'keep_mine') this.#queue(versionId, 'create_version', null, null);
+      return;
+    }
     const text = choice.kind === 'keep_mine' ? conflict.mine : choice.kind === 'take_theirs' ? conflict.theirs : choice.text;
     let value: unknown = text;
     if (conflict.form === 'json') {

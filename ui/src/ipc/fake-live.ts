@@ -8,8 +8,10 @@ import type {
   InstallationDecisionKind,
   DecidedInstallation,
   InstallationRow,
+  InstallLinkView,
   OAuthClientRow,
   PartnerAccountView,
+  VersionView,
 } from './bindings';
 import catalogue from '../../../src-tauri/crates/partner-api/talkdesk-scopes.json';
 import { redirectUriProblem } from '../features/clients/redirect';
@@ -108,6 +110,8 @@ export interface FakeLiveOptions {
   /** When set, every live call rejects with it (as offline does). */
   failLive?: CommandError | null;
   now?: () => Date;
+  /** The cached versions, for their install links. */
+  versionOf?: (versionId: string) => VersionView | undefined;
 }
 
 export interface FakeLiveCalls {
@@ -117,6 +121,7 @@ export interface FakeLiveCalls {
   deleteOAuthClient: string[];
   /** How many times Talkdesk's help page on adding credits was opened. */
   openCreditsHelp: number;
+  installLink: string[];
 }
 
 const copy = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T;
@@ -134,6 +139,7 @@ export function createFakeLive(options: FakeLiveOptions = {}) {
     createOAuthClient: [],
     deleteOAuthClient: [],
     openCreditsHelp: 0,
+    installLink: [],
   };
 
   function check(): void {
@@ -147,6 +153,25 @@ export function createFakeLive(options: FakeLiveOptions = {}) {
       failLive = error;
     },
     backend: {
+      /** As the sandbox answers (`workbench_domain::lifecycle::installable_on`). */
+      async installLink(versionId: string): Promise<InstallLinkView> {
+        calls.installLink.push(versionId);
+        check();
+        const view = options.versionOf?.(versionId);
+        if (!view) throw { code: 'not_found', message: `no version ${versionId} in the cache` } satisfies CommandError;
+        if (versionId.startsWith('local-')) {
+          throw invalid(`version ${versionId} is not on the server yet, so it has no install link; sync sends it`);
+        }
+        const anyAccount = ['approved', 'available', 'advertised'].includes(view.technical);
+        return {
+          version_id: versionId,
+          url: `https://sandbox.example/_sandbox/install/${view.app_id}/${versionId}`,
+          any_account: anyAccount,
+          who: anyAccount
+            ? 'installable on any Talkdesk account'
+            : 'installable on your own developer account only, until its technical review is approved',
+        };
+      },
       async installations(appId: string): Promise<InstallationRow[]> {
         calls.installations.push(appId);
         check();

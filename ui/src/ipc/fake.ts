@@ -239,7 +239,7 @@ export function createFakeBackend(options: FakeOptions = {}): FakeBackend {
     void runSync().catch(() => undefined);
   });
 
-  const live = createFakeLive({ ...options, now });
+  const live = createFakeLive({ ...options, now, versionOf: (id) => versions[id] });
 
   const profiles: FakeProfile[] = copy(options.profiles ?? FAKE_PROFILES);
   let current = options.currentProfile ?? profiles[0]?.row.name ?? 'sandbox';

@@ -29,6 +29,7 @@ import type {
   InstallationRow,
   OAuthClientRow,
   PartnerAccountView,
+  InstallLinkView,
 } from './bindings';
 import { toCommandError } from './errors';
 
@@ -100,6 +101,7 @@ export function createTauriBackend(): Backend {
       call<CreatedClientView>('create_oauth_client', { name, scopes, redirectUris, grantTypes }),
     deleteOAuthClient: (clientId) => call<void>('delete_oauth_client', { clientId }),
     partnerAccount: () => call<PartnerAccountView>('partner_account'),
+    installLink: (versionId) => call<InstallLinkView>('install_link', { versionId }),
     openCreditsHelp: () => call<void>('open_credits_help'),
   };
 }

@@ -45,6 +45,23 @@ pub mod paths {
     pub fn icon(app_id: &str, version_id: &str) -> String {
         format!("/apps/{app_id}/versions/{version_id}/icon")
     }
+
+    pub fn install_link(app_id: &str, version_id: &str) -> String {
+        format!("/apps/{app_id}/versions/{version_id}/install-link")
+    }
+}
+
+/// `GET /apps/{app_id}/versions/{version_id}/install-link`: the link that installs a version
+/// privately, to test it before it is listed (FAQ §14; Talkdesk's guides,
+/// <https://docs.talkdesk.com/docs/guides>: "To get the installation link, on Partner Project,
+/// go to Projects, and then to the Versions"). Every version the server has has one; who can
+/// install from it follows its technical review (`workbench_domain::lifecycle::installable_on`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct InstallLink {
+    pub version_id: String,
+    /// Opened in a browser signed in to a Talkdesk account, it installs the version there.
+    pub url: String,
+    pub installable_on: workbench_domain::lifecycle::InstallableOn,
 }
 
 /// The names under `_embedded` of each collection.
@@ -195,7 +212,7 @@ mod tests {
     fn a_client_reads_the_diagnostics_of_a_422_and_ignores_members_it_does_not_know() {
         let body = json!({
             "code": "validation_failed",
-            "message": "the icon breaks 1 rule of rules pack 2026.12.0",
+            "message": "the icon breaks 1 rule of rules pack 2026.12.1",
             "fields": [{"name": "icon", "description": "icon.square: The icon is 320×256; it must be square."}],
             "diagnostics": [
                 {"rule": "icon.square", "severity": "error", "field": "icon",

@@ -47,7 +47,7 @@ pub fn is_open_path(path: &str) -> bool {
         routes::list_apps, routes::register_app, routes::get_app, routes::update_app,
         routes::list_versions, routes::create_version, routes::get_version,
         routes::update_version, routes::delete_version,
-        routes::get_icon, routes::put_icon,
+        routes::get_icon, routes::put_icon, routes::install_link,
         routes::submit, routes::withdraw, routes::make_available, routes::advertise,
         routes::changes, routes::rules,
         routes::list_installations, routes::get_installation, routes::set_installation_state,
@@ -59,7 +59,7 @@ pub fn is_open_path(path: &str) -> bool {
         oauth::authorize_page, oauth::authorize_submit,
         admin::list_faults, admin::add_fault, admin::set_fault_profile, admin::clear_faults,
         admin::approve_device_code, admin::deny_device_code, admin::issue_token,
-        admin::portal_edit, admin::review, admin::set_rules,
+        admin::portal_edit, admin::review, admin::set_rules, admin::install_page,
     ),
     modifiers(&Security),
     tags(
@@ -228,8 +228,8 @@ mod routes {
     use crate::installations::{Installation, StateChangeBody};
     use crate::oauth_clients::{CreatedOAuthClient, NewOAuthClient, OAuthClient};
     use crate::{
-        ApiError, ChangesPage, CreateVersion, Page, RegisterApp, Submission, UpdateApp,
-        UpdateVersion, VersionResource,
+        ApiError, ChangesPage, CreateVersion, InstallLink, Page, RegisterApp, Submission,
+        UpdateApp, UpdateVersion, VersionResource,
     };
 
     #[utoipa::path(get, path = "/apps", tag = "apps",
@@ -388,6 +388,17 @@ mod routes {
             (status = 404, description = "No such app or version, or the version has no icon", body = ApiError),
         ))]
     fn get_icon() {}
+
+    #[utoipa::path(get, path = "/apps/{app_id}/versions/{version_id}/install-link", tag = "apps",
+        params(
+            ("app_id" = String, Path, description = "The app's id"),
+            ("version_id" = String, Path, description = "The version's id"),
+        ),
+        responses(
+            (status = 200, description = "The link that installs the version privately, to test it (FAQ §14), and who can install from it: any account once the technical review approved it, before that only the partner's own developer account", body = InstallLink),
+            (status = 404, description = "No such app or version", body = ApiError),
+        ))]
+    fn install_link() {}
 
     #[utoipa::path(put, path = "/apps/{app_id}/versions/{version_id}/icon", tag = "apps",
         params(
@@ -792,6 +803,17 @@ mod admin {
             (status = 415, description = "The body is not `application/json`", body = ApiError),
         ))]
     fn review() {}
+
+    #[utoipa::path(get, path = "/_sandbox/install/{app_id}/{version_id}", tag = "sandbox-admin",
+        params(
+            ("app_id" = String, Path, description = "The app's id"),
+            ("version_id" = String, Path, description = "The version's id"),
+        ),
+        responses(
+            (status = 200, description = "What a version's install link opens: a page naming the version and who can install it (Talkdesk's page installs it on the account signed in; the sandbox only shows it)", content_type = "text/html"),
+            (status = 404, description = "No such app or version", body = ApiError),
+        ))]
+    fn install_page() {}
 
     #[utoipa::path(put, path = "/_sandbox/rules", tag = "sandbox-admin",
         request_body(content = crate::rules::RulesPack, content_type = "application/json",

@@ -22,6 +22,7 @@ use crate::faults::{self, Faults};
 
 mod account;
 mod body;
+mod install;
 mod installations;
 mod oauth_clients;
 mod rules;
@@ -75,6 +76,7 @@ pub const SERVED: &[(&str, &str)] = &[
     ("DELETE", "/apps/{app_id}/versions/{version_id}"),
     ("GET", "/apps/{app_id}/versions/{version_id}/icon"),
     ("PUT", "/apps/{app_id}/versions/{version_id}/icon"),
+    ("GET", "/apps/{app_id}/versions/{version_id}/install-link"),
     ("POST", "/apps/{app_id}/versions/{version_id}/submissions"),
     (
         "DELETE",
@@ -110,6 +112,7 @@ pub const SERVED: &[(&str, &str)] = &[
     ("PATCH", "/_sandbox/versions/{version_id}"),
     ("POST", "/_sandbox/versions/{version_id}/review"),
     ("PUT", "/_sandbox/rules"),
+    ("GET", "/_sandbox/install/{app_id}/{version_id}"),
 ];
 
 pub fn router(state: AppState) -> Router {
@@ -126,6 +129,7 @@ pub fn router(state: AppState) -> Router {
             axum::routing::put(rules::put)
                 .layer(axum::extract::DefaultBodyLimit::max(body::JSON_LIMIT)),
         )
+        .route("/install/{app_id}/{version_id}", get(install::page))
         .merge(crate::oauth::admin_routes())
         // Applies to the routes above that set no limit of their own (the rules route's wins).
         .layer(axum::extract::DefaultBodyLimit::max(
@@ -137,6 +141,10 @@ pub fn router(state: AppState) -> Router {
         .route("/apps/{app_id}/versions", get(list_versions))
         .route("/apps/{app_id}/versions/{version_id}", get(get_version))
         .route("/apps/{app_id}/versions/{version_id}/icon", get(get_icon))
+        .route(
+            "/apps/{app_id}/versions/{version_id}/install-link",
+            get(install::link),
+        )
         .merge(writes::routes())
         .merge(crate::oauth::routes())
         .route(partner_api::rules::PATH, get(rules::get))

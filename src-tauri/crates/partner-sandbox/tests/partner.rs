@@ -31,7 +31,7 @@ async fn rules_pack_is_served_with_an_etag_and_parses() {
     let text = response.text().await.unwrap();
     let pack: RulesPack = serde_json::from_str(&text).unwrap();
     assert_eq!(pack, partner_api::rules::default_pack());
-    assert_eq!(pack.version, "2026.12.0");
+    assert_eq!(pack.version, "2026.12.1");
     let ids: HashSet<_> = pack.rules.iter().map(|r| r.id.as_str()).collect();
     assert_eq!(ids.len(), pack.rules.len(), "rule ids are unique");
 

@@ -242,7 +242,7 @@ async fn a_submission_with_errors_is_a_422_for_its_track_and_changes_nothing() {
     body["general"]["slug"] = json!("Zeta Notes");
     body["marketplace"]["categories"] = json!(["Gardening"]);
     // The redirect receives authorization codes: plain HTTP is a safety error.
-    body["technical"]["urls"] = json!([{"type": "redirect_uri", "url": "http://zeta.io/callback"}]);
+    body["technical"]["urls"][0]["url"] = json!("http://zeta.io/callback");
     let v = patch(&api, &v, body.clone()).await;
     let content: VersionContent = serde_json::from_value(body).unwrap();
     let before = feed(&api).await;
@@ -510,7 +510,7 @@ async fn a_rule_of_an_unknown_kind_is_not_checked_on_either_side_never_passed() 
 
     let v = draft(&api, "zeta").await;
     let mut body = complete_content();
-    body["technical"]["urls"] = json!([{"type": "redirect_uri", "url": "http://zeta.io/callback"}]);
+    body["technical"]["urls"][0]["url"] = json!("http://zeta.io/callback");
     let v = patch(&api, &v, body.clone()).await;
     let content: VersionContent = serde_json::from_value(body).unwrap();
     let expected = local_with(&content, None, &[], Track::Marketplace, &pack);

@@ -13,7 +13,7 @@ use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 use workbench_domain::{App, ReviewStatus, Track};
 
-use common::{complete_content, complete_marketplace, png};
+use common::{complete_content, complete_marketplace, complete_technical, png};
 
 struct Fixture {
     sandbox: Option<Sandbox>,
@@ -438,7 +438,13 @@ async fn versions_create_edit_and_delete() {
     .await
     .error(StatusCode::PRECONDITION_REQUIRED);
     let edited: VersionResource = fx
-        .patch(&v, json!({"marketplace": {"listing_summary": "Short"}}))
+        .patch(
+            &v,
+            json!({
+                "marketplace": {"listing_summary": "Short"},
+                "technical": complete_technical(&["apps:read"]),
+            }),
+        )
         .await
         .ok(StatusCode::OK);
     assert_eq!(edited.version.content.marketplace.listing_summary, "Short");
@@ -614,7 +620,10 @@ async fn transitions_edit_locks_and_the_next_version() {
         .await
         .error(StatusCode::CONFLICT);
     let v: VersionResource = fx
-        .patch(&v, json!({"technical": {"scopes": ["apps:read"]}}))
+        .patch(
+            &v,
+            json!({"technical": complete_technical(&["apps:read", "calls:read"])}),
+        )
         .await
         .ok(StatusCode::OK);
     assert_eq!(v.version.status.technical, ReviewStatus::Draft);
@@ -748,6 +757,10 @@ async fn withdrawn_submissions_are_not_auto_reviewed() {
     let fx = Fixture::start(ReviewMode::Auto, Duration::from_millis(100)).await;
     let (app, _) = fx.register("zeta").await;
     let v = fx.new_version(&app.id).await;
+    let v: VersionResource = fx
+        .patch(&v, json!({"technical": complete_technical(&["apps:read"])}))
+        .await
+        .ok(StatusCode::OK);
     let v: VersionResource = fx.submit(&v, "technical").await.ok(StatusCode::OK);
     let v: VersionResource = fx
         .send(
@@ -885,6 +898,11 @@ async fn idempotency_keys_replay_the_first_result() {
     assert_eq!(a.version.id, b.version.id);
     let versions: partner_api::Page<VersionResource> = fx.get(&path).await.ok(StatusCode::OK);
     assert_eq!(versions.total, 1);
+    // Ready for the technical review (FAQ §11's SSO, installation and API scopes).
+    let a: VersionResource = fx
+        .patch(&a, json!({"technical": complete_technical(&["apps:read"])}))
+        .await
+        .ok(StatusCode::OK);
 
     // A submission replayed with its key answers the first result, not a refused transition.
     let skey = [
@@ -904,6 +922,7 @@ async fn idempotency_keys_replay_the_first_result() {
         [
             ChangeKind::AppRegistered,
             ChangeKind::VersionCreated,
+            ChangeKind::VersionUpdated,
             ChangeKind::Submitted
         ]
     );

@@ -282,11 +282,22 @@ pub fn resolve(workbench: &Workbench, args: ResolveArgs) -> Result<u8, Workbench
         }));
         return Ok(exit::SUCCESS);
     }
-    say!(
-        "resolved {} of version {} with {label}; `pwb sync` sends it",
-        args.field,
-        args.target.version
-    );
+    match (args.field == workbench::DELETED_FIELD, chosen) {
+        (true, "mine") => say!(
+            "kept version {}, deleted on the server: `pwb sync` sends it again as a new version, \
+             with your content",
+            args.target.version
+        ),
+        (true, _) => say!(
+            "let version {} go: it is gone from this computer too",
+            args.target.version
+        ),
+        _ => say!(
+            "resolved {} of version {} with {label}; `pwb sync` sends it",
+            args.field,
+            args.target.version
+        ),
+    }
     Ok(exit::SUCCESS)
 }
 

@@ -117,6 +117,20 @@ pub enum VersionsCommand {
         #[arg(long)]
         json: bool,
     },
+    /// Print the link that installs a version privately, to test it before it is listed (FAQ
+    /// §14), and who can install from it: any Talkdesk account once its technical review is
+    /// approved, before that only your own developer account. Asks the server.
+    InstallLink {
+        /// The app of the version.
+        #[arg(long, value_name = "ID")]
+        app: String,
+        /// The version.
+        #[arg(long, value_name = "ID")]
+        version: String,
+        /// Print JSON (`{version_id, url, installable_on}`) instead of sentences.
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 #[derive(Debug, Clone, Copy, clap::ValueEnum)]
@@ -248,6 +262,9 @@ fn resolve_app(
 pub fn versions(workbench: &Workbench, command: VersionsCommand) -> Result<u8, WorkbenchError> {
     let now = OffsetDateTime::now_utc();
     match command {
+        VersionsCommand::InstallLink { .. } => {
+            unreachable!("`pwb versions install-link` asks the server: `live::install_link`")
+        }
         VersionsCommand::Create { app, json } => {
             let version = workbench.create_version(&app, now)?;
             let pending = pending(workbench)?;

@@ -501,3 +501,25 @@ fn print_table<const N: usize>(rows: &[[String; N]]) {
         say!("{}", line.join("  ").trim_end());
     }
 }
+
+/// `pwb versions install-link`: a version's private install link, and who can install from it.
+pub async fn install_link(
+    workbench: &Workbench,
+    choice: &ServerChoice,
+    app: &str,
+    version: &str,
+    json: bool,
+) -> Result<u8, WorkbenchError> {
+    workbench.check_version_of_app(app, version)?;
+    let connection = connect(workbench, choice).await?;
+    let result = workbench.install_link(&connection.client, version).await;
+    connection.close().await;
+    let link = result?;
+    if json {
+        print_json(&serde_json::to_value(&link).expect("the link serializes"));
+        return Ok(exit::SUCCESS);
+    }
+    say!("{}", link.url);
+    say!("{}", link.installable_on.describe());
+    Ok(exit::SUCCESS)
+}

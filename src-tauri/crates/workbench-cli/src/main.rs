@@ -382,6 +382,9 @@ async fn run(cli: Cli) -> Result<u8, WorkbenchError> {
             command: Some(command),
             ..
         } => lifecycle::apps(&workbench, command),
+        Command::Versions {
+            command: lifecycle::VersionsCommand::InstallLink { app, version, json },
+        } => live::install_link(&workbench, &choice, &app, &version, json).await,
         Command::Versions { command } => lifecycle::versions(&workbench, command),
         Command::Apps {
             command: None,

@@ -8,7 +8,7 @@ use std::path::Path;
 use std::process::Stdio;
 use std::time::Duration;
 
-use common::{ACME, DELTA, SUCCESS, Server, expect, field, outbox, synced};
+use common::{ACME, COBALT, DELTA, SUCCESS, Server, expect, field, outbox, synced};
 use serde_json::{Value, json};
 
 const HELD: i32 = 12;
@@ -172,7 +172,9 @@ fn an_app_and_version_made_offline_reach_the_server_once_with_every_reference_mo
             "--set",
             r#"technical.scopes=["apps:read"]"#,
             "--set",
-            r#"technical.urls=[{"type": "redirect_uri", "url": "https://made-offline.example/callback"}]"#,
+            "technical.scopes_reason=Reads the account's apps.",
+            "--set",
+            r#"technical.urls=[{"type": "redirect_uri", "url": "https://made-offline.example/callback"}, {"type": "installation_subscription", "url": "https://made-offline.example/events"}, {"type": "launch_url", "url": "https://made-offline.example/launch"}]"#,
         ],
         SUCCESS,
     );
@@ -729,4 +731,202 @@ fn an_apps_own_fields_merge_three_ways_and_a_conflict_is_settled_with_pwb() {
         ran.stderr
     );
     assert!(outbox(&server, data.path()).0.is_empty());
+}
+
+#[test]
+fn a_version_deleted_on_the_server_with_unsent_edits_is_kept_in_conflict_and_sent_again_if_kept() {
+    let (server, data) = synced();
+    let (app, version) = server.find(DELTA);
+    let summary = "Written here before the portal deleted it.";
+    common::edit(
+        &server,
+        data.path(),
+        (&app, &version),
+        &format!("marketplace.listing_summary={summary}"),
+    );
+    server.portal_delete(&app, &version);
+
+    // The sync sends nothing of it, holds nothing, and reports the deletion as a conflict.
+    expect(&server, data.path(), &["sync"], common::CONFLICTS);
+    assert!(versions_of(&server, &app).is_empty());
+    let listed = expect(&server, data.path(), &["conflicts", "--json"], SUCCESS).json();
+    let conflict = &listed["conflicts"][0];
+    assert_eq!(conflict["field"], json!("deleted"), "{listed}");
+    assert_eq!(
+        conflict["theirs"],
+        json!("deleted on the server"),
+        "{listed}"
+    );
+    let (entries, conflicts) = outbox(&server, data.path());
+    assert_eq!(conflicts, 1);
+    assert!(
+        entries
+            .iter()
+            .all(|e| e["waits_on"] == json!(["deleted"]) && e["held"] == json!(false)),
+        "everything waits on it, nothing is held: {entries:?}"
+    );
+    let shown = expect(
+        &server,
+        data.path(),
+        &["show", "--app", &app, "--version", &version, "--json"],
+        SUCCESS,
+    )
+    .json();
+    assert!(
+        shown.to_string().contains(summary),
+        "the partner's work is still here: {shown}"
+    );
+
+    // Kept: sent again as a new version of the app, with the partner's content.
+    let kept = expect(
+        &server,
+        data.path(),
+        &[
+            "resolve",
+            "--app",
+            &app,
+            "--version",
+            &version,
+            "--field",
+            "deleted",
+            "--mine",
+        ],
+        SUCCESS,
+    );
+    assert!(
+        kept.stdout.contains("sends it again as a new version"),
+        "{}",
+        kept.stdout
+    );
+    expect(&server, data.path(), &["sync"], SUCCESS);
+    let served = versions_of(&server, &app);
+    assert_eq!(served.len(), 1, "{served:?}");
+    assert_ne!(served[0]["id"], json!(version), "a new version");
+    let new_id = served[0]["id"].as_str().unwrap();
+    assert_eq!(
+        field(&server.version(&app, new_id), "marketplace.listing_summary"),
+        json!(summary)
+    );
+    let (entries, conflicts) = outbox(&server, data.path());
+    assert!(
+        entries.is_empty() && conflicts == 0,
+        "{entries:?} {conflicts}"
+    );
+
+    // Deleted again with an unsent edit, and this time let go: gone here too, nothing sent.
+    common::edit(
+        &server,
+        data.path(),
+        (&app, new_id),
+        "general.notes=Not wanted after all.",
+    );
+    server.portal_delete(&app, new_id);
+    expect(&server, data.path(), &["sync"], common::CONFLICTS);
+    expect(
+        &server,
+        data.path(),
+        &[
+            "resolve",
+            "--app",
+            &app,
+            "--version",
+            new_id,
+            "--field",
+            "deleted",
+            "--theirs",
+        ],
+        SUCCESS,
+    );
+    expect(&server, data.path(), &["sync"], SUCCESS);
+    assert!(versions_of(&server, &app).is_empty());
+    let listed = expect(
+        &server,
+        data.path(),
+        &["apps", "--offline", "--json"],
+        SUCCESS,
+    )
+    .json();
+    assert!(!listed.to_string().contains(new_id), "{listed}");
+    assert_eq!(outbox(&server, data.path()), (Vec::new(), 0));
+}
+
+#[test]
+fn a_versions_install_link_says_who_can_install_from_it() {
+    let (server, data) = synced();
+    let link = |(app, version): &(String, String)| {
+        expect(
+            &server,
+            data.path(),
+            &[
+                "versions",
+                "install-link",
+                "--app",
+                app,
+                "--version",
+                version,
+                "--json",
+            ],
+            SUCCESS,
+        )
+        .json()
+    };
+    // Delta 1.0.0's technical review is a Draft: only the partner's own account.
+    let delta = server.find(DELTA);
+    let printed = link(&delta);
+    assert_eq!(printed["version_id"], json!(delta.1));
+    assert_eq!(
+        printed["installable_on"],
+        json!("developer_account"),
+        "{printed}"
+    );
+    let url = printed["url"].as_str().unwrap();
+    let path = url
+        .strip_prefix(&server.url)
+        .expect("a link on the sandbox");
+    let (status, _) = server.send(reqwest::Method::GET, path, None);
+    assert_eq!(status, 200, "the link opens the sandbox's install page");
+
+    // Cobalt 0.9.0's technical review approved it: any account, said in words too.
+    let cobalt = server.find(COBALT);
+    assert_eq!(link(&cobalt)["installable_on"], json!("any_account"));
+    let said = expect(
+        &server,
+        data.path(),
+        &[
+            "versions",
+            "install-link",
+            "--app",
+            &cobalt.0,
+            "--version",
+            &cobalt.1,
+        ],
+        SUCCESS,
+    );
+    assert!(
+        said.stdout.contains("installable on any Talkdesk account"),
+        "{}",
+        said.stdout
+    );
+
+    // A version made here has none until it is sent.
+    let app = register(&server, data.path(), "install-link-app");
+    let version = start_version(&server, data.path(), &app);
+    let refused = expect(
+        &server,
+        data.path(),
+        &[
+            "versions",
+            "install-link",
+            "--app",
+            &app,
+            "--version",
+            &version,
+        ],
+        USAGE,
+    );
+    assert!(
+        refused.stderr.contains("not on the server yet"),
+        "{}",
+        refused.stderr
+    );
 }

@@ -222,6 +222,46 @@ pub fn deletable(version_number: &str, status: VersionStatus) -> Result<(), Stri
     ))
 }
 
+/// Who can install a version privately, from its install link (FAQ §14, "Can I test my app?").
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum InstallableOn {
+    /// Only the partner's own developer account: the technical review has not approved it yet.
+    DeveloperAccount,
+    /// Any Talkdesk account the link is opened in.
+    AnyAccount,
+}
+
+/// Where a version can be installed from its install link. Talkdesk's guides
+/// (<https://docs.talkdesk.com/docs/guides>): "For an app to be installable, the technical
+/// workflow needs to be approved (except for the user’s and Talkdesk accounts)". So: any account
+/// once the technical track is Approved or Available (a published version's is Available), and
+/// before that only the partner's own account.
+pub fn installable_on(status: VersionStatus) -> InstallableOn {
+    match status.technical {
+        ReviewStatus::Approved | ReviewStatus::Available | ReviewStatus::Advertised => {
+            InstallableOn::AnyAccount
+        }
+        ReviewStatus::Draft | ReviewStatus::InReview | ReviewStatus::Rejected => {
+            InstallableOn::DeveloperAccount
+        }
+    }
+}
+
+impl InstallableOn {
+    /// What the window and `pwb` say of it.
+    pub fn describe(self) -> &'static str {
+        match self {
+            InstallableOn::DeveloperAccount => {
+                "installable on your own developer account only, until its technical review is \
+                 approved"
+            }
+            InstallableOn::AnyAccount => "installable on any Talkdesk account",
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -328,5 +368,23 @@ mod tests {
         )
         .unwrap_err();
         assert!(refused.contains("only a draft can be deleted"), "{refused}");
+    }
+
+    #[test]
+    fn a_version_is_installable_on_any_account_once_its_technical_review_approved_it() {
+        use ReviewStatus::*;
+        for (technical, expected) in [
+            (Draft, InstallableOn::DeveloperAccount),
+            (InReview, InstallableOn::DeveloperAccount),
+            (Rejected, InstallableOn::DeveloperAccount),
+            (Approved, InstallableOn::AnyAccount),
+            (Available, InstallableOn::AnyAccount),
+        ] {
+            let status = VersionStatus {
+                technical,
+                marketplace: Draft,
+            };
+            assert_eq!(installable_on(status), expected, "{technical}");
+        }
     }
 }

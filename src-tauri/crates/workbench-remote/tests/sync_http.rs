@@ -146,7 +146,12 @@ fn complete() -> UpdateVersion {
         "general": {"display_name": "Zeta Notes", "slug": "zeta-notes"},
         "technical": {
             "scopes": ["apps:read"],
-            "urls": [{"type": "redirect_uri", "url": "https://zeta.io/callback"}]
+            "scopes_reason": "Reads the account's apps to show their notes.",
+            "urls": [
+                {"type": "redirect_uri", "url": "https://zeta.io/callback"},
+                {"type": "installation_subscription", "url": "https://zeta.io/events"},
+                {"type": "launch_url", "url": "https://zeta.io/launch"}
+            ]
         },
         "marketplace": {
             "listing_summary": "Notes for every call",

@@ -14,13 +14,19 @@
 //! A version deleted in the tool stays in the cache, hidden from the list, with a
 //! `delete_version` entry holding the ETag it was deleted at; the row goes when the server
 //! confirms ([`deleted`]). A version the server never had goes at once, with everything of it.
+//!
+//! A version deleted on the server (in the portal, from another computer) while it has changes
+//! not sent yet is not dropped ([`gone_from_server`]): it stays with a conflict on
+//! [`DELETED_FIELD`] that holds back everything queued for it, until the partner settles it
+//! ([`settle_deletion`]): let it go, or keep it, which makes it a version to create again, with
+//! the partner's content and icon sent over the server's new copy.
 
 use rusqlite::{Connection, OptionalExtension, Transaction, params};
 use serde_json::json;
 use workbench_domain::{App, AppVersion, IconFile, version_sort_key};
 
-use crate::sync::immediate;
-use crate::{InFlight, Operation, StoreError, apps, icons, outbox, versions};
+use crate::sync::{forget_in_flight, immediate};
+use crate::{DELETED_FIELD, InFlight, Operation, StoreError, apps, icons, outbox, versions};
 
 /// What every local id starts with: no server id does (the contract's ids are the server's).
 pub const LOCAL_PREFIX: &str = "local-";
@@ -249,6 +255,108 @@ pub(crate) fn discard_app(conn: &mut Connection, app_id: &str) -> Result<(), Sto
     tx.execute("DELETE FROM outbox WHERE resource = ?1", [app_id])?;
     tx.execute("DELETE FROM apps WHERE id = ?1", [app_id])?;
     tx.commit()?;
+    Ok(())
+}
+
+/// The server no longer has `version_id` (deleted there, or its app removed): it leaves the
+/// cache, unless it has changes not sent yet; then it stays, with a conflict on
+/// [`DELETED_FIELD`] for the partner to settle. A version the server never had (made here) is
+/// not the server's to remove. Answers whether it stayed.
+pub(crate) fn gone_from_server(
+    tx: &Transaction<'_>,
+    version_id: &str,
+    at: &str,
+) -> Result<bool, StoreError> {
+    let Some(cached) = versions::get(tx, version_id)? else {
+        return Ok(false);
+    };
+    if cached.etag.is_none() {
+        return Ok(true);
+    }
+    if !outbox::is_dirty(tx, version_id)? {
+        tx.execute("DELETE FROM versions WHERE id = ?1", [version_id])?;
+        return Ok(false);
+    }
+    let [base, mine, theirs] = DELETION_SIDES.map(|side| serde_json::Value::from(side).to_string());
+    tx.prepare_cached(
+        "INSERT OR IGNORE INTO conflicts (version_id, field, base, mine, theirs, detected_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    )?
+    .execute(params![version_id, DELETED_FIELD, base, mine, theirs, at])?;
+    Ok(true)
+}
+
+/// The three sides of a deletion conflict, as `pwb conflicts` and the window show them.
+pub const DELETION_SIDES: [&str; 3] = [
+    "on the server when last synced",
+    "kept here with your unsent changes: send it again as a new version",
+    "deleted on the server",
+];
+
+/// Settles the deletion conflict of `version_id` (see [`gone_from_server`]), in the caller's
+/// transaction. Letting it go removes it, with everything queued for it. Keeping it makes it a
+/// version to create again under the same id (moved to the server's new id when it answers,
+/// like a version made here): a new draft, whose create (with idempotency `key`) goes first,
+/// its content edits and icon kept and sent over the server's new copy, its queued review
+/// actions dropped (they were for the deleted version's reviews) and its held entries released.
+pub(crate) fn settle_deletion(
+    tx: &Transaction<'_>,
+    version_id: &str,
+    keep: bool,
+    key: &str,
+    at: &str,
+) -> Result<(), StoreError> {
+    if !keep {
+        return remove_version(tx, version_id);
+    }
+    let cached = versions::get(tx, version_id)?.ok_or_else(|| StoreError::NoVersion {
+        version_id: version_id.to_owned(),
+    })?;
+    tx.execute("DELETE FROM conflicts WHERE version_id = ?1", [version_id])?;
+    forget_in_flight(tx, version_id)?;
+    tx.execute(
+        "UPDATE versions SET etag = NULL, base = NULL, technical_status = ?2,
+                             marketplace_status = ?2
+         WHERE id = ?1",
+        params![version_id, workbench_domain::ReviewStatus::Draft.as_str()],
+    )?;
+    tx.execute(
+        "DELETE FROM outbox WHERE resource = ?1 AND operation NOT IN ('edit', 'icon')",
+        [version_id],
+    )?;
+    tx.execute(
+        "UPDATE outbox SET held = 0, last_error = NULL WHERE resource = ?1",
+        [version_id],
+    )?;
+    let has_icon_entry = tx
+        .prepare_cached("SELECT 1 FROM outbox WHERE resource = ?1 AND operation = 'icon'")?
+        .exists([version_id])?;
+    if let Some(icon) = icons::get(tx, version_id)? {
+        // The new copy has the latest version's icon, or none: the partner's is sent over it
+        // (the push skips the upload when the checksums agree).
+        tx.execute(
+            "UPDATE icons SET base_sha256 = NULL WHERE version_id = ?1",
+            [version_id],
+        )?;
+        if !has_icon_entry {
+            outbox::add(
+                tx,
+                version_id,
+                Operation::Icon,
+                &json!({"sha256": icon.sha256}),
+                &format!("{key}-icon"),
+                at,
+            )?;
+        }
+    }
+    outbox::add(
+        tx,
+        version_id,
+        Operation::CreateVersion,
+        &json!({"app_id": cached.version.app_id}),
+        key,
+        at,
+    )?;
     Ok(())
 }
 

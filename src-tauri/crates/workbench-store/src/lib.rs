@@ -30,7 +30,8 @@ use workbench_domain::validation::Suppression;
 
 pub use apps::AppListing;
 pub use created::{
-    APP_REFERENCES, Deletion, LOCAL_PREFIX, VERSION_REFERENCES, VersionRemap, is_local,
+    APP_REFERENCES, DELETION_SIDES, Deletion, LOCAL_PREFIX, VERSION_REFERENCES, VersionRemap,
+    is_local,
 };
 pub use error::StoreError;
 pub use outbox::{Operation, OutboxEntry};
@@ -38,8 +39,8 @@ pub use rules_pack::CachedPack;
 pub use snapshot::{Snapshot, SnapshotApp, SnapshotVersion};
 pub use suppressions::StoredSuppression;
 pub use sync::{
-    Applied, Changes, EditRecord, FeedBatch, ICON_FIELD, InFlight, Received, Settled,
-    StoredConflict,
+    Applied, Changes, DELETED_FIELD, EditRecord, FeedBatch, ICON_FIELD, InFlight, Received,
+    Settled, StoredConflict,
 };
 pub use sync_state::SyncState;
 pub use timeline::{Announcer, FeedbackEntry, TimelineEvent, TimelineKind, Verdict};

@@ -16,7 +16,7 @@ use serde::{Deserialize, Serialize};
 use workbench_domain::VersionContent;
 use workbench_domain::merge::{self, CONTENT_SECTIONS};
 
-use crate::{ICON_FIELD, StoreError, StoredConflict};
+use crate::{DELETED_FIELD, ICON_FIELD, StoreError, StoredConflict};
 
 /// What an outbox entry asks the server to do.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -121,7 +121,8 @@ impl OutboxEntry {
     /// The open conflicts (their fields, as `pwb conflicts` names them) this entry waits on
     /// before it can be sent, among `conflicts` (those of other versions are ignored): for a
     /// content edit, the conflicts in the sections it changed; for the icon, the icon's
-    /// conflict; for an action, every conflict of the version. Empty: it goes at the next sync.
+    /// conflict; for an action, every conflict of the version; for every entry, the version's
+    /// deletion on the server. Empty: it goes at the next sync.
     pub fn waits_on(&self, conflicts: &[StoredConflict]) -> Vec<String> {
         let sections = self.sections();
         conflicts
@@ -129,6 +130,7 @@ impl OutboxEntry {
             .filter(|c| c.version_id == self.version_id)
             .map(|c| c.conflict.field.as_str())
             .filter(|field| match self.operation {
+                _ if *field == DELETED_FIELD => true,
                 Operation::Edit => {
                     merge::section_of(field).is_some_and(|section| sections.contains(&section))
                 }

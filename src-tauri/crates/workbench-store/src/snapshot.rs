@@ -9,7 +9,7 @@ use std::collections::HashSet;
 use rusqlite::Connection;
 use workbench_domain::{App, AppVersion, IconFile};
 
-use crate::{CachedPack, StoreError, apps, outbox, rules_pack, sync, sync_state};
+use crate::{CachedPack, StoreError, apps, rules_pack, sync, sync_state};
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Snapshot {
@@ -67,15 +67,15 @@ pub(crate) fn replace(
             listed.insert(version.version.id.as_str());
         }
     }
-    // What the server no longer has goes, except versions with local changes (their push will
-    // say they are gone; nothing the partner wrote disappears silently) and their apps.
+    // What the server no longer has goes, except versions with local changes (kept in conflict:
+    // nothing the partner wrote disappears silently) and their apps.
     let cached: Vec<String> = tx
         .prepare("SELECT id FROM versions")?
         .query_map([], |row| row.get(0))?
         .collect::<Result<_, _>>()?;
     for id in cached {
-        if !listed.contains(id.as_str()) && !outbox::is_dirty(&tx, &id)? {
-            tx.execute("DELETE FROM versions WHERE id = ?1", [&id])?;
+        if !listed.contains(id.as_str()) {
+            crate::created::gone_from_server(&tx, &id, synced_at)?;
         }
     }
     let app_ids: HashSet<&str> = snapshot.apps.iter().map(|a| a.app.id.as_str()).collect();

@@ -18,6 +18,11 @@ use crate::{StoreError, apps, icons, versions};
 /// The field name of an icon conflict, whose values are the icons' SHA-256 checksums.
 pub const ICON_FIELD: &str = "icon";
 
+/// The field of the conflict of a version deleted on the server while it had changes not sent
+/// yet (see `created`'s `gone_from_server`): settled by keeping it (mine: it is created again)
+/// or letting it go (theirs). Everything queued for the version waits on it.
+pub const DELETED_FIELD: &str = "deleted";
+
 /// A conflict as stored: the field's three values and when it was found.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StoredConflict {
@@ -507,6 +512,26 @@ pub(crate) fn resolve(
             field: field.to_owned(),
         });
     }
+    if field == DELETED_FIELD {
+        let conflict = list_conflicts(&tx, Some(version_id))?
+            .into_iter()
+            .find(|c| c.conflict.field == DELETED_FIELD)
+            .map(|c| c.conflict);
+        let keep = match conflict {
+            Some(c) if value == c.mine => true,
+            Some(c) if value == c.theirs => false,
+            _ => {
+                return Err(StoreError::Invalid(
+                    "a version deleted on the server is kept (mine: it is sent again as a new \
+                     version) or let go (theirs); there is no value of your own to choose"
+                        .into(),
+                ));
+            }
+        };
+        crate::created::settle_deletion(&tx, version_id, keep, key, at)?;
+        tx.commit()?;
+        return Ok(());
+    }
     if field == ICON_FIELD {
         // The icon's conflict is between checksums: the value chosen names one of them.
         let conflict = list_conflicts(&tx, Some(version_id))?
@@ -594,11 +619,9 @@ pub(crate) fn apply_changes(
         received.push((version.version.id.clone(), r));
     }
     for id in &changes.deleted_versions {
-        // A deleted version with local changes stays: its push reports that it is gone, and the
-        // partner decides; nothing they wrote disappears silently.
-        if !outbox::is_dirty(&tx, id)? {
-            tx.execute("DELETE FROM versions WHERE id = ?1", [id])?;
-        }
+        // A deleted version with local changes stays, in conflict: the partner decides; nothing
+        // they wrote disappears silently.
+        crate::created::gone_from_server(&tx, id, at)?;
     }
     for app_id in &changes.removed_apps {
         // A removed app's versions go, except those with local changes, which stay with their
@@ -609,11 +632,7 @@ pub(crate) fn apply_changes(
             .collect::<Result<_, _>>()?;
         let mut kept = false;
         for id in ids {
-            if outbox::is_dirty(&tx, &id)? {
-                kept = true;
-            } else {
-                tx.execute("DELETE FROM versions WHERE id = ?1", [&id])?;
-            }
+            kept |= crate::created::gone_from_server(&tx, &id, at)?;
         }
         if !kept {
             tx.execute("DELETE FROM apps WHERE id = ?1", [app_id])?;

@@ -52,8 +52,8 @@ pub use validate::{ActivePack, MAX_ICON_FILE_BYTES, PackInfo, PackSource};
 pub use version::VersionDetail;
 pub use workbench_remote::auth::{AuthError, AuthServer, DeviceAuthorization};
 pub use workbench_store::{
-    AppListing, Deletion, Operation, OutboxEntry, StoredConflict, StoredSuppression, SyncState,
-    TimelineKind, VersionSummary, is_local,
+    AppListing, DELETED_FIELD, Deletion, Operation, OutboxEntry, StoredConflict, StoredSuppression,
+    SyncState, TimelineKind, VersionSummary, is_local,
 };
 
 use workbench_domain::IconFile;

@@ -239,6 +239,27 @@ impl Workbench {
             .map_err(live("OAuth clients"))
     }
 
+    /// The link that installs a version privately, to test it, and who can install from it
+    /// (`partner_api::InstallLink`). Asked of the server each time; a version made here has
+    /// none until a sync sends it.
+    pub async fn install_link(
+        &self,
+        client: &PartnerClient,
+        version_id: &str,
+    ) -> Result<partner_api::InstallLink, WorkbenchError> {
+        let cached = self.cached(version_id)?;
+        if cached.etag.is_none() {
+            return Err(WorkbenchError::InvalidEdit(format!(
+                "version {version_id} is not on the server yet, so it has no install link; \
+                 `pwb sync` sends it"
+            )));
+        }
+        client
+            .install_link(&cached.version.app_id, version_id)
+            .await
+            .map_err(live("the version's install link"))
+    }
+
     /// The partner's licenses and credit balance.
     pub async fn partner_account(&self, client: &PartnerClient) -> Result<Account, WorkbenchError> {
         client

@@ -45,7 +45,7 @@ fn content() -> VersionContent {
                 url(UrlType::InstallationSubscription, "https://app.acme.io/events"),
                 url(UrlType::LaunchUrl, "https://app.acme.io/launch"),
             ],
-            manually_provisioned: true,
+            manually_provisioned: false,
         },
         marketplace: Marketplace {
             listing_summary: "Take notes during calls, with the Starter plan at $12 per seat.".into(),
@@ -85,7 +85,9 @@ fn engine_report(content: &VersionContent) -> Report {
 
 #[test]
 fn content_survives_the_trip_through_the_form() {
-    let original = content();
+    let mut original = content();
+    // Not the default, to see it kept (the rules warn about it: FAQ §16).
+    original.technical.manually_provisioned = true;
     let form = VersionForm::from(original.clone());
     assert_eq!(form.subscription_types[0].trial_days, "30");
     assert_eq!(

@@ -412,3 +412,64 @@ describe('the review panel', () => {
     expect(backend.calls.retryHeld).toEqual([ACME_ID]);
   });
 });
+
+describe('a version deleted on the server', () => {
+  const DELETED: ConflictView = {
+    field: 'deleted',
+    form: 'text',
+    base: 'on the server when last synced',
+    mine: 'kept here with your unsent changes: send it again as a new version',
+    theirs: 'deleted on the server',
+    detected_at: '2026-03-01T12:00:00Z',
+  };
+  const deletedWith = () => openWith({ conflicts: { [ACME_ID]: [DELETED] } });
+
+  it('says so instead of a field conflict, and keeping it queues it to be created again', async () => {
+    const { backend } = deletedWith();
+    await openVersion(ACME_ID);
+    const panel = await screen.findByTestId('deleted-on-server');
+    expect(panel.textContent).toContain('Nothing of yours is lost');
+    expect(screen.queryByTestId('conflicts')).toBeNull();
+    expect(screen.queryByTestId('edit-value')).toBeNull();
+    await userEvent.click(within(panel).getByTestId('keep-deleted'));
+    await waitFor(() => expect(screen.queryByTestId('deleted-on-server')).toBeNull());
+    expect(backend.calls.resolveConflict).toEqual([{ versionId: ACME_ID, field: 'deleted', choice: { kind: 'keep_mine' } }]);
+    const local = await backend.localState(ACME_ID);
+    expect(local.queued.map((c) => c.kind)).toContain('create_version');
+    expect(screen.getByTestId('version-page')).toBeTruthy();
+  });
+
+  it('lets it go and goes back to the list', async () => {
+    const { backend } = deletedWith();
+    await openVersion(ACME_ID);
+    await userEvent.click(within(await screen.findByTestId('deleted-on-server')).getByTestId('let-go'));
+    await waitFor(() => expect(screen.queryByTestId('version-page')).toBeNull());
+    expect(backend.calls.resolveConflict).toEqual([{ versionId: ACME_ID, field: 'deleted', choice: { kind: 'take_theirs' } }]);
+  });
+});
+
+describe('the install link', () => {
+  it('is asked of the server when wanted, with who can install from it', async () => {
+    const { backend } = openWith();
+    await openVersion(ACME_ID);
+    const panel = screen.getByTestId('install-link');
+    expect(backend.liveCalls.installLink).toEqual([]);
+    await userEvent.click(within(panel).getByTestId('install-link-get'));
+    const url = await within(panel).findByTestId('install-link-url');
+    expect((url as HTMLInputElement).value).toBe(`https://sandbox.example/_sandbox/install/${ACME.id}/${ACME_ID}`);
+    const who = within(panel).getByTestId('install-link-who');
+    expect(who.dataset.anyAccount).toBe('false');
+    expect(who.textContent).toContain('your own developer account only');
+    expect(backend.liveCalls.installLink).toEqual([ACME_ID]);
+  });
+
+  it('says why there is none when the server cannot be reached', async () => {
+    const { backend } = openWith({ failLive: { code: 'server_unreachable', message: 'offline: no connection' } });
+    await openVersion(ACME_ID);
+    await userEvent.click(screen.getByTestId('install-link-get'));
+    const error = await screen.findByTestId('install-link-error');
+    expect(error.dataset.code).toBe('server_unreachable');
+    expect(screen.queryByTestId('install-link-url')).toBeNull();
+    expect(backend.liveCalls.installLink).toEqual([ACME_ID]);
+  });
+});

@@ -13,7 +13,7 @@
 
 mod device;
 pub mod middleware;
-mod page;
+pub(crate) mod page;
 mod pkce;
 mod store;
 mod tokens;
@@ -140,7 +140,8 @@ impl OAuth {
         }
     }
 
-    fn url(&self, path: &str) -> String {
+    /// `path` on the sandbox's own address (its issuer).
+    pub(crate) fn url(&self, path: &str) -> String {
         format!("{}{path}", self.issuer)
     }
 

@@ -151,16 +151,27 @@ pub fn field_names(error: &ApiError) -> Vec<&str> {
 pub fn complete_content() -> Value {
     json!({
         "general": {"display_name": "Zeta Notes", "slug": "zeta-notes"},
-        "technical": {
-            "scopes": ["apps:read"],
-            "urls": [{"type": "redirect_uri", "url": "https://zeta.io/callback"}]
-        },
+        "technical": complete_technical(&["apps:read"]),
         "marketplace": complete_marketplace("Zeta keeps notes of every call, so nobody has to type while they talk."),
         "subscription_types": [
             {"type": "trial", "license_type": "individual", "name": "Trial", "price": 0,
              "currency": "USD", "min_licenses": 1, "max_licenses": 10, "trial_days": 30},
             {"type": "paid", "license_type": "individual", "name": "Standard", "price": 900,
              "currency": "USD", "min_licenses": 1, "max_licenses": 100}
+        ]
+    })
+}
+
+/// A technical section the default rules pack passes (FAQ §11: the scopes and why, the launch
+/// URL for Single Sign-On, the installation subscription for one-click installs), with `scopes`.
+pub fn complete_technical(scopes: &[&str]) -> Value {
+    json!({
+        "scopes": scopes,
+        "scopes_reason": "Reads the account's apps to show their notes.",
+        "urls": [
+            {"type": "redirect_uri", "url": "https://zeta.io/callback"},
+            {"type": "installation_subscription", "url": "https://zeta.io/events"},
+            {"type": "launch_url", "url": "https://zeta.io/launch"}
         ]
     })
 }

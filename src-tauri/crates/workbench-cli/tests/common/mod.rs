@@ -127,6 +127,25 @@ impl Server {
         assert_eq!(status.as_u16(), 200, "the portal's edit of {app_id}");
     }
 
+    /// A version deleted elsewhere (the portal, another computer): `DELETE` over whatever the
+    /// server has (`If-Match: *`).
+    pub fn portal_delete(&self, app_id: &str, version_id: &str) {
+        let status = self.runtime.block_on(async {
+            self.http
+                .delete(format!(
+                    "{}{}",
+                    self.url,
+                    partner_api::paths::version(app_id, version_id)
+                ))
+                .header("If-Match", "*")
+                .send()
+                .await
+                .expect("the deletion is sent")
+                .status()
+        });
+        assert_eq!(status.as_u16(), 204, "the portal deletes {version_id}");
+    }
+
     pub fn get_json(&self, path: &str) -> Value {
         let (status, body) = self.send(reqwest::Method::GET, path, None);
         assert_eq!(status, 200, "GET {path} must succeed: {body}");

@@ -1,5 +1,5 @@
-//! Listing rules: required fields, lengths, slug pattern, HTTPS URLs, known categories, and the
-//! reason for write scopes. The fields a rule names are data (`fields`, `max`, `min` parameters);
+//! Listing rules: required fields, lengths, slug pattern, HTTPS URLs, known categories, the
+//! reason for write scopes, and automated provisioning. The fields a rule names are data (`fields`, `max`, `min` parameters);
 //! a field name the engine cannot read makes the rule not checked.
 
 use regex::RegexBuilder;
@@ -24,7 +24,8 @@ fn url_type(name: &str) -> Option<UrlType> {
 }
 
 /// The fields a rule may name: `general.display_name`, `general.slug`, `general.notes`,
-/// `technical.scopes_reason`, `technical.urls.<type>`, `marketplace.listing_summary`,
+/// `technical.scopes`, `technical.scopes_reason`, `technical.urls.<type>`,
+/// `marketplace.listing_summary`,
 /// `marketplace.description`, `marketplace.categories`, `marketplace.urls.<type>`,
 /// `marketplace.support.{email,phone,url}`, `subscription_types`.
 fn field<'c>(content: &'c VersionContent, name: &str) -> Option<FieldValue<'c>> {
@@ -35,6 +36,7 @@ fn field<'c>(content: &'c VersionContent, name: &str) -> Option<FieldValue<'c>> 
         "general.display_name" => Text(&general.display_name),
         "general.slug" => Text(&general.slug),
         "general.notes" => Text(&general.notes),
+        "technical.scopes" => Count(technical.scopes.len()),
         "technical.scopes_reason" => Text(&technical.scopes_reason),
         "marketplace.listing_summary" => Text(&marketplace.listing_summary),
         "marketplace.description" => Text(&marketplace.description),
@@ -249,6 +251,15 @@ pub fn scopes_reason(context: &Context<'_>, rule: &Rule) -> Outcome {
             vec![Finding::new(rule.field.clone()).with("scopes", writes)]
         },
     )
+}
+
+/// `technical_automated_provisioning`: the app is provisioned automatically, not by hand.
+pub fn automated_provisioning(context: &Context<'_>, rule: &Rule) -> Outcome {
+    Ok(if context.input.content.technical.manually_provisioned {
+        vec![Finding::new(rule.field.clone())]
+    } else {
+        vec![]
+    })
 }
 
 #[cfg(test)]

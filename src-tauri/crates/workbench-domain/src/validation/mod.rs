@@ -263,6 +263,7 @@ pub const KINDS: &[(&str, Check)] = &[
     ("screenshot_max_bytes", assets::screenshot_max_bytes),
     ("plans_exactly_one_trial", plans::exactly_one_trial),
     ("plans_trial_days", plans::trial_days),
+    ("plans_trial_free", plans::trial_free),
     ("plans_at_least_one_paid", plans::at_least_one_paid),
     ("plans_pay_as_you_go", plans::pay_as_you_go),
     ("plans_price_non_negative", plans::price_non_negative),
@@ -279,6 +280,10 @@ pub const KINDS: &[(&str, Check)] = &[
     ("listing_https_urls", listing::https_urls),
     ("listing_categories_known", listing::categories_known),
     ("listing_scopes_reason", listing::scopes_reason),
+    (
+        "technical_automated_provisioning",
+        listing::automated_provisioning,
+    ),
     ("text_no_placeholders", text::no_placeholders),
     ("text_no_secrets", text::no_secrets),
     ("state_track_editable", state::track_editable),

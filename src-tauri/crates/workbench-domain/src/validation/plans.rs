@@ -68,6 +68,16 @@ pub fn trial_days(context: &Context<'_>, rule: &Rule) -> Outcome {
         .collect())
 }
 
+/// `plans_trial_free`: a trial plan costs nothing.
+pub fn trial_free(context: &Context<'_>, _rule: &Rule) -> Outcome {
+    Ok(plans(context)
+        .iter()
+        .enumerate()
+        .filter(|(_, p)| p.kind == PlanType::Trial && p.price != 0)
+        .map(|(i, p)| Finding::new(at(i, "price")).with("plan", p.name.as_str()))
+        .collect())
+}
+
 /// `plans_at_least_one_paid`.
 pub fn at_least_one_paid(context: &Context<'_>, rule: &Rule) -> Outcome {
     Ok(if plans(context).iter().any(|p| p.kind == PlanType::Paid) {

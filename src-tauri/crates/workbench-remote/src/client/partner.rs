@@ -1,5 +1,5 @@
 //! The partner's live resources: installations of an app and the decision on a pending one,
-//! the partner's OAuth API clients, and the account. None of it is cached: each call asks the
+//! the partner's OAuth API clients, the account, and a version's private install link. None of it is cached: each call asks the
 //! server. A created client's secret comes back as a [`ClientSecret`], whose `Debug` hides it.
 
 use partner_api::account::{self, Account};
@@ -9,7 +9,8 @@ use reqwest::Method;
 use reqwest::header::{ETAG, IF_MATCH};
 
 use super::{
-    Call, IDEMPOTENCY_KEY, PartnerClient, header_value, idempotency_key, json_body, malformed,
+    Call, IDEMPOTENCY_KEY, PartnerClient, header_value, idempotency_key, is_loopback, json_body,
+    malformed,
 };
 use crate::RemoteError;
 use crate::bounds::MAX_RESOURCE_BYTES;
@@ -147,5 +148,27 @@ impl PartnerClient {
             .await?;
         serde_json::from_slice(&reply.body)
             .map_err(|e| malformed(&url, &format!("the reply is not the account: {e}")))
+    }
+
+    /// The link that installs a version privately, to test it (`GET .../install-link`), and
+    /// who can install from it. The link must be https, or http on loopback (the sandbox):
+    /// anything else is the server's fault, refused rather than shown to be opened.
+    pub async fn install_link(
+        &self,
+        app_id: &str,
+        version_id: &str,
+    ) -> Result<partner_api::InstallLink, RemoteError> {
+        let url = self.segments(&["apps", app_id, "versions", version_id, "install-link"])?;
+        let reply = self
+            .exchange(&Call::get(url.clone()), MAX_RESOURCE_BYTES)
+            .await?;
+        let link: partner_api::InstallLink = serde_json::from_slice(&reply.body)
+            .map_err(|e| malformed(&url, &format!("the reply is not an install link: {e}")))?;
+        let safe = url::Url::parse(&link.url)
+            .is_ok_and(|u| u.scheme() == "https" || (u.scheme() == "http" && is_loopback(&u)));
+        if !safe {
+            return Err(malformed(&url, "the install link is not an https address"));
+        }
+        Ok(link)
     }
 }

@@ -600,3 +600,85 @@ fn changes_applied_together_land_together_or_not_at_all() {
     );
     assert_eq!(store.edit_history(ID).unwrap()[0].summary, "import files");
 }
+
+#[test]
+fn a_version_deleted_on_the_server_with_unsent_edits_stays_in_conflict_until_the_partner_settles_it()
+ {
+    use crate::{DELETED_FIELD, DELETION_SIDES};
+    let (_dir, mut store) = store_with(1, 3);
+    let edited = with_name(content(&store, ID), "Still mine");
+    store.edit(ID, &edited, "rename", "k1", AT).unwrap();
+    let untouched = "app-00000-v1";
+    let deleted = |ids: &[&str]| crate::FeedBatch {
+        deleted_versions: ids.iter().map(|id| id.to_string()).collect(),
+        cursor: "c9".into(),
+        ..Default::default()
+    };
+    store.apply_changes(&deleted(&[ID, untouched]), AT).unwrap();
+
+    // The version without local changes goes; the edited one stays, in conflict.
+    assert!(store.version(untouched).unwrap().is_none());
+    assert_eq!(content(&store, ID), edited);
+    let conflicts = store.conflicts(Some(ID)).unwrap();
+    assert_eq!(conflicts.len(), 1);
+    let conflict = &conflicts[0].conflict;
+    assert_eq!(conflict.field, DELETED_FIELD);
+    assert_eq!(conflict.mine, json!(DELETION_SIDES[1]));
+    assert_eq!(conflict.theirs, json!(DELETION_SIDES[2]));
+    // Everything queued for it waits on the conflict.
+    let outbox = store.outbox().unwrap();
+    assert_eq!(outbox[0].waits_on(&conflicts), [DELETED_FIELD]);
+    // Read again, the deletion adds nothing; a value of the partner's own is refused.
+    store.apply_changes(&deleted(&[ID]), AT).unwrap();
+    assert_eq!(store.conflicts(Some(ID)).unwrap().len(), 1);
+    assert!(matches!(
+        store.resolve(ID, DELETED_FIELD, json!("something else"), "k2", AT),
+        Err(StoreError::Invalid(_))
+    ));
+
+    // Kept: a new draft to create, under the same id, with the partner's content and edits.
+    store
+        .resolve(ID, DELETED_FIELD, conflict.mine.clone(), "k3", AT)
+        .unwrap();
+    assert!(store.conflicts(Some(ID)).unwrap().is_empty());
+    let kept = store.version(ID).unwrap().unwrap();
+    assert_eq!(kept.version.content, edited);
+    assert_eq!((kept.etag, kept.base), (None, None));
+    assert_eq!(
+        kept.version.status.technical,
+        workbench_domain::ReviewStatus::Draft
+    );
+    let mut operations: Vec<Operation> = store
+        .outbox()
+        .unwrap()
+        .iter()
+        .map(|e| e.operation)
+        .collect();
+    operations.sort_by_key(|op| op.as_str());
+    assert_eq!(
+        operations,
+        [Operation::CreateVersion, Operation::Edit, Operation::Icon]
+    );
+}
+
+#[test]
+fn a_version_deleted_on_the_server_is_let_go_with_everything_queued_for_it() {
+    use crate::DELETED_FIELD;
+    let (_dir, mut store) = store_with(1, 1);
+    let edited = with_name(content(&store, ID), "Mine");
+    store.edit(ID, &edited, "rename", "k1", AT).unwrap();
+    // A full pull that no longer lists it keeps it in conflict too.
+    let mut snapshot = fixtures::snapshot(1, 1);
+    snapshot.apps[0].versions.clear();
+    store
+        .replace_with_snapshot(&snapshot, "http://s", AT)
+        .unwrap();
+    let conflict = store.conflicts(Some(ID)).unwrap()[0].conflict.clone();
+    assert_eq!(conflict.field, DELETED_FIELD);
+    store
+        .resolve(ID, DELETED_FIELD, conflict.theirs, "k2", AT)
+        .unwrap();
+    assert!(store.version(ID).unwrap().is_none());
+    assert!(store.outbox().unwrap().is_empty());
+    assert!(store.conflicts(None).unwrap().is_empty());
+}

@@ -90,14 +90,16 @@ impl Workbench {
                     && apps.insert(app_id.to_owned())
             })
             .collect();
-        let answers: Vec<Result<VersionResource, RemoteError>> =
-            stream::iter(picked.iter().map(|&i| {
+        // The requests are made before the stream runs (no closure is held across an await:
+        // the future stays `Send` for the window's runtime).
+        let requests: Vec<_> = picked
+            .iter()
+            .map(|&i| {
                 let first = &groups[i].1[0];
                 client.create_version(app_of(first), &first.idempotency_key)
-            }))
-            .buffered(CONCURRENCY)
-            .collect()
-            .await;
+            })
+            .collect();
+        let answers = in_flight(requests).await;
 
         let mut created: Vec<(usize, VersionResource, Option<Write>)> = Vec::new();
         let mut dropped: Vec<usize> = Vec::new();
@@ -257,8 +259,9 @@ impl Workbench {
         writes: Vec<Write>,
         report: &mut PushReport,
     ) -> Result<(), WorkbenchError> {
-        let answers: Vec<Result<VersionResource, RemoteError>> =
-            stream::iter(writes.iter().map(|w| {
+        let requests: Vec<_> = writes
+            .iter()
+            .map(|w| {
                 client.update_version(
                     &w.app_id,
                     &w.version_id,
@@ -266,10 +269,9 @@ impl Workbench {
                     &w.in_flight.idempotency_key,
                     &w.update,
                 )
-            }))
-            .buffered(CONCURRENCY)
-            .collect()
-            .await;
+            })
+            .collect();
+        let answers = in_flight(requests).await;
 
         let mut settled: Vec<(VersionResource, Vec<i64>)> = Vec::new();
         let mut dropped = Vec::new();
@@ -308,6 +310,15 @@ impl Workbench {
                 }
                 Err(error) => {
                     let all: Vec<&OutboxEntry> = entries.iter().collect();
+                    if error.status() == Some(404) {
+                        // Deleted on the server: it all stays queued, and the feed read after
+                        // the push records the deletion as a conflict to settle.
+                        report.writes += 1;
+                        report.waiting_on_conflicts += 1;
+                        self.store().forget_in_flight(&write.version_id)?;
+                        dropped.push(i);
+                        continue;
+                    }
                     if error.is_precondition_failed() {
                         // Changed on the server meanwhile: the one-at-a-time path merges and
                         // sends again.
@@ -353,6 +364,14 @@ impl Workbench {
         }
         Ok(())
     }
+}
+
+/// Runs `requests` with [`CONCURRENCY`] in flight; the answers in the requests' order.
+async fn in_flight<F>(requests: Vec<F>) -> Vec<Result<VersionResource, RemoteError>>
+where
+    F: Future<Output = Result<VersionResource, RemoteError>>,
+{
+    stream::iter(requests).buffered(CONCURRENCY).collect().await
 }
 
 struct CreateRound {

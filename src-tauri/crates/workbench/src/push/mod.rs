@@ -108,6 +108,11 @@ impl Workbench {
                 None => groups.push((entry.version_id.clone(), vec![entry])),
             }
         }
+        // A version to create goes first in its group: one deleted on the server and kept by
+        // the partner has its create queued after its edits.
+        for (_, entries) in &mut groups {
+            entries.sort_by_key(|e| e.operation != Operation::CreateVersion);
+        }
         let total = groups.len();
         if total > 0 {
             on_progress(PullProgress {
@@ -355,6 +360,13 @@ impl Workbench {
         loop {
             // Read again each time: a merge after a 412 may have found new conflicts.
             let conflicts = self.store().conflicts(Some(version_id))?;
+            if conflicts
+                .iter()
+                .any(|c| c.conflict.field == workbench_store::DELETED_FIELD)
+            {
+                // Deleted on the server: everything waits for the partner's choice.
+                return Ok(Outcome::Conflicts);
+            }
             let cached = self.store().version(version_id)?.ok_or_else(|| {
                 Failure::hold(&remaining, "the version is no longer in the cache")
             })?;
@@ -400,15 +412,18 @@ impl Workbench {
                     report.writes += 1;
                     rebases += 1;
                     merged = true;
-                    self.fetch_and_merge(client, &app_id, version_id, at)
-                        .await
-                        .map_err(|error| match error {
-                            WorkbenchError::Remote(e) if e.status() == Some(404) => Failure::hold(
-                                &remaining,
-                                "the version was deleted on the server; discard these changes",
-                            ),
-                            error => Failure::Stop(error),
-                        })?;
+                    match self.fetch_and_merge(client, &app_id, version_id, at).await {
+                        Ok(_) => {}
+                        Err(WorkbenchError::Remote(e)) if e.status() == Some(404) => {
+                            return Ok(Outcome::Conflicts);
+                        }
+                        Err(error) => return Err(Failure::Stop(error)),
+                    }
+                }
+                // Deleted on the server: everything of it stays queued, and the feed read that
+                // follows the push records the deletion as a conflict for the partner to settle.
+                Err(StepError::Remote(error)) if error.status() == Some(404) => {
+                    return Ok(Outcome::Conflicts);
                 }
                 Err(StepError::Remote(error)) => return Err(Failure::classify(error, &remaining)),
                 Err(StepError::Refused { id, reason }) => {

@@ -185,6 +185,72 @@ fn listing_rules() {
             "listing.scopes_reason",
             &[],
         ),
+        // FAQ §11: SSO, one-click installation, Talkdesk's APIs; §16: provisioning by hand.
+        ("a launch URL", |_| {}, "technical.launch_url", &[]),
+        (
+            "no launch URL",
+            |c| {
+                c.technical.urls.remove(2);
+            },
+            "technical.launch_url",
+            &["technical.urls.launch_url"],
+        ),
+        (
+            "a blank launch URL",
+            |c| c.technical.urls[2].url = " ".into(),
+            "technical.launch_url",
+            &["technical.urls.launch_url"],
+        ),
+        (
+            "an installation subscription URL",
+            |_| {},
+            "technical.installation_subscription",
+            &[],
+        ),
+        (
+            "no installation subscription URL",
+            |c| {
+                c.technical.urls.remove(1);
+            },
+            "technical.installation_subscription",
+            &["technical.urls.installation_subscription"],
+        ),
+        (
+            "scopes with their reason",
+            |_| {},
+            "technical.api_scopes",
+            &[],
+        ),
+        (
+            "no scope and no reason",
+            |c| {
+                c.technical.scopes.clear();
+                c.technical.scopes_reason.clear();
+            },
+            "technical.api_scopes",
+            &["technical.scopes", "technical.scopes_reason"],
+        ),
+        (
+            "read scopes without a reason",
+            |c| {
+                c.technical.scopes = vec!["contacts:read".into()];
+                c.technical.scopes_reason.clear();
+            },
+            "technical.api_scopes",
+            &["technical.scopes_reason"],
+        ),
+        (
+            "provisioned automatically",
+            |_| {},
+            "technical.automated_provisioning",
+            &[],
+        ),
+        (
+            "provisioned by hand",
+            |c| c.technical.manually_provisioned = true,
+            "technical.automated_provisioning",
+            &["technical.manually_provisioned"],
+        ),
         (
             "no placeholders",
             |c| {

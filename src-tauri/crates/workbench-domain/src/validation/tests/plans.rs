@@ -40,6 +40,19 @@ fn plan_rules() {
             "plans.trial_days",
             &[],
         ),
+        ("a free trial", |_| {}, "plans.trial_free", &[]),
+        (
+            "a trial with a price",
+            |c| c.subscription_types[0].price = 500,
+            "plans.trial_free",
+            &["subscription_types[0].price"],
+        ),
+        (
+            "a paid plan with a price is not a trial",
+            |c| c.subscription_types[1].price = 1,
+            "plans.trial_free",
+            &[],
+        ),
         ("paid plans", |_| {}, "plans.paid_plan", &[]),
         (
             "only a trial",
