@@ -17,7 +17,8 @@
 //     private bus by notification-recorder.py, which then chooses it): the window opens the version with that field
 //     marked.
 //  8. The field is fixed in the window, the technical review resubmitted and approved: Make available from the
-//     window. The marketplace review is submitted from the window and approved: Advertise from the window.
+//     window. The marketplace review is submitted from the window and approved; Talkdesk publishes it on AppConnect
+//     (the sandbox's admin route, as its manual mode has it): a fourth notification says so.
 //  9. The window and the server agree: Available and Advertised; the timeline tells the story; and no token string is
 //     in the data folder, the app's log or the IPC traffic to the window (`PWB_IPC_TRACE`).
 //
@@ -116,6 +117,12 @@ async function review(track, decision, feedback = []) {
   assert.ok(res.ok, `the reviewer's ${decision} of the ${track} review: ${res.status} ${await res.text()}`);
 }
 
+/** Talkdesk publishes the version on AppConnect (Talkdesk's step, not the partner's: the sandbox's admin route). */
+async function publish() {
+  const res = await fetch(`${sandbox.server}/_sandbox/versions/${VERSION_ID}/advertisement`, { method: 'POST' });
+  assert.ok(res.ok, `Talkdesk's publication: ${res.status} ${await res.text()}`);
+}
+
 /** What the partner's browser does with the device page: enter the code in its form, then approve. */
 async function approveInTheBrowser(pageUrl, userCode) {
   const first = await fetch(pageUrl);
@@ -206,7 +213,7 @@ async function step(name, body) {
   }
 }
 
-test('the full story: sign in, offline edit and icon, preview, back online, rejected with feedback, fixed, approved, available, advertised', async () => {
+test('the full story: sign in, offline edit and icon, preview, back online, rejected with feedback, fixed, approved, available, published by Talkdesk', async () => {
   const recordFile = join(workDir, 'notifications.jsonl');
   const tracePath = join(workDir, 'ipc-trace.jsonl');
   const recorder = await startRecorder(recordFile);
@@ -503,7 +510,7 @@ test('the full story: sign in, offline edit and icon, preview, back online, reje
       await session.waitFor(trackStatusIs('technical', 'Available'), 'the window to show Available');
     });
 
-    await step('marketplace review approved; advertise', async () => {
+    await step('marketplace review approved; Talkdesk publishes it', async () => {
       await submitFromWindow('marketplace');
       await serverVersionWhere((v) => v.status.marketplace === 'in_review', 'marketplace In Review');
       await session.waitFor(trackStatusIs('marketplace', 'In Review'), 'the window to show the marketplace In Review');
@@ -513,8 +520,15 @@ test('the full story: sign in, offline edit and icon, preview, back online, reje
       assert.equal(notifications[2].summary, 'Delta Surveys 1.0.0: marketplace review approved');
       await session.waitFor(openedFrom(notifications[2].summary), 'the window to open the approval');
       await session.waitFor(trackStatusIs('marketplace', 'Approved'), 'the window to show the marketplace Approved');
-      await click(`[data-testid="track-marketplace"] ${byTestId('action-advertise')}`, 'Advertise');
+      const actions = await session.execute(
+        `return [...document.querySelectorAll('[data-testid="track-marketplace"] [data-testid^="action-"]')].map((b) => b.dataset.testid);`,
+      );
+      assert.ok(!actions.includes('action-advertise'), `publishing is Talkdesk's step, not a button: ${actions}`);
+      await publish();
       await serverVersionWhere((v) => v.status.marketplace === 'advertised', 'marketplace Advertised');
+      await syncNow();
+      const published = await recorded(recordFile, 'the publication', 4);
+      assert.equal(published[3].summary, 'Delta Surveys 1.0.0: published on AppConnect');
     });
 
     await step('the window and the server agree on the end', async () => {
@@ -532,8 +546,8 @@ test('the full story: sign in, offline edit and icon, preview, back online, reje
 
       const titles = await session.waitFor(
         `const titles = [...document.querySelectorAll('[data-testid="timeline-event"] .title')].map((t) => t.textContent.trim());
-         return titles[titles.length - 1] === 'Advertised on AppConnect' && titles;`,
-        'the timeline to reach the advertisement',
+         return titles[titles.length - 1] === 'Published on AppConnect' && titles;`,
+        'the timeline to reach the publication',
       );
       assert.deepEqual(titles, [
         'Submitted for technical review',
@@ -543,7 +557,7 @@ test('the full story: sign in, offline edit and icon, preview, back online, reje
         'Made available',
         'Submitted for marketplace review',
         'Marketplace review approved',
-        'Advertised on AppConnect',
+        'Published on AppConnect',
       ]);
 
       await click(byTestId('back'), 'Back');

@@ -93,7 +93,6 @@ pub enum ActionKind {
     Submit,
     Withdraw,
     MakeAvailable,
-    Advertise,
 }
 
 /// A review action of the partner on one track, and why the track refuses it now.
@@ -126,12 +125,10 @@ fn split_action(action: ReviewAction) -> (ActionKind, Track) {
         ReviewAction::Submit(track) => (ActionKind::Submit, track.into()),
         ReviewAction::Withdraw(track) => (ActionKind::Withdraw, track.into()),
         ReviewAction::MakeAvailable => (ActionKind::MakeAvailable, Track::Technical),
-        ReviewAction::Advertise => (ActionKind::Advertise, Track::Marketplace),
     }
 }
 
-/// The facade's action for `kind` on `track`; make available is technical only, advertise
-/// marketplace only.
+/// The facade's action for `kind` on `track`; make available is technical only.
 pub fn review_action(kind: ActionKind, track: Track) -> Result<ReviewAction, CommandError> {
     let wrong = |what: &str, only: &str| CommandError {
         code: ErrorCode::InvalidInput,
@@ -143,10 +140,6 @@ pub fn review_action(kind: ActionKind, track: Track) -> Result<ReviewAction, Com
         (ActionKind::MakeAvailable, Track::Technical) => ReviewAction::MakeAvailable,
         (ActionKind::MakeAvailable, Track::Marketplace) => {
             return Err(wrong("making a version available", "technical"));
-        }
-        (ActionKind::Advertise, Track::Marketplace) => ReviewAction::Advertise,
-        (ActionKind::Advertise, Track::Technical) => {
-            return Err(wrong("advertising", "marketplace"));
         }
     })
 }
@@ -193,7 +186,6 @@ pub enum ChangeKind {
     Submit,
     Withdraw,
     MakeAvailable,
-    Advertise,
     /// An app registered here, not yet on the server.
     CreateApp,
     /// A version started here, not yet on the server.
@@ -212,7 +204,6 @@ impl From<Operation> for ChangeKind {
             Operation::Submit => ChangeKind::Submit,
             Operation::Withdraw => ChangeKind::Withdraw,
             Operation::MakeAvailable => ChangeKind::MakeAvailable,
-            Operation::Advertise => ChangeKind::Advertise,
             Operation::CreateApp => ChangeKind::CreateApp,
             Operation::CreateVersion => ChangeKind::CreateVersion,
             Operation::DeleteVersion => ChangeKind::DeleteVersion,

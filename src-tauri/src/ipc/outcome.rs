@@ -152,6 +152,8 @@ pub struct OutcomeView {
     pub summary: String,
     /// One line per feedback entry: "field: message".
     pub body: String,
+    /// Talkdesk published the version on AppConnect (not a review decision).
+    pub published: bool,
 }
 
 impl From<ReviewOutcome> for OutcomeView {
@@ -166,6 +168,7 @@ impl From<ReviewOutcome> for OutcomeView {
             decision,
             feedback: entries,
             at,
+            published,
         } = outcome;
         OutcomeView {
             app_id,
@@ -178,6 +181,7 @@ impl From<ReviewOutcome> for OutcomeView {
             at,
             summary: text.summary,
             body: text.body,
+            published,
         }
     }
 }

@@ -140,7 +140,7 @@ export type PartLock = { part: Part,
  */
 locked_because: string | null, };
 
-export type ActionKind = "submit" | "withdraw" | "make_available" | "advertise";
+export type ActionKind = "submit" | "withdraw" | "make_available";
 
 export type ReviewActionView = { action: ActionKind, track: Track, 
 /**
@@ -181,7 +181,7 @@ pending: number,
  */
 content: VersionForm, };
 
-export type ChangeKind = "edit" | "icon" | "submit" | "withdraw" | "make_available" | "advertise" | "create_app" | "create_version" | "delete_version" | "edit_app";
+export type ChangeKind = "edit" | "icon" | "submit" | "withdraw" | "make_available" | "create_app" | "create_version" | "delete_version" | "edit_app";
 
 export type QueuedChange = { 
 /**
@@ -434,7 +434,11 @@ summary: string,
 /**
  * One line per feedback entry: "field: message".
  */
-body: string, };
+body: string, 
+/**
+ * Talkdesk published the version on AppConnect (not a review decision).
+ */
+published: boolean, };
 
 export type NotificationsUnavailable = { reason: string, outcomes: Array<OutcomeView>, };
 

@@ -447,7 +447,7 @@ export class FakeLocal {
         kept.push({ ...change, attempts: change.attempts + 1, held: true, last_error: `the server refused it: ${result.refused}` });
         continue;
       }
-      if (change.track === 'marketplace' || change.kind === 'advertise') view.marketplace = result.to;
+      if (change.track === 'marketplace') view.marketplace = result.to;
       else view.technical = result.to;
     }
     const server = this.#server[versionId];

@@ -66,14 +66,6 @@ export function fakeTransition(
       return from === 'in_review' ? { to: 'draft' } : refused;
     case 'make_available':
       return track === 'technical' && from === 'approved' ? { to: 'available' } : refused;
-    case 'advertise':
-      if (track !== 'marketplace' || from !== 'approved') return refused;
-      if (technical !== 'available') {
-        return {
-          refused: `the marketplace listing can be advertised only once the technical review is Available (it is ${LABEL[technical]})`,
-        };
-      }
-      return { to: 'advertised' };
   }
 }
 
@@ -83,7 +75,6 @@ const ACTIONS: [ActionKind, Track][] = [
   ['make_available', 'technical'],
   ['submit', 'marketplace'],
   ['withdraw', 'marketplace'],
-  ['advertise', 'marketplace'],
 ];
 
 export function fakeActions(technical: ReviewStatus, marketplace: ReviewStatus): ReviewActionView[] {

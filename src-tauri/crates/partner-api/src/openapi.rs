@@ -48,7 +48,7 @@ pub fn is_open_path(path: &str) -> bool {
         routes::list_versions, routes::create_version, routes::get_version,
         routes::update_version, routes::delete_version,
         routes::get_icon, routes::put_icon, routes::install_link,
-        routes::submit, routes::withdraw, routes::make_available, routes::advertise,
+        routes::submit, routes::withdraw, routes::make_available,
         routes::changes, routes::rules,
         routes::list_installations, routes::get_installation, routes::set_installation_state,
         routes::list_oauth_clients, routes::create_oauth_client, routes::get_oauth_client,
@@ -59,7 +59,7 @@ pub fn is_open_path(path: &str) -> bool {
         oauth::authorize_page, oauth::authorize_submit,
         admin::list_faults, admin::add_fault, admin::set_fault_profile, admin::clear_faults,
         admin::approve_device_code, admin::deny_device_code, admin::issue_token,
-        admin::portal_edit, admin::review, admin::set_rules, admin::install_page,
+        admin::portal_edit, admin::review, admin::publish, admin::set_rules, admin::install_page,
     ),
     modifiers(&Security),
     tags(
@@ -70,7 +70,7 @@ pub fn is_open_path(path: &str) -> bool {
         (name = "oauth-clients", description = "The partner's OAuth clients for the Talkdesk APIs (scopes from the catalogue of Talkdesk API scopes)"),
         (name = "account", description = "Licenses and credits"),
         (name = "oauth", description = "The OAuth 2.0 authorization server (RFC 8414, RFC 8628, RFC 6749, RFC 7636, RFC 7009). No bearer token; errors are `OAuthError`."),
-        (name = "sandbox-admin", description = "Sandbox only: these routes exist only in `partner-sandbox`, never in the real service, and answer only loopback peers (403 otherwise). Tests and demos drive the sandbox through them: device-code decisions, review decisions, portal edits, the rules pack, faults and tokens without a browser. Every operation carries `x-sandbox-only: true`."),
+        (name = "sandbox-admin", description = "Sandbox only: these routes exist only in `partner-sandbox`, never in the real service, and answer only loopback peers (403 otherwise). Tests and demos drive the sandbox through them: device-code decisions, review decisions and publications on AppConnect (Talkdesk's steps), portal edits, the rules pack, faults and tokens without a browser. Every operation carries `x-sandbox-only: true`."),
     )
 )]
 struct ApiDoc;
@@ -484,25 +484,6 @@ mod routes {
         ))]
     fn make_available() {}
 
-    #[utoipa::path(post, path = "/apps/{app_id}/versions/{version_id}/advertisement", tag = "apps",
-        params(
-            ("app_id" = String, Path, description = "The app's id"),
-            ("version_id" = String, Path, description = "The version's id"),
-            ("If-Match" = String, Header, description = "The version's current ETag (or `*`)"),
-            ("Idempotency-Key" = Option<String>, Header, description = "A replay with the same key and request (its reply lost) returns the first reply instead of a 412, and changes nothing again", min_length = 1, max_length = 255),
-        ),
-        responses(
-            (status = 200, description = "The version, now Advertised", body = VersionResource,
-                headers(("ETag" = String, description = "The version's new entity tag"))),
-            (status = 400, description = "An `Idempotency-Key` that is not 1 to 255 visible ASCII characters", body = ApiError),
-            (status = 404, description = "No such app or version", body = ApiError),
-            (status = 409, description = "The marketplace track is not Approved", body = ApiError),
-            (status = 412, description = "The version changed since its ETag was read", body = ApiError),
-            (status = 422, description = "The `Idempotency-Key` was used for another request (code `idempotency_key_reused`)", body = ApiError),
-            (status = 428, description = "No `If-Match` header", body = ApiError),
-        ))]
-    fn advertise() {}
-
     #[utoipa::path(get, path = "/changes", tag = "changes",
         params(
             ("cursor" = Option<String>, Query, description = "A `next_cursor` of an earlier reply; from the beginning when absent. `latest` answers no changes and, as `next_cursor`, the current end of the feed: a client about to make a full copy asks for it first and reads the feed from there", pattern = "^(c[0-9]{1,18}|latest)$"),
@@ -803,6 +784,16 @@ mod admin {
             (status = 415, description = "The body is not `application/json`", body = ApiError),
         ))]
     fn review() {}
+
+    #[utoipa::path(post, path = "/_sandbox/versions/{version_id}/advertisement", tag = "sandbox-admin",
+        params(("version_id" = String, Path, description = "The version's id")),
+        responses(
+            (status = 200, description = "Talkdesk published the version on AppConnect: its marketplace track is Advertised (in auto mode this happens by itself, the review delay after the version's marketplace review is approved and its technical track Available)", body = VersionResource,
+                headers(("ETag" = String, description = "The version's new entity tag"))),
+            (status = 404, description = "No such version", body = ApiError),
+            (status = 409, description = "The marketplace track is not Approved, or the technical track is not Available", body = ApiError),
+        ))]
+    fn publish() {}
 
     #[utoipa::path(get, path = "/_sandbox/install/{app_id}/{version_id}", tag = "sandbox-admin",
         params(

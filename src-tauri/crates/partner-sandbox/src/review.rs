@@ -2,6 +2,12 @@
 //! due times persisted in `pending_reviews`, so a restart still decides them) and the one
 //! function that applies a decision, shared with the admin route.
 //!
+//! Publishing on AppConnect is Talkdesk's step too (FAQ §15: "once your marketing content has
+//! been approved by Talkdesk, it is published"): a version whose marketplace review is approved
+//! and whose technical track is Available is published ([`publish`]: its marketplace track
+//! becomes Advertised) after the review delay in auto mode (`pending_publications`), or by
+//! `POST /_sandbox/versions/{version_id}/advertisement` in manual mode.
+//!
 //! The automatic reviewer judges with the rules engine ([`automatic_feedback`]): the pack in
 //! force when it decides, the submitted track, the suppressions recorded with the submission.
 //! Every error or warning left is one feedback entry naming its rule; none means approved.
@@ -71,6 +77,38 @@ impl Reviews {
         Ok(())
     }
 
+    /// Schedules the publication of `version_id` on AppConnect when the mode is Auto and the
+    /// version can be published (marketplace Approved, technical Available); call inside the
+    /// transaction that made it so, then [`Reviews::wake`] after it commits.
+    pub fn schedule_publication(
+        &self,
+        conn: &Connection,
+        version_id: &str,
+    ) -> Result<(), HttpError> {
+        if self.mode != ReviewMode::Auto {
+            return Ok(());
+        }
+        let Some((_, version)) = store::load_version_by_id(conn, version_id)? else {
+            return Ok(());
+        };
+        if transition(
+            version.version.status,
+            Track::Marketplace,
+            Action::Advertise,
+        )
+        .is_err()
+        {
+            return Ok(());
+        }
+        let due =
+            store::now_ms().saturating_add(self.delay.as_millis().min(i64::MAX as u128) as i64);
+        conn.execute(
+            "INSERT OR REPLACE INTO pending_publications (version_id, due_ms) VALUES (?1, ?2)",
+            params![version_id, due],
+        )?;
+        Ok(())
+    }
+
     pub fn wake(&self) {
         self.wake.notify_one();
     }
@@ -115,10 +153,12 @@ pub fn automatic_feedback(
     Ok((feedback, report.not_checked))
 }
 
-/// Applies a reviewer's decision to `track` of `version_id` and records it in the feed.
-/// Refused (409) unless the track is In Review.
+/// Applies a reviewer's decision to `track` of `version_id` and records it in the feed; an
+/// approved marketplace review of a version whose technical track is Available schedules its
+/// publication (auto mode). Refused (409) unless the track is In Review.
 pub fn decide(
     conn: &Connection,
+    reviews: &Reviews,
     version_id: &str,
     track: Track,
     decision: ReviewDecision,
@@ -152,11 +192,48 @@ pub fn decide(
         not_checked,
     });
     store::record(conn, change)?;
+    if track == Track::Marketplace && decision == ReviewDecision::Approve {
+        reviews.schedule_publication(conn, version_id)?;
+    }
     Ok(version)
 }
 
-/// Decides every due review with the pack in force; returns the due time of the next one, if any.
-fn run_due(db: &Db, rules: &Rules) -> Option<i64> {
+/// Talkdesk publishes `version_id` on AppConnect: its marketplace track becomes Advertised,
+/// recorded in the feed. Refused (409) unless its marketplace review is approved and its
+/// technical track is Available.
+pub fn publish(conn: &Connection, version_id: &str) -> Result<VersionResource, HttpError> {
+    let (_, mut version) = store::load_version_by_id(conn, version_id)?
+        .ok_or_else(|| HttpError::not_found(format!("no version {version_id}")))?;
+    version.version.status = transition(
+        version.version.status,
+        Track::Marketplace,
+        Action::Advertise,
+    )
+    .map_err(crate::routes::refused)?;
+    store::save_version(conn, &version)?;
+    conn.execute(
+        "DELETE FROM pending_publications WHERE version_id = ?1",
+        [version_id],
+    )?;
+    let version = store::load_version_by_id(conn, version_id)?
+        .ok_or_else(HttpError::internal)?
+        .1;
+    store::record(
+        conn,
+        NewChange::version(
+            ChangeKind::Advertised,
+            &version.version.app_id,
+            version_id,
+            Some(version.etag.clone()),
+        )
+        .track(Track::Marketplace),
+    )?;
+    Ok(version)
+}
+
+/// Decides every due review with the pack in force and publishes every due version; returns
+/// the due time of the next one, if any.
+fn run_due(db: &Db, reviews: &Reviews, rules: &Rules) -> Option<i64> {
     let now = store::now_ms();
     let due = db.read(|conn| {
         let mut stmt = conn.prepare(
@@ -191,19 +268,52 @@ fn run_due(db: &Db, rules: &Rules) -> Option<i64> {
             } else {
                 ReviewDecision::Reject
             };
-            decide(conn, &version_id, track, decision, feedback, not_checked).map(|_| ())
+            decide(
+                conn,
+                reviews,
+                &version_id,
+                track,
+                decision,
+                feedback,
+                not_checked,
+            )
+            .map(|_| ())
         });
         if let Err(error) = result {
             tracing::error!(?error, %version_id, %track, "automatic review failed; dropping it");
             let _ = db.write(|conn| Ok(unschedule(conn, &version_id, track)?));
         }
     }
+    let due = db.read(|conn| {
+        let mut stmt = conn.prepare(
+            "SELECT version_id FROM pending_publications WHERE due_ms <= ?1 ORDER BY due_ms",
+        )?;
+        let rows = stmt
+            .query_map([now], |r| r.get::<_, String>(0))?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok(rows)
+    });
+    for version_id in due.unwrap_or_default() {
+        let published = db.write(|conn| publish(conn, &version_id).map(|_| ()));
+        if let Err(error) = published {
+            // Changed meanwhile (withdrawn, deleted): nothing to publish any more.
+            tracing::info!(?error, %version_id, "publication dropped");
+            let _ = db.write(|conn| {
+                conn.execute(
+                    "DELETE FROM pending_publications WHERE version_id = ?1",
+                    [&version_id],
+                )?;
+                Ok(())
+            });
+        }
+    }
     db.read(|conn| {
-        Ok(
-            conn.query_row("SELECT MIN(due_ms) FROM pending_reviews", [], |r| {
-                r.get::<_, Option<i64>>(0)
-            })?,
-        )
+        Ok(conn.query_row(
+            "SELECT MIN(due_ms) FROM (SELECT due_ms FROM pending_reviews
+                                      UNION ALL SELECT due_ms FROM pending_publications)",
+            [],
+            |r| r.get::<_, Option<i64>>(0),
+        )?)
     })
     .ok()
     .flatten()
@@ -214,8 +324,8 @@ fn run_due(db: &Db, rules: &Rules) -> Option<i64> {
 pub fn spawn(db: Arc<Db>, reviews: Arc<Reviews>, rules: Arc<Rules>) -> JoinHandle<()> {
     tokio::spawn(async move {
         loop {
-            let (db2, rules2) = (db.clone(), rules.clone());
-            let next = tokio::task::spawn_blocking(move || run_due(&db2, &rules2))
+            let (db2, reviews2, rules2) = (db.clone(), reviews.clone(), rules.clone());
+            let next = tokio::task::spawn_blocking(move || run_due(&db2, &reviews2, &rules2))
                 .await
                 .ok()
                 .flatten();

@@ -83,7 +83,6 @@ pub const SERVED: &[(&str, &str)] = &[
         "/apps/{app_id}/versions/{version_id}/submissions/{track}",
     ),
     ("POST", "/apps/{app_id}/versions/{version_id}/availability"),
-    ("POST", "/apps/{app_id}/versions/{version_id}/advertisement"),
     ("GET", "/changes"),
     ("GET", "/rules"),
     ("GET", "/apps/{app_id}/installations"),
@@ -113,6 +112,7 @@ pub const SERVED: &[(&str, &str)] = &[
     ("POST", "/_sandbox/versions/{version_id}/review"),
     ("PUT", "/_sandbox/rules"),
     ("GET", "/_sandbox/install/{app_id}/{version_id}"),
+    ("POST", "/_sandbox/versions/{version_id}/advertisement"),
 ];
 
 pub fn router(state: AppState) -> Router {

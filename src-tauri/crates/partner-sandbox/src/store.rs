@@ -32,6 +32,12 @@ CREATE TABLE IF NOT EXISTS idempotency_keys (
     body BLOB NOT NULL,
     created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
 );
+-- Versions Talkdesk publishes on AppConnect when due (auto mode): their marketplace review
+-- approved and their technical track Available (`review::publish`).
+CREATE TABLE IF NOT EXISTS pending_publications (
+    version_id TEXT PRIMARY KEY,
+    due_ms INTEGER NOT NULL
+);
 CREATE TABLE IF NOT EXISTS pending_reviews (
     version_id TEXT NOT NULL,
     track TEXT NOT NULL CHECK (track IN ('technical', 'marketplace')),

@@ -199,6 +199,17 @@ impl Fixture {
         .await
     }
 
+    /// `POST /_sandbox/versions/{id}/advertisement`: Talkdesk publishes it (manual mode).
+    async fn publish(&self, v: &VersionResource) -> Reply {
+        self.send(
+            Method::POST,
+            &format!("/_sandbox/versions/{}/advertisement", v.version.id),
+            Body::None,
+            &[],
+        )
+        .await
+    }
+
     async fn post_action(&self, v: &VersionResource, what: &str) -> Reply {
         self.send(
             Method::POST,
@@ -633,12 +644,13 @@ async fn transitions_edit_locks_and_the_next_version() {
         .review(&v, "technical", "approve", json!([]))
         .await
         .ok(StatusCode::OK);
-    // Advertising needs an Approved marketplace track and an Available technical one.
-    let e = fx
-        .post_action(&v, "advertisement")
-        .await
-        .error(StatusCode::CONFLICT);
+    // Publishing needs an Approved marketplace track and an Available technical one; it is
+    // Talkdesk's step: the partner's API has no route for it.
+    let e = fx.publish(&v).await.error(StatusCode::CONFLICT);
     assert_eq!(e.code, "conflict");
+    fx.post_action(&v, "advertisement")
+        .await
+        .error(StatusCode::NOT_FOUND);
     let v: VersionResource = fx.post_action(&v, "availability").await.ok(StatusCode::OK);
     assert_eq!(v.version.status.technical, ReviewStatus::Available);
     fx.post_action(&v, "availability")
@@ -654,7 +666,12 @@ async fn transitions_edit_locks_and_the_next_version() {
         .review(&v, "marketplace", "approve", json!([]))
         .await
         .ok(StatusCode::OK);
-    let v: VersionResource = fx.post_action(&v, "advertisement").await.ok(StatusCode::OK);
+    assert_eq!(
+        fx.version(&v).await.version.status.marketplace,
+        ReviewStatus::Approved,
+        "manual mode: Talkdesk publishes when the admin route says so"
+    );
+    let v: VersionResource = fx.publish(&v).await.ok(StatusCode::OK);
     assert_eq!(v.version.status.marketplace, ReviewStatus::Advertised);
 
     // The next version: a copy (content and icon), 1.1.0, with the icon and plans frozen.
@@ -749,6 +766,36 @@ async fn auto_review_approves_complete_and_rejects_incomplete_versions() {
         rules,
         [("plans.quoted_prices", "marketplace.description")],
         "errors refuse the submission; a warning left unsuppressed rejects it"
+    );
+}
+
+/// FAQ §15: "once your marketing content has been approved by Talkdesk, it is published". In
+/// auto mode Talkdesk publishes a version by itself, the review delay after its marketplace
+/// review is approved and its technical track made Available, in either order.
+#[tokio::test]
+async fn talkdesk_publishes_an_approved_and_available_version_by_itself() {
+    let fx = Fixture::start(ReviewMode::Auto, Duration::from_millis(50)).await;
+    let (app, _) = fx.register("zeta").await;
+    let v = fx.new_version(&app.id).await;
+    let v: VersionResource = fx.patch(&v, complete_content()).await.ok(StatusCode::OK);
+    let v: VersionResource = fx.submit(&v, "technical").await.ok(StatusCode::OK);
+    let v = wait_for(&fx, &v, Track::Technical, ReviewStatus::InReview).await;
+    let v: VersionResource = fx.submit(&v, "marketplace").await.ok(StatusCode::OK);
+    let v = wait_for(&fx, &v, Track::Marketplace, ReviewStatus::InReview).await;
+    assert_eq!(v.version.status.marketplace, ReviewStatus::Approved);
+    // Approved, but the technical track is not Available yet: nothing is published.
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let v = fx.version(&v).await;
+    assert_eq!(v.version.status.marketplace, ReviewStatus::Approved);
+    // Made available (the partner's step): published after the delay, with no partner action.
+    let v: VersionResource = fx.post_action(&v, "availability").await.ok(StatusCode::OK);
+    let v = wait_for(&fx, &v, Track::Marketplace, ReviewStatus::Approved).await;
+    assert_eq!(v.version.status.marketplace, ReviewStatus::Advertised);
+    let (changes, _) = fx.changes(None, 500).await;
+    let last = changes.last().unwrap();
+    assert_eq!(
+        (last.kind, last.resource.id.as_str()),
+        (ChangeKind::Advertised, v.version.id.as_str())
     );
 }
 
@@ -1040,15 +1087,7 @@ async fn every_version_write_replays_its_first_reply_under_its_key() {
         .review(&v, "marketplace", "approve", json!([]))
         .await
         .ok(StatusCode::OK);
-    let v = twice(
-        &fx,
-        Method::POST,
-        &format!("{path}/advertisement"),
-        || Body::None,
-        "advertise-1",
-        &v,
-    )
-    .await;
+    let v: VersionResource = fx.publish(&v).await.ok(StatusCode::OK);
     assert_eq!(v.version.status.marketplace, ReviewStatus::Advertised);
 
     let (changes, _) = fx.changes(None, 500).await;
@@ -1168,7 +1207,7 @@ async fn the_change_feed_lists_every_mutation_once_in_order_across_pages() {
         .review(&v, "marketplace", "approve", json!([]))
         .await
         .ok(StatusCode::OK);
-    let v: VersionResource = fx.post_action(&v, "advertisement").await.ok(StatusCode::OK);
+    let v: VersionResource = fx.publish(&v).await.ok(StatusCode::OK);
     let next = fx.new_version(&app.id).await;
     fx.send(
         Method::DELETE,
@@ -1178,9 +1217,7 @@ async fn the_change_feed_lists_every_mutation_once_in_order_across_pages() {
     )
     .await;
     // A refused request records nothing.
-    fx.post_action(&v, "advertisement")
-        .await
-        .error(StatusCode::CONFLICT);
+    fx.publish(&v).await.error(StatusCode::CONFLICT);
 
     let expected = [
         ChangeKind::AppRegistered,

@@ -1,5 +1,5 @@
 //! `pwb edit`, `pwb conflicts`, `pwb resolve`, `pwb outbox`, and the review actions
-//! (`pwb submit|withdraw|make-available|advertise`): local changes that the next sync sends.
+//! (`pwb submit|withdraw|make-available`): local changes that the next sync sends.
 
 use std::path::{Path, PathBuf};
 

@@ -240,10 +240,12 @@ enum Command {
         #[command(flatten)]
         action: edit::ActionArgs,
     },
-    /// Advertise a version approved by the marketplace review on AppConnect.
+    /// Gone: Talkdesk publishes a version on AppConnect itself (FAQ §15). Kept hidden, to say
+    /// so to whoever still runs it; it changes nothing.
+    #[command(hide = true)]
     Advertise {
-        #[command(flatten)]
-        action: edit::ActionArgs,
+        #[arg(trailing_var_arg = true, allow_hyphen_values = true, hide = true)]
+        _args: Vec<String>,
     },
     /// The sync status from the cache: last checked, pending, held and conflicts. With
     /// --watch, syncs every few seconds and prints each review decision as it arrives, until
@@ -261,7 +263,7 @@ enum Command {
         json: bool,
     },
     /// A version's review timeline from the cache: submitted, reviewed (with the feedback),
-    /// made available, advertised, each with its time. Works offline.
+    /// made available, published on AppConnect, each with its time. Works offline.
     Timeline {
         /// The cached version.
         #[arg(long, value_name = "ID")]
@@ -631,15 +633,13 @@ async fn run(cli: Cli) -> Result<u8, WorkbenchError> {
             )
             .await
         }
-        Command::Advertise { action } => {
-            act(
-                &workbench,
-                &choice,
-                action,
-                ReviewAction::Advertise,
-                Vec::new(),
-            )
-            .await
+        Command::Advertise { .. } => {
+            output::say_err!(
+                "error: there is nothing to advertise: Talkdesk publishes a version on \
+                 AppConnect itself once its marketplace review is approved and its technical \
+                 review is Available (Partner Project FAQ §15); `pwb status --watch` says when"
+            );
+            Ok(exit::USAGE)
         }
         Command::Status {
             watch: true,

@@ -229,6 +229,7 @@ pub fn timeline(workbench: &Workbench, version_id: &str, json: bool) -> Result<u
             (workbench::TimelineKind::Reviewed, Some(decision)) => {
                 workbench::review_words(decision, event.feedback.len())
             }
+            (workbench::TimelineKind::Advertised, _) => "published on AppConnect".to_owned(),
             (kind, _) => kind.as_str().replace('_', " "),
         };
         say!(

@@ -216,6 +216,5 @@ fn action_words(action: ReviewAction) -> (&'static str, &'static str) {
         ReviewAction::Submit(track) => ("submit", track.as_str()),
         ReviewAction::Withdraw(track) => ("withdraw", track.as_str()),
         ReviewAction::MakeAvailable => ("make-available", "technical"),
-        ReviewAction::Advertise => ("advertise", "marketplace"),
     }
 }

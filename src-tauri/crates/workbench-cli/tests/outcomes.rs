@@ -174,6 +174,76 @@ fn a_rejection_reaches_status_watch_as_it_arrives_and_the_timeline_keeps_the_fee
     );
 }
 
+/// FAQ §15: the partner makes a version available; Talkdesk publishes it on AppConnect once its
+/// marketplace review is approved. `pwb status --watch` and the timeline report it, and
+/// `pwb advertise` only explains.
+#[test]
+fn talkdesk_publishing_a_version_reaches_status_watch_and_the_timeline() {
+    let (server, data) = synced();
+    let (app, version) = server.find(DELTA);
+    let run = |args: &[&str]| {
+        let mut all = args.to_vec();
+        all.extend(["--app", &app, "--version", &version]);
+        expect(&server, data.path(), &all, SUCCESS);
+    };
+    let approve =
+        |track: &str| server.review(&version, json!({"track": track, "decision": "approve"}));
+    let sync = || expect(&server, data.path(), &["sync"], SUCCESS);
+    run(&["submit", "--track", "technical"]);
+    approve("technical");
+    sync();
+    run(&["make-available"]);
+    run(&["submit", "--track", "marketplace"]);
+    approve("marketplace");
+    sync();
+
+    let refused = expect(
+        &server,
+        data.path(),
+        &["advertise", "--app", &app, "--version", &version],
+        USAGE,
+    );
+    assert!(
+        refused
+            .stderr
+            .contains("Talkdesk publishes a version on AppConnect itself"),
+        "{}",
+        refused.stderr
+    );
+
+    // The watch tells the approvals its own announcer has not told yet, then the publication.
+    let watch = Watch::start(&server, data.path(), &[]);
+    server.publish(&version);
+    let lines: Vec<String> = (0..3)
+        .map(|_| watch.next_line(Duration::from_secs(20)))
+        .collect();
+    assert_eq!(
+        lines,
+        [
+            "Delta Surveys 1.0.0: technical review approved",
+            "Delta Surveys 1.0.0: marketplace review approved",
+            "Delta Surveys 1.0.0: published on AppConnect",
+        ]
+    );
+    drop(watch);
+
+    let timeline = expect(
+        &server,
+        data.path(),
+        &["timeline", "--version", &version],
+        SUCCESS,
+    );
+    assert!(
+        timeline
+            .stdout
+            .lines()
+            .last()
+            .is_some_and(|l| l.ends_with("published on AppConnect")),
+        "{}",
+        timeline.stdout
+    );
+}
+
 #[test]
 fn an_outcome_another_sync_recorded_first_is_still_printed_once_by_status_watch() {
     let (server, data) = synced();

@@ -143,8 +143,9 @@ impl VersionStatus {
     }
 }
 
-/// What someone asks of a track. `Approve` and `Reject` are Talkdesk's reviewer's; the rest are
-/// the partner's.
+/// What someone asks of a track. `Approve`, `Reject` and `Advertise` (publishing on AppConnect:
+/// FAQ §15, "once your marketing content has been approved by Talkdesk, it is published") are
+/// Talkdesk's; the rest are the partner's.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
@@ -183,7 +184,7 @@ pub enum TransitionError {
     #[error("{action:?} does not apply to the {track} review")]
     WrongTrack { track: Track, action: Action },
     #[error(
-        "the marketplace listing can be advertised only once the technical review is Available (it is {technical})"
+        "the marketplace listing can be published on AppConnect only once the technical review is Available (it is {technical})"
     )]
     NotYetAvailable { technical: ReviewStatus },
 }

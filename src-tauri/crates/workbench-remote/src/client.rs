@@ -464,18 +464,6 @@ impl PartnerClient {
         self.write(Method::POST, url, if_match, key, None).await
     }
 
-    /// Advertises an approved version on the marketplace (`POST .../advertisement`).
-    pub async fn advertise(
-        &self,
-        app_id: &str,
-        version_id: &str,
-        if_match: &str,
-        key: &str,
-    ) -> Result<VersionResource, RemoteError> {
-        let url = self.version_url(app_id, version_id, &["advertisement"])?;
-        self.write(Method::POST, url, if_match, key, None).await
-    }
-
     /// One page of the change feed after `cursor`: `None` reads from the beginning, a
     /// `next_cursor` of an earlier page from there, and [`partner_api::LATEST_CURSOR`]
     /// (`"latest"`) gives no changes and the current end of the feed, where a client that is

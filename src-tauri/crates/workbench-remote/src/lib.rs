@@ -7,8 +7,8 @@
 //! deadline, collections and the change feed are bounded as a whole ([`bounds`]), and a
 //! malformed or truncated reply is an error, never a partial result.
 //!
-//! The writes of a sync (`update_version`, `put_icon`, `submit`, `withdraw`, `make_available`,
-//! `advertise`) each send `If-Match` and an `Idempotency-Key` and answer the version as the
+//! The writes of a sync (`update_version`, `put_icon`, `submit`, `withdraw`, `make_available`)
+//! each send `If-Match` and an `Idempotency-Key` and answer the version as the
 //! server saved it, new ETag included. [`PartnerClient::with_retry`] makes every request try
 //! again after a passing failure ([`RetryPolicy`]); a 412 is
 //! [`RemoteError::is_precondition_failed`], never retried.

@@ -93,6 +93,19 @@ impl Server {
         response.json().await.unwrap()
     }
 
+    /// Talkdesk publishes the version on AppConnect (the sandbox's manual mode).
+    async fn publish(&self, v: &VersionResource) -> VersionResource {
+        let response = self
+            .send(
+                Method::POST,
+                &format!("/_sandbox/versions/{}/advertisement", v.version.id),
+                None,
+            )
+            .await;
+        assert_eq!(response.status(), 200);
+        response.json().await.unwrap()
+    }
+
     async fn set_faults(&self, profile: Value) {
         let response = self
             .send(Method::PUT, "/_sandbox/faults", Some(profile))
@@ -318,11 +331,8 @@ async fn every_write_sends_if_match_and_a_key_and_answers_the_new_version() {
         )
         .await
         .unwrap();
-    let approved = server.approve(&submitted, "marketplace").await;
-    let advertised = client
-        .advertise(app_id, version_id, &approved.etag, "k-advertise")
-        .await
-        .unwrap();
+    server.approve(&submitted, "marketplace").await;
+    let advertised = server.publish(&submitted).await;
     assert_eq!(
         advertised.version.status.marketplace,
         ReviewStatus::Advertised
@@ -492,14 +502,7 @@ async fn a_write_replayed_after_its_reply_was_lost_is_applied_once() {
         .await
         .unwrap();
     let v = server.approve(&v, "marketplace").await;
-    server
-        .arm(&format!("{path}/advertisement"), "truncate", 1)
-        .await;
-    let v = client
-        .advertise(app_id, version_id, &v.etag, "k-advertise")
-        .await
-        .unwrap();
-    assert_eq!(server.armed().await, 0);
+    let v = server.publish(&v).await;
     assert_eq!(v.version.status.marketplace, ReviewStatus::Advertised);
 
     let kinds: Vec<_> = server.feed().await.iter().map(|c| c.kind).collect();

@@ -31,6 +31,10 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         "0007_created_here.sql",
         include_str!("../migrations/0007_created_here.sql"),
     ),
+    (
+        "0008_talkdesk_publishes.sql",
+        include_str!("../migrations/0008_talkdesk_publishes.sql"),
+    ),
 ];
 
 pub fn latest_version() -> u32 {

@@ -3,7 +3,7 @@
 //!
 //! Entries are per version (`resource` is the version id). Content edits are coalesced when
 //! sent: one `PATCH` carries every edited section of a version, whatever the number of entries.
-//! Actions (submit, withdraw, make available, advertise) are sent one by one, in order, each
+//! Actions (submit, withdraw, make available) are sent one by one, in order, each
 //! with its own idempotency key, so a replay after a crash is answered with the first result.
 //!
 //! An open conflict holds back only the entries it touches ([`OutboxEntry::waits_on`]): a
@@ -29,7 +29,6 @@ pub enum Operation {
     Submit,
     Withdraw,
     MakeAvailable,
-    Advertise,
     /// Register the app made here (`resource` is its local id; the payload is the body).
     CreateApp,
     /// Start the version made here (`resource` is its local id; the payload names its app).
@@ -48,7 +47,6 @@ impl Operation {
             Operation::Submit => "submit",
             Operation::Withdraw => "withdraw",
             Operation::MakeAvailable => "make_available",
-            Operation::Advertise => "advertise",
             Operation::CreateApp => "create_app",
             Operation::CreateVersion => "create_version",
             Operation::DeleteVersion => "delete_version",
@@ -63,7 +61,6 @@ impl Operation {
             Operation::Submit,
             Operation::Withdraw,
             Operation::MakeAvailable,
-            Operation::Advertise,
             Operation::CreateApp,
             Operation::CreateVersion,
             Operation::DeleteVersion,

@@ -273,7 +273,7 @@ pub(crate) fn apply(
     Ok(())
 }
 
-/// Queues an action (submit, withdraw, make available, advertise) on a version.
+/// Queues an action (submit, withdraw, make available) on a version.
 pub(crate) fn enqueue(
     conn: &mut Connection,
     version_id: &str,

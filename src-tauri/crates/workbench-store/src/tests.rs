@@ -510,3 +510,46 @@ fn migrating_a_cache_of_schema_5_marks_its_outcomes_announced_and_keeps_them() {
         );
     }
 }
+
+#[test]
+fn migrating_a_cache_of_schema_7_drops_advertising_and_replays_no_publication() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("cache.sqlite3");
+    {
+        // A cache as migration 0007 left it: the partner advertised from the tool back then.
+        let mut conn = Connection::open(&path).unwrap();
+        rusqlite_migration::Migrations::new(
+            migrations::MIGRATIONS[..7]
+                .iter()
+                .map(|(_, sql)| rusqlite_migration::M::up(sql))
+                .collect(),
+        )
+        .to_latest(&mut conn)
+        .unwrap();
+        conn.execute_batch(
+            "INSERT INTO outbox (resource, operation, payload, idempotency_key, created_at)
+             VALUES ('v', 'advertise', '{}', 'k-old', 't0'),
+                    ('v', 'submit', '{\"track\":\"technical\"}', 'k-submit', 't0');
+             INSERT INTO timeline (cursor, version_id, app_id, kind, at, track)
+             VALUES ('c1', 'v', 'a', 'advertised', 't1', 'marketplace');",
+        )
+        .unwrap();
+    }
+
+    let mut store = Store::open(&path).unwrap();
+
+    let kept: Vec<Operation> = store
+        .outbox()
+        .unwrap()
+        .iter()
+        .map(|e| e.operation)
+        .collect();
+    assert_eq!(kept, [Operation::Submit], "advertising is Talkdesk's now");
+    assert_eq!(store.timeline("v").unwrap().len(), 1, "the history stays");
+    for announcer in [crate::Announcer::Desktop, crate::Announcer::Watch] {
+        assert!(
+            store.take_unannounced(announcer, "t2").unwrap().is_empty(),
+            "an upgrade must not announce {announcer:?} an old publication"
+        );
+    }
+}

@@ -151,7 +151,8 @@ pub(crate) fn for_version(
     rows.map(|row| parse_row(row?)).collect()
 }
 
-/// The review outcomes `announcer` has not announced yet, oldest first, marked as announced at
+/// The review outcomes and publications on AppConnect `announcer` has not announced yet,
+/// oldest first, marked as announced at
 /// `at` in the same transaction: two processes of one announcer never both take an outcome.
 pub(crate) fn take_unannounced(
     conn: &mut Connection,
@@ -163,14 +164,17 @@ pub(crate) fn take_unannounced(
     let events = {
         let mut stmt = tx.prepare_cached(&format!(
             "SELECT {COLUMNS} FROM timeline
-             WHERE kind = 'reviewed' AND {column} IS NULL ORDER BY id"
+             WHERE kind IN ('reviewed', 'advertised') AND {column} IS NULL ORDER BY id"
         ))?;
         let rows = stmt.query_map([], read_row)?;
         rows.map(|row| parse_row(row?))
             .collect::<Result<Vec<_>, _>>()?
     };
     tx.execute(
-        &format!("UPDATE timeline SET {column} = ?1 WHERE kind = 'reviewed' AND {column} IS NULL"),
+        &format!(
+            "UPDATE timeline SET {column} = ?1
+             WHERE kind IN ('reviewed', 'advertised') AND {column} IS NULL"
+        ),
         [at],
     )?;
     tx.commit()?;

@@ -49,7 +49,6 @@ pub enum ReviewAction {
     Submit(Track),
     Withdraw(Track),
     MakeAvailable,
-    Advertise,
 }
 
 /// Exactly what a submission sends for review: the version's content as the server will judge
@@ -201,7 +200,6 @@ impl Workbench {
                 (Operation::Withdraw, serde_json::json!({ "track": track }))
             }
             ReviewAction::MakeAvailable => (Operation::MakeAvailable, serde_json::json!({})),
-            ReviewAction::Advertise => (Operation::Advertise, serde_json::json!({})),
         };
         Ok(self
             .store()
@@ -275,7 +273,8 @@ impl Workbench {
     }
 
     /// The partner's review actions on a version (submit and withdraw on each track, make
-    /// available, advertise), each with why the review tracks refuse it now (`Ok`: allowed).
+    /// available), each with why the review tracks refuse it now (`Ok`: allowed). Publishing on
+    /// AppConnect is Talkdesk's step, not the partner's (FAQ §15).
     pub fn review_actions(
         &self,
         version_id: &str,
@@ -287,7 +286,6 @@ impl Workbench {
             ReviewAction::MakeAvailable,
             ReviewAction::Submit(Track::Marketplace),
             ReviewAction::Withdraw(Track::Marketplace),
-            ReviewAction::Advertise,
         ];
         Ok(actions
             .into_iter()
@@ -296,7 +294,6 @@ impl Workbench {
                     ReviewAction::Submit(track) => (track, Action::Submit),
                     ReviewAction::Withdraw(track) => (track, Action::Withdraw),
                     ReviewAction::MakeAvailable => (Track::Technical, Action::MakeAvailable),
-                    ReviewAction::Advertise => (Track::Marketplace, Action::Advertise),
                 };
                 let allowed = transition(status, track, step)
                     .map(|_| ())

@@ -1,5 +1,6 @@
 //! Review outcomes: what the change feed said about each version in review (its timeline), the
-//! outcomes a sync brought (for notifications and `pwb status --watch`), the text of a
+//! outcomes a sync brought, review decisions and publications on AppConnect (for notifications
+//! and `pwb status --watch`), the text of a
 //! notification (one function, so the desktop and the CLI say the same), and which kinds of
 //! outcome the partner wants to hear about.
 
@@ -25,6 +26,10 @@ pub struct ReviewOutcome {
     pub feedback: Vec<FeedbackEntry>,
     /// RFC 3339, when the server decided.
     pub at: Option<String>,
+    /// Talkdesk published the version on AppConnect (FAQ §15), after its marketplace review was
+    /// approved: `track` is the marketplace, `decision` Approved, so the partner's switch for
+    /// approvals covers it.
+    pub published: bool,
 }
 
 /// What a notification of an outcome says: a one-line summary and a body listing the feedback.
@@ -39,6 +44,15 @@ impl ReviewOutcome {
     /// entry ("field: message"). Partner- and reviewer-written text is passed through as text;
     /// whoever shows it must not interpret it as markup.
     pub fn notification(&self) -> NotificationText {
+        if self.published {
+            return NotificationText {
+                summary: format!(
+                    "{} {}: published on AppConnect",
+                    self.app_name, self.version_number
+                ),
+                body: String::new(),
+            };
+        }
         let summary = format!(
             "{} {}: {} {}",
             self.app_name,
@@ -190,10 +204,10 @@ impl Workbench {
         let mut outcomes = Vec::new();
         let listing = self.store().list_apps()?;
         for event in events {
-            let (TimelineKind::Reviewed, Some(track), Some(decision)) =
-                (event.kind, event.track, event.decision)
-            else {
-                continue;
+            let (track, decision, published) = match (event.kind, event.track, event.decision) {
+                (TimelineKind::Reviewed, Some(track), Some(decision)) => (track, decision, false),
+                (TimelineKind::Advertised, _, _) => (Track::Marketplace, Verdict::Approved, true),
+                _ => continue,
             };
             let app = listing.iter().find(|l| l.app.id == event.app_id);
             let version_number = self
@@ -212,6 +226,7 @@ impl Workbench {
                 decision,
                 feedback: event.feedback.clone(),
                 at: event.at.clone(),
+                published,
             });
         }
         Ok(outcomes)
@@ -238,7 +253,20 @@ mod tests {
                 })
                 .collect(),
             at: None,
+            published: false,
         }
+    }
+
+    #[test]
+    fn a_publication_on_appconnect_is_announced_as_such() {
+        let published = ReviewOutcome {
+            track: Track::Marketplace,
+            published: true,
+            ..outcome(Verdict::Approved, 0)
+        };
+        let text = published.notification();
+        assert_eq!(text.summary, "Acme CRM 1.3: published on AppConnect");
+        assert_eq!(text.body, "");
     }
 
     #[test]

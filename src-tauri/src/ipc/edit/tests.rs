@@ -154,14 +154,14 @@ fn a_queued_change_says_which_conflict_it_waits_on() {
         "the icon goes"
     );
     assert_eq!(
-        waits(Operation::Advertise, json!(null)),
+        waits(Operation::MakeAvailable, json!(null)),
         ["marketplace.listing_summary"],
         "an action waits on every conflict of its version"
     );
 }
 
 #[test]
-fn actions_map_to_the_facade_and_make_available_and_advertise_keep_to_their_track() {
+fn actions_map_to_the_facade_and_make_available_keeps_to_its_track() {
     assert_eq!(
         review_action(ActionKind::Submit, Track::Marketplace).unwrap(),
         ReviewAction::Submit(CoreTrack::Marketplace)
@@ -171,16 +171,16 @@ fn actions_map_to_the_facade_and_make_available_and_advertise_keep_to_their_trac
         ReviewAction::MakeAvailable
     );
     assert_eq!(
-        review_action(ActionKind::Advertise, Track::Technical)
+        review_action(ActionKind::MakeAvailable, Track::Marketplace)
             .unwrap_err()
             .code,
         ErrorCode::InvalidInput
     );
     let views = ReviewActionView::list(vec![
-        (ReviewAction::Advertise, Err("not yet".into())),
+        (ReviewAction::MakeAvailable, Err("not yet".into())),
         (ReviewAction::Withdraw(CoreTrack::Technical), Ok(())),
     ]);
-    assert_eq!(views[0].track, Track::Marketplace);
+    assert_eq!(views[0].track, Track::Technical);
     assert_eq!(views[0].refused_because.as_deref(), Some("not yet"));
     assert_eq!(views[1].action, ActionKind::Withdraw);
     assert_eq!(views[1].refused_because, None);

@@ -39,6 +39,7 @@ const OUTCOME: OutcomeView = {
   at: '2026-11-27T10:00:00Z',
   summary: 'Acme CRM Connector 2.1.0: technical review rejected, 2 issues',
   body: 'general.display_name: Say what the app does\ntechnical.scopes_reason: <img src=x onerror=alert(1)> explain the scopes',
+  published: false,
 };
 
 function render(timeline: TimelineView | null = REJECTED) {
@@ -73,7 +74,7 @@ describe('the timeline words', () => {
       eventTitle({ kind: 'reviewed', at: null, track: 'marketplace', decision: 'approved', feedback: [] }),
     ).toBe('Marketplace review approved');
     expect(eventTitle({ kind: 'advertised', at: null, track: null, decision: null, feedback: [] })).toBe(
-      'Advertised on AppConnect',
+      'Published on AppConnect',
     );
   });
 });

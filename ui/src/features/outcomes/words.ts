@@ -16,7 +16,7 @@ export function eventTitle(event: TimelineEvent): string {
     case 'made_available':
       return 'Made available';
     case 'advertised':
-      return 'Advertised on AppConnect';
+      return 'Published on AppConnect';
   }
 }
 

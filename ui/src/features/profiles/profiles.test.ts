@@ -113,6 +113,7 @@ describe('the profile switch', () => {
           at: null,
           summary: 'Acme CRM Connector 2.1.0: technical review rejected',
           body: '',
+          published: false,
         },
       ],
     };

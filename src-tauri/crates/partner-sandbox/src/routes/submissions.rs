@@ -1,5 +1,6 @@
-//! Moving a version's review tracks: submit, withdraw, make available, advertise. Each needs
-//! `If-Match` with the version's ETag; a refused transition is 409 with the domain's message.
+//! Moving a version's review tracks: submit, withdraw, make available (publishing on AppConnect
+//! is Talkdesk's step: `review::publish`). Each needs `If-Match` with the version's ETag; a
+//! refused transition is 409 with the domain's message.
 
 use axum::body::Bytes;
 use axum::extract::rejection::{BytesRejection, PathRejection};
@@ -127,63 +128,41 @@ pub async fn withdraw(
     .await
 }
 
+/// Makes a technically approved version Available (the partner's self-service step, FAQ §15);
+/// one whose marketplace review is approved too is then due for publication on AppConnect,
+/// which is Talkdesk's step (`review::publish`). No body (any is ignored): only the version's
+/// ETag in `If-Match`, and an optional `Idempotency-Key`, so a replay gets the first reply.
 pub async fn make_available(
-    state: State<AppState>,
-    ids: Result<Path<(String, String)>, PathRejection>,
-    headers: HeaderMap,
-) -> Result<Reply, HttpError> {
-    bodiless(
-        state,
-        ids,
-        headers,
-        "availability",
-        Track::Technical,
-        Action::MakeAvailable,
-    )
-    .await
-}
-
-pub async fn advertise(
-    state: State<AppState>,
-    ids: Result<Path<(String, String)>, PathRejection>,
-    headers: HeaderMap,
-) -> Result<Reply, HttpError> {
-    bodiless(
-        state,
-        ids,
-        headers,
-        "advertisement",
-        Track::Marketplace,
-        Action::Advertise,
-    )
-    .await
-}
-
-/// A transition asked for with no body (any body is ignored): only the version's ETag in
-/// `If-Match`, and an optional `Idempotency-Key`, so a replay gets the first reply instead of
-/// a 412. `route` is the last segment of the path (`availability`, `advertisement`).
-async fn bodiless(
     State(state): State<AppState>,
     ids: Result<Path<(String, String)>, PathRejection>,
     headers: HeaderMap,
-    route: &'static str,
-    track: Track,
-    action: Action,
 ) -> Result<Reply, HttpError> {
     let (app_id, version_id) = path(ids)?;
     let wanted = body::if_match(&headers)?;
     let key = body::idempotency_key(&headers)?;
     let fingerprint = body::fingerprint(
         "POST",
-        &format!("{}/{route}", paths::version(&app_id, &version_id)),
+        &format!("{}/availability", paths::version(&app_id, &version_id)),
         b"",
     );
-    body::write(&state, move |conn| {
+    let reviews = state.reviews.clone();
+    let reply = body::write(&state, move |conn| {
         body::idempotent(conn, key.as_deref(), &fingerprint, |conn| {
-            apply(conn, &app_id, &version_id, &wanted, track, action)
+            let reply = apply(
+                conn,
+                &app_id,
+                &version_id,
+                &wanted,
+                Track::Technical,
+                Action::MakeAvailable,
+            )?;
+            reviews.schedule_publication(conn, &version_id)?;
+            Ok(reply)
         })
     })
-    .await
+    .await;
+    state.reviews.wake();
+    reply
 }
 
 /// Checks `If-Match`, applies `action` to `track`, saves and records it.
@@ -206,7 +185,6 @@ fn apply(
         Action::Submit => ChangeKind::Submitted,
         Action::Withdraw => ChangeKind::Withdrawn,
         Action::MakeAvailable => ChangeKind::MadeAvailable,
-        Action::Advertise => ChangeKind::Advertised,
         _ => ChangeKind::VersionUpdated,
     };
     store::record(

@@ -1,5 +1,5 @@
-//! The router of the write side, merged into the main router, and the two admin write routes:
-//! a portal edit and a manual review decision.
+//! The router of the write side, merged into the main router, and the admin write routes: a
+//! portal edit, a manual review decision and a publication on AppConnect.
 
 use axum::Router;
 use axum::body::Bytes;
@@ -48,10 +48,6 @@ pub fn routes() -> Router<AppState> {
             &format!("{version}/availability"),
             post(submissions::make_available).layer(json()),
         )
-        .route(
-            &format!("{version}/advertisement"),
-            post(submissions::advertise).layer(json()),
-        )
         .route(CHANGES_PATH, get(changes::list))
         .route(
             &format!("{ADMIN_PREFIX}/versions/{{version_id}}"),
@@ -60,6 +56,10 @@ pub fn routes() -> Router<AppState> {
         .route(
             &format!("{ADMIN_PREFIX}/versions/{{version_id}}/review"),
             post(admin_review).layer(DefaultBodyLimit::max(ADMIN_BODY_LIMIT)),
+        )
+        .route(
+            &format!("{ADMIN_PREFIX}/versions/{{version_id}}/advertisement"),
+            post(admin_publish),
         )
 }
 
@@ -118,9 +118,11 @@ async fn admin_review(
             )],
         ));
     }
-    body::write(&state, move |conn| {
+    let reviews = state.reviews.clone();
+    let decided = body::write(&state, move |conn| {
         let decided = review::decide(
             conn,
+            &reviews,
             &version_id,
             request.track,
             request.decision,
@@ -131,6 +133,27 @@ async fn admin_review(
             StatusCode::OK,
             &decided,
             Some(&decided.etag),
+            None,
+        ))
+    })
+    .await;
+    state.reviews.wake();
+    decided
+}
+
+/// `POST /_sandbox/versions/{version_id}/advertisement`: Talkdesk publishes a version on
+/// AppConnect now (manual mode's way; auto mode does it after the review delay).
+async fn admin_publish(
+    State(state): State<AppState>,
+    version_id: Result<Path<String>, PathRejection>,
+) -> Result<Reply, HttpError> {
+    let version_id = path(version_id)?;
+    body::write(&state, move |conn| {
+        let published = review::publish(conn, &version_id)?;
+        Ok(Reply::json(
+            StatusCode::OK,
+            &published,
+            Some(&published.etag),
             None,
         ))
     })

@@ -209,6 +209,17 @@ impl Server {
         );
     }
 
+    /// `POST /_sandbox/versions/{id}/advertisement`: Talkdesk publishes the version on
+    /// AppConnect (its marketplace review approved, its technical track Available).
+    pub fn publish(&self, version_id: &str) {
+        let (status, reply) = self.send(
+            reqwest::Method::POST,
+            &format!("/_sandbox/versions/{version_id}/advertisement"),
+            None,
+        );
+        assert_eq!(status, 200, "Talkdesk publishes it: {reply}");
+    }
+
     /// `PUT /_sandbox/faults`: a fault profile for every API request from now on.
     pub fn set_fault_profile(&self, profile: Value) {
         let (status, reply) = self.send(reqwest::Method::PUT, "/_sandbox/faults", Some(profile));

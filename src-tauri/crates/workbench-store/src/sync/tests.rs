@@ -171,7 +171,7 @@ fn a_conflict_holds_back_only_the_entries_that_touch_its_section() {
     store.edit(ID, &notes, "set notes", "k2", AT).unwrap();
     store.set_icon(ID, &icon, "k3", AT).unwrap();
     store
-        .enqueue(ID, Operation::Advertise, &json!({}), "k4", AT)
+        .enqueue(ID, Operation::MakeAvailable, &json!({}), "k4", AT)
         .unwrap();
     // Undoing the notes edit changes the same fields back.
     store.undo(ID, "k5", AT).unwrap();
@@ -190,7 +190,7 @@ fn a_conflict_holds_back_only_the_entries_that_touch_its_section() {
             (Operation::Edit, summary.clone()),
             (Operation::Edit, vec![]),
             (Operation::Icon, vec![]),
-            (Operation::Advertise, summary.clone()),
+            (Operation::MakeAvailable, summary.clone()),
             (Operation::Edit, vec![]),
         ],
         "the summary's edit and the action wait; the notes, their undo and the icon do not"

@@ -143,7 +143,6 @@ fn review_actions_follow_the_tracks_rules() {
     assert!(allowed(ReviewAction::Submit(Track::Marketplace)));
     assert!(!allowed(ReviewAction::Withdraw(Track::Marketplace)));
     assert!(!allowed(ReviewAction::MakeAvailable));
-    assert!(!allowed(ReviewAction::Advertise));
     let (_, refused) = actions
         .iter()
         .find(|(a, _)| *a == ReviewAction::MakeAvailable)

@@ -568,7 +568,6 @@ impl Workbench {
             Operation::MakeAvailable => {
                 client.make_available(app_id, version_id, etag, key).await?
             }
-            Operation::Advertise => client.advertise(app_id, version_id, etag, key).await?,
             Operation::Edit | Operation::Icon => unreachable!("content entries are sent above"),
             Operation::CreateApp
             | Operation::CreateVersion
