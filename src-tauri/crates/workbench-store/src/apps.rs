@@ -56,6 +56,19 @@ pub(crate) fn list(conn: &Connection) -> Result<Vec<AppListing>, StoreError> {
 }
 
 /// One cached app.
+/// How many apps and versions [`list`] lists, counted without building the list.
+pub(crate) fn counts(conn: &Connection) -> Result<(usize, usize), StoreError> {
+    let (apps, versions): (i64, i64) = conn
+        .prepare_cached(
+            "SELECT (SELECT COUNT(*) FROM apps),
+                    (SELECT COUNT(*) FROM versions v WHERE NOT EXISTS (
+                         SELECT 1 FROM outbox o
+                         WHERE o.resource = v.id AND o.operation = 'delete_version'))",
+        )?
+        .query_row([], |row| Ok((row.get(0)?, row.get(1)?)))?;
+    Ok((apps.max(0) as usize, versions.max(0) as usize))
+}
+
 pub(crate) fn get(conn: &Connection, app_id: &str) -> Result<Option<App>, StoreError> {
     let mut stmt = conn.prepare_cached(
         "SELECT id, name, slug, display_name, created_type, app_type, render, sandbox

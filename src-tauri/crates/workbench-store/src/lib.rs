@@ -139,6 +139,16 @@ impl Store {
         apps::list(&self.conn)
     }
 
+    /// How many apps and versions [`Store::list_apps`] lists, without building the list.
+    pub fn counts(&self) -> Result<(usize, usize), StoreError> {
+        apps::counts(&self.conn)
+    }
+
+    /// The server's ETag of a cached version, without reading the rest of it.
+    pub fn version_etag(&self, version_id: &str) -> Result<Option<String>, StoreError> {
+        versions::etag(&self.conn, version_id)
+    }
+
     /// One version with its content and plans, as the partner sees it now.
     pub fn version(&self, version_id: &str) -> Result<Option<CachedVersion>, StoreError> {
         versions::get(&self.conn, version_id)

@@ -553,3 +553,31 @@ fn migrating_a_cache_of_schema_7_drops_advertising_and_replays_no_publication() 
         );
     }
 }
+
+#[test]
+fn the_counts_and_etags_agree_with_the_list_and_the_versions() {
+    let (_dir, _path, mut store) = temp_store();
+    store
+        .replace_with_snapshot(&fixtures::snapshot(3, 4), "http://s", "t0")
+        .unwrap();
+    let counted = |store: &Store| {
+        let listing = store.list_apps().unwrap();
+        (
+            listing.len(),
+            listing.iter().map(|a| a.versions.len()).sum::<usize>(),
+        )
+    };
+    assert_eq!(store.counts().unwrap(), counted(&store));
+    // A version deleted here (queued for the server) leaves the list at once: the counts follow.
+    let deleted = store.list_apps().unwrap()[0].versions[0].id.clone();
+    store.delete_version(&deleted, "k-delete", "t1").unwrap();
+    assert_eq!(store.counts().unwrap(), counted(&store));
+    assert_eq!(store.counts().unwrap(), (3, 11));
+    for listing in store.list_apps().unwrap() {
+        for v in listing.versions {
+            let cached = store.version(&v.id).unwrap().unwrap();
+            assert_eq!(store.version_etag(&v.id).unwrap(), cached.etag);
+        }
+    }
+    assert_eq!(store.version_etag("nope").unwrap(), None);
+}

@@ -25,6 +25,16 @@ pub struct CachedVersion {
     pub base: Option<AppVersion>,
 }
 
+/// The server's ETag of a cached version, without reading the rest of it (`None`: not cached,
+/// or never on the server).
+pub(crate) fn etag(conn: &Connection, version_id: &str) -> Result<Option<String>, StoreError> {
+    Ok(conn
+        .prepare_cached("SELECT etag FROM versions WHERE id = ?1")?
+        .query_row([version_id], |row| row.get::<_, Option<String>>(0))
+        .optional()?
+        .flatten())
+}
+
 pub(crate) fn get(
     conn: &Connection,
     version_id: &str,

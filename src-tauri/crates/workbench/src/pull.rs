@@ -102,9 +102,7 @@ impl Workbench {
         report.requests = client.requests_sent() - sent_before;
         let store = self.store();
         report.conflicts = store.conflicts(None)?.len();
-        let listing = store.list_apps()?;
-        report.apps = listing.len();
-        report.versions = listing.iter().map(|a| a.versions.len()).sum();
+        (report.apps, report.versions) = store.counts()?;
         Ok(report)
     }
 
@@ -218,7 +216,7 @@ impl Workbench {
         // Only the latest ETag of each version matters; skip those the cache already has.
         let mut wanted = Vec::new();
         for (version_id, (app_id, etag)) in versions {
-            let cached_etag = self.store().version(&version_id)?.and_then(|c| c.etag);
+            let cached_etag = self.store().version_etag(&version_id)?;
             if etag.is_none() || etag != cached_etag {
                 wanted.push((app_id, version_id));
             }

@@ -99,6 +99,12 @@ impl Workbench {
                 client.create_version(app_of(first), &first.idempotency_key)
             })
             .collect();
+        if requests.is_empty() {
+            return Ok(CreateRound {
+                created: 0,
+                writes: Vec::new(),
+            });
+        }
         let answers = in_flight(requests).await;
 
         let mut created: Vec<(usize, VersionResource, Option<Write>)> = Vec::new();
@@ -160,7 +166,9 @@ impl Workbench {
                 next_write: write.as_ref().map(|w| &w.in_flight),
             })
             .collect();
-        self.store().remap_versions(&remaps, &at)?;
+        if !remaps.is_empty() {
+            self.store().remap_versions(&remaps, &at)?;
+        }
 
         drop(remaps);
 

@@ -92,10 +92,22 @@ impl Workbench {
         on_progress: &impl Fn(PullProgress),
     ) -> Result<PushReport, WorkbenchError> {
         let mut report = PushReport::default();
-        self.push_registrations(client, at, &mut report).await?;
-        self.push_app_edits(client, at, &mut report).await?;
+        // The outbox is read once, and again only after registrations moved entries to new ids.
+        let mut outbox = self.store().outbox()?;
+        let registrations: Vec<OutboxEntry> = outbox
+            .iter()
+            .filter(|e| e.operation == Operation::CreateApp && !e.held)
+            .cloned()
+            .collect();
+        if !registrations.is_empty() {
+            self.push_registrations(client, registrations, at, &mut report)
+                .await?;
+            outbox = self.store().outbox()?;
+        }
+        self.push_app_edits(client, &outbox, at, &mut report)
+            .await?;
         let mut groups: Vec<(String, Vec<OutboxEntry>)> = Vec::new();
-        for entry in self.store().outbox()? {
+        for entry in outbox {
             if entry.held {
                 report.held += 1;
                 continue;
@@ -158,20 +170,15 @@ impl Workbench {
         Ok(report)
     }
 
-    /// Registers the apps made here, in the order they were made, each moved to its server id
-    /// (and its versions' entries with it) as soon as the server answers.
+    /// Registers the apps made here (their outbox `entries`), in the order they were made, each
+    /// moved to its server id (and its versions' entries with it) as soon as the server answers.
     async fn push_registrations(
         &self,
         client: &PartnerClient,
+        entries: Vec<OutboxEntry>,
         at: OffsetDateTime,
         report: &mut PushReport,
     ) -> Result<(), WorkbenchError> {
-        let entries: Vec<OutboxEntry> = self
-            .store()
-            .outbox()?
-            .into_iter()
-            .filter(|e| e.operation == Operation::CreateApp && !e.held)
-            .collect();
         for entry in entries {
             let registration: RegisterApp = match serde_json::from_value(entry.payload.clone()) {
                 Ok(registration) => registration,
@@ -216,11 +223,12 @@ impl Workbench {
     async fn push_app_edits(
         &self,
         client: &PartnerClient,
+        outbox: &[OutboxEntry],
         at: OffsetDateTime,
         report: &mut PushReport,
     ) -> Result<(), WorkbenchError> {
         let mut apps: Vec<(String, Vec<OutboxEntry>)> = Vec::new();
-        for entry in self.store().outbox()? {
+        for entry in outbox.iter().cloned() {
             if entry.operation != Operation::EditApp
                 || entry.held
                 || workbench_store::is_local(&entry.version_id)
