@@ -109,10 +109,11 @@ fn local_change<R: Runtime, T>(
     reply(done)
 }
 
-/// The server's id of an app or version made here under `id`, once a sync has sent it.
+/// Where a sync moved `id`: the server's id of an app or version made here, or the new id of a
+/// version deleted on the server and kept (`Workbench::moved_id`).
 #[tauri::command]
 pub fn resolve_id(state: State<'_, AppState>, id: String) -> Reply<Option<String>> {
-    reply(state.workbench()?.resolve_local_id(&id)?)
+    reply(state.workbench()?.moved_id(&id)?)
 }
 
 /// When the app started, and whether the window has said it painted its first app list.

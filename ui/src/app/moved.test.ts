@@ -8,15 +8,20 @@ describe('the ids a sync moved', () => {
     app('local-app-b', 'Waiting', [version('local-ver-b', '1.0.0', 'draft', 'draft')]),
   ];
 
-  it('asks only about local ids gone from the list, and keeps those the server answered', async () => {
-    const resolve = vi.fn(async (id: string) => (id === 'local-ver-a' ? 'ver-9' : null));
+  it('asks only about ids gone from the list, and keeps those the backend answered', async () => {
+    const moved_ = new Map([
+      ['local-ver-a', 'ver-9'],
+      // Deleted on the server, kept, and created again by the sync.
+      ['ver-deleted', 'ver-9'],
+    ]);
+    const resolve = vi.fn(async (id: string) => moved_.get(id) ?? null);
 
-    const held = ['local-ver-a', 'local-app-b', 'local-ver-b', 'ver-9', 'local-app-gone', null, 'local-ver-a'];
+    const held = ['local-ver-a', 'local-app-b', 'local-ver-b', 'ver-9', 'local-app-gone', 'ver-deleted', null, 'local-ver-a'];
     const moved = await movedIds(held, apps, resolve);
 
-    expect(moved).toEqual(new Map([['local-ver-a', 'ver-9']]));
-    // Listed still (not sent yet) or a server id: not asked; each id once.
-    expect(resolve.mock.calls.map(([id]) => id)).toEqual(['local-ver-a', 'local-app-gone']);
+    expect(moved).toEqual(moved_);
+    // Listed still: not asked; each id once.
+    expect(resolve.mock.calls.map(([id]) => id)).toEqual(['local-ver-a', 'local-app-gone', 'ver-deleted']);
   });
 
   it('leaves an id as it is when the backend cannot tell', async () => {

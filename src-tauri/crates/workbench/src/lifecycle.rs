@@ -213,6 +213,12 @@ impl Workbench {
         if !workbench_store::is_local(id) {
             return Ok(None);
         }
+        self.moved_id(id)
+    }
+
+    /// Where a sync moved `id`, if it did: the server's id of an app or version made here, or
+    /// the new id of a version deleted on the server that the partner kept (created again).
+    pub fn moved_id(&self, id: &str) -> Result<Option<String>, WorkbenchError> {
         Ok(self.store().resolve_alias(id)?)
     }
 }
