@@ -168,7 +168,7 @@ function readForm(html, base) {
 function decodeEntities(text) {
   return text
     .replace(/&quot;/g, '"')
-    .replace(/&#x27;/g, "'")
+    .replace(/&#(x27|39);/g, "'")
     .replace(/&lt;/g, '<')
     .replace(/&gt;/g, '>')
     .replace(/&amp;/g, '&');

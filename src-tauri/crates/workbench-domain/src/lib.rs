@@ -11,6 +11,7 @@
 
 pub mod badges;
 pub mod card;
+pub mod html;
 pub mod lifecycle;
 pub mod merge;
 pub mod model;

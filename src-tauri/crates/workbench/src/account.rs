@@ -15,7 +15,6 @@
 
 use std::fs;
 use std::future::Future;
-use std::io::Write;
 use std::net::Ipv4Addr;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -97,12 +96,7 @@ impl Workbench {
         let settings =
             |e: std::io::Error| WorkbenchError::Settings(format!("{}: {e}", path.display()));
         let json = serde_json::to_vec_pretty(account).expect("an account serializes");
-        let temp = path.with_extension("json.tmp");
-        let mut file = fs::File::create(&temp).map_err(settings)?;
-        file.write_all(&json)
-            .and_then(|()| file.sync_all())
-            .map_err(settings)?;
-        fs::rename(&temp, &path).map_err(settings)
+        crate::atomic::write(&path, &json, 0o644).map_err(settings)
     }
 
     /// Takes this profile's account lock: one program at a time loads, refreshes and saves its

@@ -15,6 +15,7 @@
 //! comes in as an argument, so nothing here reads a clock.
 
 pub mod account;
+mod atomic;
 mod edit;
 mod error;
 pub mod files;

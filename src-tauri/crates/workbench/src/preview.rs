@@ -18,7 +18,6 @@
 
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::fmt::Write as _;
-use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
 use base64::Engine as _;
@@ -275,20 +274,7 @@ fn sanitizer() -> ammonia::Builder<'static> {
 }
 
 /// Partner text (or anything else) escaped for an HTML text node or a quoted attribute value.
-pub fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
+pub use workbench_domain::html::escape;
 
 /// The raster formats the page embeds as the icon; anything else shows the placeholder.
 const ICON_TYPES: [&str; 4] = ["image/png", "image/jpeg", "image/gif", "image/webp"];
@@ -809,26 +795,8 @@ pub fn write_file_atomically(path: &Path, bytes: &[u8]) -> Result<(), WorkbenchE
             folder.display()
         )));
     }
-    let mut file = tempfile::Builder::new()
-        .prefix(".pwb-preview-")
-        .suffix(".tmp")
-        .tempfile_in(&folder)
-        .map_err(|e| failed(format!("cannot create a file in {}: {e}", folder.display())))?;
-    file.write_all(bytes)
-        .and_then(|()| file.as_file().sync_all())
-        .map_err(|e| failed(e.to_string()))?;
-    #[cfg(unix)]
-    {
-        // The temporary file is private (0600); the page is no secret, so it gets the usual
-        // mode of a new file (the umask still applies to nothing here: this mode is explicit).
-        use std::os::unix::fs::PermissionsExt;
-        file.as_file()
-            .set_permissions(std::fs::Permissions::from_mode(0o644))
-            .map_err(|e| failed(e.to_string()))?;
-    }
-    file.persist(path)
-        .map_err(|e| failed(e.error.to_string()))?;
-    Ok(())
+    // The page is no secret: the usual mode of a new file.
+    crate::atomic::write(path, bytes, 0o644).map_err(|e| failed(e.to_string()))
 }
 
 #[cfg(test)]

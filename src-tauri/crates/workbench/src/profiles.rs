@@ -22,7 +22,6 @@
 
 use std::collections::BTreeMap;
 use std::fs;
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
@@ -474,27 +473,11 @@ impl Profiles {
     }
 }
 
-/// Writes `settings` beside `path` and renames it over `path`: a crash leaves the old file or
-/// the new one, never half of either.
+/// Replaces `path` with `settings`, whole or not at all (`atomic`).
 fn write_settings(path: &Path, settings: &Settings) -> Result<(), WorkbenchError> {
     let mut json = serde_json::to_vec_pretty(settings).expect("settings serialize");
     json.push(b'\n');
-    let temp = path.with_extension("json.tmp");
-    let written = fs::File::create(&temp)
-        .and_then(|mut file| file.write_all(&json).and_then(|()| file.sync_all()))
-        .and_then(|()| fs::rename(&temp, path));
-    if let Err(e) = written {
-        let _ = fs::remove_file(&temp);
-        return Err(io_error(path, e));
-    }
-    // The rename reaches the disk with the folder's entry.
-    #[cfg(unix)]
-    if let Some(dir) = path.parent()
-        && let Ok(dir) = fs::File::open(dir)
-    {
-        let _ = dir.sync_all();
-    }
-    Ok(())
+    crate::atomic::write(path, &json, 0o644).map_err(|e| io_error(path, e))
 }
 
 /// A value given on the command line or in the environment; blank is not given.

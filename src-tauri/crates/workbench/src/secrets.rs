@@ -12,7 +12,6 @@
 
 use std::collections::BTreeMap;
 use std::fs;
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
@@ -266,35 +265,10 @@ impl TokenStore {
         }
     }
 
-    /// Writes the whole file beside itself with mode 0600, then renames it over the old one, so a
-    /// crash leaves the old file or the new one, never half of either.
+    /// Replaces the whole file, with mode 0600, whole or not at all (`atomic`).
     fn write_file(&self, path: &Path, all: &BTreeMap<String, Stored>) -> Result<(), SecretsError> {
         let json = serde_json::to_vec_pretty(all).map_err(|e| self.failed(e))?;
-        // A name of this write's own: a crashed writer's leftover is never reused.
-        let mut nonce = [0u8; 8];
-        getrandom::fill(&mut nonce).map_err(|e| self.failed(e))?;
-        let temp = path.with_extension(format!(
-            "json.{}-{}.tmp",
-            std::process::id(),
-            hex::encode(nonce)
-        ));
-        let mut options = fs::OpenOptions::new();
-        options.write(true).create_new(true);
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::OpenOptionsExt;
-            options.mode(0o600);
-        }
-        let mut file = options.open(&temp).map_err(|e| self.failed(e))?;
-        let written = file
-            .write_all(&json)
-            .and_then(|()| file.sync_all())
-            .and_then(|()| fs::rename(&temp, path));
-        if let Err(e) = written {
-            let _ = fs::remove_file(&temp);
-            return Err(self.failed(e));
-        }
-        Ok(())
+        crate::atomic::write(path, &json, 0o600).map_err(|e| self.failed(e))
     }
 }
 
