@@ -357,7 +357,13 @@ test('the full story: sign in, offline edit and icon, preview, back online, reje
 
     await step('edit the draft offline', async () => {
       await retype('[id="field:marketplace.listing_summary"]', SUMMARY);
-      const saved = await session.execute(`return document.querySelector('[data-testid="save-status"] [role="status"]').textContent.trim();`);
+      // Once the save has answered (a machine under load may still show Saving…).
+      const saved = await session.waitFor(
+        `const s = document.querySelector('[data-testid="save-status"] [role="status"]');
+         const text = s && s.textContent.trim();
+         return text && !text.startsWith('Saving') && text;`,
+        'the save to answer',
+      );
       assert.equal(saved, 'Saved on this computer; sent at the next sync.');
       const offline = await session.waitFor(
         `const s = (() => {${INDICATOR}})(); return s && s.state === 'offline' && document.querySelector('[data-testid="count-pending"]') && s;`,
@@ -416,12 +422,14 @@ test('the full story: sign in, offline edit and icon, preview, back online, reje
         `const card = document.querySelector('[data-testid="preview-pane"] [data-testid="card-preview"]');
          if (!card) return null;
          const img = card.querySelector('[data-field="icon"] img');
+         // The icon decodes after the card appears: wait for it (a machine under load is slower).
+         if (img !== null && !img.complete) return null;
          return {
            name: card.querySelector('[data-field="name"]').textContent.trim(),
            summary: card.querySelector('[data-field="summary"]').textContent.trim(),
-           icon: img !== null && img.complete && img.naturalWidth > 0,
+           icon: img !== null && img.naturalWidth > 0,
          };`,
-        'the preview card',
+        'the preview card, its icon loaded',
       );
       assert.deepEqual(card, { name: 'Delta Surveys', summary: SUMMARY, icon: true }, 'the card shows the offline edit and icon');
       const pressed = await session.execute(`return document.querySelector('[data-testid="preview-toggle"]').getAttribute('aria-pressed');`);
