@@ -2,6 +2,7 @@
 //! see (the facts from the cache, the clock as an argument), decisions, OAuth clients whose
 //! secret is written nowhere, the account, and offline said as such.
 
+use partner_api::installations::Waiting;
 use partner_api::oauth_clients::NewOAuthClient;
 use time::macros::datetime;
 use workbench::{ErrorCode, InstallationDecision, WorkbenchError};
@@ -35,7 +36,7 @@ async fn installations_come_with_their_badges_as_of_the_given_time() {
         find(&early, "Globex Support").badges.shown,
         Some(Badge::Installing)
     );
-    // After the trial's end: a pending installation is not in the customer's account yet, so
+    // After the trial's end: an installation waiting for confirmation is not in the customer's account yet, so
     // an ended trial does not apply to it; it stays Installing.
     let late = cache
         .workbench
@@ -101,6 +102,7 @@ async fn a_rejection_without_a_reason_is_refused_before_sending() {
                 &client,
                 "app-acme-crm",
                 "inst-acme-crm-02",
+                Waiting::Installation,
                 InstallationDecision::Reject,
                 reason,
             )
@@ -115,6 +117,7 @@ async fn a_rejection_without_a_reason_is_refused_before_sending() {
             &client,
             "app-acme-crm",
             "inst-acme-crm-02",
+            Waiting::Installation,
             InstallationDecision::Reject,
             Some(&long),
         )
@@ -129,6 +132,7 @@ async fn a_rejection_without_a_reason_is_refused_before_sending() {
             &client,
             "app-acme-crm",
             "inst-acme-crm-02",
+            Waiting::Installation,
             InstallationDecision::Approve,
             None,
         )

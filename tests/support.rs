@@ -425,6 +425,7 @@ fn record_change(conn: &Connection, kind: ChangeKind, resource: ResourceRef, eta
         review: None,
         origin: None,
         etag,
+        request: None,
     };
     let body = serde_json::to_string(&change).expect("a change is JSON");
     conn.execute("INSERT INTO changes (body) VALUES (?1)", [body])

@@ -1,7 +1,9 @@
-//! Desktop notifications of review outcomes (notify-rust, over D-Bus on Linux). After each sync,
-//! every new outcome of a kind the partner has on is shown with an "Open" action; choosing it
-//! brings the window forward and tells it (`open-outcome`) to open that version with the fields
-//! named in the feedback marked. When the desktop cannot show a notification (no notification
+//! Desktop notifications of review outcomes and customers' requests (notify-rust, over D-Bus on
+//! Linux). After each sync, every new outcome of a kind the partner has on is shown with an
+//! "Open" action; choosing it brings the window forward and tells it (`open-outcome`) to open
+//! that version with the fields named in the feedback marked. Each new installation or update
+//! waiting for the partner is shown the same way (when the partner has `requests` on); choosing
+//! it tells the window (`open-installation`) to show that installation. When the desktop cannot show a notification (no notification
 //! service on the session bus, or any error), the window is told (`notifications-unavailable`)
 //! and shows the outcomes in a banner instead. Showing notifications runs on a thread of its own
 //! (the calls block); waiting for a notification's action is a task on the async runtime, for at
@@ -14,14 +16,15 @@ use notify_rust::NotificationResponse;
 
 use tauri::{AppHandle, Manager, Runtime};
 use time::OffsetDateTime;
-use workbench::{Announcer, NotificationPrefs, Workbench};
+use workbench::{Announcer, NotificationKind, NotificationPrefs, RequestNotice, Workbench};
 
 use crate::AppState;
-use crate::ipc::{self, NotificationsUnavailable, OpenOutcome, OutcomeView};
+use crate::ipc::{self, NotificationsUnavailable, OpenInstallation, OpenOutcome, OutcomeView};
 use crate::state::Session;
 
 pub const UNAVAILABLE_EVENT: &str = "notifications-unavailable";
 pub const OPEN_EVENT: &str = "open-outcome";
+pub const OPEN_INSTALLATION_EVENT: &str = "open-installation";
 /// The notification's action: "default" is what the desktop sends when the notification itself
 /// is chosen; the label is what a desktop that draws actions as buttons shows.
 const OPEN_ACTION: &str = "default";
@@ -71,88 +74,140 @@ pub fn announce<R: Runtime>(app: &AppHandle<R>, session: &Arc<Session>, workbenc
     if !app.state::<AppState>().is_current(session) {
         return;
     }
-    let outcomes = match workbench.take_outcomes(Announcer::Desktop, OffsetDateTime::now_utc()) {
-        Ok(outcomes) => outcomes,
-        Err(e) => {
+    let now = OffsetDateTime::now_utc();
+    let outcomes = workbench
+        .take_outcomes(Announcer::Desktop, now)
+        .unwrap_or_else(|e| {
             tracing::warn!("cannot read the review outcomes to notify: {e}");
-            return;
-        }
-    };
-    if outcomes.is_empty() {
+            Vec::new()
+        });
+    let requests = workbench
+        .take_requests(Announcer::Desktop, now)
+        .unwrap_or_else(|e| {
+            tracing::warn!("cannot read the customers' requests to notify: {e}");
+            Vec::new()
+        });
+    if outcomes.is_empty() && requests.is_empty() {
         return;
     }
     let prefs = workbench.notification_prefs().unwrap_or_else(|e| {
         tracing::warn!("cannot read the notification settings, notifying every kind: {e}");
-        NotificationPrefs {
-            approved: true,
-            rejected: true,
-        }
+        NotificationPrefs::ALL_ON
     });
     let wanted: Vec<OutcomeView> = outcomes
         .into_iter()
-        .filter(|o| prefs.wants(o.decision))
+        .filter(|o| prefs.wants(o.decision.into()))
         .map(OutcomeView::from)
         .collect();
-    if wanted.is_empty() {
+    let requests: Vec<RequestNotice> = if prefs.wants(NotificationKind::Requests) {
+        requests
+    } else {
+        Vec::new()
+    };
+    if wanted.is_empty() && requests.is_empty() {
         return;
     }
     let app = app.clone();
     let session = Arc::clone(session);
     let spawned = std::thread::Builder::new()
         .name("notifications".into())
-        .spawn(move || show_all(&app, &session, wanted));
+        .spawn(move || {
+            show_all(&app, &session, wanted);
+            show_requests(&app, requests);
+        });
     if let Err(e) = spawned {
         tracing::warn!("cannot start the notifications thread: {e}");
     }
 }
 
-fn show_all<R: Runtime>(app: &AppHandle<R>, session: &Arc<Session>, outcomes: Vec<OutcomeView>) {
-    // Reviewer-written text must show as written: where the server reads markup, escape it.
-    let markup = notify_rust::get_capabilities()
+/// Shows each customer's request with an Open action that shows its installation. One that
+/// cannot be shown is logged: the installations screen lists what waits for the partner.
+fn show_requests<R: Runtime>(app: &AppHandle<R>, requests: Vec<RequestNotice>) {
+    let markup = body_markup();
+    for request in requests {
+        let text = request.notification();
+        let open = OpenInstallation::from(&request);
+        let app = app.clone();
+        let shown = show(&text.summary, &text.body, markup, move || {
+            bring_forward(&app);
+            if let Err(e) = ipc::emit(&app, OPEN_INSTALLATION_EVENT, open) {
+                tracing::warn!("cannot tell the window to open the installation: {e}");
+            }
+        });
+        if let Err(e) = shown {
+            tracing::warn!("cannot show the notification of a customer's request: {e}");
+        }
+    }
+}
+
+/// Whether the notification server reads markup in bodies (then text must be escaped).
+fn body_markup() -> bool {
+    notify_rust::get_capabilities()
         .map(|caps| caps.iter().any(|c| c == "body-markup"))
-        .unwrap_or(false);
+        .unwrap_or(false)
+}
+
+/// Shows one notification with an Open action; `on_open` runs if the partner chooses it within
+/// `ACTION_WAIT`, after which the notification is closed. Text is shown as written: where the
+/// server reads markup, the body is escaped; the summary is never markup.
+fn show(
+    summary: &str,
+    body: &str,
+    markup: bool,
+    on_open: impl FnOnce() + Send + 'static,
+) -> Result<(), notify_rust::error::Error> {
+    let body = if markup {
+        escape_markup(body)
+    } else {
+        body.to_owned()
+    };
+    let handle = notify_rust::Notification::new()
+        .appname("Partner Workbench")
+        .summary(summary)
+        .body(&body)
+        .action(OPEN_ACTION, OPEN_LABEL)
+        .show()?;
+    // A task on the async runtime, not a thread: no thread sits blocked for as long as the
+    // desktop keeps the notification. The wait is bounded: a notification not acted upon within
+    // ACTION_WAIT is closed, so no waiting outlives it.
+    tauri::async_runtime::spawn(async move {
+        let mut on_open = Some(on_open);
+        let waited = tokio::time::timeout(
+            ACTION_WAIT,
+            handle.wait_for_action_async(|response| {
+                if opens(response)
+                    && let Some(on_open) = on_open.take()
+                {
+                    on_open();
+                }
+            }),
+        )
+        .await;
+        if waited.is_err() {
+            handle.close_async().await;
+        }
+    });
+    Ok(())
+}
+
+fn show_all<R: Runtime>(app: &AppHandle<R>, session: &Arc<Session>, outcomes: Vec<OutcomeView>) {
+    if outcomes.is_empty() {
+        return;
+    }
+    // Reviewer-written text must show as written: where the server reads markup, escape it.
+    let markup = body_markup();
     let mut unshown = Vec::new();
     let mut reason = None;
     for outcome in outcomes {
-        let body = if markup {
-            escape_markup(&outcome.body)
-        } else {
-            outcome.body.clone()
-        };
-        let shown = notify_rust::Notification::new()
-            .appname("Partner Workbench")
-            .summary(&outcome.summary)
-            .body(&body)
-            .action(OPEN_ACTION, OPEN_LABEL)
-            .show();
-        match shown {
-            Ok(handle) => {
-                let app = app.clone();
-                let open = OpenOutcome::from(&outcome);
-                // A task on the async runtime, not a thread: no thread sits blocked for as long
-                // as the desktop keeps the notification. The wait is bounded: a notification
-                // not acted upon within ACTION_WAIT is closed (the outcome stays in the
-                // version's timeline), so no waiting outlives it.
-                tauri::async_runtime::spawn(async move {
-                    let waited = tokio::time::timeout(
-                        ACTION_WAIT,
-                        handle.wait_for_action_async(|response| {
-                            if opens(response) {
-                                open_outcome(&app, open);
-                            }
-                        }),
-                    )
-                    .await;
-                    if waited.is_err() {
-                        handle.close_async().await;
-                    }
-                });
-            }
-            Err(e) => {
-                tracing::warn!("cannot show a desktop notification: {e}");
-                reason.get_or_insert_with(|| e.to_string());
-                unshown.push(outcome);
-            }
+        let open = OpenOutcome::from(&outcome);
+        let opener = app.clone();
+        let shown = show(&outcome.summary, &outcome.body, markup, move || {
+            open_outcome(&opener, open)
+        });
+        if let Err(e) = shown {
+            tracing::warn!("cannot show a desktop notification: {e}");
+            reason.get_or_insert_with(|| e.to_string());
+            unshown.push(outcome);
         }
     }
     if let Some(reason) = reason {
@@ -184,8 +239,8 @@ fn opens(response: &NotificationResponse) -> bool {
     }
 }
 
-/// The partner chose a notification: bring the window forward and open the version.
-fn open_outcome<R: Runtime>(app: &AppHandle<R>, open: OpenOutcome) {
+/// Brings the window forward (the partner chose a notification).
+fn bring_forward<R: Runtime>(app: &AppHandle<R>) {
     if let Some(window) = app.get_webview_window("main") {
         let _ = window.unminimize();
         let _ = window.show();
@@ -193,6 +248,11 @@ fn open_outcome<R: Runtime>(app: &AppHandle<R>, open: OpenOutcome) {
             tracing::warn!("cannot bring the window forward: {e}");
         }
     }
+}
+
+/// The partner chose a notification: bring the window forward and open the version.
+fn open_outcome<R: Runtime>(app: &AppHandle<R>, open: OpenOutcome) {
+    bring_forward(app);
     if let Err(e) = ipc::emit(app, OPEN_EVENT, open) {
         tracing::warn!("cannot tell the window to open the outcome: {e}");
     }

@@ -1,5 +1,5 @@
 //! The partner's live data: installations of an app (with the badge each customer sees), the
-//! decision on a pending one, OAuth clients and the account. Asked of the server each time,
+//! answer to what waits for the partner, OAuth clients and the account. Asked of the server each time,
 //! never cached; offline, the error says so. Each goes through `Workbench::with_fresh_token`, so
 //! an account's token that expired while the connection was kept is refreshed, not reported as
 //! "not signed in".
@@ -13,7 +13,8 @@ use workbench::live::CREDITS_HELP_URL;
 use crate::AppState;
 use crate::ipc::{
     CommandError, CreatedClientView, DecidedInstallation, InstallLinkView,
-    InstallationDecisionKind, InstallationRow, OAuthClientRow, PartnerAccountView, Reply, reply,
+    InstallationDecisionKind, InstallationRow, OAuthClientRow, PartnerAccountView, Reply, Waiting,
+    reply,
 };
 use crate::state::now;
 use crate::sync::connection;
@@ -41,13 +42,16 @@ pub async fn installations<R: Runtime>(
     reply(views.into_iter().map(InstallationRow::from).collect())
 }
 
-/// Approves or rejects a pending installation; a rejection needs a reason (refused before
-/// anything is sent without one). Answers the installation as the server now has it.
+/// Answers what waits for the partner: confirms or rejects an installation, accepts or rejects
+/// an update (`expect`, what the window showed waiting; refused with nothing sent when the
+/// installation waits for something else). A rejection needs a reason (refused before anything
+/// is sent without one). Answers the installation as the server now has it.
 #[tauri::command]
 pub async fn decide_installation<R: Runtime>(
     app: AppHandle<R>,
     app_id: String,
     installation_id: String,
+    expect: Waiting,
     decision: InstallationDecisionKind,
     reason: Option<String>,
 ) -> Reply<DecidedInstallation> {
@@ -65,7 +69,7 @@ pub async fn decide_installation<R: Runtime>(
                 (&workbench, &app_id, &installation_id, reason.as_deref());
             async move {
                 workbench
-                    .decide_installation(&client, app_id, id, decision, reason)
+                    .decide_installation(&client, app_id, id, expect, decision, reason)
                     .await
             }
         })

@@ -3,7 +3,7 @@ use tauri::State;
 use crate::AppState;
 use crate::commands::versions::off_main_thread;
 use crate::ipc::{
-    Decision, NotificationPrefs, NotificationsUnavailable, Reply, TimelineView, reply,
+    NotificationKind, NotificationPrefs, NotificationsUnavailable, Reply, TimelineView, reply,
 };
 use crate::notify::Unshown;
 
@@ -18,7 +18,7 @@ pub async fn version_timeline(
     reply(TimelineView::from(timeline))
 }
 
-/// Which kinds of review outcome get a desktop notification.
+/// Which kinds of review outcome and customers' requests get a desktop notification.
 #[tauri::command]
 pub fn notification_prefs(state: State<'_, AppState>) -> Reply<NotificationPrefs> {
     let workbench = state.workbench()?;
@@ -29,7 +29,7 @@ pub fn notification_prefs(state: State<'_, AppState>) -> Reply<NotificationPrefs
 #[tauri::command]
 pub fn set_notification(
     state: State<'_, AppState>,
-    kind: Decision,
+    kind: NotificationKind,
     on: bool,
 ) -> Reply<NotificationPrefs> {
     let workbench = state.workbench()?;

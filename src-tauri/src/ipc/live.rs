@@ -2,68 +2,15 @@
 //! clients (a created one's secret, once), and the account's licenses and credits.
 
 use partner_api::account::Account;
-use partner_api::installations::{Installation, InstallationState as CoreState, UpdateState};
+use partner_api::installations::Installation;
 use partner_api::oauth_clients::OAuthClient;
 use serde::Serialize;
 use ts_rs::TS;
 use workbench::InstallationView;
-use workbench::live::{CREDITS_HELP_URL, format_credits};
-use workbench_domain::badges::{Badge as CoreBadge, Badges};
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
-#[serde(rename_all = "snake_case")]
-pub enum InstallationState {
-    Installing,
-    Pending,
-    Timeout,
-    Completed,
-    Failed,
-    Rejected,
-    Suspended,
-    Revoked,
-}
-
-impl From<CoreState> for InstallationState {
-    fn from(state: CoreState) -> Self {
-        match state {
-            CoreState::Installing => InstallationState::Installing,
-            CoreState::Pending => InstallationState::Pending,
-            CoreState::Timeout => InstallationState::Timeout,
-            CoreState::Completed => InstallationState::Completed,
-            CoreState::Failed => InstallationState::Failed,
-            CoreState::Rejected => InstallationState::Rejected,
-            CoreState::Suspended => InstallationState::Suspended,
-            CoreState::Revoked => InstallationState::Revoked,
-        }
-    }
-}
-
-/// A status badge of FAQ §16.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
-#[serde(rename_all = "snake_case")]
-pub enum Badge {
-    FailedUpdate,
-    FailedInstallation,
-    Updating,
-    UpgradeAvailable,
-    TrialExpired,
-    Installing,
-    ManuallyProvisioned,
-}
-
-impl From<CoreBadge> for Badge {
-    fn from(badge: CoreBadge) -> Self {
-        match badge {
-            CoreBadge::FailedUpdate => Badge::FailedUpdate,
-            CoreBadge::FailedInstallation => Badge::FailedInstallation,
-            CoreBadge::Updating => Badge::Updating,
-            CoreBadge::UpgradeAvailable => Badge::UpgradeAvailable,
-            CoreBadge::TrialExpired => Badge::TrialExpired,
-            CoreBadge::Installing => Badge::Installing,
-            CoreBadge::ManuallyProvisioned => Badge::ManuallyProvisioned,
-        }
-    }
-}
+use workbench::live::{CREDITS_HELP_URL, FAILED_UPDATE_HELP, format_credits};
+pub use workbench_domain::badges::Badge;
+use workbench_domain::badges::Badges;
+pub use workbench_domain::installation::{InstallationState, UpdateState, Waiting};
 
 /// What the customer's icon shows: the one status badge (bottom-left), the ones drawn beside it
 /// and the ones it covers, the label, a dimmed icon, the gear (top-right) and force uninstall
@@ -92,9 +39,9 @@ impl From<Badges> for BadgeView {
             force_uninstall,
         } = badges;
         BadgeView {
-            shown: shown.map(Badge::from),
-            beside: beside.into_iter().map(Badge::from).collect(),
-            covered: covered.into_iter().map(Badge::from).collect(),
+            shown,
+            beside,
+            covered,
             label,
             dimmed,
             gear,
@@ -111,8 +58,12 @@ pub struct InstallationRow {
     /// The installed version's number, when the cache knows that version.
     pub version_number: Option<String>,
     pub state: InstallationState,
-    /// "updating" or "failed" while an update to a newer version is under way or failed.
-    pub update: Option<String>,
+    /// An update waiting for the partner (`updating`) or one that failed to roll back.
+    pub update: Option<UpdateState>,
+    /// What the installation waits for the partner to decide, if anything.
+    pub waiting: Option<Waiting>,
+    /// What to do about it, when only someone else can act (a Failed Update needs Talkdesk).
+    pub help: Option<String>,
     pub plan: Option<String>,
     pub licenses: u32,
     /// RFC 3339.
@@ -129,6 +80,7 @@ impl From<InstallationView> for InstallationRow {
             installation,
             version_number,
             badges,
+            waiting,
         } = view;
         let Installation {
             id,
@@ -148,8 +100,10 @@ impl From<InstallationView> for InstallationRow {
             account_name,
             version_id: app_version_id,
             version_number,
-            state: state.into(),
-            update: update.map(|u| UpdateState::as_str(u).to_owned()),
+            state,
+            update,
+            waiting,
+            help: (update == Some(UpdateState::Failed)).then(|| FAILED_UPDATE_HELP.to_owned()),
             plan,
             licenses,
             trial_start,
@@ -174,11 +128,12 @@ impl From<Installation> for DecidedInstallation {
         DecidedInstallation {
             id: installation.id,
             account_name: installation.account_name,
-            state: installation.state.into(),
+            state: installation.state,
         }
     }
 }
 
+/// The partner's answer to what waits for them (with `Waiting`, what they saw waiting).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize, TS)]
 #[serde(rename_all = "snake_case")]
 pub enum InstallationDecisionKind {

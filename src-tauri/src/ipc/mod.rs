@@ -38,11 +38,11 @@ pub use lifecycle::{AppFieldsForm, FieldProblem, NewAppForm, RenderKind};
 pub use live::{
     Badge, BadgeView, CreatedClientView, DecidedInstallation, InstallLinkView,
     InstallationDecisionKind, InstallationRow, InstallationState, OAuthClientRow,
-    PartnerAccountView, client_scopes,
+    PartnerAccountView, UpdateState, Waiting, client_scopes,
 };
 pub use outcome::{
-    Decision, Feedback, NotificationPrefs, NotificationsUnavailable, OpenOutcome, OutcomeView,
-    TimelineEvent, TimelineKind, TimelineView,
+    Decision, Feedback, NotificationKind, NotificationPrefs, NotificationsUnavailable,
+    OpenInstallation, OpenOutcome, OutcomeView, TimelineEvent, TimelineKind, TimelineView,
 };
 pub use preview::PreviewSource;
 pub use profile::{CurrentProfile, ProfileKind, ProfileList, ProfileRow, Switched};

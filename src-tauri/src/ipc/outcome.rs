@@ -5,13 +5,13 @@
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 use workbench::{
-    FeedbackEntry, NotificationPrefs as CorePrefs, ReviewOutcome, Timeline, TimelineEntry,
-    TimelineKind as CoreKind, Verdict,
+    FeedbackEntry, NotificationKind as CoreNotificationKind, NotificationPrefs as CorePrefs,
+    RequestNotice, ReviewOutcome, Timeline, TimelineEntry, TimelineKind as CoreKind, Verdict,
 };
 
 use super::Track;
 
-/// A review's verdict; also the kinds of notification.
+/// A review's verdict.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "snake_case")]
 pub enum Decision {
@@ -214,16 +214,64 @@ impl From<&OutcomeView> for OpenOutcome {
     }
 }
 
-/// Whether each kind of outcome gets a desktop notification.
+/// The `open-installation` event: the partner chose the notification of a customer's request;
+/// open the app's installations with this one shown.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+pub struct OpenInstallation {
+    pub app_id: String,
+    pub installation_id: String,
+    pub summary: String,
+}
+
+impl From<&RequestNotice> for OpenInstallation {
+    fn from(notice: &RequestNotice) -> Self {
+        OpenInstallation {
+            app_id: notice.app_id.clone(),
+            installation_id: notice.installation_id.clone(),
+            summary: notice.notification().summary,
+        }
+    }
+}
+
+/// A kind of desktop notification, each with its switch.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum NotificationKind {
+    Approved,
+    Rejected,
+    /// A customer's installation or update waits for the partner.
+    Requests,
+}
+
+impl From<NotificationKind> for CoreNotificationKind {
+    fn from(kind: NotificationKind) -> Self {
+        match kind {
+            NotificationKind::Approved => CoreNotificationKind::Approved,
+            NotificationKind::Rejected => CoreNotificationKind::Rejected,
+            NotificationKind::Requests => CoreNotificationKind::Requests,
+        }
+    }
+}
+
+/// Whether each kind gets a desktop notification.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
 pub struct NotificationPrefs {
     pub approved: bool,
     pub rejected: bool,
+    pub requests: bool,
 }
 
 impl From<CorePrefs> for NotificationPrefs {
     fn from(prefs: CorePrefs) -> Self {
-        let CorePrefs { approved, rejected } = prefs;
-        NotificationPrefs { approved, rejected }
+        let CorePrefs {
+            approved,
+            rejected,
+            requests,
+        } = prefs;
+        NotificationPrefs {
+            approved,
+            rejected,
+            requests,
+        }
     }
 }

@@ -7,6 +7,7 @@ import type {
   CommandError,
   NewAppForm,
   NotificationsUnavailable,
+  OpenInstallation,
   OpenOutcome,
   OutcomeView,
   ProfileList,
@@ -52,6 +53,13 @@ export class Workbench {
   screen: 'account' | 'sign-in' | 'installations' | 'clients' | null = $state(null);
   /** The app whose installations the installations screen shows. */
   installationsAppId: string | null = $state(null);
+  /**
+   * The installation the installations screen brings into view and focuses once its list is in (the partner chose the
+   * notification of that customer's request); null for none.
+   */
+  installationFocus: string | null = $state(null);
+  /** Counts the installations screens opened: each opening (a chosen notification too) reads the list anew. */
+  installationsOpenings = $state(0);
   /** Where the installations and OAuth clients screens return: the account screen, or what was open before. */
   liveFrom: 'account' | null = $state(null);
   /** Where the sign-in screen's Back and Cancel return: the account screen, or what was open before. */
@@ -110,6 +118,7 @@ export class Workbench {
     // Without these events the window still works; the timeline shows what arrived.
     this.backend.onNotificationsUnavailable((event) => !stopped && this.notificationsUnavailable(event)).then(keep, () => undefined);
     this.backend.onOpenOutcome((event) => !stopped && this.openOutcome(event)).then(keep, () => undefined);
+    this.backend.onOpenInstallation((event) => !stopped && this.openInstallation(event)).then(keep, () => undefined);
     const subscribed = this.backend
       .onSyncStatus((status) => {
         if (!stopped) this.applyStatus(status);
@@ -309,6 +318,15 @@ export class Workbench {
     this.openVersion(outcome.version_id);
   }
 
+  /**
+   * Opens the installations screen of a customer's request (a chosen notification) with that installation focused, over
+   * the list or the editor, as the card's **Installations** does.
+   */
+  openInstallation(event: OpenInstallation): void {
+    this.signInFrom = null;
+    this.#showInstallations(event.app_id, event.installation_id);
+  }
+
   /** Removes the reviewer's marks from the fields. */
   clearReviewMarks(): void {
     this.reviewMarks = null;
@@ -354,7 +372,13 @@ export class Workbench {
 
   /** The installations of an app (live), over the list or the editor. */
   openInstallations(appId: string): void {
+    this.#showInstallations(appId, null);
+  }
+
+  #showInstallations(appId: string, focus: string | null): void {
     this.installationsAppId = appId;
+    this.installationFocus = focus;
+    this.installationsOpenings += 1;
     this.liveFrom = null;
     this.screen = 'installations';
   }

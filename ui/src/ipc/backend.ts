@@ -6,11 +6,12 @@ import type {
   AppFieldsForm,
   AppList,
   ConflictChoice,
-  Decision,
   FieldProblem,
   NewAppForm,
+  NotificationKind,
   NotificationPrefs,
   NotificationsUnavailable,
+  OpenInstallation,
   OpenOutcome,
   TimelineView,
   LocalState,
@@ -35,6 +36,7 @@ import type {
   OAuthClientRow,
   PartnerAccountView,
   InstallLinkView,
+  Waiting,
 } from './bindings';
 
 export type * from './bindings';
@@ -155,10 +157,10 @@ export interface Backend {
   openListingLink(versionId: string, url: string): Promise<void>;
   /** A cached version's review timeline (oldest first) with when the server was last checked; `not_found` if not cached. */
   versionTimeline(versionId: string): Promise<TimelineView>;
-  /** Which kinds of review outcome get a desktop notification. */
+  /** Which kinds of review outcome, and whether customers' requests, get a desktop notification. */
   notificationPrefs(): Promise<NotificationPrefs>;
   /** Turns one kind of notification on or off; resolves with the settings now in force. */
-  setNotification(kind: Decision, on: boolean): Promise<NotificationPrefs>;
+  setNotification(kind: NotificationKind, on: boolean): Promise<NotificationPrefs>;
   /** The outcomes the desktop could not show since the banner was last dismissed (the events may have come before the window listened); null for none. */
   unshownOutcomes(): Promise<NotificationsUnavailable | null>;
   /** The partner dismissed the banner: the backend forgets the outcomes it listed. */
@@ -168,18 +170,26 @@ export interface Backend {
   /** Subscribes to "open-outcome": the partner chose a notification; resolves with the unsubscribe. */
   onOpenOutcome(listener: (event: OpenOutcome) => void): Promise<() => void>;
   /**
+   * Subscribes to "open-installation": the partner chose the notification of a customer's request (an installation to
+   * confirm, an update to accept); resolves with the unsubscribe.
+   */
+  onOpenInstallation(listener: (event: OpenInstallation) => void): Promise<() => void>;
+  /**
    * The app's installations, live from the server (never cached), each with the badge its customer sees. Rejects with
    * `server_unreachable` offline.
    */
   installations(appId: string): Promise<InstallationRow[]>;
   /**
-   * Approves or rejects a pending installation; a rejection needs a reason (`invalid_input` without one, nothing
-   * sent). Resolves with the installation's id, account and new state (its row, with badges, comes with the list
-   * read again).
+   * Decides what an installation waits for (`InstallationRow.waiting`): confirms or rejects an installing one, or
+   * accepts or rejects its update. `expect` is what the window showed waiting: the backend refuses (`invalid_input`,
+   * nothing decided) when the installation waits for something else, or nothing, now. A rejection needs a reason the
+   * customer sees (`invalid_input` without one, nothing sent). Resolves with the installation's id, account and state
+   * (its row, with badges, comes with the list read again).
    */
   decideInstallation(
     appId: string,
     installationId: string,
+    expect: Waiting,
     decision: InstallationDecisionKind,
     reason: string | null,
   ): Promise<DecidedInstallation>;

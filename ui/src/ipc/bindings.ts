@@ -444,9 +444,17 @@ export type NotificationsUnavailable = { reason: string, outcomes: Array<Outcome
 
 export type OpenOutcome = { app_id: string, version_id: string, summary: string, feedback: Array<Feedback>, };
 
-export type NotificationPrefs = { approved: boolean, rejected: boolean, };
+export type OpenInstallation = { app_id: string, installation_id: string, summary: string, };
 
-export type InstallationState = "installing" | "pending" | "timeout" | "completed" | "failed" | "rejected" | "suspended" | "revoked";
+export type NotificationKind = "approved" | "rejected" | "requests";
+
+export type NotificationPrefs = { approved: boolean, rejected: boolean, requests: boolean, };
+
+export type InstallationState = "installing" | "timeout" | "completed" | "failed" | "rejected" | "suspended" | "revoked";
+
+export type UpdateState = "updating" | "failed";
+
+export type Waiting = "installation" | "update";
 
 export type Badge = "failed_update" | "failed_installation" | "updating" | "upgrade_available" | "trial_expired" | "installing" | "manually_provisioned";
 
@@ -462,9 +470,17 @@ export type InstallationRow = { id: string, account_name: string, version_id: st
  */
 version_number: string | null, state: InstallationState, 
 /**
- * "updating" or "failed" while an update to a newer version is under way or failed.
+ * An update waiting for the partner (`updating`) or one that failed to roll back.
  */
-update: string | null, plan: string | null, licenses: number, 
+update: UpdateState | null, 
+/**
+ * What the installation waits for the partner to decide, if anything.
+ */
+waiting: Waiting | null, 
+/**
+ * What to do about it, when only someone else can act (a Failed Update needs Talkdesk).
+ */
+help: string | null, plan: string | null, licenses: number, 
 /**
  * RFC 3339.
  */

@@ -1,5 +1,5 @@
-// The live-data half of the in-memory backend: installations (demo ones in every badge state), the decision on a
-// pending one, OAuth clients (a created one's secret returned once, kept nowhere here) and the account's licenses and
+// The live-data half of the in-memory backend: installations (demo ones in every badge state), the partner's decision
+// on what one waits for (an installation to confirm, an update to accept), OAuth clients (a created one's secret returned once, kept nowhere here) and the account's licenses and
 // credits. Badges are given as the Rust side computes them (the preview rules); the fake does not recompute them.
 import type {
   BadgeView,
@@ -9,9 +9,12 @@ import type {
   DecidedInstallation,
   InstallationRow,
   InstallLinkView,
+  InstallationState,
   OAuthClientRow,
   PartnerAccountView,
+  UpdateState,
   VersionView,
+  Waiting,
 } from './bindings';
 import catalogue from '../../../src-tauri/crates/partner-api/talkdesk-scopes.json';
 import { redirectUriProblem } from '../features/clients/redirect';
@@ -35,6 +38,31 @@ const badge = (
   force_uninstall: false,
 });
 
+/**
+ * What an installation waits for the partner to decide, as `workbench_domain::installation::waiting` says: an installing
+ * one is confirmed or rejected (FAQ §16: "a pending installation waiting for partner confirmation"), an update under way
+ * accepted or rejected; nothing else waits for them.
+ */
+export function waitingFor(state: InstallationState, update: UpdateState | null): Waiting | null {
+  if (state === 'installing') return 'installation';
+  if (update === 'updating') return 'update';
+  return null;
+}
+
+/** The shell's help for a Failed Update (`workbench::live::FAILED_UPDATE_HELP`): only Talkdesk can recover it. */
+export const FAILED_UPDATE_HELP =
+  'The update failed to roll back and cannot be recovered from here: it needs Talkdesk. The customer must open a ' +
+  'request with Talkdesk Support at https://support.talkdesk.com/hc/en-us.';
+
+/** An installation's row with what it waits for and its help as the shell derives them from its state and update. */
+function derived(installation: InstallationRow): InstallationRow {
+  return {
+    ...installation,
+    waiting: waitingFor(installation.state, installation.update),
+    help: installation.update === 'failed' ? FAILED_UPDATE_HELP : null,
+  };
+}
+
 function row(
   n: number,
   account_name: string,
@@ -42,13 +70,15 @@ function row(
   badges: BadgeView,
   extra: Partial<InstallationRow> = {},
 ): InstallationRow {
-  return {
+  return derived({
     id: `inst-acme-${String(n).padStart(2, '0')}`,
     account_name,
     version_id: 'ver-acme-200',
     version_number: '2.0.0',
     state,
     update: null,
+    waiting: null,
+    help: null,
     plan: 'Team',
     licenses: 10 * n,
     trial_start: null,
@@ -56,7 +86,7 @@ function row(
     reason: null,
     badges,
     ...extra,
-  };
+  });
 }
 
 const MARCH_TRIAL = { trial_start: '2026-03-02T09:00:00Z', trial_end: '2026-04-01T09:00:00Z', plan: 'Trial' };
@@ -65,7 +95,7 @@ const MARCH_TRIAL = { trial_start: '2026-03-02T09:00:00Z', trial_end: '2026-04-0
 export const DEMO_INSTALLATIONS: Record<string, InstallationRow[]> = {
   'app-acme-crm': [
     row(1, 'Northwind Traders', 'completed', badge('Active')),
-    row(2, 'Initech Care', 'pending', badge('Installing', 'installing')),
+    row(2, 'Initech Care', 'installing', badge('Installing', 'installing')),
     row(3, 'Umbrella Health', 'installing', badge('Installing', 'installing'), { plan: 'Enterprise' }),
     row(4, 'Hooli Contact Center', 'timeout', badge('Failed Installation', 'failed_installation', [], true)),
     row(5, 'Vandelay Imports', 'failed', badge('Failed Installation', 'failed_installation', ['trial_expired'], true), MARCH_TRIAL),
@@ -116,7 +146,13 @@ export interface FakeLiveOptions {
 
 export interface FakeLiveCalls {
   installations: string[];
-  decideInstallation: { appId: string; installationId: string; decision: InstallationDecisionKind; reason: string | null }[];
+  decideInstallation: {
+    appId: string;
+    installationId: string;
+    expect: Waiting;
+    decision: InstallationDecisionKind;
+    reason: string | null;
+  }[];
   createOAuthClient: { name: string; scopes: string[]; redirectUris: string[]; grantTypes: string[] }[];
   deleteOAuthClient: string[];
   /** How many times Talkdesk's help page on adding credits was opened. */
@@ -180,29 +216,45 @@ export function createFakeLive(options: FakeLiveOptions = {}) {
       async decideInstallation(
         appId: string,
         installationId: string,
+        expect: Waiting,
         decision: InstallationDecisionKind,
         reason: string | null,
       ): Promise<DecidedInstallation> {
-        calls.decideInstallation.push({ appId, installationId, decision, reason });
+        calls.decideInstallation.push({ appId, installationId, expect, decision, reason });
         check();
-        const found = (installations[appId] ?? []).find((i) => i.id === installationId);
-        if (!found) throw { code: 'not_found', message: `app ${appId} has no installation ${installationId}` } satisfies CommandError;
         const why = reason?.trim() ?? '';
         if (decision === 'reject' && why === '') throw invalid('a rejection needs a reason the customer will see');
-        if (found.state !== 'pending') {
-          throw {
-            code: 'server_error',
-            message: `installation ${installationId} is ${found.state}; only a pending installation can be approved or rejected`,
-          } satisfies CommandError;
+        const found = (installations[appId] ?? []).find((i) => i.id === installationId);
+        if (!found) throw { code: 'not_found', message: `app ${appId} has no installation ${installationId}` } satisfies CommandError;
+        // As the shell's client: the decision is on what the partner saw waiting (`expect`), never on something else.
+        const waits = waitingFor(found.state, found.update);
+        if (waits !== expect) {
+          throw invalid(
+            waits === null
+              ? `installation ${installationId} is ${found.state} and waits for nothing from you`
+              : waits === 'installation'
+                ? `installation ${installationId} waits for you to confirm or reject the installation, not an update`
+                : `installation ${installationId} is installed; it waits for you to accept or reject an update`,
+          );
         }
-        if (decision === 'approve') {
+        // The fake does not recompute badges: it gives those the rules give after the decision.
+        const provisioned = [found.badges.shown, ...found.badges.beside, ...found.badges.covered].includes('manually_provisioned');
+        const active = () => (provisioned ? badge('Active', 'manually_provisioned') : badge('Active'));
+        if (waits === 'installation' && decision === 'approve') {
           found.state = 'completed';
-          found.badges = badge('Active');
-        } else {
+          found.reason = null;
+          found.badges = active();
+        } else if (waits === 'installation') {
           found.state = 'rejected';
           found.reason = why;
           found.badges = badge('Rejected');
+        } else {
+          // Accepting or rejecting an update ends it; a rejection keeps its reason.
+          found.update = null;
+          found.reason = decision === 'reject' ? why : null;
+          found.badges = active();
         }
+        Object.assign(found, derived(found));
         return { id: found.id, account_name: found.account_name, state: found.state };
       },
       async oauthClients(): Promise<OAuthClientRow[]> {

@@ -1,6 +1,15 @@
-// The fake's review outcomes: each version's timeline, the per-kind notification settings, and the two events the
-// shell sends about notifications ("notifications-unavailable", "open-outcome"), which tests deliver by hand.
-import type { CommandError, Decision, NotificationPrefs, NotificationsUnavailable, OpenOutcome, TimelineView } from './bindings';
+// The fake's review outcomes: each version's timeline, the per-kind notification settings, and the three events the
+// shell sends about notifications ("notifications-unavailable", "open-outcome", "open-installation"), which tests
+// deliver by hand.
+import type {
+  CommandError,
+  NotificationKind,
+  NotificationPrefs,
+  NotificationsUnavailable,
+  OpenInstallation,
+  OpenOutcome,
+  TimelineView,
+} from './bindings';
 
 export interface FakeOutcomesOptions {
   /** Each version's timeline, by version id; a known version without one has no events. */
@@ -17,6 +26,8 @@ export interface FakeOutcomesControls {
   emitNotificationsUnavailable(event: NotificationsUnavailable): void;
   /** Delivers an "open-outcome" event, as the shell does when the partner chooses a notification. */
   emitOpenOutcome(event: OpenOutcome): void;
+  /** Delivers an "open-installation" event, as the shell does when the partner chooses a customer's request. */
+  emitOpenInstallation(event: OpenInstallation): void;
 }
 
 /** The demo's timelines (`npm run dev`): Northwind 1.1.0 was rejected with feedback; 1.0.0 went all the way. */
@@ -60,9 +71,10 @@ export function createFakeOutcomes(
   lastCheckedAt: () => string | null,
 ) {
   const timelines = copy(options.timelines ?? {});
-  let prefs: NotificationPrefs = copy(options.notificationPrefs ?? { approved: true, rejected: true });
+  let prefs: NotificationPrefs = copy(options.notificationPrefs ?? { approved: true, rejected: true, requests: true });
   const unavailable = new Set<(event: NotificationsUnavailable) => void>();
   const open = new Set<(event: OpenOutcome) => void>();
+  const openInstallation = new Set<(event: OpenInstallation) => void>();
   // What the shell keeps of the outcomes it could not show, until the banner is dismissed.
   let unshown: NotificationsUnavailable | null = copy(options.unshown ?? null);
 
@@ -89,7 +101,7 @@ export function createFakeOutcomes(
     async notificationPrefs(): Promise<NotificationPrefs> {
       return copy(prefs);
     },
-    async setNotification(kind: Decision, on: boolean): Promise<NotificationPrefs> {
+    async setNotification(kind: NotificationKind, on: boolean): Promise<NotificationPrefs> {
       prefs = { ...prefs, [kind]: on };
       return copy(prefs);
     },
@@ -101,6 +113,7 @@ export function createFakeOutcomes(
     },
     onNotificationsUnavailable: (listener: (event: NotificationsUnavailable) => void) => subscribe(unavailable, listener),
     onOpenOutcome: (listener: (event: OpenOutcome) => void) => subscribe(open, listener),
+    onOpenInstallation: (listener: (event: OpenInstallation) => void) => subscribe(openInstallation, listener),
   };
   const controls: FakeOutcomesControls = {
     emitNotificationsUnavailable(event) {
@@ -111,6 +124,9 @@ export function createFakeOutcomes(
     },
     emitOpenOutcome(event) {
       for (const listener of [...open]) listener(copy(event));
+    },
+    emitOpenInstallation(event) {
+      for (const listener of [...openInstallation]) listener(copy(event));
     },
   };
   return { backend, controls };

@@ -145,4 +145,36 @@ describe('the fake backend', () => {
     expect((await backend.listApps()).apps.at(-1)).toMatchObject({ ...merged, conflicts: [] });
     expect(await backend.syncStatus()).toMatchObject({ pending: 0, conflicts: 0 });
   });
+
+  it('decides only what an installation waits for, as the shell does', async () => {
+    const backend = createFakeBackend();
+    const [confirm, update, failed] = ['inst-acme-02', 'inst-acme-06', 'inst-acme-07'];
+    const rows = await backend.installations('app-acme-crm');
+    const of = (id: string) => rows.find((r) => r.id === id)!;
+    expect([of(confirm).waiting, of(update).waiting, of(failed).waiting]).toEqual(['installation', 'update', null]);
+    expect(of(failed).help).toMatch(/Talkdesk Support/);
+
+    await expect(backend.decideInstallation('app-acme-crm', confirm, 'update', 'approve', null)).rejects.toMatchObject({
+      code: 'invalid_input',
+      message: expect.stringContaining('confirm or reject the installation, not an update'),
+    });
+    await expect(backend.decideInstallation('app-acme-crm', update, 'installation', 'approve', null)).rejects.toMatchObject({
+      code: 'invalid_input',
+      message: expect.stringContaining('accept or reject an update'),
+    });
+    await expect(backend.decideInstallation('app-acme-crm', failed, 'update', 'approve', null)).rejects.toMatchObject({
+      message: expect.stringContaining('waits for nothing from you'),
+    });
+    await expect(backend.decideInstallation('app-acme-crm', update, 'update', 'reject', ' ')).rejects.toMatchObject({
+      code: 'invalid_input',
+    });
+
+    expect(await backend.decideInstallation('app-acme-crm', update, 'update', 'reject', 'Not now.')).toEqual({
+      id: update,
+      account_name: 'Pied Piper Desk',
+      state: 'completed',
+    });
+    const after = (await backend.installations('app-acme-crm')).find((r) => r.id === update)!;
+    expect(after).toMatchObject({ update: null, waiting: null, reason: 'Not now.' });
+  });
 });

@@ -129,25 +129,36 @@ describe('the Tauri backend', () => {
     await backend.versionTimeline('v');
     await backend.notificationPrefs();
     await backend.setNotification('approved', false);
+    await backend.setNotification('requests', true);
     await backend.unshownOutcomes();
     await backend.dismissUnshownOutcomes();
     const unavailable: unknown[] = [];
     const opened: unknown[] = [];
+    const requests: unknown[] = [];
     await backend.onNotificationsUnavailable((event) => unavailable.push(event));
     await backend.onOpenOutcome((event) => opened.push(event));
+    await backend.onOpenInstallation((event) => requests.push(event));
 
     expect(invoke.mock.calls).toEqual([
       ['version_timeline', { versionId: 'v' }],
       ['notification_prefs', undefined],
       ['set_notification', { kind: 'approved', on: false }],
+      ['set_notification', { kind: 'requests', on: true }],
       ['unshown_outcomes', undefined],
       ['dismiss_unshown_outcomes', undefined],
     ]);
-    expect(listen.mock.calls.map(([name]) => name)).toEqual(['notifications-unavailable', 'open-outcome']);
+    expect(listen.mock.calls.map(([name]) => name)).toEqual(['notifications-unavailable', 'open-outcome', 'open-installation']);
     listen.mock.calls[0]![1]({ payload: { reason: 'r', outcomes: [] } });
     listen.mock.calls[1]![1]({ payload: { version_id: 'v' } });
+    const request = {
+      app_id: 'app-1',
+      installation_id: 'inst-1',
+      summary: 'Globex Corp is waiting for you to confirm Acme CRM Connector 2.0.0',
+    };
+    listen.mock.calls[2]![1]({ event: 'open-installation', id: 3, payload: request });
     expect(unavailable).toEqual([{ reason: 'r', outcomes: [] }]);
     expect(opened).toEqual([{ version_id: 'v' }]);
+    expect(requests).toEqual([request]);
   });
 
   it('passes a CommandError from Rust through unchanged', async () => {
@@ -198,7 +209,8 @@ describe('the Tauri backend', () => {
     invoke.mockResolvedValue(null);
 
     await backend.installations('app-1');
-    await backend.decideInstallation('app-1', 'inst-1', 'reject', 'Not yet.');
+    await backend.decideInstallation('app-1', 'inst-1', 'installation', 'reject', 'Not yet.');
+    await backend.decideInstallation('app-1', 'inst-2', 'update', 'approve', null);
     await backend.oauthClients();
     await backend.oauthClientScopes();
     await backend.createOAuthClient('Reports', ['users:read'], ['https://crm.example.com/cb'], ['authorization_code']);
@@ -208,7 +220,8 @@ describe('the Tauri backend', () => {
 
     expect(invoke.mock.calls).toEqual([
       ['installations', { appId: 'app-1' }],
-      ['decide_installation', { appId: 'app-1', installationId: 'inst-1', decision: 'reject', reason: 'Not yet.' }],
+      ['decide_installation', { appId: 'app-1', installationId: 'inst-1', expect: 'installation', decision: 'reject', reason: 'Not yet.' }],
+      ['decide_installation', { appId: 'app-1', installationId: 'inst-2', expect: 'update', decision: 'approve', reason: null }],
       ['oauth_clients', undefined],
       ['oauth_client_scopes', undefined],
       [

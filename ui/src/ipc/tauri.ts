@@ -11,6 +11,7 @@ import type {
   PreviewSource,
   NotificationPrefs,
   NotificationsUnavailable,
+  OpenInstallation,
   OpenOutcome,
   TimelineView,
   Saved,
@@ -38,6 +39,7 @@ export const SIGN_IN_EVENT = 'sign-in';
 export const SYNC_PROGRESS_EVENT = 'sync-progress';
 export const NOTIFICATIONS_UNAVAILABLE_EVENT = 'notifications-unavailable';
 export const OPEN_OUTCOME_EVENT = 'open-outcome';
+export const OPEN_INSTALLATION_EVENT = 'open-installation';
 
 async function call<T>(command: string, args?: Record<string, unknown>): Promise<T> {
   try {
@@ -92,9 +94,11 @@ export function createTauriBackend(): Backend {
     onNotificationsUnavailable: (listener) =>
       listen<NotificationsUnavailable>(NOTIFICATIONS_UNAVAILABLE_EVENT, (event) => listener(event.payload)),
     onOpenOutcome: (listener) => listen<OpenOutcome>(OPEN_OUTCOME_EVENT, (event) => listener(event.payload)),
+    onOpenInstallation: (listener) =>
+      listen<OpenInstallation>(OPEN_INSTALLATION_EVENT, (event) => listener(event.payload)),
     installations: (appId) => call<InstallationRow[]>('installations', { appId }),
-    decideInstallation: (appId, installationId, decision, reason) =>
-      call<DecidedInstallation>('decide_installation', { appId, installationId, decision, reason }),
+    decideInstallation: (appId, installationId, expect, decision, reason) =>
+      call<DecidedInstallation>('decide_installation', { appId, installationId, expect, decision, reason }),
     oauthClients: () => call<OAuthClientRow[]>('oauth_clients'),
     oauthClientScopes: () => call<string[]>('oauth_client_scopes'),
     createOAuthClient: (name, scopes, redirectUris, grantTypes) =>

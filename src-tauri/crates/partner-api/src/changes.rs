@@ -4,6 +4,7 @@
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use workbench_domain::Track;
+use workbench_domain::installation::Waiting;
 use workbench_domain::validation::NotChecked;
 
 use crate::requests::{ReviewDecision, ReviewFeedback};
@@ -51,6 +52,21 @@ pub struct Change {
     /// The resource's ETag after the change (absent once deleted).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub etag: Option<String>,
+    /// What a customer asks of the partner (`kind` = `installation_requested`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub request: Option<InstallationRequest>,
+}
+
+/// A customer's installation, or an update of one, that waits for the partner (FAQ §16: Installing
+/// is "a pending installation waiting for partner confirmation"; Updating ends when "the partner
+/// accepts or rejects the update").
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct InstallationRequest {
+    /// The customer's account.
+    pub account_name: String,
+    /// The version installed or being installed.
+    pub app_version_id: String,
+    pub waiting: Waiting,
 }
 
 /// What happened. Readers treat a kind they do not know as [`ChangeKind::Other`]
@@ -73,7 +89,10 @@ pub enum ChangeKind {
     Reviewed,
     MadeAvailable,
     Advertised,
-    /// The partner approved or rejected a pending installation.
+    /// A customer's installation, or an update of one, waits for the partner: `request` says
+    /// which, for which account and version.
+    InstallationRequested,
+    /// The partner confirmed or rejected an installation, or accepted or rejected an update.
     InstallationDecided,
     OauthClientCreated,
     OauthClientDeleted,

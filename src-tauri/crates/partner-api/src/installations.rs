@@ -1,8 +1,11 @@
 //! Installations of the partner's apps in customer accounts (SPEC §3, FAQ §16), and the
-//! partner's decision on a pending one.
+//! partner's decision on what waits for them: an `installing` installation to confirm or
+//! reject, or an update (`update: updating`) to accept or reject
+//! ([`workbench_domain::installation::waiting`]).
 
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
+pub use workbench_domain::installation::{InstallationState, UpdateState, Waiting, waiting};
 
 /// The name under `_embedded` of the installations collection.
 pub const COLLECTION: &str = "installations";
@@ -41,85 +44,21 @@ pub struct Installation {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub plan: Option<String>,
     pub licenses: u32,
-    /// Why the partner rejected it (only for `rejected` installations the partner refused).
+    /// Why the partner rejected it, or rejected its last update.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
-    /// An update to a newer version under way (`updating`) or one that did not finish
-    /// (`failed`); absent when the installation is not being updated. FAQ §16's Updating and
-    /// Failed Update badges come from it.
+    /// An update (a change of its users or settings) waiting for the partner to accept or
+    /// reject it (`updating`), or one that failed to roll back (`failed`, which only Talkdesk
+    /// can recover); absent when no update is under way. FAQ §16's Updating and Failed Update
+    /// badges come from it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub update: Option<UpdateState>,
 }
 
-/// Where an installation's update to a newer version stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum UpdateState {
-    Updating,
-    Failed,
-}
-
-impl UpdateState {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            UpdateState::Updating => "updating",
-            UpdateState::Failed => "failed",
-        }
-    }
-
-    pub fn parse(text: &str) -> Option<UpdateState> {
-        [UpdateState::Updating, UpdateState::Failed]
-            .into_iter()
-            .find(|state| state.as_str() == text)
-    }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum InstallationState {
-    Installing,
-    Pending,
-    Timeout,
-    Completed,
-    Failed,
-    Rejected,
-    Suspended,
-    Revoked,
-}
-
-impl InstallationState {
-    pub const ALL: [InstallationState; 8] = [
-        InstallationState::Installing,
-        InstallationState::Pending,
-        InstallationState::Timeout,
-        InstallationState::Completed,
-        InstallationState::Failed,
-        InstallationState::Rejected,
-        InstallationState::Suspended,
-        InstallationState::Revoked,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            InstallationState::Installing => "installing",
-            InstallationState::Pending => "pending",
-            InstallationState::Timeout => "timeout",
-            InstallationState::Completed => "completed",
-            InstallationState::Failed => "failed",
-            InstallationState::Rejected => "rejected",
-            InstallationState::Suspended => "suspended",
-            InstallationState::Revoked => "revoked",
-        }
-    }
-
-    pub fn parse(text: &str) -> Option<InstallationState> {
-        InstallationState::ALL
-            .into_iter()
-            .find(|state| state.as_str() == text)
-    }
-}
-
-/// The body of `POST .../installations/{id}/state`.
+/// The body of `POST .../installations/{id}/state`: the partner's decision on what waits for
+/// them. On an `installing` installation, `approve` confirms it (→ `completed`) and `reject`
+/// refuses it (→ `rejected`); on one with an update waiting, `approve` accepts the update and
+/// `reject` rejects it (either way the update ends, and a rejection's reason is kept).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct StateChange {
     pub state: Decision,
@@ -137,7 +76,7 @@ pub enum StateChangeBody {
     Reject(Rejection),
 }
 
-/// `{"state": "approve"}`: install the app; a reason is ignored.
+/// `{"state": "approve"}`: confirm the installation or accept the update; a reason is ignored.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct Approval {
     #[schema(pattern = "^approve$")]
@@ -147,13 +86,29 @@ pub struct Approval {
     pub reason: Option<String>,
 }
 
-/// `{"state": "reject", "reason": "..."}`: refuse it, with a reason the customer will see.
+/// `{"state": "reject", "reason": "..."}`: refuse the installation or the update, with a reason
+/// the customer will see.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct Rejection {
     #[schema(pattern = "^reject$")]
     pub state: String,
     #[schema(max_length = 2000, pattern = "\\S")]
     pub reason: String,
+}
+
+/// The body of the sandbox's `POST /_sandbox/apps/{app_id}/installations`: a customer's request
+/// to install a version (AppConnect's side, which the real API does not have).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct InstallationRequestBody {
+    #[schema(max_length = 200)]
+    pub account_name: String,
+    /// A technically Available version of the app.
+    pub version_id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub plan: Option<String>,
+    /// 1 when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub licenses: Option<u32>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
@@ -177,20 +132,5 @@ mod tests {
                 "{schema}"
             );
         }
-    }
-
-    #[test]
-    fn states_round_trip_through_their_wire_names() {
-        for state in InstallationState::ALL {
-            let json = serde_json::to_value(state).unwrap();
-            assert_eq!(json, state.as_str());
-            assert_eq!(InstallationState::parse(state.as_str()), Some(state));
-        }
-        assert_eq!(InstallationState::parse("active"), None);
-        for update in [UpdateState::Updating, UpdateState::Failed] {
-            assert_eq!(serde_json::to_value(update).unwrap(), update.as_str());
-            assert_eq!(UpdateState::parse(update.as_str()), Some(update));
-        }
-        assert_eq!(UpdateState::parse("done"), None);
     }
 }

@@ -60,6 +60,7 @@ pub fn is_open_path(path: &str) -> bool {
         admin::list_faults, admin::add_fault, admin::set_fault_profile, admin::clear_faults,
         admin::approve_device_code, admin::deny_device_code, admin::issue_token,
         admin::portal_edit, admin::review, admin::publish, admin::set_rules, admin::install_page,
+        admin::request_installation, admin::request_update,
     ),
     modifiers(&Security),
     tags(
@@ -70,7 +71,7 @@ pub fn is_open_path(path: &str) -> bool {
         (name = "oauth-clients", description = "The partner's OAuth clients for the Talkdesk APIs (scopes from the catalogue of Talkdesk API scopes)"),
         (name = "account", description = "Licenses and credits"),
         (name = "oauth", description = "The OAuth 2.0 authorization server (RFC 8414, RFC 8628, RFC 6749, RFC 7636, RFC 7009). No bearer token; errors are `OAuthError`."),
-        (name = "sandbox-admin", description = "Sandbox only: these routes exist only in `partner-sandbox`, never in the real service, and answer only loopback peers (403 otherwise). Tests and demos drive the sandbox through them: device-code decisions, review decisions and publications on AppConnect (Talkdesk's steps), portal edits, the rules pack, faults and tokens without a browser. Every operation carries `x-sandbox-only: true`."),
+        (name = "sandbox-admin", description = "Sandbox only: these routes exist only in `partner-sandbox`, never in the real service, and answer only loopback peers (403 otherwise). Tests and demos drive the sandbox through them: device-code decisions, review decisions and publications on AppConnect (Talkdesk's steps), customers' installation and update requests (AppConnect's side), portal edits, the rules pack, faults and tokens without a browser. Every operation carries `x-sandbox-only: true`."),
     )
 )]
 struct ApiDoc;
@@ -548,7 +549,7 @@ mod routes {
                 headers(("ETag" = String, description = "The installation's entity tag"))),
             (status = 400, description = "Malformed JSON, an unknown decision, or a rejection without a reason", body = ApiError),
             (status = 404, description = "No such app or installation", body = ApiError),
-            (status = 409, description = "The installation is not pending", body = ApiError),
+            (status = 409, description = "Nothing of the installation waits for the partner: it is not `installing` and has no update `updating`", body = ApiError),
             (status = 412, description = "`If-Match` names none of the installation's ETags", body = ApiError),
             (status = 413, description = "The body is larger than 64 KiB", body = ApiError),
             (status = 415, description = "The body is not `application/json`", body = ApiError),
@@ -701,6 +702,7 @@ mod oauth {
 #[allow(dead_code)]
 mod admin {
 
+    use crate::installations::Installation;
     use crate::oauth::{SandboxTokenRequest, TokenResponse};
     use crate::{ApiError, ReviewRequest, UpdateVersion, VersionResource};
 
@@ -805,6 +807,32 @@ mod admin {
             (status = 404, description = "No such app or version", body = ApiError),
         ))]
     fn install_page() {}
+
+    #[utoipa::path(post, path = "/_sandbox/apps/{app_id}/installations", tag = "sandbox-admin",
+        params(("app_id" = String, Path, description = "The app's id")),
+        request_body(content = crate::installations::InstallationRequestBody, content_type = "application/json"),
+        responses(
+            (status = 201, description = "A customer asked to install the version: the installation is `installing`, waiting for the partner's confirmation, and the change feed announces it (`installation_requested`)", body = Installation,
+                headers(("ETag" = String, description = "The installation's entity tag"))),
+            (status = 400, description = "Malformed JSON or invalid fields", body = ApiError),
+            (status = 404, description = "No such app or version", body = ApiError),
+            (status = 409, description = "The version is not technically Available", body = ApiError),
+            (status = 415, description = "The body is not `application/json`", body = ApiError),
+        ))]
+    fn request_installation() {}
+
+    #[utoipa::path(post, path = "/_sandbox/apps/{app_id}/installations/{id}/update", tag = "sandbox-admin",
+        params(
+            ("app_id" = String, Path, description = "The app's id"),
+            ("id" = String, Path, description = "The installation's id"),
+        ),
+        responses(
+            (status = 200, description = "The customer changed the installation: its update is `updating`, waiting for the partner to accept or reject it, and the change feed announces it (`installation_requested`)", body = Installation,
+                headers(("ETag" = String, description = "The installation's entity tag"))),
+            (status = 404, description = "No such app or installation", body = ApiError),
+            (status = 409, description = "The installation is not active, or an update is already under way", body = ApiError),
+        ))]
+    fn request_update() {}
 
     #[utoipa::path(put, path = "/_sandbox/rules", tag = "sandbox-admin",
         request_body(content = crate::rules::RulesPack, content_type = "application/json",

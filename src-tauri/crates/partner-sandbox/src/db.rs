@@ -21,7 +21,10 @@ use crate::seed;
 
 mod partner;
 
-pub use partner::{Created, Decided, decide_installation, delete_oauth_client, installation_etag};
+pub use partner::{
+    Created, Decided, NewRequest, Requested, decide_installation, delete_oauth_client,
+    installation_etag, request_installation, request_update,
+};
 
 const SCHEMA_VERSION: i64 = 1;
 

@@ -113,6 +113,8 @@ pub const SERVED: &[(&str, &str)] = &[
     ("PUT", "/_sandbox/rules"),
     ("GET", "/_sandbox/install/{app_id}/{version_id}"),
     ("POST", "/_sandbox/versions/{version_id}/advertisement"),
+    ("POST", "/_sandbox/apps/{app_id}/installations"),
+    ("POST", "/_sandbox/apps/{app_id}/installations/{id}/update"),
 ];
 
 pub fn router(state: AppState) -> Router {
@@ -130,6 +132,14 @@ pub fn router(state: AppState) -> Router {
                 .layer(axum::extract::DefaultBodyLimit::max(body::JSON_LIMIT)),
         )
         .route("/install/{app_id}/{version_id}", get(install::page))
+        .route(
+            "/apps/{app_id}/installations",
+            post(installations::admin_request_installation),
+        )
+        .route(
+            "/apps/{app_id}/installations/{id}/update",
+            post(installations::admin_request_update),
+        )
         .merge(crate::oauth::admin_routes())
         // Applies to the routes above that set no limit of their own (the rules route's wins).
         .layer(axum::extract::DefaultBodyLimit::max(

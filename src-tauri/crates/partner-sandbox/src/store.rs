@@ -225,6 +225,7 @@ pub struct NewChange {
     pub review: Option<ReviewOutcome>,
     pub origin: Option<String>,
     pub etag: Option<String>,
+    pub request: Option<partner_api::InstallationRequest>,
 }
 
 impl NewChange {
@@ -240,6 +241,7 @@ impl NewChange {
             review: None,
             origin: None,
             etag: Some(app_etag(app)),
+            request: None,
         }
     }
 
@@ -260,6 +262,7 @@ impl NewChange {
             review: None,
             origin: None,
             etag,
+            request: None,
         }
     }
 
@@ -283,6 +286,7 @@ impl NewChange {
             review: None,
             origin: None,
             etag,
+            request: None,
         }
     }
 
@@ -303,6 +307,7 @@ pub fn record(conn: &Connection, change: NewChange) -> rusqlite::Result<()> {
         review: change.review,
         origin: change.origin,
         etag: change.etag,
+        request: change.request,
     };
     let body = serde_json::to_string(&body)
         .map_err(|e| rusqlite::Error::ToSqlConversionFailure(Box::new(e)))?;

@@ -157,7 +157,7 @@ async fn an_installation_is_served_with_an_etag() {
         .unwrap()
         .to_owned();
     let installation: Installation = response.json().await.unwrap();
-    assert_eq!(installation.state, InstallationState::Pending);
+    assert_eq!(installation.state, InstallationState::Installing);
     assert_eq!(installation.account_name, "Globex Support");
     assert_eq!(
         installation.trial_end.as_deref(),
@@ -183,7 +183,7 @@ async fn an_installation_is_served_with_an_etag() {
 }
 
 #[tokio::test]
-async fn approving_a_pending_installation_completes_it_once() {
+async fn confirming_an_installing_installation_completes_it_once() {
     let api = Api::start().await;
     let path = format!("{ACME_INSTALLATIONS}/inst-acme-crm-02");
     let state = format!("{path}/state");
@@ -196,7 +196,7 @@ async fn approving_a_pending_installation_completes_it_once() {
     let fetched: Installation = api.json(&path).await;
     assert_eq!(fetched, approved);
 
-    // Deciding again is a conflict: only pending installations can be decided on.
+    // Deciding again is a conflict: nothing of it waits for the partner any more.
     let again = api
         .decide(&state, &json!({"state": "reject", "reason": "x"}))
         .await;
@@ -280,7 +280,7 @@ async fn rejecting_needs_a_reason_and_keeps_it() {
         assert_eq!(field_names(&error), ["reason"], "{body}");
     }
     let unchanged: Installation = api.json(path).await;
-    assert_eq!(unchanged.state, InstallationState::Pending);
+    assert_eq!(unchanged.state, InstallationState::Installing);
 
     let reason = "Trial accounts in this region are not supported yet.";
     let response = api
@@ -293,14 +293,14 @@ async fn rejecting_needs_a_reason_and_keeps_it() {
 }
 
 #[tokio::test]
-async fn only_pending_installations_can_be_decided() {
+async fn only_what_waits_for_the_partner_can_be_decided() {
     let api = Api::start().await;
     let all: Vec<Installation> = api.walk(ACME_INSTALLATIONS, "installations").await;
     let beacon: Vec<Installation> = api
         .walk("/apps/app-beacon-analytics/installations", "installations")
         .await;
     for installation in all.iter().chain(&beacon) {
-        if installation.state == InstallationState::Pending {
+        if partner_api::installations::waiting(installation.state, installation.update).is_some() {
             continue;
         }
         let state = format!(
@@ -322,6 +322,162 @@ async fn only_pending_installations_can_be_decided() {
         )
         .await;
     error(response, StatusCode::NOT_FOUND).await;
+}
+
+/// FAQ §16: Updating "will disappear upon completion of the process (the partner accepts or
+/// rejects the update)".
+#[tokio::test]
+async fn an_update_waiting_is_accepted_or_rejected_with_a_reason() {
+    let api = Api::start().await;
+    let acme: Vec<Installation> = api.walk(ACME_INSTALLATIONS, "installations").await;
+    let updating = acme
+        .iter()
+        .find(|i| i.update == Some(UpdateState::Updating))
+        .expect("the demo has an update waiting");
+    let path = format!("{ACME_INSTALLATIONS}/{}", updating.id);
+    let accepted = api
+        .decide(&format!("{path}/state"), &json!({"state": "approve"}))
+        .await;
+    assert_eq!(accepted.status(), StatusCode::OK);
+    let accepted: Installation = accepted.json().await.unwrap();
+    assert_eq!(
+        (accepted.state, accepted.update),
+        (InstallationState::Completed, None)
+    );
+    let again = api
+        .decide(&format!("{path}/state"), &json!({"state": "approve"}))
+        .await;
+    let body = error(again, StatusCode::CONFLICT).await;
+    assert!(
+        body.message.contains("waits for nothing"),
+        "{}",
+        body.message
+    );
+
+    // A customer changes an active installation: the update waits for the partner.
+    let active = format!("{ACME_INSTALLATIONS}/inst-acme-crm-01");
+    let response = api
+        .request(Method::POST, &format!("/_sandbox{active}/update"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    let waiting: Installation = api.json(&active).await;
+    assert_eq!(waiting.update, Some(UpdateState::Updating));
+    // A second update while one waits is refused.
+    let twice = api
+        .request(Method::POST, &format!("/_sandbox{active}/update"))
+        .send()
+        .await
+        .unwrap();
+    error(twice, StatusCode::CONFLICT).await;
+    let state = format!("{active}/state");
+    let no_reason = api.decide(&state, &json!({"state": "reject"})).await;
+    assert_eq!(
+        field_names(&error(no_reason, StatusCode::BAD_REQUEST).await),
+        ["reason"]
+    );
+    let reason = "We cannot add 200 users to a Team plan; choose Enterprise.";
+    let rejected = api
+        .decide(&state, &json!({"state": "reject", "reason": reason}))
+        .await;
+    assert_eq!(rejected.status(), StatusCode::OK);
+    let rejected: Installation = api.json(&active).await;
+    assert_eq!(
+        rejected.state,
+        InstallationState::Completed,
+        "still installed"
+    );
+    assert_eq!(rejected.update, None, "the update ended");
+    assert_eq!(rejected.reason.as_deref(), Some(reason));
+}
+
+/// A customer's request reaches the partner through the change feed, saying who waits for what.
+#[tokio::test]
+async fn a_customers_requests_arrive_through_the_change_feed() {
+    let api = Api::start().await;
+    let admin = format!("/_sandbox{ACME_INSTALLATIONS}");
+    let created = api
+        .send_json(
+            Method::POST,
+            &admin,
+            &json!({"account_name": "Globex Corp", "version_id": "ver-acme-crm-1-1-0",
+                    "plan": "Team", "licenses": 12}),
+        )
+        .await;
+    assert_eq!(created.status(), StatusCode::CREATED);
+    let created: Installation = created.json().await.unwrap();
+    assert_eq!(created.state, InstallationState::Installing);
+    assert_eq!(
+        (created.licenses, created.plan.as_deref()),
+        (12, Some("Team"))
+    );
+    let listed: Vec<Installation> = api.walk(ACME_INSTALLATIONS, "installations").await;
+    assert!(listed.contains(&created));
+    let update = api
+        .request(Method::POST, &format!("{admin}/inst-acme-crm-01/update"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(update.status(), StatusCode::OK);
+
+    let feed: partner_api::ChangesPage = api.json("/changes").await;
+    let requests: Vec<_> = feed
+        .changes
+        .iter()
+        .filter(|c| c.kind == partner_api::ChangeKind::InstallationRequested)
+        .collect();
+    assert_eq!(requests.len(), 2, "{requests:?}");
+    let first = requests[0].request.as_ref().unwrap();
+    assert_eq!(requests[0].resource.id, created.id);
+    assert_eq!(requests[0].resource.app_id.as_deref(), Some("app-acme-crm"));
+    assert_eq!(first.account_name, "Globex Corp");
+    assert_eq!(first.app_version_id, "ver-acme-crm-1-1-0");
+    assert_eq!(
+        first.waiting,
+        partner_api::installations::Waiting::Installation
+    );
+    let second = requests[1].request.as_ref().unwrap();
+    assert_eq!(requests[1].resource.id, "inst-acme-crm-01");
+    assert_eq!(second.waiting, partner_api::installations::Waiting::Update);
+
+    // The partner confirms the new installation with its own ETag.
+    let confirmed = api
+        .decide(
+            &format!("{ACME_INSTALLATIONS}/{}/state", created.id),
+            &json!({"state": "approve"}),
+        )
+        .await;
+    assert_eq!(confirmed.status(), StatusCode::OK);
+
+    // Bad requests are refused and add nothing.
+    for (body, status) in [
+        (
+            json!({"version_id": "ver-acme-crm-1-1-0"}),
+            StatusCode::BAD_REQUEST,
+        ),
+        (
+            json!({"account_name": " ", "version_id": "ver-acme-crm-1-1-0"}),
+            StatusCode::BAD_REQUEST,
+        ),
+        (
+            json!({"account_name": "A", "version_id": "ver-acme-crm-1-1-0", "licenses": -1}),
+            StatusCode::BAD_REQUEST,
+        ),
+        (
+            json!({"account_name": "A", "version_id": "ver-nope"}),
+            StatusCode::NOT_FOUND,
+        ),
+        (
+            json!({"account_name": "A", "version_id": "ver-acme-crm-1-2-0"}),
+            StatusCode::CONFLICT,
+        ),
+    ] {
+        let response = api.send_json(Method::POST, &admin, &body).await;
+        error(response, status).await;
+    }
+    let after: Vec<Installation> = api.walk(ACME_INSTALLATIONS, "installations").await;
+    assert_eq!(after.len(), listed.len());
 }
 
 #[tokio::test]
@@ -781,7 +937,7 @@ async fn bad_input_is_a_4xx_with_the_error_body() {
     let installation: Installation = api
         .json(&format!("{ACME_INSTALLATIONS}/inst-acme-crm-03"))
         .await;
-    assert_eq!(installation.state, InstallationState::Pending);
+    assert_eq!(installation.state, InstallationState::Installing);
     let _: Account = api.json("/account").await;
 }
 
@@ -836,7 +992,7 @@ async fn a_decision_needs_the_installations_current_etag() {
     let unchanged: Installation = api.json(&path).await;
     assert_eq!(
         unchanged.state,
-        InstallationState::Pending,
+        InstallationState::Installing,
         "a refused write changes nothing"
     );
 

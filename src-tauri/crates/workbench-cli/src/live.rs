@@ -3,11 +3,13 @@
 //! once, here, and kept nowhere.
 
 use clap::{Args, Subcommand, ValueEnum};
-use partner_api::installations::InstallationState;
+use partner_api::installations::{InstallationState, Waiting};
 use partner_api::oauth_clients::{self, AUTHORIZATION_CODE, CLIENT_CREDENTIALS, NewOAuthClient};
 use serde_json::json;
 use time::OffsetDateTime;
-use workbench::live::{CREDITS_HELP_URL, CREDITS_WAYS, CREDITS_WHERE, format_credits};
+use workbench::live::{
+    CREDITS_HELP_URL, CREDITS_WAYS, CREDITS_WHERE, FAILED_UPDATE_HELP, format_credits,
+};
 use workbench::server::{Connection, ServerChoice};
 use workbench::{InstallationDecision, InstallationView, Workbench, WorkbenchError};
 
@@ -25,6 +27,9 @@ pub struct InstallationsArgs {
     /// Only the installations in this state.
     #[arg(long, value_enum)]
     state: Option<StateArg>,
+    /// Only the installations waiting for you: to confirm, or with an update to accept.
+    #[arg(long)]
+    waiting: bool,
     /// Print JSON instead of a table.
     #[arg(long)]
     json: bool,
@@ -32,19 +37,42 @@ pub struct InstallationsArgs {
 
 #[derive(Debug, Subcommand)]
 enum InstallationsAction {
-    /// Approve a pending installation: the app is installed in the customer's account.
+    /// Confirm an installation waiting for you (Installing): the app is installed in the
+    /// customer's account.
+    #[command(visible_alias = "confirm")]
     Approve {
         /// The app of the installation.
         #[arg(long, value_name = "ID")]
         app: String,
-        /// The pending installation (`pwb installations --app ID --state pending` lists them).
+        /// The installation (`pwb installations --app ID --waiting` lists those waiting).
         installation: String,
         /// Print the installation after the decision as JSON.
         #[arg(long)]
         json: bool,
     },
-    /// Reject a pending installation, with a reason the customer will see.
+    /// Reject an installation waiting for you, with a reason the customer will see.
     Reject {
+        #[arg(long, value_name = "ID")]
+        app: String,
+        installation: String,
+        /// Why: shown to the customer. Required, at most 2,000 characters.
+        #[arg(long, value_name = "TEXT")]
+        reason: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Accept an update waiting for you (Updating): the customer's change is applied.
+    AcceptUpdate {
+        #[arg(long, value_name = "ID")]
+        app: String,
+        /// The installation being updated.
+        installation: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Reject an update waiting for you, with a reason the customer will see; the installation
+    /// stays as it was.
+    RejectUpdate {
         #[arg(long, value_name = "ID")]
         app: String,
         installation: String,
@@ -59,7 +87,6 @@ enum InstallationsAction {
 #[derive(Debug, Clone, Copy, ValueEnum)]
 enum StateArg {
     Installing,
-    Pending,
     Timeout,
     Completed,
     Failed,
@@ -72,7 +99,6 @@ impl From<StateArg> for InstallationState {
     fn from(state: StateArg) -> InstallationState {
         match state {
             StateArg::Installing => InstallationState::Installing,
-            StateArg::Pending => InstallationState::Pending,
             StateArg::Timeout => InstallationState::Timeout,
             StateArg::Completed => InstallationState::Completed,
             StateArg::Failed => InstallationState::Failed,
@@ -154,35 +180,71 @@ pub async fn installations(
             let app = args.app.unwrap_or_default();
             // The badges take the app's versions from the cache as it is: listing neither
             // pushes nor syncs (that is `pwb sync`); the output says how old the cache is.
-            list(workbench, &connection, &app, args.state, args.json).await
+            let filter = Filter {
+                state: args.state.map(Into::into),
+                waiting: args.waiting,
+            };
+            list(workbench, &connection, &app, filter, args.json).await
         }
-        Some(InstallationsAction::Approve {
-            app,
-            installation,
-            json,
-        }) => {
+        Some(action) => {
+            let (app, installation, expect, decision, reason, json) = match action {
+                InstallationsAction::Approve {
+                    app,
+                    installation,
+                    json,
+                } => (
+                    app,
+                    installation,
+                    Waiting::Installation,
+                    InstallationDecision::Approve,
+                    None,
+                    json,
+                ),
+                InstallationsAction::Reject {
+                    app,
+                    installation,
+                    reason,
+                    json,
+                } => (
+                    app,
+                    installation,
+                    Waiting::Installation,
+                    InstallationDecision::Reject,
+                    Some(reason),
+                    json,
+                ),
+                InstallationsAction::AcceptUpdate {
+                    app,
+                    installation,
+                    json,
+                } => (
+                    app,
+                    installation,
+                    Waiting::Update,
+                    InstallationDecision::Approve,
+                    None,
+                    json,
+                ),
+                InstallationsAction::RejectUpdate {
+                    app,
+                    installation,
+                    reason,
+                    json,
+                } => (
+                    app,
+                    installation,
+                    Waiting::Update,
+                    InstallationDecision::Reject,
+                    Some(reason),
+                    json,
+                ),
+            };
             decide(
                 workbench,
                 &connection,
                 (&app, &installation),
-                InstallationDecision::Approve,
-                None,
-                json,
-            )
-            .await
-        }
-        Some(InstallationsAction::Reject {
-            app,
-            installation,
-            reason,
-            json,
-        }) => {
-            decide(
-                workbench,
-                &connection,
-                (&app, &installation),
-                InstallationDecision::Reject,
-                Some(&reason),
+                (expect, decision),
+                reason.as_deref(),
                 json,
             )
             .await
@@ -211,45 +273,70 @@ fn cache_note(workbench: &Workbench, app: &str) -> Result<(), WorkbenchError> {
     Ok(())
 }
 
+/// Which installations `pwb installations` lists.
+struct Filter {
+    state: Option<InstallationState>,
+    waiting: bool,
+}
+
 async fn list(
     workbench: &Workbench,
     connection: &Connection,
     app: &str,
-    state: Option<StateArg>,
+    filter: Filter,
     json: bool,
 ) -> Result<u8, WorkbenchError> {
     let all = workbench
         .installations(&connection.client, app, OffsetDateTime::now_utc())
         .await?;
     cache_note(workbench, app)?;
-    let wanted: Option<InstallationState> = state.map(Into::into);
     let shown: Vec<&InstallationView> = all
         .iter()
-        .filter(|i| wanted.is_none_or(|s| i.installation.state == s))
+        .filter(|i| filter.state.is_none_or(|s| i.installation.state == s))
+        .filter(|i| !filter.waiting || i.waiting.is_some())
         .collect();
     if json {
         print_json(&serde_json::to_value(&shown).expect("installations serialize"));
         return Ok(exit::SUCCESS);
     }
     if shown.is_empty() {
-        match wanted {
-            Some(state) => say!(
-                "App {app} has no {} installation ({} in all).",
+        match (filter.state, filter.waiting) {
+            (Some(state), _) => say!(
+                "App {app} has no {} installation{} ({} in all).",
                 state.as_str(),
+                if filter.waiting {
+                    " waiting for you"
+                } else {
+                    ""
+                },
                 all.len()
             ),
-            None => say!("App {app} has no installations yet."),
+            (None, true) => say!(
+                "No installation of app {app} waits for you ({} in all).",
+                all.len()
+            ),
+            (None, false) => say!("App {app} has no installations yet."),
         }
         return Ok(exit::SUCCESS);
     }
     let mut rows = vec![
         [
-            "ID", "ACCOUNT", "VERSION", "STATE", "BADGE", "PLAN", "LICENSES", "TRIAL",
+            "ID",
+            "ACCOUNT",
+            "VERSION",
+            "STATE",
+            "BADGE",
+            "WAITS FOR YOU",
+            "PLAN",
+            "LICENSES",
+            "TRIAL",
         ]
         .map(String::from),
     ];
+    let mut failed_update = false;
     for view in shown {
         let i = &view.installation;
+        failed_update |= i.update == Some(partner_api::installations::UpdateState::Failed);
         let trial = match (&i.trial_start, &i.trial_end) {
             (Some(start), Some(end)) => format!("{} to {}", day(start), day(end)),
             (None, Some(end)) => format!("ends {}", day(end)),
@@ -267,12 +354,20 @@ async fn list(
             } else {
                 view.badges.label.clone()
             },
+            match view.waiting {
+                Some(Waiting::Installation) => "confirm or reject".to_owned(),
+                Some(Waiting::Update) => "accept or reject update".to_owned(),
+                None => "-".to_owned(),
+            },
             i.plan.clone().unwrap_or_else(|| "-".to_owned()),
             i.licenses.to_string(),
             trial,
         ]);
     }
     print_table(&rows);
+    if failed_update {
+        say_err!("Failed Update: {FAILED_UPDATE_HELP}");
+    }
     Ok(exit::SUCCESS)
 }
 
@@ -285,22 +380,31 @@ async fn decide(
     workbench: &Workbench,
     connection: &Connection,
     (app, installation): (&str, &str),
-    decision: InstallationDecision,
+    (expect, decision): (Waiting, InstallationDecision),
     reason: Option<&str>,
     json: bool,
 ) -> Result<u8, WorkbenchError> {
     let decided = workbench
-        .decide_installation(&connection.client, app, installation, decision, reason)
+        .decide_installation(
+            &connection.client,
+            app,
+            installation,
+            expect,
+            decision,
+            reason,
+        )
         .await?;
     if json {
         print_json(&serde_json::to_value(&decided).expect("an installation serializes"));
     } else {
-        let done = match decision {
-            InstallationDecision::Approve => "approved",
-            InstallationDecision::Reject => "rejected",
+        let done = match (expect, decision) {
+            (Waiting::Installation, InstallationDecision::Approve) => "confirmed installation",
+            (Waiting::Installation, InstallationDecision::Reject) => "rejected installation",
+            (Waiting::Update, InstallationDecision::Approve) => "accepted the update of",
+            (Waiting::Update, InstallationDecision::Reject) => "rejected the update of",
         };
         say!(
-            "{done} installation {} in {}: it is now {}",
+            "{done} {} in {}: it is now {}",
             decided.id,
             decided.account_name,
             decided.state.as_str()

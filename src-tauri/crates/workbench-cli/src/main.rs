@@ -248,17 +248,18 @@ enum Command {
         _args: Vec<String>,
     },
     /// The sync status from the cache: last checked, pending, held and conflicts. With
-    /// --watch, syncs every few seconds and prints each review decision as it arrives, until
-    /// Ctrl+C or stdin closes.
+    /// --watch, syncs every few seconds and prints each review decision, and each customer's
+    /// installation or update waiting for you, as it arrives, until Ctrl+C or stdin closes.
     Status {
-        /// Keep syncing and print review outcomes as they arrive; quiet otherwise.
+        /// Keep syncing and print review outcomes and customers' requests as they arrive;
+        /// quiet otherwise.
         #[arg(long)]
         watch: bool,
         /// Seconds between syncs with --watch.
         #[arg(long, value_name = "SECONDS", default_value_t = 30,
               value_parser = clap::value_parser!(u64).range(1..=86_400), requires = "watch")]
         interval: u64,
-        /// Print JSON (with --watch: one object per outcome, one per line).
+        /// Print JSON (with --watch: one object per outcome or request, one per line).
         #[arg(long)]
         json: bool,
     },
@@ -272,14 +273,15 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
-    /// Which review outcomes the desktop app notifies (approved, rejected); turn a kind on or off.
+    /// Which review outcomes and customers' requests the desktop app notifies (approved,
+    /// rejected, requests); turn a kind on or off.
     Notifications {
-        /// Turn notifications of this kind on: approved or rejected.
+        /// Turn notifications of this kind on: approved, rejected or requests.
         #[arg(long, value_name = "KIND", value_parser = outcomes::parse_kind, conflicts_with = "off")]
-        on: Option<workbench::Verdict>,
-        /// Turn notifications of this kind off: approved or rejected.
+        on: Option<workbench::NotificationKind>,
+        /// Turn notifications of this kind off: approved, rejected or requests.
         #[arg(long, value_name = "KIND", value_parser = outcomes::parse_kind)]
-        off: Option<workbench::Verdict>,
+        off: Option<workbench::NotificationKind>,
         /// Print JSON instead of lines.
         #[arg(long)]
         json: bool,

@@ -3,10 +3,13 @@
 
 use std::time::Duration;
 
+use partner_api::installations::Waiting;
 use serde_json::{Value, json};
 use time::OffsetDateTime;
 use workbench::server::{Connection, ServerChoice};
-use workbench::{Announcer, ErrorCode, ReviewOutcome, Verdict, Workbench, WorkbenchError};
+use workbench::{
+    Announcer, ErrorCode, NotificationKind, RequestNotice, ReviewOutcome, Workbench, WorkbenchError,
+};
 
 use crate::output::{self, say, say_err};
 use crate::{account, exit};
@@ -60,6 +63,28 @@ fn print_outcome(outcome: &ReviewOutcome, json: bool) {
     for line in text.body.lines() {
         say!("  {line}");
     }
+}
+
+/// One customer's request, as `pwb status --watch` prints it: the notification's words and the
+/// command that answers it, or one JSON object per line with `--json`.
+fn print_request(request: &RequestNotice, json: bool) {
+    let text = request.notification();
+    if json {
+        let mut value = serde_json::to_value(request).expect("a request always serializes");
+        value["summary"] = json!(text.summary);
+        output::print_json_line(&json!({ "request": value }));
+        return;
+    }
+    say!("{}", text.summary);
+    let answer = match request.waiting {
+        Waiting::Installation => "approve|reject",
+        Waiting::Update => "accept-update|reject-update",
+    };
+    say!(
+        "  pwb installations {answer} --app {} {}",
+        request.app_id,
+        request.installation_id
+    );
 }
 
 /// Whether a sync error is worth waiting out (the next round may work) rather than ending.
@@ -127,9 +152,14 @@ pub async fn watch(
         // Every outcome this watch has not printed yet, whichever process's sync recorded it
         // (this one's, a `pwb sync`, the desktop app's): each is printed once.
         let outcomes = workbench.take_outcomes(Announcer::Watch, OffsetDateTime::now_utc())?;
+        // And every customer's request that waits for the partner, the same way.
+        let requests = workbench.take_requests(Announcer::Watch, OffsetDateTime::now_utc())?;
         spinner.suspend(|| {
             for outcome in &outcomes {
                 print_outcome(outcome, json);
+            }
+            for request in &requests {
+                print_request(request, json);
             }
         });
         if output::write_failed() {
@@ -245,16 +275,17 @@ pub fn timeline(workbench: &Workbench, version_id: &str, json: bool) -> Result<u
     Ok(exit::SUCCESS)
 }
 
-/// Reads `approved` or `rejected` for `--on`/`--off`.
-pub fn parse_kind(text: &str) -> Result<Verdict, String> {
+/// Reads `approved`, `rejected` or `requests` for `--on`/`--off`.
+pub fn parse_kind(text: &str) -> Result<NotificationKind, String> {
     workbench::parse_notification_kind(text).map_err(|e| e.to_string())
 }
 
-/// `pwb notifications [--on KIND | --off KIND]`: which review outcomes the desktop app notifies.
+/// `pwb notifications [--on KIND | --off KIND]`: which review outcomes and customers' requests
+/// the desktop app notifies.
 pub fn notifications(
     workbench: &Workbench,
-    on: Option<Verdict>,
-    off: Option<Verdict>,
+    on: Option<NotificationKind>,
+    off: Option<NotificationKind>,
     json: bool,
 ) -> Result<u8, WorkbenchError> {
     let prefs = match (on, off) {
@@ -265,7 +296,7 @@ pub fn notifications(
     if json {
         output::print_json(&serde_json::to_value(prefs).expect("preferences serialize"));
     } else {
-        for kind in Verdict::ALL {
+        for kind in NotificationKind::ALL {
             say!(
                 "{}: {}",
                 kind.as_str(),

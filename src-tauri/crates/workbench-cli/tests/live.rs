@@ -82,9 +82,16 @@ fn installations_show_the_badge_each_customer_sees() {
     assert_eq!(globex["plan"], "Trial");
     assert_eq!(globex["licenses"], 10);
     assert_eq!(globex["trial_end"], "2026-04-01T09:00:00Z");
-    // Its trial ended, but it is still pending: no "Trial Expired" before it is live.
-    assert_eq!(globex["state"], "pending");
+    // Its trial ended, but it still waits for the partner's confirmation: no "Trial Expired"
+    // before it is live.
+    assert_eq!(globex["state"], "installing");
+    assert_eq!(globex["waiting"], "installation");
     assert_eq!(globex["badges"]["shown"], "installing");
+    assert_eq!(by_account(&list, "Pied Piper Desk")["waiting"], "update");
+    assert_eq!(
+        by_account(&list, "Northwind Traders")["waiting"],
+        Value::Null
+    );
 
     // Beacon 1.0.0 is manually provisioned: the mark shows, the label stays the state's.
     let beacon = expect(
@@ -164,6 +171,21 @@ fn installations_show_the_badge_each_customer_sees() {
     );
     let globex = lines.iter().find(|l| l.contains("Globex Support")).unwrap();
     assert!(globex.contains("2026-03-02 to 2026-04-01"), "{globex}");
+    assert!(globex.contains("confirm or reject"), "{globex}");
+    let pied = lines
+        .iter()
+        .find(|l| l.contains("Pied Piper Desk"))
+        .unwrap();
+    assert!(pied.contains("accept or reject update"), "{pied}");
+    // A Failed Update says that only Talkdesk can recover it, and where the customer asks.
+    assert!(
+        table.stderr.contains("Failed Update")
+            && table
+                .stderr
+                .contains("open a request with Talkdesk Support at https://support.talkdesk.com"),
+        "{}",
+        table.stderr
+    );
 }
 
 #[test]
@@ -171,7 +193,7 @@ fn the_state_filter_lists_only_that_state_and_says_when_there_are_none() {
     let server = Server::start();
     let data = tempfile::tempdir().unwrap();
 
-    let pending = expect(
+    let installing = expect(
         &server,
         data.path(),
         &[
@@ -179,15 +201,49 @@ fn the_state_filter_lists_only_that_state_and_says_when_there_are_none() {
             "--app",
             ACME,
             "--state",
-            "pending",
+            "installing",
             "--json",
         ],
         SUCCESS,
     )
     .json();
-    let pending = pending.as_array().unwrap();
-    assert_eq!(pending.len(), 2);
-    assert!(pending.iter().all(|i| i["state"] == "pending"));
+    let installing = installing.as_array().unwrap();
+    assert_eq!(installing.len(), 3);
+    assert!(installing.iter().all(|i| i["state"] == "installing"));
+    // Waiting for the partner: the installations to confirm and the update to accept.
+    let waiting = expect(
+        &server,
+        data.path(),
+        &["installations", "--app", ACME, "--waiting", "--json"],
+        SUCCESS,
+    )
+    .json();
+    let waiting = waiting.as_array().unwrap();
+    assert_eq!(waiting.len(), 4, "{waiting:?}");
+    assert_eq!(
+        waiting.iter().filter(|i| i["waiting"] == "update").count(),
+        1
+    );
+    let nothing = expect(
+        &server,
+        data.path(),
+        &[
+            "installations",
+            "--app",
+            ACME,
+            "--waiting",
+            "--state",
+            "revoked",
+        ],
+        SUCCESS,
+    );
+    assert!(
+        nothing
+            .stdout
+            .contains("no revoked installation waiting for you"),
+        "{}",
+        nothing.stdout
+    );
 
     let none = expect(
         &server,
@@ -207,7 +263,14 @@ fn the_state_filter_lists_only_that_state_and_says_when_there_are_none() {
         &["installations", "--app", ACME, "--state", "active"],
         USAGE,
     );
-    assert!(bad.stderr.contains("pending"), "{}", bad.stderr);
+    assert!(bad.stderr.contains("installing"), "{}", bad.stderr);
+    // The state a separate "pending" used to be is Installing now (FAQ §16).
+    expect(
+        &server,
+        data.path(),
+        &["installations", "--app", ACME, "--state", "pending"],
+        USAGE,
+    );
     let missing = expect(
         &server,
         data.path(),
@@ -238,26 +301,30 @@ fn approving_and_rejecting_reach_the_server_and_a_reject_needs_a_reason() {
         ],
         SUCCESS,
     );
-    assert!(approved.stdout.contains("approved"), "{}", approved.stdout);
+    assert!(
+        approved.stdout.contains("confirmed installation"),
+        "{}",
+        approved.stdout
+    );
     assert_eq!(
         served_state(&server, "inst-acme-crm-03")["state"],
         "completed"
     );
-    // It is no longer pending: the server's refusal is said, exit 5.
+    // Nothing of it waits any more: said before any decision is sent.
     let again = expect(
         &server,
         data.path(),
         &[
             "installations",
-            "approve",
+            "confirm",
             "--app",
             ACME,
             "inst-acme-crm-03",
         ],
-        SERVER,
+        USAGE,
     );
     assert!(
-        again.stderr.contains("only a pending installation"),
+        again.stderr.contains("waits for nothing from you"),
         "{}",
         again.stderr
     );
@@ -286,7 +353,7 @@ fn approving_and_rejecting_reach_the_server_and_a_reject_needs_a_reason() {
     assert!(blank.stderr.contains("needs a reason"), "{}", blank.stderr);
     assert_eq!(
         served_state(&server, "inst-acme-crm-02")["state"],
-        "pending"
+        "installing"
     );
 
     let rejected = expect(
@@ -317,6 +384,99 @@ fn approving_and_rejecting_reach_the_server_and_a_reject_needs_a_reason() {
         NOT_FOUND,
     );
     assert!(unknown.stderr.contains("inst-nope"), "{}", unknown.stderr);
+}
+
+/// FAQ §16: Updating ends when "the partner accepts or rejects the update".
+#[test]
+fn an_update_is_accepted_and_another_rejected_with_a_reason() {
+    let server = Server::start();
+    let data = tempfile::tempdir().unwrap();
+    let updating = served_state(&server, "inst-acme-crm-08");
+    assert_eq!(updating["account_name"], "Pied Piper Desk");
+    assert_eq!(updating["update"], "updating");
+
+    // An installation waiting for confirmation is not an update: refused, nothing sent.
+    let wrong = expect(
+        &server,
+        data.path(),
+        &[
+            "installations",
+            "accept-update",
+            "--app",
+            ACME,
+            "inst-acme-crm-02",
+        ],
+        USAGE,
+    );
+    assert!(wrong.stderr.contains("not an update"), "{}", wrong.stderr);
+    assert_eq!(
+        served_state(&server, "inst-acme-crm-02")["state"],
+        "installing"
+    );
+
+    let accepted = expect(
+        &server,
+        data.path(),
+        &[
+            "installations",
+            "accept-update",
+            "--app",
+            ACME,
+            "inst-acme-crm-08",
+        ],
+        SUCCESS,
+    );
+    assert!(
+        accepted
+            .stdout
+            .contains("accepted the update of inst-acme-crm-08"),
+        "{}",
+        accepted.stdout
+    );
+    let served = served_state(&server, "inst-acme-crm-08");
+    assert_eq!(served["update"], Value::Null, "{served}");
+    assert_eq!(served["state"], "completed");
+
+    // A customer changes Northwind's installation; the partner rejects that update.
+    let (status, body) = server.send(
+        reqwest::Method::POST,
+        &format!("/_sandbox/apps/{ACME}/installations/inst-acme-crm-01/update"),
+        None,
+    );
+    assert_eq!(status, 200, "{body}");
+    expect(
+        &server,
+        data.path(),
+        &[
+            "installations",
+            "reject-update",
+            "--app",
+            ACME,
+            "inst-acme-crm-01",
+        ],
+        USAGE,
+    );
+    let reason = "Your plan allows 40 users; upgrade to Enterprise for more.";
+    let rejected = expect(
+        &server,
+        data.path(),
+        &[
+            "installations",
+            "reject-update",
+            "--app",
+            ACME,
+            "inst-acme-crm-01",
+            "--reason",
+            reason,
+            "--json",
+        ],
+        SUCCESS,
+    )
+    .json();
+    assert_eq!(rejected["state"], "completed", "{rejected}");
+    let served = served_state(&server, "inst-acme-crm-01");
+    assert_eq!(served["update"], Value::Null, "{served}");
+    assert_eq!(served["reason"], reason);
 }
 
 /// Every file under `dir`, read whole.

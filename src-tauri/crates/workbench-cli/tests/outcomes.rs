@@ -313,6 +313,69 @@ fn status_watch_prints_the_text_and_ends_when_stdin_closes() {
     assert_eq!(status.code(), Some(SUCCESS));
 }
 
+/// A customer asking for an installation, and another changing theirs, reach `pwb status --watch`
+/// through the change feed, once each, with the command that answers them.
+#[test]
+fn a_customers_request_reaches_status_watch_with_the_command_that_answers_it() {
+    let (server, data) = synced();
+    let watch = Watch::start(&server, data.path(), &[]);
+    assert!(
+        watch
+            .lines
+            .recv_timeout(Duration::from_millis(2500))
+            .is_err(),
+        "nothing to say before a request"
+    );
+    let (status, created) = server.send(
+        reqwest::Method::POST,
+        "/_sandbox/apps/app-acme-crm/installations",
+        Some(json!({"account_name": "Globex Corp", "version_id": "ver-acme-crm-1-1-0"})),
+    );
+    assert_eq!(status, 201, "{created}");
+    let id = created["id"].as_str().unwrap().to_owned();
+    assert_eq!(
+        watch.next_line(Duration::from_secs(20)),
+        "Globex Corp is waiting for you to confirm Acme CRM Connector 1.1.0"
+    );
+    assert_eq!(
+        watch.next_line(Duration::from_secs(5)),
+        format!("  pwb installations approve|reject --app app-acme-crm {id}")
+    );
+    // Told once: the next rounds are quiet, and so is the next watch (watches share a mark).
+    assert!(
+        watch
+            .lines
+            .recv_timeout(Duration::from_millis(2500))
+            .is_err()
+    );
+    drop(watch);
+    let watch = Watch::start(&server, data.path(), &["--json"]);
+    assert!(
+        watch
+            .lines
+            .recv_timeout(Duration::from_millis(2500))
+            .is_err()
+    );
+    let (status, body) = server.send(
+        reqwest::Method::POST,
+        "/_sandbox/apps/app-acme-crm/installations/inst-acme-crm-01/update",
+        None,
+    );
+    assert_eq!(status, 200, "{body}");
+    let line: Value = serde_json::from_str(&watch.next_line(Duration::from_secs(20))).unwrap();
+    let request = &line["request"];
+    assert_eq!(request["installation_id"], json!("inst-acme-crm-01"));
+    assert_eq!(request["waiting"], json!("update"));
+    assert_eq!(request["account_name"], json!("Northwind Traders"));
+    assert_eq!(
+        request["summary"],
+        json!(
+            "Northwind Traders is waiting for you to accept or reject an update of Acme CRM \
+             Connector 1.1.0"
+        )
+    );
+}
+
 #[test]
 fn status_timeline_and_notifications_answer_from_the_cache_with_clear_errors() {
     let (server, data) = synced();
@@ -335,7 +398,10 @@ fn status_timeline_and_notifications_answer_from_the_cache_with_clear_errors() {
     );
 
     let prefs = expect(&server, data.path(), &["notifications", "--json"], SUCCESS).json();
-    assert_eq!(prefs, json!({"approved": true, "rejected": true}));
+    assert_eq!(
+        prefs,
+        json!({"approved": true, "rejected": true, "requests": true})
+    );
     let prefs = expect(
         &server,
         data.path(),
@@ -343,9 +409,12 @@ fn status_timeline_and_notifications_answer_from_the_cache_with_clear_errors() {
         SUCCESS,
     )
     .json();
-    assert_eq!(prefs, json!({"approved": false, "rejected": true}));
+    assert_eq!(
+        prefs,
+        json!({"approved": false, "rejected": true, "requests": true})
+    );
     let listed = expect(&server, data.path(), &["notifications"], SUCCESS);
-    assert_eq!(listed.stdout, "approved: off\nrejected: on\n");
+    assert_eq!(listed.stdout, "approved: off\nrejected: on\nrequests: on\n");
     let bad = expect(
         &server,
         data.path(),
@@ -353,11 +422,14 @@ fn status_timeline_and_notifications_answer_from_the_cache_with_clear_errors() {
         USAGE,
     );
     assert!(
-        bad.stderr.contains("approved and rejected"),
+        bad.stderr.contains("approved, rejected and requests"),
         "{}",
         bad.stderr
     );
     // Nothing changed by the refused one.
     let prefs = expect(&server, data.path(), &["notifications", "--json"], SUCCESS).json();
-    assert_eq!(prefs, json!({"approved": false, "rejected": true}));
+    assert_eq!(
+        prefs,
+        json!({"approved": false, "rejected": true, "requests": true})
+    );
 }

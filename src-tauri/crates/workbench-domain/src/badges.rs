@@ -15,34 +15,13 @@
 
 use serde::{Deserialize, Serialize};
 
+pub use crate::installation::{InstallationState, UpdateState};
 use crate::version_sort_key;
-
-/// The state of an installation (SPEC §3), as the domain needs it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum InstallState {
-    Installing,
-    Pending,
-    Timeout,
-    Completed,
-    Failed,
-    Rejected,
-    Suspended,
-    Revoked,
-}
-
-/// An update of an installation to a newer version: under way, or failed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum UpdateState {
-    Updating,
-    Failed,
-}
 
 /// What the badges are computed from (the shape of the shared case file's `installation`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct BadgeFacts {
-    pub state: InstallState,
+    pub state: InstallationState,
     #[serde(default)]
     pub update: Option<UpdateState>,
     #[serde(default)]
@@ -60,6 +39,7 @@ pub struct BadgeFacts {
 
 /// A status badge, in priority order (highest first): the derived `Ord` is that order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum Badge {
     FailedUpdate,
@@ -129,10 +109,10 @@ impl Badges {
 
 /// The badges of an installation with these facts.
 pub fn badges(facts: &BadgeFacts) -> Badges {
-    use InstallState::*;
+    use InstallationState::*;
     let mut applying = Vec::new();
     match facts.state {
-        Installing | Pending => applying.push(Badge::Installing),
+        Installing => applying.push(Badge::Installing),
         Failed | Timeout => applying.push(Badge::FailedInstallation),
         Completed | Rejected | Suspended | Revoked => {}
     }
@@ -199,13 +179,16 @@ pub struct InstalledVersion<'a> {
 /// version. The partner cannot see the customer's permissions, so the gear and force uninstall
 /// are off.
 pub fn facts(
-    state: InstallState,
+    state: InstallationState,
     update: Option<UpdateState>,
     trial_end: Option<i64>,
     now: i64,
     version: InstalledVersion<'_>,
 ) -> BadgeFacts {
-    let live = matches!(state, InstallState::Completed | InstallState::Suspended);
+    let live = matches!(
+        state,
+        InstallationState::Completed | InstallationState::Suspended
+    );
     let upgrade_available = match (version.version_number, version.latest_available) {
         (Some(installed), Some(latest)) => version_sort_key(installed) < version_sort_key(latest),
         _ => false,
@@ -286,10 +269,7 @@ mod tests {
 
     #[test]
     fn every_state_has_a_label_and_every_badge_its_priority() {
-        use InstallState::*;
-        for state in [
-            Installing, Pending, Timeout, Completed, Failed, Rejected, Suspended, Revoked,
-        ] {
+        for state in InstallationState::ALL {
             let facts = BadgeFacts {
                 state,
                 update: None,
@@ -320,7 +300,7 @@ mod tests {
     /// alerts". Every other status badge leaves it drawn beside itself.
     #[test]
     fn the_manually_provisioned_mark_is_hidden_only_by_the_badges_faq_16_names() {
-        use InstallState::*;
+        use InstallationState::*;
         let with = |state, update, upgrade_available, trial_expired| BadgeFacts {
             state,
             update,
@@ -345,7 +325,6 @@ mod tests {
             (Badge::TrialExpired, with(Completed, None, false, true)),
             (Badge::TrialExpired, with(Suspended, None, false, true)),
             (Badge::Installing, with(Installing, None, false, false)),
-            (Badge::Installing, with(Pending, None, false, false)),
         ];
         for (badge, facts) in cases {
             let drawn = badges(&facts);
@@ -401,7 +380,7 @@ mod tests {
             manually_provisioned: true,
             latest_available: Some("1.10.0"),
         };
-        let f = facts(InstallState::Completed, None, Some(100), 101, version);
+        let f = facts(InstallationState::Completed, None, Some(100), 101, version);
         assert!(f.trial_expired && f.upgrade_available && f.manually_provisioned);
         // A trial that ends now has not ended yet; the latest version needs no upgrade.
         let latest = InstalledVersion {
@@ -410,7 +389,7 @@ mod tests {
             latest_available: Some("1.10.0"),
         };
         let f = facts(
-            InstallState::Completed,
+            InstallationState::Completed,
             Some(UpdateState::Failed),
             Some(100),
             100,
@@ -424,12 +403,12 @@ mod tests {
             manually_provisioned: false,
             latest_available: Some("2.0.0"),
         };
-        assert!(!facts(InstallState::Completed, None, None, 0, unknown).upgrade_available);
+        assert!(!facts(InstallationState::Completed, None, None, 0, unknown).upgrade_available);
     }
 
     #[test]
     fn only_a_live_installation_has_an_upgrade_or_an_expired_trial() {
-        use InstallState::*;
+        use InstallationState::*;
         let older = InstalledVersion {
             version_number: Some("1.0.0"),
             manually_provisioned: false,
@@ -442,7 +421,6 @@ mod tests {
         // Each of the others keeps its own badge or label, not "Upgrade Available".
         for (state, label) in [
             (Installing, "Installing"),
-            (Pending, "Installing"),
             (Timeout, "Failed Installation"),
             (Failed, "Failed Installation"),
             (Rejected, "Rejected"),

@@ -12,6 +12,7 @@
 pub mod badges;
 pub mod card;
 pub mod html;
+pub mod installation;
 pub mod lifecycle;
 pub mod merge;
 pub mod model;

@@ -1,7 +1,7 @@
 //! The partner's live resources over real HTTP to the real sandbox on 127.0.0.1: installations
 //! walked through `_links.next`, a decision with `If-Match`, OAuth clients and the account.
 
-use partner_api::installations::{Decision, InstallationState, UpdateState};
+use partner_api::installations::{Decision, InstallationState, UpdateState, Waiting};
 use partner_api::oauth_clients::NewOAuthClient;
 use partner_sandbox::{Config, Sandbox, Seed};
 use workbench_remote::{PartnerClient, RemoteError, RetryPolicy, SecretToken};
@@ -76,7 +76,7 @@ async fn installations_are_walked_across_pages_with_their_update_state() {
 }
 
 #[tokio::test]
-async fn a_pending_installation_is_approved_or_rejected_once() {
+async fn an_installation_waiting_for_confirmation_is_confirmed_or_rejected_once() {
     let server = start().await;
     let client = server.client();
 
@@ -88,6 +88,7 @@ async fn a_pending_installation_is_approved_or_rejected_once() {
         .decide_installation(
             "app-acme-crm",
             "inst-acme-crm-03",
+            Waiting::Installation,
             Decision::Approve,
             None,
             "k-approve",
@@ -95,20 +96,39 @@ async fn a_pending_installation_is_approved_or_rejected_once() {
         .await
         .unwrap();
     assert_eq!(approved.state, InstallationState::Completed);
+    // Deciding again finds nothing waiting, and sends no decision.
+    let sent = client.requests_sent();
     let again = client
         .decide_installation(
             "app-acme-crm",
             "inst-acme-crm-03",
+            Waiting::Installation,
             Decision::Approve,
             None,
             "k-approve-again",
         )
         .await
         .unwrap_err();
-    assert_eq!(again.status(), Some(409));
+    assert!(again.to_string().contains("waits for nothing"), "{again}");
+    assert_eq!(client.requests_sent(), sent + 1, "only the read was sent");
+    // An installation waiting for confirmation is not an update to accept.
+    let wrong = client
+        .decide_installation(
+            "app-acme-crm",
+            "inst-acme-crm-02",
+            Waiting::Update,
+            Decision::Approve,
+            None,
+            "k-wrong",
+        )
+        .await
+        .unwrap_err();
+    assert!(wrong.to_string().contains("not an update"), "{wrong}");
+    let still: Vec<_> = client.installations("app-acme-crm").await.unwrap();
     assert!(
-        again.to_string().contains("only a pending installation"),
-        "{again}"
+        still
+            .iter()
+            .any(|i| i.id == "inst-acme-crm-02" && i.state == InstallationState::Installing)
     );
 
     // A rejection without a reason is refused before anything is sent.
@@ -117,6 +137,7 @@ async fn a_pending_installation_is_approved_or_rejected_once() {
         .decide_installation(
             "app-acme-crm",
             "inst-acme-crm-02",
+            Waiting::Installation,
             Decision::Reject,
             Some(" "),
             "k-blank",
@@ -134,6 +155,7 @@ async fn a_pending_installation_is_approved_or_rejected_once() {
         .decide_installation(
             "app-acme-crm",
             "inst-acme-crm-02",
+            Waiting::Installation,
             Decision::Reject,
             Some("Not in your region yet."),
             "k-reject",

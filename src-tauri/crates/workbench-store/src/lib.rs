@@ -14,6 +14,7 @@ mod icons;
 pub mod migrations;
 mod outbox;
 mod plans;
+mod requests;
 mod rules_pack;
 pub mod snapshot;
 mod suppressions;
@@ -35,6 +36,7 @@ pub use created::{
 };
 pub use error::StoreError;
 pub use outbox::{Operation, OutboxEntry};
+pub use requests::InstallationRequest;
 pub use rules_pack::CachedPack;
 pub use snapshot::{Snapshot, SnapshotApp, SnapshotVersion};
 pub use suppressions::StoredSuppression;
@@ -43,7 +45,9 @@ pub use sync::{
     Settled, StoredConflict,
 };
 pub use sync_state::SyncState;
-pub use timeline::{Announcer, FeedbackEntry, TimelineEvent, TimelineKind, Verdict};
+pub use timeline::{
+    Announcer, FeedbackEntry, NotificationKind, TimelineEvent, TimelineKind, Verdict,
+};
 pub use versions::{CachedVersion, VersionSummary};
 
 /// How long a writer waits for another connection's lock before giving up.
@@ -442,12 +446,21 @@ impl Store {
         timeline::take_unannounced(&mut self.conn, announcer, at)
     }
 
-    /// Whether the partner wants a desktop notification for outcomes of `kind` (on by default).
-    pub fn notifies(&self, kind: Verdict) -> Result<bool, StoreError> {
+    /// The customers' requests `announcer` has not announced yet, oldest first, marked as taken.
+    pub fn take_unannounced_requests(
+        &mut self,
+        announcer: Announcer,
+        at: &str,
+    ) -> Result<Vec<InstallationRequest>, StoreError> {
+        requests::take_unannounced(&mut self.conn, announcer, at)
+    }
+
+    /// Whether the partner wants a desktop notification of `kind` (on by default).
+    pub fn notifies(&self, kind: NotificationKind) -> Result<bool, StoreError> {
         timeline::notifies(&self.conn, kind)
     }
 
-    pub fn set_notifies(&self, kind: Verdict, on: bool) -> Result<(), StoreError> {
+    pub fn set_notifies(&self, kind: NotificationKind, on: bool) -> Result<(), StoreError> {
         timeline::set_notifies(&self.conn, kind, on)
     }
 

@@ -35,6 +35,10 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         "0008_talkdesk_publishes.sql",
         include_str!("../migrations/0008_talkdesk_publishes.sql"),
     ),
+    (
+        "0009_installation_requests.sql",
+        include_str!("../migrations/0009_installation_requests.sql"),
+    ),
 ];
 
 pub fn latest_version() -> u32 {

@@ -604,6 +604,9 @@ pub(crate) fn apply_changes(
             recorded.push(event.clone());
         }
     }
+    for request in &changes.requests {
+        crate::requests::record(&tx, request)?;
+    }
     for app in &changes.apps {
         apps::receive(&tx, app, at)?;
     }
@@ -671,6 +674,8 @@ pub struct FeedBatch {
     /// The review events the feed told of (submitted, reviewed, ...), in feed order, recorded
     /// in the same transaction as the cursor. Recorded whether or not their version is fetched.
     pub timeline: Vec<crate::TimelineEvent>,
+    /// The customers' requests the feed announced, in feed order, recorded with the cursor.
+    pub requests: Vec<crate::InstallationRequest>,
     /// Where to read the feed from next time.
     pub cursor: String,
 }

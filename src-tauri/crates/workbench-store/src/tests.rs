@@ -581,3 +581,32 @@ fn the_counts_and_etags_agree_with_the_list_and_the_versions() {
     }
     assert_eq!(store.version_etag("nope").unwrap(), None);
 }
+
+#[test]
+fn migrating_a_cache_of_schema_8_keeps_the_partners_notification_switches() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("cache.sqlite3");
+    {
+        let mut conn = Connection::open(&path).unwrap();
+        rusqlite_migration::Migrations::new(
+            migrations::MIGRATIONS[..8]
+                .iter()
+                .map(|(_, sql)| rusqlite_migration::M::up(sql))
+                .collect(),
+        )
+        .to_latest(&mut conn)
+        .unwrap();
+        conn.execute_batch("INSERT INTO notification_prefs (kind, enabled) VALUES ('rejected', 0)")
+            .unwrap();
+    }
+    let mut store = Store::open(&path).unwrap();
+    assert!(!store.notifies(crate::NotificationKind::Rejected).unwrap());
+    assert!(store.notifies(crate::NotificationKind::Approved).unwrap());
+    assert!(store.notifies(crate::NotificationKind::Requests).unwrap());
+    assert!(
+        store
+            .take_unannounced_requests(crate::Announcer::Desktop, "t")
+            .unwrap()
+            .is_empty()
+    );
+}

@@ -1,5 +1,6 @@
 //! The `timeline` table (a version's review history as the change feed told it) and the
-//! `notification_prefs` table (which review outcomes the partner wants to hear about).
+//! `notification_prefs` table (which review outcomes and requests the partner wants to hear
+//! about).
 //! Timeline events are written only by `sync::apply_changes`, inside the transaction that also
 //! moves the feed cursor, so an event and the cursor past it land together or not at all.
 
@@ -71,6 +72,47 @@ impl Verdict {
     pub const ALL: [Verdict; 2] = [Verdict::Approved, Verdict::Rejected];
 }
 
+/// What a desktop notification can be about, each with the partner's own switch: a review
+/// approved (or a version published on AppConnect), a review rejected, a customer's request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum NotificationKind {
+    Approved,
+    Rejected,
+    Requests,
+}
+
+impl NotificationKind {
+    pub const ALL: [NotificationKind; 3] = [
+        NotificationKind::Approved,
+        NotificationKind::Rejected,
+        NotificationKind::Requests,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            NotificationKind::Approved => "approved",
+            NotificationKind::Rejected => "rejected",
+            NotificationKind::Requests => "requests",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<NotificationKind> {
+        NotificationKind::ALL
+            .into_iter()
+            .find(|k| k.as_str() == text)
+    }
+}
+
+impl From<Verdict> for NotificationKind {
+    fn from(verdict: Verdict) -> Self {
+        match verdict {
+            Verdict::Approved => NotificationKind::Approved,
+            Verdict::Rejected => NotificationKind::Rejected,
+        }
+    }
+}
+
 /// One remark of a reviewer: the field's path, what is wrong, and the rule behind it if any.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FeedbackEntry {
@@ -129,7 +171,7 @@ pub enum Announcer {
 }
 
 impl Announcer {
-    fn column(self) -> &'static str {
+    pub(crate) fn column(self) -> &'static str {
         match self {
             Announcer::Desktop => "notified_at",
             Announcer::Watch => "watched_at",
@@ -236,8 +278,8 @@ fn parse_row(row: Row) -> Result<TimelineEvent, StoreError> {
     })
 }
 
-/// Whether a desktop notification is wanted for outcomes of `kind` (on unless turned off).
-pub(crate) fn notifies(conn: &Connection, kind: Verdict) -> Result<bool, StoreError> {
+/// Whether a desktop notification is wanted for `kind` (on unless turned off).
+pub(crate) fn notifies(conn: &Connection, kind: NotificationKind) -> Result<bool, StoreError> {
     let enabled: Option<i64> = conn
         .query_row(
             "SELECT enabled FROM notification_prefs WHERE kind = ?1",
@@ -248,7 +290,11 @@ pub(crate) fn notifies(conn: &Connection, kind: Verdict) -> Result<bool, StoreEr
     Ok(enabled.is_none_or(|e| e != 0))
 }
 
-pub(crate) fn set_notifies(conn: &Connection, kind: Verdict, on: bool) -> Result<(), StoreError> {
+pub(crate) fn set_notifies(
+    conn: &Connection,
+    kind: NotificationKind,
+    on: bool,
+) -> Result<(), StoreError> {
     conn.execute(
         "INSERT INTO notification_prefs (kind, enabled) VALUES (?1, ?2)
          ON CONFLICT (kind) DO UPDATE SET enabled = excluded.enabled",

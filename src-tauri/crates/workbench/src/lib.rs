@@ -43,8 +43,8 @@ pub use filter::{AppFilter, filter_apps};
 pub use lifecycle::{NewApp, NextVersion};
 pub use live::{CreatedClient, InstallationDecision, InstallationView};
 pub use outcomes::{
-    Announcer, FeedbackEntry, NotificationPrefs, NotificationText, ReviewOutcome, Timeline,
-    TimelineEntry, Verdict, parse_notification_kind, review_words,
+    Announcer, FeedbackEntry, NotificationKind, NotificationPrefs, NotificationText, RequestNotice,
+    ReviewOutcome, Timeline, TimelineEntry, Verdict, parse_notification_kind, review_words,
 };
 pub use pull::{PullProgress, PullReport, SyncStage};
 pub use push::PushReport;

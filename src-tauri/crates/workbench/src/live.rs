@@ -1,16 +1,17 @@
 //! The partner's live data (SPEC §3): installations of an app with the badges their customers
-//! see, the decision on a pending installation, the partner's OAuth API clients, and the
+//! see, the partner's decision on what waits for them (an installation to confirm, an update to
+//! accept, `workbench_domain::installation::waiting`), the partner's OAuth API clients, and the
 //! account. None of it is cached: each call asks the server, and offline it says so rather
 //! than show something stale. A created client's secret is handed to the caller once and is
 //! written nowhere (not the cache, not a file, not a log).
 
 use partner_api::account::Account;
-use partner_api::installations::{self, Decision, Installation};
+use partner_api::installations::{Decision, Installation, Waiting, waiting};
 use partner_api::oauth_clients::{NewOAuthClient, OAuthClient};
 use serde::Serialize;
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
-use workbench_domain::badges::{self, Badges, InstallState, InstalledVersion, UpdateState};
+use workbench_domain::badges::{self, Badges, InstalledVersion};
 use workbench_domain::{ReviewStatus, version_sort_key};
 use workbench_remote::{ClientSecret, PartnerClient, RemoteError};
 
@@ -20,16 +21,19 @@ use crate::{Workbench, WorkbenchError};
 pub use partner_api::installations::REASON_MAX_CHARS;
 
 /// An installation as the partner sees it: the server's record, the installed version's
-/// number when the cache knows it, and the badge its customer sees.
+/// number when the cache knows it, the badge its customer sees, and what it waits for the
+/// partner to decide.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct InstallationView {
     #[serde(flatten)]
     pub installation: Installation,
     pub version_number: Option<String>,
     pub badges: Badges,
+    pub waiting: Option<Waiting>,
 }
 
-/// The partner's decision on a pending installation.
+/// The partner's decision on what waits for them: confirm or reject an installation, accept or
+/// reject an update.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum InstallationDecision {
     Approve,
@@ -101,11 +105,8 @@ impl Workbench {
                 .and_then(|end| OffsetDateTime::parse(end, &Rfc3339).ok())
                 .map(|end| end.unix_timestamp());
             let facts = badges::facts(
-                install_state(installation.state),
-                installation.update.map(|u| match u {
-                    installations::UpdateState::Updating => UpdateState::Updating,
-                    installations::UpdateState::Failed => UpdateState::Failed,
-                }),
+                installation.state,
+                installation.update,
                 trial_end,
                 now.unix_timestamp(),
                 InstalledVersion {
@@ -117,20 +118,24 @@ impl Workbench {
             views.push(InstallationView {
                 version_number: summary.map(|v| v.version_number.clone()),
                 badges: badges::badges(&facts),
+                waiting: waiting(installation.state, installation.update),
                 installation,
             });
         }
         Ok(views)
     }
 
-    /// Approves or rejects a pending installation. A rejection needs a reason the customer
-    /// will see (not blank, at most [`REASON_MAX_CHARS`] characters): without one nothing is
-    /// sent.
+    /// Decides on what waits for the partner: `expect` is what they saw waiting (an
+    /// installation to confirm or an update to accept), and the decision is refused, with
+    /// nothing sent, when the installation waits for something else. A rejection needs a
+    /// reason the customer will see (not blank, at most [`REASON_MAX_CHARS`] characters):
+    /// without one nothing is sent.
     pub async fn decide_installation(
         &self,
         client: &PartnerClient,
         app_id: &str,
         installation_id: &str,
+        expect: Waiting,
         decision: InstallationDecision,
         reason: Option<&str>,
     ) -> Result<Installation, WorkbenchError> {
@@ -154,7 +159,7 @@ impl Workbench {
         // One key for the call: the client's retries of it replay rather than meet a 409.
         let key = crate::edit::new_key();
         client
-            .decide_installation(app_id, installation_id, decision, reason, &key)
+            .decide_installation(app_id, installation_id, expect, decision, reason, &key)
             .await
             .map_err(live("installations"))
     }
@@ -269,20 +274,6 @@ impl Workbench {
     }
 }
 
-fn install_state(state: installations::InstallationState) -> InstallState {
-    use installations::InstallationState as S;
-    match state {
-        S::Installing => InstallState::Installing,
-        S::Pending => InstallState::Pending,
-        S::Timeout => InstallState::Timeout,
-        S::Completed => InstallState::Completed,
-        S::Failed => InstallState::Failed,
-        S::Rejected => InstallState::Rejected,
-        S::Suspended => InstallState::Suspended,
-        S::Revoked => InstallState::Revoked,
-    }
-}
-
 /// A credit balance in minor units as its currency's prefix and the amount with all its minor
 /// digits: "$25.00" for 2,500 USD, "-$0.05", "¥1,234,567", "CHF 10.00" for a currency without a
 /// symbol; written with the card's amounts (`card::format_amount`, `card::currency_prefix`).
@@ -319,9 +310,25 @@ pub const CREDITS_WHERE: &str =
 pub const CREDITS_HELP_URL: &str =
     "https://support.talkdesk.com/hc/en-us/articles/206633273-One-Time-Payments";
 
+/// Talkdesk's support portal, as its Support Services Policy names it
+/// (https://www.talkdesk.com/legal/support-policy: "Support Portal: support.talkdesk.com/hc/en-us").
+pub const TALKDESK_SUPPORT_URL: &str = "https://support.talkdesk.com/hc/en-us";
+
+/// What a Failed Update means and what to do, after FAQ §16: "This status is not recoverable,
+/// therefore it requires further action from Talkdesk. Users are advised to open a request when
+/// in this status." `pwb installations` prints it; the window shows it on the installation.
+pub const FAILED_UPDATE_HELP: &str = "The update failed to roll back and cannot be recovered \
+     from here: it needs Talkdesk. The customer must open a request with Talkdesk Support at \
+     https://support.talkdesk.com/hc/en-us.";
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_failed_update_help_names_the_support_portal() {
+        assert!(FAILED_UPDATE_HELP.contains(TALKDESK_SUPPORT_URL));
+    }
 
     #[test]
     fn credits_are_written_from_minor_units_after_the_currency_prefix() {

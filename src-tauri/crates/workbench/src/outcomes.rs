@@ -6,9 +6,10 @@
 
 use serde::Serialize;
 use workbench_domain::Track;
+use workbench_domain::installation::Waiting;
 use workbench_store::{TimelineEvent, TimelineKind};
 
-pub use workbench_store::{Announcer, FeedbackEntry, Verdict};
+pub use workbench_store::{Announcer, FeedbackEntry, NotificationKind, Verdict};
 
 use crate::{Workbench, WorkbenchError};
 
@@ -121,27 +122,77 @@ impl From<TimelineEvent> for TimelineEntry {
     }
 }
 
-/// Whether each kind of outcome is notified.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-pub struct NotificationPrefs {
-    pub approved: bool,
-    pub rejected: bool,
+/// A customer's installation or update that waits for the partner (FAQ §16), named from the
+/// cache, as the change feed announced it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RequestNotice {
+    pub app_id: String,
+    /// The app's display name (its id when the cache does not hold the app).
+    pub app_name: String,
+    pub installation_id: String,
+    pub version_id: String,
+    /// The version's number (its id when the cache does not hold the version).
+    pub version_number: String,
+    pub account_name: String,
+    pub waiting: Waiting,
+    /// RFC 3339, when the customer asked.
+    pub at: Option<String>,
 }
 
-impl NotificationPrefs {
-    pub fn wants(&self, kind: Verdict) -> bool {
-        match kind {
-            Verdict::Approved => self.approved,
-            Verdict::Rejected => self.rejected,
+impl RequestNotice {
+    /// "Globex Corp is waiting for you to confirm Acme CRM Connector 2.0.0", or "... to accept
+    /// or reject an update of ...". The account name is the customer's text: whoever shows it
+    /// must not interpret it as markup.
+    pub fn notification(&self) -> NotificationText {
+        let what = match self.waiting {
+            Waiting::Installation => "confirm",
+            Waiting::Update => "accept or reject an update of",
+        };
+        NotificationText {
+            summary: format!(
+                "{} is waiting for you to {what} {} {}",
+                self.account_name, self.app_name, self.version_number
+            ),
+            body: match self.waiting {
+                Waiting::Installation => "A new installation waits for your confirmation.",
+                Waiting::Update => "A change to the installation waits for your answer.",
+            }
+            .to_owned(),
         }
     }
 }
 
-/// Reads a notification kind as the partner types it (`approved`, `rejected`).
-pub fn parse_notification_kind(text: &str) -> Result<Verdict, WorkbenchError> {
-    Verdict::parse(text.trim()).ok_or_else(|| {
+/// Whether each kind of notification is on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct NotificationPrefs {
+    pub approved: bool,
+    pub rejected: bool,
+    /// Customers' installations and updates waiting for the partner.
+    pub requests: bool,
+}
+
+impl NotificationPrefs {
+    /// Every kind on: what the desktop falls back to when the settings cannot be read.
+    pub const ALL_ON: NotificationPrefs = NotificationPrefs {
+        approved: true,
+        rejected: true,
+        requests: true,
+    };
+
+    pub fn wants(&self, kind: NotificationKind) -> bool {
+        match kind {
+            NotificationKind::Approved => self.approved,
+            NotificationKind::Rejected => self.rejected,
+            NotificationKind::Requests => self.requests,
+        }
+    }
+}
+
+/// Reads a notification kind as the partner types it (`approved`, `rejected`, `requests`).
+pub fn parse_notification_kind(text: &str) -> Result<NotificationKind, WorkbenchError> {
+    NotificationKind::parse(text.trim()).ok_or_else(|| {
         WorkbenchError::InvalidInput(format!(
-            "no notification kind {text:?}: the kinds are approved and rejected"
+            "no notification kind {text:?}: the kinds are approved, rejected and requests"
         ))
     })
 }
@@ -165,15 +216,16 @@ impl Workbench {
     pub fn notification_prefs(&self) -> Result<NotificationPrefs, WorkbenchError> {
         let store = self.store();
         Ok(NotificationPrefs {
-            approved: store.notifies(Verdict::Approved)?,
-            rejected: store.notifies(Verdict::Rejected)?,
+            approved: store.notifies(NotificationKind::Approved)?,
+            rejected: store.notifies(NotificationKind::Rejected)?,
+            requests: store.notifies(NotificationKind::Requests)?,
         })
     }
 
     /// Turns notifications of `kind` on or off; answers the preferences now in force.
     pub fn set_notification(
         &self,
-        kind: Verdict,
+        kind: NotificationKind,
         on: bool,
     ) -> Result<NotificationPrefs, WorkbenchError> {
         self.store().set_notifies(kind, on)?;
@@ -194,6 +246,41 @@ impl Workbench {
             .store()
             .take_unannounced(announcer, &crate::pull::rfc3339(now))?;
         self.outcomes_of(&events)
+    }
+
+    /// The customers' requests `announcer` has not announced yet, oldest first, whichever
+    /// process's sync recorded them, named from the cache; marked announced as they are taken
+    /// (as [`Workbench::take_outcomes`]).
+    pub fn take_requests(
+        &self,
+        announcer: Announcer,
+        now: time::OffsetDateTime,
+    ) -> Result<Vec<RequestNotice>, WorkbenchError> {
+        let requests = self
+            .store()
+            .take_unannounced_requests(announcer, &crate::pull::rfc3339(now))?;
+        let listing = self.store().list_apps()?;
+        let mut notices = Vec::with_capacity(requests.len());
+        for request in requests {
+            let app = listing.iter().find(|l| l.app.id == request.app_id);
+            let version_number = app
+                .and_then(|a| a.versions.iter().find(|v| v.id == request.version_id))
+                .map(|v| v.version_number.clone())
+                .unwrap_or_else(|| request.version_id.clone());
+            notices.push(RequestNotice {
+                app_name: app
+                    .map(|a| a.app.display_name.clone())
+                    .unwrap_or_else(|| request.app_id.clone()),
+                app_id: request.app_id,
+                installation_id: request.installation_id,
+                version_id: request.version_id,
+                version_number,
+                account_name: request.account_name,
+                waiting: request.waiting,
+                at: request.at,
+            });
+        }
+        Ok(notices)
     }
 
     /// The outcomes among newly recorded timeline events, named from the cache.
@@ -304,19 +391,42 @@ mod tests {
 
     #[test]
     fn kinds_are_read_as_typed_and_others_refused() {
-        assert_eq!(
-            parse_notification_kind("rejected").unwrap(),
-            Verdict::Rejected
-        );
-        assert_eq!(
-            parse_notification_kind("approved").unwrap(),
-            Verdict::Approved
-        );
+        for kind in NotificationKind::ALL {
+            assert_eq!(parse_notification_kind(kind.as_str()).unwrap(), kind);
+        }
         let error = parse_notification_kind("everything").unwrap_err();
         assert!(
             matches!(error, WorkbenchError::InvalidInput(_)),
             "{error:?}"
         );
-        assert!(error.to_string().contains("approved and rejected"));
+        assert!(
+            error
+                .to_string()
+                .contains("approved, rejected and requests")
+        );
+    }
+
+    #[test]
+    fn a_request_says_who_waits_for_what() {
+        let mut notice = RequestNotice {
+            app_id: "a".into(),
+            app_name: "Acme CRM Connector".into(),
+            installation_id: "i".into(),
+            version_id: "v".into(),
+            version_number: "2.0.0".into(),
+            account_name: "Globex Corp".into(),
+            waiting: Waiting::Installation,
+            at: None,
+        };
+        assert_eq!(
+            notice.notification().summary,
+            "Globex Corp is waiting for you to confirm Acme CRM Connector 2.0.0"
+        );
+        notice.waiting = Waiting::Update;
+        assert_eq!(
+            notice.notification().summary,
+            "Globex Corp is waiting for you to accept or reject an update of Acme CRM \
+             Connector 2.0.0"
+        );
     }
 }

@@ -12,8 +12,8 @@ use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 use workbench_remote::{PartnerClient, RemoteError};
 use workbench_store::{
-    CachedPack, FeedBatch, FeedbackEntry, Snapshot, SnapshotApp, SnapshotVersion, TimelineEvent,
-    TimelineKind, Verdict,
+    CachedPack, FeedBatch, FeedbackEntry, InstallationRequest, Snapshot, SnapshotApp,
+    SnapshotVersion, TimelineEvent, TimelineKind, Verdict,
 };
 
 use crate::{Workbench, WorkbenchError};
@@ -180,6 +180,7 @@ impl Workbench {
         let mut removed_apps = BTreeSet::new();
         let mut rules_changed = false;
         let timeline: Vec<TimelineEvent> = changes.iter().filter_map(timeline_event).collect();
+        let requests = changes.iter().filter_map(installation_request).collect();
         for change in &changes {
             let resource = &change.resource;
             match (resource.kind, change.kind) {
@@ -234,6 +235,7 @@ impl Workbench {
         let mut batch = FeedBatch {
             cursor,
             timeline,
+            requests,
             ..FeedBatch::default()
         };
         for app_id in apps.iter().chain(&new_apps) {
@@ -303,6 +305,26 @@ impl Workbench {
             outcomes,
         })
     }
+}
+
+/// The customer's request a change announces, if it is one. A request without its details (or of
+/// no app) says nothing to show, and is skipped.
+fn installation_request(change: &partner_api::Change) -> Option<InstallationRequest> {
+    if change.kind != ChangeKind::InstallationRequested
+        || change.resource.kind != ResourceType::Installation
+    {
+        return None;
+    }
+    let request = change.request.as_ref()?;
+    Some(InstallationRequest {
+        cursor: change.cursor.clone(),
+        installation_id: change.resource.id.clone(),
+        app_id: change.resource.app_id.clone()?,
+        version_id: request.app_version_id.clone(),
+        account_name: request.account_name.clone(),
+        waiting: request.waiting,
+        at: change.at.clone(),
+    })
 }
 
 /// The timeline event a change is, if it is one: a version's submission, withdrawal, review,

@@ -1,6 +1,6 @@
 import { fireEvent, screen, waitFor, within } from '@testing-library/svelte';
 import userEvent from '@testing-library/user-event';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { OutcomeView, TimelineView } from '../../ipc';
 import { DEMO_APPS, DEMO_VERSIONS } from '../../ipc/demo-data';
 import { renderApp, status } from '../../test/fixtures';
@@ -209,9 +209,31 @@ describe('the notification settings', () => {
     expect([approved.checked, rejected.checked]).toEqual([true, true]);
 
     await userEvent.click(approved);
-    await waitFor(async () => expect(await backend.notificationPrefs()).toEqual({ approved: false, rejected: true }));
+    await waitFor(async () => expect(await backend.notificationPrefs()).toEqual({ approved: false, rejected: true, requests: true }));
     expect(approved.checked).toBe(false);
     await userEvent.click(approved);
-    await waitFor(async () => expect(await backend.notificationPrefs()).toEqual({ approved: true, rejected: true }));
+    await waitFor(async () => expect(await backend.notificationPrefs()).toEqual({ approved: true, rejected: true, requests: true }));
+  });
+
+  it("has a switch for customers' requests waiting for the partner", async () => {
+    const { backend } = render();
+    const setNotification = vi.spyOn(backend, 'setNotification');
+    await screen.findByText('Acme CRM Connector');
+    await fireEvent.click(screen.getByTestId('account-button'));
+    const settings = await screen.findByTestId('notification-settings');
+    const requests = await within(settings).findByTestId<HTMLInputElement>('notify-requests');
+    expect(requests.closest('label')!.textContent?.trim()).toBe(
+      'A customer is waiting for you to confirm an installation or an update',
+    );
+    expect(settings.textContent).toMatch(/a review's decision, or a customer's request that waits for you/);
+    expect(requests.checked).toBe(true);
+
+    await userEvent.click(requests);
+    await waitFor(() => expect(setNotification).toHaveBeenCalledWith('requests', false));
+    await waitFor(async () => expect(await backend.notificationPrefs()).toEqual({ approved: true, rejected: true, requests: false }));
+    expect(requests.checked).toBe(false);
+    await userEvent.click(requests);
+    await waitFor(() => expect(setNotification).toHaveBeenLastCalledWith('requests', true));
+    expect(setNotification).toHaveBeenCalledTimes(2);
   });
 });

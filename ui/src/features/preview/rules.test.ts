@@ -74,7 +74,7 @@ describe('the rules on the editor form', () => {
       'updating',
       'upgrade_available',
     ]);
-    expect(badges({ state: 'pending', manually_provisioned: true })).toMatchObject({
+    expect(badges({ state: 'installing', manually_provisioned: true })).toMatchObject({
       shown: 'installing',
       beside: ['manually_provisioned'],
       covered: [],

@@ -137,7 +137,6 @@ export const BADGE_LABEL: Record<StatusBadge, string> = {
 
 export type InstallationState =
   | 'installing'
-  | 'pending'
   | 'timeout'
   | 'completed'
   | 'failed'
@@ -185,7 +184,7 @@ const STATE_LABEL: Record<string, string> = {
  */
 export function badges(installation: BadgeInput): Badges {
   const applies = new Set<StatusBadge>();
-  if (installation.state === 'installing' || installation.state === 'pending') applies.add('installing');
+  if (installation.state === 'installing') applies.add('installing');
   if (installation.state === 'failed' || installation.state === 'timeout') applies.add('failed_installation');
   if (installation.update === 'updating') applies.add('updating');
   if (installation.update === 'failed') applies.add('failed_update');

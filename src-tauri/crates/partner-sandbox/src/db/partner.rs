@@ -5,9 +5,11 @@
 //! database gets them seeded in the same transaction as the rest of the seed.
 
 use partner_api::account::{Account, Credits, Licenses};
-use partner_api::installations::{Decision, Installation, InstallationState, UpdateState};
+use partner_api::installations::{
+    Decision, Installation, InstallationState, UpdateState, Waiting, waiting,
+};
 use partner_api::oauth_clients::OAuthClient;
-use partner_api::{ChangeKind, ResourceType};
+use partner_api::{ChangeKind, InstallationRequest, ResourceType};
 use rusqlite::{Connection, OptionalExtension, Row, params};
 use sha2::{Digest, Sha256};
 
@@ -24,7 +26,7 @@ CREATE TABLE IF NOT EXISTS installations (
     app_id TEXT NOT NULL REFERENCES apps(id) ON DELETE CASCADE,
     account_name TEXT NOT NULL,
     app_version_id TEXT NOT NULL REFERENCES versions(id) ON DELETE CASCADE,
-    state TEXT NOT NULL CHECK (state IN ('installing', 'pending', 'timeout', 'completed',
+    state TEXT NOT NULL CHECK (state IN ('installing', 'timeout', 'completed',
                                          'failed', 'rejected', 'suspended', 'revoked')),
     trial_start TEXT,
     trial_end TEXT,
@@ -72,6 +74,12 @@ pub fn ensure(conn: &Connection, seed: Option<Seed>) -> rusqlite::Result<()> {
                  CHECK (update_state IN ('updating', 'failed'))",
         )?;
     }
+    // A database made when a separate `pending` state was the one the partner confirmed: FAQ
+    // §16's Installing is that state, so those installations wait as `installing` now.
+    conn.execute(
+        "UPDATE installations SET state = 'installing' WHERE state = 'pending'",
+        [],
+    )?;
     // A database made before clients had redirect URIs and grant types gains them (none, and
     // client credentials).
     let has_redirects: bool = conn.query_row(
@@ -168,8 +176,8 @@ fn installation_from_row(row: &Row<'_>) -> rusqlite::Result<Installation> {
 /// What deciding on an installation did.
 pub enum Decided {
     NoSuchInstallation,
-    /// Only a pending installation can be decided on; this is its actual state.
-    NotPending(InstallationState),
+    /// Nothing of it waits for the partner: this is the installation as it is.
+    NothingWaiting(Installation),
     /// `If-Match` named none of the installation's ETags; this is the current one.
     Stale(String),
     Done(Installation),
@@ -354,9 +362,11 @@ fn get_installation(
     .optional()
 }
 
-/// Approves (→ `completed`) or rejects (→ `rejected`, keeping `reason`) a pending
-/// installation, inside the write transaction the caller commits (the route runs it under its
-/// `Idempotency-Key`): the state is checked and changed under one lock.
+/// The partner's decision on what waits for them ([`waiting`]), inside the write transaction the
+/// caller commits (the route runs it under its `Idempotency-Key`): the state is checked and
+/// changed under one lock. An installation waiting for confirmation is approved (→ `completed`)
+/// or rejected (→ `rejected`, keeping `reason`); an update waiting is accepted or rejected, and
+/// either way it ends (a rejection's reason is kept).
 pub fn decide_installation(
     tx: &Connection,
     app_id: &str,
@@ -368,22 +378,34 @@ pub fn decide_installation(
     let Some(found) = get_installation(tx, app_id, id)? else {
         return Ok(Decided::NoSuchInstallation);
     };
-    if found.state != InstallationState::Pending {
-        return Ok(Decided::NotPending(found.state));
-    }
+    let Some(waits) = waiting(found.state, found.update) else {
+        return Ok(Decided::NothingWaiting(found));
+    };
     let current = installation_etag(&found);
     if !if_match.iter().any(|tag| *tag == current || tag == "*") {
         return Ok(Decided::Stale(current));
     }
-    let (state, reason) = match decision {
-        Decision::Approve => (InstallationState::Completed, None),
-        Decision::Reject => (InstallationState::Rejected, reason),
+    let reason = match decision {
+        Decision::Approve => None,
+        Decision::Reject => reason,
     };
-    tx.execute(
-        "UPDATE installations SET state = ?1, reason = ?2
-         WHERE app_id = ?3 AND id = ?4 AND state = 'pending'",
-        params![state.as_str(), reason, app_id, id],
-    )?;
+    match (waits, decision) {
+        (Waiting::Installation, Decision::Approve) => tx.execute(
+            "UPDATE installations SET state = 'completed', reason = NULL
+             WHERE app_id = ?1 AND id = ?2",
+            params![app_id, id],
+        )?,
+        (Waiting::Installation, Decision::Reject) => tx.execute(
+            "UPDATE installations SET state = 'rejected', reason = ?1
+             WHERE app_id = ?2 AND id = ?3",
+            params![reason, app_id, id],
+        )?,
+        (Waiting::Update, _) => tx.execute(
+            "UPDATE installations SET update_state = NULL, reason = ?1
+             WHERE app_id = ?2 AND id = ?3",
+            params![reason, app_id, id],
+        )?,
+    };
     let Some(updated) = get_installation(tx, app_id, id)? else {
         return Ok(Decided::NoSuchInstallation);
     };
@@ -399,6 +421,127 @@ pub fn decide_installation(
         ),
     )?;
     Ok(Decided::Done(updated))
+}
+
+/// A customer's new installation request, as `POST /_sandbox/apps/{app_id}/installations` takes
+/// it (AppConnect's side, which the API does not have).
+pub struct NewRequest {
+    pub account_name: String,
+    pub version_id: String,
+    pub plan: Option<String>,
+    pub licenses: u32,
+}
+
+/// What asking the partner something did.
+pub enum Requested {
+    /// No such app, installation or (for a new installation) version of the app.
+    NotFound(String),
+    /// The installation cannot be asked this now (a new one's version is not technically
+    /// Available; an update of an installation that is not active or already has one).
+    Refused(String),
+    Done(Installation),
+}
+
+/// A customer asks to install a version of `app_id`: a new installation waiting for the
+/// partner's confirmation, announced in the feed with its request.
+pub fn request_installation(
+    tx: &Connection,
+    app_id: &str,
+    new: &NewRequest,
+) -> rusqlite::Result<Requested> {
+    let technical: Option<String> = tx
+        .query_row(
+            "SELECT technical_status FROM versions WHERE app_id = ?1 AND id = ?2",
+            params![app_id, new.version_id],
+            |row| row.get(0),
+        )
+        .optional()?;
+    let Some(technical) = technical else {
+        return Ok(Requested::NotFound(format!(
+            "app {app_id} has no version {}",
+            new.version_id
+        )));
+    };
+    if technical != "available" {
+        return Ok(Requested::Refused(format!(
+            "version {} is not technically Available, so customers cannot install it",
+            new.version_id
+        )));
+    }
+    let seq: i64 = tx.query_row(
+        "SELECT COALESCE(MAX(seq), 0) + 1 FROM installations",
+        [],
+        |row| row.get(0),
+    )?;
+    let installation = Installation {
+        id: format!("inst-{seq}"),
+        app_id: app_id.to_owned(),
+        account_name: new.account_name.clone(),
+        app_version_id: new.version_id.clone(),
+        state: InstallationState::Installing,
+        trial_start: None,
+        trial_end: None,
+        plan: new.plan.clone(),
+        licenses: new.licenses,
+        reason: None,
+        update: None,
+    };
+    insert_installation(tx, &installation)?;
+    announce_request(tx, &installation, Waiting::Installation)?;
+    Ok(Requested::Done(installation))
+}
+
+/// A customer changes an active installation (its users or settings, FAQ §16): an update
+/// waiting for the partner to accept or reject it, announced in the feed with its request.
+pub fn request_update(tx: &Connection, app_id: &str, id: &str) -> rusqlite::Result<Requested> {
+    let Some(found) = get_installation(tx, app_id, id)? else {
+        return Ok(Requested::NotFound(format!(
+            "app {app_id} has no installation {id}"
+        )));
+    };
+    if found.state != InstallationState::Completed || found.update.is_some() {
+        return Ok(Requested::Refused(format!(
+            "installation {id} is {}{}; only an active installation with no update under way \
+             can be updated",
+            found.state.as_str(),
+            found
+                .update
+                .map(|u| format!(" with an update {}", u.as_str()))
+                .unwrap_or_default()
+        )));
+    }
+    tx.execute(
+        "UPDATE installations SET update_state = 'updating', reason = NULL
+         WHERE app_id = ?1 AND id = ?2",
+        params![app_id, id],
+    )?;
+    let Some(updated) = get_installation(tx, app_id, id)? else {
+        return Ok(Requested::NotFound(format!(
+            "app {app_id} has no installation {id}"
+        )));
+    };
+    announce_request(tx, &updated, Waiting::Update)?;
+    Ok(Requested::Done(updated))
+}
+
+fn announce_request(
+    tx: &Connection,
+    installation: &Installation,
+    waiting: Waiting,
+) -> rusqlite::Result<()> {
+    let mut change = NewChange::other(
+        ChangeKind::InstallationRequested,
+        ResourceType::Installation,
+        &installation.id,
+        Some(&installation.app_id),
+        Some(installation_etag(installation)),
+    );
+    change.request = Some(InstallationRequest {
+        account_name: installation.account_name.clone(),
+        app_version_id: installation.app_version_id.clone(),
+        waiting,
+    });
+    record(tx, change)
 }
 
 /// Deletes a client, inside the write transaction the caller commits; whether one was deleted.

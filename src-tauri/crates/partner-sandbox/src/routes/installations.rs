@@ -1,9 +1,11 @@
-//! Installations of the partner's apps: list, get, and the partner's decision on a pending one.
+//! Installations of the partner's apps: list, get, and the partner's decision on what waits for
+//! them (`workbench_domain::installation::waiting`); and the admin routes through which a test
+//! plays a customer asking for an installation or an update.
 //!
-//! Approving a pending installation makes it `completed` rather than `installing`: in the FAQ
-//! (§16) "Installing" is the badge of an installation *waiting for partner confirmation*, so the
-//! partner's approval is that confirmation, and the sandbox has no provisioning of its own to
-//! wait for. Rejecting makes it `rejected` and keeps the reason.
+//! Confirming an `installing` installation makes it `completed`: in the FAQ (§16) Installing is
+//! "a pending installation waiting for partner confirmation", so the partner's approval is that
+//! confirmation, and the sandbox has no provisioning of its own to wait for. Rejecting makes it
+//! `rejected` and keeps the reason. Accepting or rejecting an update ends it.
 
 use axum::Json;
 use axum::body::Bytes;
@@ -17,7 +19,10 @@ use serde_json::Value;
 
 use super::body::Reply;
 use super::{AppState, Paging, app_not_found, body, not_modified, path};
-use crate::db::{Decided, decide_installation, installation_etag};
+use crate::db::{
+    Decided, NewRequest, Requested, decide_installation, installation_etag, request_installation,
+    request_update,
+};
 use crate::error::{HttpError, field};
 
 pub async fn list(
@@ -84,13 +89,18 @@ pub async fn set_state(
                 decide_installation(conn, &app_id, &id, decision, reason.as_deref(), &if_match)?;
             match decided {
                 Decided::NoSuchInstallation => Err(not_found(&app_id, &id)),
-                Decided::NotPending(current) => Err(HttpError::new(
+                Decided::NothingWaiting(current) => Err(HttpError::new(
                     StatusCode::CONFLICT,
                     "conflict",
                     format!(
-                        "installation {id} is {}; only a pending installation can be approved \
-                         or rejected",
-                        current.as_str()
+                        "installation {id} is {}{} and waits for nothing from you: only an \
+                         installing installation can be confirmed or rejected, and only an \
+                         update under way accepted or rejected",
+                        current.state.as_str(),
+                        current
+                            .update
+                            .map(|u| format!(" (update {})", u.as_str()))
+                            .unwrap_or_default()
                     ),
                 )),
                 Decided::Stale(current) => Err(body::stale(&current)),
@@ -147,6 +157,103 @@ fn parse_change(
         Some(decision) if fields.is_empty() => Ok((decision, reason)),
         _ => Err(HttpError::invalid_request(
             "the state change is invalid",
+            fields,
+        )),
+    }
+}
+
+/// The longest account name a request may carry, in characters.
+const ACCOUNT_NAME_MAX_CHARS: usize = 200;
+
+/// `POST /_sandbox/apps/{app_id}/installations`, `{"account_name", "version_id", "plan"?,
+/// "licenses"?}`: a customer asks to install a technically Available version; the installation
+/// waits for the partner (`installing`) and the feed announces the request.
+pub async fn admin_request_installation(
+    State(state): State<AppState>,
+    app_id: Result<Path<String>, PathRejection>,
+    headers: HeaderMap,
+    bytes: Result<Bytes, BytesRejection>,
+) -> Result<Reply, HttpError> {
+    let app_id = path(app_id)?;
+    let object = body::json_object(&headers, bytes)?;
+    let new = parse_request(&object)?;
+    body::write(&state, move |conn| {
+        requested(
+            request_installation(conn, &app_id, &new)?,
+            StatusCode::CREATED,
+        )
+    })
+    .await
+}
+
+/// `POST /_sandbox/apps/{app_id}/installations/{id}/update`: the customer changes an active
+/// installation; the update waits for the partner (`update: updating`) and the feed announces it.
+pub async fn admin_request_update(
+    State(state): State<AppState>,
+    ids: Result<Path<(String, String)>, PathRejection>,
+) -> Result<Reply, HttpError> {
+    let (app_id, id) = path(ids)?;
+    body::write(&state, move |conn| {
+        requested(request_update(conn, &app_id, &id)?, StatusCode::OK)
+    })
+    .await
+}
+
+fn requested(result: Requested, status: StatusCode) -> Result<Reply, HttpError> {
+    match result {
+        Requested::NotFound(message) => Err(HttpError::not_found(message)),
+        Requested::Refused(message) => {
+            Err(HttpError::new(StatusCode::CONFLICT, "conflict", message))
+        }
+        Requested::Done(installation) => {
+            let etag = installation_etag(&installation);
+            Ok(Reply::json(status, &installation, Some(&etag), None))
+        }
+    }
+}
+
+fn parse_request(object: &serde_json::Map<String, Value>) -> Result<NewRequest, HttpError> {
+    let mut fields = Vec::new();
+    let mut text = |name: &str, required: bool| match object.get(name) {
+        Some(Value::String(s)) if !s.trim().is_empty() => {
+            if s.chars().count() > ACCOUNT_NAME_MAX_CHARS {
+                fields.push(field(
+                    name,
+                    format!("must be at most {ACCOUNT_NAME_MAX_CHARS} characters"),
+                ));
+            }
+            Some(s.trim().to_owned())
+        }
+        None | Some(Value::Null) if !required => None,
+        _ => {
+            fields.push(field(name, "must be a non-blank string"));
+            None
+        }
+    };
+    let account_name = text("account_name", true);
+    let version_id = text("version_id", true);
+    let plan = text("plan", false);
+    let licenses = match object.get("licenses") {
+        None | Some(Value::Null) => Some(1),
+        Some(value) => match value.as_u64().and_then(|n| u32::try_from(n).ok()) {
+            Some(n) => Some(n),
+            None => {
+                fields.push(field("licenses", "must be a whole number of licenses"));
+                None
+            }
+        },
+    };
+    match (account_name, version_id, licenses) {
+        (Some(account_name), Some(version_id), Some(licenses)) if fields.is_empty() => {
+            Ok(NewRequest {
+                account_name,
+                version_id,
+                plan,
+                licenses,
+            })
+        }
+        _ => Err(HttpError::invalid_request(
+            "the installation request is invalid",
             fields,
         )),
     }

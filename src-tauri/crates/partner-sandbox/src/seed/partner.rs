@@ -1,7 +1,8 @@
 //! The demo partner's installations and account. Installations exist only for versions that
 //! are technically Available (the only ones customers can install): Acme's 1.0.0 and 1.1.0 and
-//! Beacon's 1.0.0. Between them they are in every state of SPEC §3, with at least one pending
-//! installation per app so approving and rejecting can be tried on each. Dates are fixed
+//! Beacon's 1.0.0. Between them they are in every state of SPEC §3, with at least one installation
+//! waiting for the partner's confirmation (`installing`) per app so confirming and rejecting can
+//! be tried on each, and one update waiting to be accepted or rejected. Dates are fixed
 //! strings: the seed reads no clock.
 //!
 //! They also show every badge of FAQ §16 a customer can see: Updating and Failed Update (an
@@ -35,13 +36,13 @@ pub fn installations(seed: Seed) -> Vec<Installation> {
         (
             ACME,
             "Globex Support",
-            Pending,
+            Installing,
             "Trial",
             10,
             MARCH_TRIAL,
             None,
         ),
-        (ACME, "Initech Care", Pending, "Team", 15, None, None),
+        (ACME, "Initech Care", Installing, "Team", 15, None, None),
         (
             ACME,
             "Umbrella Health",
@@ -90,7 +91,7 @@ pub fn installations(seed: Seed) -> Vec<Installation> {
         (
             BEACON,
             "Soylent Foods",
-            Pending,
+            Installing,
             "Trial",
             12,
             MARCH_TRIAL,

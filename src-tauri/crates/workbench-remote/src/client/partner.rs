@@ -3,7 +3,7 @@
 //! server. A created client's secret comes back as a [`ClientSecret`], whose `Debug` hides it.
 
 use partner_api::account::{self, Account};
-use partner_api::installations::{self, Decision, Installation, StateChange};
+use partner_api::installations::{self, Decision, Installation, StateChange, Waiting, waiting};
 use partner_api::oauth_clients::{self, CreatedOAuthClient, NewOAuthClient, OAuthClient};
 use reqwest::Method;
 use reqwest::header::{ETAG, IF_MATCH};
@@ -57,6 +57,7 @@ impl PartnerClient {
         &self,
         app_id: &str,
         id: &str,
+        expect: Waiting,
         decision: Decision,
         reason: Option<&str>,
         key: &str,
@@ -77,6 +78,29 @@ impl PartnerClient {
             .and_then(|v| v.to_str().ok())
             .map(str::to_owned)
             .ok_or_else(|| malformed(&url, "the installation came without an ETag"))?;
+        let installation: Installation = serde_json::from_slice(&current.body)
+            .map_err(|e| malformed(&url, &format!("the reply is not an installation: {e}")))?;
+        // The decision is on what the partner saw waiting: confirming an installation must not
+        // accept an update, nor the other way round. The ETag sent below pins that state.
+        let waits = waiting(installation.state, installation.update);
+        if waits != Some(expect) {
+            return Err(RemoteError::InvalidRequest {
+                reason: match waits {
+                    None => format!(
+                        "installation {id} is {} and waits for nothing from you",
+                        installation.state.as_str()
+                    ),
+                    Some(Waiting::Installation) => format!(
+                        "installation {id} waits for you to confirm or reject the installation, \
+                         not an update"
+                    ),
+                    Some(Waiting::Update) => format!(
+                        "installation {id} is installed; it waits for you to accept or reject \
+                         an update"
+                    ),
+                },
+            });
+        }
         let state_url = self.segments(&["apps", app_id, "installations", id, "state"])?;
         let change = StateChange {
             state: decision,

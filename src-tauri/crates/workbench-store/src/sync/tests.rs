@@ -453,13 +453,70 @@ fn a_feed_read_that_fails_records_no_timeline_event_and_keeps_the_cursor() {
 #[test]
 fn notification_kinds_are_on_until_turned_off() {
     let (_dir, store) = store_with(1, 1);
-    assert!(store.notifies(crate::Verdict::Approved).unwrap());
-    assert!(store.notifies(crate::Verdict::Rejected).unwrap());
-    store.set_notifies(crate::Verdict::Rejected, false).unwrap();
-    assert!(!store.notifies(crate::Verdict::Rejected).unwrap());
-    assert!(store.notifies(crate::Verdict::Approved).unwrap());
-    store.set_notifies(crate::Verdict::Rejected, true).unwrap();
-    assert!(store.notifies(crate::Verdict::Rejected).unwrap());
+    assert!(store.notifies(crate::NotificationKind::Approved).unwrap());
+    assert!(store.notifies(crate::NotificationKind::Rejected).unwrap());
+    store
+        .set_notifies(crate::NotificationKind::Rejected, false)
+        .unwrap();
+    assert!(!store.notifies(crate::NotificationKind::Rejected).unwrap());
+    assert!(store.notifies(crate::NotificationKind::Approved).unwrap());
+    store
+        .set_notifies(crate::NotificationKind::Rejected, true)
+        .unwrap();
+    assert!(store.notifies(crate::NotificationKind::Rejected).unwrap());
+    assert!(store.notifies(crate::NotificationKind::Requests).unwrap());
+    store
+        .set_notifies(crate::NotificationKind::Requests, false)
+        .unwrap();
+    assert!(!store.notifies(crate::NotificationKind::Requests).unwrap());
+    assert!(store.notifies(crate::NotificationKind::Approved).unwrap());
+}
+
+#[test]
+fn a_customers_request_is_recorded_once_and_each_announcer_takes_it_once() {
+    use crate::Announcer::{Desktop, Watch};
+    use workbench_domain::installation::Waiting;
+    let (_dir, mut store) = store_with(1, 1);
+    let request = |cursor: &str, waiting| crate::InstallationRequest {
+        cursor: cursor.into(),
+        installation_id: format!("inst-{cursor}"),
+        app_id: "app".into(),
+        version_id: ID.into(),
+        account_name: "Globex Corp".into(),
+        waiting,
+        at: Some("2026-12-07T10:00:00Z".into()),
+    };
+    let batch = crate::FeedBatch {
+        requests: vec![
+            request("c1", Waiting::Installation),
+            request("c2", Waiting::Update),
+        ],
+        cursor: "c2".into(),
+        ..Default::default()
+    };
+    store.apply_changes(&batch, AT).unwrap();
+    // The same page read again records nothing twice.
+    store.apply_changes(&batch, AT).unwrap();
+    let taken = store.take_unannounced_requests(Desktop, AT).unwrap();
+    assert_eq!(taken, batch.requests);
+    assert!(
+        store
+            .take_unannounced_requests(Desktop, AT)
+            .unwrap()
+            .is_empty()
+    );
+    // The watcher has its own mark.
+    assert_eq!(store.take_unannounced_requests(Watch, AT).unwrap().len(), 2);
+    let later = crate::FeedBatch {
+        requests: vec![request("c3", Waiting::Installation)],
+        cursor: "c3".into(),
+        ..Default::default()
+    };
+    store.apply_changes(&later, AT).unwrap();
+    assert_eq!(
+        store.take_unannounced_requests(Desktop, AT).unwrap(),
+        later.requests
+    );
 }
 
 #[test]
