@@ -6,6 +6,7 @@ mod account;
 mod edit;
 mod exit;
 mod files;
+mod formats;
 mod lifecycle;
 mod live;
 mod outcomes;
@@ -83,14 +84,19 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
-    /// Check a cached version, or an icon file alone, against the rules pack. Works offline.
-    /// Exits 0 when no errors are found (warnings and info allowed), 1 when errors are found,
-    /// 2 when the check could not run.
+    /// Check a cached version, an exported listing folder as it stands (in a repository, in CI),
+    /// or an icon file alone, against the rules pack. Works offline. Exits 0 when no errors are
+    /// found (warnings and info allowed), 1 when errors are found, 2 when the check could not
+    /// run.
     #[command(
-        group(ArgGroup::new("target").required(true).args(["app", "icon"])),
+        group(ArgGroup::new("target").required(true).args(["app", "icon", "dir"])),
         after_help = exit::validate_help()
     )]
     Validate {
+        /// An exported listing folder (`pwb export`) to check as its files stand, without the
+        /// cache; each problem points at its file and line.
+        #[arg(value_name = "DIR", conflicts_with_all = ["app", "version", "icon"])]
+        dir: Option<PathBuf>,
         /// The app of the version to check (with --version).
         #[arg(long, value_name = "ID", requires = "version")]
         app: Option<String>,
@@ -100,9 +106,14 @@ enum Command {
         /// An icon file to check alone against the icon rules.
         #[arg(long, value_name = "FILE", conflicts_with_all = ["app", "version"])]
         icon: Option<PathBuf>,
-        /// Print the whole report and the rules pack's version and source as JSON.
-        #[arg(long)]
+        /// Print the whole report and the rules pack's version and source as JSON (as
+        /// `--format json`).
+        #[arg(long, conflicts_with = "format")]
         json: bool,
+        /// How to print the report: text, json, sarif (SARIF 2.1.0), junit (JUnit XML) or
+        /// github (GitHub Actions annotations).
+        #[arg(long, value_enum, value_name = "FORMAT", default_value = "text")]
+        format: formats::Format,
     },
     /// Show the rules pack in force: its version, where it came from, and its rules.
     Rules {
@@ -455,32 +466,75 @@ async fn run(cli: Cli) -> Result<u8, WorkbenchError> {
             })
         }
         Command::Validate {
+            dir,
             app,
             version,
             icon,
             json,
+            format,
         } => {
             let active = workbench.active_rules_pack()?;
-            let (target, report) = match (app, version, icon) {
-                (_, _, Some(path)) => {
-                    let report = workbench.validate_icon_file(&path)?;
-                    (output::Target::Icon(path), report)
+            let (target, report, places) = match (dir, app, version, icon) {
+                (Some(dir), ..) => {
+                    let checked = workbench.validate_folder(&dir)?;
+                    let places = checked
+                        .locations
+                        .iter()
+                        .map(|at| formats::Place {
+                            file: Some(dir.join(&at.file).display().to_string()),
+                            line: at.line,
+                        })
+                        .collect();
+                    let target = output::Target::Folder {
+                        dir,
+                        app: checked.app_id,
+                        version: checked.version_id,
+                    };
+                    (target, checked.report, places)
                 }
-                (Some(app), Some(version), None) => {
+                (None, _, _, Some(path)) => {
+                    let report = workbench.validate_icon_file(&path)?;
+                    let place = formats::Place {
+                        file: Some(path.display().to_string()),
+                        line: None,
+                    };
+                    let places = vec![place; report.diagnostics.len()];
+                    (output::Target::Icon(path), report, places)
+                }
+                (None, Some(app), Some(version), None) => {
                     workbench.check_version_of_app(&app, &version)?;
                     let report = workbench.validate_version(&version, None)?;
-                    (output::Target::Version { app, version }, report)
+                    (output::Target::Version { app, version }, report, Vec::new())
                 }
                 // clap already refuses this; say so rather than trust it blindly.
                 _ => {
-                    output::say_err!("error: give --icon FILE, or --app ID with --version ID");
+                    output::say_err!(
+                        "error: give a folder DIR, --icon FILE, or --app ID with --version ID"
+                    );
                     return Ok(exit::COULD_NOT_RUN);
                 }
             };
-            if json {
-                output::print_json(&output::report_json(&active.info, &target, &report));
-            } else {
-                output::print_report(&active.info, &target, &report);
+            let format = if json { formats::Format::Json } else { format };
+            match format {
+                formats::Format::Text => {
+                    output::print_report(&active.info, &target, &report, &places)
+                }
+                formats::Format::Json => output::print_json(&output::report_json(
+                    &active.info,
+                    &target,
+                    &report,
+                    &places,
+                )),
+                formats::Format::Sarif => {
+                    output::print_json(&formats::sarif(&active.pack, &report, &places))
+                }
+                formats::Format::Junit => output::print_text(&formats::junit(
+                    &active.pack,
+                    &report,
+                    &places,
+                    &target.describe(),
+                )),
+                formats::Format::Github => output::print_text(&formats::github(&report, &places)),
             }
             Ok(if report.has_errors() {
                 exit::INVALID

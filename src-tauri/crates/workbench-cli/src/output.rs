@@ -119,6 +119,14 @@ pub fn print_json(value: &Value) {
     );
 }
 
+/// Text already formatted for a machine (XML, workflow commands), as it is; nothing when empty.
+pub fn print_text(text: &str) {
+    let text = text.trim_end_matches('\n');
+    if !text.is_empty() {
+        say!("{text}");
+    }
+}
+
 /// One compact JSON line, for a reader that acts on each line as it comes.
 pub fn print_json_line(value: &Value) {
     say!("{value}");
@@ -272,8 +280,17 @@ pub fn print_status_note(status: &SyncStatus) {
 
 /// What `pwb validate` checked.
 pub enum Target {
-    Version { app: String, version: String },
+    Version {
+        app: String,
+        version: String,
+    },
     Icon(PathBuf),
+    /// An export folder, with the version its header names.
+    Folder {
+        dir: PathBuf,
+        app: String,
+        version: String,
+    },
 }
 
 impl Target {
@@ -281,19 +298,42 @@ impl Target {
         match self {
             Target::Version { app, version } => json!({"app_id": app, "version_id": version}),
             Target::Icon(path) => json!({"icon": path.display().to_string()}),
+            Target::Folder { dir, app, version } => json!({
+                "folder": dir.display().to_string(),
+                "app_id": app,
+                "version_id": version,
+            }),
         }
     }
 
-    fn describe(&self) -> String {
+    pub fn describe(&self) -> String {
         match self {
             Target::Version { app, version } => format!("version {version} of app {app}"),
             Target::Icon(path) => format!("icon file {}", path.display()),
+            Target::Folder { dir, version, .. } => {
+                format!("export folder {} (version {version})", dir.display())
+            }
         }
     }
 }
 
+/// Where a diagnostic is, for a person: `listing.toml:12`, or nothing.
+fn place_cell(place: Option<&crate::formats::Place>) -> Option<String> {
+    let place = place?;
+    let file = place.file.as_deref()?;
+    Some(match place.line {
+        Some(line) => format!("{file}:{line}"),
+        None => file.to_owned(),
+    })
+}
+
 /// The whole report, with the pack it was made with and what was checked.
-pub fn report_json(pack: &PackInfo, target: &Target, report: &Report) -> Value {
+pub fn report_json(
+    pack: &PackInfo,
+    target: &Target,
+    report: &Report,
+    places: &[crate::formats::Place],
+) -> Value {
     let count = |severity| {
         report
             .diagnostics
@@ -301,7 +341,7 @@ pub fn report_json(pack: &PackInfo, target: &Target, report: &Report) -> Value {
             .filter(|d| d.severity == severity)
             .count()
     };
-    json!({
+    let mut value = json!({
         "pack": pack,
         "target": target.json(),
         "clean": !report.has_errors(),
@@ -311,7 +351,15 @@ pub fn report_json(pack: &PackInfo, target: &Target, report: &Report) -> Value {
             "info": count(Severity::Info),
         },
         "report": report,
-    })
+    });
+    if matches!(target, Target::Folder { .. }) {
+        // One per diagnostic, in the report's order: the file and line it points at.
+        value["locations"] = places
+            .iter()
+            .map(|p| json!({"file": p.file, "line": p.line}))
+            .collect();
+    }
+    value
 }
 
 fn pack_line(pack: &PackInfo) -> String {
@@ -320,7 +368,12 @@ fn pack_line(pack: &PackInfo) -> String {
 
 /// The report for people: the pack on top, diagnostics grouped by severity, then what was not
 /// checked, the suppressions applied and those that were not, and a one-line verdict.
-pub fn print_report(pack: &PackInfo, target: &Target, report: &Report) {
+pub fn print_report(
+    pack: &PackInfo,
+    target: &Target,
+    report: &Report,
+    places: &[crate::formats::Place],
+) {
     say!("{}", pack_line(pack));
     say!("checked {}", target.describe());
     let mut counts = Vec::new();
@@ -332,8 +385,18 @@ pub fn print_report(pack: &PackInfo, target: &Target, report: &Report) {
         let rows: Vec<[String; 3]> = report
             .diagnostics
             .iter()
-            .filter(|d| d.severity == severity)
-            .map(|d| [d.field.clone(), d.rule.clone(), d.message.clone()])
+            .enumerate()
+            .filter(|(_, d)| d.severity == severity)
+            .map(|(i, d)| {
+                let field = match place_cell(places.get(i)) {
+                    // An icon file's place is the file checked: the field says enough.
+                    Some(at) if matches!(target, Target::Folder { .. }) => {
+                        format!("{at} {}", d.field)
+                    }
+                    _ => d.field.clone(),
+                };
+                [field, d.rule.clone(), d.message.clone()]
+            })
             .collect();
         counts.push(format!(
             "{} {}",

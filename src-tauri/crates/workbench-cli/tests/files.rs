@@ -640,3 +640,153 @@ fn export_keeps_the_hidden_entries_of_its_folder() {
     .json();
     assert_eq!(imported["fields"], json!([]));
 }
+
+/// The line (1-based) of `needle`, a whole line of `file` in `dir`.
+fn line_of(dir: &Path, file: &str, needle: &str) -> u32 {
+    let text = std::fs::read_to_string(dir.join(file)).expect("the file reads");
+    let at = text
+        .lines()
+        .position(|line| line == needle)
+        .unwrap_or_else(|| panic!("{file} has the line {needle:?}:\n{text}"));
+    at as u32 + 1
+}
+
+/// `pwb validate DIR` checks an exported folder as it stands in a repository, with no cache at
+/// all (a CI machine), and points the problem at its file and line in every format: a trial
+/// plan with a price (FAQ §11: "self-service 30-day free trials") on its line of plans.toml.
+#[test]
+fn validate_dir_points_a_priced_trial_at_its_line_of_plans_toml_in_every_format() {
+    let (server, data) = synced();
+    let (app, version) = server.find(ACME);
+    let root = tempfile::tempdir().unwrap();
+    let dir = root.path().join("listing");
+    export(&server, data.path(), (&app, &version), &dir);
+    rewrite(&dir, "plans.toml", "price = 0\n", "price = 900\n");
+    let line = line_of(&dir, "plans.toml", "price = 900");
+    let plans = dir.join("plans.toml").display().to_string();
+    // Exit 1: errors found.
+    const INVALID: i32 = 1;
+    let ci = tempfile::tempdir().unwrap();
+    let run = |format: &str| {
+        expect(
+            &server,
+            ci.path(),
+            &["validate", path_arg(&dir), "--format", format],
+            INVALID,
+        )
+        .stdout
+    };
+
+    let github = run("github");
+    let annotation = github
+        .lines()
+        .find(|l| l.contains("title=plans.trial_free"))
+        .unwrap_or_else(|| panic!("an annotation of plans.trial_free:\n{github}"));
+    assert!(
+        annotation.starts_with(&format!(
+            "::error file={plans},line={line},title=plans.trial_free::"
+        )),
+        "{annotation}"
+    );
+
+    let sarif: Value = serde_json::from_str(&run("sarif")).expect("SARIF is JSON");
+    let schema: Value = serde_json::from_str(
+        &std::fs::read_to_string(
+            Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("../../../tests/fixtures/sarif/sarif-schema-2.1.0.json"),
+        )
+        .expect("the SARIF schema is in the repository"),
+    )
+    .expect("the schema is JSON");
+    let validator = jsonschema::draft4::new(&schema).expect("the schema compiles");
+    let problems: Vec<String> = validator
+        .iter_errors(&sarif)
+        .map(|e| format!("{} at {}", e, e.instance_path))
+        .collect();
+    assert!(problems.is_empty(), "SARIF 2.1.0 schema: {problems:#?}");
+    let results = sarif["runs"][0]["results"].as_array().unwrap();
+    let result = results
+        .iter()
+        .find(|r| r["ruleId"] == "plans.trial_free")
+        .expect("a result of plans.trial_free");
+    assert_eq!(result["level"], "error");
+    let physical = &result["locations"][0]["physicalLocation"];
+    assert!(
+        physical["artifactLocation"]["uri"]
+            .as_str()
+            .unwrap()
+            .ends_with("/listing/plans.toml"),
+        "{physical}"
+    );
+    assert_eq!(physical["region"]["startLine"], line);
+    let rules = sarif["runs"][0]["tool"]["driver"]["rules"]
+        .as_array()
+        .unwrap();
+    let index = result["ruleIndex"].as_u64().unwrap() as usize;
+    assert_eq!(rules[index]["id"], "plans.trial_free");
+    assert!(
+        rules[index]["help"]["text"]
+            .as_str()
+            .unwrap()
+            .contains("FAQ §11"),
+        "{}",
+        rules[index]
+    );
+
+    let junit = run("junit");
+    let document = roxmltree::Document::parse(&junit).expect("JUnit XML parses");
+    let case = document
+        .descendants()
+        .find(|n| n.has_tag_name("testcase") && n.attribute("name") == Some("plans.trial_free"))
+        .expect("a test case of plans.trial_free");
+    let failure = case
+        .children()
+        .find(|n| n.has_tag_name("failure"))
+        .expect("it failed");
+    assert!(
+        failure
+            .text()
+            .unwrap_or_default()
+            .contains(&format!("{plans}:{line}")),
+        "{junit}"
+    );
+    let cases = document
+        .descendants()
+        .filter(|n| n.has_tag_name("testcase"))
+        .count();
+    let suite = document
+        .descendants()
+        .find(|n| n.has_tag_name("testsuite"))
+        .unwrap();
+    assert_eq!(suite.attribute("tests"), Some(cases.to_string().as_str()));
+
+    let text = run("text");
+    assert!(
+        text.contains(&format!("{plans}:{line} subscription_types")),
+        "{text}"
+    );
+    let json: Value = serde_json::from_str(&run("json")).unwrap();
+    let at = json["report"]["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .position(|d| d["rule"] == "plans.trial_free")
+        .unwrap();
+    assert_eq!(json["locations"][at], json!({"file": plans, "line": line}));
+    assert_eq!(json["target"]["version_id"], json!(version));
+
+    // Put right, the folder passes, and GitHub gets no error.
+    rewrite(&dir, "plans.toml", "price = 900\n", "price = 0\n");
+    let clean = expect(
+        &server,
+        ci.path(),
+        &["validate", path_arg(&dir), "--format", "github"],
+        SUCCESS,
+    );
+    assert!(!clean.stdout.contains("::error"), "{}", clean.stdout);
+
+    // A file that is not TOML cannot be checked: exit 2, naming the file.
+    rewrite(&dir, "listing.toml", "[general]", "[general");
+    let broken = expect(&server, ci.path(), &["validate", path_arg(&dir)], USAGE);
+    assert!(broken.stderr.contains("listing.toml"), "{}", broken.stderr);
+}

@@ -13,6 +13,7 @@
 //! make of the working copy with the working copy, and the files with the server's copy.
 
 pub mod format;
+pub mod locate;
 
 use std::collections::BTreeMap;
 use std::io::{Read, Write};
@@ -23,7 +24,8 @@ use serde_json::Value;
 use time::OffsetDateTime;
 use workbench_domain::merge::{changed_fields, field_paths, field_value, set_field};
 use workbench_domain::validation::icon::RealFormat;
-use workbench_domain::{ContentPart, IconFile, VersionContent};
+use workbench_domain::validation::{self, ValidationInput};
+use workbench_domain::{ContentPart, IconFile, VersionContent, VersionStatus};
 use workbench_remote::PartnerClient;
 use workbench_store::{CachedVersion, Changes};
 
@@ -136,6 +138,17 @@ pub struct CacheDiff {
     /// The fields the files left as exported but the cache has changed since: import keeps the
     /// cache's value. `from` is the files' (the exported) value, `to` the cache's.
     pub kept: Vec<FieldChange>,
+}
+
+/// An export folder checked as it stands (`Workbench::validate_folder`): the report, and for
+/// each of its diagnostics, in order, the file and line it points at.
+#[derive(Debug, Clone)]
+pub struct FolderReport {
+    pub app_id: String,
+    pub version_id: String,
+    pub version_number: String,
+    pub report: workbench_domain::validation::Report,
+    pub locations: Vec<locate::Location>,
 }
 
 /// An export folder read and checked against the cache: what importing it would make of the
@@ -549,6 +562,53 @@ impl Workbench {
         })
     }
 
+    /// Checks an export folder as it stands (`pwb validate DIR`, a repository in CI): its files
+    /// read and parsed as an import reads them, but without the cache (the header is not matched
+    /// against a cached version, and nothing is written), then the version they describe checked
+    /// with the rules pack in force, the folder's icon included. Each diagnostic comes with the
+    /// file and line it points at.
+    pub fn validate_folder(&self, dir: &Path) -> Result<FolderReport, WorkbenchError> {
+        let folder = Folder::open(dir)?;
+        let header: Header = folder.parse(HEADER)?;
+        let screenshots_file = format!("{SCREENSHOTS_DIR}/{SCREENSHOTS}");
+        let texts = [LISTING, PLANS, screenshots_file.as_str()]
+            .map(|file| folder.text(file).map(|text| (file, text)));
+        let [listing, plans, screenshots] = texts;
+        let (listing, plans, screenshots) = (listing?, plans?, screenshots?);
+        let content = format::content(
+            folder.parse_text(listing.0, &listing.1)?,
+            folder.parse_text(plans.0, &plans.1)?,
+            folder.parse_text(screenshots.0, &screenshots.1)?,
+            &VersionContent::default(),
+        )
+        .map_err(|p| folder.problem(&p.file, p.reason))?;
+        let icon = folder.icon()?;
+        let pack = self.rules_pack()?;
+        let mut input = ValidationInput::new(&content, VersionStatus::NEW);
+        if let Some(icon) = &icon {
+            input = input.with_icon(&icon.bytes, &icon.file);
+        }
+        let report = validation::validate(&input, &pack, &[]);
+        let lines = locate::FolderLines {
+            listing: locate::KeyLines::scan(&listing.1),
+            plans: locate::KeyLines::scan(&plans.1),
+            screenshots: locate::KeyLines::scan(&screenshots.1),
+            icon: icon.map(|icon| icon.file),
+        };
+        let locations = report
+            .diagnostics
+            .iter()
+            .map(|d| locate::locate(&d.field, &lines))
+            .collect();
+        Ok(FolderReport {
+            app_id: header.app_id,
+            version_id: header.version_id,
+            version_number: header.version_number,
+            report,
+            locations,
+        })
+    }
+
     /// Applies the export folder `dir` to its version as local edits: the fields the files
     /// changed since the export (see [`ExportedFiles::against_cache`]) as one edit, the icon
     /// (when the files changed it) after the icon rules found no error in it; both in one
@@ -908,6 +968,21 @@ impl Folder {
 
     /// Reads and parses the TOML file `file` (at most [`MAX_TEXT_FILE_BYTES`], UTF-8).
     fn parse<T: serde::de::DeserializeOwned>(&self, file: &str) -> Result<T, WorkbenchError> {
+        self.parse_text(file, &self.text(file)?)
+    }
+
+    /// Parses `text`, the TOML file `file` of the folder.
+    fn parse_text<T: serde::de::DeserializeOwned>(
+        &self,
+        file: &str,
+        text: &str,
+    ) -> Result<T, WorkbenchError> {
+        format::parse(file, text)
+            .map_err(|FileProblem { file, reason }| self.problem(&file, reason))
+    }
+
+    /// Reads the text file `file` (at most [`MAX_TEXT_FILE_BYTES`], UTF-8).
+    fn text(&self, file: &str) -> Result<String, WorkbenchError> {
         let path = self.regular_file(file)?;
         let mut bytes = Vec::new();
         std::fs::File::open(&path)
@@ -919,7 +994,7 @@ impl Folder {
                 format!("it is larger than {} KiB", MAX_TEXT_FILE_BYTES / 1024),
             ));
         }
-        let text = String::from_utf8(bytes).map_err(|e| {
+        String::from_utf8(bytes).map_err(|e| {
             self.problem(
                 file,
                 format!(
@@ -927,9 +1002,7 @@ impl Folder {
                     e.utf8_error().valid_up_to()
                 ),
             )
-        })?;
-        format::parse(file, &text)
-            .map_err(|FileProblem { file, reason }| self.problem(&file, reason))
+        })
     }
 
     /// The icon file, when the folder has one (two are refused).
