@@ -1,6 +1,7 @@
 // The installable package: `./dev test` builds a .deb with Tauri's bundler (`tauri build --bundles deb`), installs
 // it on this machine with apt, then runs this test. It checks what the package put on the machine (the binary it
-// just built, a desktop entry that starts it, the icons), then starts the INSTALLED app in the real window
+// just built, a desktop entry that starts it, the icons; pwb and partner-sandbox with their manual pages, pwb's shell
+// completions, the copyright file and the control data's long description), then starts the INSTALLED app in the real window
 // (tauri-driver + WebKitWebDriver under Xvfb), on a fresh data folder: it starts its embedded sandbox and shows the
 // demo apps, as a partner sees it after installing.
 //
@@ -67,6 +68,43 @@ test('the package installs the binary it holds, a desktop entry that starts it, 
     files.some((f) => f.startsWith('/usr/share/icons/') && f.endsWith(`/${icon}.png`) && existsSync(f)),
     `the icon ${icon} is installed under /usr/share/icons`,
   );
+});
+
+test('the package carries pwb and the sandbox, their manual pages and pwb's shell completions', () => {
+  const files = installedFiles();
+  const description = dpkgField('Description', deb);
+  assert.ok(description.split('\n').length > 2 && !description.includes('(none)'), `a long description:\n${description}`);
+  assert.match(dpkgField('Maintainer', deb), /^[^<>]+ <[^@\s]+@[^@\s>]+>$/, 'a Maintainer with a name and an address');
+  assert.ok(files.includes('/usr/share/doc/partner-workbench/copyright'), 'a copyright file');
+
+  for (const binary of ['/usr/bin/pwb', '/usr/bin/partner-sandbox']) {
+    assert.ok(files.includes(binary), `the package installs ${binary}`);
+    assert.equal(sha256(readFileSync(binary)), sha256(packed(binary)), `the installed ${binary} is the new .deb's`);
+    const version = execFileSync(binary, ['--version']).toString();
+    assert.match(version, /\d+\.\d+\.\d+/, `${binary} --version: ${version}`);
+  }
+  assert.match(execFileSync('/usr/bin/pwb', ['--help']).toString(), /Usage: pwb/);
+
+  // A manual page for each program (and each pwb command), where man finds them.
+  for (const page of ['pwb', 'pwb-validate', 'partner-sandbox', 'partner-workbench']) {
+    const found = execFileSync('man', ['-w', page]).toString().trim();
+    assert.ok(found.startsWith('/usr/share/man/man1/') && files.includes(found), `man -w ${page}: ${found}`);
+  }
+
+  // bash completes `pwb ap` to `apps`, from the script the package installed.
+  const script = '/usr/share/bash-completion/completions/pwb';
+  assert.ok(files.includes(script), 'the bash completion');
+  const completed = execFileSync('bash', [
+    '-c',
+    `source ${script}; COMP_WORDS=(pwb ap); COMP_CWORD=1; COMP_LINE='pwb ap'; COMP_POINT=6; _pwb pwb ap pwb; printf '%s\\n' "\${COMPREPLY[@]}"`,
+  ])
+    .toString()
+    .split('\n')
+    .filter(Boolean);
+  assert.deepEqual(completed, ['apps'], 'pwb ap completes to apps');
+  for (const other of ['/usr/share/zsh/vendor-completions/_pwb', '/usr/share/fish/vendor_completions.d/pwb.fish']) {
+    assert.ok(files.includes(other), `the package installs ${other}`);
+  }
 });
 
 test('the installed app starts its embedded sandbox and shows the demo apps', async () => {

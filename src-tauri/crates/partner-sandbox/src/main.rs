@@ -193,7 +193,36 @@ impl Args {
     }
 }
 
+/// `partner-sandbox --generate-man DIR` (not in `--help`): writes `DIR/partner-sandbox.1`, the
+/// manual page generated from the arguments above, for the package.
+fn generate_man() -> Option<ExitCode> {
+    let mut args = std::env::args_os().skip(1);
+    if args.next().as_deref() != Some("--generate-man".as_ref()) {
+        return None;
+    }
+    let dir = PathBuf::from(args.next()?);
+    let written = std::fs::create_dir_all(&dir).and_then(|()| {
+        use clap::CommandFactory;
+        let mut page = Vec::new();
+        clap_mangen::Man::new(Args::command()).render(&mut page)?;
+        std::fs::write(dir.join("partner-sandbox.1"), page)
+    });
+    Some(match written {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!(
+                "error: cannot write the manual page in {}: {e}",
+                dir.display()
+            );
+            ExitCode::FAILURE
+        }
+    })
+}
+
 fn main() -> ExitCode {
+    if let Some(code) = generate_man() {
+        return code;
+    }
     // clap prints a clear message and exits with status 2 on bad arguments.
     let args = Args::parse();
     tracing_subscriber::fmt()

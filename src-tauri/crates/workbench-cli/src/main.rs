@@ -3,6 +3,7 @@
 //! people, `--json` for machines. Exit codes are stable; see [`exit`].
 
 mod account;
+mod docs;
 mod edit;
 mod exit;
 mod files;
@@ -253,6 +254,12 @@ enum Command {
     },
     /// Gone: Talkdesk publishes a version on AppConnect itself (FAQ §15). Kept hidden, to say
     /// so to whoever still runs it; it changes nothing.
+    /// Writes the manual pages and shell completions of pwb under DIR (for packaging).
+    #[command(hide = true)]
+    GenerateDocs {
+        #[arg(long, value_name = "DIR")]
+        out: PathBuf,
+    },
     #[command(hide = true)]
     Advertise {
         #[arg(trailing_var_arg = true, allow_hyphen_values = true, hide = true)]
@@ -331,6 +338,16 @@ struct SuppressionTarget {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    if let Command::GenerateDocs { out } = &cli.command {
+        use clap::CommandFactory;
+        return match docs::generate(Cli::command(), out) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => {
+                output::say_err!("error: cannot write the docs under {}: {e}", out.display());
+                ExitCode::from(exit::FAILURE)
+            }
+        };
+    }
     // `pwb validate` has three exit codes only: whatever stops it is "could not run".
     let validating = matches!(cli.command, Command::Validate { .. });
     let runtime = match tokio::runtime::Runtime::new() {
@@ -689,6 +706,7 @@ async fn run(cli: Cli) -> Result<u8, WorkbenchError> {
             )
             .await
         }
+        Command::GenerateDocs { .. } => unreachable!("answered in main"),
         Command::Advertise { .. } => {
             output::say_err!(
                 "error: there is nothing to advertise: Talkdesk publishes a version on \
