@@ -70,10 +70,12 @@ test('the package installs the binary it holds, a desktop entry that starts it, 
   );
 });
 
-test('the package carries pwb and the sandbox, their manual pages and pwb's shell completions', () => {
+test("the package carries pwb and the sandbox, their manual pages and pwb's shell completions", () => {
   const files = installedFiles();
   const description = dpkgField('Description', deb);
-  assert.ok(description.split('\n').length > 2 && !description.includes('(none)'), `a long description:\n${description}`);
+  const lines = description.split('\n');
+  assert.ok(lines.length > 2 && !description.includes('(none)'), `a long description:\n${description}`);
+  assert.ok(lines.every((line) => line.length <= 80), `its lines fit 80 columns (Debian policy):\n${description}`);
   assert.match(dpkgField('Maintainer', deb), /^[^<>]+ <[^@\s]+@[^@\s>]+>$/, 'a Maintainer with a name and an address');
   assert.ok(files.includes('/usr/share/doc/partner-workbench/copyright'), 'a copyright file');
 
