@@ -269,8 +269,8 @@ after one warm-up run each (not counted), so the page cache holds the binaries a
 Included: exec and dynamic linking, GTK and WebKitGTK start-up (the web and network processes), the
 shell's setup (opening the profile's cache; for the demo cache, the embedded sandbox), loading the
 window's page and scripts from the binary, reading the cached list over IPC (\`list_apps\`), rendering
-its first part (the list draws 40 cards at once and 60 more each time the end of what is drawn comes
-near the window: \`ui/src/features/apps/AppList.svelte\`), and one painted frame. Not included: the icons (each fetched by its own call after the list is on
+its first part (a virtual list: only the cards in and near the window are drawn, at most 40, and
+recycled as it scrolls: \`ui/src/features/apps/VirtualList.svelte\`), and one painted frame. Not included: the icons (each fetched by its own call after the list is on
 screen), the background sync the app starts at the same time (it runs, and competes for the cores, but
 the list does not wait for it), Xvfb's start, and the process's exit.
 
@@ -312,8 +312,8 @@ function memorySection(run) {
 The release \`partner-workbench\` on the cache of 5,000 versions above (1,000 apps on its list), and the
 minimal window, each started as for the start-up runs and left alone for ${memory.settleSeconds} s after its first
 painted frame (the app fetches its visible icons and runs its start-up sync meanwhile), as the partner
-sees the list after a start: its first 40 cards drawn (scrolling down draws the rest as it comes into
-view, and the memory grows with it). Then the
+sees the list after a start: the cards in and near the window drawn (scrolling recycles them, so the
+memory does not grow with the scroll). Then the
 proportional set size (PSS: each page shared by N processes counts 1/N, from \`/proc/PID/smaps_rollup\`)
 of every process of its tree is summed: the app or window process and its WebKitGTK web and network
 processes. ${memory.runs} runs each, alternating; the table shows the run with the median total.

@@ -125,7 +125,10 @@ async function signInWithPwb() {
 /** The IPC trace's sync-status events so far, in order. */
 function syncEvents() {
   if (!existsSync(tracePath)) return [];
-  return readFileSync(tracePath, 'utf8')
+  // The app may be writing a line as it is read: only the complete lines count.
+  const text = readFileSync(tracePath, 'utf8');
+  return text
+    .slice(0, text.lastIndexOf('\n') + 1)
     .split('\n')
     .filter(Boolean)
     .map((line) => JSON.parse(line))

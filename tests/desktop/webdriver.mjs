@@ -80,6 +80,9 @@ async function call(method, url, body) {
   return json.value;
 }
 
+/** The W3C WebDriver key of an element reference in a script's arguments. */
+const ELEMENT = 'element-6066-11e4-a52e-4f735466cecf';
+
 /** A session with the app at `application`: the real window, its real DOM. */
 export async function openSession(driverUrl, application) {
   const value = await call('POST', `${driverUrl}/session`, {
@@ -105,8 +108,18 @@ export async function openSession(driverUrl, application) {
       const found = await call('POST', `${base}/element`, { using: 'css selector', value: selector });
       return Object.values(found)[0];
     },
-    /** A real click, as the user makes it (scrolled into view, hit-tested). */
-    click: (element) => call('POST', `${base}/element/${element}/click`, {}),
+    /**
+     * A real click, as the user makes it (hit-tested). The element is first scrolled into view within the scrolling
+     * boxes around it (the app list scrolls in a box of its own): WebKitWebDriver scrolls only the page, and calls an
+     * element whose centre lies below a scrolled box's edge "not interactable".
+     */
+    async click(element) {
+      await call('POST', `${base}/execute/sync`, {
+        script: "arguments[0].scrollIntoView({ block: 'nearest', inline: 'nearest' });",
+        args: [{ [ELEMENT]: element }],
+      });
+      return call('POST', `${base}/element/${element}/click`, {});
+    },
     /** Types `text` into an element, key by key. */
     type: (element, text) => call('POST', `${base}/element/${element}/value`, { text }),
     /**
@@ -131,14 +144,19 @@ export async function openSession(driverUrl, application) {
 }
 
 /**
- * Starts `partner-sandbox` (the binary at `binary`) with its data in `dataDir` and the demo seed (plus `extraArgs`), on
+ * Starts `partner-sandbox` (the binary at `binary`) with its data in `dataDir` and the demo seed (or `seed`), plus `extraArgs`, on
  * `listen` (a free loopback port unless given: pass the address of a sandbox stopped earlier to start it again where
  * its clients look for it), and, unless `issueToken` is false, has it issue an access token through its admin route.
  * Resolves with the server's URL, the token and `stop`, which ends the process and resolves once it has exited (its
  * port is free again then).
  */
-export async function startSandbox(binary, dataDir, extraArgs = [], { listen = '127.0.0.1:0', issueToken = true } = {}) {
-  const child = spawn(binary, ['--listen', listen, '--data', dataDir, '--seed', 'demo', ...extraArgs], {
+export async function startSandbox(
+  binary,
+  dataDir,
+  extraArgs = [],
+  { listen = '127.0.0.1:0', issueToken = true, seed = 'demo' } = {},
+) {
+  const child = spawn(binary, ['--listen', listen, '--data', dataDir, '--seed', seed, ...extraArgs], {
     stdio: ['ignore', 'pipe', 'ignore'],
   });
   const exited = new Promise((resolve) => child.once('exit', resolve));

@@ -10,7 +10,7 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -106,6 +106,28 @@ test("the package carries pwb and the sandbox, their manual pages and pwb's shel
   assert.deepEqual(completed, ['apps'], 'pwb ap completes to apps');
   for (const other of ['/usr/share/zsh/vendor-completions/_pwb', '/usr/share/fish/vendor_completions.d/pwb.fish']) {
     assert.ok(files.includes(other), `the package installs ${other}`);
+  }
+});
+
+test('lintian finds no error in the package, and its libc dependency covers what the binaries need', () => {
+  const run = spawnSync('lintian', ['--tag-display-limit', '0', deb], { encoding: 'utf8', maxBuffer: 1 << 24 });
+  assert.ok(run.status !== null, `lintian ran: ${run.error ?? run.stderr}`);
+  const errors = run.stdout.split('\n').filter((line) => line.startsWith('E:'));
+  assert.deepEqual(errors, [], `lintian's errors:\n${run.stdout}`);
+
+  const needs = dpkgField('Depends', deb).match(/libc6 \(>= ([\d.]+)\)/)?.[1];
+  assert.ok(needs, `the package depends on a libc6 version: ${dpkgField('Depends', deb)}`);
+  const version = (text) => text.split('.').map(Number);
+  const newer = (a, b) => {
+    const [x, y] = [version(a), version(b)];
+    for (let i = 0; i < Math.max(x.length, y.length); i++) if ((x[i] ?? 0) !== (y[i] ?? 0)) return (x[i] ?? 0) > (y[i] ?? 0);
+    return false;
+  };
+  for (const binary of [`/usr/bin/${PACKAGE}`, '/usr/bin/pwb', '/usr/bin/partner-sandbox']) {
+    const symbols = execFileSync('objdump', ['-T', binary], { maxBuffer: 1 << 26 }).toString();
+    const used = [...symbols.matchAll(/GLIBC_([\d.]+)/g)].map((m) => m[1]);
+    const newest = used.reduce((a, b) => (newer(b, a) ? b : a), '0');
+    assert.ok(!newer(newest, needs), `${binary} needs glibc ${newest}, the package depends on ${needs}`);
   }
 });
 

@@ -47,6 +47,8 @@ export class Workbench {
   returnFocusTo: string | null = $state(null);
   /** The app card to bring into view and focus when the list shows it: an app just registered, or one whose draft went. */
   revealAppId: string | null = $state(null);
+  /** The app list's filter text (find as you type), kept while a version is open so the list comes back filtered. */
+  listFilter = $state('');
   /** Drafts not saved yet (a number being typed, a save refused) by version id, kept while the window is open. */
   readonly drafts: DraftShelf = new Map();
   /** The account screens, shown over the list or the editor; null shows neither. */
@@ -279,6 +281,7 @@ export class Workbench {
         this.drafts.clear();
         this.openVersionId = null;
         this.returnFocusTo = null;
+        this.listFilter = '';
         this.apps = { kind: 'loading' };
       }
       const current = switched.profiles.current;

@@ -1,5 +1,5 @@
 // Demo content for the fake backend: a small partner portfolio covering every review status.
-import type { AppRow, LicenseKind, PlanForm, PlanKind, VersionForm, VersionRow, VersionView } from './bindings';
+import type { AppRow, LicenseKind, PlanForm, PlanKind, ReviewStatus, VersionForm, VersionRow, VersionView } from './bindings';
 import type { AppMarks } from './fake-lifecycle';
 import { fakeActions, fakeLocks, fakeNewVersionBlocked } from './fake-review';
 
@@ -91,6 +91,40 @@ export const DEMO_APPS: AppRow[] = [
     ],
   }),
 ];
+
+/**
+ * A long list for `?demo=scale`: `count` apps of 1 to 5 versions each (the sandbox's `--seed scale` has 1,000 apps of
+ * 5), in every review status, to try the list's filter and its drawing a screen at a time.
+ */
+export function scaleApps(count = 1000): AppRow[] {
+  const tracks: [ReviewStatus, ReviewStatus][] = [
+    ['draft', 'draft'],
+    ['in_review', 'draft'],
+    ['approved', 'in_review'],
+    ['rejected', 'rejected'],
+    ['available', 'approved'],
+    ['available', 'advertised'],
+  ];
+  return Array.from({ length: count }, (_, i) => {
+    const n = String(i + 1).padStart(4, '0');
+    const versions = Array.from({ length: (i % 5) + 1 }, (_, k) => {
+      const [technical, marketplace] = tracks[(i + k) % tracks.length]!;
+      const number = `${(i % 5) + 1 - k}.${i % 10}.0`;
+      return { id: `ver-scale-${n}-${k}`, version_number: number, technical, marketplace, has_icon: false, ...NONE_LOCAL };
+    });
+    return serverApp({
+      id: `app-scale-${n}`,
+      name: `scale-app-${n}`,
+      slug: `scale-app-${n}`,
+      display_name: `Scale App ${n}`,
+      created_type: 'Scale Corp',
+      app_type: i % 3 === 0 ? 'atlas' : 'standalone',
+      render: 'portal',
+      icon_version_id: null,
+      versions,
+    });
+  });
+}
 
 export const DEMO_ICONS: Record<string, string> = {
   'ver-acme-210': monogram('A', '#2563eb', '#7c3aed'),

@@ -21,7 +21,7 @@ import type {
   VersionForm,
   VersionView,
 } from './bindings';
-import { DEMO_APPS, DEMO_ICONS, DEMO_LIVE, DEMO_SERVER, DEMO_VERSIONS } from './demo-data';
+import { DEMO_APPS, DEMO_ICONS, DEMO_LIVE, DEMO_SERVER, DEMO_VERSIONS, scaleApps } from './demo-data';
 import { previewFixture } from './demo-preview';
 import { isCommandError } from './errors';
 import { createFakeAccount, EMBEDDED, type FakeAccountCalls, type FakeAccountControls, type FakeSignInOptions } from './fake-account';
@@ -654,6 +654,8 @@ function demoBackend(search: string): FakeBackend {
       return createFakeBackend({ ...base, ...previewFixture('hostile') });
     case 'empty':
       return createFakeBackend({ ...base, apps: [] });
+    case 'scale':
+      return createFakeBackend({ ...base, apps: scaleApps() });
     case 'never-synced':
       return createFakeBackend({ ...base, apps: [], status: NEVER_SYNCED, syncResult: { apps: DEMO_APPS } });
     case 'offline':

@@ -223,4 +223,65 @@ mod tests {
         assert_eq!(filter_apps(&catalogue(), "   "), catalogue());
         assert!(AppFilter::new(" \t").is_empty());
     }
+
+    /// The cases the window's twin (`ui/src/features/apps/filter.ts`) passes too:
+    /// `tests/fixtures/filter/cases.json`.
+    #[test]
+    fn the_shared_cases_filter_as_the_window_does() {
+        #[derive(serde::Deserialize)]
+        struct Version {
+            version_number: String,
+            technical: ReviewStatus,
+            marketplace: ReviewStatus,
+        }
+        #[derive(serde::Deserialize)]
+        struct CaseApp {
+            name: String,
+            display_name: String,
+            slug: String,
+            versions: Vec<Version>,
+        }
+        #[derive(serde::Deserialize, Debug, PartialEq)]
+        struct Kept {
+            name: String,
+            versions: Vec<String>,
+        }
+        #[derive(serde::Deserialize)]
+        struct Case {
+            text: String,
+            apps: Vec<CaseApp>,
+            expected: Vec<Kept>,
+        }
+        let file: serde_json::Value =
+            serde_json::from_str(include_str!("../../../../tests/fixtures/filter/cases.json"))
+                .unwrap();
+        let cases: Vec<Case> = serde_json::from_value(file["cases"].clone()).unwrap();
+        assert!(cases.len() >= 10, "the shared file has its cases");
+        for case in cases {
+            let listing: Vec<AppListing> = case
+                .apps
+                .into_iter()
+                .map(|a| {
+                    let mut listing = app(
+                        &a.name,
+                        &a.display_name,
+                        a.versions
+                            .iter()
+                            .map(|v| version(&v.version_number, v.technical, v.marketplace))
+                            .collect(),
+                    );
+                    listing.app.slug = a.slug;
+                    listing
+                })
+                .collect();
+            let kept: Vec<Kept> = filter_apps(&listing, &case.text)
+                .into_iter()
+                .map(|l| Kept {
+                    name: l.app.name,
+                    versions: l.versions.into_iter().map(|v| v.version_number).collect(),
+                })
+                .collect();
+            assert_eq!(kept, case.expected, "filter {:?}", case.text);
+        }
+    }
 }

@@ -1,5 +1,7 @@
 import { fireEvent, screen, waitFor, within } from '@testing-library/svelte';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import userEvent from '@testing-library/user-event';
+import { flushSync } from 'svelte';
+import { describe, expect, it } from 'vitest';
 import { app, renderApp, status, version } from '../../test/fixtures';
 
 const CRM = app(
@@ -187,78 +189,160 @@ describe('telling the shell the first app list was painted', () => {
 });
 
 describe('a long list', () => {
-  /**
-   * The browser's IntersectionObserver, which jsdom lacks, played by the test: `reveal()` tells every observer that its
-   * target came within reach, as scrolling near the end of what is drawn does.
-   */
-  function observeByHand() {
-    const observers = new Set<{ callback: IntersectionObserverCallback; targets: Element[] }>();
-    class ByHand {
-      #entry: { callback: IntersectionObserverCallback; targets: Element[] };
-      constructor(callback: IntersectionObserverCallback) {
-        this.#entry = { callback, targets: [] };
-        observers.add(this.#entry);
-      }
-      observe(target: Element) {
-        this.#entry.targets.push(target);
-      }
-      disconnect() {
-        observers.delete(this.#entry);
-      }
-      unobserve() {}
-      takeRecords() {
-        return [];
-      }
-    }
-    vi.stubGlobal('IntersectionObserver', ByHand);
-    return {
-      reveal() {
-        for (const { callback, targets } of [...observers]) {
-          callback(
-            targets.map((target) => ({ target, isIntersecting: true }) as unknown as IntersectionObserverEntry),
-            {} as IntersectionObserver,
-          );
-        }
-      },
-    };
-  }
-
+  /** N apps with 1 to 4 versions each, so the cards differ in height. */
   const many = (n: number) =>
-    Array.from({ length: n }, (_, i) => app(`app-${i}`, `App ${i}`, [version(`v-${i}`, '1.0.0', 'draft', 'draft')]));
-
-  afterEach(() => vi.unstubAllGlobals());
-
-  it('draws the first cards at once and more as the end comes into reach, until every app is drawn', async () => {
-    const observer = observeByHand();
-    renderApp({ apps: many(130), status: status('idle') });
-
-    await screen.findByText('App 0');
-    expect(screen.getAllByTestId('app')).toHaveLength(40);
-    expect(screen.getByTestId('list-more').textContent).toMatch(/Showing 40 of 130 apps/);
-    expect(screen.getByText('130')).toBeTruthy();
-
-    observer.reveal();
-    await waitFor(() => expect(screen.getAllByTestId('app')).toHaveLength(100));
-    observer.reveal();
-    await waitFor(() => expect(screen.getAllByTestId('app')).toHaveLength(130));
-    expect(screen.queryByTestId('list-more')).toBeNull();
-    expect(screen.getAllByTestId('app').map((el) => el.dataset.appId)).toEqual(many(130).map((a) => a.id));
-  });
-
-  it('draws the card of a version the keyboard comes back to, however far down it is', async () => {
-    const observer = observeByHand();
-    renderApp({ apps: many(130), status: status('idle') });
-    await screen.findByText('App 0');
-    observer.reveal();
-    observer.reveal();
-    const row = await screen.findByText('App 120');
-    await fireEvent.click(within(row.closest('[data-testid="app"]') as HTMLElement).getByTestId('open-version'));
-
-    // The list is drawn again from its first part when the version closes; the card left from is drawn with it.
-    await fireEvent.click(await screen.findByTestId('back'));
-    await waitFor(() =>
-      expect(document.activeElement?.closest('[data-version-id]')?.getAttribute('data-version-id')).toBe('v-120'),
+    Array.from({ length: n }, (_, i) =>
+      app(
+        `app-${i}`,
+        `App ${i}`,
+        Array.from({ length: (i % 4) + 1 }, (_, k) => version(`v-${i}-${k}`, `${4 - k}.${i}.0`, 'draft', 'draft')),
+      ),
     );
-    expect(screen.getAllByTestId('app')).toHaveLength(121);
+  const cards = () => screen.queryAllByTestId('app');
+  const drawnIds = () => cards().map((el) => el.dataset.appId);
+  const scroller = () => screen.getByTestId('app-list-scroller');
+  async function scrollTo(top: number) {
+    scroller().scrollTop = top;
+    await fireEvent.scroll(scroller());
+  }
+  /** The ids of the apps from `first` to `last`, as the list holds them in order. */
+  const ids = (first: number, last: number) => Array.from({ length: last - first + 1 }, (_, i) => `app-${first + i}`);
+
+  it('draws a bounded run of cards wherever it is scrolled, recycling the same card elements', async () => {
+    renderApp({ apps: many(1000), status: status('idle') });
+
+    await screen.findByText('App 0');
+    expect(screen.getByText('1000')).toBeTruthy();
+    const first = drawnIds();
+    expect(first.length).toBeGreaterThan(5);
+    expect(first.length).toBeLessThanOrEqual(40);
+    expect(first).toEqual(ids(0, first.length - 1));
+    expect(screen.getByTestId('app-list').querySelector('li')?.getAttribute('aria-setsize')).toBe('1000');
+
+    await scrollTo(60_000);
+    await waitFor(() => expect(drawnIds()).not.toContain('app-0'));
+    const middle = drawnIds();
+    expect(middle.length).toBeLessThanOrEqual(40);
+    const from = Number(middle[0]!.slice('app-'.length));
+    expect(from).toBeGreaterThan(100);
+    expect(middle).toEqual(ids(from, from + middle.length - 1));
+    const elements = new Set(cards());
+
+    await scrollTo(90_000);
+    await waitFor(() => expect(drawnIds()).not.toContain(middle[0]));
+    const further = drawnIds();
+    expect(Number(further[0]!.slice('app-'.length))).toBeGreaterThan(from + middle.length);
+    expect(further).toHaveLength(middle.length);
+    // No card was made for the apps scrolled to: the ones drawn before now show them.
+    for (const card of cards()) expect(elements.has(card)).toBe(true);
+    const third = cards()[2]!;
+    expect(within(third).getByTestId('app-name').textContent).toBe(`App ${further[2]!.slice('app-'.length)}`);
+    expect(within(third).getAllByTestId('version')).toHaveLength((Number(further[2]!.slice('app-'.length)) % 4) + 1);
+
+    await scrollTo(10_000_000);
+    await waitFor(() => expect(drawnIds()).toContain('app-999'));
+    expect(drawnIds().at(-1)).toBe('app-999');
+    expect(cards().length).toBeLessThanOrEqual(40);
+
+    await scrollTo(0);
+    await waitFor(() => expect(drawnIds()[0]).toBe('app-0'));
+    expect(cards().length).toBeLessThanOrEqual(40);
   });
+
+  it('keeps a recycled card working for the app it shows now', async () => {
+    const { backend } = renderApp({ apps: many(1000), status: status('idle') });
+    await screen.findByText('App 0');
+    const card = cards()[1]!;
+
+    await scrollTo(60_000);
+    await waitFor(() => expect(card.dataset.appId).not.toBe('app-1'));
+    const shown = card.dataset.appId!.slice('app-'.length);
+    expect(within(card).getByTestId('app-name').textContent).toBe(`App ${shown}`);
+    expect(within(card).getByRole('button', { name: `Installations of App ${shown}` })).toBeTruthy();
+    await fireEvent.click(within(card).getAllByTestId('open-version')[0]!);
+    expect(await screen.findByTestId('back')).toBeTruthy();
+    expect(backend.calls.openVersion).toEqual([`v-${shown}-0`]);
+  });
+
+  it('shows on a recycled card the icon of the app it shows now, never the one before', async () => {
+    const apps = many(1000).map((a) => ({ ...a, icon_version_id: a.versions[0]!.id }));
+    const icons = Object.fromEntries(apps.map((a) => [a.icon_version_id, `data:image/png;base64,${a.id}`]));
+    renderApp({ apps, icons, status: status('idle') });
+    await screen.findByAltText('App 0 icon');
+    const iconOf = (card: HTMLElement) => within(card).queryByRole('img')?.getAttribute('src') ?? null;
+
+    // Looked at as soon as the cards are drawn again, before any icon could be read.
+    scroller().scrollTop = 60_000;
+    scroller().dispatchEvent(new Event('scroll'));
+    flushSync();
+    expect(drawnIds()).not.toContain('app-0');
+    for (const card of cards()) {
+      const src = iconOf(card);
+      // Drawn again with the placeholder until its own icon came, then that icon.
+      if (src !== null) expect(src).toBe(`data:image/png;base64,${card.dataset.appId}`);
+    }
+    await waitFor(() => {
+      for (const card of cards()) expect(iconOf(card)).toBe(`data:image/png;base64,${card.dataset.appId}`);
+    });
+  });
+
+  it('brings back into view, and focuses, the row of a version closed, however far down its app is', async () => {
+    renderApp({ apps: many(1000), status: status('idle') });
+    await screen.findByText('App 0');
+    await scrollTo(100_000);
+    await waitFor(() => expect(drawnIds()).not.toContain('app-0'));
+    const card = cards()[4]!;
+    const appId = card.dataset.appId!;
+    const open = within(card).getAllByTestId('open-version').at(-1)!;
+    const versionId = open.closest<HTMLElement>('[data-version-id]')!.dataset.versionId;
+    await fireEvent.click(open);
+
+    // The list is made again from its top when the version closes: the card left from is drawn and scrolled to.
+    await fireEvent.click(await screen.findByTestId('back'));
+    await waitFor(() => expect(document.activeElement?.closest<HTMLElement>('[data-version-id]')?.dataset.versionId).toBe(versionId));
+    expect(document.activeElement?.closest<HTMLElement>('[data-testid="app"]')?.dataset.appId).toBe(appId);
+    expect(cards().length).toBeLessThanOrEqual(40);
+    expect(scroller().scrollTop).toBeGreaterThan(50_000);
+  });
+
+  it('keeps the card holding the focus while the list is scrolled away from it', async () => {
+    renderApp({ apps: many(1000), status: status('idle') });
+    await screen.findByText('App 0');
+    const button = within(cards()[3]!).getByTestId('new-version');
+    button.focus();
+
+    await scrollTo(60_000);
+    await waitFor(() => expect(drawnIds()).not.toContain('app-0'));
+    expect(drawnIds()).toContain('app-3');
+    expect(document.activeElement).toBe(button);
+    expect(button.closest<HTMLElement>('[data-testid="app"]')?.dataset.appId).toBe('app-3');
+    expect(cards().length).toBeLessThanOrEqual(40);
+  });
+
+  it('goes card to card with Tab and Shift+Tab past the cards drawn at first, the focused card always drawn', async () => {
+    const user = userEvent.setup();
+    // One version each: four stops a card (Installations, New version, Edit app, the version).
+    const apps = Array.from({ length: 1000 }, (_, i) => app(`app-${i}`, `App ${i}`, [version(`v-${i}`, '1.0.0', 'draft', 'draft')]));
+    renderApp({ apps, status: status('idle') });
+    await screen.findByText('App 0');
+    within(cards()[0]!).getByTestId('open-installations').focus();
+
+    const focusedApp = () => document.activeElement?.closest<HTMLElement>('[data-testid="app"]')?.dataset.appId;
+    const drawnAtFirst = cards().length;
+    const visited = ['app-0'];
+    for (let presses = 0; presses < 150 && visited.length < drawnAtFirst + 3; presses++) {
+      await user.tab();
+      const id = focusedApp();
+      expect(id, `press ${presses}`).toBeDefined();
+      if (visited.at(-1) !== id) visited.push(id!);
+      expect(cards().length).toBeLessThanOrEqual(40);
+    }
+    expect(visited).toEqual(ids(0, drawnAtFirst + 2));
+    expect(drawnIds()).not.toContain('app-0');
+    expect((document.activeElement as HTMLElement).dataset.testid).toBe('open-installations');
+
+    await user.tab({ shift: true });
+    expect(focusedApp()).toBe(`app-${drawnAtFirst + 1}`);
+    expect((document.activeElement as HTMLElement).dataset.testid).toBe('open-version');
+  }, 20_000);
 });
