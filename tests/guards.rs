@@ -390,3 +390,41 @@ fn no_test_in_the_repository_is_ignored() {
          at {offenders:#?}"
     );
 }
+
+/// The domain's enums that cross a boundary (the wire, the IPC bindings, `pwb`'s arguments) are
+/// declared once, in `workbench-domain`, each boundary's derive behind a feature; a copy with its
+/// mapping function is how a variant gets forgotten on one side.
+#[test]
+fn each_domain_enum_that_crosses_a_boundary_is_declared_once() {
+    let root = root();
+    let mut rust = source_files(&root.join("src-tauri"), &["rs"]);
+    rust.extend(source_files(&root.join("tests"), &["rs"]));
+    for name in [
+        "Track",
+        "ReviewStatus",
+        "AppType",
+        "Render",
+        "InstallationState",
+        "UpdateState",
+        "Waiting",
+        "Badge",
+    ] {
+        let declaration = format!("enum {name} {{");
+        let found: Vec<String> = rust
+            .iter()
+            .filter(|path| read(path).contains(&declaration))
+            .map(|path| {
+                path.strip_prefix(&root)
+                    .unwrap_or(path)
+                    .display()
+                    .to_string()
+            })
+            .collect();
+        assert_eq!(found.len(), 1, "enum {name} is declared in {found:?}");
+        assert!(
+            found[0].starts_with("src-tauri/crates/workbench-domain/"),
+            "enum {name} belongs to the domain, not {}",
+            found[0]
+        );
+    }
+}

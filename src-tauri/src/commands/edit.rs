@@ -140,7 +140,7 @@ pub async fn check_submission<R: Runtime>(
 ) -> Reply<SubmitCheck> {
     let workbench = app.state::<AppState>().workbench()?;
     let check = off_main_thread(move || {
-        match workbench.preflight(&version_id, track.into()) {
+        match workbench.preflight(&version_id, track) {
             Ok(()) => {}
             Err(WorkbenchError::ValidationFailed { messages, .. }) => {
                 return Ok(SubmitCheck {
@@ -152,7 +152,7 @@ pub async fn check_submission<R: Runtime>(
             Err(e) => return Err(e.into()),
         }
         Ok(SubmitCheck::ready(
-            workbench.submission_preview(&version_id, track.into())?,
+            workbench.submission_preview(&version_id, track)?,
         ))
     })
     .await?;

@@ -13,36 +13,13 @@ use ts_rs::TS;
 use workbench::{
     Allowed, EditOutcome, LocalChanges, Operation, OutboxEntry, ReviewAction, StoredConflict,
 };
+use workbench_domain::ContentPart;
 use workbench_domain::merge::FieldConflict;
-use workbench_domain::{ContentPart, Track as CoreTrack};
 
 use super::{CommandError, ErrorCode, VersionForm};
 
-/// A review track.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
-#[serde(rename_all = "snake_case")]
-pub enum Track {
-    Technical,
-    Marketplace,
-}
-
-impl From<CoreTrack> for Track {
-    fn from(track: CoreTrack) -> Track {
-        match track {
-            CoreTrack::Technical => Track::Technical,
-            CoreTrack::Marketplace => Track::Marketplace,
-        }
-    }
-}
-
-impl From<Track> for CoreTrack {
-    fn from(track: Track) -> CoreTrack {
-        match track {
-            Track::Technical => CoreTrack::Technical,
-            Track::Marketplace => CoreTrack::Marketplace,
-        }
-    }
-}
+/// A review track: the domain's own, its TypeScript declared from it.
+pub use workbench_domain::Track;
 
 /// A part of a version's content, as far as editing is concerned.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
@@ -122,8 +99,8 @@ impl ReviewActionView {
 
 fn split_action(action: ReviewAction) -> (ActionKind, Track) {
     match action {
-        ReviewAction::Submit(track) => (ActionKind::Submit, track.into()),
-        ReviewAction::Withdraw(track) => (ActionKind::Withdraw, track.into()),
+        ReviewAction::Submit(track) => (ActionKind::Submit, track),
+        ReviewAction::Withdraw(track) => (ActionKind::Withdraw, track),
         ReviewAction::MakeAvailable => (ActionKind::MakeAvailable, Track::Technical),
     }
 }
@@ -135,8 +112,8 @@ pub fn review_action(kind: ActionKind, track: Track) -> Result<ReviewAction, Com
         message: format!("{what} applies to the {only} review only"),
     };
     Ok(match (kind, track) {
-        (ActionKind::Submit, track) => ReviewAction::Submit(track.into()),
-        (ActionKind::Withdraw, track) => ReviewAction::Withdraw(track.into()),
+        (ActionKind::Submit, track) => ReviewAction::Submit(track),
+        (ActionKind::Withdraw, track) => ReviewAction::Withdraw(track),
         (ActionKind::MakeAvailable, Track::Technical) => ReviewAction::MakeAvailable,
         (ActionKind::MakeAvailable, Track::Marketplace) => {
             return Err(wrong("making a version available", "technical"));
@@ -253,8 +230,7 @@ impl QueuedChange {
         let track = payload
             .get("track")
             .cloned()
-            .and_then(|t| serde_json::from_value::<CoreTrack>(t).ok())
-            .map(Track::from);
+            .and_then(|t| serde_json::from_value::<Track>(t).ok());
         let summary = payload
             .get("summary")
             .and_then(Value::as_str)
@@ -423,7 +399,7 @@ impl SubmitCheck {
             icon_sha256,
         } = preview;
         SubmitCheck {
-            track: track.into(),
+            track,
             problems: Vec::new(),
             preview: Some(SubmissionPreview {
                 json,

@@ -23,7 +23,7 @@ use workbench::secrets::SecretsError;
 use workbench::{
     AppListing, ErrorCode as CoreCode, LocalChanges, SyncPhase, VersionSummary, WorkbenchError,
 };
-use workbench_domain::{App, AppType as CoreAppType, ReviewStatus as CoreStatus};
+use workbench_domain::App;
 
 pub use account::{
     Access, AccountView, SignInEvent, SignInStarted, SignInState, SignOutResult, SignedInAccount,
@@ -53,45 +53,8 @@ pub use version::{
     TechnicalForm, UrlForm, UrlKind, ValidationReport, VersionForm, VersionView,
 };
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
-#[serde(rename_all = "snake_case")]
-pub enum ReviewStatus {
-    Draft,
-    InReview,
-    Approved,
-    Rejected,
-    Available,
-    Advertised,
-}
-
-impl From<CoreStatus> for ReviewStatus {
-    fn from(status: CoreStatus) -> Self {
-        match status {
-            CoreStatus::Draft => ReviewStatus::Draft,
-            CoreStatus::InReview => ReviewStatus::InReview,
-            CoreStatus::Approved => ReviewStatus::Approved,
-            CoreStatus::Rejected => ReviewStatus::Rejected,
-            CoreStatus::Available => ReviewStatus::Available,
-            CoreStatus::Advertised => ReviewStatus::Advertised,
-        }
-    }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize, TS)]
-#[serde(rename_all = "snake_case")]
-pub enum AppType {
-    Standalone,
-    Atlas,
-}
-
-impl From<CoreAppType> for AppType {
-    fn from(app_type: CoreAppType) -> Self {
-        match app_type {
-            CoreAppType::Standalone => AppType::Standalone,
-            CoreAppType::Atlas => AppType::Atlas,
-        }
-    }
-}
+/// The domain's own enums, their TypeScript declared from them (`workbench-domain`'s `ts` feature).
+pub use workbench_domain::{AppType, ReviewStatus};
 
 /// A version in the app list, newest first.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
@@ -143,8 +106,8 @@ impl VersionRow {
             not_sent: workbench::is_local(&id),
             id,
             version_number,
-            technical: status.technical.into(),
-            marketplace: status.marketplace.into(),
+            technical: status.technical,
+            marketplace: status.marketplace,
             has_icon,
             unsent,
             held,
@@ -227,7 +190,7 @@ impl AppRow {
             name,
             display_name,
             created_type,
-            app_type: app_type.into(),
+            app_type,
             icon_version_id,
             versions: versions
                 .into_iter()

@@ -126,7 +126,7 @@ impl From<Timeline> for TimelineView {
                     TimelineEvent {
                         kind: kind.into(),
                         at,
-                        track: track.map(Track::from),
+                        track,
                         decision: decision.map(Decision::from),
                         feedback: feedback(entries),
                     }
@@ -175,7 +175,7 @@ impl From<ReviewOutcome> for OutcomeView {
             app_name,
             version_id,
             version_number,
-            track: track.into(),
+            track,
             decision: decision.into(),
             feedback: feedback(entries),
             at,

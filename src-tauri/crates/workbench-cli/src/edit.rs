@@ -313,22 +313,6 @@ pub struct ActionArgs {
     pub json: bool,
 }
 
-/// The review track argument of `submit` and `withdraw`.
-#[derive(Debug, Clone, Copy, clap::ValueEnum)]
-pub enum TrackArg {
-    Technical,
-    Marketplace,
-}
-
-impl From<TrackArg> for Track {
-    fn from(track: TrackArg) -> Track {
-        match track {
-            TrackArg::Technical => Track::Technical,
-            TrackArg::Marketplace => Track::Marketplace,
-        }
-    }
-}
-
 /// Parses `RULE=REASON` (or `RULE@FIELD=REASON`) into a suppression sent with a submission.
 pub fn parse_suppression(text: &str) -> Result<Suppression, String> {
     let (target, reason) = text

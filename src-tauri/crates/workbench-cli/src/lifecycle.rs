@@ -28,10 +28,10 @@ pub enum AppsCommand {
         vendor: String,
         /// Standalone (your own solution, with Single Sign-On) or Atlas (inside Talkdesk).
         #[arg(long = "type", value_enum, value_name = "TYPE")]
-        app_type: AppTypeArg,
+        app_type: AppType,
         /// Where the app is shown: portal or canvas.
         #[arg(long, value_enum)]
-        render: RenderArg,
+        render: Render,
         /// The listing's slug. Default: the name.
         #[arg(long, value_name = "SLUG")]
         slug: Option<String>,
@@ -133,18 +133,6 @@ pub enum VersionsCommand {
     },
 }
 
-#[derive(Debug, Clone, Copy, clap::ValueEnum)]
-pub enum AppTypeArg {
-    Standalone,
-    Atlas,
-}
-
-#[derive(Debug, Clone, Copy, clap::ValueEnum)]
-pub enum RenderArg {
-    Portal,
-    Canvas,
-}
-
 pub fn apps(workbench: &Workbench, command: AppsCommand) -> Result<u8, WorkbenchError> {
     let now = OffsetDateTime::now_utc();
     let (app, json, verb) = match command {
@@ -162,14 +150,8 @@ pub fn apps(workbench: &Workbench, command: AppsCommand) -> Result<u8, Workbench
                 slug,
                 display_name,
                 created_type: vendor,
-                app_type: match app_type {
-                    AppTypeArg::Standalone => AppType::Standalone,
-                    AppTypeArg::Atlas => AppType::Atlas,
-                },
-                render: match render {
-                    RenderArg::Portal => Render::Portal,
-                    RenderArg::Canvas => Render::Canvas,
-                },
+                app_type,
+                render,
             };
             (workbench.create_app(&new, now)?, json, "registered")
         }

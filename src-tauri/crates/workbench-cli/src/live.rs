@@ -2,7 +2,7 @@
 //! server each time (offline, they say so and exit 4). A new OAuth client's secret is printed
 //! once, here, and kept nowhere.
 
-use clap::{Args, Subcommand, ValueEnum};
+use clap::{Args, Subcommand};
 use partner_api::installations::{InstallationState, Waiting};
 use partner_api::oauth_clients::{self, AUTHORIZATION_CODE, CLIENT_CREDENTIALS, NewOAuthClient};
 use serde_json::json;
@@ -26,7 +26,7 @@ pub struct InstallationsArgs {
     app: Option<String>,
     /// Only the installations in this state.
     #[arg(long, value_enum)]
-    state: Option<StateArg>,
+    state: Option<InstallationState>,
     /// Only the installations waiting for you: to confirm, or with an update to accept.
     #[arg(long)]
     waiting: bool,
@@ -82,31 +82,6 @@ enum InstallationsAction {
         #[arg(long)]
         json: bool,
     },
-}
-
-#[derive(Debug, Clone, Copy, ValueEnum)]
-enum StateArg {
-    Installing,
-    Timeout,
-    Completed,
-    Failed,
-    Rejected,
-    Suspended,
-    Revoked,
-}
-
-impl From<StateArg> for InstallationState {
-    fn from(state: StateArg) -> InstallationState {
-        match state {
-            StateArg::Installing => InstallationState::Installing,
-            StateArg::Timeout => InstallationState::Timeout,
-            StateArg::Completed => InstallationState::Completed,
-            StateArg::Failed => InstallationState::Failed,
-            StateArg::Rejected => InstallationState::Rejected,
-            StateArg::Suspended => InstallationState::Suspended,
-            StateArg::Revoked => InstallationState::Revoked,
-        }
-    }
 }
 
 #[derive(Debug, Args)]
@@ -181,7 +156,7 @@ pub async fn installations(
             // The badges take the app's versions from the cache as it is: listing neither
             // pushes nor syncs (that is `pwb sync`); the output says how old the cache is.
             let filter = Filter {
-                state: args.state.map(Into::into),
+                state: args.state,
                 waiting: args.waiting,
             };
             list(workbench, &connection, &app, filter, args.json).await

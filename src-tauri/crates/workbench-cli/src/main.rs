@@ -206,7 +206,7 @@ enum Command {
         #[command(flatten)]
         action: edit::ActionArgs,
         #[arg(long, value_enum)]
-        track: edit::TrackArg,
+        track: workbench_domain::Track,
         /// Silence a warning for the reviewer: RULE=REASON or RULE@FIELD=REASON. Repeatable.
         #[arg(long, value_name = "RULE=REASON", value_parser = edit::parse_suppression)]
         suppress: Vec<Suppression>,
@@ -245,7 +245,7 @@ enum Command {
         #[command(flatten)]
         action: edit::ActionArgs,
         #[arg(long, value_enum)]
-        track: edit::TrackArg,
+        track: workbench_domain::Track,
     },
     /// Make a technically approved version available.
     MakeAvailable {
@@ -670,7 +670,7 @@ async fn run(cli: Cli) -> Result<u8, WorkbenchError> {
             track,
             preview: true,
             ..
-        } => edit::preview(&workbench, &action.target, track.into(), action.json),
+        } => edit::preview(&workbench, &action.target, track, action.json),
         Command::Submit {
             action,
             track,
@@ -681,7 +681,7 @@ async fn run(cli: Cli) -> Result<u8, WorkbenchError> {
                 &workbench,
                 &choice,
                 action,
-                ReviewAction::Submit(track.into()),
+                ReviewAction::Submit(track),
                 suppress,
             )
             .await
@@ -691,7 +691,7 @@ async fn run(cli: Cli) -> Result<u8, WorkbenchError> {
                 &workbench,
                 &choice,
                 action,
-                ReviewAction::Withdraw(track.into()),
+                ReviewAction::Withdraw(track),
                 Vec::new(),
             )
             .await
