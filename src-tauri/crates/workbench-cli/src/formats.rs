@@ -6,7 +6,7 @@
 
 use serde_json::{Value, json};
 use workbench_domain::html::escape;
-use workbench_domain::validation::{Report, RulesPack, Severity};
+use workbench_domain::validation::{Diagnostic, Report, RulesPack, Severity};
 
 /// The output formats of `pwb validate`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -29,6 +29,24 @@ pub enum Format {
 pub struct Place {
     pub file: Option<String>,
     pub line: Option<u32>,
+}
+
+/// A diagnostic without a place (a cached version's: the field names it).
+static NOWHERE: Place = Place {
+    file: None,
+    line: None,
+};
+
+/// Each diagnostic of `report` with its place (`places` is in the report's order, and empty when
+/// the diagnostics have none).
+fn placed<'a>(
+    report: &'a Report,
+    places: &'a [Place],
+) -> impl Iterator<Item = (&'a Diagnostic, &'a Place)> {
+    report
+        .diagnostics
+        .iter()
+        .zip(places.iter().chain(std::iter::repeat(&NOWHERE)))
 }
 
 fn level(severity: Severity) -> &'static str {
@@ -76,10 +94,7 @@ pub fn sarif(pack: &RulesPack, report: &Report, places: &[Place]) -> Value {
             value
         })
         .collect();
-    let results: Vec<Value> = report
-        .diagnostics
-        .iter()
-        .zip(places.iter().chain(std::iter::repeat(&Place::default())))
+    let results: Vec<Value> = placed(report, places)
         .map(|(diagnostic, place)| {
             let mut location = json!({
                 "logicalLocations": [{ "fullyQualifiedName": diagnostic.field, "kind": "member" }],
@@ -163,10 +178,7 @@ pub fn junit(pack: &RulesPack, report: &Report, places: &[Place], target: &str) 
     let mut cases = String::new();
     let (mut failures, mut skipped) = (0, 0);
     for rule in &pack.rules {
-        let found: Vec<String> = report
-            .diagnostics
-            .iter()
-            .zip(places.iter().chain(std::iter::repeat(&Place::default())))
+        let found: Vec<String> = placed(report, places)
             .filter(|(d, _)| d.rule == rule.id)
             .map(|(d, place)| {
                 format!(
@@ -239,11 +251,7 @@ fn command_property(text: &str) -> String {
 /// (`::warning`, `::notice` for info), which the Actions runner shows as annotations on the line.
 pub fn github(report: &Report, places: &[Place]) -> String {
     let mut out = String::new();
-    for (diagnostic, place) in report
-        .diagnostics
-        .iter()
-        .zip(places.iter().chain(std::iter::repeat(&Place::default())))
-    {
+    for (diagnostic, place) in placed(report, places) {
         let command = match diagnostic.severity {
             Severity::Error => "error",
             Severity::Warning => "warning",
@@ -269,7 +277,7 @@ pub fn github(report: &Report, places: &[Place]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use workbench_domain::validation::{Diagnostic, NotChecked, Rule};
+    use workbench_domain::validation::{NotChecked, Rule};
 
     fn rule(id: &str, severity: Severity) -> Rule {
         serde_json::from_value(json!({
