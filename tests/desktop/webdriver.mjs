@@ -80,6 +80,28 @@ async function call(method, url, body) {
   return json.value;
 }
 
+/**
+ * Brings an element into view and waits until it holds still where a click lands on it, as a hand would: its box the
+ * same over two frames and the element at its centre its own (or a child). A list that measures the rows it has just
+ * drawn moves them for a frame or two after a scroll; a click sent meanwhile lands beside its target. Gives up after
+ * 2 s and lets the click say what it hits.
+ */
+const SETTLE = `
+  const [el, done] = arguments;
+  el.scrollIntoView({ block: 'nearest', inline: 'nearest' });
+  const deadline = performance.now() + 2000;
+  let last = null;
+  const frame = () => {
+    const r = el.getBoundingClientRect();
+    const now = [r.top, r.left, r.width, r.height].join();
+    const hit = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
+    if ((now === last && hit !== null && el.contains(hit)) || performance.now() > deadline) return done(null);
+    if (hit === null || !el.contains(hit)) el.scrollIntoView({ block: 'nearest', inline: 'nearest' });
+    last = now;
+    requestAnimationFrame(frame);
+  };
+  requestAnimationFrame(frame);`;
+
 /** The W3C WebDriver key of an element reference in a script's arguments. */
 const ELEMENT = 'element-6066-11e4-a52e-4f735466cecf';
 
@@ -111,13 +133,11 @@ export async function openSession(driverUrl, application) {
     /**
      * A real click, as the user makes it (hit-tested). The element is first scrolled into view within the scrolling
      * boxes around it (the app list scrolls in a box of its own): WebKitWebDriver scrolls only the page, and calls an
-     * element whose centre lies below a scrolled box's edge "not interactable".
+     * element whose centre lies below a scrolled box's edge "not interactable". Then it waits for the element to hold
+     * still (see `SETTLE`).
      */
     async click(element) {
-      await call('POST', `${base}/execute/sync`, {
-        script: "arguments[0].scrollIntoView({ block: 'nearest', inline: 'nearest' });",
-        args: [{ [ELEMENT]: element }],
-      });
+      await call('POST', `${base}/execute/async`, { script: SETTLE, args: [{ [ELEMENT]: element }] });
       return call('POST', `${base}/element/${element}/click`, {});
     },
     /** Types `text` into an element, key by key. */
