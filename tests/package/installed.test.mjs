@@ -1,12 +1,13 @@
-// The installable package: `./dev test` builds a .deb with Tauri's bundler (`tauri build --bundles deb`), installs
-// it on this machine with apt, then runs this test. It checks what the package put on the machine (the binary it
-// just built, a desktop entry that starts it, the icons; pwb and partner-sandbox with their manual pages, pwb's shell
-// completions, the copyright file and the control data's long description), then starts the INSTALLED app in the real window
-// (tauri-driver + WebKitWebDriver under Xvfb), on a fresh data folder: it starts its embedded sandbox and shows the
-// demo apps, as a partner sees it after installing.
+// The installable packages: `./dev test` builds a .deb and an .rpm with Tauri's bundler (`tauri build --bundles
+// deb,rpm`), installs the .deb on this machine with apt, then runs this test. It checks what the package put on the
+// machine (the binary it just built, a desktop entry that starts it and that desktop-file-validate accepts, the
+// icons, an AppStream entry that appstreamcli validates; pwb and partner-sandbox with their manual pages, pwb's shell
+// completions, the copyright file and the control data's long description and homepage), that the .rpm holds the
+// same files, then starts the INSTALLED app in the real window (tauri-driver + WebKitWebDriver under Xvfb), on a
+// fresh data folder: it starts its embedded sandbox and shows the demo apps, as a partner sees it after installing.
 //
-// Needs PWB_DEB (the .deb just built and installed; `dev` deletes earlier bundles before building), a display
-// (xvfb-run) and tauri-driver on PATH.
+// Needs PWB_DEB (the .deb just built and installed; `dev` deletes earlier bundles before building), PWB_RPM (the
+// .rpm built beside it), a display (xvfb-run) and tauri-driver on PATH.
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -19,6 +20,8 @@ import { openSession, startDriver } from '../desktop/webdriver.mjs';
 
 const deb = process.env.PWB_DEB;
 assert.ok(deb, 'PWB_DEB must name the .deb that was installed');
+const rpm = process.env.PWB_RPM;
+assert.ok(rpm, 'PWB_RPM must name the .rpm built beside it');
 
 const PACKAGE = 'partner-workbench';
 const dpkgField = (field, file) =>
@@ -57,8 +60,12 @@ test('the package installs the binary it holds, a desktop entry that starts it, 
   assert.ok(files.includes(binary), `the package installs ${binary}: ${files.join(', ')}`);
   assert.equal(sha256(readFileSync(binary)), sha256(packed(binary)), 'the installed binary is the one the new .deb holds');
 
-  const desktop = files.find((f) => f.startsWith('/usr/share/applications/') && f.endsWith('.desktop'));
-  assert.ok(desktop, 'the package installs a desktop entry');
+  // The desktop entry is named after the binary, as the window's WM class is, so the shell matches the two.
+  const desktop = `/usr/share/applications/${PACKAGE}.desktop`;
+  assert.ok(files.includes(desktop), `the package installs ${desktop}: ${files.join(', ')}`);
+  const validated = spawnSync('desktop-file-validate', [desktop], { encoding: 'utf8' });
+  assert.equal(validated.status, 0, `desktop-file-validate accepts the entry:\n${validated.stdout}${validated.stderr}`);
+  assert.equal(validated.stdout.trim(), '', `desktop-file-validate has nothing to say about the entry`);
   const entry = readFileSync(desktop, 'utf8');
   assert.match(entry, /^Name=Partner Workbench$/m);
   assert.match(entry, new RegExp(`^Exec=${PACKAGE}\\b`, 'm'), `the entry starts the app:\n${entry}`);
@@ -70,6 +77,51 @@ test('the package installs the binary it holds, a desktop entry that starts it, 
   );
 });
 
+test('the package carries an AppStream entry that appstreamcli validates and that names the desktop entry', () => {
+  const files = installedFiles();
+  const metainfo = '/usr/share/metainfo/com.partnerworkbench.desktop.metainfo.xml';
+  assert.ok(files.includes(metainfo), `the package installs ${metainfo}`);
+  const run = spawnSync('appstreamcli', ['validate', '--no-net', metainfo], { encoding: 'utf8' });
+  assert.equal(run.status, 0, `appstreamcli validate:\n${run.stdout}${run.stderr}`);
+  assert.doesNotMatch(run.stdout, /^[EW]: /m, `no error or warning:\n${run.stdout}`);
+  const xml = readFileSync(metainfo, 'utf8');
+  const launchable = xml.match(/<launchable type="desktop-id">([^<]+)<\/launchable>/)?.[1];
+  assert.ok(launchable && files.includes(`/usr/share/applications/${launchable}`), `it launches ${launchable}`);
+  assert.match(xml, /<binary>pwb<\/binary>/, 'it says the package provides pwb');
+  assert.equal(xml.match(/<url type="homepage">([^<]+)</)?.[1], dpkgField('Homepage', deb), 'one homepage');
+});
+
+test('the .rpm, built by the same bundler, holds the same files with the same description', () => {
+  const query = (...args) => execFileSync('rpm', ['-qp', ...args, rpm], { encoding: 'utf8', maxBuffer: 1 << 24 });
+  assert.equal(query('--queryformat', '%{NAME} %{VERSION}'), `${PACKAGE} ${dpkgField('Version', deb)}`);
+  assert.equal(query('--queryformat', '%{URL}'), dpkgField('Homepage', deb));
+  const lines = (text) => text.split('\n').map((line) => line.trim()).filter((line) => line && line !== '.');
+  assert.deepEqual(
+    lines(query('--queryformat', '%{DESCRIPTION}')).join(' '),
+    lines(dpkgField('Description', deb)).slice(1).join(' '),
+    'the long description',
+  );
+  const requires = query('--requires');
+  assert.match(requires, /webkit2gtk4\.1/, `the .rpm requires the WebKitGTK it links: ${requires}`);
+
+  // Files, not folders: a .deb lists its folders, an .rpm only what it holds. The changelog is compressed in the
+  // .deb (Debian policy) and plain in the .rpm (rpm compresses the whole payload).
+  const debFiles = execFileSync('dpkg-deb', ['--contents', deb], { encoding: 'utf8', maxBuffer: 1 << 24 })
+    .split('\n')
+    .filter((line) => line.startsWith('-'))
+    .map((line) => line.split(/\s+/).slice(5).join(' ').replace(/^\.?\/?/, '/').replace(/changelog\.gz$/, 'changelog'));
+  const rpmFiles = lines(query('--list'));
+  assert.deepEqual([...rpmFiles].sort(), [...debFiles].sort(), 'the .rpm and the .deb install the same files');
+  // The bundler marks the app's own binary with the kind of package it went into (for Tauri's updater), so only
+  // the two binaries staged beside it are byte for byte the same.
+  const digests = Object.fromEntries(
+    lines(query('--queryformat', '[%{FILENAMES} %{FILEDIGESTS}\n]')).map((line) => line.split(' ')),
+  );
+  for (const binary of ['/usr/bin/pwb', '/usr/bin/partner-sandbox']) {
+    assert.equal(digests[binary], sha256(packed(binary)), `the .rpm's ${binary} is the .deb's`);
+  }
+});
+
 test("the package carries pwb and the sandbox, their manual pages and pwb's shell completions", () => {
   const files = installedFiles();
   const description = dpkgField('Description', deb);
@@ -77,6 +129,7 @@ test("the package carries pwb and the sandbox, their manual pages and pwb's shel
   assert.ok(lines.length > 2 && !description.includes('(none)'), `a long description:\n${description}`);
   assert.ok(lines.every((line) => line.length <= 80), `its lines fit 80 columns (Debian policy):\n${description}`);
   assert.match(dpkgField('Maintainer', deb), /^[^<>]+ <[^@\s]+@[^@\s>]+>$/, 'a Maintainer with a name and an address');
+  assert.match(dpkgField('Homepage', deb), /^https:\/\//, 'a homepage');
   assert.ok(files.includes('/usr/share/doc/partner-workbench/copyright'), 'a copyright file');
 
   for (const binary of ['/usr/bin/pwb', '/usr/bin/partner-sandbox']) {
