@@ -10,11 +10,12 @@
 //! [`notify`] shows the review outcomes a sync brought as desktop notifications (or tells the
 //! window to show them when it cannot); [`signin`] runs a sign-in from the window;
 //! [`single_instance`] keeps one app per data folder (a second launch shows the first window and
-//! exits). Everything sent to the window goes through [`ipc::reply`] and [`ipc::emit`], which
-//! `PWB_IPC_TRACE=FILE` traces.
+//! exits); [`logging`] writes the log to a file a day. Everything sent to the window goes through
+//! [`ipc::reply`] and [`ipc::emit`], which `PWB_IPC_TRACE=FILE` traces.
 
 mod commands;
 pub mod ipc;
+mod logging;
 mod notify;
 mod signin;
 mod single_instance;
@@ -27,21 +28,43 @@ pub use state::AppState;
 
 /// Starts the desktop app. Fails only when the window system cannot start.
 pub fn run() {
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_env("PWB_LOG")
-                .unwrap_or_else(|_| "info".into()),
-        )
-        .with_writer(std::io::stderr)
-        .init();
+    let places = workbench::Places::from_env().ok();
+    let _log = logging::init(places.as_ref());
+    if let Some(places) = &places {
+        tracing::info!(
+            "Partner Workbench {} starting: data in {}, settings in {}",
+            env!("CARGO_PKG_VERSION"),
+            places.data.display(),
+            places.config.display()
+        );
+    }
     let context = tauri::generate_context!();
     // First of all plugins: a second launch on this data folder must hand over to the first app
     // before anything of this one starts (its window, cache, embedded sandbox, sync loop).
-    let builder = Builder::default().plugin(single_instance::plugin(&context.config().identifier));
+    let mut builder =
+        Builder::default().plugin(single_instance::plugin(&context.config().identifier));
+    if let Some(places) = &places {
+        builder = builder.plugin(window_state(places));
+    }
     build_app(builder)
         .run(context)
         .expect("the window system could not start Partner Workbench");
 }
+
+/// The window's size, place and maximized state, kept in the config folder (not Tauri's own
+/// config folder, so `PWB_DATA_DIR` moves it too) and restored at the next start.
+fn window_state<R: Runtime>(places: &workbench::Places) -> tauri::plugin::TauriPlugin<R> {
+    use tauri_plugin_window_state::StateFlags;
+    // The plugin joins this to its own folder; an absolute path replaces that folder.
+    let file = places.config.join(WINDOW_STATE_FILE);
+    tauri_plugin_window_state::Builder::new()
+        .with_filename(file.to_string_lossy())
+        .with_state_flags(StateFlags::SIZE | StateFlags::POSITION | StateFlags::MAXIMIZED)
+        .build()
+}
+
+/// The window's state, in the config folder.
+pub const WINDOW_STATE_FILE: &str = "window-state.json";
 
 /// The app with its state, commands and start-up work, on any runtime. [`run`] puts the
 /// single-instance check before it; tests on the mock runtime go without.
@@ -49,6 +72,7 @@ pub fn build_app<R: Runtime>(builder: Builder<R>) -> Builder<R> {
     builder
         .manage(commands::apps::Startup::now())
         .plugin(tauri_plugin_opener::init())
+        .plugin(tauri_plugin_clipboard_manager::init())
         .setup(|app| {
             app.manage(AppState::open());
             app.manage(signin::SignIns::default());
@@ -88,6 +112,7 @@ pub fn build_app<R: Runtime>(builder: Builder<R>) -> Builder<R> {
             commands::account::cancel_sign_in,
             commands::account::open_sign_in_page,
             commands::account::sign_out,
+            commands::account::copy_text,
             commands::profiles::profiles,
             commands::profiles::switch_profile,
             commands::outcomes::version_timeline,

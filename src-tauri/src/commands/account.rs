@@ -14,6 +14,20 @@ pub fn account(state: State<'_, AppState>) -> Reply<AccountView> {
     reply(AccountView::new(&session.server, account))
 }
 
+/// Puts `text` on the system clipboard: the Copy buttons (a sign-in code, an install link, a new
+/// client's secret, which the window already shows). The window itself has no clipboard
+/// permission.
+#[tauri::command]
+pub fn copy_text<R: Runtime>(app: AppHandle<R>, text: String) -> Reply<()> {
+    use tauri_plugin_clipboard_manager::ClipboardExt;
+    app.clipboard().write_text(text).map_err(|e| {
+        crate::ipc::CommandError::internal(format!(
+            "the clipboard did not take the text ({e}); select it and press Ctrl+C"
+        ))
+    })?;
+    reply(())
+}
+
 /// Starts signing in; how it ends arrives as a `sign-in` event. `file_store` keeps the tokens in
 /// a file instead of the keyring: only when the person chose it after `no_keyring`.
 #[tauri::command]

@@ -111,9 +111,22 @@ pub struct AccountView {
     /// How its requests are let in now.
     pub access: Access,
     pub account: Option<SignedInAccount>,
+    /// Where this app keeps its settings and its log, when the platform has such folders.
+    pub folders: Option<Folders>,
+}
+
+/// The folders of [`workbench::places`], as the account screen shows them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+pub struct Folders {
+    pub settings_file: String,
+    /// The folder of the log files, a file a day.
+    pub log_folder: String,
+    /// The data root: a data folder per profile under it.
+    pub data_folder: String,
 }
 
 impl AccountView {
+    /// The view of `account` on `choice`, with this machine's folders ([`workbench::Places`]).
     pub fn new(choice: &ServerChoice, account: Option<Account>) -> AccountView {
         let account = account.map(|account| SignedInAccount::new(account, choice));
         let signed_in_here = account.as_ref().is_some_and(|a| a.current_server);
@@ -122,6 +135,11 @@ impl AccountView {
             embedded: *choice == ServerChoice::Embedded,
             access: workbench::server::expected_access(choice, signed_in_here).into(),
             account,
+            folders: workbench::Places::from_env().ok().map(|places| Folders {
+                settings_file: places.settings_file().display().to_string(),
+                log_folder: places.log_dir().display().to_string(),
+                data_folder: places.data.display().to_string(),
+            }),
         }
     }
 }

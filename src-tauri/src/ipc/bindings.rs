@@ -64,6 +64,7 @@ pub fn render() -> String {
         TokenVault::decl(&cfg),
         SignedInAccount::decl(&cfg),
         AccountView::decl(&cfg),
+        Folders::decl(&cfg),
         SignInStarted::decl(&cfg),
         SignInState::decl(&cfg),
         SignInEvent::decl(&cfg),

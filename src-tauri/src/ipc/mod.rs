@@ -26,8 +26,8 @@ use workbench::{
 use workbench_domain::App;
 
 pub use account::{
-    Access, AccountView, SignInEvent, SignInStarted, SignInState, SignOutResult, SignedInAccount,
-    TokenVault,
+    Access, AccountView, Folders, SignInEvent, SignInStarted, SignInState, SignOutResult,
+    SignedInAccount, TokenVault,
 };
 pub use edit::{
     ActionKind, ChangeKind, ConflictChoice, ConflictView, LocalState, Part, PartLock, QueuedChange,

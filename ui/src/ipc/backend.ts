@@ -137,6 +137,8 @@ export interface Backend {
   signOut(): Promise<SignOutResult>;
   /** Subscribes to the "sign-in" event; resolves with the function that unsubscribes. */
   onSignIn(listener: (event: SignInEvent) => void): Promise<() => void>;
+  /** Puts `text` on the system clipboard; the shell writes it, since the window has no clipboard access of its own. */
+  copyText(text: string): Promise<void>;
   /** The profile this window works with, and every profile with whether it is signed in. */
   profiles(): Promise<ProfileList>;
   /**

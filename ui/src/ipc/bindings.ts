@@ -318,7 +318,21 @@ embedded: boolean,
 /**
  * How its requests are let in now.
  */
-access: Access, account: SignedInAccount | null, };
+access: Access, account: SignedInAccount | null, 
+/**
+ * Where this app keeps its settings and its log, when the platform has such folders.
+ */
+folders: Folders | null, };
+
+export type Folders = { settings_file: string, 
+/**
+ * The folder of the log files, a file a day.
+ */
+log_folder: string, 
+/**
+ * The data root: a data folder per profile under it.
+ */
+data_folder: string, };
 
 export type SignInStarted = { "method": "device", 
 /**

@@ -3,6 +3,7 @@
 import type {
   AccountView,
   CommandError,
+  Folders,
   SignInEvent,
   SignInStarted,
   SignOutResult,
@@ -19,7 +20,20 @@ export const VAULT_WORDS: Record<TokenVault, string> = {
 
 export const EMBEDDED = 'the embedded sandbox';
 
-export const NOT_SIGNED_IN: AccountView = { server: EMBEDDED, embedded: true, access: 'demo', account: null };
+/** Where the demo keeps its settings, log and data, as on a Linux desktop. */
+export const DEMO_FOLDERS: Folders = {
+  settings_file: '/home/partner/.config/partner-workbench/settings.json',
+  log_folder: '/home/partner/.local/state/partner-workbench/logs',
+  data_folder: '/home/partner/.local/share/partner-workbench',
+};
+
+export const NOT_SIGNED_IN: AccountView = {
+  server: EMBEDDED,
+  embedded: true,
+  access: 'demo',
+  account: null,
+  folders: DEMO_FOLDERS,
+};
 
 export interface FakeSignInOptions {
   /** What the server offers: the device flow (the default) or only the browser with PKCE. */
@@ -185,6 +199,11 @@ export function createFakeAccount(
       const wasSignedIn = view.account !== null;
       view = { ...view, account: null, access: view.embedded ? 'demo' : view.access === 'environment' ? 'environment' : 'none' };
       return { was_signed_in: wasSignedIn, not_revoked: wasSignedIn ? (signIn.notRevoked ?? null) : null, account: copy(view) };
+    },
+
+    async copyText(text: string): Promise<void> {
+      // The browser's clipboard stands in for the shell's; where it refuses, the caller falls back as in the app.
+      await navigator.clipboard.writeText(text);
     },
 
     async onSignIn(listener: (event: SignInEvent) => void): Promise<() => void> {

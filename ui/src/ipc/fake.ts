@@ -24,7 +24,14 @@ import type {
 import { DEMO_APPS, DEMO_ICONS, DEMO_LIVE, DEMO_SERVER, DEMO_VERSIONS, scaleApps } from './demo-data';
 import { previewFixture } from './demo-preview';
 import { isCommandError } from './errors';
-import { createFakeAccount, EMBEDDED, type FakeAccountCalls, type FakeAccountControls, type FakeSignInOptions } from './fake-account';
+import {
+  createFakeAccount,
+  DEMO_FOLDERS,
+  EMBEDDED,
+  type FakeAccountCalls,
+  type FakeAccountControls,
+  type FakeSignInOptions,
+} from './fake-account';
 import { FakeAppFields } from './fake-app-fields';
 import { FakeLocal, type FakeEditOptions } from './fake-edit';
 import { createFakeOutcomes, DEMO_TIMELINES, type FakeOutcomesControls, type FakeOutcomesOptions } from './fake-outcomes';
@@ -569,7 +576,14 @@ export function createFakeBackend(options: FakeOptions = {}): FakeBackend {
         syncResult = next.syncResult ?? {};
         const embedded = next.row.kind === 'sandbox';
         account.setView(
-          next.account ?? { server: next.row.server, embedded, access: embedded ? 'demo' : 'none', account: null },
+          next.account ?? {
+            server: next.row.server,
+            embedded,
+            access: embedded ? 'demo' : 'none',
+            account: null,
+            // The folders are this computer's, whichever profile the window works with.
+            folders: account.getView().folders,
+          },
         );
         emit(
           next.status ?? { state: 'idle', server: next.row.server, last_synced_at: null, message: null, pending: 0, held: 0, conflicts: 0 },
@@ -676,7 +690,7 @@ function demoBackend(search: string): FakeBackend {
     case 'not-signed-in':
       return createFakeBackend({
         ...base,
-        account: { server: DEMO_SERVER, embedded: false, access: 'none', account: null },
+        account: { server: DEMO_SERVER, embedded: false, access: 'none', account: null, folders: DEMO_FOLDERS },
         status: { ...synced, state: 'not_signed_in', message: 'not signed in: sign in, or set PWB_TOKEN and name its server' },
         syncResult: { code: 'not_signed_in', message: 'not signed in: sign in, or set PWB_TOKEN and name its server' },
         signIn: { autoDecide: { afterMs: 8_000, decision: 'approve' } },

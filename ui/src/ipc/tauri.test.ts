@@ -30,6 +30,7 @@ describe('the Tauri backend', () => {
     await backend.cancelSignIn(3);
     await backend.openSignInPage(3);
     await backend.signOut();
+    await backend.copyText('WDJB-MJHT');
 
     expect(invoke.mock.calls).toEqual([
       ['list_apps', undefined],
@@ -45,6 +46,7 @@ describe('the Tauri backend', () => {
       ['cancel_sign_in', { attempt: 3 }],
       ['open_sign_in_page', { attempt: 3 }],
       ['sign_out', undefined],
+      ['copy_text', { text: 'WDJB-MJHT' }],
     ]);
   });
 

@@ -82,6 +82,7 @@ export function createTauriBackend(): Backend {
     openSignInPage: (attempt) => call<void>('open_sign_in_page', { attempt }),
     signOut: () => call<SignOutResult>('sign_out'),
     onSignIn: (listener) => listen<SignInEvent>(SIGN_IN_EVENT, (event) => listener(event.payload)),
+    copyText: (text) => call<void>('copy_text', { text }),
     profiles: () => call<ProfileList>('profiles'),
     switchProfile: (name) => call<Switched>('switch_profile', { name }),
     previewSource: (versionId) => call<PreviewSource>('preview_source', { versionId }),

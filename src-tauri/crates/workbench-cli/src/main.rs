@@ -4,6 +4,7 @@
 
 mod account;
 mod docs;
+mod doctor;
 mod edit;
 mod exit;
 mod files;
@@ -24,7 +25,9 @@ use clap::{ArgGroup, Parser, Subcommand};
 use time::OffsetDateTime;
 use workbench::profiles::Profiles;
 use workbench::server::{Connection, ServerChoice};
-use workbench::{ReviewAction, SyncPhase, SyncStage, SyncStatus, Workbench, WorkbenchError};
+use workbench::{
+    Places, ReviewAction, SyncPhase, SyncStage, SyncStatus, Workbench, WorkbenchError,
+};
 use workbench_domain::validation::Suppression;
 
 #[derive(Debug, Parser)]
@@ -42,7 +45,8 @@ struct Cli {
     /// cache and sign-in of its own for that URL. Not with --profile.
     #[arg(long, global = true, env = "PWB_SERVER", value_name = "URL")]
     server: Option<String>,
-    /// Data root: the settings and every profile's data folder. Default: the platform's data folder.
+    /// One folder for everything: settings, every profile's data, the log. Default: the
+    /// platform's folders (on Linux $XDG_DATA_HOME, $XDG_CONFIG_HOME and $XDG_STATE_HOME).
     #[arg(long, global = true, env = "PWB_DATA_DIR", value_name = "DIR")]
     data_dir: Option<PathBuf>,
     #[command(subcommand)]
@@ -155,6 +159,13 @@ enum Command {
     Profile {
         #[command(subcommand)]
         command: profile::ProfileCommand,
+    },
+    /// What this installation uses and whether it works: folders, log, keyring, notification
+    /// server, profile, cache schema, and the server's reachability.
+    Doctor {
+        /// Print JSON instead of lines.
+        #[arg(long)]
+        json: bool,
     },
     /// Which profile and server, who you are signed in as there, and where the tokens are kept.
     Whoami {
@@ -380,11 +391,11 @@ fn main() -> ExitCode {
 }
 
 async fn run(cli: Cli) -> Result<u8, WorkbenchError> {
-    let root = match cli.data_dir.clone() {
-        Some(dir) => dir,
-        None => workbench::default_data_root()?,
+    let places = match cli.data_dir.clone() {
+        Some(dir) => Places::all_in(dir),
+        None => Places::from_env()?,
     };
-    let profiles = Profiles::at(root);
+    let profiles = Profiles::open(&places);
     // `PWB_TOKEN` goes only to a server named on this command line or in the environment.
     let named = [&cli.profile, &cli.server]
         .iter()
@@ -607,6 +618,16 @@ async fn run(cli: Cli) -> Result<u8, WorkbenchError> {
         }
         Command::Logout { json } => account::logout(&workbench, &choice, json).await,
         Command::Whoami { json } => account::whoami(&workbench, &profile, json),
+        Command::Doctor { json } => {
+            doctor::run(
+                &places,
+                &profiles.settings_path(),
+                &profile,
+                &workbench,
+                json,
+            )
+            .await
+        }
         Command::Profile { .. } => unreachable!("answered above"),
         Command::Edit(args) => edit::edit(&workbench, args),
         Command::Conflicts(args) => edit::conflicts(&workbench, args),

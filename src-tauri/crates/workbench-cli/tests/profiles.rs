@@ -544,3 +544,97 @@ fn refusals_exit_with_the_documented_codes_and_change_nothing() {
         assert_eq!(std::fs::read(&settings).unwrap(), damaged, "{args:?}");
     }
 }
+
+/// `pwb` with the platform's folders (no `PWB_DATA_DIR`): the XDG base directories under `home`.
+fn pwb_xdg(home: &Path) -> Command {
+    let mut command = Command::new(PWB);
+    command
+        .env_remove("PWB_DATA_DIR")
+        .env_remove("PWB_SERVER")
+        .env_remove("PWB_PROFILE")
+        .env_remove("PWB_TOKEN")
+        .env("HOME", home)
+        .env("XDG_DATA_HOME", home.join("data"))
+        .env("XDG_CONFIG_HOME", home.join("config"))
+        .env("XDG_STATE_HOME", home.join("state"));
+    command
+}
+
+#[test]
+fn settings_left_in_the_data_folder_move_to_the_config_folder_once_and_doctor_says_where() {
+    let server = Server::start();
+    let home = tempfile::tempdir().unwrap();
+    // Debug builds keep their folders apart from a partner's real ones.
+    let name = if cfg!(debug_assertions) {
+        "partner-workbench-debug"
+    } else {
+        "partner-workbench"
+    };
+    let data = home.path().join("data").join(name);
+    let config = home.path().join("config").join(name);
+    std::fs::create_dir_all(&data).unwrap();
+    // Settings as an earlier build wrote them, by hand here: a profile and a field this build
+    // does not know, spaced its own way. The move keeps every byte.
+    let old = format!(
+        "{{\n    \"active_profile\": \"local\",\n    \"custom_profiles\": {{ \"local\": {{ \"url\": \"{}\" }} }},\n    \"from_the_future\": [1, 2, 3]\n}}\n",
+        server.url
+    );
+    std::fs::write(data.join("settings.json"), &old).unwrap();
+
+    let report = ok_json(pwb_xdg(home.path()).args(["doctor", "--json"]));
+    assert_eq!(
+        std::fs::read_to_string(config.join("settings.json")).unwrap(),
+        old,
+        "moved byte for byte"
+    );
+    assert!(
+        !data.join("settings.json").exists(),
+        "and only once: the old file is gone"
+    );
+    assert_eq!(
+        report["profile"], "local",
+        "the moved settings are the ones in use"
+    );
+    assert_eq!(report["settings_file"], json!(config.join("settings.json")));
+    assert_eq!(
+        report["data_folder"],
+        json!(data.join("profiles").join("local"))
+    );
+    assert_eq!(
+        report["log_folder"],
+        json!(home.path().join("state").join(name).join("logs"))
+    );
+    assert!(
+        report["cache_schema_version"].as_u64().unwrap() > 0,
+        "{report}"
+    );
+    assert_eq!(report["server_reachable"]["ok"], true, "{report}");
+    // The keyring and the notification server are probed for real; whatever this machine has,
+    // each is either found or a problem said in words.
+    for part in ["keyring", "notification_server"] {
+        let found = &report[part];
+        assert!(
+            found["found"].is_string() || found["problem"].as_str().is_some_and(|p| !p.is_empty()),
+            "{part}: {found}"
+        );
+    }
+
+    // A later run finds them in place, and a change lands in the config folder.
+    let ran = run(pwb_xdg(home.path()).args(["profile", "use", "sandbox"]));
+    assert_eq!(ran.code, SUCCESS, "{}", ran.stderr);
+    assert!(!data.join("settings.json").exists());
+    let now: Value =
+        serde_json::from_str(&std::fs::read_to_string(config.join("settings.json")).unwrap())
+            .unwrap();
+    assert_eq!(now["active_profile"], "sandbox");
+    assert_eq!(
+        now["from_the_future"],
+        json!([1, 2, 3]),
+        "unknown fields kept"
+    );
+
+    // A server that does not answer is reported, not fatal.
+    let report =
+        ok_json(pwb_xdg(home.path()).args(["--server", "http://127.0.0.1:9", "doctor", "--json"]));
+    assert_eq!(report["server_reachable"]["ok"], false, "{report}");
+}

@@ -139,6 +139,11 @@ impl Store {
     }
 
     /// Every app in the cache with a summary of its versions (newest first), ordered by display name.
+    /// The schema version of this cache (its migrations applied).
+    pub fn schema_version(&self) -> Result<u32, StoreError> {
+        Ok(migrations::schema_version(&self.conn)?)
+    }
+
     pub fn list_apps(&self) -> Result<Vec<AppListing>, StoreError> {
         apps::list(&self.conn)
     }

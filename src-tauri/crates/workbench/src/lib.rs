@@ -8,7 +8,8 @@
 //! force ([`Workbench::active_rules_pack`]) with the partner's suppressions
 //! ([`Workbench::suppress`]). [`server`] says which server to talk to, including the sandbox
 //! embedded in the app; [`profiles`] gives each server (the embedded sandbox, Talkdesk's regions,
-//! custom ones) a data folder of its own under the data root, and keeps which is active.
+//! custom ones) a data folder of its own under the data root, and keeps which is active;
+//! [`places`] says where data, settings and the log live on this machine.
 //! [`preview`] renders a version's marketplace card and listing page (`pwb preview`) and decides
 //! which of its links the window may open. [`files`] writes a version as files a partner keeps
 //! in git and reads them back as local edits (`pwb export`, `pwb import`, `pwb diff`). Time
@@ -24,6 +25,7 @@ mod lifecycle;
 pub mod live;
 mod loopback;
 mod outcomes;
+pub mod places;
 pub mod preview;
 pub mod profiles;
 mod pull;
@@ -60,8 +62,7 @@ pub use workbench_store::{
 use workbench_domain::IconFile;
 use workbench_store::Store;
 
-/// The environment variable that moves the data root (settings, and every profile's data folder).
-pub const DATA_DIR_ENV: &str = "PWB_DATA_DIR";
+pub use places::{DATA_DIR_ENV, Places};
 /// The cache's file in a profile's data folder.
 pub const CACHE_FILE: &str = "cache.sqlite3";
 
@@ -92,6 +93,11 @@ impl Workbench {
         Ok(self.store().list_apps()?)
     }
 
+    /// The schema version of the cache, for `pwb doctor`.
+    pub fn cache_schema_version(&self) -> Result<u32, WorkbenchError> {
+        Ok(self.store().schema_version()?)
+    }
+
     pub fn icon(&self, version_id: &str) -> Result<Option<IconFile>, WorkbenchError> {
         Ok(self.store().icon(version_id)?)
     }
@@ -109,19 +115,7 @@ impl Workbench {
     }
 }
 
-/// The default data root (settings, and a data folder per profile under it): the platform's
-/// data dir, separate for debug builds so development never touches a partner's real cache.
-/// `PWB_DATA_DIR` overrides it.
+/// The default data root (a data folder per profile under it): [`Places::from_env`]'s data folder.
 pub fn default_data_root() -> Result<PathBuf, WorkbenchError> {
-    if let Some(dir) = std::env::var_os(DATA_DIR_ENV).filter(|d| !d.is_empty()) {
-        return Ok(PathBuf::from(dir));
-    }
-    let name = if cfg!(debug_assertions) {
-        "partner-workbench-debug"
-    } else {
-        "partner-workbench"
-    };
-    dirs::data_dir()
-        .map(|d| d.join(name))
-        .ok_or(WorkbenchError::NoDataDir)
+    Ok(Places::from_env()?.data)
 }

@@ -4,15 +4,14 @@
 //! sandbox's data), so caches and accounts of different servers never mix and several profiles
 //! can be signed in at once. The built-in profiles are `sandbox` (the embedded sandbox, the
 //! default) and Talkdesk's regions ([`REGIONS`]); custom ones are added with a base URL. One
-//! profile is active; `settings.json` in the data root records it with the custom profiles.
-//!
-//! The data root holds:
+//! profile is active; `settings.json` in the config folder records it with the custom profiles
+//! ([`crate::places`] says which folder is which).
 //!
 //! ```text
-//! settings.json          {"active_profile": "NAME", "custom_profiles": {"NAME": {"url": "https://…"}}}
-//! settings.lock          held while settings.json is read, changed and rewritten
-//! profiles/NAME/         the data folder of each named profile (built-in or custom)
-//! servers/HOST-HASH/     the data folder of a server given by URL alone (`--server`, `PWB_SERVER`)
+//! config/settings.json   {"active_profile": "NAME", "custom_profiles": {"NAME": {"url": "https://…"}}}
+//! config/settings.lock   held while settings.json is read, changed and rewritten
+//! data/profiles/NAME/    the data folder of each named profile (built-in or custom)
+//! data/servers/HOST-HASH/ the data folder of a server given by URL alone (`--server`, `PWB_SERVER`)
 //! ```
 //!
 //! `settings.json` is rewritten whole beside itself and renamed over the old one, so a crash
@@ -31,13 +30,12 @@ use url::Url;
 use workbench_remote::PartnerClient;
 
 use crate::account::{Account, account_in};
+use crate::places::{Places, SETTINGS_FILE, Settled};
 use crate::server::{Access, ServerChoice, expected_access};
 use crate::{Workbench, WorkbenchError};
 
 /// The environment variable naming the profile to use instead of the active one.
 pub const PROFILE_ENV: &str = "PWB_PROFILE";
-/// The settings file in the data root.
-pub const SETTINGS_FILE: &str = "settings.json";
 /// The profile of the embedded sandbox, active until another is chosen.
 pub const SANDBOX: &str = "sandbox";
 /// The folder of the named profiles' data folders, in the data root.
@@ -179,18 +177,38 @@ impl Settings {
 /// The profiles of one data root.
 #[derive(Debug, Clone)]
 pub struct Profiles {
+    /// The data root: the profiles' data folders.
     root: PathBuf,
+    /// Where `settings.json` is.
+    config: PathBuf,
 }
 
 impl Profiles {
     /// The profiles whose data folders and settings live in `root`.
     pub fn at(root: impl Into<PathBuf>) -> Profiles {
-        Profiles { root: root.into() }
+        let root = root.into();
+        Profiles {
+            config: root.clone(),
+            root,
+        }
     }
 
-    /// The profiles of the default data root ([`crate::default_data_root`], `PWB_DATA_DIR`).
+    /// The profiles of `places`, their settings first moved to the config folder if an earlier
+    /// build left them in the data folder ([`Places::settle`]).
+    pub fn open(places: &Places) -> Profiles {
+        let config = match places.settle() {
+            Settled::LeftAt { folder, .. } => folder,
+            Settled::InPlace | Settled::Moved { .. } => places.config.clone(),
+        };
+        Profiles {
+            root: places.data.clone(),
+            config,
+        }
+    }
+
+    /// The profiles of this machine's folders ([`Places::from_env`], `PWB_DATA_DIR`).
     pub fn open_default() -> Result<Profiles, WorkbenchError> {
-        Ok(Profiles::at(crate::default_data_root()?))
+        Ok(Profiles::open(&Places::from_env()?))
     }
 
     pub fn root(&self) -> &Path {
@@ -198,7 +216,7 @@ impl Profiles {
     }
 
     pub fn settings_path(&self) -> PathBuf {
-        self.root.join(SETTINGS_FILE)
+        self.config.join(SETTINGS_FILE)
     }
 
     /// `settings.json`, or the defaults when there is none yet. A file that cannot be read, or
@@ -452,8 +470,8 @@ impl Profiles {
         &self,
         change: impl FnOnce(&mut Settings) -> Result<T, WorkbenchError>,
     ) -> Result<T, WorkbenchError> {
-        fs::create_dir_all(&self.root).map_err(|e| io_error(&self.root, e))?;
-        let lock_path = self.root.join(LOCK_FILE);
+        fs::create_dir_all(&self.config).map_err(|e| io_error(&self.config, e))?;
+        let lock_path = self.config.join(LOCK_FILE);
         let lock = fs::OpenOptions::new()
             .create(true)
             .truncate(false)

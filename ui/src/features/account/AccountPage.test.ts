@@ -2,7 +2,7 @@ import { fireEvent, screen, waitFor } from '@testing-library/svelte';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
 import type { AccountView } from '../../ipc';
-import { EMBEDDED, NOT_SIGNED_IN, VAULT_WORDS } from '../../ipc/fake-account';
+import { DEMO_FOLDERS, EMBEDDED, NOT_SIGNED_IN, VAULT_WORDS } from '../../ipc/fake-account';
 import type { FakeOptions } from '../../ipc/fake';
 import { app, renderApp, SERVER, status, version } from '../../test/fixtures';
 
@@ -20,6 +20,7 @@ const SIGNED_IN: AccountView = {
     vault: 'secret_service',
     token_kept_in: VAULT_WORDS.secret_service,
   },
+  folders: DEMO_FOLDERS,
 };
 
 async function openAccount(options: FakeOptions = {}) {
@@ -61,7 +62,7 @@ describe('the account screen', () => {
   });
 
   it('names PWB_TOKEN and "not signed in" in words', async () => {
-    await openAccount({ account: { server: SERVER, embedded: false, access: 'environment', account: null } });
+    await openAccount({ account: { server: SERVER, embedded: false, access: 'environment', account: null, folders: null } });
     expect(screen.getByTestId('account-access').textContent).toBe('With the token in PWB_TOKEN');
 
     await fireEvent.click(screen.getByTestId('account-back'));
@@ -69,7 +70,7 @@ describe('the account screen', () => {
   });
 
   it('says "not signed in" for a server given by URL without an account', async () => {
-    await openAccount({ account: { server: SERVER, embedded: false, access: 'none', account: null } });
+    await openAccount({ account: { server: SERVER, embedded: false, access: 'none', account: null, folders: null } });
 
     expect(screen.getByTestId('account-access').textContent).toBe('Not signed in');
     expect(screen.getByText(/wants you to sign in before it shows your apps/)).toBeTruthy();
@@ -127,6 +128,28 @@ describe('the account screen', () => {
     expect(backend.liveCalls.openCreditsHelp).toBe(1);
   });
 
+  it('shows where this computer keeps the settings, the log and the data, as selectable text', async () => {
+    await openAccount({ account: SIGNED_IN });
+
+    const folders = screen.getByTestId('account-folders');
+    expect(folders.querySelector('h2')?.textContent).toBe('This computer');
+    expect(screen.getByTestId('folder-settings').textContent).toBe('/home/partner/.config/partner-workbench/settings.json');
+    expect(screen.getByTestId('folder-log').textContent).toBe('/home/partner/.local/state/partner-workbench/logs');
+    expect(screen.getByTestId('folder-data').textContent).toBe('/home/partner/.local/share/partner-workbench');
+    expect(screen.getByTestId('folder-settings').tagName).toBe('CODE');
+    expect(folders.textContent).toContain('a file a day, the last 7 days kept');
+  });
+
+  it('shows no folders when the platform has none', async () => {
+    await openAccount({ account: { ...SIGNED_IN, folders: null } });
+
+    expect(screen.queryByTestId('account-folders')).toBeNull();
+    expect(screen.queryByTestId('folder-settings')).toBeNull();
+    expect(screen.queryByTestId('folder-log')).toBeNull();
+    expect(screen.queryByTestId('folder-data')).toBeNull();
+    expect(screen.queryByText('This computer')).toBeNull();
+  });
+
   it('is reached from the header with the keyboard, and Escape goes back', async () => {
     const user = userEvent.setup();
     renderApp({ apps: [CRM], status: status('idle'), account: SIGNED_IN });
@@ -154,7 +177,7 @@ describe('the not-signed-in banner', () => {
     renderApp({
       apps: [CRM],
       status: status('idle'),
-      account: { server: SERVER, embedded: false, access: 'none', account: null },
+      account: { server: SERVER, embedded: false, access: 'none', account: null, folders: null },
       syncResult: notSignedIn,
     });
     await screen.findByText('Acme CRM Connector');
