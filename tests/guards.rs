@@ -428,3 +428,42 @@ fn each_domain_enum_that_crosses_a_boundary_is_declared_once() {
         );
     }
 }
+
+/// The Rust version that `./dev` insists on, that the README asks for, and that Cargo.toml
+/// declares (`rust-version`, which cargo checks) are one version.
+#[test]
+fn the_rust_version_is_the_same_in_cargo_toml_the_readme_and_dev() {
+    let root_manifest = manifest(&root());
+    let declared = root_manifest["workspace"]["package"]["rust-version"]
+        .as_str()
+        .expect("the workspace declares a rust-version")
+        .to_owned();
+    let dev = read(&root().join("dev"));
+    let required = dev
+        .lines()
+        .find_map(|line| line.strip_prefix("MIN_RUST="))
+        .expect("./dev names MIN_RUST")
+        .trim()
+        .to_owned();
+    let readme = read(&root().join("README.md"));
+    let asked = readme
+        .split("(Rust ")
+        .nth(1)
+        .and_then(|rest| rest.split_whitespace().next())
+        .expect("the README says which Rust it needs, as \"(Rust X.Y or newer)\"")
+        .to_owned();
+    assert_eq!(
+        (declared.as_str(), required.as_str()),
+        (asked.as_str(), asked.as_str()),
+        "Cargo.toml's rust-version, ./dev's MIN_RUST and the README's Rust must agree"
+    );
+    // Every member inherits it rather than declaring its own.
+    for member in members() {
+        let package = &manifest(&root().join(&member))["package"];
+        assert_eq!(
+            package.get("rust-version").and_then(|v| v.get("workspace")),
+            Some(&Value::Boolean(true)),
+            "{member} takes rust-version from the workspace"
+        );
+    }
+}

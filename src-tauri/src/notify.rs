@@ -7,11 +7,15 @@
 //! service on the session bus, or any error), the window is told (`notifications-unavailable`)
 //! and shows the outcomes in a banner instead. Showing notifications runs on a thread of its own
 //! (the calls block); waiting for a notification's action is a task on the async runtime, for at
-//! most `ACTION_WAIT`, after which the notification is closed.
+//! most `ACTION_WAIT`, after which the notification is closed. Markup capabilities and actions are
+//! the freedesktop notification protocol's, so Linux only: elsewhere a notification is shown
+//! without an Open action (see ARCHITECTURE.md, Portability).
 
 use std::sync::Arc;
+#[cfg(target_os = "linux")]
 use std::time::Duration;
 
+#[cfg(target_os = "linux")]
 use notify_rust::NotificationResponse;
 
 use tauri::{AppHandle, Manager, Runtime};
@@ -27,9 +31,12 @@ pub const OPEN_EVENT: &str = "open-outcome";
 pub const OPEN_INSTALLATION_EVENT: &str = "open-installation";
 /// The notification's action: "default" is what the desktop sends when the notification itself
 /// is chosen; the label is what a desktop that draws actions as buttons shows.
+#[cfg(target_os = "linux")]
 const OPEN_ACTION: &str = "default";
+#[cfg(target_os = "linux")]
 const OPEN_LABEL: &str = "Open";
 /// How long a shown notification's Open action is waited for; the notification is closed then.
+#[cfg(target_os = "linux")]
 const ACTION_WAIT: Duration = Duration::from_secs(60 * 60);
 
 /// The outcomes the desktop could not show, since the partner last dismissed the banner. They
@@ -141,10 +148,17 @@ fn show_requests<R: Runtime>(app: &AppHandle<R>, requests: Vec<RequestNotice>) {
 }
 
 /// Whether the notification server reads markup in bodies (then text must be escaped).
+#[cfg(target_os = "linux")]
 fn body_markup() -> bool {
     notify_rust::get_capabilities()
         .map(|caps| caps.iter().any(|c| c == "body-markup"))
         .unwrap_or(false)
+}
+
+/// Elsewhere bodies are plain text.
+#[cfg(not(target_os = "linux"))]
+fn body_markup() -> bool {
+    false
 }
 
 /// Shows one notification with an Open action; `on_open` runs if the partner chooses it within
@@ -161,32 +175,40 @@ fn show(
     } else {
         body.to_owned()
     };
-    let handle = notify_rust::Notification::new()
+    let mut notification = notify_rust::Notification::new();
+    notification
         .appname("Partner Workbench")
         .summary(summary)
-        .body(&body)
-        .action(OPEN_ACTION, OPEN_LABEL)
-        .show()?;
-    // A task on the async runtime, not a thread: no thread sits blocked for as long as the
-    // desktop keeps the notification. The wait is bounded: a notification not acted upon within
-    // ACTION_WAIT is closed, so no waiting outlives it.
-    tauri::async_runtime::spawn(async move {
-        let mut on_open = Some(on_open);
-        let waited = tokio::time::timeout(
-            ACTION_WAIT,
-            handle.wait_for_action_async(|response| {
-                if opens(response)
-                    && let Some(on_open) = on_open.take()
-                {
-                    on_open();
-                }
-            }),
-        )
-        .await;
-        if waited.is_err() {
-            handle.close_async().await;
-        }
-    });
+        .body(&body);
+    #[cfg(target_os = "linux")]
+    {
+        let handle = notification.action(OPEN_ACTION, OPEN_LABEL).show()?;
+        // A task on the async runtime, not a thread: no thread sits blocked for as long as the
+        // desktop keeps the notification. The wait is bounded: a notification not acted upon
+        // within ACTION_WAIT is closed, so no waiting outlives it.
+        tauri::async_runtime::spawn(async move {
+            let mut on_open = Some(on_open);
+            let waited = tokio::time::timeout(
+                ACTION_WAIT,
+                handle.wait_for_action_async(|response| {
+                    if opens(response)
+                        && let Some(on_open) = on_open.take()
+                    {
+                        on_open();
+                    }
+                }),
+            )
+            .await;
+            if waited.is_err() {
+                handle.close_async().await;
+            }
+        });
+    }
+    #[cfg(not(target_os = "linux"))]
+    {
+        notification.show()?;
+        drop(on_open);
+    }
     Ok(())
 }
 
@@ -231,6 +253,7 @@ fn show_all<R: Runtime>(app: &AppHandle<R>, session: &Arc<Session>, outcomes: Ve
 
 /// Whether the partner's response to a notification asks to open its version: the notification
 /// itself chosen, or its Open action.
+#[cfg(target_os = "linux")]
 fn opens(response: &NotificationResponse) -> bool {
     match response {
         NotificationResponse::Default => true,
@@ -291,6 +314,7 @@ mod tests {
         assert!(unavailable_reason("timeout").contains("(timeout)"));
     }
 
+    #[cfg(target_os = "linux")]
     #[test]
     fn choosing_the_notification_or_its_open_action_opens_it_and_closing_does_not() {
         assert!(opens(&NotificationResponse::Default));

@@ -38,7 +38,10 @@ impl Vault {
     /// How the account screen and `pwb whoami` name it.
     pub fn describe(self) -> &'static str {
         match self {
-            Vault::SecretService => "the system keyring (Secret Service)",
+            Vault::SecretService if cfg!(target_os = "linux") => {
+                "the system keyring (Secret Service)"
+            }
+            Vault::SecretService => "the system keyring",
             Vault::KernelKeyring => {
                 "the Linux kernel keyring (kept until you log out or restart; then sign in again)"
             }
@@ -108,6 +111,7 @@ impl Stored {
 
 impl TokenStore {
     /// The OS keyring: the Secret Service if a probe write works, else the kernel keyring.
+    /// Elsewhere than Linux, the platform's own store (see [`TokenStore::entry`]).
     pub fn os() -> Result<TokenStore, SecretsError> {
         let secret_service = match TokenStore::keyring(Vault::SecretService).probe() {
             Ok(store) => return Ok(store),
@@ -158,6 +162,7 @@ impl TokenStore {
         Ok(self)
     }
 
+    #[cfg(target_os = "linux")]
     fn entry(&self, key: &str) -> keyring::Result<keyring::Entry> {
         let credential: Box<keyring::Credential> = match self.vault {
             Vault::SecretService => Box::new(
@@ -168,6 +173,19 @@ impl TokenStore {
             ),
         };
         Ok(keyring::Entry::new_with_credential(credential))
+    }
+
+    /// Not on Linux: the platform's own store, the macOS Keychain or the Windows Credential
+    /// Manager, for [`Vault::SecretService`] (the system keyring); the kernel keyring is Linux's,
+    /// so its probe fails there and [`TokenStore::os`] never picks it.
+    #[cfg(not(target_os = "linux"))]
+    fn entry(&self, key: &str) -> keyring::Result<keyring::Entry> {
+        match self.vault {
+            Vault::SecretService => keyring::Entry::new(SERVICE, key),
+            Vault::KernelKeyring | Vault::File => Err(keyring::Error::PlatformFailure(
+                "the kernel keyring is Linux's".into(),
+            )),
+        }
     }
 
     fn failed(&self, reason: impl std::fmt::Display) -> SecretsError {
