@@ -115,6 +115,8 @@ pub fn build_app<R: Runtime>(builder: Builder<R>) -> Builder<R> {
             commands::account::copy_text,
             commands::profiles::profiles,
             commands::profiles::switch_profile,
+            commands::profiles::add_profile,
+            commands::profiles::keep_demo,
             commands::outcomes::version_timeline,
             commands::outcomes::notification_prefs,
             commands::outcomes::set_notification,

@@ -71,6 +71,8 @@ pub struct AppState {
     session: RwLock<Arc<Session>>,
     /// The last status announced to the window.
     pub status: Mutex<SyncStatus>,
+    /// The first start on this machine, until the partner chooses the demo or another profile.
+    welcome: std::sync::atomic::AtomicBool,
 }
 
 impl AppState {
@@ -94,6 +96,10 @@ impl AppState {
             (None, Some(url)) => Some(format!("{SERVER_ENV}={url}")),
             (None, None) => None,
         };
+        let welcome = chosen_by.is_none()
+            && profiles
+                .as_ref()
+                .is_ok_and(|profiles| profiles.is_first_start());
         let opened = profiles.and_then(|profiles| {
             let chosen = profiles.choose(profile, server)?;
             Session::open(&profiles, chosen)
@@ -113,7 +119,20 @@ impl AppState {
         AppState {
             session: RwLock::new(Arc::new(session)),
             status: Mutex::new(status),
+            welcome: welcome.into(),
         }
+    }
+
+    /// Whether the window offers the first start's choice (see
+    /// [`Profiles::is_first_start`](workbench::profiles::Profiles::is_first_start)).
+    pub fn welcome(&self) -> bool {
+        self.welcome.load(std::sync::atomic::Ordering::SeqCst)
+    }
+
+    /// The partner chose: the choice is not offered again.
+    pub fn dismiss_welcome(&self) {
+        self.welcome
+            .store(false, std::sync::atomic::Ordering::SeqCst);
     }
 
     /// The profile the window works with now.

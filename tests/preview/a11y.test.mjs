@@ -1,6 +1,6 @@
 // Accessibility of the built window, in Chromium on the in-memory fake backend: axe-core runs its WCAG 2.1 A and AA
-// rules on six screens (the app list, the same list offline, a version's editor, the preview, the account, an app's
-// installations), in the light theme and in the dark one (`prefers-color-scheme`), and every screen must have no
+// rules on eight screens (the app list, the same list with the first start's welcome, the same list offline, a
+// version's editor, the preview, the account with and without its new profile form, an app's installations), in the light theme and in the dark one (`prefers-color-scheme`), and every screen must have no
 // violation. The screens' content is the fake backend's demo portfolio (`?demo=`), the same in every run.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -33,6 +33,10 @@ async function appList(page, scenario = 'portfolio') {
 
 const SCREENS = {
   'the app list': (page) => appList(page),
+  "the first start's welcome over the app list": async (page) => {
+    await appList(page, 'first-start');
+    await page.waitForSelector('[data-testid="welcome"]');
+  },
   'the app list offline': async (page) => {
     await appList(page, 'offline');
     await page.waitForSelector('[data-testid="sync-indicator"][data-state="offline"]');
@@ -47,6 +51,12 @@ const SCREENS = {
     await appList(page);
     await page.click('[data-testid="account-button"]');
     await page.waitForSelector('[data-testid="account-page"]');
+  },
+  'the account with the new profile form open': async (page) => {
+    await appList(page);
+    await page.click('[data-testid="account-button"]');
+    await page.click('[data-testid="add-profile-open"]');
+    await page.waitForSelector('[data-testid="new-profile-name"]');
   },
   "an app's installations": async (page) => {
     await appList(page);

@@ -3,8 +3,8 @@ use workbench::profiles::Profiles;
 
 use crate::AppState;
 use crate::ipc::{
-    self, CommandError, CurrentProfile, ErrorCode, ProfileList, ProfileRow, Reply, SyncStatus,
-    reply,
+    self, CommandError, CurrentProfile, ErrorCode, NewProfileForm, ProfileList, ProfileRow, Reply,
+    SyncStatus, reply,
 };
 use crate::signin::SignIns;
 use crate::state::Switched;
@@ -30,6 +30,7 @@ pub async fn switch_profile<R: Runtime>(app: AppHandle<R>, name: String) -> Repl
     let state = app.state::<AppState>();
     let profiles = Profiles::open_default()?;
     let switched = state.switch_to(&profiles, name.trim()).await?;
+    state.dismiss_welcome();
     let status = state.status();
     if let Switched::To(_) = switched {
         // The banner's outcomes were the previous profile's.
@@ -49,6 +50,27 @@ pub async fn switch_profile<R: Runtime>(app: AppHandle<R>, name: String) -> Repl
     })
 }
 
+/// Adds a profile (`pwb profile add`): a server's base URL and, when partners sign in elsewhere,
+/// the issuer, the client id and the scopes. Answers with the list, the new one in it; the window
+/// stays on its profile until the partner switches. A bad name or URL changes nothing.
+#[tauri::command]
+pub fn add_profile(state: State<'_, AppState>, form: NewProfileForm) -> Reply<ProfileList> {
+    let name = form.name.trim().to_owned();
+    let url = form.url.trim().to_owned();
+    Profiles::open_default()?.add(&name, &url, &form.into())?;
+    state.dismiss_welcome();
+    reply(profile_list(&state)?)
+}
+
+/// The first start's "Try the demo": records the embedded sandbox as the active profile, so the
+/// choice is not offered again. The window is on it already.
+#[tauri::command]
+pub fn keep_demo(state: State<'_, AppState>) -> Reply<ProfileList> {
+    Profiles::open_default()?.set_active(workbench::profiles::SANDBOX)?;
+    state.dismiss_welcome();
+    reply(profile_list(&state)?)
+}
+
 fn profile_list(state: &AppState) -> Result<ProfileList, CommandError> {
     let session = state.session();
     let profiles = Profiles::open_default()?.list()?;
@@ -63,5 +85,6 @@ fn profile_list(state: &AppState) -> Result<ProfileList, CommandError> {
             .into_iter()
             .map(|entry| ProfileRow::new(entry, &session.profile))
             .collect(),
+        welcome: state.welcome(),
     })
 }

@@ -73,6 +73,7 @@ pub fn render() -> String {
         CurrentProfile::decl(&cfg),
         ProfileRow::decl(&cfg),
         ProfileList::decl(&cfg),
+        NewProfileForm::decl(&cfg),
         Switched::decl(&cfg),
         Decision::decl(&cfg),
         Feedback::decl(&cfg),

@@ -45,7 +45,7 @@ pub use outcome::{
     OpenInstallation, OpenOutcome, OutcomeView, TimelineEvent, TimelineKind, TimelineView,
 };
 pub use preview::PreviewSource;
-pub use profile::{CurrentProfile, ProfileKind, ProfileList, ProfileRow, Switched};
+pub use profile::{CurrentProfile, NewProfileForm, ProfileKind, ProfileList, ProfileRow, Switched};
 pub use trace::{Reply, Sent, TRACE_ENV, emit, reply};
 pub use version::{
     AssetForm, AssetKind, Diagnostic, EmailForm, GeneralForm, LicenseKind, MarketplaceForm,

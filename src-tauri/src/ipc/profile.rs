@@ -1,7 +1,7 @@
 //! The profile switch's types: each profile's name, server and sign-in state, which one this
 //! window works with, and whether the environment chose it at start.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 use workbench::profiles::{ProfileEntry, ProfileKind as CoreKind};
 
@@ -58,6 +58,38 @@ pub struct ProfileRow {
     pub signed_in: bool,
     /// Why its sign-in state cannot be read, when it cannot.
     pub problem: Option<String>,
+    /// The authorization server's issuer, when partners sign in elsewhere than the server.
+    pub issuer: Option<String>,
+    /// The OAuth client it signs in as.
+    pub client_id: String,
+    /// The scopes it asks for; `null`: every scope of the API.
+    pub scopes: Option<Vec<String>>,
+}
+
+/// The account screen's form for a new profile (`pwb profile add`).
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, TS)]
+pub struct NewProfileForm {
+    pub name: String,
+    /// The server's base URL.
+    pub url: String,
+    /// Blank: sign in on the server itself.
+    pub issuer: String,
+    /// Blank: this tool's public client.
+    pub client_id: String,
+    /// Separated by spaces; blank: every scope of the API.
+    pub scopes: String,
+}
+
+impl From<NewProfileForm> for workbench::SignInSettings {
+    fn from(form: NewProfileForm) -> Self {
+        let given = |text: &str| Some(text.trim().to_owned()).filter(|t| !t.is_empty());
+        let scopes: Vec<String> = form.scopes.split_whitespace().map(str::to_owned).collect();
+        workbench::SignInSettings {
+            issuer: given(&form.issuer),
+            client_id: given(&form.client_id),
+            scopes: (!scopes.is_empty()).then_some(scopes),
+        }
+    }
 }
 
 impl ProfileRow {
@@ -70,7 +102,11 @@ impl ProfileRow {
             access: _,
             problem,
         } = entry;
+        let sign_in = profile.server.sign_in();
         ProfileRow {
+            issuer: sign_in.issuer.clone(),
+            client_id: sign_in.client_id().to_owned(),
+            scopes: sign_in.scopes.clone(),
             current: profile.name == current,
             server: profile.server.label().to_owned(),
             name: profile.name,
@@ -87,6 +123,8 @@ pub struct ProfileList {
     pub current: CurrentProfile,
     /// `sandbox`, the regions, then the custom profiles by name.
     pub profiles: Vec<ProfileRow>,
+    /// The first start on this machine: the window offers the demo or a Talkdesk sign-in.
+    pub welcome: bool,
 }
 
 /// What a switch did: the new profile and its cached status; a sync follows in the background.

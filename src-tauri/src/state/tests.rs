@@ -5,6 +5,7 @@ use std::sync::Arc;
 
 use time::OffsetDateTime;
 use workbench::ErrorCode as CoreCode;
+use workbench::SignInSettings;
 use workbench::profiles::{PROFILES_DIR, Profiles};
 
 use super::*;
@@ -13,7 +14,9 @@ use super::*;
 fn data_root() -> (tempfile::TempDir, Profiles) {
     let root = tempfile::tempdir().unwrap();
     let profiles = Profiles::at(root.path());
-    profiles.add("other", "http://127.0.0.1:9").unwrap();
+    profiles
+        .add("other", "http://127.0.0.1:9", &SignInSettings::default())
+        .unwrap();
     (root, profiles)
 }
 
@@ -53,10 +56,7 @@ async fn switching_opens_the_other_profiles_own_cache_and_stops_the_embedded_san
     assert_eq!(profiles.active().unwrap().name, "other");
     let second = state.session();
     assert_eq!(second.profile, "other");
-    assert_eq!(
-        second.server,
-        ServerChoice::Url("http://127.0.0.1:9".into())
-    );
+    assert_eq!(second.server, ServerChoice::url("http://127.0.0.1:9"));
     let workbench = second.workbench().unwrap();
     assert_eq!(
         workbench.data_dir(),

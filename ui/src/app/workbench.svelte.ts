@@ -6,6 +6,7 @@ import type {
   Backend,
   CommandError,
   NewAppForm,
+  NewProfileForm,
   NotificationsUnavailable,
   OpenInstallation,
   OpenOutcome,
@@ -74,6 +75,11 @@ export class Workbench {
   profilesError: CommandError | null = $state(null);
   /** True while a profile switch is in flight. */
   switching = $state(false);
+  /**
+   * The account screen's **Add a profile** form to open with these values (the first start's "Sign in to Talkdesk…"),
+   * and the hint on Talkdesk's sign-in to show beside it; the form takes it when it opens. Null: the form opens closed.
+   */
+  addProfilePreset: { form: NewProfileForm; talkdesk: boolean } | null = $state(null);
   /** Review outcomes the desktop could not show as notifications, and why; null when there are none to show. */
   unshownOutcomes: NotificationsUnavailable | null = $state(null);
   /** The reviewer's feedback to mark on its version's fields (after a notification was chosen); null for none. */
@@ -264,6 +270,30 @@ export class Workbench {
   }
 
   /**
+   * Adds a profile; the window stays on its own. The list shown becomes the backend's answer (the new one in it, the
+   * welcome gone). Rejects as the backend does (`invalid_input` with the reason), changing nothing.
+   */
+  async addProfile(form: NewProfileForm): Promise<void> {
+    this.profiles = await this.backend.addProfile(form);
+    this.profilesError = null;
+  }
+
+  /** The first start's **Try the demo**: the embedded sandbox stays the active profile, and the welcome goes. */
+  async keepDemo(): Promise<void> {
+    this.profiles = await this.backend.keepDemo();
+    this.profilesError = null;
+  }
+
+  /** The first start's **Sign in to Talkdesk…**: the account screen, its Add a profile form open on Talkdesk's US API. */
+  openTalkdeskProfile(): void {
+    this.addProfilePreset = {
+      form: { name: '', url: TALKDESK_API, issuer: '', client_id: '', scopes: '' },
+      talkdesk: true,
+    };
+    this.openAccount();
+  }
+
+  /**
    * Switches to profile `name`: its cached apps at once, then the backend's sync in the background. Unsaved drafts
    * belong to the profile before, so they go. Rejects (changing nothing) when the backend refuses.
    */
@@ -433,6 +463,9 @@ function statusFromError(error: CommandError, previous: SyncStatus | null): Sync
     conflicts: previous?.conflicts ?? 0,
   };
 }
+
+/** Talkdesk's API in the US (the `us` profile's server), which the welcome's Talkdesk sign-in starts from. */
+export const TALKDESK_API = 'https://api.talkdeskapp.com';
 
 const KEY = Symbol('workbench');
 

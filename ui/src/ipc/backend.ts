@@ -8,6 +8,7 @@ import type {
   ConflictChoice,
   FieldProblem,
   NewAppForm,
+  NewProfileForm,
   NotificationKind,
   NotificationPrefs,
   NotificationsUnavailable,
@@ -146,6 +147,10 @@ export interface Backend {
    * the background. Rejects with `busy` while a sign-in is waiting, `not_found` for an unknown profile.
    */
   switchProfile(name: string): Promise<Switched>;
+  /** Adds a custom profile (server URL, and issuer, client id, scopes when signing in elsewhere); the window stays on its profile. `invalid_input` for a bad name or URL, adding nothing. */
+  addProfile(form: NewProfileForm): Promise<ProfileList>;
+  /** The first start's **Try the demo**: records the embedded sandbox as the active profile; `welcome` is false afterwards. */
+  keepDemo(): Promise<ProfileList>;
   /**
    * What the preview needs besides the draft: the vendor (the app's `created_type`), the server's copy as last synced
    * (null when the server never had the version) and whether the icon changed since. Rejects with `not_found`.

@@ -416,13 +416,47 @@ signed_in: boolean,
 /**
  * Why its sign-in state cannot be read, when it cannot.
  */
-problem: string | null, };
+problem: string | null, 
+/**
+ * The authorization server's issuer, when partners sign in elsewhere than the server.
+ */
+issuer: string | null, 
+/**
+ * The OAuth client it signs in as.
+ */
+client_id: string, 
+/**
+ * The scopes it asks for; `null`: every scope of the API.
+ */
+scopes: Array<string> | null, };
 
 export type ProfileList = { current: CurrentProfile, 
 /**
  * `sandbox`, the regions, then the custom profiles by name.
  */
-profiles: Array<ProfileRow>, };
+profiles: Array<ProfileRow>, 
+/**
+ * The first start on this machine: the window offers the demo or a Talkdesk sign-in.
+ */
+welcome: boolean, };
+
+export type NewProfileForm = { name: string, 
+/**
+ * The server's base URL.
+ */
+url: string, 
+/**
+ * Blank: sign in on the server itself.
+ */
+issuer: string, 
+/**
+ * Blank: this tool's public client.
+ */
+client_id: string, 
+/**
+ * Separated by spaces; blank: every scope of the API.
+ */
+scopes: string, };
 
 export type Switched = { profiles: ProfileList, status: SyncStatus, };
 

@@ -177,4 +177,64 @@ describe('the fake backend', () => {
     const after = (await backend.installations('app-acme-crm')).find((r) => r.id === update)!;
     expect(after).toMatchObject({ update: null, waiting: null, reason: 'Not now.' });
   });
+
+  it('adds a profile as the real backend checks it, the window staying on its own, and refuses a bad one', async () => {
+    const backend = createFakeBackend({ welcome: true });
+    const form = { name: 'acme-us', url: 'https://api.example.com/', issuer: '', client_id: '', scopes: '' };
+    const refused = async (change: Partial<typeof form>, message: string) => {
+      await expect(backend.addProfile({ ...form, ...change })).rejects.toEqual({
+        code: 'invalid_input',
+        message: expect.stringContaining(message),
+      });
+    };
+
+    await refused({ name: 'Acme' }, 'cannot name a profile');
+    await refused({ name: 'a'.repeat(41) }, 'cannot name a profile');
+    await refused({ name: 'eu' }, 'eu is a built-in profile');
+    await refused({ url: 'api.example.com' }, 'is not a server URL');
+    await refused({ url: 'http://api.example.com' }, 'uses plain HTTP');
+    await refused({ issuer: 'http://acme.example.com' }, 'the issuer: ');
+    await refused({ client_id: 'my client' }, 'the client id "my client"');
+    expect((await backend.profiles()).profiles.map((p) => p.name)).toEqual(['sandbox', 'us', 'eu', 'ca', 'au']);
+    expect((await backend.profiles()).welcome).toBe(true);
+
+    const list = await backend.addProfile({ ...form, issuer: ' https://acme.talkdeskid.com ', client_id: 'abc', scopes: ' apps:read  apps:write ' });
+    expect(list.welcome).toBe(false);
+    expect(list.current.name).toBe('sandbox');
+    expect(list.profiles.find((p) => p.name === 'acme-us')).toEqual({
+      name: 'acme-us',
+      kind: 'custom',
+      server: 'https://api.example.com',
+      current: false,
+      active: false,
+      signed_in: false,
+      problem: null,
+      issuer: 'https://acme.talkdeskid.com',
+      client_id: 'abc',
+      scopes: ['apps:read', 'apps:write'],
+    });
+
+    const local = await backend.addProfile({ ...form, name: 'local', url: 'http://127.0.0.1:8787' });
+    expect(local.profiles.find((p) => p.name === 'local')).toMatchObject({ issuer: null, client_id: 'partner-workbench', scopes: null });
+    await refused({}, 'a profile named acme-us exists already');
+    expect(backend.calls.addProfile).toHaveLength(10);
+  });
+
+  it('keeps the demo on the first start: the sandbox is active and the welcome goes', async () => {
+    expect((await createFakeBackend().profiles()).welcome).toBe(false);
+    const backend = createDemoBackend('?demo=first-start');
+    expect((await backend.profiles()).welcome).toBe(true);
+
+    const list = await backend.keepDemo();
+
+    expect(list.welcome).toBe(false);
+    expect(list.profiles.filter((p) => p.active).map((p) => p.name)).toEqual(['sandbox']);
+    expect((await backend.profiles()).welcome).toBe(false);
+    expect(backend.calls.keepDemo).toBe(1);
+  });
+
+  it('forgets the welcome once the window switches profile', async () => {
+    const backend = createFakeBackend({ welcome: true });
+    expect((await backend.switchProfile('eu')).profiles.welcome).toBe(false);
+  });
 });

@@ -9,6 +9,7 @@ import type {
   CommandError,
   ActionKind,
   NewAppForm,
+  NewProfileForm,
   ConflictChoice,
   PreviewSource,
   ProfileList,
@@ -33,7 +34,7 @@ import {
   type FakeSignInOptions,
 } from './fake-account';
 import { FakeAppFields } from './fake-app-fields';
-import { FakeLocal, type FakeEditOptions } from './fake-edit';
+import { FakeLocal, fail, type FakeEditOptions } from './fake-edit';
 import { createFakeOutcomes, DEMO_TIMELINES, type FakeOutcomesControls, type FakeOutcomesOptions } from './fake-outcomes';
 import { FakeLifecycle, fakeRegistrationProblems, isLocal, type FakeLifecycleOptions } from './fake-lifecycle';
 import { createFakeLive, type FakeLiveCalls, type FakeLiveOptions } from './fake-live';
@@ -77,6 +78,8 @@ export interface FakeOptions extends FakeEditOptions, FakeOutcomesOptions, FakeL
   chosenBy?: string;
   /** When set, `profiles` rejects with it (as an unreadable settings.json does). */
   failProfiles?: CommandError;
+  /** The first start on this machine (no settings, no cache yet): the window offers the demo or a Talkdesk sign-in. */
+  welcome?: boolean;
   /** How long a save takes; 0 by default. */
   saveDelayMs?: number;
   /**
@@ -100,9 +103,104 @@ export interface FakeProfile {
   syncResult?: FakeSyncOutcome | CommandError;
 }
 
+/** This tool's public OAuth client, which a profile signs in as unless it names another. */
+export const DEFAULT_CLIENT_ID = 'partner-workbench';
+/** The built-in profiles' names: none can be added under them. */
+const BUILT_IN = ['sandbox', 'us', 'eu', 'ca', 'au'];
+const MAX_PROFILE_NAME = 40;
+
 export function fakeProfile(name: string, server: string, overrides: Partial<FakeProfile['row']> = {}): FakeProfile {
-  const kind = name === 'sandbox' ? 'sandbox' : ['us', 'eu', 'ca', 'au'].includes(name) ? 'region' : 'custom';
-  return { row: { name, kind, server, active: false, signed_in: false, problem: null, ...overrides } };
+  const kind = name === 'sandbox' ? 'sandbox' : BUILT_IN.includes(name) ? 'region' : 'custom';
+  return {
+    row: {
+      name,
+      kind,
+      server,
+      active: false,
+      signed_in: false,
+      problem: null,
+      issuer: null,
+      client_id: DEFAULT_CLIENT_ID,
+      scopes: null,
+      ...overrides,
+    },
+  };
+}
+
+/**
+ * A server's or an issuer's base URL in normal form (no trailing slash), as the real backend checks it: https, or plain
+ * http only on this machine; no user name, query or fragment. Throws `invalid_input` with the reason.
+ */
+function fakeBaseUrl(input: string): string {
+  const text = input.trim();
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    return fail('invalid_input', `"${text}" is not a server URL; give its base URL, such as https://api.example.com`);
+  }
+  if (url.username !== '' || url.password !== '') {
+    fail('invalid_input', `${url.hostname} has a user name or password in it; give the URL without them (sign in with \`pwb login\`)`);
+  }
+  if (url.search !== '' || url.hash !== '' || text.includes('?') || text.includes('#')) {
+    fail('invalid_input', `${text} has a query or a fragment; give the server's base URL alone`);
+  }
+  const local = ['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname);
+  if (url.protocol === 'http:' && !local) {
+    fail(
+      'invalid_input',
+      `${text} uses plain HTTP; only a server on this machine (127.0.0.1, localhost) may, every other server must use https://`,
+    );
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+    fail('invalid_input', `"${text}" is not a server URL; give its base URL, such as https://api.example.com`);
+  }
+  return url.href.replace(/\/+$/, '');
+}
+
+/** A client id or a scope: 1 to 200 printable characters without spaces (RFC 6749 §A.1, §3.3). */
+function fakeWord(what: string, text: string): string {
+  if (text === '' || text.length > 200 || !/^[\x21-\x7e]+$/.test(text)) {
+    fail('invalid_input', `${what} "${text}" must be 1 to 200 printable characters without spaces`);
+  }
+  return text;
+}
+
+/** The new profile's row as the real backend checks and keeps it; throws `invalid_input`, adding nothing. */
+function fakeNewProfile(form: NewProfileForm, profiles: FakeProfile[]): FakeProfile {
+  const issuerText = form.issuer.trim();
+  const issuer = issuerText === '' ? null : withReason('the issuer', () => fakeBaseUrl(issuerText));
+  const clientText = form.client_id.trim();
+  const clientId = clientText === '' ? DEFAULT_CLIENT_ID : fakeWord('the client id', clientText);
+  const scopeWords = form.scopes.split(/\s+/).filter((scope) => scope !== '');
+  const scopes = scopeWords.length === 0 ? null : scopeWords.map((scope) => fakeWord('the scope', scope));
+  const name = form.name.trim();
+  if (!/^[a-z0-9][a-z0-9_-]*$/.test(name) || name.length > MAX_PROFILE_NAME) {
+    fail(
+      'invalid_input',
+      `"${name}" cannot name a profile: use 1 to ${MAX_PROFILE_NAME} lowercase letters, digits, '-' or '_', starting with a letter or a digit`,
+    );
+  }
+  if (BUILT_IN.includes(name)) fail('invalid_input', `${name} is a built-in profile; choose another name`);
+  const server = fakeBaseUrl(form.url);
+  const taken = profiles.find((p) => p.row.name === name);
+  if (taken) {
+    fail(
+      'invalid_input',
+      `a profile named ${name} exists already (server ${taken.row.server}); choose another name, or remove it first (\`pwb profile remove ${name}\`)`,
+    );
+  }
+  return fakeProfile(name, server, { kind: 'custom', issuer, client_id: clientId, scopes });
+}
+
+/** Runs `check`, its `invalid_input` message prefixed with `what` (as the real backend says "the issuer: …"). */
+function withReason<T>(what: string, check: () => T): T {
+  try {
+    return check();
+  } catch (error) {
+    if (isCommandError(error)) fail(error.code, `${what}: ${error.message}`);
+    throw error;
+  }
 }
 
 export const FAKE_PROFILES: FakeProfile[] = [
@@ -118,6 +216,8 @@ export interface FakeCalls {
   appListPainted: number;
   syncStatus: number;
   switchProfile: string[];
+  addProfile: NewProfileForm[];
+  keepDemo: number;
   syncNow: number;
   versionIcon: string[];
   openVersion: string[];
@@ -209,6 +309,8 @@ export function createFakeBackend(options: FakeOptions = {}): FakeBackend {
     appListPainted: 0,
     syncStatus: 0,
     switchProfile: [],
+    addProfile: [],
+    keepDemo: 0,
     syncNow: 0,
     versionIcon: [],
     openVersion: [],
@@ -251,6 +353,7 @@ export function createFakeBackend(options: FakeOptions = {}): FakeBackend {
   const profiles: FakeProfile[] = copy(options.profiles ?? FAKE_PROFILES);
   let current = options.currentProfile ?? profiles[0]?.row.name ?? 'sandbox';
   let chosenBy: string | null = options.chosenBy ?? null;
+  let welcome = options.welcome ?? false;
 
   function profileList(): ProfileList {
     const here = profiles.find((p) => p.row.name === current);
@@ -262,6 +365,7 @@ export function createFakeBackend(options: FakeOptions = {}): FakeBackend {
         chosen_by: chosenBy,
       },
       profiles: profiles.map((p) => ({ ...copy(p.row), current: p.row.name === current })),
+      welcome,
     };
   }
 
@@ -559,6 +663,7 @@ export function createFakeBackend(options: FakeOptions = {}): FakeBackend {
         throw error;
       }
       for (const p of profiles) p.row.active = p.row.name === name;
+      welcome = false;
       if (name !== current) {
         // Keep what the profile before had, as its own data folder would.
         const before = profiles.find((p) => p.row.name === current);
@@ -592,6 +697,28 @@ export function createFakeBackend(options: FakeOptions = {}): FakeBackend {
         setTimeout(() => void runSync().catch(() => undefined), 0);
       }
       return { profiles: profileList(), status: copy(status) };
+    },
+
+    async addProfile(form: NewProfileForm): Promise<ProfileList> {
+      calls.addProfile.push(copy(form));
+      if (options.failProfiles) throw copy(options.failProfiles);
+      const added = fakeNewProfile(form, profiles);
+      // As `pwb profile list` orders them: sandbox, the regions, then the custom profiles by name.
+      const builtIn = profiles.filter((p) => p.row.kind !== 'custom');
+      const custom = [...profiles.filter((p) => p.row.kind === 'custom'), added].sort((a, b) =>
+        a.row.name < b.row.name ? -1 : a.row.name > b.row.name ? 1 : 0,
+      );
+      profiles.splice(0, profiles.length, ...builtIn, ...custom);
+      welcome = false;
+      return profileList();
+    },
+
+    async keepDemo(): Promise<ProfileList> {
+      calls.keepDemo += 1;
+      if (options.failProfiles) throw copy(options.failProfiles);
+      for (const p of profiles) p.row.active = p.row.kind === 'sandbox';
+      welcome = false;
+      return profileList();
     },
 
     async previewSource(versionId: string): Promise<PreviewSource> {
@@ -632,7 +759,7 @@ export function createFakeBackend(options: FakeOptions = {}): FakeBackend {
 /**
  * The backend `npm run dev` uses in a plain browser. `?demo=` picks a scenario:
  * `empty`, `never-synced`, `offline`, `list-error`, `sync-error`, `not-signed-in`, `no-keyring`, `browser-sign-in`,
- * `sign-in-denied` or `sign-in-expires`; `preview` and `preview-hostile` are the preview's fixed test content
+ * `sign-in-denied`, `sign-in-expires` or `first-start` (the first start's welcome over the demo portfolio); `preview` and `preview-hostile` are the preview's fixed test content
  * (`demo-preview.ts`); anything else shows the demo portfolio (where a sign-in is approved 8 s in). The calls it
  * received are readable as `window.__pwbDemoCalls`, for the browser tests (this module never loads in the desktop app).
  */
@@ -703,6 +830,8 @@ function demoBackend(search: string): FakeBackend {
       return createFakeBackend({ ...base, signIn: { autoDecide: { afterMs: 5_000, decision: 'deny' } } });
     case 'sign-in-expires':
       return createFakeBackend({ ...base, signIn: { expiresInMs: 15_000 } });
+    case 'first-start':
+      return createFakeBackend({ ...base, welcome: true, signIn: { autoDecide: { afterMs: 8_000, decision: 'approve' } } });
     case 'sync-error':
       return createFakeBackend({
         ...base,

@@ -110,6 +110,30 @@ describe('the Tauri backend', () => {
     ]);
   });
 
+  it('calls the profile commands by their names, with their arguments', async () => {
+    const backend = createTauriBackend();
+    invoke.mockResolvedValue(null);
+    const form = {
+      name: 'acme-us',
+      url: 'https://api.talkdeskapp.com',
+      issuer: 'https://acme.talkdeskid.com',
+      client_id: 'abc123',
+      scopes: 'apps:read apps:write',
+    };
+
+    await backend.profiles();
+    await backend.switchProfile('eu');
+    await backend.addProfile(form);
+    await backend.keepDemo();
+
+    expect(invoke.mock.calls).toEqual([
+      ['profiles', undefined],
+      ['switch_profile', { name: 'eu' }],
+      ['add_profile', { form }],
+      ['keep_demo', undefined],
+    ]);
+  });
+
   it("calls the preview's commands by their names, with camelCase arguments", async () => {
     const backend = createTauriBackend();
     invoke.mockResolvedValue(null);

@@ -85,6 +85,8 @@ export function createTauriBackend(): Backend {
     copyText: (text) => call<void>('copy_text', { text }),
     profiles: () => call<ProfileList>('profiles'),
     switchProfile: (name) => call<Switched>('switch_profile', { name }),
+    addProfile: (form) => call<ProfileList>('add_profile', { form }),
+    keepDemo: () => call<ProfileList>('keep_demo'),
     previewSource: (versionId) => call<PreviewSource>('preview_source', { versionId }),
     openListingLink: (versionId, url) => call<void>('open_listing_link', { versionId, url }),
     versionTimeline: (versionId) => call<TimelineView>('version_timeline', { versionId }),

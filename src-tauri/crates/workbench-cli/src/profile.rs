@@ -4,9 +4,9 @@
 
 use clap::Subcommand;
 use serde_json::{Value, json};
-use workbench::WorkbenchError;
 use workbench::profiles::{Profile, ProfileEntry, Profiles};
 use workbench::server::Access;
+use workbench::{SignInSettings, WorkbenchError};
 
 use crate::exit;
 use crate::output::{self, say};
@@ -27,6 +27,17 @@ pub enum ProfileCommand {
         /// The server's base URL.
         #[arg(long, value_name = "URL")]
         url: String,
+        /// The authorization server's issuer URL, when you sign in elsewhere than the server
+        /// (Talkdesk: https://ACCOUNT.talkdeskid.com). Its metadata is read from RFC 8414's
+        /// well-known URL, else OpenID Connect's.
+        #[arg(long, value_name = "URL")]
+        issuer: Option<String>,
+        /// The OAuth client id to sign in as. Default: this tool's public client.
+        #[arg(long, value_name = "ID")]
+        client_id: Option<String>,
+        /// A scope to ask for (repeat for more). Default: every scope of the API.
+        #[arg(long = "scope", value_name = "SCOPE")]
+        scopes: Vec<String>,
         /// Print the new profile as JSON.
         #[arg(long)]
         json: bool,
@@ -58,8 +69,20 @@ pub fn run(profiles: &Profiles, command: ProfileCommand) -> Result<u8, Workbench
                 print_list(&entries);
             }
         }
-        ProfileCommand::Add { name, url, json } => {
-            let profile = profiles.add(&name, &url)?;
+        ProfileCommand::Add {
+            name,
+            url,
+            issuer,
+            client_id,
+            scopes,
+            json,
+        } => {
+            let sign_in = SignInSettings {
+                issuer,
+                client_id,
+                scopes: (!scopes.is_empty()).then_some(scopes),
+            };
+            let profile = profiles.add(&name, &url, &sign_in)?;
             if json {
                 output::print_json(&json!({ "added": profile_json(&profile) }));
                 return Ok(exit::SUCCESS);
@@ -107,11 +130,15 @@ pub fn server_label(profile: &Profile) -> &str {
 }
 
 pub fn profile_json(profile: &Profile) -> Value {
+    let sign_in = profile.server.sign_in();
     json!({
         "name": profile.name,
         "kind": profile.kind,
         "server": server_label(profile),
         "url": profile.url(),
+        "issuer": sign_in.issuer,
+        "client_id": sign_in.client_id(),
+        "scopes": sign_in.scopes,
         "data_dir": profile.data_dir,
     })
 }

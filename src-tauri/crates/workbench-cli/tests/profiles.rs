@@ -6,6 +6,8 @@ use std::io::{BufRead, BufReader};
 use std::net::{Ipv4Addr, SocketAddr};
 use std::path::Path;
 use std::process::{Command, Stdio};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 use partner_sandbox::{Config, Sandbox};
@@ -402,6 +404,9 @@ fn profile_list_shows_the_built_in_profiles_and_marks_the_active_one() {
             "kind": "sandbox",
             "server": "the embedded sandbox",
             "url": null,
+            "issuer": null,
+            "client_id": "partner-workbench",
+            "scopes": null,
             "data_dir": data.path().join("profiles/sandbox"),
             "active": true,
             "signed_in": false,
@@ -637,4 +642,202 @@ fn settings_left_in_the_data_folder_move_to_the_config_folder_once_and_doctor_sa
     let report =
         ok_json(pwb_xdg(home.path()).args(["--server", "http://127.0.0.1:9", "doctor", "--json"]));
     assert_eq!(report["server_reachable"]["ok"], false, "{report}");
+}
+
+/// An authorization server on another origin than the API, as Talkdesk's is: a listener of its
+/// own that forwards the OAuth requests to the sandbox (whose tokens the API then takes), under
+/// the issuer `http://127.0.0.1:PORT/tenant`. It publishes no RFC 8414 document, only OpenID
+/// Connect's (`/tenant/.well-known/openid-configuration`), naming itself. It counts what it is
+/// sent, and every request that carries a bearer token.
+struct Issuer {
+    url: String,
+    requests: Arc<AtomicUsize>,
+    bearers: Arc<AtomicUsize>,
+}
+
+#[derive(Clone)]
+struct IssuerState {
+    origin: String,
+    target: String,
+    http: reqwest::Client,
+    requests: Arc<AtomicUsize>,
+    bearers: Arc<AtomicUsize>,
+}
+
+const TENANT: &str = "/tenant";
+
+impl Issuer {
+    fn start(server: &Server) -> Issuer {
+        let listener = server
+            .runtime
+            .block_on(tokio::net::TcpListener::bind((Ipv4Addr::LOCALHOST, 0)))
+            .expect("a free loopback port for the issuer");
+        let origin = format!("http://{}", listener.local_addr().unwrap());
+        let state = IssuerState {
+            origin: origin.clone(),
+            target: server.url.trim_end_matches('/').to_owned(),
+            http: server.http.clone(),
+            requests: Arc::default(),
+            bearers: Arc::default(),
+        };
+        let issuer = Issuer {
+            url: format!("{origin}{TENANT}"),
+            requests: state.requests.clone(),
+            bearers: state.bearers.clone(),
+        };
+        let app = axum::Router::new()
+            .fallback(issuer_answer)
+            .with_state(state);
+        server.runtime.spawn(async move {
+            let _ = axum::serve(listener, app).await;
+        });
+        issuer
+    }
+}
+
+async fn issuer_answer(
+    axum::extract::State(state): axum::extract::State<IssuerState>,
+    request: axum::extract::Request,
+) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    state.requests.fetch_add(1, Ordering::SeqCst);
+    let (parts, body) = request.into_parts();
+    let bearer = parts
+        .headers
+        .get(reqwest::header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.to_ascii_lowercase().starts_with("bearer"));
+    if bearer {
+        state.bearers.fetch_add(1, Ordering::SeqCst);
+    }
+    let path = parts.uri.path().to_owned();
+    if path == format!("{TENANT}/.well-known/openid-configuration") {
+        let metadata: Value = state
+            .http
+            .get(format!(
+                "{}{}",
+                state.target,
+                partner_api::oauth::paths::METADATA
+            ))
+            .send()
+            .await
+            .expect("the sandbox's metadata")
+            .json()
+            .await
+            .expect("JSON metadata");
+        let text = metadata
+            .to_string()
+            .replace(&state.target, &format!("{}{TENANT}", state.origin));
+        return ([(reqwest::header::CONTENT_TYPE, "application/json")], text).into_response();
+    }
+    let Some(rest) = path.strip_prefix(TENANT) else {
+        return reqwest::StatusCode::NOT_FOUND.into_response();
+    };
+    let query = parts
+        .uri
+        .query()
+        .map(|q| format!("?{q}"))
+        .unwrap_or_default();
+    let body = axum::body::to_bytes(body, 1 << 20).await.expect("a body");
+    let mut upstream = state
+        .http
+        .request(
+            parts.method.clone(),
+            format!("{}{rest}{query}", state.target),
+        )
+        .body(body);
+    for (name, value) in &parts.headers {
+        if name != reqwest::header::HOST {
+            upstream = upstream.header(name, value);
+        }
+    }
+    let reply = upstream.send().await.expect("the sandbox answers");
+    let status = reply.status();
+    let content_type = reply.headers().get(reqwest::header::CONTENT_TYPE).cloned();
+    let bytes = reply.bytes().await.expect("the reply reads");
+    let mut response = (status, bytes).into_response();
+    if let Some(content_type) = content_type {
+        response
+            .headers_mut()
+            .insert(reqwest::header::CONTENT_TYPE, content_type);
+    }
+    response
+}
+
+#[test]
+fn a_profile_whose_issuer_is_elsewhere_signs_in_there_and_its_token_goes_only_to_the_api() {
+    let server = Server::start();
+    let issuer = Issuer::start(&server);
+    let data = tempfile::tempdir().unwrap();
+    let root = data.path();
+
+    let mut add = pwb(root);
+    add.args([
+        "profile",
+        "add",
+        "split",
+        "--url",
+        &server.url,
+        "--issuer",
+        &issuer.url,
+        "--client-id",
+        "partner-workbench",
+        "--json",
+    ]);
+    for scope in partner_api::oauth::scopes::ALL {
+        add.args(["--scope", scope]);
+    }
+    let added = ok_json(&mut add)["added"].clone();
+    assert_eq!(added["issuer"], issuer.url.as_str(), "{added}");
+    assert_eq!(added["client_id"], "partner-workbench");
+    assert_eq!(
+        added["scopes"],
+        json!(partner_api::oauth::scopes::ALL),
+        "{added}"
+    );
+    let settings: Value =
+        serde_json::from_str(&std::fs::read_to_string(root.join("settings.json")).unwrap())
+            .unwrap();
+    assert_eq!(
+        settings["custom_profiles"]["split"]["issuer"],
+        issuer.url.as_str()
+    );
+
+    // Signed in at the issuer (its OpenID Connect document, its device and token endpoints)...
+    let mut login = pwb(root);
+    login.args(["--profile", "split"]);
+    assert_eq!(server.login(login), SUCCESS);
+    let at_issuer = issuer.requests.load(Ordering::SeqCst);
+    assert!(
+        at_issuer >= 3,
+        "discovery, the device code and the token went to the issuer: {at_issuer}"
+    );
+    // ...and the token works at the API, which is the only place it goes.
+    let ran = run(pwb(root).args(["--profile", "split", "sync"]));
+    assert_eq!(ran.code, SUCCESS, "{}", ran.stderr);
+    let apps = ok_json(pwb(root).args(["--profile", "split", "apps", "--offline", "--json"]));
+    assert!(!app_names(&apps).is_empty(), "{apps}");
+    assert_eq!(
+        issuer.bearers.load(Ordering::SeqCst),
+        0,
+        "no API token reached the issuer's origin"
+    );
+
+    // An issuer off this machine over plain HTTP, or a client id with a space, changes nothing.
+    for (flag, value) in [
+        ("--issuer", "http://id.example.com"),
+        ("--client-id", "two words"),
+    ] {
+        let ran = run(pwb(root).args([
+            "profile",
+            "add",
+            "other",
+            "--url",
+            "https://other.example.com",
+            flag,
+            value,
+        ]));
+        assert_eq!(ran.code, USAGE, "{flag} {value}: {}", ran.stderr);
+    }
+    assert!(!listed(root).contains_key("other"));
 }

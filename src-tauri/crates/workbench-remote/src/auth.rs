@@ -1,5 +1,6 @@
 //! Signing in to a Partner Project server (SPEC §4 "Auth") with the `oauth2` crate: endpoints
-//! discovered from the server's RFC 8414 metadata, the device authorization grant (RFC 8628),
+//! discovered from the RFC 8414 metadata of the server, or of the authorization server a profile
+//! names ([`SignInSettings::issuer`], with OpenID Connect discovery as the fallback), the device authorization grant (RFC 8628),
 //! refresh with rotation, revocation (RFC 7009), and authorization code with PKCE (RFC 7636) as
 //! the second way in when the server has no device endpoint.
 //!
@@ -160,6 +161,38 @@ impl CodeAuthorization {
 pub struct AuthServer {
     http: SignInHttp,
     metadata: AuthorizationServerMetadata,
+    /// The OAuth client this app signs in as.
+    client_id: String,
+    /// The scopes the profile asks for, instead of the caller's.
+    scopes: Option<Vec<String>>,
+}
+
+/// Where and as whom a profile signs in: the authorization server and the OAuth client. The
+/// default is the API server's own metadata and this tool's public client (the sandbox's way).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SignInSettings {
+    /// The authorization server's issuer URL, when it is not the API server itself (Talkdesk's is
+    /// per account, on another origin). HTTPS unless on loopback, like the API server.
+    pub issuer: Option<String>,
+    /// The OAuth client id; [`PUBLIC_CLIENT_ID`] when not given.
+    pub client_id: Option<String>,
+    /// The scopes to ask for; the caller's default when not given.
+    pub scopes: Option<Vec<String>>,
+}
+
+impl SignInSettings {
+    /// The client id to sign in as.
+    pub fn client_id(&self) -> &str {
+        self.client_id.as_deref().unwrap_or(PUBLIC_CLIENT_ID)
+    }
+
+    /// The scopes to ask for: these settings' own, else `default`.
+    pub fn scopes<'a>(&'a self, default: &[&'a str]) -> Vec<&'a str> {
+        match &self.scopes {
+            Some(scopes) => scopes.iter().map(String::as_str).collect(),
+            None => default.to_vec(),
+        }
+    }
 }
 
 /// The HTTP client oauth2 sends the sign-in's requests with: the server's [`PartnerClient`]
@@ -244,14 +277,77 @@ type DeviceClient = oauth2::Client<
     EndpointSet,
 >;
 
+/// The metadata of the authorization server `issuer` (already `client`'s base): RFC 8414's
+/// well-known URL (`/.well-known/oauth-authorization-server` before the issuer's path), else
+/// OpenID Connect Discovery's (`/.well-known/openid-configuration` after it). When neither
+/// answers, the first one's error is the one said.
+async fn issuer_metadata(
+    client: &PartnerClient,
+    issuer: &str,
+) -> Result<AuthorizationServerMetadata, AuthError> {
+    let base = Url::parse(issuer).map_err(|e| RemoteError::InvalidServer {
+        reason: format!("{issuer:?} is not an issuer URL: {e}"),
+    })?;
+    let path = base.path().trim_end_matches('/').to_owned();
+    let at = |well_known: String| {
+        let mut url = base.clone();
+        url.set_path(&well_known);
+        url.set_query(None);
+        url.set_fragment(None);
+        url
+    };
+    let rfc8414 = at(format!("/.well-known/oauth-authorization-server{path}"));
+    let openid = at(format!("{path}/.well-known/openid-configuration"));
+    let metadata: AuthorizationServerMetadata =
+        match client.get_json_capped(&rfc8414, MAX_OAUTH_BYTES).await {
+            Ok(metadata) => metadata,
+            Err(first) => client
+                .get_json_capped(&openid, MAX_OAUTH_BYTES)
+                .await
+                .map_err(|_| first)?,
+        };
+    if metadata.issuer.trim_end_matches('/') != issuer.trim_end_matches('/') {
+        return Err(AuthError::Unsupported {
+            server: issuer.to_owned(),
+            reason: format!(
+                "its metadata names another issuer, {:?} (RFC 8414 §3.3 says they must be the same)",
+                metadata.issuer
+            ),
+        });
+    }
+    Ok(metadata)
+}
+
 impl AuthServer {
-    /// Reads the RFC 8414 metadata of `server`. Every endpoint it names must be on the same
-    /// server, so a tampered document cannot send codes or tokens elsewhere (and so, off
-    /// loopback, they use HTTPS like the server itself).
+    /// Reads the RFC 8414 metadata of `server`, the API server, with this tool's public client:
+    /// [`AuthServer::discover_with`] and the default settings.
     pub async fn discover(server: &PartnerClient) -> Result<AuthServer, AuthError> {
-        let url = server.url(paths::METADATA)?;
-        let metadata: AuthorizationServerMetadata =
-            server.get_json_capped(&url, MAX_OAUTH_BYTES).await?;
+        AuthServer::discover_with(server, &SignInSettings::default()).await
+    }
+
+    /// Reads the authorization server's metadata: the API server's own (RFC 8414 at
+    /// [`paths::METADATA`]), or, when `settings` name an issuer, the issuer's (RFC 8414's
+    /// well-known URL, else OpenID Connect's), whose `issuer` must be the one named (RFC 8414
+    /// §3.3). Every endpoint must be on the origin the metadata came from, so a tampered document
+    /// cannot send codes or tokens elsewhere (and so, off loopback, they use HTTPS). The sign-in's
+    /// requests go to that origin without the API token, which stays with `server`.
+    pub async fn discover_with(
+        server: &PartnerClient,
+        settings: &SignInSettings,
+    ) -> Result<AuthServer, AuthError> {
+        let (server, metadata) = match &settings.issuer {
+            None => {
+                let url = server.url(paths::METADATA)?;
+                let metadata: AuthorizationServerMetadata =
+                    server.get_json_capped(&url, MAX_OAUTH_BYTES).await?;
+                (server.for_sign_in(), metadata)
+            }
+            Some(issuer) => {
+                let client = PartnerClient::new(issuer)?.for_sign_in();
+                let metadata = issuer_metadata(&client, issuer).await?;
+                (client, metadata)
+            }
+        };
         for endpoint in [
             Some(&metadata.token_endpoint),
             Some(&metadata.authorization_endpoint),
@@ -272,10 +368,12 @@ impl AuthServer {
         }
         Ok(AuthServer {
             http: SignInHttp {
-                client: server.for_sign_in(),
+                client: server,
                 broken: None,
             },
             metadata,
+            client_id: settings.client_id().to_owned(),
+            scopes: settings.scopes.clone(),
         })
     }
 
@@ -309,7 +407,7 @@ impl AuthServer {
                 server: self.metadata.issuer.clone(),
                 reason: "it has no device authorization endpoint".into(),
             })?;
-        Ok(BasicClient::new(ClientId::new(PUBLIC_CLIENT_ID.to_owned()))
+        Ok(BasicClient::new(ClientId::new(self.client_id.clone()))
             .set_token_uri(self.token_url()?)
             .set_device_authorization_url(
                 DeviceAuthorizationUrl::new(endpoint).map_err(|e| self.bad_metadata(e))?,
@@ -317,6 +415,17 @@ impl AuthServer {
     }
 
     /// Asks for a device code for `scopes`. `now` is the caller's Unix time in seconds.
+    /// The scopes to ask for: the profile's, else `default`.
+    fn scopes(&self, default: &[&str]) -> Vec<Scope> {
+        match &self.scopes {
+            Some(scopes) => scopes.iter().map(|s| Scope::new(s.clone())).collect(),
+            None => default
+                .iter()
+                .map(|s| Scope::new((*s).to_owned()))
+                .collect(),
+        }
+    }
+
     pub async fn start_device_flow(
         &self,
         scopes: &[&str],
@@ -325,7 +434,7 @@ impl AuthServer {
         let client = self.device_client()?;
         let reply: StandardDeviceAuthorizationResponse = client
             .exchange_device_code()
-            .add_scopes(scopes.iter().map(|s| Scope::new((*s).to_owned())))
+            .add_scopes(self.scopes(scopes))
             .request_async(&self.http)
             .await
             .map_err(|e| self.token_error(e, false))?;
@@ -378,7 +487,7 @@ impl AuthServer {
         refresh_token: &SecretToken,
         now: i64,
     ) -> Result<TokenSet, AuthError> {
-        let client = BasicClient::new(ClientId::new(PUBLIC_CLIENT_ID.to_owned()))
+        let client = BasicClient::new(ClientId::new(self.client_id.clone()))
             .set_token_uri(self.token_url()?);
         let token = RefreshToken::new(refresh_token.expose().to_owned());
         let reply = client
@@ -406,7 +515,7 @@ impl AuthServer {
                 }
                 .into(),
             ),
-            client_id: Some(PUBLIC_CLIENT_ID.to_owned()),
+            client_id: Some(self.client_id.clone()),
         };
         let client = &self.http.client;
         let request = client
@@ -442,7 +551,7 @@ impl AuthServer {
         redirect_uri: &str,
         scopes: &[&str],
     ) -> Result<CodeAuthorization, AuthError> {
-        let client = BasicClient::new(ClientId::new(PUBLIC_CLIENT_ID.to_owned()))
+        let client = BasicClient::new(ClientId::new(self.client_id.clone()))
             .set_auth_uri(
                 AuthUrl::new(self.metadata.authorization_endpoint.clone())
                     .map_err(|e| self.bad_metadata(e))?,
@@ -453,7 +562,7 @@ impl AuthServer {
         let (challenge, verifier) = PkceCodeChallenge::new_random_sha256();
         let (url, state) = client
             .authorize_url(CsrfToken::new_random)
-            .add_scopes(scopes.iter().map(|s| Scope::new((*s).to_owned())))
+            .add_scopes(self.scopes(scopes))
             .set_pkce_challenge(challenge)
             .url();
         Ok(CodeAuthorization {
@@ -479,7 +588,7 @@ impl AuthServer {
                     .into(),
             });
         }
-        let client = BasicClient::new(ClientId::new(PUBLIC_CLIENT_ID.to_owned()))
+        let client = BasicClient::new(ClientId::new(self.client_id.clone()))
             .set_token_uri(self.token_url()?)
             .set_redirect_uri(
                 RedirectUrl::new(pending.redirect_uri.clone()).map_err(|e| self.bad_metadata(e))?,

@@ -53,7 +53,7 @@ pub use push::PushReport;
 pub use status::{SyncPhase, SyncStatus};
 pub use validate::{ActivePack, MAX_ICON_FILE_BYTES, PackInfo, PackSource};
 pub use version::VersionDetail;
-pub use workbench_remote::auth::{AuthError, AuthServer, DeviceAuthorization};
+pub use workbench_remote::auth::{AuthError, AuthServer, DeviceAuthorization, SignInSettings};
 pub use workbench_store::{
     AppListing, DELETED_FIELD, Deletion, Operation, OutboxEntry, StoredConflict, StoredSuppression,
     SyncState, TimelineKind, VersionSummary, is_local,

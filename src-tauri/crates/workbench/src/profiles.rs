@@ -28,6 +28,7 @@ use serde_json::{Map, Value};
 use sha2::{Digest, Sha256};
 use url::Url;
 use workbench_remote::PartnerClient;
+use workbench_remote::auth::SignInSettings;
 
 use crate::account::{Account, account_in};
 use crate::places::{Places, SETTINGS_FILE, Settled};
@@ -112,7 +113,7 @@ impl Profile {
     pub fn url(&self) -> Option<&str> {
         match &self.server {
             ServerChoice::Embedded => None,
-            ServerChoice::Url(url) => Some(url),
+            ServerChoice::Url(url, _) => Some(url),
         }
     }
 
@@ -153,9 +154,68 @@ pub struct Settings {
 pub struct CustomProfile {
     /// The server's base URL.
     pub url: String,
+    /// The authorization server's issuer URL, when partners sign in elsewhere than the API
+    /// server (Talkdesk: `https://ACCOUNT.talkdeskid.com`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub issuer: Option<String>,
+    /// The OAuth client id to sign in as; this tool's public client when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub client_id: Option<String>,
+    /// The scopes to ask for; every scope of the API when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scopes: Option<Vec<String>>,
     /// Fields this build does not know: kept as they are.
     #[serde(flatten)]
     pub other: Map<String, Value>,
+}
+
+impl CustomProfile {
+    /// Where and as whom this profile's partners sign in.
+    pub fn sign_in(&self) -> SignInSettings {
+        SignInSettings {
+            issuer: self.issuer.clone(),
+            client_id: self.client_id.clone(),
+            scopes: self.scopes.clone(),
+        }
+    }
+}
+
+/// Checks a profile's sign-in settings, and gives them in normal form: the issuer a base URL
+/// that is HTTPS unless on this machine (as a server's), the client id and scopes printable
+/// words without spaces (RFC 6749 §A.1, §3.3).
+pub fn check_sign_in(sign_in: &SignInSettings) -> Result<SignInSettings, WorkbenchError> {
+    let invalid = |reason: String| WorkbenchError::InvalidProfile(reason);
+    let word = |what: &str, text: &str| -> Result<String, WorkbenchError> {
+        let text = text.trim();
+        if text.is_empty() || text.len() > 200 || !text.chars().all(|c| c.is_ascii_graphic()) {
+            return Err(invalid(format!(
+                "{what} {text:?} must be 1 to 200 printable characters without spaces"
+            )));
+        }
+        Ok(text.to_owned())
+    };
+    Ok(SignInSettings {
+        issuer: sign_in
+            .issuer
+            .as_deref()
+            .map(|issuer| normalize_url(issuer).map_err(|e| invalid(format!("the issuer: {e}"))))
+            .transpose()?,
+        client_id: sign_in
+            .client_id
+            .as_deref()
+            .map(|id| word("the client id", id))
+            .transpose()?,
+        scopes: match &sign_in.scopes {
+            Some(scopes) if scopes.is_empty() => None,
+            Some(scopes) => Some(
+                scopes
+                    .iter()
+                    .map(|scope| word("the scope", scope))
+                    .collect::<Result<_, _>>()?,
+            ),
+            None => None,
+        },
+    })
 }
 
 impl Settings {
@@ -169,6 +229,8 @@ impl Settings {
         for (name, custom) in &self.custom_profiles {
             check_name(name).map_err(|e| format!("custom profile {name:?}: {e}"))?;
             normalize_url(&custom.url).map_err(|e| format!("custom profile {name:?}: {e}"))?;
+            check_sign_in(&custom.sign_in())
+                .map_err(|e| format!("custom profile {name:?}: {e}"))?;
         }
         Ok(())
     }
@@ -236,6 +298,20 @@ impl Profiles {
         Ok(settings)
     }
 
+    /// Whether this is the first start on this machine: no settings written yet, and no cache of
+    /// the embedded sandbox. The window then offers the demo or a Talkdesk sign-in instead of
+    /// opening the demo silently. Read before the active profile's cache is opened (which makes
+    /// it); any choice writes the settings, so it is asked once.
+    pub fn is_first_start(&self) -> bool {
+        !self.settings_path().exists()
+            && !self
+                .root
+                .join(PROFILES_DIR)
+                .join(SANDBOX)
+                .join(crate::CACHE_FILE)
+                .exists()
+    }
+
     /// Every profile: `sandbox`, the regions, then the custom ones by name.
     pub fn all(&self) -> Result<Vec<Profile>, WorkbenchError> {
         Ok(self.all_of(&self.settings()?))
@@ -247,13 +323,14 @@ impl Profiles {
             self.named(
                 region.name,
                 ProfileKind::Region,
-                ServerChoice::Url(region.url.to_owned()),
+                ServerChoice::url(region.url),
             )
         }));
         all.extend(settings.custom_profiles.iter().map(|(name, custom)| {
             // `check` has seen the URL is good; its normal form is what accounts are kept against.
             let url = normalize_url(&custom.url).unwrap_or_else(|_| custom.url.clone());
-            self.named(name, ProfileKind::Custom, ServerChoice::Url(url))
+            let sign_in = check_sign_in(&custom.sign_in()).unwrap_or_else(|_| custom.sign_in());
+            self.named(name, ProfileKind::Custom, ServerChoice::Url(url, sign_in))
         }));
         all
     }
@@ -308,10 +385,18 @@ impl Profiles {
             .collect())
     }
 
-    /// Adds a custom profile. Refused, with nothing changed: a name that is taken, built in or
-    /// not usable as a folder name; a URL that is not a server's base URL or uses plain HTTP
-    /// off this machine; the server of another profile; a data folder left under that name.
-    pub fn add(&self, name: &str, url: &str) -> Result<Profile, WorkbenchError> {
+    /// Adds a custom profile, signed in to as `sign_in` says. Refused, with nothing changed: a
+    /// name that is taken, built in or not usable as a folder name; a URL (the server's or the
+    /// issuer's) that is not a base URL or uses plain HTTP off this machine; a client id or a
+    /// scope with spaces; the server of another profile signed in to the same way; a data
+    /// folder left under that name.
+    pub fn add(
+        &self,
+        name: &str,
+        url: &str,
+        sign_in: &SignInSettings,
+    ) -> Result<Profile, WorkbenchError> {
+        let sign_in = check_sign_in(sign_in)?;
         check_name(name).map_err(WorkbenchError::InvalidProfile)?;
         if is_builtin(name) {
             return Err(WorkbenchError::InvalidProfile(format!(
@@ -327,17 +412,22 @@ impl Profiles {
                     existing.url
                 )));
             }
-            if let Some(same) = self
-                .all_of(settings)
-                .into_iter()
-                .find(|profile| profile.url() == Some(url.as_str()))
-            {
+            // The same server may have several profiles when they sign in differently (a
+            // Talkdesk account's issuer beside the region's built-in profile); the very same
+            // twice is one profile.
+            if let Some(same) = self.all_of(settings).into_iter().find(|profile| {
+                profile.url() == Some(url.as_str()) && profile.server.sign_in() == sign_in
+            }) {
                 return Err(WorkbenchError::InvalidProfile(format!(
                     "{url} is already the server of profile {0}; use that one (`pwb profile use {0}`)",
                     same.name
                 )));
             }
-            let profile = self.named(name, ProfileKind::Custom, ServerChoice::Url(url.clone()));
+            let profile = self.named(
+                name,
+                ProfileKind::Custom,
+                ServerChoice::Url(url.clone(), sign_in.clone()),
+            );
             if is_non_empty_dir(&profile.data_dir) {
                 return Err(WorkbenchError::InvalidProfile(format!(
                     "a data folder for {name} is left from before at {}; delete it, or choose another name",
@@ -348,6 +438,9 @@ impl Profiles {
                 name.to_owned(),
                 CustomProfile {
                     url: url.clone(),
+                    issuer: sign_in.issuer.clone(),
+                    client_id: sign_in.client_id.clone(),
+                    scopes: sign_in.scopes.clone(),
                     other: Map::new(),
                 },
             );
@@ -429,7 +522,7 @@ impl Profiles {
             data_dir: self.root.join(SERVERS_DIR).join(server_folder(&url)),
             name: url.clone(),
             kind: ProfileKind::Server,
-            server: ServerChoice::Url(url),
+            server: ServerChoice::url(url),
         })
     }
 

@@ -28,7 +28,7 @@ use std::time::Duration;
 use partner_api::oauth::scopes;
 use serde::Serialize;
 use time::OffsetDateTime;
-use workbench_remote::auth::AuthServer;
+use workbench_remote::auth::{AuthServer, SignInSettings};
 use workbench_remote::{PartnerClient, SecretToken};
 
 use crate::{PullProgress, PullReport, Workbench, WorkbenchError};
@@ -46,16 +46,29 @@ const EMBEDDED_TOKEN_LIFETIME: Duration = Duration::from_secs(365 * 24 * 3600);
 pub enum ServerChoice {
     /// The sandbox, started in-process with the demo seed.
     Embedded,
-    /// A server that speaks the API contract, by base URL.
-    Url(String),
+    /// A server that speaks the API contract, by base URL, and where its partners sign in.
+    Url(String, SignInSettings),
 }
 
 impl ServerChoice {
+    /// The server at `url`, signed in to through its own metadata with this tool's client.
+    pub fn url(url: impl Into<String>) -> ServerChoice {
+        ServerChoice::Url(url.into(), SignInSettings::default())
+    }
+
+    /// Where and as whom this server's partners sign in.
+    pub fn sign_in(&self) -> SignInSettings {
+        match self {
+            ServerChoice::Embedded => SignInSettings::default(),
+            ServerChoice::Url(_, sign_in) => sign_in.clone(),
+        }
+    }
+
     /// How the server is named in a status: its URL, or "the embedded sandbox".
     pub fn label(&self) -> &str {
         match self {
             ServerChoice::Embedded => "the embedded sandbox",
-            ServerChoice::Url(url) => url,
+            ServerChoice::Url(url, _) => url,
         }
     }
 }
@@ -131,7 +144,7 @@ fn named_in(
 /// Whether `PWB_TOKEN`, given for the server whose identity is `named`, goes to `choice`: only
 /// to that server, and never to the embedded sandbox.
 fn token_goes_to(choice: &ServerChoice, named: Option<&str>) -> bool {
-    matches!(choice, ServerChoice::Url(_)) && named.is_some_and(|named| named == choice.identity())
+    matches!(choice, ServerChoice::Url(..)) && named.is_some_and(|named| named == choice.identity())
 }
 
 /// What to tell the person when `PWB_TOKEN` is set but no server was named for it, so it is
@@ -156,7 +169,7 @@ pub fn expected_access(choice: &ServerChoice, signed_in: bool) -> Access {
         }
         _ if signed_in => Access::Account,
         ServerChoice::Embedded => Access::Demo,
-        ServerChoice::Url(_) => Access::None,
+        ServerChoice::Url(..) => Access::None,
     }
 }
 
@@ -166,7 +179,7 @@ impl ServerChoice {
     pub fn identity(&self) -> String {
         match self {
             ServerChoice::Embedded => "embedded-sandbox".to_owned(),
-            ServerChoice::Url(url) => url.trim().trim_end_matches('/').to_owned(),
+            ServerChoice::Url(url, _) => url.trim().trim_end_matches('/').to_owned(),
         }
     }
 }
@@ -180,6 +193,8 @@ pub struct Connection {
     pub access: Access,
     /// The authorization server, discovered when an account's tokens may need a refresh.
     pub auth: Option<AuthServer>,
+    /// Where and as whom to sign in, from the chosen server.
+    pub sign_in: SignInSettings,
 }
 
 impl Connection {
@@ -224,7 +239,7 @@ impl Connection {
             (Access::Account, _) => {
                 let server = match self.auth.take() {
                     Some(server) => server,
-                    None => AuthServer::discover(&client).await?,
+                    None => AuthServer::discover_with(&client, &self.sign_in).await?,
                 };
                 let token = workbench.access_token(&server, now).await;
                 self.auth = Some(server);
@@ -259,7 +274,7 @@ impl Connection {
         data_dir: &Path,
     ) -> Result<Connection, WorkbenchError> {
         let (client, sandbox) = match choice {
-            ServerChoice::Url(url) => (PartnerClient::new(url)?, None),
+            ServerChoice::Url(url, _) => (PartnerClient::new(url)?, None),
             ServerChoice::Embedded => {
                 let config = partner_sandbox::Config::new(data_dir.join("sandbox"));
                 let listen = SocketAddr::from((Ipv4Addr::LOCALHOST, 0));
@@ -272,13 +287,14 @@ impl Connection {
             sandbox,
             access: Access::None,
             auth: None,
+            sign_in: choice.sign_in(),
         })
     }
 
     /// The authorization server of this connection's server, discovered on first use.
     pub async fn auth_server(&mut self) -> Result<&AuthServer, WorkbenchError> {
         if self.auth.is_none() {
-            self.auth = Some(AuthServer::discover(&self.client).await?);
+            self.auth = Some(AuthServer::discover_with(&self.client, &self.sign_in).await?);
         }
         Ok(self.auth.as_ref().expect("set above"))
     }
@@ -348,7 +364,7 @@ mod tests {
     const URL: &str = "https://partner.example.com";
 
     fn url(text: &str) -> ServerChoice {
-        ServerChoice::Url(text.to_owned())
+        ServerChoice::url(text)
     }
 
     #[test]
@@ -373,7 +389,10 @@ mod tests {
     fn the_server_is_named_by_url_or_by_profile_never_by_the_active_profile() {
         let root = tempfile::tempdir().unwrap();
         let profiles = || -> Result<Profiles, WorkbenchError> { Ok(Profiles::at(root.path())) };
-        profiles().unwrap().add("local", URL).unwrap();
+        profiles()
+            .unwrap()
+            .add("local", URL, &SignInSettings::default())
+            .unwrap();
         profiles().unwrap().set_active("local").unwrap();
         let no_root =
             || -> Result<Profiles, WorkbenchError> { panic!("a URL alone needs no data root") };

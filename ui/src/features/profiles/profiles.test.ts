@@ -1,7 +1,9 @@
 import { fireEvent, screen, waitFor, within } from '@testing-library/svelte';
+import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
 import { EMBEDDED } from '../../ipc/fake-account';
 import { FAKE_PROFILES, fakeProfile, type FakeOptions } from '../../ipc/fake';
+import { axeViolations } from '../../test/axe';
 import { app, renderApp, status, version } from '../../test/fixtures';
 
 const CRM = app('app-crm', 'Acme CRM Connector', [version('v-crm-1', '1.0.0', 'available', 'advertised')]);
@@ -161,5 +163,122 @@ describe('the profile switch', () => {
     expect((await screen.findByTestId('profiles-error')).textContent).toBe(failProfiles.message);
     expect(screen.queryAllByTestId('profile-row')).toEqual([]);
     expect(await screen.findByTestId('account-details')).toBeTruthy();
+  });
+});
+
+describe('adding a profile', () => {
+  async function openForm(options: FakeOptions = {}) {
+    const rendered = await openAccount(options);
+    await fireEvent.click(screen.getByTestId('add-profile-open'));
+    expect(screen.getByTestId('add-profile-open').getAttribute('aria-expanded')).toBe('true');
+    await waitFor(() => expect(document.activeElement).toBe(screen.getByTestId('new-profile-name')));
+    return rendered;
+  }
+
+  it('labels every field, and groups the sign-in ones as optional', async () => {
+    await openForm();
+    expect(screen.getByLabelText('Name')).toBe(screen.getByTestId('new-profile-name'));
+    expect(screen.getByLabelText('Server URL')).toBe(screen.getByTestId('new-profile-url'));
+    const elsewhere = screen.getByRole('group', { name: 'Sign in elsewhere (optional)' });
+    expect(within(elsewhere).getByLabelText('Issuer URL')).toBe(screen.getByTestId('new-profile-issuer'));
+    expect(within(elsewhere).getByLabelText('Client id')).toBe(screen.getByTestId('new-profile-client-id'));
+    expect(within(elsewhere).getByLabelText('Scopes')).toBe(screen.getByTestId('new-profile-scopes'));
+  });
+
+  it('has no WCAG 2.1 A or AA violation axe can find without a layout, with an error shown too', async () => {
+    await openForm();
+    expect(await axeViolations(screen.getByTestId('profiles'))).toEqual([]);
+    await fireEvent.click(screen.getByTestId('add-profile'));
+    await screen.findByTestId('add-profile-error');
+    expect(await axeViolations(screen.getByTestId('profiles'))).toEqual([]);
+  });
+
+  it('adds one with Enter: the list shows it, with its issuer, the window stays on its profile, and the form closes', async () => {
+    const user = userEvent.setup();
+    const { backend } = await openForm();
+
+    await user.type(screen.getByTestId('new-profile-name'), 'acme-us');
+    await user.type(screen.getByTestId('new-profile-url'), 'https://api.acme.example');
+    await user.type(screen.getByTestId('new-profile-issuer'), 'https://acme.talkdeskid.com');
+    await user.type(screen.getByTestId('new-profile-client-id'), 'abc123');
+    await user.type(screen.getByTestId('new-profile-scopes'), 'apps:read apps:write');
+    await user.keyboard('{Enter}');
+
+    expect(await screen.findByText('Added acme-us. Switch to it to sign in.')).toBeTruthy();
+    expect(backend.calls.addProfile).toEqual([
+      { name: 'acme-us', url: 'https://api.acme.example', issuer: 'https://acme.talkdeskid.com', client_id: 'abc123', scopes: 'apps:read apps:write' },
+    ]);
+    expect(rows().map((r) => r.name)).toEqual(['sandbox', 'eu', 'acme', 'acme-us']);
+    expect(within(row('acme-us')).getByTestId('profile-issuer').textContent).toBe('signs in at https://acme.talkdeskid.com');
+    expect(within(row('acme-us')).getByTestId('switch-profile')).toBeTruthy();
+    expect(within(row('acme')).queryByTestId('profile-issuer')).toBeNull();
+    expect(rows().find((r) => r.current)?.name).toBe('sandbox');
+    expect(screen.getByTestId('current-profile-name').textContent).toBe('sandbox');
+    // Closed and cleared: opened again, it is empty.
+    expect(screen.queryByTestId('add-profile-form')).toBeNull();
+    expect(document.activeElement).toBe(screen.getByTestId('add-profile-open'));
+    await fireEvent.click(screen.getByTestId('add-profile-open'));
+    expect((screen.getByTestId('new-profile-name') as HTMLInputElement).value).toBe('');
+    expect((screen.getByTestId('new-profile-issuer') as HTMLInputElement).value).toBe('');
+  });
+
+  it('shows why an invalid URL is refused, and adds nothing', async () => {
+    const { backend } = await openForm();
+    const before = rows();
+
+    await fireEvent.input(screen.getByTestId('new-profile-name'), { target: { value: 'acme-us' } });
+    await fireEvent.input(screen.getByTestId('new-profile-url'), { target: { value: 'http://api.acme.example' } });
+    await fireEvent.click(screen.getByTestId('add-profile'));
+
+    const error = await screen.findByTestId('add-profile-error');
+    expect(error.getAttribute('role')).toBe('alert');
+    expect(error.textContent).toContain('uses plain HTTP');
+    expect(backend.calls.addProfile).toHaveLength(1);
+    expect(rows()).toEqual(before);
+    expect(screen.getByTestId('add-profile-status').textContent?.trim()).toBe('');
+    // The form stays open with what was typed, to correct it.
+    expect((screen.getByTestId('new-profile-url') as HTMLInputElement).value).toBe('http://api.acme.example');
+
+    await fireEvent.input(screen.getByTestId('new-profile-url'), { target: { value: 'https://api.acme.example' } });
+    await fireEvent.click(screen.getByTestId('add-profile'));
+    expect(await screen.findByText('Added acme-us. Switch to it to sign in.')).toBeTruthy();
+    expect(screen.queryByTestId('add-profile-error')).toBeNull();
+  });
+
+  it('shows the backend\'s refusal of a name taken', async () => {
+    await openForm();
+    await fireEvent.input(screen.getByTestId('new-profile-name'), { target: { value: 'acme' } });
+    await fireEvent.input(screen.getByTestId('new-profile-url'), { target: { value: 'https://other.example.com' } });
+    await fireEvent.click(screen.getByTestId('add-profile'));
+
+    expect((await screen.findByTestId('add-profile-error')).textContent).toContain('a profile named acme exists already');
+    expect(rows().filter((r) => r.name === 'acme')).toHaveLength(1);
+  });
+
+  it('closes the form with Escape, leaving the account screen open', async () => {
+    const user = userEvent.setup();
+    const { backend } = await openForm();
+
+    await user.keyboard('{Escape}');
+
+    expect(screen.queryByTestId('add-profile-form')).toBeNull();
+    expect(screen.getByTestId('account-page')).toBeTruthy();
+    expect(document.activeElement).toBe(screen.getByTestId('add-profile-open'));
+    expect(screen.getByTestId('add-profile-open').getAttribute('aria-expanded')).toBe('false');
+    expect(backend.calls.addProfile).toEqual([]);
+    // A second Escape leaves the screen, as before.
+    await user.keyboard('{Escape}');
+    expect(screen.queryByTestId('account-page')).toBeNull();
+  });
+
+  it('shows where a profile signs in, when elsewhere than its server', async () => {
+    await openAccount({
+      profiles: [
+        fakeProfile('sandbox', EMBEDDED, { active: true }),
+        fakeProfile('acme', CUSTOM_SERVER, { issuer: 'https://acme.talkdeskid.com', client_id: 'abc', scopes: ['apps:read'] }),
+      ],
+    });
+    expect(within(row('acme')).getByTestId('profile-issuer').textContent).toBe('signs in at https://acme.talkdeskid.com');
+    expect(within(row('sandbox')).queryByTestId('profile-issuer')).toBeNull();
   });
 });

@@ -83,7 +83,11 @@ fn a_new_data_root_has_the_sandbox_active_and_the_regions_and_reading_writes_not
 fn every_profile_has_its_own_data_folder_under_profiles() {
     let (dir, profiles) = root();
     profiles
-        .add("staging", "https://staging.example.com")
+        .add(
+            "staging",
+            "https://staging.example.com",
+            &SignInSettings::default(),
+        )
         .unwrap();
 
     let folders: BTreeSet<PathBuf> = profiles
@@ -109,7 +113,11 @@ fn add_use_and_remove_are_written_to_the_settings_file() {
     let (dir, profiles) = root();
 
     let added = profiles
-        .add("staging", " https://Staging.Example.com/ ")
+        .add(
+            "staging",
+            " https://Staging.Example.com/ ",
+            &SignInSettings::default(),
+        )
         .unwrap();
     assert_eq!(
         added.url(),
@@ -152,7 +160,11 @@ fn add_use_and_remove_are_written_to_the_settings_file() {
 fn a_leftover_temporary_file_from_a_crash_is_ignored_and_never_reused() {
     let (dir, profiles) = root();
     profiles
-        .add("staging", "https://staging.example.com")
+        .add(
+            "staging",
+            "https://staging.example.com",
+            &SignInSettings::default(),
+        )
         .unwrap();
     // A crash between writing a temporary file and renaming it leaves one behind. (A write that
     // fails is `atomic`'s to test: it leaves the old file, and nothing beside it.)
@@ -204,7 +216,9 @@ fn a_damaged_settings_file_is_a_clear_error_and_is_never_overwritten() {
         let results = [
             profiles.list().map(|_| ()),
             profiles.active().map(|_| ()),
-            profiles.add("b", "https://b.example.com").map(|_| ()),
+            profiles
+                .add("b", "https://b.example.com", &SignInSettings::default())
+                .map(|_| ()),
             profiles.set_active("eu").map(|_| ()),
             profiles.remove("a").map(|_| ()),
             profiles.for_server("https://c.example.com").map(|_| ()),
@@ -265,7 +279,9 @@ fn fields_this_build_does_not_know_are_kept_when_the_file_is_rewritten() {
     )
     .unwrap();
 
-    profiles.add("b", "https://b.example.com").unwrap();
+    profiles
+        .add("b", "https://b.example.com", &SignInSettings::default())
+        .unwrap();
     profiles.set_active("a").unwrap();
 
     assert_eq!(
@@ -286,9 +302,19 @@ fn fields_this_build_does_not_know_are_kept_when_the_file_is_rewritten() {
 fn refusals_say_why_and_change_nothing() {
     let (dir, profiles) = root();
     profiles
-        .add("staging", "https://staging.example.com")
+        .add(
+            "staging",
+            "https://staging.example.com",
+            &SignInSettings::default(),
+        )
         .unwrap();
-    profiles.add("busy", "https://busy.example.com").unwrap();
+    profiles
+        .add(
+            "busy",
+            "https://busy.example.com",
+            &SignInSettings::default(),
+        )
+        .unwrap();
     profiles.set_active("staging").unwrap();
     sign_in_by_hand(&profiles.get("busy").unwrap());
     let before = snapshot(dir.path());
@@ -296,67 +322,99 @@ fn refusals_say_why_and_change_nothing() {
     let cases: Vec<(&str, Result<Profile, WorkbenchError>, ErrorCode, &str)> = vec![
         (
             "a duplicate name",
-            profiles.add("staging", "https://other.example.com"),
+            profiles.add(
+                "staging",
+                "https://other.example.com",
+                &SignInSettings::default(),
+            ),
             ErrorCode::InvalidInput,
             "exists already",
         ),
         (
             "a built-in name",
-            profiles.add("eu", "https://other.example.com"),
+            profiles.add(
+                "eu",
+                "https://other.example.com",
+                &SignInSettings::default(),
+            ),
             ErrorCode::InvalidInput,
             "built-in",
         ),
         (
             "a name with a slash",
-            profiles.add("a/b", "https://other.example.com"),
+            profiles.add(
+                "a/b",
+                "https://other.example.com",
+                &SignInSettings::default(),
+            ),
             ErrorCode::InvalidInput,
             "lowercase letters",
         ),
         (
             "an empty name",
-            profiles.add("", "https://other.example.com"),
+            profiles.add("", "https://other.example.com", &SignInSettings::default()),
             ErrorCode::InvalidInput,
             "lowercase letters",
         ),
         (
             "capitals",
-            profiles.add("Prod", "https://other.example.com"),
+            profiles.add(
+                "Prod",
+                "https://other.example.com",
+                &SignInSettings::default(),
+            ),
             ErrorCode::InvalidInput,
             "lowercase letters",
         ),
         (
             "plain HTTP off this machine",
-            profiles.add("plain", "http://other.example.com"),
+            profiles.add(
+                "plain",
+                "http://other.example.com",
+                &SignInSettings::default(),
+            ),
             ErrorCode::InvalidInput,
             "https://",
         ),
         (
             "not a URL",
-            profiles.add("junk", "other.example.com"),
+            profiles.add("junk", "other.example.com", &SignInSettings::default()),
             ErrorCode::InvalidInput,
             "not a server URL",
         ),
         (
             "another scheme",
-            profiles.add("ftp", "ftp://other.example.com"),
+            profiles.add("ftp", "ftp://other.example.com", &SignInSettings::default()),
             ErrorCode::InvalidInput,
             "use https://",
         ),
         (
             "a password in the URL",
-            profiles.add("creds", "https://me:secret@other.example.com"),
+            profiles.add(
+                "creds",
+                "https://me:secret@other.example.com",
+                &SignInSettings::default(),
+            ),
             ErrorCode::InvalidInput,
             "password",
         ),
         (
             "a query",
-            profiles.add("query", "https://other.example.com/?x=1"),
+            profiles.add(
+                "query",
+                "https://other.example.com/?x=1",
+                &SignInSettings::default(),
+            ),
             ErrorCode::InvalidInput,
             "query",
         ),
         (
             "a region's server again",
-            profiles.add("prod", "https://api.talkdeskapp.eu/"),
+            profiles.add(
+                "prod",
+                "https://api.talkdeskapp.eu/",
+                &SignInSettings::default(),
+            ),
             ErrorCode::InvalidInput,
             "profile eu",
         ),
@@ -417,7 +475,9 @@ fn a_leftover_data_folder_is_not_taken_over_by_a_new_profile() {
     fs::create_dir_all(&left).unwrap();
     fs::write(left.join("cache.sqlite3"), b"someone's cache").unwrap();
 
-    let error = profiles.add("old", "https://old.example.com").unwrap_err();
+    let error = profiles
+        .add("old", "https://old.example.com", &SignInSettings::default())
+        .unwrap_err();
 
     assert_eq!(error.code(), ErrorCode::InvalidInput);
     assert!(error.to_string().contains("left from before"), "{error}");
@@ -428,7 +488,11 @@ fn a_leftover_data_folder_is_not_taken_over_by_a_new_profile() {
 fn removing_deletes_the_data_folder_but_not_while_edits_wait_to_be_sent() {
     let (_dir, profiles) = root();
     let staging = profiles
-        .add("staging", "https://staging.example.com")
+        .add(
+            "staging",
+            "https://staging.example.com",
+            &SignInSettings::default(),
+        )
         .unwrap();
     drop(profiles.open_workbench(&staging).unwrap());
     let cache = staging.data_dir.join("cache.sqlite3");
@@ -463,7 +527,11 @@ fn removing_deletes_the_data_folder_but_not_while_edits_wait_to_be_sent() {
 fn signed_in_is_per_profile_and_only_for_the_profile_s_own_server() {
     let (_dir, profiles) = root();
     profiles
-        .add("staging", "https://staging.example.com")
+        .add(
+            "staging",
+            "https://staging.example.com",
+            &SignInSettings::default(),
+        )
         .unwrap();
     sign_in_by_hand(&profiles.get("sandbox").unwrap());
     sign_in_by_hand(&profiles.get("staging").unwrap());
@@ -515,7 +583,11 @@ fn a_damaged_account_file_shows_as_a_problem_of_that_profile_only() {
 fn a_server_given_by_url_is_its_profile_or_a_folder_of_its_own() {
     let (dir, profiles) = root();
     profiles
-        .add("staging", "https://staging.example.com")
+        .add(
+            "staging",
+            "https://staging.example.com",
+            &SignInSettings::default(),
+        )
         .unwrap();
 
     assert_eq!(
@@ -539,7 +611,7 @@ fn a_server_given_by_url_is_its_profile_or_a_folder_of_its_own() {
 
     assert_eq!(a.kind, ProfileKind::Server);
     assert_eq!(a.name, "http://127.0.0.1:4321");
-    assert_eq!(a.server, ServerChoice::Url("http://127.0.0.1:4321".into()));
+    assert_eq!(a.server, ServerChoice::url("http://127.0.0.1:4321"));
     assert_eq!(a, a_again);
     assert!(a.data_dir.starts_with(dir.path().join("servers")));
     assert!(
@@ -581,4 +653,70 @@ fn choose_takes_the_profile_or_the_server_or_the_active_one_never_both() {
         profiles.choose(Some("nope"), None).unwrap_err().code(),
         ErrorCode::NotFound
     );
+}
+
+#[test]
+fn a_talkdesk_account_profile_signs_in_at_its_issuer_beside_the_regions_built_in_one() {
+    let (dir, profiles) = root();
+    let sign_in = SignInSettings {
+        issuer: Some(" https://Acme.TalkdeskID.com/ ".into()),
+        client_id: Some("abc123".into()),
+        scopes: Some(vec!["apps:read".into()]),
+    };
+    let added = profiles
+        .add("acme-us", "https://api.talkdeskapp.com", &sign_in)
+        .unwrap();
+    assert_eq!(added.url(), Some("https://api.talkdeskapp.com"));
+    let kept = added.server.sign_in();
+    assert_eq!(
+        kept.issuer.as_deref(),
+        Some("https://acme.talkdeskid.com"),
+        "normal form"
+    );
+    assert_eq!(kept.client_id(), "abc123");
+    assert_eq!(kept.scopes, Some(vec!["apps:read".to_owned()]));
+    // Read back from settings.json, as the next start does.
+    assert_eq!(profiles.get("acme-us").unwrap(), added);
+    // The built-in profile of that server still signs in at the server itself, and a server
+    // given by URL alone is still the built-in one.
+    assert_eq!(
+        profiles.get("us").unwrap().server.sign_in(),
+        SignInSettings::default()
+    );
+    assert_eq!(
+        profiles
+            .choose(None, Some("https://api.talkdeskapp.com"))
+            .unwrap()
+            .name,
+        "us"
+    );
+
+    // The very same again is refused, and changes nothing.
+    let before = snapshot(dir.path());
+    let again = profiles.add("acme-again", "https://api.talkdeskapp.com", &sign_in);
+    assert!(again.is_err());
+    assert_eq!(snapshot(dir.path()), before);
+    // So are an issuer over plain HTTP off this machine and a client id with a space.
+    for bad in [
+        SignInSettings {
+            issuer: Some("http://acme.talkdeskid.com".into()),
+            ..SignInSettings::default()
+        },
+        SignInSettings {
+            client_id: Some("two words".into()),
+            ..SignInSettings::default()
+        },
+        SignInSettings {
+            scopes: Some(vec!["apps read".into()]),
+            ..SignInSettings::default()
+        },
+    ] {
+        let refused = profiles.add("other", "https://other.example.com", &bad);
+        assert_eq!(
+            refused.unwrap_err().code(),
+            ErrorCode::InvalidInput,
+            "{bad:?}"
+        );
+        assert_eq!(snapshot(dir.path()), before);
+    }
 }
