@@ -422,8 +422,9 @@ test('the full story: sign in, offline edit and icon, preview, back online, reje
         `const card = document.querySelector('[data-testid="preview-pane"] [data-testid="card-preview"]');
          if (!card) return null;
          const img = card.querySelector('[data-field="icon"] img');
-         // The icon decodes after the card appears: wait for it (a machine under load is slower).
-         if (img !== null && !img.complete) return null;
+         // The icon arrives (its own call) and decodes after the card appears: wait for both (a
+         // machine under load is slower). An icon that never comes fails the wait, naming it.
+         if (img === null || !img.complete) return null;
          return {
            name: card.querySelector('[data-field="name"]').textContent.trim(),
            summary: card.querySelector('[data-field="summary"]').textContent.trim(),

@@ -2,8 +2,9 @@
 //!
 //! Scalars that are looked up or constrained (ids, statuses) are columns; a version's content
 //! is stored as its JSON, because the wire format already is the shape of record and the
-//! sandbox never queries inside it. The schema version lives in `PRAGMA user_version`, set in
-//! the same transaction as the schema and the seed, so a database is either complete or new.
+//! sandbox never queries inside it. The schema comes from numbered migrations ([`migrations`],
+//! `migrations/*.sql`); a new database is seeded in the same transaction, so it is either
+//! complete or new.
 
 use std::path::Path;
 use std::sync::{Mutex, MutexGuard};
@@ -19,44 +20,13 @@ use crate::config::Seed;
 use crate::error::SandboxError;
 use crate::seed;
 
+pub mod migrations;
 mod partner;
 
 pub use partner::{
     Created, Decided, NewRequest, Requested, decide_installation, delete_oauth_client,
     installation_etag, request_installation, request_update,
 };
-
-const SCHEMA_VERSION: i64 = 1;
-
-const SCHEMA: &str = "
-CREATE TABLE apps (
-    seq INTEGER PRIMARY KEY,
-    id TEXT NOT NULL UNIQUE,
-    name TEXT NOT NULL UNIQUE,
-    slug TEXT NOT NULL,
-    display_name TEXT NOT NULL,
-    created_type TEXT NOT NULL,
-    app_type TEXT NOT NULL CHECK (app_type IN ('standalone', 'atlas')),
-    render TEXT NOT NULL CHECK (render IN ('portal', 'canvas')),
-    sandbox INTEGER NOT NULL DEFAULT 0
-);
-CREATE TABLE versions (
-    seq INTEGER PRIMARY KEY,
-    id TEXT NOT NULL UNIQUE,
-    app_id TEXT NOT NULL REFERENCES apps(id),
-    version_number TEXT NOT NULL,
-    technical_status TEXT NOT NULL
-        CHECK (technical_status IN ('draft', 'in_review', 'approved', 'rejected', 'available')),
-    marketplace_status TEXT NOT NULL
-        CHECK (marketplace_status IN ('draft', 'in_review', 'approved', 'rejected', 'advertised')),
-    content TEXT NOT NULL,
-    icon_media_type TEXT,
-    icon_bytes BLOB,
-    icon_sha256 TEXT,
-    UNIQUE (app_id, version_number)
-);
-CREATE INDEX versions_by_app ON versions(app_id, seq);
-";
 
 /// What `GET .../icon` finds.
 pub enum IconLookup {
@@ -112,9 +82,22 @@ impl Db {
         let mut conn = Connection::open(path).map_err(db_error)?;
         conn.busy_timeout(std::time::Duration::from_secs(5))
             .map_err(db_error)?;
+        // The schema version first, before anything writes: a newer database is left exactly as
+        // it is (even switching it to WAL would rewrite its header). Reading it also proves the
+        // file is a SQLite database.
+        let found: i64 = conn
+            .pragma_query_value(None, "user_version", |row| row.get(0))
+            .map_err(db_error)?;
+        let supported = migrations::latest_version();
+        if found > supported {
+            return Err(SandboxError::SchemaTooNew {
+                path: path.to_owned(),
+                found,
+                supported,
+            });
+        }
         conn.pragma_update(None, "foreign_keys", true)
             .map_err(db_error)?;
-        // Reading the journal mode also proves the file is a SQLite database.
         conn.pragma_update_and_check(None, "journal_mode", "wal", |_| Ok(()))
             .map_err(db_error)?;
         // With WAL, NORMAL keeps the database consistent through a crash of the process or the
@@ -122,42 +105,15 @@ impl Db {
         // lost, which a local development server can afford (a test suite makes thousands).
         conn.pragma_update(None, "synchronous", "NORMAL")
             .map_err(db_error)?;
-        let found: i64 = conn
-            .pragma_query_value(None, "user_version", |row| row.get(0))
-            .map_err(db_error)?;
-        if found > SCHEMA_VERSION {
-            return Err(SandboxError::SchemaTooNew {
+        migrations::migrations(seed)
+            .to_latest(&mut conn)
+            .map_err(|e| SandboxError::Migration {
                 path: path.to_owned(),
-                found,
-                supported: SCHEMA_VERSION,
-            });
-        }
+                reason: e.to_string(),
+            })?;
         if found == 0 {
-            let apps = match seed {
-                Seed::Demo => seed::demo().map_err(|e| SandboxError::Seed(e.to_string()))?,
-                Seed::Empty => Vec::new(),
-                Seed::Scale => seed::scale().map_err(|e| SandboxError::Seed(e.to_string()))?,
-            };
-            let tx = conn.transaction().map_err(db_error)?;
-            tx.execute_batch(SCHEMA).map_err(db_error)?;
-            for seeded in &apps {
-                insert_app(&tx, &seeded.app).map_err(db_error)?;
-                for version in &seeded.versions {
-                    insert_version(&tx, &version.version, version.icon.as_ref())
-                        .map_err(db_error)?;
-                }
-            }
-            partner::ensure(&tx, Some(seed)).map_err(db_error)?;
-            tx.pragma_update(None, "user_version", SCHEMA_VERSION)
-                .map_err(db_error)?;
-            tx.commit().map_err(db_error)?;
-            let apps = apps.len();
-            tracing::info!(path = %path.display(), ?seed, apps, "created sandbox database");
+            tracing::info!(path = %path.display(), ?seed, "created sandbox database");
         }
-        // The write side's tables (change feed, idempotency keys, pending reviews); idempotent,
-        // so a database made before they existed gains them.
-        conn.execute_batch(crate::store::SCHEMA).map_err(db_error)?;
-        partner::ensure(&conn, None).map_err(db_error)?;
         Ok(Db {
             conn: Mutex::new(conn),
         })
@@ -329,6 +285,24 @@ pub(crate) fn version_from_row(row: &Row<'_>) -> rusqlite::Result<VersionResourc
         etag,
         icon,
     })
+}
+
+/// Seeds a database just made by migration 1 with `seed`'s apps, versions, installations and
+/// account, inside the migrations' transaction.
+fn seed_new(tx: &rusqlite::Transaction, seed: Seed) -> Result<(), String> {
+    let apps = match seed {
+        Seed::Demo => seed::demo().map_err(|e| e.to_string())?,
+        Seed::Empty => Vec::new(),
+        Seed::Scale => seed::scale().map_err(|e| e.to_string())?,
+    };
+    for seeded in &apps {
+        insert_app(tx, &seeded.app).map_err(|e| e.to_string())?;
+        for version in &seeded.versions {
+            insert_version(tx, &version.version, version.icon.as_ref())
+                .map_err(|e| e.to_string())?;
+        }
+    }
+    partner::seed(tx, seed).map_err(|e| e.to_string())
 }
 
 pub(crate) fn insert_app(conn: &Connection, app: &App) -> rusqlite::Result<()> {

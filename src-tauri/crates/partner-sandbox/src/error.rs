@@ -34,6 +34,8 @@ pub enum SandboxError {
         found: i64,
         supported: i64,
     },
+    #[error("cannot bring the sandbox database {} up to date: {reason}", path.display())]
+    Migration { path: PathBuf, reason: String },
     #[error("cannot create the demo seed: {0}")]
     Seed(String),
     #[error("cannot issue a token: {0}")]

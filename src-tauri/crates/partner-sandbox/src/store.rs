@@ -17,48 +17,6 @@ use workbench_domain::{App, IconFile, Track};
 use crate::db::{APP_COLUMNS, Db, VERSION_COLUMNS, app_from_row, version_from_row};
 use crate::error::HttpError;
 
-/// Created when missing on every open (see `Db::open`).
-pub const SCHEMA: &str = "
-CREATE TABLE IF NOT EXISTS changes (
-    seq INTEGER PRIMARY KEY AUTOINCREMENT,
-    at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
-    body TEXT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS idempotency_keys (
-    key TEXT PRIMARY KEY,
-    fingerprint TEXT NOT NULL,
-    status INTEGER NOT NULL,
-    headers TEXT NOT NULL,
-    body BLOB NOT NULL,
-    created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
-);
--- Versions Talkdesk publishes on AppConnect when due (auto mode): their marketplace review
--- approved and their technical track Available (`review::publish`).
-CREATE TABLE IF NOT EXISTS pending_publications (
-    version_id TEXT PRIMARY KEY,
-    due_ms INTEGER NOT NULL
-);
-CREATE TABLE IF NOT EXISTS pending_reviews (
-    version_id TEXT NOT NULL,
-    track TEXT NOT NULL CHECK (track IN ('technical', 'marketplace')),
-    due_ms INTEGER NOT NULL,
-    PRIMARY KEY (version_id, track)
-);
--- The warnings a partner suppressed when submitting a track (JSON list of `Suppression`), which
--- the automatic reviewer applies; replaced by the next submission of the track.
-CREATE TABLE IF NOT EXISTS submission_suppressions (
-    version_id TEXT NOT NULL,
-    track TEXT NOT NULL CHECK (track IN ('technical', 'marketplace')),
-    suppressions TEXT NOT NULL,
-    PRIMARY KEY (version_id, track)
-);
--- The rules pack set by `PUT /_sandbox/rules`; absent: the shipped default is in force.
-CREATE TABLE IF NOT EXISTS rules_pack (
-    id INTEGER PRIMARY KEY CHECK (id = 1),
-    body TEXT NOT NULL
-);
-";
-
 impl Db {
     /// Runs `f` in a `BEGIN IMMEDIATE` transaction: committed when it returns `Ok`, rolled back
     /// otherwise. Blocking; callers run it on a blocking thread.

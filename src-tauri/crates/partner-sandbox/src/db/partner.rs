@@ -18,83 +18,52 @@ use crate::config::Seed;
 use crate::seed;
 use crate::store::{NewChange, record};
 
-const SCHEMA: &str = "
-CREATE TABLE IF NOT EXISTS installations (
-    seq INTEGER PRIMARY KEY,
-    id TEXT NOT NULL UNIQUE,
-    -- An app or version removed from the server takes its installations with it.
-    app_id TEXT NOT NULL REFERENCES apps(id) ON DELETE CASCADE,
-    account_name TEXT NOT NULL,
-    app_version_id TEXT NOT NULL REFERENCES versions(id) ON DELETE CASCADE,
-    state TEXT NOT NULL CHECK (state IN ('installing', 'timeout', 'completed',
-                                         'failed', 'rejected', 'suspended', 'revoked')),
-    trial_start TEXT,
-    trial_end TEXT,
-    plan TEXT,
-    licenses INTEGER NOT NULL CHECK (licenses >= 0),
-    reason TEXT,
-    update_state TEXT CHECK (update_state IN ('updating', 'failed'))
-);
-CREATE INDEX IF NOT EXISTS installations_by_app ON installations(app_id, seq);
-CREATE TABLE IF NOT EXISTS oauth_clients (
-    seq INTEGER PRIMARY KEY,
-    id TEXT NOT NULL UNIQUE,
-    name TEXT NOT NULL,
-    scopes TEXT NOT NULL,
-    -- JSON arrays of strings.
-    redirect_uris TEXT NOT NULL DEFAULT '[]',
-    grant_types TEXT NOT NULL DEFAULT '[\"client_credentials\"]',
-    -- Lower-case hex SHA-256 of the secret; the secret itself is never stored.
-    secret_sha256 TEXT NOT NULL,
-    created_at TEXT NOT NULL,
-    idempotency_key TEXT UNIQUE
-);
-CREATE TABLE IF NOT EXISTS account (
-    id INTEGER PRIMARY KEY CHECK (id = 1),
-    licenses_total INTEGER NOT NULL,
-    licenses_used INTEGER NOT NULL,
-    free_developer INTEGER NOT NULL,
-    credits_balance INTEGER NOT NULL,
-    currency TEXT NOT NULL
-);
-";
-
-/// Creates the tables when missing; seeds them when `seed` is given (a new database).
-pub fn ensure(conn: &Connection, seed: Option<Seed>) -> rusqlite::Result<()> {
-    conn.execute_batch(SCHEMA)?;
-    // A database made before installations had an update state gains the column (no update).
-    let has_update: bool = conn.query_row(
-        "SELECT count(*) > 0 FROM pragma_table_info('installations') WHERE name = 'update_state'",
-        [],
-        |row| row.get(0),
-    )?;
-    if !has_update {
+/// Migration 2's hook: what databases made before the migrations were numbered gained in place
+/// at each start, once more. Changes nothing on a database made by migration 1.
+pub(super) fn bring_columns_up_to_date(conn: &Connection) -> rusqlite::Result<()> {
+    let has_column = |table: &str, column: &str| -> rusqlite::Result<bool> {
+        conn.query_row(
+            "SELECT count(*) > 0 FROM pragma_table_info(?1) WHERE name = ?2",
+            params![table, column],
+            |row| row.get(0),
+        )
+    };
+    // An installation's update state (none).
+    if !has_column("installations", "update_state")? {
         conn.execute_batch(
             "ALTER TABLE installations ADD COLUMN update_state TEXT
                  CHECK (update_state IN ('updating', 'failed'))",
         )?;
     }
-    // A database made when a separate `pending` state was the one the partner confirmed: FAQ
-    // §16's Installing is that state, so those installations wait as `installing` now.
+    // A separate `pending` state was the one the partner confirmed: FAQ §16's Installing is that
+    // state, so those installations wait as `installing` now.
     conn.execute(
         "UPDATE installations SET state = 'installing' WHERE state = 'pending'",
         [],
     )?;
-    // A database made before clients had redirect URIs and grant types gains them (none, and
-    // client credentials).
-    let has_redirects: bool = conn.query_row(
-        "SELECT count(*) > 0 FROM pragma_table_info('oauth_clients') WHERE name = 'redirect_uris'",
-        [],
-        |row| row.get(0),
-    )?;
-    if !has_redirects {
+    // Clients' redirect URIs and grant types (none, and client credentials).
+    if !has_column("oauth_clients", "redirect_uris")? {
         conn.execute_batch(
             "ALTER TABLE oauth_clients ADD COLUMN redirect_uris TEXT NOT NULL DEFAULT '[]';
              ALTER TABLE oauth_clients ADD COLUMN grant_types TEXT NOT NULL
                  DEFAULT '[\"client_credentials\"]';",
         )?;
     }
-    let account = seed::partner::account(seed.unwrap_or(Seed::Empty));
+    insert_account(conn, Seed::Empty)
+}
+
+/// Seeds a new database's installations and account with `seed`'s.
+pub(super) fn seed(conn: &Connection, seed: Seed) -> rusqlite::Result<()> {
+    insert_account(conn, seed)?;
+    for installation in seed::partner::installations(seed) {
+        insert_installation(conn, &installation)?;
+    }
+    Ok(())
+}
+
+/// The account row, unless there is one.
+fn insert_account(conn: &Connection, seed: Seed) -> rusqlite::Result<()> {
+    let account = seed::partner::account(seed);
     conn.execute(
         "INSERT OR IGNORE INTO account
              (id, licenses_total, licenses_used, free_developer, credits_balance, currency)
@@ -107,11 +76,6 @@ pub fn ensure(conn: &Connection, seed: Option<Seed>) -> rusqlite::Result<()> {
             account.credits.currency
         ],
     )?;
-    if let Some(seed) = seed {
-        for installation in seed::partner::installations(seed) {
-            insert_installation(conn, &installation)?;
-        }
-    }
     Ok(())
 }
 

@@ -1,9 +1,9 @@
 //! The OAuth tables: tokens, device codes and authorization codes, in the sandbox's SQLite file.
 //!
 //! Every token and code is stored only as its SHA-256 (hex): the database never holds a usable
-//! secret. The tables are created with `IF NOT EXISTS` on a connection of their own, beside the
-//! resource schema of `db.rs`, so an existing sandbox database gains them on its next start and
-//! keeps its tokens across restarts. Times are Unix milliseconds from the [`super::Clock`].
+//! secret. The tables come with the rest of the schema from the database's migrations
+//! (`db::migrations`), which `Db::open` runs before this store opens its own connection; tokens
+//! outlive restarts. Times are Unix milliseconds from the [`super::Clock`].
 
 use std::path::Path;
 use std::sync::{Mutex, MutexGuard};
@@ -12,40 +12,6 @@ use partner_api::oauth::{TokenResponse, errors};
 use rusqlite::{Connection, OptionalExtension, Transaction, params};
 
 use super::{Failure, OAuthConfig, OAuthFailure, hash, random_token};
-
-const SCHEMA: &str = "
-CREATE TABLE IF NOT EXISTS oauth_tokens (
-    token_hash TEXT PRIMARY KEY,
-    kind TEXT NOT NULL CHECK (kind IN ('access', 'refresh')),
-    family TEXT NOT NULL,
-    client_id TEXT NOT NULL,
-    scope TEXT NOT NULL,
-    expires_at INTEGER NOT NULL,
-    spent INTEGER NOT NULL DEFAULT 0,
-    revoked INTEGER NOT NULL DEFAULT 0
-);
-CREATE INDEX IF NOT EXISTS oauth_tokens_by_family ON oauth_tokens(family);
-CREATE TABLE IF NOT EXISTS oauth_device_codes (
-    device_code_hash TEXT PRIMARY KEY,
-    user_code TEXT NOT NULL UNIQUE,
-    client_id TEXT NOT NULL,
-    scope TEXT NOT NULL,
-    expires_at INTEGER NOT NULL,
-    interval_ms INTEGER NOT NULL,
-    last_poll_at INTEGER NOT NULL,
-    state TEXT NOT NULL CHECK (state IN ('pending', 'approved', 'denied', 'used'))
-);
-CREATE TABLE IF NOT EXISTS oauth_authorization_codes (
-    code_hash TEXT PRIMARY KEY,
-    client_id TEXT NOT NULL,
-    redirect_uri TEXT NOT NULL,
-    code_challenge TEXT NOT NULL,
-    scope TEXT NOT NULL,
-    expires_at INTEGER NOT NULL,
-    used INTEGER NOT NULL DEFAULT 0,
-    family TEXT
-);
-";
 
 /// The letters of user codes: consonants only (RFC 8628 §6.1), so no word is spelled and no
 /// letter is mistaken for a digit (no I, O, U, A, E, Y).
@@ -84,7 +50,6 @@ impl Store {
     pub fn open(path: &Path) -> rusqlite::Result<Store> {
         let conn = Connection::open(path)?;
         conn.busy_timeout(std::time::Duration::from_secs(5))?;
-        conn.execute_batch(SCHEMA)?;
         Ok(Store {
             conn: Mutex::new(conn),
         })

@@ -1,0 +1,5 @@
+-- Databases made before the migrations were numbered gained columns in place at each start,
+-- when missing: an installation's update state, an OAuth client's redirect URIs and grant types;
+-- and the separate `pending` installation state became FAQ §16's `installing`. Those checks run
+-- once more, in Rust (`db::migrations`, this migration's hook), since SQL cannot ask whether a
+-- column exists; on a database made by 0001 they change nothing.
