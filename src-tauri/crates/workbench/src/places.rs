@@ -27,7 +27,7 @@ pub const DATA_DIR_ENV: &str = "PWB_DATA_DIR";
 pub const SETTINGS_FILE: &str = "settings.json";
 /// The folder of the desktop app's log files, in the state folder.
 pub const LOG_DIR: &str = "logs";
-/// The start of each log file's name; a date follows (`partner-workbench.2026-12-07.log`).
+/// The start of each log file's name; a UTC date follows (`partner-workbench.2026-12-07.log`).
 pub const LOG_PREFIX: &str = "partner-workbench";
 /// The end of each log file's name.
 pub const LOG_SUFFIX: &str = "log";
@@ -85,12 +85,6 @@ impl Places {
     /// The folder of the desktop app's log files.
     pub fn log_dir(&self) -> PathBuf {
         self.state.join(LOG_DIR)
-    }
-
-    /// Today's log file of the desktop app (UTC days, as the log's own timestamps).
-    pub fn log_file(&self, today: &str) -> PathBuf {
-        self.log_dir()
-            .join(format!("{LOG_PREFIX}.{today}.{LOG_SUFFIX}"))
     }
 
     /// Moves `settings.json` from the data folder, where builds before separate folders kept it,
