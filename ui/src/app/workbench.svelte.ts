@@ -284,10 +284,14 @@ export class Workbench {
     this.profilesError = null;
   }
 
-  /** The first start's **Sign in to Talkdesk…**: the account screen, its Add a profile form open on Talkdesk's US API. */
+  /**
+   * The first start's **Sign in to Talkdesk…**: the account screen, its Add a profile form open on Talkdesk's US API
+   * (the built-in `us` profile's server, as the backend lists it).
+   */
   openTalkdeskProfile(): void {
+    const us = this.profiles?.profiles.find((row) => row.kind === 'region' && row.name === 'us');
     this.addProfilePreset = {
-      form: { name: '', url: TALKDESK_API, issuer: '', client_id: '', scopes: '' },
+      form: { name: '', url: us?.server ?? '', issuer: '', client_id: '', scopes: '' },
       talkdesk: true,
     };
     this.openAccount();
@@ -463,9 +467,6 @@ function statusFromError(error: CommandError, previous: SyncStatus | null): Sync
     conflicts: previous?.conflicts ?? 0,
   };
 }
-
-/** Talkdesk's API in the US (the `us` profile's server), which the welcome's Talkdesk sign-in starts from. */
-export const TALKDESK_API = 'https://api.talkdeskapp.com';
 
 const KEY = Symbol('workbench');
 

@@ -185,14 +185,6 @@ impl SignInSettings {
     pub fn client_id(&self) -> &str {
         self.client_id.as_deref().unwrap_or(PUBLIC_CLIENT_ID)
     }
-
-    /// The scopes to ask for: these settings' own, else `default`.
-    pub fn scopes<'a>(&'a self, default: &[&'a str]) -> Vec<&'a str> {
-        match &self.scopes {
-            Some(scopes) => scopes.iter().map(String::as_str).collect(),
-            None => default.to_vec(),
-        }
-    }
 }
 
 /// The HTTP client oauth2 sends the sign-in's requests with: the server's [`PartnerClient`]

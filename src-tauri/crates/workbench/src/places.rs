@@ -99,7 +99,14 @@ impl Places {
             return Settled::InPlace;
         }
         match move_once(&old, &new) {
-            Ok(true) => Settled::Moved { from: old },
+            Ok(true) => {
+                tracing::info!(
+                    "moved the settings from {} to {}",
+                    old.display(),
+                    new.display()
+                );
+                Settled::Moved { from: old }
+            }
             Ok(false) => Settled::InPlace,
             Err(e) => {
                 tracing::warn!(
