@@ -184,7 +184,7 @@ function summary(run) {
       median(c.storeList),
       `${median(c.storeBare)} (bare query)`,
       ratio(c.storeList.median, c.storeBare.median),
-      `1.5×: ${verdict(c.storeList.median / c.storeBare.median <= 1.5)}`,
+      `1.3×: ${verdict(c.storeList.median / c.storeBare.median <= 1.3)}`,
     ],
     [
       'A local edit committed (saved means on disk)',
@@ -334,19 +334,32 @@ function storeSection(run) {
 
 \`Store::list_apps\` reads 1,000 apps × 5 versions (5,000 version rows with both review statuses
 and whether each has an icon) from an SQLite file, grouped into one listing per app, newest
-version first. The baseline is a bare rusqlite query of the same rows, same SQL, same file,
-collected into plain tuples: the floor any cache API could reach. Budget: the store within
-1.5× of the bare query.
+version first. The baseline is a bare rusqlite query of the same rows: the store's own SQL
+(\`workbench_store::LIST_APPS_SQL\`) on the store's own connection, so the same file and the same
+page cache, collected into plain tuples. Budget: the store within 1.3× of the bare query.
 
 \`\`\`sh
 cargo bench -p workbench-store --bench list
 \`\`\`
 
+Why the baseline runs on the store's connection (issue 19 asked to explain a 1.56× that came and
+went between runs): profiled with \`perf record\` and \`perf stat -e syscalls:sys_enter_pread64\`,
+both figures were mostly SQLite copying pages from the OS (\`pread\`, the kernel's
+\`_copy_to_iter\` on top). The cache file of 5,000 versions is 2,244 pages (8.8 MiB) and each
+connection's page cache holds 2 MiB, so every listing reads pages again; the bare query then ran on
+a second connection, and which of the two connections kept the useful pages decided which figure
+won. In one run it read about 13,400 pages per listing against about 1,400 for the store's
+connection, and took 16.2 ms against the store's 9.5 ms; the recorded run before had it the
+other way round, 10.8 ms against 16.9 ms. With the bare query on the store's own connection, and
+the store's SQL (the old baseline had lost the clause that hides versions deleted offline), the
+two figures differ only by what the store does with the rows. What the store does is less than the
+tuples do: it reads an app's fields once, not once per version.
+
 | measurement (median of ${storeList.samples} samples, criterion; load average ${load(run.loads.store)} at its start) | time |
 | --- | --- |
 | \`Store::list_apps\`, 1,000 apps × 5 versions | ${median(storeList)} |
 | bare rusqlite query of the same rows (baseline) | ${median(storeBare)} |
-| ratio | **${ratio(storeList.median, storeBare.median)}** (budget 1.5×: ${verdict(storeList.median / storeBare.median <= 1.5)}) |
+| ratio | **${ratio(storeList.median, storeBare.median)}** (budget 1.3×: ${verdict(storeList.median / storeBare.median <= 1.3)}) |
 
 The benchmark also asserts that both read the same 5,000 rows, so it cannot go fast by reading
 less. \`./dev test\` runs it once in test mode (\`cargo test --all-targets\`), which checks those

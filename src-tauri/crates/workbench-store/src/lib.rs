@@ -30,6 +30,8 @@ use rusqlite::{Connection, OpenFlags};
 use workbench_domain::validation::Suppression;
 
 pub use apps::AppListing;
+#[doc(hidden)]
+pub use apps::LIST_SQL as LIST_APPS_SQL;
 pub use created::{
     APP_REFERENCES, DELETION_SIDES, Deletion, LOCAL_PREFIX, VERSION_REFERENCES, VersionRemap,
     is_local,
@@ -88,6 +90,14 @@ impl Store {
         Ok(store)
     }
 
+    /// The store's own connection, for the `list` benchmark's baseline: the bare query runs on
+    /// the same connection (same page cache, same pragmas) as [`Store::list_apps`], so the two
+    /// figures differ only by what the store does with the rows.
+    #[doc(hidden)]
+    pub fn connection_for_benchmarks(&self) -> &Connection {
+        &self.conn
+    }
+
     /// Whether commits wait for the disk (`PRAGMA synchronous` is FULL or EXTRA).
     pub fn commits_are_durable(&self) -> Result<bool, StoreError> {
         let level: i64 = self
@@ -144,6 +154,7 @@ impl Store {
         Ok(migrations::schema_version(&self.conn)?)
     }
 
+    /// Every cached app with a summary of each of its versions, in the list's order.
     pub fn list_apps(&self) -> Result<Vec<AppListing>, StoreError> {
         apps::list(&self.conn)
     }
