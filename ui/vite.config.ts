@@ -20,6 +20,7 @@ export default defineConfig({
   test: {
     environment: 'jsdom',
     include: ['src/**/*.test.ts'],
+    setupFiles: ['src/test/screens.ts'],
     restoreMocks: true,
   },
 });

@@ -10,7 +10,8 @@
 //! [`notify`] shows the review outcomes a sync brought as desktop notifications (or tells the
 //! window to show them when it cannot); [`signin`] runs a sign-in from the window;
 //! [`single_instance`] keeps one app per data folder (a second launch shows the first window and
-//! exits); [`logging`] writes the log to a file a day. Everything sent to the window goes through
+//! exits); [`logging`] writes the log to a file a day; [`startup`] times the start's steps for the
+//! log and the start-up benchmark; [`webview`] sets what Tauri's configuration does not reach. Everything sent to the window goes through
 //! [`ipc::reply`] and [`ipc::emit`], which `PWB_IPC_TRACE=FILE` traces.
 
 mod commands;
@@ -19,8 +20,10 @@ mod logging;
 mod notify;
 mod signin;
 mod single_instance;
+mod startup;
 mod state;
 mod sync;
+mod webview;
 
 use tauri::{Builder, Manager, Runtime};
 
@@ -28,8 +31,10 @@ pub use state::AppState;
 
 /// Starts the desktop app. Fails only when the window system cannot start.
 pub fn run() {
+    let startup = startup::Startup::now();
     let places = workbench::Places::from_env().ok();
     let _log = logging::init(places.as_ref());
+    startup.mark("logging");
     if let Some(places) = &places {
         tracing::info!(
             "Partner Workbench {} starting: data in {}, settings in {}",
@@ -39,6 +44,7 @@ pub fn run() {
         );
     }
     let context = tauri::generate_context!();
+    startup.mark("context");
     // First of all plugins: a second launch on this data folder must hand over to the first app
     // before anything of this one starts (its window, cache, embedded sandbox, sync loop).
     let mut builder =
@@ -46,7 +52,7 @@ pub fn run() {
     if let Some(places) = &places {
         builder = builder.plugin(window_state(places));
     }
-    build_app(builder)
+    assemble(builder, startup)
         .run(context)
         .expect("the window system could not start Partner Workbench");
 }
@@ -69,17 +75,35 @@ pub const WINDOW_STATE_FILE: &str = "window-state.json";
 /// The app with its state, commands and start-up work, on any runtime. [`run`] puts the
 /// single-instance check before it; tests on the mock runtime go without.
 pub fn build_app<R: Runtime>(builder: Builder<R>) -> Builder<R> {
+    assemble(builder, startup::Startup::now())
+}
+
+/// [`build_app`] with the clock [`run`] started first thing.
+fn assemble<R: Runtime>(builder: Builder<R>, startup: startup::Startup) -> Builder<R> {
+    startup.mark("builder");
     builder
-        .manage(commands::apps::Startup::now())
+        .manage(startup)
         .plugin(tauri_plugin_opener::init())
         .plugin(tauri_plugin_clipboard_manager::init())
         .setup(|app| {
+            let startup = app.state::<startup::Startup>();
+            startup.mark("setup");
             app.manage(AppState::open());
+            startup.mark("cache_opened");
             app.manage(signin::SignIns::default());
             app.manage(sync::Schedule::default());
             app.manage(notify::Unshown::default());
             sync::spawn_background(app.handle().clone());
+            webview::configure(app.handle());
+            startup.mark("setup_done");
             Ok(())
+        })
+        .on_page_load(|webview, payload| {
+            let startup = webview.state::<startup::Startup>();
+            match payload.event() {
+                tauri::webview::PageLoadEvent::Started => startup.mark("page_started"),
+                tauri::webview::PageLoadEvent::Finished => startup.mark("page_loaded"),
+            }
         })
         .invoke_handler(tauri::generate_handler![
             commands::apps::list_apps,

@@ -163,9 +163,14 @@ impl Schedule {
     }
 }
 
-/// Starts the background sync: one at once, then whenever [`Schedule`] says.
+/// How long the first sync waits for the window's first painted list.
+const FIRST_SYNC_WAIT: Duration = Duration::from_secs(2);
+
+/// Starts the background sync: one once the window has painted its first list, then whenever
+/// [`Schedule`] says.
 pub fn spawn_background<R: Runtime>(app: AppHandle<R>) {
     tauri::async_runtime::spawn(async move {
+        after_first_paint(&app).await;
         loop {
             app.state::<Schedule>().until_due().await;
             if let Err(e) = sync(&app).await {
@@ -174,6 +179,22 @@ pub fn spawn_background<R: Runtime>(app: AppHandle<R>) {
             }
         }
     });
+}
+
+/// The first sync waits until the window has painted its first list (at most [`FIRST_SYNC_WAIT`]),
+/// so that it does not compete with the start for the cores: the list comes from the cache, and
+/// the sync only brings it up to date. With nothing cached there is nothing to paint first, and it
+/// starts at once.
+async fn after_first_paint<R: Runtime>(app: &AppHandle<R>) {
+    let cached = app
+        .state::<AppState>()
+        .workbench()
+        .ok()
+        .and_then(|workbench| workbench.counts().ok())
+        .is_some_and(|(apps, _)| apps > 0);
+    if let (true, Some(startup)) = (cached, app.try_state::<crate::startup::Startup>()) {
+        startup.first_paint_or(FIRST_SYNC_WAIT).await;
+    }
 }
 
 /// Syncs once in the background (after a profile switch), as a start does.
@@ -193,8 +214,12 @@ pub async fn sync<R: Runtime>(app: &AppHandle<R>) -> Result<SyncStatus, CommandE
     let schedule = app.state::<Schedule>();
     let session = state.session();
     let workbench = session.workbench()?;
+    let startup = app.try_state::<crate::startup::Startup>();
+    let mark = |step| startup.as_ref().inspect(|s| s.mark(step));
     schedule.starting();
+    mark("sync_started");
     let status = run(app, &state, &session, &workbench).await;
+    mark("sync_done");
     schedule.ended(Outcome::of(&status));
     Ok(status)
 }

@@ -3,10 +3,11 @@
 // D-Bus session:
 //
 //   npm --prefix ui run build
-//   cargo build --release -p partner-workbench -p workbench-cli -p partner-sandbox -p minimal-window
+//   cargo build --release -p partner-workbench -p workbench-cli -p partner-sandbox -p minimal-window -p minimal-list
 //   dbus-run-session -- node tests/benches/suite.mjs
 //
-// STARTUP_RUNS (default 10) and MEMORY_RUNS (default 3) change the number of desktop runs of each program.
+// STARTUP_RUNS (default 10) and MEMORY_RUNS (default 3) change the number of desktop runs of each program, CLI_RUNS
+// (default 30) that of `pwb apps --offline --json` and its baseline.
 
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -20,6 +21,7 @@ import { CRITERION_IDS, parseBomb, pick, readCriterion, render } from './report.
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const STARTUP_RUNS = Number(process.env.STARTUP_RUNS ?? 10);
 const MEMORY_RUNS = Number(process.env.MEMORY_RUNS ?? 3);
+const CLI_RUNS = Number(process.env.CLI_RUNS ?? 30);
 assert.ok(STARTUP_RUNS >= 5 && MEMORY_RUNS >= 1, 'STARTUP_RUNS must be at least 5 and MEMORY_RUNS at least 1');
 
 const say = (text) => console.error(`\x1b[1m==> ${text}\x1b[0m`);
@@ -69,12 +71,17 @@ const cargoEnv = { CRITERION_HOME: criterionHome };
 let figures;
 try {
   // The desktop runs first: they need only the release build, and the criterion benchmarks build their own.
-  const desktopFigures = await measureDesktop(release, work, { startupRuns: STARTUP_RUNS, memoryRuns: MEMORY_RUNS, say });
+  const desktopFigures = await measureDesktop(release, work, { startupRuns: STARTUP_RUNS, memoryRuns: MEMORY_RUNS, cliRuns: CLI_RUNS, say });
 
   say('preview: keystroke to updated preview, in Chromium');
   const previewFile = join(work, 'preview.json');
   run('node', ['tests/preview/bench.mjs', '--json', previewFile]);
   const preview = JSON.parse(readFileSync(previewFile, 'utf8'));
+
+  say('app list: keystroke to filtered list at 1,000 apps x 5 versions, in Chromium');
+  const filterFile = join(work, 'filter.json');
+  run('node', ['tests/benches/filter.mjs', '--json', filterFile]);
+  const filter = JSON.parse(readFileSync(filterFile, 'utf8'));
 
   say('store: Store::list_apps against a bare rusqlite query');
   loads.store = load();
@@ -114,6 +121,7 @@ try {
     criterion,
     bomb,
     preview,
+    filter,
     ...desktopFigures,
   };
 } finally {

@@ -10,13 +10,19 @@
 //   npm --prefix ui run build && node tests/preview/bench.mjs        (KEYSTROKES=N to change the count, default 300)
 
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
-import { cpus, loadavg, totalmem } from 'node:os';
-import { join } from 'node:path';
+import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import { ms, previewSection, replacePreviewSection, stats } from '../benches/report.mjs';
-import { launchChromium, openPreview, ROOT, serveDist } from './support.mjs';
+import {
+  browserRunFacts,
+  frameSplit,
+  installKeystrokeTimer,
+  launchChromium,
+  openPreview,
+  serveDist,
+  typeKeys,
+  writeFigures,
+} from './support.mjs';
 
 const KEYSTROKES = Number(process.env.KEYSTROKES ?? 300);
 const WARMUP = 20;
@@ -46,59 +52,16 @@ function description() {
   return `${text.slice(0, LENGTH - tail.length)}${tail}`.slice(0, LENGTH);
 }
 
-/** Installs the in-page timer: one measure per input event on the description. */
-function install() {
-  const field = document.getElementById('field:marketplace.description');
-  const bench = { durations: [], updated: [], frames: [], seq: 0 };
-  Object.defineProperty(window, '__bench', { value: bench, configurable: true });
-  document.addEventListener(
-    'input',
-    (event) => {
-      if (event.target !== field) return;
-      const n = ++bench.seq;
-      const typed = field.value;
-      const t0 = performance.mark(`key-${n}`).startTime;
-      requestAnimationFrame(() => {
-        const tRaf = performance.now();
-        setTimeout(() => {
-          bench.frames.push([tRaf - t0, performance.now() - tRaf]);
-          performance.mark(`painted-${n}`);
-          const measure = performance.measure(`keystroke-${n}`, `key-${n}`, `painted-${n}`);
-          bench.durations.push(measure.duration);
-          // Did the preview show this keystroke? (Only asked when it is on: its description ends with the typed word.)
-          const shown = document.querySelector('[data-testid="listing-description"]');
-          const word = typed.slice(typed.lastIndexOf(' ') + 1);
-          bench.updated.push(shown ? (shown.textContent ?? '').trimEnd().endsWith(word) : null);
-        }, 0);
-      });
-    },
-    true,
-  );
-}
+const LETTERS = 'abcdefghijklmnopqrstuvwxyz';
+/** `count` letters to type, a to z and again. */
+const letters = (count) => Array.from({ length: count }, (_, i) => LETTERS[i % LETTERS.length]);
 
-/** Types `count` letters at the end of the description, one at a time, each measured; resolves with the durations. */
-async function typeKeys(page, count) {
-  const before = await page.evaluate(() => window.__bench.durations.length);
-  const letters = 'abcdefghijklmnopqrstuvwxyz';
-  for (let i = 0; i < count; i += 1) {
-    await page.keyboard.press(letters[i % letters.length]);
-    await page.evaluate(
-      (n) => new Promise((resolve) => {
-        const check = () => (window.__bench.durations.length >= n ? resolve() : setTimeout(check, 1));
-        check();
-      }),
-      before + i + 1,
-    );
-  }
-  return page.evaluate(
-    (from) => ({
-      durations: window.__bench.durations.slice(from),
-      updated: window.__bench.updated.slice(from),
-      frames: window.__bench.frames.slice(from),
-    }),
-    before,
-  );
-}
+/** For each keystroke, whether its painted frame's preview ended with the word typed; null with no preview shown. */
+const updated = ({ typed, shown }) =>
+  shown.map((text, i) => {
+    const word = typed[i].slice(typed[i].lastIndexOf(' ') + 1);
+    return text === null ? null : text.trimEnd().endsWith(word);
+  });
 
 async function focusEnd(page) {
   await page.focus(DESCRIPTION_FIELD);
@@ -121,24 +84,24 @@ try {
   assert.equal(text.length, LENGTH);
   await page.fill(DESCRIPTION_FIELD, text);
   await page.waitForSelector('[data-testid="listing-description"] h2');
-  await page.evaluate(install);
+  await installKeystrokeTimer(page, DESCRIPTION_FIELD, '[data-testid="listing-description"]');
 
   // Preview on, Listing tab: the description is rendered on every keystroke, its typed end in view.
   await page.evaluate(() =>
     document.querySelector('[data-testid="listing-description"]').lastElementChild.scrollIntoView({ block: 'center' }),
   );
   await focusEnd(page);
-  await typeKeys(page, WARMUP);
-  on = await typeKeys(page, KEYSTROKES);
-  assert.ok(on.updated.every((shown) => shown === true), 'the preview did not show every keystroke by the next frame');
+  await typeKeys(page, letters(WARMUP));
+  on = await typeKeys(page, letters(KEYSTROKES));
+  assert.ok(updated(on).every((shown) => shown === true), 'the preview did not show every keystroke by the next frame');
 
   // The baseline: the same page with the preview turned off.
   await page.click('[data-testid="preview-toggle"]');
   await page.waitForSelector('[data-testid="preview-pane"]', { state: 'detached' });
   await focusEnd(page);
-  await typeKeys(page, WARMUP);
-  off = await typeKeys(page, KEYSTROKES);
-  assert.ok(off.updated.every((shown) => shown === null), 'the preview was still there with the preview off');
+  await typeKeys(page, letters(WARMUP));
+  off = await typeKeys(page, letters(KEYSTROKES));
+  assert.ok(updated(off).every((shown) => shown === null), 'the preview was still there with the preview off');
 } finally {
   await browser.close();
   await server.close();
@@ -146,27 +109,15 @@ try {
 
 const withPreview = stats(on.durations);
 const baseline = stats(off.durations);
-const chromiumVersion = execFileSync(process.env.PWB_CHROMIUM ?? '/usr/bin/chromium', ['--version'], { stdio: ['ignore', 'pipe', 'ignore'] })
-  .toString()
-  .trim();
-/** The median split of a run: from the input event to the frame's rAF (script), and from there to after the paint. */
-const split = (run) => ({
-  script: stats(run.frames.map((f) => f[0])).median,
-  frame: stats(run.frames.map((f) => f[1])).median,
-});
 const figures = {
-  chromium: chromiumVersion,
+  ...browserRunFacts(load),
   length: LENGTH,
   keystrokes: KEYSTROKES,
   warmup: WARMUP,
   targetMs: TARGET_MS,
-  load,
-  date: new Date().toISOString().slice(0, 10),
-  cores: cpus().length,
-  memoryGiB: Math.round(totalmem() / 2 ** 30),
   on: withPreview,
   off: baseline,
-  split: { on: split(on), off: split(off) },
+  split: { on: frameSplit(on), off: frameSplit(off) },
 };
 
 console.log(`keystroke to updated preview, ${LENGTH}-character description, ${KEYSTROKES} keystrokes each (after ${WARMUP} warm-up):`);
@@ -175,11 +126,4 @@ console.log(`  preview off (baseline):    median ${ms(baseline.median)}  p95 ${m
 console.log(`  split (medians): on ${ms(figures.split.on.script)} to the frame + ${ms(figures.split.on.frame)} to after its paint; off ${ms(figures.split.off.script)} + ${ms(figures.split.off.frame)}`);
 console.log(`  target: median <= ${TARGET_MS} ms with the preview on: ${withPreview.median <= TARGET_MS ? 'met' : 'NOT met'}`);
 
-if (options.json) {
-  writeFileSync(options.json, `${JSON.stringify(figures, null, 2)}\n`);
-  console.log(`wrote the figures to ${options.json}`);
-} else {
-  const file = join(ROOT, 'BENCHMARKS.md');
-  writeFileSync(file, replacePreviewSection(readFileSync(file, 'utf8'), previewSection(figures)));
-  console.log('wrote the section to BENCHMARKS.md');
-}
+writeFigures(options.json, figures, (document) => replacePreviewSection(document, previewSection(figures)));

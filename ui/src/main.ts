@@ -1,3 +1,5 @@
+import { markStartup } from './app/startup';
+markStartup('script');
 import './app.css';
 import { mount } from 'svelte';
 import App from './App.svelte';
@@ -6,4 +8,8 @@ import { pickBackend } from './ipc';
 const target = document.getElementById('app');
 if (!target) throw new Error('index.html has no #app element');
 
-void pickBackend().then((backend) => mount(App, { target, props: { backend } }));
+void pickBackend().then((backend) => {
+  markStartup('backend');
+  mount(App, { target, props: { backend } });
+  markStartup('mounted');
+});

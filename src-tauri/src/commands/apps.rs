@@ -1,22 +1,20 @@
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::time::{Duration, Instant};
-
 use base64::Engine;
 use tauri::{AppHandle, Manager, Runtime, State};
 use time::OffsetDateTime;
 
 use crate::AppState;
 use crate::ipc::{AppFieldsForm, AppList, CommandError, FieldProblem, NewAppForm, Reply, reply};
+use crate::startup::Startup;
 
 /// The cached apps, at once, online or not, each version marked with its unsent changes, held
 /// changes and conflicts.
 #[tauri::command]
-pub fn list_apps(state: State<'_, AppState>) -> Reply<AppList> {
+pub fn list_apps(state: State<'_, AppState>, startup: State<'_, Startup>) -> Reply<AppList> {
+    startup.mark("list_asked");
     let workbench = state.workbench()?;
-    reply(AppList::new(
-        workbench.list_apps()?,
-        workbench.local_changes(None)?,
-    ))
+    let list = AppList::new(workbench.list_apps()?, workbench.local_changes(None)?);
+    startup.mark("list_answered");
+    reply(list)
 }
 
 /// A version's icon as a `data:` URL for an `<img>`, or `None` when it has none or it is not
@@ -109,55 +107,20 @@ fn local_change<R: Runtime, T>(
     reply(done)
 }
 
+/// The window painted its first non-empty app list: the shell logs the start-up's figures, once
+/// ([`Startup::painted`]), with the page's own marks.
+#[tauri::command]
+pub fn app_list_painted(
+    startup: State<'_, Startup>,
+    page: Option<std::collections::BTreeMap<String, f64>>,
+) -> Reply<()> {
+    startup.painted(page);
+    reply(())
+}
+
 /// Where a sync moved `id`: the server's id of an app or version made here, or the new id of a
 /// version deleted on the server and kept (`Workbench::moved_id`).
 #[tauri::command]
 pub fn resolve_id(state: State<'_, AppState>, id: String) -> Reply<Option<String>> {
     reply(state.workbench()?.moved_id(&id)?)
-}
-
-/// When the app started, and whether the window has said it painted its first app list.
-pub struct Startup {
-    at: Instant,
-    painted: AtomicBool,
-}
-
-impl Startup {
-    pub fn now() -> Self {
-        Startup {
-            at: Instant::now(),
-            painted: AtomicBool::new(false),
-        }
-    }
-
-    /// The time from start to the first call; `None` on every later call.
-    fn first_paint(&self) -> Option<Duration> {
-        (!self.painted.swap(true, Ordering::SeqCst)).then(|| self.at.elapsed())
-    }
-}
-
-/// The window painted its first non-empty app list: logged once, with the time since start (the
-/// start-up benchmark waits for this line; it is the product log's start-up figure too).
-#[tauri::command]
-pub fn app_list_painted(startup: State<'_, Startup>) -> Reply<()> {
-    if let Some(after) = startup.first_paint() {
-        tracing::info!(
-            "first app list painted {} ms after start",
-            after.as_millis()
-        );
-    }
-    reply(())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn only_the_first_paint_is_reported() {
-        let startup = Startup::now();
-        assert!(startup.first_paint().is_some());
-        assert_eq!(startup.first_paint(), None);
-        assert_eq!(startup.first_paint(), None);
-    }
 }

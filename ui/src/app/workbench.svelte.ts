@@ -1,6 +1,6 @@
 // The window's state: the cached app list and the sync status, kept current from the backend.
 // One instance per window, shared with components through Svelte context (see `setWorkbench`).
-import { getContext, setContext } from 'svelte';
+import { getContext, setContext, tick } from 'svelte';
 import type {
   AppRow,
   Backend,
@@ -18,6 +18,7 @@ import type {
 import { toCommandError } from '../ipc';
 import type { DraftShelf } from '../features/versions/editor.svelte';
 import { movedIds } from './moved';
+import { markStartup, startupMarks } from './startup';
 
 export type AppsState =
   | { kind: 'loading' }
@@ -25,7 +26,8 @@ export type AppsState =
   | { kind: 'error'; error: CommandError };
 
 export class Workbench {
-  apps: AppsState = $state({ kind: 'loading' });
+  /** Replaced whole on every read, never changed in place: raw, so 5,000 versions are not made reactive one by one. */
+  apps: AppsState = $state.raw({ kind: 'loading' });
   /** Null until the backend has told us; then the latest status from a query, an event or a sync. */
   status: SyncStatus | null = $state(null);
   /** How far the running sync has come (stage, n of m); null when none runs. */
@@ -99,12 +101,15 @@ export class Workbench {
   }
 
   /**
-   * Subscribes to status events, then reads the cache and the current status; returns the teardown.
-   * Subscribing first means a sync that finishes at startup is either already in the list we read
-   * or announced by an event we receive, never missed in between.
+   * Reads the cache at once, subscribes to status events, then reads the current status; returns the teardown. The
+   * first paint does not wait for the subscription's round trips. A sync that ends between the list's read and the
+   * subscription would go unheard, so the status is also read with the list (the shell answers in order): when the
+   * status read once subscribed shows a sync moved on since, the list is read again.
    */
   start(): () => void {
     let stopped = false;
+    const statusWithList = this.backend.syncStatus().catch(() => null);
+    void this.reload();
     let unlisten: (() => void) | null = null;
     let unlistenProgress: (() => void) | null = null;
     this.backend
@@ -148,11 +153,15 @@ export class Workbench {
         },
         () => undefined,
       );
-      void this.reload();
       void this.loadProfiles();
       this.backend.syncStatus().then(
         (status) => {
-          if (!stopped && !this.#statusEventSeen) this.status = status;
+          if (stopped) return;
+          if (!this.#statusEventSeen) this.status = status;
+          void statusWithList.then((before) => {
+            const movedOn = before === null || before.state !== status.state || before.last_synced_at !== status.last_synced_at;
+            if (!stopped && movedOn) void this.reload();
+          });
         },
         (error: unknown) => {
           if (!stopped && !this.#statusEventSeen) this.status = statusFromError(toCommandError(error), null);
@@ -196,7 +205,9 @@ export class Workbench {
       do {
         this.#reloadAgain = false;
         try {
+          markStartup('list_asked');
           const list = await this.backend.listApps();
+          markStartup('list_received');
           this.apps = { kind: 'loaded', apps: list.apps };
           if (list.apps.length > 0) this.#reportFirstPaint();
           await this.followMovedIds(list.apps);
@@ -256,7 +267,14 @@ export class Workbench {
   #reportFirstPaint(): void {
     if (this.#paintReported) return;
     this.#paintReported = true;
-    requestAnimationFrame(() => setTimeout(() => void this.backend.appListPainted().catch(() => undefined), 0));
+    void tick().then(() => markStartup('rendered'));
+    requestAnimationFrame(() => {
+      markStartup('frame');
+      setTimeout(() => {
+        markStartup('painted');
+        void this.backend.appListPainted(startupMarks()).catch(() => undefined);
+      }, 0);
+    });
   }
 
   /** Reads the profiles again (after a sign-in or sign-out changes one's state). A failure keeps what was shown, and says why. */

@@ -45,8 +45,11 @@ export type * from './bindings';
 export interface Backend {
   /** The partner's apps from the local cache; instant, works offline. Versions come newest first. */
   listApps(): Promise<AppList>;
-  /** Tells the shell the window painted its first non-empty app list (it logs the time since start, once). */
-  appListPainted(): Promise<void>;
+  /**
+   * Tells the shell the window painted its first non-empty app list (it logs the time since start, once), with the
+   * page's own start-up marks (`app/startup.ts`).
+   */
+  appListPainted(page: Record<string, number>): Promise<void>;
   syncStatus(): Promise<SyncStatus>;
   /** Pulls from the server; resolves with the final status. */
   syncNow(): Promise<SyncStatus>;

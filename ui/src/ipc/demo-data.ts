@@ -93,10 +93,11 @@ export const DEMO_APPS: AppRow[] = [
 ];
 
 /**
- * A long list for `?demo=scale`: `count` apps of 1 to 5 versions each (the sandbox's `--seed scale` has 1,000 apps of
- * 5), in every review status, to try the list's filter and its drawing a screen at a time.
+ * A long list for `?demo=scale`: `count` apps of 1 to 5 versions each, in every review status, to try the list's filter
+ * and its drawing a screen at a time. With `versionsPerApp`, every app has that many (`?demo=scale-5`: 1,000 apps of 5,
+ * as the sandbox's `--seed scale`, which the filter's keystroke benchmark types against).
  */
-export function scaleApps(count = 1000): AppRow[] {
+export function scaleApps(count = 1000, versionsPerApp?: number): AppRow[] {
   const tracks: [ReviewStatus, ReviewStatus][] = [
     ['draft', 'draft'],
     ['in_review', 'draft'],
@@ -107,9 +108,10 @@ export function scaleApps(count = 1000): AppRow[] {
   ];
   return Array.from({ length: count }, (_, i) => {
     const n = String(i + 1).padStart(4, '0');
-    const versions = Array.from({ length: (i % 5) + 1 }, (_, k) => {
+    const length = versionsPerApp ?? (i % 5) + 1;
+    const versions = Array.from({ length }, (_, k) => {
       const [technical, marketplace] = tracks[(i + k) % tracks.length]!;
-      const number = `${(i % 5) + 1 - k}.${i % 10}.0`;
+      const number = `${length - k}.${i % 10}.0`;
       return { id: `ver-scale-${n}-${k}`, version_number: number, technical, marketplace, has_icon: false, ...NONE_LOCAL };
     });
     return serverApp({

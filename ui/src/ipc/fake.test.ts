@@ -40,6 +40,16 @@ describe('the fake backend', () => {
     await expect(createDemoBackend('?demo=list-error').listApps()).rejects.toMatchObject({ code: 'cache' });
   });
 
+  it('has long lists: scale-5 is 1,000 apps of exactly 5 versions each, scale of 1 to 5', async () => {
+    const { apps } = await createDemoBackend('?demo=scale-5').listApps();
+    expect(apps).toHaveLength(1000);
+    expect(apps.every((app) => app.versions.length === 5)).toBe(true);
+    expect(new Set(apps.map((app) => app.id)).size).toBe(1000);
+    const scale = (await createDemoBackend('?demo=scale').listApps()).apps;
+    expect(scale).toHaveLength(1000);
+    expect(new Set(scale.map((app) => app.versions.length))).toEqual(new Set([1, 2, 3, 4, 5]));
+  });
+
   it('opens demo versions and checks drafts with its few rules; an unknown version is not_found', async () => {
     const backend = createDemoBackend('');
     const acme = await backend.openVersion('ver-acme-210');

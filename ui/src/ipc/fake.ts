@@ -496,7 +496,7 @@ export function createFakeBackend(options: FakeOptions = {}): FakeBackend {
       return { apps: listed() };
     },
 
-    async appListPainted(): Promise<void> {
+    async appListPainted(_page: Record<string, number>): Promise<void> {
       calls.appListPainted += 1;
     },
 
@@ -760,7 +760,9 @@ export function createFakeBackend(options: FakeOptions = {}): FakeBackend {
  * The backend `npm run dev` uses in a plain browser. `?demo=` picks a scenario:
  * `empty`, `never-synced`, `offline`, `list-error`, `sync-error`, `not-signed-in`, `no-keyring`, `browser-sign-in`,
  * `sign-in-denied`, `sign-in-expires` or `first-start` (the first start's welcome over the demo portfolio); `preview` and `preview-hostile` are the preview's fixed test content
- * (`demo-preview.ts`); anything else shows the demo portfolio (where a sign-in is approved 8 s in). The calls it
+ * (`demo-preview.ts`); `scale` is a long list (1,000 apps of 1 to 5 versions, `scaleApps`) and `scale-5` the same with
+ * exactly 5 versions each (5,000 versions, as the sandbox's `--seed scale`: `tests/benches/filter.mjs` types in its
+ * filter); anything else shows the demo portfolio (where a sign-in is approved 8 s in). The calls it
  * received are readable as `window.__pwbDemoCalls`, for the browser tests (this module never loads in the desktop app).
  */
 export function createDemoBackend(search: string): FakeBackend {
@@ -797,6 +799,8 @@ function demoBackend(search: string): FakeBackend {
       return createFakeBackend({ ...base, apps: [] });
     case 'scale':
       return createFakeBackend({ ...base, apps: scaleApps() });
+    case 'scale-5':
+      return createFakeBackend({ ...base, apps: scaleApps(1000, 5) });
     case 'never-synced':
       return createFakeBackend({ ...base, apps: [], status: NEVER_SYNCED, syncResult: { apps: DEMO_APPS } });
     case 'offline':

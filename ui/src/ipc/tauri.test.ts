@@ -18,7 +18,7 @@ describe('the Tauri backend', () => {
     invoke.mockResolvedValue('result');
 
     await backend.listApps();
-    await backend.appListPainted();
+    await backend.appListPainted({ script: 1.5 });
     await backend.syncStatus();
     await backend.syncNow();
     await expect(backend.versionIcon('ver-1')).resolves.toBe('result');
@@ -34,7 +34,7 @@ describe('the Tauri backend', () => {
 
     expect(invoke.mock.calls).toEqual([
       ['list_apps', undefined],
-      ['app_list_painted', undefined],
+      ['app_list_painted', { page: { script: 1.5 } }],
       ['sync_status', undefined],
       ['sync_now', undefined],
       ['version_icon', { versionId: 'ver-1' }],

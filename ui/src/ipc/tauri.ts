@@ -52,7 +52,7 @@ async function call<T>(command: string, args?: Record<string, unknown>): Promise
 export function createTauriBackend(): Backend {
   return {
     listApps: () => call<AppList>('list_apps'),
-    appListPainted: () => call<void>('app_list_painted'),
+    appListPainted: (page) => call<void>('app_list_painted', { page }),
     syncStatus: () => call<SyncStatus>('sync_status'),
     syncNow: () => call<SyncStatus>('sync_now'),
     versionIcon: (versionId) => call<string | null>('version_icon', { versionId }),

@@ -28,9 +28,7 @@ type BareRow = (
 );
 
 fn bare_query(conn: &Connection) -> Vec<BareRow> {
-    let mut stmt = conn
-        .prepare_cached(workbench_store::LIST_APPS_SQL)
-        .unwrap();
+    let mut stmt = conn.prepare_cached(workbench_store::LIST_APPS_SQL).unwrap();
     stmt.query_map([], |r| {
         Ok((
             r.get(0)?,

@@ -14,11 +14,10 @@ pub struct AppListing {
     pub versions: Vec<VersionSummary>,
 }
 
-/// One query for every app and version, grouped here: the list is the screen a partner waits on
-/// at start-up, so it must not cost a query per app.
 /// The query behind [`list`]: one row per version (one with no version for an app without any),
 /// in the list's order. Public for the `list` benchmark, whose baseline runs it bare.
-pub const LIST_SQL: &str = "SELECT a.id, a.name, a.slug, a.display_name, a.created_type, a.app_type, a.render, a.sandbox,
+pub const LIST_SQL: &str =
+    "SELECT a.id, a.name, a.slug, a.display_name, a.created_type, a.app_type, a.render, a.sandbox,
         v.id, v.version_number, v.technical_status, v.marketplace_status,
         EXISTS (SELECT 1 FROM icons i WHERE i.version_id = v.id)
  FROM apps a
@@ -27,6 +26,8 @@ pub const LIST_SQL: &str = "SELECT a.id, a.name, a.slug, a.display_name, a.creat
      SELECT 1 FROM outbox o WHERE o.resource = v.id AND o.operation = 'delete_version')
  ORDER BY a.display_name COLLATE NOCASE, a.id, v.sort_key DESC";
 
+/// One query for every app and version, grouped here: the list is the screen a partner waits on
+/// at start-up, so it must not cost a query per app.
 pub(crate) fn list(conn: &Connection) -> Result<Vec<AppListing>, StoreError> {
     let mut stmt = conn.prepare_cached(LIST_SQL)?;
     let mut rows = stmt.query([])?;

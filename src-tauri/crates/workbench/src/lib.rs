@@ -93,6 +93,11 @@ impl Workbench {
         Ok(self.store().list_apps()?)
     }
 
+    /// How many apps and versions [`Workbench::list_apps`] lists, without building the list.
+    pub fn counts(&self) -> Result<(usize, usize), WorkbenchError> {
+        Ok(self.store().counts()?)
+    }
+
     /// The schema version of the cache, for `pwb doctor`.
     pub fn cache_schema_version(&self) -> Result<u32, WorkbenchError> {
         Ok(self.store().schema_version()?)
