@@ -199,6 +199,8 @@ fn every_binary_has_its_product_name() {
         ("src-tauri/crates/partner-sandbox", &["partner-sandbox"][..]),
         // The start-up and memory benchmarks' baseline window: built, never shipped.
         ("tests/minimal-window", &["minimal-window"][..]),
+        // The `pwb apps --offline --json` benchmark's baseline: built, never shipped.
+        ("tests/minimal-list", &["minimal-list"][..]),
     ]);
     let members = members();
     for member in expected.keys() {
