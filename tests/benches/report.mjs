@@ -355,8 +355,7 @@ The minimal window's own figure (its \`main\` to painted) had a median of ${ms(s
 minus its own) ${ms(startup.demo.minimal.median - startup.demo.minimalSelfReported.median)} / ${ms(
     startup.scale.minimal.median - startup.scale.minimalSelfReported.median,
   )}, so the steps can be compared with the floor's.
-The first background sync ran ${syncSpan(startup.demo.steps)} (demo) and ${syncSpan(startup.scale.steps)} (5,000 versions),
-on the other core.
+${syncLine(startup.demo.steps, startup.scale.steps)}
 
 To redo the breakdown by hand: start the release app with \`PWB_DATA_DIR\` pointing at a data folder
 with a filled cache (\`pwb sync\` fills one) and read the \`start-up steps {...}\` line it logs once its
@@ -428,13 +427,23 @@ function stepRows(demo, scale) {
   return rows.join('\n');
 }
 
-/** When the first background sync ran, in ms since `main`'s start; its end is not marked when it came after the paint. */
+/** When the first background sync ran, in ms since `main`'s start; null when it began after the first paint. */
 function syncSpan(steps) {
   const at = (value) => (typeof value === 'number' && Number.isFinite(value) ? value.toFixed(1) : null);
   const [started, done] = [at(steps.syncStarted), at(steps.syncDone)];
-  if (started === null) return 'after the first paint (it was not marked before it)';
+  if (started === null) return null;
   if (done === null) return `from ${started} ms to after the first paint (its end is not marked)`;
   return `from ${started} to ${done} ms`;
+}
+
+/** Where the first background sync fell: after the first paint (as it waits for it), or when it ran beside the start. */
+function syncLine(demo, scale) {
+  const [a, b] = [syncSpan(demo), syncSpan(scale)];
+  if (a === null && b === null) {
+    return 'The first background sync began after the first paint in the median runs of both caches (it waits for it), so it is in no step.';
+  }
+  const said = (span) => span ?? 'after the first paint';
+  return `The first background sync ran ${said(a)} (demo) and ${said(b)} (5,000 versions), beside the start.`;
 }
 
 /** KiB as MiB with one decimal and no unit, for the split beside a process's PSS. */
