@@ -11,8 +11,9 @@
 //! window to show them when it cannot); [`signin`] runs a sign-in from the window;
 //! [`single_instance`] keeps one app per data folder (a second launch shows the first window and
 //! exits); [`logging`] writes the log to a file a day; [`startup`] times the start's steps for the
-//! log and the start-up benchmark; [`webview`] sets what Tauri's configuration does not reach. Everything sent to the window goes through
-//! [`ipc::reply`] and [`ipc::emit`], which `PWB_IPC_TRACE=FILE` traces.
+//! log and the start-up benchmark; [`webview`] sets what Tauri's configuration does not reach.
+//! Everything sent to the window goes through [`ipc::reply`] and [`ipc::emit`], which
+//! `PWB_IPC_TRACE=FILE` traces.
 
 mod commands;
 pub mod ipc;
